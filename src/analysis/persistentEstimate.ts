@@ -1,0 +1,138 @@
+/**
+ * The persistent ("tail") part of TFLite Micro's arena, simulated allocation by allocation
+ * in the order MicroInterpreter::AllocateTensors makes them. The tail grows down from a
+ * 16-aligned arena end and every allocation is aligned down, so the padding of each
+ * 16-aligned allocation depends on everything before it: simulating the order is what
+ * makes the total exact rather than close.
+ */
+import type { Graph } from '../model/graph';
+import { opName } from '../model/tflite/reader';
+import { ARENA_ALIGNMENT } from './memoryPlanner';
+import { tflmTensorBytes } from './arenaPlan';
+import { TFLM_KERNELS, UNKNOWN_KERNEL, UNVERIFIED_KERNEL_ERROR_BYTES, type Abi, type KernelTable } from './tflmKernels';
+
+export type TailCategory =
+  | 'allocator'
+  | 'TfLiteEvalTensor'
+  | 'NodeAndRegistration'
+  | 'builtinParams'
+  | 'opData'
+  | 'prepareBuffers'
+  | 'scratchHandles'
+  | 'variableBuffers'
+  | 'ioTensors';
+
+export interface TailItem {
+  readonly category: TailCategory;
+  readonly requested: number;
+  readonly used: number;
+  readonly count: number;
+}
+
+export interface PersistentEstimate {
+  readonly abi: Abi;
+  readonly bytes: number;
+  readonly breakdown: readonly TailItem[];
+  /** ± bytes: ops whose kernel data is assumed, not read from TFLM and checked. */
+  readonly errorBytes: number;
+  /** Operators (by name) whose kernel data is assumed. */
+  readonly unverifiedOps: readonly string[];
+}
+
+interface AbiSizes {
+  readonly pointer: number;
+  readonly evalTensor: number;
+  readonly nodeAndRegistration: number;
+  readonly tfLiteTensor: number;
+  readonly affineQuantization: number;
+  /** SingleArenaBufferAllocator, GreedyMemoryPlanner, MicroAllocator. */
+  readonly allocatorObjects: readonly number[];
+}
+
+const SIZES: Readonly<Record<Abi, AbiSizes>> = {
+  arm32: { pointer: 4, evalTensor: 12, nodeAndRegistration: 32, tfLiteTensor: 40, affineQuantization: 12, allocatorObjects: [36, 44, 36] },
+  i386: { pointer: 4, evalTensor: 12, nodeAndRegistration: 32, tfLiteTensor: 40, affineQuantization: 12, allocatorObjects: [36, 44, 36] },
+  x86_64: { pointer: 8, evalTensor: 24, nodeAndRegistration: 64, tfLiteTensor: 64, affineQuantization: 24, allocatorObjects: [72, 72, 72] },
+};
+
+class Tail {
+  private tail = 0;
+  private readonly items = new Map<TailCategory, { requested: number; used: number; count: number }>();
+
+  alloc(category: TailCategory, size: number, align: number, count = 1): void {
+    const next = Math.floor((this.tail - size) / align) * align;
+    const item = this.items.get(category) ?? { requested: 0, used: 0, count: 0 };
+    item.requested += size;
+    item.used += this.tail - next;
+    item.count += count;
+    this.items.set(category, item);
+    this.tail = next;
+  }
+
+  get used(): number {
+    return -this.tail;
+  }
+
+  breakdown(): TailItem[] {
+    return [...this.items].map(([category, v]) => ({ category, ...v }));
+  }
+}
+
+/**
+ * Simulates the tail for a plain MicroInterpreter with TFLM's reference kernels.
+ * `scratchCount` comes from the arena plan (one handle per scratch request).
+ */
+export function estimatePersistent(graph: Graph, abi: Abi, scratchCount: number, kernels: KernelTable = TFLM_KERNELS): PersistentEstimate {
+  const z = SIZES[abi];
+  const tail = new Tail();
+  const word = z.pointer;
+  for (const size of z.allocatorObjects) tail.alloc('allocator', size, word);
+  tail.alloc('allocator', 2 * word, word); // MicroBuiltinDataAllocator
+  tail.alloc('allocator', 2 * word * graph.subgraphs.length, word); // SubgraphAllocations
+
+  for (const sg of graph.subgraphs) tail.alloc('TfLiteEvalTensor', z.evalTensor * sg.tensors.length, word, sg.tensors.length);
+  for (const sg of graph.subgraphs) tail.alloc('NodeAndRegistration', z.nodeAndRegistration * sg.operators.length, word, sg.operators.length);
+
+  const unverified = new Set<string>();
+  const ops = graph.subgraphs.flatMap((subgraph) => subgraph.operators.map((op) => ({ subgraph, op, name: opName(graph, op) })));
+  const facts = ops.map(({ name }) => {
+    const f = kernels[name];
+    if (!f || !f.verified) unverified.add(name);
+    return f ?? UNKNOWN_KERNEL;
+  });
+  // Three passes, as the interpreter makes them: parse every op, Init every op, Prepare every op.
+  facts.forEach((f) => f.params > 0 && tail.alloc('builtinParams', f.params, f.paramsAlign ?? 4));
+  facts.forEach((f) => f.opData && tail.alloc('opData', f.opData[abi], ARENA_ALIGNMENT));
+  facts.forEach((f, k) => {
+    for (const bytes of f.prepare?.({ graph, subgraph: ops[k]!.subgraph, op: ops[k]!.op, abi }) ?? []) tail.alloc('prepareBuffers', bytes, ARENA_ALIGNMENT);
+  });
+  if (scratchCount > 0) tail.alloc('scratchHandles', word * scratchCount, word, scratchCount);
+  for (const sg of graph.subgraphs) {
+    for (const t of sg.tensors) if (t.isVariable) tail.alloc('variableBuffers', tflmTensorBytes(t), ARENA_ALIGNMENT);
+  }
+
+  const main = graph.subgraphs[0];
+  if (main) {
+    for (const list of [main.inputs, main.outputs]) {
+      tail.alloc('ioTensors', word * list.length, ARENA_ALIGNMENT, 0);
+      for (const ti of list) {
+        const t = main.tensors[ti]!;
+        tail.alloc('ioTensors', z.tfLiteTensor, word);
+        const q = t.quantization;
+        if (q && q.scale.length > 0 && q.zeroPoint.length > 0) {
+          tail.alloc('ioTensors', z.affineQuantization, word, 0);
+          tail.alloc('ioTensors', 4 + 4 * q.scale.length, 4, 0);
+        }
+      }
+    }
+  }
+
+  const unverifiedCount = ops.filter(({ name }) => unverified.has(name)).length;
+  return {
+    abi,
+    bytes: tail.used,
+    breakdown: tail.breakdown(),
+    errorBytes: unverifiedCount * UNVERIFIED_KERNEL_ERROR_BYTES,
+    unverifiedOps: [...unverified].sort(),
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * What each TFLite Micro reference kernel allocates in the arena, read from TFLM's kernel
+ * sources (commit 90b983c2) and checked against a real build's recorded allocations
+ * (../shared/golden). `verified` says whether a golden model pins the numbers down.
+ *
+ * Sizes are per ABI: `arm32` is a Cortex-M build (AAPCS: double and int64 are 8-aligned),
+ * `i386` is the x86 -m32 build the golden data came from (double 4-aligned), `x86_64` a
+ * 64-bit host build. They differ only for structs holding a double, an int64 or pointers.
+ */
+import { dtypeBits, type DType } from '../model/dtype';
+import type { Graph, Operator, Subgraph, Tensor } from '../model/graph';
+import { SVDFOptionsT } from '../model/tflite/generated/tflite/svdfoptions';
+import { UnidirectionalSequenceLSTMOptionsT } from '../model/tflite/generated/tflite/unidirectional-sequence-lstmoptions';
+
+export type Abi = 'arm32' | 'i386' | 'x86_64';
+export const ABIS: readonly Abi[] = ['arm32', 'i386', 'x86_64'];
+
+type PerAbi = Readonly<Record<Abi, number>>;
+const same = (n: number): PerAbi => ({ arm32: n, i386: n, x86_64: n });
+
+export interface KernelContext {
+  readonly graph: Graph;
+  readonly subgraph: Subgraph;
+  readonly op: Operator;
+  readonly abi: Abi;
+}
+
+export interface KernelFacts {
+  /** The builtin params struct the op's parser allocates (4-aligned unless `paramsAlign`). */
+  readonly params: number;
+  readonly paramsAlign?: number;
+  /** The OpData its Init allocates with AllocatePersistentBuffer (16-aligned). */
+  readonly opData?: PerAbi;
+  /** Persistent buffers its Prepare allocates, in order (each 16-aligned). */
+  readonly prepare?: (ctx: KernelContext) => number[];
+  /** Scratch buffers it requests in the arena (planned in the head for its own step). */
+  readonly scratch?: (ctx: KernelContext) => number[];
+  /** Pinned down by golden data from a real TFLM build. */
+  readonly verified: boolean;
+}
+
+export type KernelTable = Readonly<Record<string, KernelFacts>>;
+
+function input(ctx: KernelContext, k: number): Tensor | undefined {
+  const t = ctx.op.inputs[k];
+  return t === undefined || t < 0 ? undefined : ctx.subgraph.tensors[t];
+}
+
+/** Per-channel multiplier and shift arrays: conv and depthwise allocate them even for float. */
+const perChannel = (axis: 'first' | 'last') => (ctx: KernelContext): number[] => {
+  const filter = input(ctx, 1);
+  if (!filter || filter.shape.length === 0) return [];
+  const channels = axis === 'first' ? filter.shape[0]! : filter.shape[filter.shape.length - 1]!;
+  return [4 * channels, 4 * channels];
+};
+
+const int4Unpack = (ctx: KernelContext): number[] => {
+  const filter = input(ctx, 1);
+  return filter?.dtype === 'int4' ? [filter.shape.reduce((a, b) => a * b, 1)] : [];
+};
+
+/** Bytes per element as TFLM counts them (int4 takes a byte once unpacked). */
+export function tflmTypeSize(dtype: DType): number {
+  if (dtype === 'int4') return 1;
+  if (dtype === 'resource') return 4;
+  return dtypeBits(dtype) / 8;
+}
+
+const CONV: KernelFacts = { params: 28, opData: { arm32: 56, i386: 56, x86_64: 72 }, prepare: perChannel('first'), scratch: int4Unpack, verified: true };
+const POOL: KernelFacts = { params: 40, opData: same(32), verified: true };
+const REDUCE: KernelFacts = {
+  params: 1,
+  paramsAlign: 1,
+  opData: same(36),
+  scratch: (ctx) => {
+    const inp = input(ctx, 0);
+    const out = ctx.subgraph.tensors[ctx.op.outputs[0]!];
+    if (!inp || !out || !['int8', 'uint8', 'int16'].includes(inp.dtype)) return [];
+    return [4 * out.shape.reduce((a, b) => a * b, 1)];
+  },
+  verified: false,
+};
+
+export const TFLM_KERNELS: KernelTable = {
+  CONV_2D: CONV,
+  DEPTHWISE_CONV_2D: { ...CONV, prepare: perChannel('last') },
+  FULLY_CONNECTED: {
+    params: 16,
+    opData: { arm32: 48, i386: 48, x86_64: 64 },
+    prepare: (ctx) => {
+      const inp = input(ctx, 0);
+      const filter = input(ctx, 1);
+      const scales = filter?.quantization?.scale.length ?? 0;
+      return inp && inp.dtype !== 'float32' && scales > 1 ? [4 * scales, 4 * scales] : [];
+    },
+    scratch: int4Unpack,
+    verified: true,
+  },
+  AVERAGE_POOL_2D: POOL,
+  MAX_POOL_2D: POOL,
+  SOFTMAX: {
+    params: 4,
+    opData: { arm32: 56, i386: 56, x86_64: 80 },
+    // An int16 input gets two 513-entry int16 lookup tables.
+    prepare: (ctx) => (input(ctx, 0)?.dtype === 'int16' ? [1026, 1026] : []),
+    verified: true,
+  },
+  ADD: { params: 8, opData: same(60), verified: true },
+  // Prepare copies the output dims only when the output shape itself holds a -1, which a
+  // converted model never has (the reader rejects negative dims), so nothing is allocated.
+  RESHAPE: { params: 36, verified: true },
+  SVDF: {
+    params: 12,
+    opData: same(36),
+    scratch: (ctx) => {
+      const inp = input(ctx, 0);
+      const featureWeights = input(ctx, 1);
+      const o = ctx.op.builtinOptions;
+      const rank = o instanceof SVDFOptionsT ? o.rank : 0;
+      if (!inp || !featureWeights || rank <= 0) return [];
+      const batch = inp.shape[0] ?? 1;
+      const filters = featureWeights.shape[0] ?? 0;
+      return inp.dtype === 'int8' ? [batch * filters * 4, batch * Math.floor(filters / rank) * 4] : [batch * filters * 4];
+    },
+    verified: true,
+  },
+  // Both hold a double: 4-aligned on i386, 8-aligned on Cortex-M.
+  QUANTIZE: { params: 0, opData: { arm32: 32, i386: 24, x86_64: 32 }, verified: true },
+  DEQUANTIZE: { params: 0, opData: { arm32: 32, i386: 24, x86_64: 32 }, verified: true },
+  UNIDIRECTIONAL_SEQUENCE_LSTM: {
+    params: 16,
+    // Measured from the golden build; the Cortex-M size may differ (it holds int64 fields).
+    opData: { arm32: 672, i386: 672, x86_64: 688 },
+    scratch: (ctx) => {
+      const inp = input(ctx, 0);
+      const hidden = input(ctx, 18);
+      const cell = input(ctx, 19);
+      if (!inp || !hidden || !cell) return [];
+      const o = ctx.op.builtinOptions;
+      const timeMajor = o instanceof UnidirectionalSequenceLSTMOptionsT && o.timeMajor;
+      const batch = (timeMajor ? inp.shape[1] : inp.shape[0]) ?? 1;
+      const state = hidden.shape[1] ?? 0;
+      const bytes = batch * state * tflmTypeSize(cell.dtype);
+      return [bytes, bytes, bytes, bytes];
+    },
+    verified: true,
+  },
+  MUL: { params: 4, opData: same(36), verified: false },
+  MEAN: REDUCE,
+  SUM: REDUCE,
+  LOGISTIC: { params: 0, opData: same(16), verified: false },
+  CONCATENATION: { params: 8, opData: { arm32: 24, i386: 24, x86_64: 40 }, verified: false },
+  PAD: { params: 1, paramsAlign: 1, opData: same(56), verified: false },
+  PADV2: { params: 1, paramsAlign: 1, opData: same(56), verified: false },
+  STRIDED_SLICE: { params: 24, opData: same(84), verified: false },
+};
+
+/**
+ * What we assume for a TFLM op whose kernel data we have not read: a small params struct
+ * and OpData. Findings built on it carry a wider error band.
+ */
+export const UNKNOWN_KERNEL: KernelFacts = { params: 8, opData: same(32), verified: false };
+/** How far an unverified kernel's persistent bytes may be from the assumption, each. */
+export const UNVERIFIED_KERNEL_ERROR_BYTES = 64;

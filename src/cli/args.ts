@@ -1,0 +1,41 @@
+/** A small argv parser: `--name value`, `--name=value`, boolean `--flag`s, positionals. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export interface ParsedArgs {
+  readonly positionals: readonly string[];
+  readonly options: ReadonlyMap<string, string>;
+  /** Options that may repeat (`--input a --input b`), in order. */
+  readonly repeated: ReadonlyMap<string, readonly string[]>;
+  readonly flags: ReadonlySet<string>;
+}
+
+/** Options that take no value. Everything else named `--x` expects one. */
+const FLAGS = new Set(['json', 'help', 'per-channel-fc', 'random-calibration', 'keep-float']);
+
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const positionals: string[] = [];
+  const options = new Map<string, string>();
+  const repeated = new Map<string, string[]>();
+  const flags = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) {
+      positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq > 0 ? eq : undefined);
+    if (FLAGS.has(name)) {
+      if (eq > 0) throw new UsageError(`--${name} takes no value`);
+      flags.add(name);
+      continue;
+    }
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
+    options.set(name, value);
+    repeated.set(name, [...(repeated.get(name) ?? []), value]);
+  }
+  return { positionals, options, repeated, flags };
+}

@@ -1,0 +1,143 @@
+/**
+ * `tinyml-lens`: the core on the command line, for people and for firmware CI.
+ * Exit codes: 0 fits (or no budget given), 1 does not fit, 2 bad input or usage.
+ */
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyzeModel } from '../analysis/analyzeModel';
+import { kernelLibrary, KERNEL_LIBRARIES } from '../analysis/kernelLibrary';
+import type { Abi } from '../analysis/tflmKernels';
+import { ABIS } from '../analysis/tflmKernels';
+import { ModelFormatError } from '../model/errors';
+import { readTflite } from '../model/tflite/reader';
+import { writeTflite } from '../model/tflite/writer';
+import { EXAMPLE_MODELS } from '../examples/exampleModels';
+import { writeFileAtomic } from '../io/atomicWrite';
+import { BOARDS } from '../targets/boards';
+import { checkFit, customTarget, findBoard, formatBytes } from '../targets/fit';
+import type { Target } from '../targets/target';
+import { jsonReport } from './jsonReport';
+import { parseArgs, UsageError, type ParsedArgs } from './args';
+import { renderReport } from './textReport';
+
+export const EXIT_FITS = 0;
+export const EXIT_DOES_NOT_FIT = 1;
+export const EXIT_BAD_INPUT = 2;
+
+const USAGE = `Usage:
+  tinyml-lens analyze <model.tflite> [--target <id> | --sram <KB> --flash <KB>]
+                      [--reserve-sram <KB>] [--reserve-flash <KB>]
+                      [--kernels reference|cmsis-nn] [--abi arm32|i386|x86_64] [--json]
+  tinyml-lens targets [--json]
+  tinyml-lens examples <dir>      write the example models (DS-CNN, MobileNetV1) into <dir>
+
+Exit codes: 0 fits (or no budget given), 1 does not fit, 2 bad input.`;
+
+export interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+/** Sizes on the command line are KB (1024 bytes), as datasheets give SRAM and flash. */
+function kb(args: ParsedArgs, name: string): number | undefined {
+  const v = args.options.get(name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} takes a size in KB, got "${v}"`);
+  return Math.round(n * 1024);
+}
+
+function resolveTarget(args: ParsedArgs): Target | undefined {
+  const id = args.options.get('target');
+  const sram = kb(args, 'sram');
+  const flash = kb(args, 'flash');
+  if (id !== undefined) {
+    if (sram !== undefined || flash !== undefined) throw new UsageError('give either --target or --sram/--flash, not both');
+    const target = findBoard(id);
+    if (!target) throw new UsageError(`unknown target "${id}". Known targets: ${BOARDS.map((b) => b.id).join(', ')}`);
+    return target;
+  }
+  if (sram === undefined && flash === undefined) return undefined;
+  return customTarget(sram ?? Number.POSITIVE_INFINITY, flash ?? Number.POSITIVE_INFINITY);
+}
+
+function analyzeCommand(args: ParsedArgs, io: Io): number {
+  const path = args.positionals[0];
+  if (!path) throw new UsageError('analyze needs a model file');
+  const target = resolveTarget(args);
+  const abiName = args.options.get('abi') ?? 'arm32';
+  if (!(ABIS as readonly string[]).includes(abiName)) throw new UsageError(`--abi is one of ${ABIS.join(', ')}`);
+  const kernelsName = args.options.get('kernels') ?? 'reference';
+  const kernels = kernelLibrary(kernelsName);
+  if (!kernels) throw new UsageError(`--kernels is one of ${KERNEL_LIBRARIES.join(', ')}`);
+
+  let bytes: Uint8Array;
+  try {
+    if (!statSync(path).isFile()) throw new UsageError(`${path} is not a file`);
+    bytes = readFileSync(path);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  const analysis = analyzeModel(readTflite(bytes), bytes.length, { path, abi: abiName as Abi, kernels });
+  const verdict = target && checkFit(analysis, target, { sramBytes: kb(args, 'reserve-sram') ?? 0, flashBytes: kb(args, 'reserve-flash') ?? 0 });
+  if (args.flags.has('json')) io.out(JSON.stringify(jsonReport(analysis, verdict), null, 2));
+  else io.out(renderReport(analysis, verdict));
+  return verdict && !verdict.fits ? EXIT_DOES_NOT_FIT : EXIT_FITS;
+}
+
+function targetsCommand(args: ParsedArgs, io: Io): number {
+  if (args.flags.has('json')) {
+    io.out(JSON.stringify(BOARDS, null, 2));
+    return EXIT_FITS;
+  }
+  for (const b of BOARDS) io.out(`${b.id.padEnd(28)} ${b.name} (${b.mcu}, ${b.core} ${b.maxClockMHz} MHz): ${formatBytes(b.sramBytes)} SRAM, ${formatBytes(b.flashBytes)} flash`);
+  return EXIT_FITS;
+}
+
+async function examplesCommand(args: ParsedArgs, io: Io): Promise<number> {
+  const dir = args.positionals[0];
+  if (!dir) throw new UsageError('examples needs a folder to write into');
+  mkdirSync(dir, { recursive: true });
+  for (const m of EXAMPLE_MODELS) {
+    const path = join(dir, m.file);
+    await writeFileAtomic(path, writeTflite(m.build()), { overwrite: true });
+    io.out(`wrote ${path}`);
+  }
+  return EXIT_FITS;
+}
+
+type Command = (args: ParsedArgs, io: Io) => number | Promise<number>;
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  analyze: analyzeCommand,
+  targets: targetsCommand,
+  examples: examplesCommand,
+};
+
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      io.out(USAGE);
+      return command === undefined ? EXIT_BAD_INPUT : EXIT_FITS;
+    }
+    const run = COMMANDS[command];
+    if (!run) throw new UsageError(`unknown command "${command}"`);
+    return await run(parseArgs(rest), io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`tinyml-lens: ${e.message}\n\n${USAGE}`);
+      return EXIT_BAD_INPUT;
+    }
+    if (e instanceof ModelFormatError) {
+      io.err(`tinyml-lens: ${e.message}`);
+      return EXIT_BAD_INPUT;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2), { out: (t) => process.stdout.write(`${t}\n`), err: (t) => process.stderr.write(`${t}\n`) }).then((code) => (process.exitCode = code));
+}

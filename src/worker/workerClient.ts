@@ -1,0 +1,102 @@
+/**
+ * The host's side of the worker: starts it on first use, matches replies to requests,
+ * forwards cancellation, and turns a crash into an error for every pending request. The
+ * next request after a crash gets a fresh worker.
+ */
+import { Worker } from 'node:worker_threads';
+import type { FromWorker, JobName, ToWorker, WorkerJobs } from '../shared/protocol';
+
+export class WorkerError extends Error {
+  override readonly name = 'WorkerError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class CancelledError extends Error {
+  override readonly name = 'CancelledError';
+  constructor() {
+    super('cancelled');
+  }
+}
+
+interface Pending {
+  readonly resolve: (value: never) => void;
+  readonly reject: (error: Error) => void;
+  readonly onProgress?: (fraction: number, message: string) => void;
+}
+
+export interface RequestOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (fraction: number, message: string) => void;
+}
+
+export class WorkerClient {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  constructor(private readonly script: string) {}
+
+  request<K extends JobName>(job: K, params: WorkerJobs[K]['params'], options: RequestOptions = {}): Promise<WorkerJobs[K]['result']> {
+    if (options.signal?.aborted) return Promise.reject(new CancelledError());
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    return new Promise<WorkerJobs[K]['result']>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: never) => void, reject, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+      options.signal?.addEventListener('abort', () => {
+        if (!this.pending.delete(id)) return;
+        this.send({ type: 'cancel', id });
+        reject(new CancelledError());
+      });
+      this.send({ type: 'run', id, job, params }, worker);
+    });
+  }
+
+  dispose(): Promise<number> | undefined {
+    const w = this.worker;
+    this.worker = undefined;
+    this.failAll(new WorkerError('disposed', 'the worker was stopped'));
+    return w?.terminate();
+  }
+
+  private send(message: ToWorker, worker = this.worker): void {
+    worker?.postMessage(message);
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.script);
+    worker.on('message', (m: FromWorker) => this.onMessage(m));
+    worker.on('error', (e) => this.onExit(worker, `the worker crashed: ${e.message}`));
+    worker.on('exit', (code) => this.onExit(worker, `the worker exited with code ${code}`));
+    this.worker = worker;
+    return worker;
+  }
+
+  private onMessage(m: FromWorker): void {
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    if (m.type === 'progress') {
+      p.onProgress?.(m.fraction, m.message);
+      return;
+    }
+    this.pending.delete(m.id);
+    if (m.type === 'result') p.resolve(m.result as never);
+    else p.reject(new WorkerError(m.code, m.message));
+  }
+
+  private onExit(worker: Worker, message: string): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    this.failAll(new WorkerError('crashed', message));
+  }
+
+  private failAll(error: Error): void {
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { writeTflite } from '../../src/model/tflite/writer';
+import { CancelledError, WorkerClient, WorkerError } from '../../src/worker/workerClient';
+import { REPO_ROOT } from '../helpers/corpus';
+import { tinyInt8ConvNet } from '../helpers/fixtures';
+
+const dir = mkdtempSync(join(tmpdir(), 'tinyml-lens-worker-'));
+const model = join(dir, 'tiny.tflite');
+writeFileSync(model, writeTflite(tinyInt8ConvNet()));
+const script = join(REPO_ROOT, 'out/src/worker/worker.js');
+
+describe('the analysis worker', () => {
+  const client = new WorkerClient(script);
+  after(() => client.dispose());
+
+  test('analyzes a model off the main thread', async () => {
+    const a = await client.request('analyze', { path: model, abi: 'arm32', kernels: 'reference' });
+    assert.equal(a.totals.macs, 4620);
+  });
+
+  test('a broken model comes back as a typed error, and the worker lives on', async () => {
+    const broken = join(dir, 'broken.tflite');
+    writeFileSync(broken, writeTflite(tinyInt8ConvNet()).subarray(0, 64));
+    await assert.rejects(client.request('analyze', { path: broken, abi: 'arm32', kernels: 'reference' }), (e: unknown) => e instanceof WorkerError && e.code === 'out-of-range');
+    await assert.rejects(client.request('analyze', { path: join(dir, 'missing.tflite'), abi: 'arm32', kernels: 'reference' }), (e: unknown) => e instanceof WorkerError && e.code === 'ENOENT');
+    assert.equal((await client.request('analyze', { path: model, abi: 'arm32', kernels: 'reference' })).layers.length, 6);
+  });
+
+  test('a cancelled request rejects at once', async () => {
+    const abort = new AbortController();
+    const pending = client.request('analyze', { path: model, abi: 'arm32', kernels: 'reference' }, { signal: abort.signal });
+    abort.abort();
+    await assert.rejects(pending, CancelledError);
+  });
+
+  test('a crashed worker fails its requests and the next request gets a fresh one', async () => {
+    const crashing = new WorkerClient(join(dir, 'no-such-worker.js'));
+    await assert.rejects(crashing.request('analyze', { path: model, abi: 'arm32', kernels: 'reference' }), (e: unknown) => e instanceof WorkerError && e.code === 'crashed');
+    const healthy = new WorkerClient(script);
+    const first = healthy.request('analyze', { path: model, abi: 'arm32', kernels: 'reference' });
+    assert.equal((await first).totals.macs, 4620);
+    await healthy.dispose();
+    assert.equal((await healthy.request('analyze', { path: model, abi: 'arm32', kernels: 'reference' })).totals.macs, 4620);
+    await healthy.dispose();
+  });
+});
