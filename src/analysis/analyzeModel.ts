@@ -11,7 +11,8 @@ import { liveAt, planArena, tflmTensorBytes, type ArenaBuffer } from './arenaPla
 import { opCost, type OpKind } from './layerCost';
 import { estimatePersistent, type TailItem } from './persistentEstimate';
 import { tflmSupports } from './tflmOps';
-import { TFLM_KERNELS, type Abi, type KernelTable } from './tflmKernels';
+import type { Abi } from './tflmKernels';
+import { kernelLibrary, type KernelLibrary } from './kernelLibrary';
 
 export interface TensorInfo {
   readonly index: number;
@@ -87,7 +88,7 @@ export interface ModelAnalysis {
 export interface AnalyzeOptions {
   readonly path?: string;
   readonly abi?: Abi;
-  readonly kernels?: { readonly name: string; readonly table: KernelTable };
+  readonly kernels?: KernelLibrary;
 }
 
 const MAC_KINDS: ReadonlySet<OpKind> = new Set(['conv', 'pointwise', 'depthwise', 'fully-connected', 'transpose-conv', 'matmul', 'recurrent']);
@@ -99,9 +100,9 @@ function tensorInfo(sg: Graph['subgraphs'][number], index: number): TensorInfo {
 
 export function analyzeModel(graph: Graph, fileBytes: number, options: AnalyzeOptions = {}): ModelAnalysis {
   const abi = options.abi ?? 'arm32';
-  const kernels = options.kernels ?? { name: 'reference', table: TFLM_KERNELS };
+  const kernels = options.kernels ?? kernelLibrary('reference')!;
   const plan = planArena(graph, abi, kernels.table);
-  const persistent = estimatePersistent(graph, abi, plan.scratchCount, kernels.table);
+  const persistent = estimatePersistent(graph, { abi, scratchCount: plan.scratchCount, kernels: kernels.table });
 
   const layers: LayerReport[] = [];
   graph.subgraphs.forEach((sg, s) =>
@@ -173,7 +174,7 @@ export function analyzeModel(graph: Graph, fileBytes: number, options: AnalyzeOp
       nonPersistentBytes: plan.headBytes,
       persistentBytes: persistent.bytes,
       totalBytes: plan.headBytes + persistent.bytes,
-      persistentErrorBytes: persistent.errorBytes,
+      persistentErrorBytes: persistent.errorBytes + Math.ceil(kernels.tailErrorShare * persistent.bytes),
       abi,
       kernels: kernels.name,
       peakLayer: peak && peak.arenaHighWaterBytes > 0 ? peak.index : null,

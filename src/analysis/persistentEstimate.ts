@@ -47,12 +47,14 @@ interface AbiSizes {
   readonly affineQuantization: number;
   /** SingleArenaBufferAllocator, GreedyMemoryPlanner, MicroAllocator. */
   readonly allocatorObjects: readonly number[];
+  /** The same three as RecordingMicroAllocator creates them (TFLM's benchmarks use it). */
+  readonly recordingObjects: number;
 }
 
 const SIZES: Readonly<Record<Abi, AbiSizes>> = {
-  arm32: { pointer: 4, evalTensor: 12, nodeAndRegistration: 32, tfLiteTensor: 40, affineQuantization: 12, allocatorObjects: [36, 44, 36] },
-  i386: { pointer: 4, evalTensor: 12, nodeAndRegistration: 32, tfLiteTensor: 40, affineQuantization: 12, allocatorObjects: [36, 44, 36] },
-  x86_64: { pointer: 8, evalTensor: 24, nodeAndRegistration: 64, tfLiteTensor: 64, affineQuantization: 24, allocatorObjects: [72, 72, 72] },
+  arm32: { pointer: 4, evalTensor: 12, nodeAndRegistration: 32, tfLiteTensor: 40, affineQuantization: 12, allocatorObjects: [36, 44, 36], recordingObjects: 220 },
+  i386: { pointer: 4, evalTensor: 12, nodeAndRegistration: 32, tfLiteTensor: 40, affineQuantization: 12, allocatorObjects: [36, 44, 36], recordingObjects: 220 },
+  x86_64: { pointer: 8, evalTensor: 24, nodeAndRegistration: 64, tfLiteTensor: 64, affineQuantization: 24, allocatorObjects: [72, 72, 72], recordingObjects: 424 },
 };
 
 class Tail {
@@ -78,15 +80,28 @@ class Tail {
   }
 }
 
-/**
- * Simulates the tail for a plain MicroInterpreter with TFLM's reference kernels.
- * `scratchCount` comes from the arena plan (one handle per scratch request).
- */
-export function estimatePersistent(graph: Graph, abi: Abi, scratchCount: number, kernels: KernelTable = TFLM_KERNELS): PersistentEstimate {
+export interface PersistentOptions {
+  readonly abi: Abi;
+  /** One handle per scratch request, from the arena plan. */
+  readonly scratchCount: number;
+  readonly kernels?: KernelTable;
+  /**
+   * `plain`: a MicroInterpreter as an application builds it. `recording`: with TFLM's
+   * RecordingMicroAllocator, whose larger objects shift every later alignment; its figures
+   * are what TFLM's benchmark logs print.
+   */
+  readonly allocator?: 'plain' | 'recording';
+}
+
+/** Simulates the tail for a MicroInterpreter with the given kernels (reference by default). */
+export function estimatePersistent(graph: Graph, options: PersistentOptions): PersistentEstimate {
+  const { abi, scratchCount } = options;
+  const kernels = options.kernels ?? TFLM_KERNELS;
   const z = SIZES[abi];
   const tail = new Tail();
   const word = z.pointer;
-  for (const size of z.allocatorObjects) tail.alloc('allocator', size, word);
+  if (options.allocator === 'recording') tail.alloc('allocator', z.recordingObjects, word);
+  else for (const size of z.allocatorObjects) tail.alloc('allocator', size, word);
   tail.alloc('allocator', 2 * word, word); // MicroBuiltinDataAllocator
   tail.alloc('allocator', 2 * word * graph.subgraphs.length, word); // SubgraphAllocations
 

@@ -68,7 +68,7 @@ function analyzeCommand(args: ParsedArgs, io: Io): number {
   const abiName = args.options.get('abi') ?? 'arm32';
   if (!(ABIS as readonly string[]).includes(abiName)) throw new UsageError(`--abi is one of ${ABIS.join(', ')}`);
   const kernelsName = args.options.get('kernels') ?? 'reference';
-  const kernels = kernelLibrary(kernelsName);
+  const kernels = kernelLibrary(kernelsName, target?.board?.core);
   if (!kernels) throw new UsageError(`--kernels is one of ${KERNEL_LIBRARIES.join(', ')}`);
 
   let bytes: Uint8Array;

@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { analyzeModel } from '../../src/analysis/analyzeModel';
 import { liveAt, planArena } from '../../src/analysis/arenaPlan';
 import { planGreedy } from '../../src/analysis/memoryPlanner';
+import { kernelLibrary } from '../../src/analysis/kernelLibrary';
 import { estimatePersistent } from '../../src/analysis/persistentEstimate';
 import { readTflite } from '../../src/model/tflite/reader';
 import { writeTflite } from '../../src/model/tflite/writer';
@@ -133,10 +134,10 @@ describe('the arena TFLite Micro really allocates (golden data from a real build
       const graph = readTflite(corpusModel(m.name));
       const plan = planArena(graph, 'i386');
       assert.equal(plan.headBytes, g.arena_32bit.recording.head);
-      assert.equal(plan.headBytes + estimatePersistent(graph, 'i386', plan.scratchCount).bytes, g.arena_32bit.plain_arena_used_bytes);
+      assert.equal(plan.headBytes + estimatePersistent(graph, { abi: 'i386', scratchCount: plan.scratchCount }).bytes, g.arena_32bit.plain_arena_used_bytes);
       const plan64 = planArena(graph, 'x86_64');
       assert.equal(plan64.headBytes, g.arena_64bit.recording.head);
-      assert.equal(plan64.headBytes + estimatePersistent(graph, 'x86_64', plan64.scratchCount).bytes, g.arena_64bit.plain_arena_used_bytes);
+      assert.equal(plan64.headBytes + estimatePersistent(graph, { abi: 'x86_64', scratchCount: plan64.scratchCount }).bytes, g.arena_64bit.plain_arena_used_bytes);
     });
     test(`${m.name}: the Cortex-M (arm32) prediction is within 2% of the 32-bit build`, () => {
       const bytes = corpusModel(m.name);
@@ -155,5 +156,35 @@ describe('the arena TFLite Micro really allocates (golden data from a real build
     assert.equal(peak.arenaHighWaterBytes, a.arena.nonPersistentBytes);
     assert.ok(a.arena.peakTensors.length >= 2);
     assert.deepStrictEqual(a.arena.peakTensors, peak.liveTensors);
+  });
+});
+
+describe('CMSIS-NN kernels (an estimate: no measured CMSIS-NN build is in the golden data)', { skip: SKIP_SHARED }, () => {
+  test('person_detect on a Cortex-M55: head 55,296 and the measured 84,436-byte arena inside our error band', () => {
+    // TFLM's benchmarking README: Corstone-300 (M55, so CMSIS-NN's MVE path), measured with
+    // the RecordingMicroAllocator: 55,296 non-persistent + 29,140 persistent.
+    const graph = readTflite(corpusModel('person_detect'));
+    const kernels = kernelLibrary('cmsis-nn', 'cortex-m55')!;
+    const plan = planArena(graph, 'arm32', kernels.table);
+    assert.equal(plan.headBytes, 55_296);
+    assert.ok(plan.scratchCount > 0, 'MVE depthwise kernels request scratch buffers');
+    const tail = estimatePersistent(graph, { abi: 'arm32', scratchCount: plan.scratchCount, kernels: kernels.table, allocator: 'recording' });
+    // Our tail is 1,960 bytes (6.7%) short of the measured one, which was taken with an older
+    // TFLM than the golden build; the README reports this. The total is within 3%.
+    const measured = 84_436;
+    const predicted = plan.headBytes + tail.bytes;
+    assert.ok(Math.abs(predicted - measured) <= 0.03 * measured, `${predicted} vs ${measured}`);
+    // What users see: the analysis' error band on the persistent part covers the measured tail.
+    const bytes = corpusModel('person_detect');
+    const a = analyzeModel(readTflite(bytes), bytes.length, { kernels });
+    assert.ok(Math.abs(tail.bytes - 29_140) <= a.arena.persistentErrorBytes, `${tail.bytes} vs 29,140 ± ${a.arena.persistentErrorBytes}`);
+  });
+
+  test('float convolutions skip the per-channel arrays the reference kernels always allocate', () => {
+    const bytes = corpusModel('vww_96_float');
+    const reference = analyzeModel(readTflite(bytes), bytes.length);
+    const cmsis = analyzeModel(readTflite(bytes), bytes.length, { kernels: kernelLibrary('cmsis-nn', 'cortex-m4f')! });
+    assert.ok(cmsis.arena.persistentBytes < reference.arena.persistentBytes / 2);
+    assert.equal(cmsis.arena.kernels, 'cmsis-nn (dsp)');
   });
 });

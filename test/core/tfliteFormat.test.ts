@@ -7,6 +7,9 @@ import { writeTflite } from '../../src/model/tflite/writer';
 import { BuiltinOperator } from '../../src/model/tflite/generated/tflite/builtin-operator';
 import { Conv2DOptionsT } from '../../src/model/tflite/generated/tflite/conv2-doptions';
 import { WhileOptionsT } from '../../src/model/tflite/generated/tflite/while-options';
+import { SignatureDefT } from '../../src/model/tflite/generated/tflite/signature-def';
+import { TensorMapT } from '../../src/model/tflite/generated/tflite/tensor-map';
+import { SoftmaxOptionsT } from '../../src/model/tflite/generated/tflite/softmax-options';
 import { corpusModel, corpusModels, SKIP_SHARED } from '../helpers/corpus';
 import { chainModel, controlFlowModel, customOpModel, float16WeightsModel, hybridModel, prng, tinyInt8ConvNet } from '../helpers/fixtures';
 import { oracleModel } from '../oracles/tfjsTflite';
@@ -161,6 +164,15 @@ describe('TFLite format traps', () => {
     assert.deepStrictEqual([...words], [1, 0, 5, 0, 4096, 0, 4096, 0]);
   });
 
+  test('a -0.0 float option survives a round trip (the builder would drop it as the default)', () => {
+    const g = tinyInt8ConvNet();
+    const sg = g.subgraphs[0]!;
+    const ops = sg.operators.map((op, i) => (i === 5 ? { ...op, builtinOptions: new SoftmaxOptionsT(-0) } : op));
+    const back = roundTrip({ ...g, subgraphs: [{ ...sg, operators: ops }] });
+    const beta = (back.subgraphs[0]!.operators[5]!.builtinOptions as SoftmaxOptionsT).beta;
+    assert.ok(Object.is(beta, -0));
+  });
+
   test('operator options come back as typed objects', () => {
     const g = roundTrip(tinyInt8ConvNet());
     const o = g.subgraphs[0]!.operators[0]!.builtinOptions;
@@ -215,6 +227,11 @@ describe('bad input gives typed errors', () => {
     const sg = g.subgraphs[0]!;
     const broken: Graph = { ...g, subgraphs: [{ ...sg, operators: [{ ...sg.operators[0]!, opcodeIndex: 42 }, ...sg.operators.slice(1)] }] };
     fails(writeTflite(broken), 'bad-reference', /operator code 42/);
+  });
+  test('a signature that maps a missing tensor', () => {
+    const g = tinyInt8ConvNet();
+    const sig = new SignatureDefT([new TensorMapT('x', 77)], [], 'serving_default', 0);
+    fails(writeTflite({ ...g, signatureDefs: [sig] }), 'bad-reference', /maps "x" to tensor 77/);
   });
   test('a WHILE that calls a missing subgraph', () => {
     const g = controlFlowModel();

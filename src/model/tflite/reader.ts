@@ -193,16 +193,28 @@ function validate(graph: Graph): void {
       throw new ModelFormatError('bad-reference', `metadata ${i} ("${m.name}") names buffer ${m.buffer}; the model has ${nBuffers}`);
     }
   });
+  graph.metadataBuffer.forEach((b, i) => {
+    if (b < 0 || b >= nBuffers) throw new ModelFormatError('bad-reference', `metadata_buffer ${i} names buffer ${b}; the model has ${nBuffers}`);
+  });
+  graph.signatureDefs.forEach((sig, i) => {
+    const sg = graph.subgraphs[sig.subgraphIndex];
+    if (!sg) throw new ModelFormatError('bad-reference', `signature ${i} names subgraph ${sig.subgraphIndex}; the model has ${graph.subgraphs.length}`);
+    for (const m of [...sig.inputs, ...sig.outputs]) {
+      if (m.tensorIndex < 0 || m.tensorIndex >= sg.tensors.length) {
+        throw new ModelFormatError('bad-reference', `signature ${i} maps "${String(m.name)}" to tensor ${m.tensorIndex}; subgraph ${sig.subgraphIndex} has ${sg.tensors.length}`);
+      }
+    }
+  });
   graph.subgraphs.forEach((sg, s) => {
     const nTensors = sg.tensors.length;
     const checkTensorRef = (t: number, what: string, optional: boolean): void => {
       if (optional && t === -1) return;
       if (!Number.isInteger(t) || t < 0 || t >= nTensors) {
-        throw new ModelFormatError('bad-reference', `subgraph ${s}: ${what} refers to tensor ${t}; the subgraph has ${nTensors}`);
+        throw new ModelFormatError('bad-reference', `${what} refers to tensor ${t}; subgraph ${s} has ${nTensors}`);
       }
     };
-    sg.inputs.forEach((t, i) => checkTensorRef(t, `input ${i}`, false));
-    sg.outputs.forEach((t, i) => checkTensorRef(t, `output ${i}`, false));
+    sg.inputs.forEach((t, i) => checkTensorRef(t, `subgraph ${s} input ${i}`, false));
+    sg.outputs.forEach((t, i) => checkTensorRef(t, `subgraph ${s} output ${i}`, false));
     sg.tensors.forEach((t, i) => validateTensor(graph, t, `subgraph ${s} tensor ${i} ("${t.name}")`));
     sg.operators.forEach((op, i) => {
       const where = `subgraph ${s} operator ${i}`;

@@ -25,6 +25,27 @@ const BUFFER_ALIGNMENT = 16;
 /** Flatbuffer offsets are 32-bit; bigger models need the external-buffer layout. */
 const MAX_FLATBUFFER_BYTES = 0x7fffffff;
 
+/**
+ * The builder leaves out a field equal to its default, and to JavaScript -0 equals 0, so a
+ * stored -0.0 (a float option defaulting to 0) would come back as +0.0. Writing -0 keeps
+ * read → write → read lossless to the bit.
+ */
+class LosslessBuilder extends flatbuffers.Builder {
+  override addFieldFloat32(voffset: number, value: number, defaultValue: number): void {
+    if (Object.is(value, -0) && defaultValue === 0) {
+      this.addFloat32(value);
+      this.slot(voffset);
+    } else super.addFieldFloat32(voffset, value, defaultValue);
+  }
+
+  override addFieldFloat64(voffset: number, value: number, defaultValue: number): void {
+    if (Object.is(value, -0) && defaultValue === 0) {
+      this.addFloat64(value);
+      this.slot(voffset);
+    } else super.addFieldFloat64(voffset, value, defaultValue);
+  }
+}
+
 /** Serializes a Graph. Never mutates it; the result is a fresh array. */
 export function writeTflite(graph: Graph): Uint8Array {
   let payload = 0;
@@ -32,7 +53,7 @@ export function writeTflite(graph: Graph): Uint8Array {
   if (payload > MAX_FLATBUFFER_BYTES) {
     throw new ModelFormatError('too-large', `the model holds ${payload} bytes of buffers; models over 2 GB are not written`);
   }
-  const builder = new flatbuffers.Builder(Math.max(1024, payload + 64 * 1024));
+  const builder = new LosslessBuilder(Math.max(1024, payload + 64 * 1024));
 
   // Buffers first: they are most of the file, and building them while the builder is
   // still small keeps the doubling copies cheap.
