@@ -16,18 +16,7 @@ import { Padding } from '../model/tflite/generated/tflite/padding';
 import { Pool2DOptionsT } from '../model/tflite/generated/tflite/pool2-doptions';
 import { ReshapeOptionsT } from '../model/tflite/generated/tflite/reshape-options';
 import { SoftmaxOptionsT } from '../model/tflite/generated/tflite/softmax-options';
-
-/** mulberry32: seeded, so the example files are the same bytes on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../util/prng';
 
 interface Activation {
   readonly id: number;

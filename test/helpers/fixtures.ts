@@ -17,18 +17,9 @@ import { Pool2DOptionsT } from '../../src/model/tflite/generated/tflite/pool2-do
 import { ReshapeOptionsT } from '../../src/model/tflite/generated/tflite/reshape-options';
 import { SoftmaxOptionsT } from '../../src/model/tflite/generated/tflite/softmax-options';
 import { WhileOptionsT } from '../../src/model/tflite/generated/tflite/while-options';
+import { prng } from '../../src/util/prng';
 
-/** mulberry32: small, seeded, good enough for weights nobody trains. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 export function randomInt8(n: number, rand: () => number): Int8Array {
   return Int8Array.from({ length: n }, () => Math.floor(rand() * 255) - 127);
