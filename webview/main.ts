@@ -1,48 +1,127 @@
 /**
- * The model panel's script. It renders what the host sends and never computes numbers
- * itself; styling comes from VS Code's theme variables so light, dark and high-contrast
- * themes all work.
+ * The model panel. It renders what the host sends and computes no numbers itself. Colors
+ * come from VS Code's theme variables (media/panel.css), every control is reachable by
+ * keyboard, and the sort order and scroll position survive the panel being hidden.
  */
-import type { FromWebview, ToWebview } from '../src/shared/protocol';
+import { provideVSCodeDesignSystem, vsCodeButton, vsCodeDropdown, vsCodeOption, vsCodeTag } from '@vscode/webview-ui-toolkit';
+import type { FromWebview, PanelState, PanelString, ToWebview } from '../src/shared/protocol';
+import { renderTimeline } from './timeline';
+import { LayerTable, type SortState } from './layerTable';
+import { bytes, el } from './dom';
 
-declare function acquireVsCodeApi(): { postMessage(message: FromWebview): void };
+provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDropdown(), vsCodeOption(), vsCodeTag());
+
+interface SavedState {
+  readonly sort?: SortState;
+  readonly scrollTop?: number;
+}
+
+declare function acquireVsCodeApi(): {
+  postMessage(message: FromWebview): void;
+  getState(): SavedState | undefined;
+  setState(state: SavedState): void;
+};
 
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app')!;
+let table: LayerTable | undefined;
 
-function kb(bytes: number): string {
-  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`;
+function save(partial: SavedState): void {
+  vscode.setState({ ...(vscode.getState() ?? {}), ...partial });
 }
 
-function cell(tag: 'td' | 'th', text: string): HTMLElement {
-  const el = document.createElement(tag);
-  el.textContent = text;
-  return el;
+function meter(label: string, used: number, budget: number, detail: string): HTMLElement {
+  const share = budget > 0 ? used / budget : 0;
+  const bar = el('div', { className: `meter ${share > 1 ? 'over' : share >= 0.9 ? 'near' : ''}`, role: 'meter' });
+  bar.setAttribute('aria-label', label);
+  bar.setAttribute('aria-valuemin', '0');
+  bar.setAttribute('aria-valuemax', String(budget));
+  bar.setAttribute('aria-valuenow', String(used));
+  bar.append(el('div', { className: 'fill', style: `width: ${Math.min(100, share * 100).toFixed(1)}%` }));
+  return el('div', { className: 'meter-row' }, el('span', { className: 'meter-label' }, label), bar, el('span', { className: 'meter-value' }, `${bytes(used)} / ${bytes(budget)} (${Math.round(share * 100)}%) ${detail}`));
 }
 
-function render(message: ToWebview): void {
-  app.replaceChildren();
-  if (message.type === 'error') {
-    app.textContent = message.message;
-    return;
+function card(title: string, value: string, detail = ''): HTMLElement {
+  return el('section', { className: 'card' }, el('h3', {}, title), el('div', { className: 'value' }, value), detail ? el('div', { className: 'detail' }, detail) : '');
+}
+
+function render(state: PanelState): void {
+  const t = (s: PanelString): string => state.strings[s] ?? s;
+  const { analysis: a, verdict: v } = state;
+
+  const picker = document.createElement('vscode-dropdown') as HTMLElement & { value: string };
+  picker.id = 'target';
+  picker.setAttribute('aria-label', t('Target'));
+  for (const target of state.targets) {
+    const option = el('vscode-option', { value: target.id }, target.sramBytes > 0 ? `${target.name} (${bytes(target.sramBytes)} SRAM)` : target.name);
+    if (target.id === state.targetId) option.setAttribute('selected', '');
+    picker.append(option);
   }
-  const { analysis: a, verdict } = message;
-  const summary = document.createElement('p');
-  summary.textContent = `${a.kind} model, ${a.totals.operators} operators, ${a.totals.macs.toLocaleString()} MACs, ` +
-    `weights ${kb(a.totals.weightBytes)}, tensor arena ${kb(a.arena.totalBytes)}` +
-    (verdict ? ` — ${verdict.fits ? 'fits' : 'does not fit'} ${verdict.target.name} (${kb(verdict.target.sramBytes)} SRAM)` : '');
-  const table = document.createElement('table');
-  const head = document.createElement('tr');
-  for (const h of ['#', 'op', 'output', 'weights', 'activations', 'arena live', 'MACs']) head.append(cell('th', h));
-  table.append(head);
-  for (const l of a.layers) {
-    const row = document.createElement('tr');
-    if (l.subgraph === 0 && l.index === a.arena.peakLayer) row.className = 'peak';
-    row.append(cell('td', `${l.index}`), cell('td', l.op), cell('td', `[${l.outputs[0]?.shape.join('×') ?? ''}]`), cell('td', kb(l.weightBytes)), cell('td', kb(l.activationBytes)), cell('td', kb(l.arenaLiveBytes)), cell('td', l.macs === null ? 'unknown' : l.macs.toLocaleString()));
-    table.append(row);
+  picker.addEventListener('change', () => vscode.postMessage({ type: 'setTarget', targetId: picker.value }));
+
+  const layersButton = el('vscode-button', { id: 'open-layer-view' }, t('Open Layer View'));
+  layersButton.addEventListener('click', () => vscode.postMessage({ type: 'openLayerView' }));
+
+  const verdictTag = el('vscode-tag', { className: v.fits ? 'fits' : 'nofit' }, v.fits ? t('fits') : t('does not fit'));
+  const header = el(
+    'header',
+    {},
+    el('h2', {}, state.fileName, ' ', verdictTag),
+    el('div', { className: 'toolbar' }, el('label', { htmlFor: 'target' }, `${t('Target')}:`), picker, state.isDefaultTarget ? el('span', { className: 'hint' }, `(${t('default board: choose yours')})`) : '', layersButton),
+  );
+
+  const byType = Object.entries(a.totals.weightBytesByType).map(([k, n]) => `${k} ${bytes(n ?? 0)}`).join(', ');
+  const err = a.arena.persistentErrorBytes > 0 ? ` ±${a.arena.persistentErrorBytes} B` : '';
+  const cards = el(
+    'div',
+    { className: 'cards' },
+    card(t('Model (flash)'), bytes(a.totals.modelBytes), `${t('weights')} ${bytes(a.totals.weightBytes)}`),
+    card(t('Tensor arena (SRAM)'), bytes(a.arena.totalBytes), `${a.arena.nonPersistentBytes.toLocaleString()} B ${t('planned')} + ${a.arena.persistentBytes.toLocaleString()} B ${t('persistent')}${err} · TFLM ${a.arena.kernels}`),
+    card(t('MACs'), a.totals.macs.toLocaleString(), a.totals.unknownCostOps.length ? `${t('unknown')}: ${a.totals.unknownCostOps.join(', ')}` : ''),
+    card(t('Operators'), String(a.totals.operators), a.model.subgraphs > 1 ? `${a.model.subgraphs} subgraphs` : ''),
+    card(t('Model kind'), a.kind),
+    card(t('Weights by type'), byType || '-'),
+  );
+
+  const reserved = (n: number): string => (n > 0 ? `(${t('reserved')} ${bytes(n)})` : '');
+  const meters = el('div', { className: 'meters' }, meter('SRAM', v.sramUsedBytes, v.target.sramBytes, reserved(state.reservedSramBytes)), meter('Flash', v.flashUsedBytes, v.target.flashBytes, reserved(state.reservedFlashBytes)));
+
+  const findings = el('section', { className: 'findings' }, el('h3', {}, t('Findings')));
+  if (v.findings.length === 0) findings.append(el('p', {}, t('No findings: the model fits.')));
+  else {
+    const list = el('ul', {});
+    for (const f of v.findings) {
+      const item = el('li', { className: f.severity }, f.message);
+      if (f.layer !== null) {
+        const layer = { subgraph: f.subgraph, index: f.layer };
+        const link = el('a', { href: '#', className: 'goto' }, ` → ${t('layer')} ${f.layer}`);
+        link.addEventListener('click', (e) => {
+          e.preventDefault();
+          vscode.postMessage({ type: 'openLayerView', layer });
+        });
+        item.append(link);
+      }
+      list.append(item);
+    }
+    findings.append(list);
   }
-  app.append(summary, table);
+
+  const arenaBudget = Math.max(0, v.target.sramBytes - state.reservedSramBytes);
+  const timeline = el('section', { className: 'timeline' }, el('h3', {}, t('Memory timeline')), renderTimeline(a, arenaBudget, t));
+
+  const saved = vscode.getState();
+  table = new LayerTable(a, t, saved?.sort, (layer) => vscode.postMessage({ type: 'openLayerView', layer }), (sort) => save({ sort }), (scrollTop) => save({ scrollTop }));
+  const layers = el('section', { className: 'layers' }, el('h3', {}, t('Layers')), table.element);
+
+  app.replaceChildren(header, cards, meters, findings, timeline, layers);
+  table.restoreScroll(saved?.scrollTop ?? 0);
 }
 
-window.addEventListener('message', (event: MessageEvent<ToWebview>) => render(event.data));
+window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
+  const m = event.data;
+  if (m.type === 'state') render(m.state);
+  else if (m.type === 'loading') {
+    if (!table) app.replaceChildren(el('p', { className: 'loading' }, `${m.fileName}…`));
+  } else app.replaceChildren(el('p', { className: 'error', role: 'alert' }, m.message));
+});
 vscode.postMessage({ type: 'ready' });

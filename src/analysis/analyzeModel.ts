@@ -34,6 +34,8 @@ export interface LayerReport {
   readonly weightBytes: number;
   /** Bytes of the tensors it produces. */
   readonly activationBytes: number;
+  /** Bytes of the non-constant tensors it reads. */
+  readonly inputActivationBytes: number;
   /** null when the cost of the op is unknown (custom or unrecognised ops). */
   readonly macs: number | null;
   readonly elementOps: number | null;
@@ -127,6 +129,7 @@ export function analyzeModel(graph: Graph, fileBytes: number, options: AnalyzeOp
         outputs: op.outputs.map((t) => tensorInfo(sg, t)),
         weightBytes: constants.reduce((sum, t) => sum + graph.buffers[t.buffer]!.data.length, 0),
         activationBytes: outputs.filter((t) => !isConstant(graph, t)).reduce((sum, t) => sum + tflmTensorBytes(t), 0),
+        inputActivationBytes: [...new Set(present)].map((t) => sg.tensors[t]!).filter((t) => !isConstant(graph, t)).reduce((sum, t) => sum + tflmTensorBytes(t), 0),
         macs: cost.macs ?? null,
         elementOps: cost.elementOps ?? null,
         arenaLiveBytes: live.liveBytes,

@@ -21,6 +21,7 @@ export function jsonReport(a: ModelAnalysis, verdict: FitVerdict | undefined) {
       outputs: l.outputs.map(tensor),
       weightBytes: l.weightBytes,
       activationBytes: l.activationBytes,
+      inputActivationBytes: l.inputActivationBytes,
       macs: l.macs,
       elementOps: l.elementOps,
       arenaLiveBytes: l.arenaLiveBytes,

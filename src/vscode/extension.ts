@@ -1,63 +1,90 @@
 /**
- * The thin VS Code layer: it maps editor actions to worker jobs and core results to what the
- * editor shows. Nothing here computes a number; the core and the worker do.
+ * The thin VS Code layer: it maps editor actions to worker jobs and core results to what
+ * the editor shows (panel, layer view, hovers, decorations, diagnostics, status bar).
+ * Nothing here computes a number; the core, in the worker, does.
  */
 import * as vscode from 'vscode';
-import { checkFit, findBoard, NO_RESERVE } from '../targets/fit';
-import { CancelledError, WorkerClient } from '../worker/workerClient';
-import { renderReport } from '../cli/textReport';
-import { showModelPanel } from './modelPanel';
+import { BOARDS } from '../targets/boards';
+import { formatBytes } from '../targets/fit';
+import { WorkerClient } from '../worker/workerClient';
+import { AnalysisService } from './analysisService';
+import { ModelDiagnostics } from './diagnostics';
+import { LAYER_SCHEME, LayerView, modelUriOf, openLayerView } from './layerView';
+import { MODEL_EDITOR, ModelEditorProvider } from './modelEditor';
+import { SECTION } from './settings';
+import { ModelStatusBar } from './statusBar';
+
+export interface TinymlLensApi {
+  readonly service: AnalysisService;
+  readonly diagnostics: ModelDiagnostics;
+  readonly statusBar: ModelStatusBar;
+}
 
 let worker: WorkerClient | undefined;
 
-/** The board used when the user has not chosen one: a common TinyML board, named in the UI. */
-export const DEFAULT_TARGET = 'arduino-nano-33-ble-sense';
-
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): TinymlLensApi {
   worker = new WorkerClient(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath);
-  const output = vscode.window.createOutputChannel('TinyML Lens');
+  const service = new AnalysisService(worker);
+  const layerView = new LayerView(service);
+  const editor = new ModelEditorProvider(context, service);
+  const diagnostics = new ModelDiagnostics(service);
+  const statusBar = new ModelStatusBar(service);
+
   context.subscriptions.push(
-    output,
     { dispose: () => void worker?.dispose() },
-    vscode.commands.registerCommand('tinymlLens.analyzeModel', (uri?: vscode.Uri) => analyzeCommand(context, output, uri)),
+    service,
+    layerView,
+    diagnostics,
+    statusBar,
+    vscode.workspace.registerTextDocumentContentProvider(LAYER_SCHEME, layerView),
+    vscode.languages.registerHoverProvider({ scheme: LAYER_SCHEME }, layerView),
+    vscode.window.registerCustomEditorProvider(MODEL_EDITOR, editor, { webviewOptions: { retainContextWhenHidden: false }, supportsMultipleEditorsPerDocument: true }),
+    vscode.commands.registerCommand('tinymlLens.analyzeModel', async (uri?: vscode.Uri) => {
+      const model = uri ?? (await pickModel(statusBar));
+      if (model) await vscode.commands.executeCommand('vscode.openWith', model, MODEL_EDITOR);
+    }),
+    vscode.commands.registerCommand('tinymlLens.openLayerView', async (uri?: vscode.Uri) => {
+      const model = uri ?? (await pickModel(statusBar));
+      if (model) await openLayerView(model);
+    }),
+    vscode.commands.registerCommand('tinymlLens.selectTarget', selectTarget),
+    vscode.commands.registerCommand('tinymlLens.refreshDiagnostics', async () => {
+      service.invalidate();
+      await diagnostics.scan();
+    }),
   );
+  for (const e of vscode.window.visibleTextEditors) void layerView.decorate(e);
+  void diagnostics.scan();
+  void statusBar.update();
+  return { service, diagnostics, statusBar };
 }
 
 export function deactivate(): Promise<number> | undefined {
   return worker?.dispose();
 }
 
-async function analyzeCommand(context: vscode.ExtensionContext, output: vscode.OutputChannel, uri?: vscode.Uri): Promise<void> {
-  const target = uri ?? (await pickModel());
-  if (!target || !worker) return;
-  const client = worker;
-  try {
-    const analysis = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Analyzing ${vscode.workspace.asRelativePath(target)}`, cancellable: true },
-      (_progress, token) => {
-        const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
-        return client.request('analyze', { path: target.fsPath, abi: 'arm32', kernels: 'reference' }, { signal: abort.signal });
-      },
-    );
-    const board = findBoard(DEFAULT_TARGET);
-    const verdict = board ? checkFit(analysis, board, NO_RESERVE) : undefined;
-    output.clear();
-    output.appendLine(renderReport(analysis, verdict));
-    showModelPanel(context, target, analysis, verdict ?? null);
-  } catch (e) {
-    if (e instanceof CancelledError) return;
-    void vscode.window.showErrorMessage(`TinyML Lens could not analyze ${vscode.workspace.asRelativePath(target)}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
-async function pickModel(): Promise<vscode.Uri | undefined> {
-  const active = vscode.window.activeTextEditor?.document.uri;
-  if (active?.path.endsWith('.tflite')) return active;
+/** The active model, else one picked from the workspace. */
+async function pickModel(statusBar: ModelStatusBar): Promise<vscode.Uri | undefined> {
+  const active = statusBar.activeModel();
+  if (active) return active;
+  const doc = vscode.window.activeTextEditor?.document.uri;
+  if (doc?.scheme === LAYER_SCHEME) return modelUriOf(doc);
   const models = await vscode.workspace.findFiles('**/*.tflite', '**/node_modules/**', 500);
+  if (models.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('No .tflite models in this workspace.'));
+    return undefined;
+  }
   const pick = await vscode.window.showQuickPick(
     models.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),
-    { placeHolder: 'Pick a .tflite model to analyze' },
+    { placeHolder: vscode.l10n.t('Pick a .tflite model') },
   );
   return pick?.uri;
+}
+
+async function selectTarget(): Promise<void> {
+  const items = BOARDS.map((b) => ({ label: b.name, description: `${b.core}, ${b.maxClockMHz} MHz`, detail: `${formatBytes(b.sramBytes)} SRAM, ${formatBytes(b.flashBytes)} flash`, id: b.id }));
+  const pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Target board for memory budgets'), matchOnDescription: true });
+  if (!pick) return;
+  const scope = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await vscode.workspace.getConfiguration(SECTION).update('target', pick.id, scope);
 }

@@ -15,7 +15,7 @@ const cancelled = new Set<number>();
 const jobs: { readonly [K in keyof WorkerJobs]: (params: WorkerJobs[K]['params'], id: number) => Promise<WorkerJobs[K]['result']> } = {
   async analyze(params: AnalyzeParams) {
     const bytes = await readFile(params.path);
-    const kernels = kernelLibrary(params.kernels);
+    const kernels = kernelLibrary(params.kernels, params.core);
     if (!kernels) throw new Error(`unknown kernel library "${params.kernels}"`);
     return analyzeModel(readTflite(bytes), bytes.length, { path: params.path, abi: params.abi, kernels });
   },

@@ -1,0 +1,107 @@
+/**
+ * Problems-panel findings for every model in the workspace: each fit finding sits on its
+ * layer's line in the layer view, and the worst one also on the model file. A bounded scan
+ * at activation, then file watching and setting changes keep them current.
+ */
+import * as vscode from 'vscode';
+import type { FitFinding, Severity } from '../targets/fit';
+import type { AnalysisService } from './analysisService';
+import { layerViewUri } from './layerView';
+import { layerLine } from './layerViewText';
+import { affectsModelSettings, SECTION } from './settings';
+
+const SEVERITY: Readonly<Record<Severity, vscode.DiagnosticSeverity>> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+};
+const SOURCE = 'TinyML Lens';
+
+export class ModelDiagnostics implements vscode.Disposable {
+  readonly collection = vscode.languages.createDiagnosticCollection('tinymlLens');
+  private readonly models = new Set<string>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(private readonly service: AnalysisService) {
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*.tflite');
+    this.subscriptions.push(
+      watcher,
+      watcher.onDidCreate((uri) => this.refresh(uri)),
+      watcher.onDidChange((uri) => {
+        service.invalidate(uri);
+        void this.refresh(uri);
+      }),
+      watcher.onDidDelete((uri) => this.forget(uri)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!affectsModelSettings(e)) return;
+        service.invalidate();
+        void this.refreshAll();
+      }),
+    );
+  }
+
+  /** Finds the workspace's models, up to the scan limit, and checks each. */
+  async scan(): Promise<void> {
+    const limit = vscode.workspace.getConfiguration(SECTION).get<number>('scanLimit', 200);
+    if (limit <= 0) return;
+    const uris = await vscode.workspace.findFiles('**/*.tflite', '**/node_modules/**', limit);
+    await Promise.all(uris.map((u) => this.refresh(u)));
+  }
+
+  async refreshAll(): Promise<void> {
+    await Promise.all([...this.models].map((u) => this.refresh(vscode.Uri.parse(u))));
+  }
+
+  async refresh(model: vscode.Uri): Promise<void> {
+    this.models.add(model.toString());
+    const result = await this.service.report(model);
+    if (!this.models.has(model.toString())) return;
+    const view = layerViewUri(model);
+    if (!result.ok) {
+      this.collection.set(model, [this.diagnostic(new vscode.Range(0, 0, 0, 0), vscode.l10n.t('Cannot read this model: {0}', result.error), vscode.DiagnosticSeverity.Error, 'bad-model')]);
+      this.collection.delete(view);
+      return;
+    }
+    const { analysis, verdict } = result.report;
+    const onLayers = verdict.findings.map((f) => {
+      const line = f.layer === null ? 2 : layerLine(analysis, f.subgraph, f.layer);
+      return this.diagnostic(new vscode.Range(line, 0, line, 1000), f.message, SEVERITY[f.severity], f.code);
+    });
+    this.collection.set(view, onLayers);
+    const worst = worstFinding(verdict.findings);
+    if (worst) {
+      const more = verdict.findings.length > 1 ? ` ${vscode.l10n.t('(and {0} more in the layer view)', verdict.findings.length - 1)}` : '';
+      const d = this.diagnostic(new vscode.Range(0, 0, 0, 0), `${worst.message}${more}`, SEVERITY[worst.severity], worst.code);
+      const line = worst.layer === null ? 2 : layerLine(analysis, worst.subgraph, worst.layer);
+      d.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(view, new vscode.Range(line, 0, line, 0)), vscode.l10n.t('responsible layer'))];
+      this.collection.set(model, [d]);
+    } else {
+      this.collection.delete(model);
+    }
+  }
+
+  private forget(model: vscode.Uri): void {
+    this.models.delete(model.toString());
+    this.service.invalidate(model);
+    this.collection.delete(model);
+    this.collection.delete(layerViewUri(model));
+  }
+
+  private diagnostic(range: vscode.Range, message: string, severity: vscode.DiagnosticSeverity, code: string): vscode.Diagnostic {
+    const d = new vscode.Diagnostic(range, message, severity);
+    d.source = SOURCE;
+    d.code = code;
+    return d;
+  }
+
+  dispose(): void {
+    this.collection.dispose();
+    this.subscriptions.forEach((s) => s.dispose());
+  }
+}
+
+const RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
+
+function worstFinding(findings: readonly FitFinding[]): FitFinding | undefined {
+  return [...findings].sort((a, b) => RANK[a.severity] - RANK[b.severity])[0];
+}

@@ -1,0 +1,116 @@
+/**
+ * The model panel: the custom editor for .tflite files. A webview with a strict
+ * Content-Security-Policy (a nonce for the one script, no remote resources), resources only
+ * from the extension's dist and media folders, and every message from it validated against
+ * the protocol before the host acts on it.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { BOARDS } from '../targets/boards';
+import { isFromWebview, PANEL_STRINGS, type PanelState, type ToWebview } from '../shared/protocol';
+import type { AnalysisService } from './analysisService';
+import { openLayerView } from './layerView';
+import { SECTION } from './settings';
+
+export const MODEL_EDITOR = 'tinymlLens.model';
+
+class ModelDocument implements vscode.CustomDocument {
+  constructor(readonly uri: vscode.Uri) {}
+  dispose(): void {}
+}
+
+export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<ModelDocument> {
+  /** Open panels by model, so commands can tell whether one is showing. */
+  readonly panels = new Map<string, vscode.WebviewPanel>();
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly service: AnalysisService,
+  ) {}
+
+  openCustomDocument(uri: vscode.Uri): ModelDocument {
+    return new ModelDocument(uri);
+  }
+
+  async resolveCustomEditor(document: ModelDocument, panel: vscode.WebviewPanel): Promise<void> {
+    const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist');
+    const media = vscode.Uri.joinPath(this.context.extensionUri, 'media');
+    panel.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
+    panel.webview.html = this.html(panel.webview, dist, media);
+    const key = document.uri.toString();
+    this.panels.set(key, panel);
+
+    const post = (message: ToWebview): Thenable<boolean> => panel.webview.postMessage(message);
+    const send = async (): Promise<void> => {
+      const fileName = document.uri.path.split('/').pop() ?? '';
+      void post({ type: 'loading', fileName });
+      const result = await this.service.report(document.uri);
+      if (!result.ok) {
+        void post({ type: 'error', message: vscode.l10n.t('Cannot analyze {0}: {1}', fileName, result.error) });
+        return;
+      }
+      const { analysis, verdict, settings } = result.report;
+      const state: PanelState = {
+        fileName,
+        analysis,
+        verdict,
+        targets: [...BOARDS.map((b) => ({ id: b.id, name: b.name, sramBytes: b.sramBytes, flashBytes: b.flashBytes })), { id: 'custom', name: vscode.l10n.t('Custom budget'), sramBytes: 0, flashBytes: 0 }],
+        targetId: settings.target.board?.id ?? 'custom',
+        isDefaultTarget: settings.isDefaultTarget,
+        reservedSramBytes: settings.reserve.sramBytes,
+        reservedFlashBytes: settings.reserve.flashBytes,
+        strings: Object.fromEntries(PANEL_STRINGS.map((s) => [s, vscode.l10n.t(s)])),
+      };
+      void post({ type: 'state', state });
+    };
+
+    const subscriptions = [
+      this.service.onDidChange((uri) => {
+        if (uri.toString() === key && panel.visible) void send();
+      }),
+      panel.onDidChangeViewState(() => {
+        if (panel.visible) void send();
+      }),
+      panel.webview.onDidReceiveMessage(async (message: unknown) => {
+        if (!isFromWebview(message)) return;
+        switch (message.type) {
+          case 'ready':
+            return send();
+          case 'setTarget': {
+            if (message.targetId !== 'custom' && !BOARDS.some((b) => b.id === message.targetId)) return;
+            const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+            await vscode.workspace.getConfiguration(SECTION, document.uri).update('target', message.targetId, target);
+            return;
+          }
+          case 'openLayerView':
+            await openLayerView(document.uri, message.layer, this.service);
+            return;
+        }
+      }),
+    ];
+    panel.onDidDispose(() => {
+      this.panels.delete(key);
+      subscriptions.forEach((s) => s.dispose());
+    });
+  }
+
+  private html(webview: vscode.Webview, dist: vscode.Uri, media: vscode.Uri): string {
+    const nonce = randomBytes(16).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css'));
+    const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `img-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+    return `<!DOCTYPE html>
+<html lang="${vscode.env.language}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style.toString()}">
+</head>
+<body>
+<main id="app" aria-live="polite"></main>
+<script nonce="${nonce}" src="${script.toString()}"></script>
+</body>
+</html>`;
+  }
+}

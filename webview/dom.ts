@@ -1,0 +1,23 @@
+/** A tiny element factory and byte formatting for the panel. */
+type Props = Record<string, string | number | boolean>;
+
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props?: Props, ...children: (Node | string)[]): HTMLElementTagNameMap[K];
+export function el(tag: string, props?: Props, ...children: (Node | string)[]): HTMLElement;
+export function el(tag: string, props: Props = {}, ...children: (Node | string)[]): HTMLElement {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === 'className') node.className = String(value);
+    else if (key === 'htmlFor') node.setAttribute('for', String(value));
+    else if (key === 'style') node.setAttribute('style', String(value));
+    else node.setAttribute(key, String(value));
+  }
+  node.append(...children.filter((c) => c !== ''));
+  return node;
+}
+
+/** Binary kilobytes, as the rest of the extension shows them. */
+export function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1).replace(/\.0$/, '')} KB`;
+  return `${(n / (1024 * 1024)).toFixed(2).replace(/\.?0+$/, '')} MB`;
+}

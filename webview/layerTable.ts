@@ -1,0 +1,118 @@
+/**
+ * The per-layer table: sortable by any column (header buttons, so the keyboard can sort),
+ * the peak row marked, Enter on a row opens that layer in the layer view. Rows are rendered
+ * in a window around the scroll position, so a model with thousands of layers stays fast.
+ */
+import type { LayerReport, ModelAnalysis } from '../src/analysis/analyzeModel';
+import type { PanelString } from '../src/shared/protocol';
+import { bytes, el } from './dom';
+
+export interface SortState {
+  readonly column: number;
+  readonly descending: boolean;
+}
+
+interface Column {
+  readonly title: PanelString;
+  readonly text: (l: LayerReport) => string;
+  readonly key: (l: LayerReport) => number | string;
+  readonly numeric: boolean;
+}
+
+const ROW_HEIGHT = 24;
+const WINDOW_ROWS = 60;
+/** Below this many layers every row is rendered; the window only matters for big models. */
+const VIRTUAL_FROM = 200;
+
+const COLUMNS: readonly Column[] = [
+  { title: 'layer', text: (l) => (l.subgraph ? `${l.subgraph}:${l.index}` : `${l.index}`), key: (l) => l.subgraph * 1e6 + l.index, numeric: true },
+  { title: 'op', text: (l) => l.op, key: (l) => l.op, numeric: false },
+  { title: 'output', text: (l) => (l.outputs[0] ? l.outputs[0].shape.join('×') : ''), key: (l) => (l.outputs[0] ? l.outputs[0].shape.reduce((a, b) => a * b, 1) : 0), numeric: false },
+  { title: 'dtype', text: (l) => l.outputs[0]?.dtype ?? '', key: (l) => l.outputs[0]?.dtype ?? '', numeric: false },
+  { title: 'weights', text: (l) => bytes(l.weightBytes), key: (l) => l.weightBytes, numeric: true },
+  { title: 'activations', text: (l) => bytes(l.activationBytes), key: (l) => l.activationBytes, numeric: true },
+  { title: 'arena live', text: (l) => bytes(l.arenaLiveBytes), key: (l) => l.arenaLiveBytes, numeric: true },
+  { title: 'MACs', text: (l) => (l.macs === null ? '?' : l.macs.toLocaleString()), key: (l) => l.macs ?? -1, numeric: true },
+];
+
+export class LayerTable {
+  readonly element: HTMLElement;
+  private readonly body: HTMLTableSectionElement;
+  private rows: readonly LayerReport[] = [];
+  private sort: SortState;
+
+  constructor(
+    private readonly analysis: ModelAnalysis,
+    private readonly t: (s: PanelString) => string,
+    sort: SortState | undefined,
+    private readonly open: (layer: { subgraph: number; index: number }) => void,
+    private readonly onSort: (sort: SortState) => void,
+    private readonly onScroll: (scrollTop: number) => void,
+  ) {
+    this.sort = sort ?? { column: 0, descending: false };
+    const table = el('table', { className: 'layer-table' });
+    const head = el('tr', {});
+    COLUMNS.forEach((c, i) => {
+      const button = el('button', { className: 'sort', type: 'button' }, t(c.title));
+      button.addEventListener('click', () => this.sortBy(i));
+      const th = el('th', { scope: 'col', className: c.numeric ? 'num' : '' }, button);
+      head.append(th);
+    });
+    table.append(el('thead', {}, head));
+    this.body = el('tbody', {});
+    table.append(this.body);
+    this.element = el('div', { className: 'table-scroll', tabindex: 0 }, table);
+    this.element.addEventListener('scroll', () => {
+      this.renderRows();
+      this.onScroll(this.element.scrollTop);
+    });
+    this.applySort();
+  }
+
+  restoreScroll(scrollTop: number): void {
+    this.element.scrollTop = scrollTop;
+    this.renderRows();
+  }
+
+  private sortBy(column: number): void {
+    this.sort = { column, descending: this.sort.column === column ? !this.sort.descending : COLUMNS[column]!.numeric };
+    this.onSort(this.sort);
+    this.applySort();
+  }
+
+  private applySort(): void {
+    const c = COLUMNS[this.sort.column] ?? COLUMNS[0]!;
+    const dir = this.sort.descending ? -1 : 1;
+    this.rows = [...this.analysis.layers].sort((a, b) => {
+      const ka = c.key(a);
+      const kb = c.key(b);
+      return (ka < kb ? -1 : ka > kb ? 1 : 0) * dir;
+    });
+    this.element.querySelectorAll('th').forEach((th, i) => th.setAttribute('aria-sort', i === this.sort.column ? (this.sort.descending ? 'descending' : 'ascending') : 'none'));
+    this.renderRows();
+  }
+
+  private renderRows(): void {
+    const virtual = this.rows.length >= VIRTUAL_FROM;
+    const first = virtual ? Math.max(0, Math.floor(this.element.scrollTop / ROW_HEIGHT) - 10) : 0;
+    const last = virtual ? Math.min(this.rows.length, first + WINDOW_ROWS) : this.rows.length;
+    const fragment = document.createDocumentFragment();
+    if (first > 0) fragment.append(el('tr', { className: 'spacer', style: `height: ${first * ROW_HEIGHT}px` }));
+    for (let k = first; k < last; k++) fragment.append(this.row(this.rows[k]!));
+    if (last < this.rows.length) fragment.append(el('tr', { className: 'spacer', style: `height: ${(this.rows.length - last) * ROW_HEIGHT}px` }));
+    this.body.replaceChildren(fragment);
+  }
+
+  private row(l: LayerReport): HTMLElement {
+    const isPeak = l.subgraph === 0 && l.index === this.analysis.arena.peakLayer;
+    const tr = el('tr', { className: `${isPeak ? 'peak' : ''}${l.tflmSupported ? '' : ' unsupported'}`, tabindex: 0 });
+    if (isPeak) tr.setAttribute('aria-label', `${this.t('peak')}: ${this.t('layer')} ${l.index} ${l.op}`);
+    for (const c of COLUMNS) tr.append(el('td', { className: c.numeric ? 'num' : '' }, c.text(l)));
+    const open = (): void => this.open({ subgraph: l.subgraph, index: l.index });
+    tr.addEventListener('dblclick', open);
+    tr.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') open();
+    });
+    return tr;
+  }
+}
