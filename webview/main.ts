@@ -8,6 +8,8 @@ import type { FromWebview, PanelState, PanelString, ToWebview } from '../src/sha
 import { renderTimeline } from './timeline';
 import { LayerTable, type SortState } from './layerTable';
 import { bytes, el } from './dom';
+import { renderCompare, renderRun } from './results';
+import type { CompareView, RunView } from '../src/shared/protocol';
 
 provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDropdown(), vsCodeOption(), vsCodeTag());
 
@@ -25,6 +27,10 @@ declare function acquireVsCodeApi(): {
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app')!;
 let table: LayerTable | undefined;
+let lastState: PanelState | undefined;
+let lastRun: RunView | undefined;
+let lastCompare: CompareView | undefined;
+const results = el('div', { id: 'results' });
 
 function save(partial: SavedState): void {
   vscode.setState({ ...(vscode.getState() ?? {}), ...partial });
@@ -61,13 +67,18 @@ function render(state: PanelState): void {
 
   const layersButton = el('vscode-button', { id: 'open-layer-view' }, t('Open Layer View'));
   layersButton.addEventListener('click', () => vscode.postMessage({ type: 'openLayerView' }));
+  const runButton = el('vscode-button', { id: 'run-model', appearance: 'secondary' }, t('Run Model…'));
+  runButton.addEventListener('click', () => vscode.postMessage({ type: 'runModel' }));
+  const compareButton = el('vscode-button', { id: 'compare-models', appearance: 'secondary' }, t('Compare Float and Int8…'));
+  if (state.pair) compareButton.setAttribute('title', `${state.pair.fileIs === 'int8' ? t('float sibling') : t('int8 sibling')}: ${state.pair.other}`);
+  compareButton.addEventListener('click', () => vscode.postMessage({ type: 'compareModels' }));
 
   const verdictTag = el('vscode-tag', { className: v.fits ? 'fits' : 'nofit' }, v.fits ? t('fits') : t('does not fit'));
   const header = el(
     'header',
     {},
     el('h2', {}, state.fileName, ' ', verdictTag),
-    el('div', { className: 'toolbar' }, el('label', { htmlFor: 'target' }, `${t('Target')}:`), picker, state.isDefaultTarget ? el('span', { className: 'hint' }, `(${t('default board: choose yours')})`) : '', layersButton),
+    el('div', { className: 'toolbar' }, el('label', { htmlFor: 'target' }, `${t('Target')}:`), picker, state.isDefaultTarget ? el('span', { className: 'hint' }, `(${t('default board: choose yours')})`) : '', layersButton, runButton, compareButton),
   );
 
   const byType = Object.entries(a.totals.weightBytesByType).map(([k, n]) => `${k} ${bytes(n ?? 0)}`).join(', ');
@@ -113,15 +124,40 @@ function render(state: PanelState): void {
   table = new LayerTable(a, t, saved?.sort, (layer) => vscode.postMessage({ type: 'openLayerView', layer }), (sort) => save({ sort }), (scrollTop) => save({ scrollTop }));
   const layers = el('section', { className: 'layers' }, el('h3', {}, t('Layers')), table.element);
 
-  app.replaceChildren(header, cards, meters, findings, timeline, layers);
+  app.replaceChildren(header, cards, meters, findings, results, timeline, layers);
   table.restoreScroll(saved?.scrollTop ?? 0);
+  renderResults();
+}
+
+function renderResults(): void {
+  if (!lastState) return;
+  const t = (s: PanelString): string => lastState!.strings[s] ?? s;
+  results.replaceChildren(...(lastRun ? [renderRun(lastRun, t)] : []), ...(lastCompare ? [renderCompare(lastCompare, t)] : []));
 }
 
 window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   const m = event.data;
-  if (m.type === 'state') render(m.state);
-  else if (m.type === 'loading') {
-    if (!table) app.replaceChildren(el('p', { className: 'loading' }, `${m.fileName}…`));
-  } else app.replaceChildren(el('p', { className: 'error', role: 'alert' }, m.message));
+  switch (m.type) {
+    case 'state':
+      lastState = m.state;
+      render(m.state);
+      break;
+    case 'loading':
+      if (!table) app.replaceChildren(el('p', { className: 'loading' }, `${m.fileName}…`));
+      break;
+    case 'run':
+      lastRun = m.run;
+      renderResults();
+      results.scrollIntoView({ behavior: 'smooth' });
+      break;
+    case 'compare':
+      lastCompare = m.compare;
+      renderResults();
+      results.scrollIntoView({ behavior: 'smooth' });
+      break;
+    case 'error':
+      app.replaceChildren(el('p', { className: 'error', role: 'alert' }, m.message));
+      break;
+  }
 });
 vscode.postMessage({ type: 'ready' });

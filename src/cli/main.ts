@@ -17,6 +17,10 @@ import { BOARDS } from '../targets/boards';
 import { checkFit, customTarget, findBoard, formatBytes } from '../targets/fit';
 import type { Target } from '../targets/target';
 import { jsonReport } from './jsonReport';
+import { compareJob, runJob, type JobContext } from '../worker/jobs';
+import { ROUNDINGS, type Rounding } from '../runtime/quant';
+import { RuntimeError } from '../runtime/types';
+import { InputError } from '../runtime/inputs/inputError';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { renderReport } from './textReport';
 
@@ -28,6 +32,9 @@ const USAGE = `Usage:
   tinyml-lens analyze <model.tflite> [--target <id> | --sram <KB> --flash <KB>]
                       [--reserve-sram <KB>] [--reserve-flash <KB>]
                       [--kernels reference|cmsis-nn] [--abi arm32|i386|x86_64] [--json]
+  tinyml-lens run <model.tflite> --input <file> [--input <file>…] [--rounding tflm|tflite|xnnpack]
+                  [--normalization [0,1]|[-1,1]|[0,255]|imagenet] [--out-dir <dir>] [--json]
+  tinyml-lens compare <float.tflite> <int8.tflite> [--input <file>… | --samples N] [--rounding …] [--json]
   tinyml-lens targets [--json]
   tinyml-lens examples <dir>      write the example models (DS-CNN, MobileNetV1) into <dir>
 
@@ -107,12 +114,65 @@ async function examplesCommand(args: ParsedArgs, io: Io): Promise<number> {
   return EXIT_FITS;
 }
 
+function rounding(args: ParsedArgs): Rounding {
+  const r = args.options.get('rounding') ?? 'tflm';
+  if (!(ROUNDINGS as readonly string[]).includes(r)) throw new UsageError(`--rounding is one of ${ROUNDINGS.join(', ')}`);
+  return r as Rounding;
+}
+
+const NO_PROGRESS: JobContext = { shouldStop: () => false, progress: () => undefined };
+
+async function runCommand(args: ParsedArgs, io: Io): Promise<number> {
+  const path = args.positionals[0];
+  if (!path) throw new UsageError('run needs a model file');
+  const inputs = args.repeated.get('input') ?? [];
+  const outDir = args.options.get('out-dir') ?? '.';
+  const result = await runJob({ path, inputs, rounding: rounding(args), ...(args.options.has('normalization') ? { normalization: args.options.get('normalization')! } : {}) }, NO_PROGRESS);
+  mkdirSync(outDir, { recursive: true });
+  const outputs = [];
+  for (const o of result.outputs) {
+    const file = join(outDir, `output_${o.index}.bin`);
+    await writeFileAtomic(file, o.bytes, { overwrite: true });
+    outputs.push({ index: o.index, name: o.name, shape: o.shape, dtype: o.dtype, file, summary: o.summary });
+  }
+  if (args.flags.has('json')) io.out(JSON.stringify({ outputs, ms: result.ms }, null, 2));
+  else {
+    for (const o of outputs) {
+      io.out(`output ${o.index} "${o.name}" ${o.dtype}[${o.shape.join(', ')}] → ${o.file}`);
+      io.out(`  top-5: ${o.summary.top5.map((t) => `${t.index}: ${t.score.toPrecision(4)}`).join(', ')}`);
+      io.out(`  min ${o.summary.min.toPrecision(4)}, max ${o.summary.max.toPrecision(4)}, mean ${o.summary.mean.toPrecision(4)}`);
+    }
+    io.out(`${result.ms.toFixed(2)} ms`);
+  }
+  return EXIT_FITS;
+}
+
+async function compareCommand(args: ParsedArgs, io: Io): Promise<number> {
+  const [floatPath, int8Path] = args.positionals;
+  if (!floatPath || !int8Path) throw new UsageError('compare needs a float model and an int8 model');
+  const inputs = args.repeated.get('input') ?? [];
+  const samples = Number(args.options.get('samples') ?? '8');
+  if (!Number.isInteger(samples) || samples < 1) throw new UsageError('--samples takes a positive whole number');
+  const result = await compareJob({ floatPath, int8Path, samples: inputs.map((f) => [f]), randomSamples: samples, rounding: rounding(args) }, NO_PROGRESS);
+  if (args.flags.has('json')) {
+    io.out(JSON.stringify(result, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2));
+    return EXIT_FITS;
+  }
+  io.out(`${'layer'.padEnd(6)} ${'op'.padEnd(22)} ${'SQNR dB'.padStart(8)} ${'cosine'.padStart(8)} ${'max |err|'.padStart(10)}`);
+  for (const l of result.layers) io.out(`${String(l.int8Layer).padEnd(6)} ${l.op.padEnd(22)} ${l.sqnrDb.toFixed(1).padStart(8)} ${l.cosine.toFixed(5).padStart(8)} ${l.maxAbsError.toPrecision(3).padStart(10)}`);
+  const a = result.agreement;
+  io.out(`outputs over ${a.samples} ${result.random ? 'random ' : ''}sample(s): top-1 agreement ${(100 * a.top1Agreement).toFixed(1)}%, mean SQNR ${a.meanSqnrDb.toFixed(1)} dB, cosine ${a.meanCosine.toFixed(5)}, max |err| ${a.maxAbsError.toPrecision(3)}`);
+  return EXIT_FITS;
+}
+
 type Command = (args: ParsedArgs, io: Io) => number | Promise<number>;
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   analyze: analyzeCommand,
   targets: targetsCommand,
   examples: examplesCommand,
+  run: runCommand,
+  compare: compareCommand,
 };
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -128,6 +188,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`tinyml-lens: ${e.message}\n\n${USAGE}`);
+      return EXIT_BAD_INPUT;
+    }
+    if (e instanceof RuntimeError || e instanceof InputError) {
+      io.err(`tinyml-lens: ${e.message}`);
+      return EXIT_BAD_INPUT;
+    }
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      io.err(`tinyml-lens: ${(e as Error).message}`);
       return EXIT_BAD_INPUT;
     }
     if (e instanceof ModelFormatError) {

@@ -7,6 +7,9 @@ import type { ModelAnalysis } from '../analysis/analyzeModel';
 import type { Abi } from '../analysis/tflmKernels';
 import type { FitVerdict } from '../targets/fit';
 import type { CoreKind } from '../targets/target';
+import type { LayerComparison, OutputAgreement } from '../runtime/compare';
+import type { OutputSummary } from '../runtime/outputSummary';
+import type { Rounding } from '../runtime/quant';
 
 // ---- host ↔ worker -------------------------------------------------------------------
 
@@ -18,9 +21,50 @@ export interface AnalyzeParams {
   readonly core?: CoreKind;
 }
 
+export interface RunParams {
+  readonly path: string;
+  /** One file per model input, in order (.npy, .bin, .png/.jpg/.bmp, .wav). */
+  readonly inputs: readonly string[];
+  readonly rounding: Rounding;
+  /** Image normalization by name (see NORMALIZATIONS); default [0,1]. */
+  readonly normalization?: string;
+}
+
+export interface RunOutput {
+  readonly index: number;
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly dtype: string;
+  readonly bytes: Uint8Array;
+  readonly summary: OutputSummary;
+}
+
+export interface RunResult {
+  readonly outputs: readonly RunOutput[];
+  readonly ms: number;
+}
+
+export interface CompareParams {
+  readonly floatPath: string;
+  readonly int8Path: string;
+  /** Samples, each one file per input; empty: `randomSamples` seeded random inputs. */
+  readonly samples: readonly (readonly string[])[];
+  readonly randomSamples: number;
+  readonly rounding: Rounding;
+  readonly normalization?: string;
+}
+
+export interface CompareResult {
+  readonly layers: readonly LayerComparison[];
+  readonly agreement: OutputAgreement;
+  readonly random: boolean;
+}
+
 /** Every job the worker runs: its parameters and its result. */
 export interface WorkerJobs {
   readonly analyze: { readonly params: AnalyzeParams; readonly result: ModelAnalysis };
+  readonly run: { readonly params: RunParams; readonly result: RunResult };
+  readonly compare: { readonly params: CompareParams; readonly result: CompareResult };
 }
 export type JobName = keyof WorkerJobs;
 
@@ -55,17 +99,38 @@ export interface PanelState {
   readonly reservedFlashBytes: number;
   /** UI strings in the user's language, keyed by their English text. */
   readonly strings: Readonly<Record<string, string>>;
+  /** The float/int8 sibling in the same folder, when there is one. */
+  readonly pair?: { readonly other: string; readonly fileIs: 'float' | 'int8' };
+}
+
+/** A run's results as the panel shows them (output bytes left out). */
+export interface RunView {
+  readonly inputs: readonly string[];
+  readonly rounding: Rounding;
+  readonly ms: number;
+  readonly outputs: readonly Omit<RunOutput, 'bytes'>[];
+}
+
+export interface CompareView {
+  readonly floatName: string;
+  readonly int8Name: string;
+  readonly samples: string;
+  readonly result: CompareResult;
 }
 
 export type ToWebview =
   | { readonly type: 'state'; readonly state: PanelState }
+  | { readonly type: 'run'; readonly run: RunView }
+  | { readonly type: 'compare'; readonly compare: CompareView }
   | { readonly type: 'loading'; readonly fileName: string }
   | { readonly type: 'error'; readonly message: string };
 
 export type FromWebview =
   | { readonly type: 'ready' }
   | { readonly type: 'setTarget'; readonly targetId: string }
-  | { readonly type: 'openLayerView'; readonly layer?: { readonly subgraph: number; readonly index: number } };
+  | { readonly type: 'openLayerView'; readonly layer?: { readonly subgraph: number; readonly index: number } }
+  | { readonly type: 'runModel' }
+  | { readonly type: 'compareModels' };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 1e7;
@@ -75,6 +140,8 @@ export function isFromWebview(value: unknown): value is FromWebview {
   if (!isObject(value)) return false;
   switch (value.type) {
     case 'ready':
+    case 'runModel':
+    case 'compareModels':
       return Object.keys(value).length === 1;
     case 'setTarget':
       return typeof value.targetId === 'string' && /^[a-z0-9-]{1,64}$/.test(value.targetId);
@@ -120,5 +187,25 @@ export const PANEL_STRINGS = [
   'planned',
   'persistent',
   'tensors alive',
+  'Run Model…',
+  'Compare Float and Int8…',
+  'Run results',
+  'inputs',
+  'rounding',
+  'top-5',
+  'min',
+  'max',
+  'mean',
+  'histogram',
+  'Float vs int8',
+  'SQNR (dB)',
+  'cosine',
+  'max |error|',
+  'top-1 agreement',
+  'samples',
+  'random inputs',
+  'float sibling',
+  'int8 sibling',
+  'lowest SQNR',
 ] as const;
 export type PanelString = (typeof PANEL_STRINGS)[number];

@@ -8,7 +8,6 @@ import type { ModelAnalysis } from '../analysis/analyzeModel';
 import { checkFit, type FitVerdict } from '../targets/fit';
 import { CancelledError, WorkerClient } from '../worker/workerClient';
 import { modelSettings, type ModelSettings } from './settings';
-import { kernelLibrary } from '../analysis/kernelLibrary';
 
 export interface ModelReport {
   readonly uri: vscode.Uri;
@@ -71,8 +70,6 @@ export class AnalysisService implements vscode.Disposable {
     const sub = token?.onCancellationRequested(() => abort.abort());
     try {
       const analysis = await this.worker.request('analyze', { path: uri.fsPath, abi: 'arm32', kernels: settings.kernels, ...(settings.target.board ? { core: settings.target.board.core } : {}) }, { signal: abort.signal });
-      // The kernel library's name is checked here as well, so a bad setting fails clearly.
-      if (!kernelLibrary(settings.kernels)) throw new Error(`unknown kernel library "${settings.kernels}"`);
       return { ok: true, report: { uri, analysis, verdict: checkFit(analysis, settings.target, settings.reserve), settings } };
     } catch (e) {
       this.cache.delete(uri.toString());

@@ -13,6 +13,7 @@ import { LAYER_SCHEME, LayerView, modelUriOf, openLayerView } from './layerView'
 import { MODEL_EDITOR, ModelEditorProvider } from './modelEditor';
 import { SECTION } from './settings';
 import { ModelStatusBar } from './statusBar';
+import { compareModelsCommand, runModelCommand } from './runCommands';
 
 export interface TinymlLensApi {
   readonly service: AnalysisService;
@@ -26,7 +27,11 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
   worker = new WorkerClient(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath);
   const service = new AnalysisService(worker);
   const layerView = new LayerView(service);
-  const editor = new ModelEditorProvider(context, service);
+  const client = worker;
+  const editor: ModelEditorProvider = new ModelEditorProvider(context, service, {
+    run: (model) => runModelCommand(client, editor, model),
+    compare: (model) => compareModelsCommand(client, editor, model),
+  });
   const diagnostics = new ModelDiagnostics(service);
   const statusBar = new ModelStatusBar(service);
 
@@ -48,6 +53,14 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
       if (model) await openLayerView(model);
     }),
     vscode.commands.registerCommand('tinymlLens.selectTarget', selectTarget),
+    vscode.commands.registerCommand('tinymlLens.runModel', async (uri?: vscode.Uri) => {
+      const model = uri ?? (await pickModel(statusBar));
+      if (model) await runModelCommand(client, editor, model);
+    }),
+    vscode.commands.registerCommand('tinymlLens.compareModels', async (uri?: vscode.Uri) => {
+      const model = uri ?? (await pickModel(statusBar));
+      if (model) await compareModelsCommand(client, editor, model);
+    }),
     vscode.commands.registerCommand('tinymlLens.refreshDiagnostics', async () => {
       service.invalidate();
       await diagnostics.scan();

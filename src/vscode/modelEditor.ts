@@ -11,6 +11,7 @@ import { isFromWebview, PANEL_STRINGS, type PanelState, type ToWebview } from '.
 import type { AnalysisService } from './analysisService';
 import { openLayerView } from './layerView';
 import { SECTION } from './settings';
+import { findPair } from '../runtime/modelPairs';
 
 export const MODEL_EDITOR = 'tinymlLens.model';
 
@@ -19,14 +20,35 @@ class ModelDocument implements vscode.CustomDocument {
   dispose(): void {}
 }
 
+/** Results of runs and comparisons for the panel: `run` and `compare` messages. */
+type ResultMessage = Extract<ToWebview, { type: 'run' | 'compare' }>;
+
 export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<ModelDocument> {
   /** Open panels by model, so commands can tell whether one is showing. */
   readonly panels = new Map<string, vscode.WebviewPanel>();
+  /** The latest run and comparison per model, shown again when its panel (re)opens. */
+  private readonly results = new Map<string, Map<ResultMessage['type'], ResultMessage>>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly service: AnalysisService,
+    private readonly commands: { readonly run: (model: vscode.Uri) => Promise<void>; readonly compare: (model: vscode.Uri) => Promise<void> },
   ) {}
+
+  /** Shows a result in the model's panel, opening the panel if needed. */
+  async showResult(model: vscode.Uri, message: ResultMessage): Promise<void> {
+    const key = model.toString();
+    const stored = this.results.get(key) ?? new Map<ResultMessage['type'], ResultMessage>();
+    stored.set(message.type, message);
+    this.results.set(key, stored);
+    const panel = this.panels.get(key);
+    if (panel) {
+      panel.reveal();
+      await panel.webview.postMessage(message);
+    } else {
+      await vscode.commands.executeCommand('vscode.openWith', model, MODEL_EDITOR);
+    }
+  }
 
   openCustomDocument(uri: vscode.Uri): ModelDocument {
     return new ModelDocument(uri);
@@ -50,6 +72,9 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
         return;
       }
       const { analysis, verdict, settings } = result.report;
+      const folder = vscode.Uri.joinPath(document.uri, '..');
+      const siblings = (await vscode.workspace.fs.readDirectory(folder).then(undefined, () => [] as [string, vscode.FileType][])).map(([name]) => name);
+      const pair = findPair(fileName, siblings);
       const state: PanelState = {
         fileName,
         analysis,
@@ -60,8 +85,10 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
         reservedSramBytes: settings.reserve.sramBytes,
         reservedFlashBytes: settings.reserve.flashBytes,
         strings: Object.fromEntries(PANEL_STRINGS.map((s) => [s, vscode.l10n.t(s)])),
+        ...(pair ? { pair } : {}),
       };
       void post({ type: 'state', state });
+      for (const r of this.results.get(key)?.values() ?? []) void post(r);
     };
 
     const subscriptions = [
@@ -85,6 +112,10 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
           case 'openLayerView':
             await openLayerView(document.uri, message.layer, this.service);
             return;
+          case 'runModel':
+            return this.commands.run(document.uri);
+          case 'compareModels':
+            return this.commands.compare(document.uri);
         }
       }),
     ];

@@ -1,28 +1,34 @@
 /**
  * The worker thread: heavy work runs here so the extension host never blocks. It answers
- * the jobs of shared/protocol.ts, one at a time, and reports failures as typed errors.
+ * the jobs of shared/protocol.ts one at a time and reports failures as typed errors. A run
+ * is synchronous, so cancellation comes through shared memory that the host writes and
+ * the interpreter reads between layers.
  */
-import { readFile } from 'node:fs/promises';
-import { parentPort } from 'node:worker_threads';
-import { analyzeModel } from '../analysis/analyzeModel';
-import { kernelLibrary } from '../analysis/kernelLibrary';
+import { parentPort, workerData } from 'node:worker_threads';
 import { ModelFormatError } from '../model/errors';
-import { readTflite } from '../model/tflite/reader';
-import type { AnalyzeParams, FromWorker, ToWorker, WorkerJobs } from '../shared/protocol';
+import { InputError } from '../runtime/inputs/inputError';
+import { RuntimeError } from '../runtime/types';
+import type { FromWorker, JobName, ToWorker, WorkerJobs } from '../shared/protocol';
+import { analyzeJob, compareJob, runJob, type JobContext } from './jobs';
 
+/** cancelFlag[0] holds the id of the job the host wants stopped. */
+const cancelFlag = new Int32Array((workerData as { cancel?: SharedArrayBuffer } | undefined)?.cancel ?? new SharedArrayBuffer(4));
 const cancelled = new Set<number>();
 
-const jobs: { readonly [K in keyof WorkerJobs]: (params: WorkerJobs[K]['params'], id: number) => Promise<WorkerJobs[K]['result']> } = {
-  async analyze(params: AnalyzeParams) {
-    const bytes = await readFile(params.path);
-    const kernels = kernelLibrary(params.kernels, params.core);
-    if (!kernels) throw new Error(`unknown kernel library "${params.kernels}"`);
-    return analyzeModel(readTflite(bytes), bytes.length, { path: params.path, abi: params.abi, kernels });
-  },
+const jobs: { readonly [K in JobName]: (params: WorkerJobs[K]['params'], ctx: JobContext) => Promise<WorkerJobs[K]['result']> } = {
+  analyze: (params) => analyzeJob(params),
+  run: runJob,
+  compare: compareJob,
 };
 
 function post(message: FromWorker): void {
   parentPort!.postMessage(message);
+}
+
+function errorCode(e: unknown): string {
+  if (e instanceof ModelFormatError || e instanceof RuntimeError) return e.code;
+  if (e instanceof InputError) return 'bad-input';
+  return (e as NodeJS.ErrnoException).code ?? 'internal';
 }
 
 parentPort?.on('message', async (message: ToWorker) => {
@@ -30,12 +36,22 @@ parentPort?.on('message', async (message: ToWorker) => {
     cancelled.add(message.id);
     return;
   }
+  const id = message.id;
+  let lastProgress = 0;
+  const ctx: JobContext = {
+    shouldStop: () => cancelled.has(id) || Atomics.load(cancelFlag, 0) === id,
+    progress: (fraction, text) => {
+      const now = Date.now();
+      if (now - lastProgress < 50 && fraction < 1) return;
+      lastProgress = now;
+      post({ type: 'progress', id, fraction, message: text });
+    },
+  };
   try {
-    const result = await jobs[message.job](message.params, message.id);
-    if (!cancelled.delete(message.id)) post({ type: 'result', id: message.id, result });
+    const result = await (jobs[message.job] as (p: unknown, c: JobContext) => Promise<WorkerJobs[JobName]['result']>)(message.params, ctx);
+    if (!cancelled.delete(id)) post({ type: 'result', id, result });
   } catch (e) {
-    cancelled.delete(message.id);
-    const code = e instanceof ModelFormatError ? e.code : (e as NodeJS.ErrnoException).code ?? 'internal';
-    post({ type: 'error', id: message.id, code, message: e instanceof Error ? e.message : String(e) });
+    cancelled.delete(id);
+    post({ type: 'error', id, code: errorCode(e), message: e instanceof Error ? e.message : String(e) });
   }
 });

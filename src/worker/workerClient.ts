@@ -36,6 +36,8 @@ export interface RequestOptions {
 
 export class WorkerClient {
   private worker: Worker | undefined;
+  /** Shared with the worker: the id of a job to stop mid-run (a synchronous run reads it between layers). */
+  private cancelFlag = new Int32Array(new SharedArrayBuffer(4));
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
@@ -49,6 +51,7 @@ export class WorkerClient {
       this.pending.set(id, { resolve: resolve as (value: never) => void, reject, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
       options.signal?.addEventListener('abort', () => {
         if (!this.pending.delete(id)) return;
+        Atomics.store(this.cancelFlag, 0, id);
         this.send({ type: 'cancel', id });
         reject(new CancelledError());
       });
@@ -69,7 +72,8 @@ export class WorkerClient {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.script);
+    this.cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+    const worker = new Worker(this.script, { workerData: { cancel: this.cancelFlag.buffer } });
     worker.on('message', (m: FromWorker) => this.onMessage(m));
     worker.on('error', (e) => this.onExit(worker, `the worker crashed: ${e.message}`));
     worker.on('exit', (code) => this.onExit(worker, `the worker exited with code ${code}`));

@@ -1,0 +1,173 @@
+/**
+ * What quantization did to a model's numbers: per-layer SQNR and cosine similarity between
+ * a float model's tensors and the dequantized tensors of its int8 version, and how often the
+ * outputs agree. Pure functions over captured runs; the worker does the running.
+ */
+import type { Graph, QuantParams } from '../model/graph';
+import { opName } from '../model/tflite/reader';
+
+/** A tensor's values as real numbers, by tensor name, for the layers that produced them. */
+export interface CapturedRun {
+  /** Op output tensors in execution order: layer index, op, tensor name, real values. */
+  readonly layers: readonly { readonly layer: number; readonly op: string; readonly tensor: string; readonly values: Float64Array }[];
+  readonly outputs: readonly Float64Array[];
+}
+
+export interface LayerComparison {
+  readonly floatLayer: number;
+  readonly int8Layer: number;
+  readonly op: string;
+  readonly tensor: string;
+  /** 10·log10(Σ f² / Σ (f − q)²); Infinity when identical. */
+  readonly sqnrDb: number;
+  readonly cosine: number;
+  readonly maxAbsError: number;
+  /** How the pair was found: same tensor name, or same position in the op sequence. */
+  readonly matchedBy: 'name' | 'position';
+}
+
+export interface OutputAgreement {
+  readonly samples: number;
+  /** Share of samples whose argmax agrees (classifiers). */
+  readonly top1Agreement: number;
+  readonly maxAbsError: number;
+  readonly meanCosine: number;
+  readonly meanSqnrDb: number;
+}
+
+export function sqnrDb(reference: ArrayLike<number>, test: ArrayLike<number>): number {
+  let signal = 0;
+  let noise = 0;
+  for (let i = 0; i < reference.length; i++) {
+    const r = reference[i]!;
+    const d = r - test[i]!;
+    signal += r * r;
+    noise += d * d;
+  }
+  if (noise === 0) return Infinity;
+  if (signal === 0) return -Infinity;
+  return 10 * Math.log10(signal / noise);
+}
+
+export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
+  if (na === 0 && nb === 0) return 1;
+  if (na === 0 || nb === 0) return 0;
+  return dot / Math.sqrt(na * nb);
+}
+
+export function maxAbsError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+export function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
+  return best;
+}
+
+/** Integer values to real ones with per-tensor or per-channel (last axis) parameters. */
+export function dequantize(values: ArrayLike<number>, q: QuantParams | undefined, shape: readonly number[]): Float64Array {
+  const out = new Float64Array(values.length);
+  if (!q || q.scale.length === 0) {
+    for (let i = 0; i < values.length; i++) out[i] = values[i]!;
+    return out;
+  }
+  if (q.scale.length === 1) {
+    const s = q.scale[0]!;
+    const z = q.zeroPoint[0] ?? 0;
+    for (let i = 0; i < values.length; i++) out[i] = s * (values[i]! - z);
+    return out;
+  }
+  const axis = q.quantizedDimension;
+  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const channels = shape[axis] ?? q.scale.length;
+  for (let i = 0; i < values.length; i++) {
+    const c = Math.floor(i / inner) % channels;
+    out[i] = q.scale[c]! * (values[i]! - (q.zeroPoint[c] ?? 0));
+  }
+  return out;
+}
+
+/** Layers whose outputs are only format changes at the edges of an int8 model. */
+const EDGE_OPS = new Set(['QUANTIZE', 'DEQUANTIZE']);
+
+/**
+ * Pairs the float model's layers with the int8 model's: by output tensor name (the
+ * converter keeps most names), then by position among the remaining layers of the same op.
+ */
+export function correspondingLayers(floatGraph: Graph, int8Graph: Graph): { readonly float: number; readonly int8: number; readonly by: 'name' | 'position' }[] {
+  const list = (g: Graph) =>
+    g.subgraphs[0]!.operators
+      .map((op, i) => ({ i, op: opName(g, op), name: g.subgraphs[0]!.tensors[op.outputs[0]!]?.name ?? '' }))
+      .filter((l) => !EDGE_OPS.has(l.op));
+  const f = list(floatGraph);
+  const q = list(int8Graph);
+  const pairs: { float: number; int8: number; by: 'name' | 'position' }[] = [];
+  const usedF = new Set<number>();
+  const usedQ = new Set<number>();
+  const byName = new Map(f.map((l) => [l.name, l]));
+  for (const l of q) {
+    const m = byName.get(l.name);
+    if (m && m.op === l.op && !usedF.has(m.i)) {
+      pairs.push({ float: m.i, int8: l.i, by: 'name' });
+      usedF.add(m.i);
+      usedQ.add(l.i);
+    }
+  }
+  const restF = f.filter((l) => !usedF.has(l.i));
+  const restQ = q.filter((l) => !usedQ.has(l.i));
+  for (let k = 0; k < Math.min(restF.length, restQ.length); k++) {
+    if (restF[k]!.op === restQ[k]!.op) pairs.push({ float: restF[k]!.i, int8: restQ[k]!.i, by: 'position' });
+  }
+  return pairs.sort((a, b) => a.int8 - b.int8);
+}
+
+/** Per-layer metrics over one or more samples (values concatenated across samples). */
+export function compareLayers(floatGraph: Graph, int8Graph: Graph, floatRuns: readonly CapturedRun[], int8Runs: readonly CapturedRun[]): LayerComparison[] {
+  const out: LayerComparison[] = [];
+  for (const pair of correspondingLayers(floatGraph, int8Graph)) {
+    const fValues: number[] = [];
+    const qValues: number[] = [];
+    let tensor = '';
+    let op = '';
+    for (let s = 0; s < Math.min(floatRuns.length, int8Runs.length); s++) {
+      const f = floatRuns[s]!.layers.find((l) => l.layer === pair.float);
+      const q = int8Runs[s]!.layers.find((l) => l.layer === pair.int8);
+      if (!f || !q || f.values.length !== q.values.length) continue;
+      fValues.push(...f.values);
+      qValues.push(...q.values);
+      tensor = q.tensor;
+      op = q.op;
+    }
+    if (fValues.length === 0) continue;
+    out.push({ floatLayer: pair.float, int8Layer: pair.int8, op, tensor, sqnrDb: sqnrDb(fValues, qValues), cosine: cosineSimilarity(fValues, qValues), maxAbsError: maxAbsError(fValues, qValues), matchedBy: pair.by });
+  }
+  return out;
+}
+
+export function outputAgreement(floatRuns: readonly CapturedRun[], int8Runs: readonly CapturedRun[]): OutputAgreement {
+  const n = Math.min(floatRuns.length, int8Runs.length);
+  let agree = 0;
+  let maxErr = 0;
+  let cos = 0;
+  let sqnr = 0;
+  for (let s = 0; s < n; s++) {
+    const f = floatRuns[s]!.outputs[0]!;
+    const q = int8Runs[s]!.outputs[0]!;
+    if (argmax(f) === argmax(q)) agree++;
+    maxErr = Math.max(maxErr, maxAbsError(f, q));
+    cos += cosineSimilarity(f, q);
+    sqnr += Math.min(sqnrDb(f, q), 200);
+  }
+  return { samples: n, top1Agreement: n ? agree / n : 0, maxAbsError: maxErr, meanCosine: n ? cos / n : 0, meanSqnrDb: n ? sqnr / n : 0 };
+}

@@ -1,0 +1,166 @@
+/**
+ * Runs a Graph's subgraph 0 with TFLite Micro's arithmetic. Creating an interpreter checks
+ * that every op has a kernel (an op the runtime lacks fails here, naming the op and the
+ * layer, before anything runs) and prepares each kernel once; `invoke` then only runs the
+ * prepared loops.
+ */
+import { elementCount, isConstant, type Graph, type Tensor } from '../model/graph';
+import { opName } from '../model/tflite/reader';
+import { KERNELS } from './kernels';
+import type { Rounding } from './quant';
+import { RuntimeError, type Eval, type KernelRegistry, type RuntimeOptions, type RuntimeTensor, type TensorArray } from './types';
+
+export interface InterpreterOptions {
+  readonly rounding?: Rounding;
+  /** For tests and other runtimes: the kernels to use instead of the built-in ones. */
+  readonly kernels?: KernelRegistry;
+}
+
+export interface InvokeOptions {
+  /** Called after each layer with its outputs; return nothing. */
+  readonly onLayer?: (layer: number, outputs: readonly RuntimeTensor[]) => void;
+  /** Checked between layers: true stops the run with a 'cancelled' RuntimeError. */
+  readonly shouldStop?: () => boolean;
+}
+
+/** A typed array of the tensor's dtype over `bytes` (copied when misaligned for its element size). */
+export function typedView(dtype: Tensor['dtype'], bytes: Uint8Array): TensorArray {
+  const make = <T extends TensorArray>(ctor: { new (b: ArrayBufferLike, o: number, l: number): T; BYTES_PER_ELEMENT: number }): T => {
+    const size = ctor.BYTES_PER_ELEMENT;
+    const src = bytes.byteOffset % size === 0 ? bytes : bytes.slice();
+    return new ctor(src.buffer, src.byteOffset, Math.floor(src.byteLength / size));
+  };
+  switch (dtype) {
+    case 'float32':
+      return make(Float32Array);
+    case 'float64':
+      return make(Float64Array);
+    case 'int8':
+      return make(Int8Array);
+    case 'uint8':
+    case 'bool':
+      return make(Uint8Array);
+    case 'int16':
+      return make(Int16Array);
+    case 'float16':
+    case 'uint16':
+      return make(Uint16Array);
+    case 'int32':
+      return make(Int32Array);
+    case 'uint32':
+      return make(Uint32Array);
+    case 'int64':
+      return make(BigInt64Array);
+    default:
+      throw new RuntimeError('unsupported-type', `tensors of type ${dtype} are not supported by the runtime`);
+  }
+}
+
+function allocate(dtype: Tensor['dtype'], n: number): TensorArray {
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(n);
+    case 'float64':
+      return new Float64Array(n);
+    case 'int8':
+      return new Int8Array(n);
+    case 'uint8':
+    case 'bool':
+      return new Uint8Array(n);
+    case 'int16':
+      return new Int16Array(n);
+    case 'float16':
+    case 'uint16':
+      return new Uint16Array(n);
+    case 'int32':
+      return new Int32Array(n);
+    case 'uint32':
+      return new Uint32Array(n);
+    case 'int64':
+      return new BigInt64Array(n);
+    default:
+      throw new RuntimeError('unsupported-type', `tensors of type ${dtype} are not supported by the runtime`);
+  }
+}
+
+export class Interpreter {
+  readonly tensors: readonly RuntimeTensor[];
+  readonly inputs: readonly RuntimeTensor[];
+  readonly outputs: readonly RuntimeTensor[];
+  private readonly evals: readonly Eval[];
+  private readonly variables: readonly { readonly tensor: RuntimeTensor; readonly initial: TensorArray }[];
+
+  constructor(
+    readonly graph: Graph,
+    options: InterpreterOptions = {},
+  ) {
+    const sg = graph.subgraphs[0];
+    if (!sg) throw new RuntimeError('bad-model', 'the model has no subgraph to run');
+    const kernels = options.kernels ?? KERNELS;
+    const runtimeOptions: RuntimeOptions = { rounding: options.rounding ?? 'tflm' };
+
+    // Every op must have a kernel before any is prepared: one clear error for all of them.
+    const missing = sg.operators.map((op, i) => ({ name: opName(graph, op), i })).filter(({ name }) => !kernels[name]);
+    if (missing.length > 0) {
+      const list = missing.map(({ name, i }) => `${name} (layer ${i})`).join(', ');
+      throw new RuntimeError('unsupported-op', `the runtime has no kernel for ${list}`, missing[0]!.i);
+    }
+
+    this.tensors = sg.tensors.map((info, index) => {
+      const constant = isConstant(graph, info);
+      const data = constant ? typedView(info.dtype, graph.buffers[info.buffer]!.data) : allocate(info.dtype, elementCount(info.shape));
+      return { index, info, dtype: info.dtype, shape: info.shape, data, constant };
+    });
+    this.variables = this.tensors.filter((t) => t.info.isVariable).map((tensor) => ({ tensor, initial: tensor.constant ? tensor.data.slice() : allocate(tensor.dtype, tensor.data.length) }));
+    // Variables are written by their ops: give constant-initialized ones their own copy.
+    this.tensors = this.tensors.map((t) => (t.info.isVariable && t.constant ? { ...t, data: t.data.slice(), constant: false } : t));
+    this.inputs = sg.inputs.map((i) => this.tensors[i]!);
+    this.outputs = sg.outputs.map((i) => this.tensors[i]!);
+
+    this.evals = sg.operators.map((op, opIndex) =>
+      kernels[opName(graph, op)]!.prepare({
+        graph,
+        subgraph: sg,
+        op,
+        opIndex,
+        opName: opName(graph, op),
+        inputs: op.inputs.map((t) => (t < 0 ? undefined : this.tensors[t])),
+        outputs: op.outputs.map((t) => this.tensors[t]!),
+        options: runtimeOptions,
+      }),
+    );
+    this.resetState();
+  }
+
+  /** Clears the state that variable tensors (SVDF, LSTM) carry from one invoke to the next. */
+  resetState(): void {
+    for (const v of this.variables) (v.tensor.data as Uint8Array).set(v.initial as Uint8Array);
+  }
+
+  /** Copies raw little-endian bytes into input `i`, checking the size. */
+  setInputBytes(i: number, bytes: Uint8Array): void {
+    const t = this.inputs[i];
+    if (!t) throw new RuntimeError('bad-input', `the model has ${this.inputs.length} inputs; there is no input ${i}`);
+    const view = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+    if (bytes.byteLength !== view.byteLength) {
+      throw new RuntimeError('bad-input', `input ${i} ("${t.info.name}") is ${t.dtype}[${t.shape.join(', ')}]: ${view.byteLength} bytes, but ${bytes.byteLength} bytes were given`);
+    }
+    view.set(bytes);
+  }
+
+  invoke(options: InvokeOptions = {}): void {
+    for (let i = 0; i < this.evals.length; i++) {
+      if (options.shouldStop?.()) throw new RuntimeError('cancelled', 'the run was cancelled', i);
+      this.evals[i]!();
+      if (options.onLayer) {
+        const op = this.graph.subgraphs[0]!.operators[i]!;
+        options.onLayer(i, op.outputs.map((t) => this.tensors[t]!));
+      }
+    }
+  }
+}
+
+/** The raw little-endian bytes of a tensor's data (a copy). */
+export function tensorBytes(t: RuntimeTensor): Uint8Array {
+  return new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength).slice();
+}

@@ -1,0 +1,81 @@
+/**
+ * Small helpers every kernel uses: typed access to inputs, quantization parameters, fused
+ * activations and broadcasting. Errors name the op and the layer.
+ */
+import { ActivationFunctionType } from '../model/tflite/generated/tflite/activation-function-type';
+import { RuntimeError, type KernelContext, type RuntimeTensor } from './types';
+
+export function input(ctx: KernelContext, slot: number): RuntimeTensor {
+  const t = ctx.inputs[slot];
+  if (!t) throw new RuntimeError('bad-model', `${ctx.opName} (layer ${ctx.opIndex}) needs input ${slot}`, ctx.opIndex);
+  return t;
+}
+
+export function optionalInput(ctx: KernelContext, slot: number): RuntimeTensor | undefined {
+  return ctx.inputs[slot];
+}
+
+export function output(ctx: KernelContext, slot = 0): RuntimeTensor {
+  const t = ctx.outputs[slot];
+  if (!t) throw new RuntimeError('bad-model', `${ctx.opName} (layer ${ctx.opIndex}) needs output ${slot}`, ctx.opIndex);
+  return t;
+}
+
+export function unsupportedType(ctx: KernelContext, detail: string): RuntimeError {
+  return new RuntimeError('unsupported-type', `${ctx.opName} (layer ${ctx.opIndex}) is not supported for ${detail}`, ctx.opIndex);
+}
+
+/** Per-tensor scale and zero point (the first, for per-channel tensors). */
+export function scaleOf(t: RuntimeTensor): number {
+  return t.info.quantization?.scale[0] ?? 0;
+}
+
+export function zeroPointOf(t: RuntimeTensor): number {
+  return t.info.quantization?.zeroPoint[0] ?? 0;
+}
+
+export type FusedActivation = 'NONE' | 'RELU' | 'RELU6' | 'RELU_N1_TO_1';
+
+export function fusedActivation(ctx: KernelContext, code: ActivationFunctionType): FusedActivation {
+  switch (code) {
+    case ActivationFunctionType.NONE:
+      return 'NONE';
+    case ActivationFunctionType.RELU:
+      return 'RELU';
+    case ActivationFunctionType.RELU6:
+      return 'RELU6';
+    case ActivationFunctionType.RELU_N1_TO_1:
+      return 'RELU_N1_TO_1';
+    default:
+      throw new RuntimeError('unsupported-op', `${ctx.opName} (layer ${ctx.opIndex}) has fused activation ${ActivationFunctionType[code] ?? code}, which TFLite Micro does not support`, ctx.opIndex);
+  }
+}
+
+export function elementCount(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Strides of a row-major shape. */
+export function strides(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length).fill(1);
+  for (let i = shape.length - 2; i >= 0; i--) s[i] = s[i + 1]! * shape[i + 1]!;
+  return s;
+}
+
+/** Range of an integer dtype. */
+export function intRange(dtype: string): readonly [number, number] {
+  switch (dtype) {
+    case 'int8':
+      return [-128, 127];
+    case 'uint8':
+      return [0, 255];
+    case 'int16':
+      return [-32768, 32767];
+    case 'int32':
+      return [-2147483648, 2147483647];
+    default:
+      return [-Infinity, Infinity];
+  }
+}

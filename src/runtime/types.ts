@@ -1,0 +1,60 @@
+/**
+ * What the interpreter and its kernels share. A kernel's `prepare` runs once per model
+ * (shapes, padding, quantized multipliers: everything that depends on the model alone) and
+ * returns the per-inference `Eval`, plain loops over typed arrays with no allocation.
+ */
+import type { DType } from '../model/dtype';
+import type { Graph, Operator, Subgraph, Tensor } from '../model/graph';
+import type { Rounding } from './quant';
+
+export type TensorArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array;
+
+export interface RuntimeTensor {
+  /** Index in its subgraph. */
+  readonly index: number;
+  readonly info: Tensor;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly data: TensorArray;
+  /** Weights and other values stored in the model. */
+  readonly constant: boolean;
+}
+
+export interface RuntimeOptions {
+  /** Requantization rule of int8 kernels (see quant.ts). */
+  readonly rounding: Rounding;
+}
+
+export interface KernelContext {
+  readonly graph: Graph;
+  readonly subgraph: Subgraph;
+  readonly op: Operator;
+  readonly opIndex: number;
+  readonly opName: string;
+  /** By the operator's input slots; undefined where an optional input is absent (-1). */
+  readonly inputs: readonly (RuntimeTensor | undefined)[];
+  readonly outputs: readonly RuntimeTensor[];
+  readonly options: RuntimeOptions;
+}
+
+export type Eval = () => void;
+
+export interface Kernel {
+  readonly prepare: (ctx: KernelContext) => Eval;
+}
+
+export type KernelRegistry = Readonly<Record<string, Kernel>>;
+
+export type RuntimeErrorCode = 'unsupported-op' | 'unsupported-type' | 'bad-model' | 'bad-input' | 'cancelled';
+
+export class RuntimeError extends Error {
+  override readonly name = 'RuntimeError';
+  constructor(
+    readonly code: RuntimeErrorCode,
+    message: string,
+    /** The layer (operator index in subgraph 0) the error is about, if any. */
+    readonly layer?: number,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * "Run Model…" and "Compare Float and Int8…": pick inputs, run in the worker with a
+ * cancellable progress notification, and show the results in the model's panel.
+ */
+import { basename, dirname } from 'node:path';
+import * as vscode from 'vscode';
+import { findPair } from '../runtime/modelPairs';
+import type { Rounding } from '../runtime/quant';
+import type { CompareView, RunView } from '../shared/protocol';
+import { CancelledError, type WorkerClient } from '../worker/workerClient';
+import type { ModelEditorProvider } from './modelEditor';
+import { SECTION } from './settings';
+
+interface RunSettings {
+  readonly rounding: Rounding;
+  readonly normalization: string;
+  readonly samples: number;
+}
+
+function runSettings(scope: vscode.Uri): RunSettings {
+  const c = vscode.workspace.getConfiguration(SECTION, scope);
+  return { rounding: c.get<Rounding>('rounding', 'tflm'), normalization: c.get<string>('imageNormalization', '[0,1]'), samples: c.get<number>('compareSamples', 8) };
+}
+
+const INPUT_FILTERS = { [vscode.l10n.t('Model inputs')]: ['npy', 'bin', 'png', 'jpg', 'jpeg', 'bmp', 'wav'], [vscode.l10n.t('All files')]: ['*'] };
+
+/** Runs `work` in a cancellable notification; undefined when the user cancelled. */
+async function withWorkerProgress<T>(title: string, work: (signal: AbortSignal, report: (fraction: number, message: string) => void) => Promise<T>): Promise<T | undefined> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+    const abort = new AbortController();
+    token.onCancellationRequested(() => abort.abort());
+    let last = 0;
+    try {
+      return await work(abort.signal, (fraction, message) => {
+        progress.report({ increment: Math.max(0, 100 * fraction - last), message });
+        last = 100 * fraction;
+      });
+    } catch (e) {
+      if (e instanceof CancelledError) return undefined;
+      throw e;
+    }
+  });
+}
+
+export async function runModelCommand(worker: WorkerClient, editor: ModelEditorProvider, model: vscode.Uri): Promise<void> {
+  const files = await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: vscode.l10n.t('Run with these inputs'), title: vscode.l10n.t('Input files for {0} (one per model input, in order)', basename(model.fsPath)), filters: INPUT_FILTERS, defaultUri: vscode.Uri.file(dirname(model.fsPath)) });
+  if (!files || files.length === 0) return;
+  const settings = runSettings(model);
+  try {
+    const result = await withWorkerProgress(vscode.l10n.t('Running {0}', basename(model.fsPath)), (signal, report) =>
+      worker.request('run', { path: model.fsPath, inputs: files.map((f) => f.fsPath), rounding: settings.rounding, normalization: settings.normalization }, { signal, onProgress: report }),
+    );
+    if (!result) return;
+    const run: RunView = { inputs: files.map((f) => vscode.workspace.asRelativePath(f)), rounding: settings.rounding, ms: result.ms, outputs: result.outputs.map(({ bytes: _bytes, ...rest }) => rest) };
+    await editor.showResult(model, { type: 'run', run });
+  } catch (e) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('Could not run {0}: {1}', basename(model.fsPath), e instanceof Error ? e.message : String(e)));
+  }
+}
+
+export async function compareModelsCommand(worker: WorkerClient, editor: ModelEditorProvider, model: vscode.Uri): Promise<void> {
+  const siblings = (await vscode.workspace.fs.readDirectory(vscode.Uri.file(dirname(model.fsPath)))).map(([name]) => name);
+  const pair = findPair(basename(model.fsPath), siblings);
+  let other: vscode.Uri | undefined = pair && vscode.Uri.file(`${dirname(model.fsPath)}/${pair.other}`);
+  let fileIs = pair?.fileIs;
+  if (!other) {
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, title: vscode.l10n.t('The other model to compare {0} with (float or int8)', basename(model.fsPath)), filters: { TFLite: ['tflite'] }, defaultUri: vscode.Uri.file(dirname(model.fsPath)) });
+    if (!picked?.[0]) return;
+    other = picked[0];
+    fileIs = basename(model.fsPath).match(/int8|quant/i) ? 'int8' : 'float';
+  }
+  const [floatUri, int8Uri] = fileIs === 'int8' ? [other, model] : [model, other];
+  const settings = runSettings(model);
+  const random = vscode.l10n.t('{0} seeded random inputs', settings.samples);
+  const choice = await vscode.window.showQuickPick([random, vscode.l10n.t('Choose input files…')], { title: vscode.l10n.t('Compare {0} with {1} on', basename(floatUri.fsPath), basename(int8Uri.fsPath)) });
+  if (!choice) return;
+  let samples: string[][] = [];
+  if (choice !== random) {
+    const files = await vscode.window.showOpenDialog({ canSelectMany: true, title: vscode.l10n.t('Input files: one sample each'), filters: INPUT_FILTERS, defaultUri: vscode.Uri.file(dirname(model.fsPath)) });
+    if (!files?.length) return;
+    samples = files.map((f) => [f.fsPath]);
+  }
+  try {
+    const result = await withWorkerProgress(vscode.l10n.t('Comparing {0} and {1}', basename(floatUri.fsPath), basename(int8Uri.fsPath)), (signal, report) =>
+      worker.request('compare', { floatPath: floatUri.fsPath, int8Path: int8Uri.fsPath, samples, randomSamples: settings.samples, rounding: settings.rounding, normalization: settings.normalization }, { signal, onProgress: report }),
+    );
+    if (!result) return;
+    const compare: CompareView = { floatName: basename(floatUri.fsPath), int8Name: basename(int8Uri.fsPath), samples: samples.length ? `${samples.length}` : random, result };
+    await editor.showResult(model, { type: 'compare', compare });
+  } catch (e) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('Could not compare the models: {0}', e instanceof Error ? e.message : String(e)));
+  }
+}
