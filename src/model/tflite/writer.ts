@@ -12,7 +12,7 @@ import { BuiltinOptions } from './generated/tflite/builtin-options';
 import { BuiltinOptions2 } from './generated/tflite/builtin-options2';
 import { MetadataT } from './generated/tflite/metadata';
 import { Model } from './generated/tflite/model';
-import { OperatorT } from './generated/tflite/operator';
+import { Operator as FbOperator, OperatorT } from './generated/tflite/operator';
 import { OperatorCodeT } from './generated/tflite/operator-code';
 import { QuantizationDetails } from './generated/tflite/quantization-details';
 import { QuantizationParametersT } from './generated/tflite/quantization-parameters';
@@ -135,8 +135,42 @@ function toQuantT(q: QuantParams): QuantizationParametersT {
   );
 }
 
+/**
+ * The generated pack() always writes a custom_options vector, even an empty one, and TFLite
+ * logs "Found builtin operator … with custom options" for a builtin op that has one: leave
+ * the field out when there are no bytes, as the converter does.
+ */
+class OperatorOut extends OperatorT {
+  override pack(builder: flatbuffers.Builder): flatbuffers.Offset {
+    if (this.customOptions.length > 0) return super.pack(builder);
+    const inputs = FbOperator.createInputsVector(builder, this.inputs);
+    const outputs = FbOperator.createOutputsVector(builder, this.outputs);
+    const builtinOptions = builder.createObjectOffset(this.builtinOptions);
+    const mutatingVariableInputs = FbOperator.createMutatingVariableInputsVector(builder, this.mutatingVariableInputs);
+    const intermediates = FbOperator.createIntermediatesVector(builder, this.intermediates);
+    const builtinOptions2 = builder.createObjectOffset(this.builtinOptions2);
+    return FbOperator.createOperator(
+      builder,
+      this.opcodeIndex,
+      inputs,
+      outputs,
+      this.builtinOptionsType,
+      builtinOptions,
+      0,
+      this.customOptionsFormat,
+      mutatingVariableInputs,
+      intermediates,
+      this.largeCustomOptionsOffset,
+      this.largeCustomOptionsSize,
+      this.builtinOptions2Type,
+      builtinOptions2,
+      this.debugMetadataIndex,
+    );
+  }
+}
+
 function toOperatorT(op: Operator): OperatorT {
-  return new OperatorT(
+  return new OperatorOut(
     op.opcodeIndex,
     [...op.inputs],
     [...op.outputs],
