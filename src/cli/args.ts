@@ -12,7 +12,7 @@ export interface ParsedArgs {
 }
 
 /** Options that take no value. Everything else named `--x` expects one. */
-const FLAGS = new Set(['json', 'help', 'per-channel-fc', 'random-calibration', 'keep-float']);
+const FLAGS = new Set(['json', 'help', 'per-channel-fc', 'random-calibration', 'keep-float', 'force']);
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const positionals: string[] = [];

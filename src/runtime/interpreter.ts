@@ -83,6 +83,17 @@ function allocate(dtype: Tensor['dtype'], n: number): TensorArray {
   }
 }
 
+/**
+ * What a variable tensor without initial data holds after a reset: zeros, except int8
+ * tensors, which TFLM (MicroInterpreterGraph::ResetVariableTensors) and TFLite
+ * (ResetVariableTensor) fill with their zero point, the quantized 0.0.
+ */
+function resetValue(t: RuntimeTensor): TensorArray {
+  const data = allocate(t.dtype, t.data.length);
+  if (t.dtype === 'int8') (data as Int8Array).fill(t.info.quantization?.zeroPoint[0] ?? 0);
+  return data;
+}
+
 export class Interpreter {
   readonly tensors: readonly RuntimeTensor[];
   readonly inputs: readonly RuntimeTensor[];
@@ -111,7 +122,7 @@ export class Interpreter {
       const data = constant ? typedView(info.dtype, graph.buffers[info.buffer]!.data) : allocate(info.dtype, elementCount(info.shape));
       return { index, info, dtype: info.dtype, shape: info.shape, data, constant };
     });
-    this.variables = this.tensors.filter((t) => t.info.isVariable).map((tensor) => ({ tensor, initial: tensor.constant ? tensor.data.slice() : allocate(tensor.dtype, tensor.data.length) }));
+    this.variables = this.tensors.filter((t) => t.info.isVariable).map((tensor) => ({ tensor, initial: tensor.constant ? tensor.data.slice() : resetValue(tensor) }));
     // Variables are written by their ops: give constant-initialized ones their own copy.
     this.tensors = this.tensors.map((t) => (t.info.isVariable && t.constant ? { ...t, data: t.data.slice(), constant: false } : t));
     this.inputs = sg.inputs.map((i) => this.tensors[i]!);

@@ -1,8 +1,10 @@
 /** `npm run bench`: every benchmark, one after the other, in one process. */
 import { analysisBench } from './analysisBench';
+import { runtimeBench } from './runtimeBench';
 
 async function main(): Promise<void> {
   await analysisBench();
+  await runtimeBench();
 }
 
 main().catch((e: unknown) => {

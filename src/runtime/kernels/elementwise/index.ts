@@ -1,4 +1,49 @@
-/** Kernels of this family, by TFLite builtin name. */
+/**
+ * Kernels of this family, by TFLite builtin name: elementwise arithmetic, activations,
+ * (de)quantization and MEAN. One file per op (ADD and SUB share add.ts, RELU and RELU6
+ * relu.ts); common.ts and binary.ts hold broadcasting and tables, lut.ts the float-derived
+ * int8 tables of TFLite and XNNPACK.
+ *
+ * The three rounding modes, as these kernels read them:
+ * - 'tflm': TFLite Micro's reference kernels, bit for bit.
+ * - 'tflite': TFLite's builtin kernels. Their requantization rounds twice, as TFLM's (TFLite
+ *   is built without TFLITE_SINGLE_ROUNDING), so this mode differs from 'tflm' only where
+ *   TFLite computes something else: int8 SOFTMAX, LOGISTIC and TANH from float32 tables,
+ *   RELU6 requantizing to the output scale, float → int QUANTIZE dividing in double, MEAN
+ *   rescaling in float32.
+ * - 'xnnpack': what tfjs-tflite runs by default, XNNPACK's arithmetic for the nodes its
+ *   delegate takes (ADD, SUB, MUL, LOGISTIC, LEAKY_RELU, QUANTIZE, MEAN over H and W) and
+ *   TFLite's kernel for the others or when the delegate would refuse the scales.
+ * Every int8 unary op is a function of the input byte: prepare builds its 256-entry table and
+ * eval is one lookup per element.
+ */
 import type { KernelRegistry } from '../../types';
+import { ADD, SUB } from './add';
+import { DEQUANTIZE } from './dequantize';
+import { HARD_SWISH } from './hardSwish';
+import { LEAKY_RELU } from './leakyRelu';
+import { LOGISTIC } from './logistic';
+import { MEAN } from './mean';
+import { MUL } from './mul';
+import { PRELU } from './prelu';
+import { QUANTIZE } from './quantize';
+import { RELU, RELU6 } from './relu';
+import { SOFTMAX } from './softmax';
+import { TANH } from './tanh';
 
-export const KERNELS: KernelRegistry = {};
+export const KERNELS: KernelRegistry = {
+  ADD,
+  SUB,
+  MUL,
+  SOFTMAX,
+  LOGISTIC,
+  TANH,
+  RELU,
+  RELU6,
+  LEAKY_RELU,
+  HARD_SWISH,
+  PRELU,
+  QUANTIZE,
+  DEQUANTIZE,
+  MEAN,
+};

@@ -1,4 +1,26 @@
 /** Kernels of this family, by TFLite builtin name. */
 import type { KernelRegistry } from '../../types';
+import { CONCATENATION } from './concatenation';
+import { PAD, PADV2 } from './pad';
+import { RESHAPE } from './reshape';
+import { RESIZE_BILINEAR } from './resizeBilinear';
+import { RESIZE_NEAREST_NEIGHBOR } from './resizeNearestNeighbor';
+import { SQUEEZE } from './squeeze';
+import { STRIDED_SLICE } from './stridedSlice';
+import { SVDF } from './svdf';
+import { TRANSPOSE } from './transpose';
+import { UNIDIRECTIONAL_SEQUENCE_LSTM } from './unidirectionalSequenceLstm';
 
-export const KERNELS: KernelRegistry = {};
+export const KERNELS: KernelRegistry = {
+  RESHAPE,
+  SQUEEZE,
+  CONCATENATION,
+  PAD,
+  PADV2,
+  TRANSPOSE,
+  STRIDED_SLICE,
+  RESIZE_BILINEAR,
+  RESIZE_NEAREST_NEIGHBOR,
+  SVDF,
+  UNIDIRECTIONAL_SEQUENCE_LSTM,
+};

@@ -1,0 +1,49 @@
+/**
+ * MAX_POOL_2D, as TFLM's max_pool.cc with reference_ops::MaxPool and
+ * reference_integer_ops::MaxPool: the largest value among the window's taps inside the input,
+ * then the fused activation's clamp. Exact in every type.
+ */
+import type { Eval, Kernel, KernelContext } from '../../types';
+import { poolSetup } from './pool';
+
+function prepare(ctx: KernelContext): Eval {
+  const s = poolSetup(ctx);
+  const { batches, inH, inW, channels, outH, outW, strideH, strideW, padTop, padLeft, ys, xs, min, max } = s;
+  const best = new Float64Array(channels);
+  const src = s.x.data as Float32Array | Int8Array | Int16Array;
+  const dst = s.y.data as Float32Array | Int8Array | Int16Array;
+  // TFLM starts from the type's lowest value (an empty window yields it, then the clamp).
+  const lowest = s.dtype === 'float32' ? -3.4028234663852886e38 : s.dtype === 'int8' ? -128 : -32768;
+  return () => {
+    let o = 0;
+    for (let b = 0; b < batches; b++) {
+      for (let oy = 0; oy < outH; oy++) {
+        const iy0 = oy * strideH - padTop;
+        const fy0 = ys.start[oy]!;
+        const fy1 = ys.end[oy]!;
+        for (let ox = 0; ox < outW; ox++) {
+          const ix0 = ox * strideW - padLeft;
+          const fx0 = xs.start[ox]!;
+          const fx1 = xs.end[ox]!;
+          best.fill(lowest);
+          for (let fy = fy0; fy < fy1; fy++) {
+            const row = (b * inH + iy0 + fy) * inW;
+            for (let fx = fx0; fx < fx1; fx++) {
+              const base = (row + ix0 + fx) * channels;
+              for (let c = 0; c < channels; c++) {
+                const v = src[base + c]!;
+                if (v > best[c]!) best[c] = v;
+              }
+            }
+          }
+          for (let c = 0; c < channels; c++, o++) {
+            const v = best[c]!;
+            dst[o] = v < min ? min : v > max ? max : v;
+          }
+        }
+      }
+    }
+  };
+}
+
+export const maxPool2d: Kernel = { prepare };

@@ -1,0 +1,295 @@
+/**
+ * UNIDIRECTIONAL_SEQUENCE_LSTM as TFLM's current kernel (unidirectional_sequence_lstm.cc,
+ * lstm_eval_common.cc, lstm_eval.h/.cc): the standard LSTM only. All eight gate weight
+ * matrices and four biases are required; peephole (9–11), projection (16–17) and layer
+ * norm (20–23) inputs must be absent, as LstmTensors::ValidateTensorStatus demands.
+ *
+ * Per step, for each gate g in forget, input, cell, output:
+ *   g = act(FC(x_t; W_g, b_g) + FC(h; R_g))   (sigmoid; tanh for the cell gate, the only
+ *                                              activation TFLM accepts)
+ *   c = f·c + i·g_cell (then clipped to ±cell_clip when cell_clip > 0), h = tanh(c)·o,
+ * and h is copied to the output row. time_major inputs are [T, B, I], else [B, T, I].
+ *
+ * int8 activations, int8 weights, int32 biases, int16 cell state (EvalLstm<int8, int8,
+ * int16, int32>). TFLM's integer LSTM takes no scale from the intermediate tensors: the
+ * gate pre-activations are int16 in a fixed Q3.12 (scale 2^-12), the gate outputs Q0.15
+ * (2^-15), and every multiplier comes from the input, weight, hidden-state and cell-state
+ * scales (PrepareGateParametersInteger, CreateGateParams, CreateInterGateMulParams):
+ * - gate FCs (reference_integer_ops::FullyConnected, int8 → int16, clamp to int16):
+ *   x: Σ w·(x − x_zp) + b, multiplier s_x·s_W / 2^-12; h: Σ w·(h − h_zp), s_h·s_R / 2^-12
+ *   (both in double); the two are added with int16 saturation;
+ * - sigmoid/tanh: the int16 LUT kernels (Logistic(0, 0, …) and Tanh(-12 → shift 0));
+ * - c = sat16(MulElementwise(f, c; 2^-15·s_c/s_c) + MulElementwise(i, g; 2^-15·2^-15/s_c)),
+ *   clipped to ±(int16)(cell_clip / s_c) when cell_clip > 0;
+ * - h = clamp_int8(MulElementwise(tanh(c), o; 2^-15·2^-15/s_h) + h_zp), where tanh reads c
+ *   with Tanh(cell_state_scale_power = round(log2 s_c)): left shift 15 + p − 3 (a negative
+ *   shift becomes multiplier 3 and a right shift).
+ * The output tensor's own quantization is not used: the output is the hidden state's bytes.
+ * Requantization rounds twice as TFLM does, once in `tflite` mode (see makeIntegerRequantize);
+ * the int8 design is TFLM's in every mode: TFLite's own int8 LSTM is a different algorithm
+ * (gemmlowp sigmoid/tanh, intermediate-tensor scales) that agrees only to ±1.
+ *
+ * float32: the same steps in float32, with sigmoid = 1/(1+e^-x) (e^x below -9, 1 above
+ * 16.619…) and tanh, as reference_ops::Logistic and Tanh.
+ */
+import { ActivationFunctionType } from '../../../model/tflite/generated/tflite/activation-function-type';
+import { UnidirectionalSequenceLSTMOptionsT } from '../../../model/tflite/generated/tflite/unidirectional-sequence-lstmoptions';
+import { optionalInput, output, scaleOf, zeroPointOf } from '../../kernelUtil';
+import { logisticInt16, makeIntegerRequantize, roundHalfAway, tanhInt16, type Requantize } from '../../quant';
+import { RuntimeError, type Eval, type Kernel, type KernelContext, type RuntimeTensor } from '../../types';
+import { badModel, optionsOf } from './common';
+
+const INPUT = 0;
+const INPUT_WEIGHTS = [2, 1, 3, 4] as const; // forget, input, cell, output (TFLM's order)
+const RECURRENT_WEIGHTS = [6, 5, 7, 8] as const;
+const BIASES = [13, 12, 14, 15] as const;
+const HIDDEN_STATE = 18;
+const CELL_STATE = 19;
+const ABSENT = [9, 10, 11, 16, 17, 20, 21, 22, 23];
+
+const FORGET = 0;
+const IN = 1;
+const CELL = 2;
+const OUT = 3;
+
+interface Sizes {
+  readonly batch: number;
+  readonly steps: number;
+  readonly inputSize: number;
+  readonly state: number;
+  readonly timeMajor: boolean;
+}
+
+interface Tensors {
+  readonly x: RuntimeTensor;
+  readonly w: readonly RuntimeTensor[];
+  readonly r: readonly RuntimeTensor[];
+  readonly b: readonly RuntimeTensor[];
+  readonly h: RuntimeTensor;
+  readonly c: RuntimeTensor;
+  readonly y: RuntimeTensor;
+}
+
+function required(ctx: KernelContext, slot: number, what: string): RuntimeTensor {
+  const t = optionalInput(ctx, slot);
+  if (!t) throw new RuntimeError('unsupported-op', `${ctx.opName} (layer ${ctx.opIndex}) has no ${what} (input ${slot}); TFLite Micro only runs the standard LSTM (no CIFG)`, ctx.opIndex);
+  return t;
+}
+
+/** Offsets of step (b, t) in the input and output/state rows. */
+function rowOf(s: Sizes, b: number, t: number): number {
+  return s.timeMajor ? t * s.batch + b : b * s.steps + t;
+}
+
+const f = Math.fround;
+
+function sigmoidFloat(v: number): number {
+  if (v > 16.619047164916992) return 1;
+  if (v < -9) return f(Math.exp(v));
+  return f(1 / f(1 + f(Math.exp(-v))));
+}
+
+function tanhFloat(v: number): number {
+  return f(Math.tanh(v));
+}
+
+function floatEval(ctx: KernelContext, s: Sizes, t: Tensors, clip: number): Eval {
+  for (const m of [t.h, t.c, t.y, ...t.w, ...t.r, ...t.b]) if (m.dtype !== 'float32') throw badModel(ctx, `a float LSTM needs float32 ${m.info.name}, not ${m.dtype}`);
+  const x = t.x.data as Float32Array;
+  const w = t.w.map((m) => m.data as Float32Array);
+  const r = t.r.map((m) => m.data as Float32Array);
+  const bias = t.b.map((m) => m.data as Float32Array);
+  const h = t.h.data as Float32Array;
+  const c = t.c.data as Float32Array;
+  const y = t.y.data as Float32Array;
+  const { inputSize: I, state: S } = s;
+  const gates = [0, 1, 2, 3].map(() => new Float32Array(S));
+  const acts = [sigmoidFloat, sigmoidFloat, tanhFloat, sigmoidFloat];
+  return () => {
+    for (let b = 0; b < s.batch; b++) {
+      const hs = b * S; // this batch's hidden and cell state
+      for (let step = 0; step < s.steps; step++) {
+        const row = rowOf(s, b, step);
+        const xo = row * I;
+        for (let g = 0; g < 4; g++) {
+          const wg = w[g]!;
+          const rg = r[g]!;
+          const bg = bias[g]!;
+          const out = gates[g]!;
+          const act = acts[g]!;
+          for (let j = 0; j < S; j++) {
+            let acc = 0;
+            for (let k = 0; k < I; k++) acc = f(acc + f(x[xo + k]! * wg[j * I + k]!));
+            const fromInput = f(acc + bg[j]!);
+            let rec = 0;
+            for (let k = 0; k < S; k++) rec = f(rec + f(h[hs + k]! * rg[j * S + k]!));
+            out[j] = act(f(fromInput + rec));
+          }
+        }
+        const fg = gates[FORGET]!;
+        const ig = gates[IN]!;
+        const cg = gates[CELL]!;
+        const og = gates[OUT]!;
+        for (let j = 0; j < S; j++) {
+          let cell = f(f(fg[j]! * c[hs + j]!) + f(ig[j]! * cg[j]!));
+          if (clip > 0) cell = cell > clip ? clip : cell < -clip ? -clip : cell;
+          c[hs + j] = cell;
+        }
+        const yo = row * S;
+        for (let j = 0; j < S; j++) {
+          const hidden = f(tanhFloat(c[hs + j]!) * og[j]!);
+          h[hs + j] = hidden;
+          y[yo + j] = hidden;
+        }
+      }
+    }
+  };
+}
+
+/** A per-tensor scale; TFLM's integer LSTM passes per-tensor FullyConnected params only. */
+function perTensorScale(ctx: KernelContext, m: RuntimeTensor): number {
+  const q = m.info.quantization;
+  if (!q || q.scale.length === 0) throw badModel(ctx, `${m.info.name} has no quantization`);
+  if (q.scale.length > 1) throw new RuntimeError('unsupported-op', `${ctx.opName} (layer ${ctx.opIndex}): per-channel weights (${m.info.name}) are not supported by TFLite Micro's integer LSTM`, ctx.opIndex);
+  return q.scale[0]!;
+}
+
+function integerEval(ctx: KernelContext, s: Sizes, t: Tensors, cellClip: number): Eval {
+  for (const m of [...t.w, ...t.r]) if (m.dtype !== 'int8') throw badModel(ctx, `int8 LSTM weights must be int8, not ${m.dtype} (${m.info.name})`);
+  for (const m of t.b) if (m.dtype !== 'int32') throw badModel(ctx, `int8 LSTM biases must be int32, not ${m.dtype} (${m.info.name})`);
+  if (t.h.dtype !== 'int8' || t.y.dtype !== 'int8') throw badModel(ctx, 'the hidden state and the output must be int8 like the input');
+  if (t.c.dtype !== 'int16') throw badModel(ctx, `the cell state must be int16, not ${t.c.dtype}`);
+  const rounding = ctx.options.rounding;
+  const GATE_SCALE = 2 ** -12;
+  const Q15 = 2 ** -15;
+  const sx = perTensorScale(ctx, t.x);
+  const sh = perTensorScale(ctx, t.h);
+  const sc = perTensorScale(ctx, t.c);
+  const xZp = zeroPointOf(t.x);
+  const hZp = zeroPointOf(t.h);
+  const inReq: Requantize[] = t.w.map((m) => makeIntegerRequantize((sx * perTensorScale(ctx, m)) / GATE_SCALE, rounding));
+  const recReq: Requantize[] = t.r.map((m) => makeIntegerRequantize((sh * perTensorScale(ctx, m)) / GATE_SCALE, rounding));
+  const inWz = t.w.map((m) => zeroPointOf(m));
+  const recWz = t.r.map((m) => zeroPointOf(m));
+  const forgetCellReq = makeIntegerRequantize((Q15 * sc) / sc, rounding);
+  const inputCellReq = makeIntegerRequantize((Q15 * Q15) / sc, rounding);
+  const hiddenReq = makeIntegerRequantize((Q15 * Q15) / sh, rounding);
+  // CheckedLog2: round(log2(scale)) in float; Tanh(power) then shifts by 15 + power − 3.
+  const power = roundHalfAway(f(f(Math.log(sc)) * f(1 / f(Math.log(2)))));
+  let cellTanhShift = 15 + power - 3;
+  let cellTanhMultiplier = 0;
+  if (cellTanhShift < 0) {
+    cellTanhShift = -cellTanhShift;
+    cellTanhMultiplier = 3;
+  }
+  const clip = cellClip > 0 ? Math.trunc(Math.min(Math.max(cellClip / sc, -32768), 32767)) : 0;
+
+  const x = t.x.data as Int8Array;
+  const w = t.w.map((m) => m.data as Int8Array);
+  const r = t.r.map((m) => m.data as Int8Array);
+  const bias = t.b.map((m) => m.data as Int32Array);
+  const h = t.h.data as Int8Array;
+  const c = t.c.data as Int16Array;
+  const y = t.y.data as Int8Array;
+  const { inputSize: I, state: S } = s;
+  const gates = [0, 1, 2, 3].map(() => new Int16Array(S));
+  const sat16 = (v: number): number => (v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+  return () => {
+    for (let b = 0; b < s.batch; b++) {
+      const hs = b * S;
+      for (let step = 0; step < s.steps; step++) {
+        const row = rowOf(s, b, step);
+        const xo = row * I;
+        for (let g = 0; g < 4; g++) {
+          const wg = w[g]!;
+          const rg = r[g]!;
+          const bg = bias[g]!;
+          const wz = inWz[g]!;
+          const rz = recWz[g]!;
+          const req = inReq[g]!;
+          const rreq = recReq[g]!;
+          const out = gates[g]!;
+          for (let j = 0; j < S; j++) {
+            let acc = 0;
+            for (let k = 0; k < I; k++) acc = (acc + (wg[j * I + k]! - wz) * (x[xo + k]! - xZp)) | 0;
+            const fromInput = sat16(req((acc + bg[j]!) | 0));
+            let rec = 0;
+            for (let k = 0; k < S; k++) rec = (rec + (rg[j * S + k]! - rz) * (h[hs + k]! - hZp)) | 0;
+            const pre = sat16(fromInput + sat16(rreq(rec)));
+            out[j] = g === CELL ? tanhInt16(pre, 0, 0) : logisticInt16(pre, 0, 0);
+          }
+        }
+        const fg = gates[FORGET]!;
+        const ig = gates[IN]!;
+        const cg = gates[CELL]!;
+        const og = gates[OUT]!;
+        for (let j = 0; j < S; j++) {
+          const kept = sat16(forgetCellReq(fg[j]! * c[hs + j]!));
+          const added = sat16(inputCellReq(ig[j]! * cg[j]!));
+          let cell = sat16(kept + added);
+          if (cellClip > 0) cell = cell > clip ? clip : cell < -clip ? -clip : cell;
+          c[hs + j] = cell;
+        }
+        const yo = row * S;
+        for (let j = 0; j < S; j++) {
+          const th = tanhInt16(c[hs + j]!, cellTanhMultiplier, cellTanhShift);
+          const v = hiddenReq(th * og[j]!) + hZp;
+          const hidden = v > 127 ? 127 : v < -128 ? -128 : v;
+          h[hs + j] = hidden;
+          y[yo + j] = hidden;
+        }
+      }
+    }
+  };
+}
+
+export const UNIDIRECTIONAL_SEQUENCE_LSTM: Kernel = {
+  prepare(ctx) {
+    for (const slot of ABSENT) {
+      if (optionalInput(ctx, slot)) throw new RuntimeError('unsupported-op', `${ctx.opName} (layer ${ctx.opIndex}) has input ${slot} (peephole, projection or layer norm); TFLite Micro only runs the standard LSTM`, ctx.opIndex);
+    }
+    const x = required(ctx, INPUT, 'input');
+    const tensors: Tensors = {
+      x,
+      w: INPUT_WEIGHTS.map((i) => required(ctx, i, 'input weights')),
+      r: RECURRENT_WEIGHTS.map((i) => required(ctx, i, 'recurrent weights')),
+      b: BIASES.map((i) => required(ctx, i, 'gate bias')),
+      h: required(ctx, HIDDEN_STATE, 'hidden (output) state'),
+      c: required(ctx, CELL_STATE, 'cell state'),
+      y: output(ctx),
+    };
+    if (!tensors.h.info.isVariable || !tensors.c.info.isVariable) throw badModel(ctx, 'the hidden and cell states must be variable tensors');
+    const o = optionsOf(ctx, UnidirectionalSequenceLSTMOptionsT);
+    const timeMajor = o?.timeMajor ?? false;
+    if (x.shape.length !== 3) throw badModel(ctx, `the input must be 3-D, not [${x.shape.join(', ')}]`);
+    const state = tensors.h.shape[tensors.h.shape.length - 1]!;
+    const sizes: Sizes = {
+      batch: timeMajor ? x.shape[1]! : x.shape[0]!,
+      steps: timeMajor ? x.shape[0]! : x.shape[1]!,
+      inputSize: x.shape[2]!,
+      state,
+      timeMajor,
+    };
+    for (const m of tensors.w) if (m.shape[0] !== state || m.shape[1] !== sizes.inputSize) throw badModel(ctx, `${m.info.name} is [${m.shape.join(', ')}], not [${state}, ${sizes.inputSize}]`);
+    for (const m of tensors.r) if (m.shape[0] !== state || m.shape[1] !== state) throw badModel(ctx, `${m.info.name} is [${m.shape.join(', ')}], not [${state}, ${state}]`);
+    for (const m of tensors.b) if (m.data.length !== state) throw badModel(ctx, `${m.info.name} has ${m.data.length} elements, not ${state}`);
+    if (tensors.h.data.length !== sizes.batch * state || tensors.c.data.length !== sizes.batch * state) throw badModel(ctx, 'the state tensors do not hold batch × state values');
+    if (tensors.y.data.length !== sizes.batch * sizes.steps * state) throw badModel(ctx, `the output has ${tensors.y.data.length} elements, not ${sizes.batch * sizes.steps * state}`);
+    const cellClip = o?.cellClip ?? 0;
+    if (cellClip < 0) throw badModel(ctx, 'cell_clip is negative');
+    // TFLM's CalculateLstmGate only knows sigmoid and tanh, and the schema's activation
+    // codes have no sigmoid: anything but TANH hits its TFLITE_ASSERT_FALSE.
+    const act = o?.fusedActivationFunction ?? ActivationFunctionType.NONE;
+    if (act !== ActivationFunctionType.TANH) {
+      throw new RuntimeError('unsupported-op', `${ctx.opName} (layer ${ctx.opIndex}) has cell activation ${ActivationFunctionType[act] ?? act}; TFLite Micro supports only TANH`, ctx.opIndex);
+    }
+    switch (x.dtype) {
+      case 'float32':
+        return floatEval(ctx, sizes, tensors, f(cellClip));
+      case 'int8':
+        return integerEval(ctx, sizes, tensors, cellClip);
+      default:
+        throw new RuntimeError('unsupported-type', `${ctx.opName} (layer ${ctx.opIndex}) is not supported for ${x.dtype} input`, ctx.opIndex);
+    }
+  },
+};

@@ -1,0 +1,86 @@
+/**
+ * Inference speed of our runtime against tfjs-tflite (TFLite in WASM with XNNPACK, one
+ * thread) on the same models in the same process: median time per inference and the ratio
+ * (ours / theirs). The oracle rejects person_detect (depthwise weights quantized along
+ * dimension 3), so that one is ours only. When some op of a model has no kernel yet, the bench
+ * times the longest prefix of layers that does (and says so); the oracle still runs the whole
+ * model, whose remaining layers (reshape, softmax) cost next to nothing.
+ */
+import type { Graph } from '../../src/model/graph';
+import { opName, readTflite } from '../../src/model/tflite/reader';
+import { Interpreter } from '../../src/runtime/interpreter';
+import { KERNELS } from '../../src/runtime/kernels';
+import { corpusModel, HAVE_SHARED, MODELS_DIR } from '../helpers/corpus';
+import { oracleModel } from '../oracles/tfjsTflite';
+
+const MODELS = ['vww_96_int8', 'kws_ref_model', 'pretrainedResnet_quant', 'person_detect', 'vww_96_float'] as const;
+const NO_ORACLE = new Set(['person_detect']);
+
+/** The graph cut after its longest prefix of layers that have kernels; undefined if none is cut. */
+function runnablePrefix(graph: Graph): { graph: Graph; layers: number; of: number } | undefined {
+  const sg = graph.subgraphs[0]!;
+  const first = sg.operators.findIndex((op) => !KERNELS[opName(graph, op)]);
+  if (first < 0) return undefined;
+  const ops = sg.operators.slice(0, first);
+  const cut: Graph = { ...graph, subgraphs: [{ ...sg, operators: ops, outputs: ops.length > 0 ? ops[ops.length - 1]!.outputs : sg.inputs }, ...graph.subgraphs.slice(1)] };
+  return { graph: cut, layers: first, of: sg.operators.length };
+}
+
+/** Median and minimum of `runs` timings after `warmup` untimed calls, in milliseconds. */
+function timings(fn: () => unknown, runs: number, warmup: number): { median: number; min: number } {
+  for (let i = 0; i < warmup; i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(times.length / 2)]!, min: times[0]! };
+}
+
+function deterministicBytes(n: number, seed: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s >>> 24;
+  }
+  return out;
+}
+
+export async function runtimeBench(): Promise<void> {
+  if (!HAVE_SHARED) {
+    console.log(`runtime bench: skipped, no shared models at ${MODELS_DIR}`);
+    return;
+  }
+  console.log('\n## Inference, ms per invoke, median (min): our runtime (tflm rounding) vs tfjs-tflite (WASM, XNNPACK, 1 thread)');
+  console.log(`${'model'.padEnd(24)} ${'ours'.padStart(16)} ${'tfjs-tflite'.padStart(16)} ${'ratio'.padStart(13)}  note`);
+  for (const name of MODELS) {
+    const bytes = corpusModel(name);
+    const full = readTflite(bytes);
+    const prefix = runnablePrefix(full);
+    const graph = prefix?.graph ?? full;
+    const note = prefix ? `our time covers layers 0–${prefix.layers - 1} of ${prefix.of} (no kernel yet for ${opName(full, full.subgraphs[0]!.operators[prefix.layers]!)})` : '';
+    const interpreter = new Interpreter(graph, { rounding: 'tflm' });
+    const inputs = interpreter.inputs.map((t, i) => {
+      const b = deterministicBytes(t.data.byteLength, 17 + i);
+      if (t.dtype !== 'float32') return b;
+      // Float inputs in [-1, 1), not random bit patterns.
+      const f = new Float32Array(b.byteLength / 4);
+      for (let k = 0; k < f.length; k++) f[k] = b[k * 4]! / 128 - 1;
+      return new Uint8Array(f.buffer);
+    });
+    inputs.forEach((b, i) => interpreter.setInputBytes(i, b));
+    const runs = 40;
+    const ours = timings(() => interpreter.invoke(), runs, 8);
+    let theirs: { median: number; min: number } | undefined;
+    if (!NO_ORACLE.has(name)) {
+      const oracle = await oracleModel(bytes);
+      theirs = timings(() => oracle.run(inputs), runs, 8);
+    }
+    const cell = (t: { median: number; min: number }): string => `${t.median.toFixed(3)} (${t.min.toFixed(3)})`;
+    const ratio = theirs ? `${(ours.median / theirs.median).toFixed(2)} (${(ours.min / theirs.min).toFixed(2)})` : '-';
+    console.log(`${name.padEnd(24)} ${cell(ours).padStart(16)} ${(theirs ? cell(theirs) : '(rejects)').padStart(16)} ${ratio.padStart(13)}  ${note}`);
+  }
+}
