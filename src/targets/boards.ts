@@ -28,6 +28,7 @@ export const BOARDS: readonly Board[] = [
       volts: 3.0,
       activeMicroAmpsPerMHz: 52,
       sleepMicroAmps: 3.2,
+      source: 'derived',
     },
     sources: [
       'nRF52840 Product Specification (Nordic Semiconductor)',
@@ -53,6 +54,7 @@ export const BOARDS: readonly Board[] = [
       volts: 5.0,
       activeMicroAmpsPerMHz: 190,
       sleepMicroAmps: 1300,
+      source: 'estimate',
     },
     sources: ['RP2040 Datasheet (Raspberry Pi Ltd)', 'Raspberry Pi Pico Datasheet (Raspberry Pi Ltd)'],
     notes:
@@ -77,6 +79,7 @@ export const BOARDS: readonly Board[] = [
       volts: 5.0,
       activeMicroAmpsPerMHz: 135,
       sleepMicroAmps: 1000,
+      source: 'estimate',
     },
     sources: ['RP2350 Datasheet (Raspberry Pi Ltd)', 'Raspberry Pi Pico 2 Datasheet (Raspberry Pi Ltd)'],
     notes:
@@ -99,6 +102,7 @@ export const BOARDS: readonly Board[] = [
       volts: 3.3,
       activeMicroAmpsPerMHz: 250,
       sleepMicroAmps: 240,
+      source: 'estimate',
     },
     accelerator: 'PIE (Processor Instruction Extensions): 128-bit SIMD on the LX7 cores, used by ESP-NN and ESP-DL',
     sources: [
@@ -129,6 +133,7 @@ export const BOARDS: readonly Board[] = [
       volts: 3.3,
       activeMicroAmpsPerMHz: 283,
       sleepMicroAmps: 800,
+      source: 'derived',
     },
     sources: [
       'ESP32 Series Datasheet (Espressif)',
@@ -159,6 +164,7 @@ export const BOARDS: readonly Board[] = [
       volts: 3.3,
       activeMicroAmpsPerMHz: 470,
       sleepMicroAmps: 200,
+      source: 'estimate',
     },
     sources: [
       'STM32F745xx STM32F746xx datasheet (STMicroelectronics)',
@@ -187,6 +193,7 @@ export const BOARDS: readonly Board[] = [
       volts: 3.3,
       activeMicroAmpsPerMHz: 278,
       sleepMicroAmps: 500,
+      source: 'estimate',
     },
     sources: [
       'DS12110 STM32H742xI/G STM32H743xI/G datasheet (STMicroelectronics)',
@@ -214,6 +221,7 @@ export const BOARDS: readonly Board[] = [
       volts: 3.0,
       activeMicroAmpsPerMHz: 110,
       sleepMicroAmps: 3.1,
+      source: 'datasheet',
     },
     sources: [
       'STM32L4R5xx STM32L4R7xx STM32L4R9xx datasheet (STMicroelectronics)',
@@ -240,6 +248,7 @@ export const BOARDS: readonly Board[] = [
       volts: 3.3,
       activeMicroAmpsPerMHz: 6,
       sleepMicroAmps: 1,
+      source: 'datasheet',
     },
     sources: ['Apollo3 Blue MCU Datasheet (Ambiq Micro)', 'SparkFun Edge Development Board – Apollo3 Blue (product page)'],
     notes:
@@ -262,6 +271,7 @@ export const BOARDS: readonly Board[] = [
       volts: 3.0,
       activeMicroAmpsPerMHz: 53,
       sleepMicroAmps: 3,
+      source: 'estimate',
     },
     sources: ['nRF5340 Product Specification (Nordic Semiconductor)', 'nRF5340 DK Hardware user guide (Nordic Semiconductor)'],
     notes:
@@ -284,6 +294,7 @@ export const BOARDS: readonly Board[] = [
       volts: 3.3,
       activeMicroAmpsPerMHz: 100,
       sleepMicroAmps: 15,
+      source: 'estimate',
     },
     sources: [
       'RA6M4 Group Datasheet (Renesas)',
@@ -310,6 +321,7 @@ export const BOARDS: readonly Board[] = [
       volts: 3.3,
       activeMicroAmpsPerMHz: 278,
       sleepMicroAmps: 500,
+      source: 'estimate',
     },
     sources: [
       'STM32H747xI/G datasheet (STMicroelectronics)',
@@ -337,6 +349,7 @@ export const BOARDS: readonly Board[] = [
       volts: 3.3,
       activeMicroAmpsPerMHz: 100,
       sleepMicroAmps: 100,
+      source: 'placeholder',
     },
     accelerator: 'Arm Ethos-U55 NPU (MAC count set by the FPGA image / FVP option, 32–256) + Helium (M-profile Vector Extension)',
     sources: [
@@ -367,6 +380,7 @@ export const BOARDS: readonly Board[] = [
       volts: 3.3,
       activeMicroAmpsPerMHz: 200,
       sleepMicroAmps: 500,
+      source: 'placeholder',
     },
     accelerator: 'ST Neural-ART NPU (up to 1 GHz, about 600 GOPS INT8) + Helium (M-profile Vector Extension)',
     sources: [
@@ -398,6 +412,7 @@ export const BOARDS: readonly Board[] = [
       volts: 3.3,
       activeMicroAmpsPerMHz: 96,
       sleepMicroAmps: 4,
+      source: 'derived',
     },
     sources: ['SAM D21/DA1 Family Data Sheet (Microchip)', 'Arduino Nano 33 IoT product reference manual (ABX00027)'],
     notes:
@@ -420,6 +435,7 @@ export const BOARDS: readonly Board[] = [
       volts: 3.3,
       activeMicroAmpsPerMHz: 100,
       sleepMicroAmps: 10,
+      source: 'datasheet',
     },
     sources: [
       'STM32F411xC STM32F411xE datasheet (STMicroelectronics)',
@@ -444,6 +460,7 @@ export const BOARDS: readonly Board[] = [
       volts: 3.3,
       activeMicroAmpsPerMHz: 200,
       sleepMicroAmps: 50,
+      source: 'estimate',
     },
     accelerator: 'Helium (M-profile Vector Extension) on the Cortex-M85',
     sources: [
@@ -471,6 +488,7 @@ export const BOARDS: readonly Board[] = [
       volts: 3.3,
       activeMicroAmpsPerMHz: 144,
       sleepMicroAmps: 130,
+      source: 'estimate',
     },
     sources: [
       'ESP32-C3 Series Datasheet (Espressif)',
@@ -497,6 +515,7 @@ export const BOARDS: readonly Board[] = [
       volts: 3.0,
       activeMicroAmpsPerMHz: 22.2,
       sleepMicroAmps: 3,
+      source: 'datasheet',
     },
     accelerator:
       'Hardware CNN accelerator: 64 parallel processors, 442 KB weight memory, 512 KB data memory (separate from the MCU SRAM)',

@@ -23,7 +23,15 @@ export interface PowerFacts {
   readonly activeMicroAmpsPerMHz: number;
   /** Deepest sleep that keeps SRAM and an RTC alive (µA). */
   readonly sleepMicroAmps: number;
+  /**
+   * How the figures were obtained, as the board's notes tag them ("Power: …"): quoted from the
+   * datasheet, derived from a datasheet current, an order-of-magnitude estimate, or a
+   * placeholder with no meaningful silicon number (not to be used for energy).
+   */
+  readonly source?: PowerSource;
 }
+
+export type PowerSource = 'datasheet' | 'derived' | 'estimate' | 'placeholder';
 
 export interface Board {
   readonly id: string;
