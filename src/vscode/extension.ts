@@ -29,8 +29,8 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
   const layerView = new LayerView(service);
   const client = worker;
   const editor: ModelEditorProvider = new ModelEditorProvider(context, service, {
-    run: (model) => runModelCommand(client, editor, model),
-    compare: (model) => compareModelsCommand(client, editor, model),
+    run: async (model) => void (await runModelCommand(client, editor, model)),
+    compare: async (model) => void (await compareModelsCommand(client, editor, model)),
   });
   const diagnostics = new ModelDiagnostics(service);
   const statusBar = new ModelStatusBar(service);
@@ -53,13 +53,13 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
       if (model) await openLayerView(model);
     }),
     vscode.commands.registerCommand('tinymlLens.selectTarget', selectTarget),
-    vscode.commands.registerCommand('tinymlLens.runModel', async (uri?: vscode.Uri) => {
+    vscode.commands.registerCommand('tinymlLens.runModel', async (uri?: vscode.Uri, inputs?: readonly vscode.Uri[]) => {
       const model = uri ?? (await pickModel(statusBar));
-      if (model) await runModelCommand(client, editor, model);
+      return model ? runModelCommand(client, editor, model, Array.isArray(inputs) ? inputs : undefined) : undefined;
     }),
-    vscode.commands.registerCommand('tinymlLens.compareModels', async (uri?: vscode.Uri) => {
+    vscode.commands.registerCommand('tinymlLens.compareModels', async (uri?: vscode.Uri, options?: { readonly random?: boolean }) => {
       const model = uri ?? (await pickModel(statusBar));
-      if (model) await compareModelsCommand(client, editor, model);
+      return model ? compareModelsCommand(client, editor, model, options ?? {}) : undefined;
     }),
     vscode.commands.registerCommand('tinymlLens.refreshDiagnostics', async () => {
       service.invalidate();
