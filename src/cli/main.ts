@@ -17,6 +17,7 @@ import { BOARDS } from '../targets/boards';
 import { checkFit, customTarget, findBoard, formatBytes } from '../targets/fit';
 import type { Target } from '../targets/target';
 import { jsonReport } from './jsonReport';
+import { estimateCommand, ESTIMATE_USAGE } from './estimateCommand';
 import { compareJob, runJob, type JobContext } from '../worker/jobs';
 import { ROUNDINGS, type Rounding } from '../runtime/quant';
 import { RuntimeError } from '../runtime/types';
@@ -36,6 +37,7 @@ const USAGE = `Usage:
                   [--normalization [0,1]|[-1,1]|[0,255]|imagenet] [--out-dir <dir>] [--json]
   tinyml-lens compare <float.tflite> <int8.tflite> [--input <file>… | --samples N] [--rounding …] [--json]
   tinyml-lens targets [--json]
+${ESTIMATE_USAGE}
   tinyml-lens examples <dir>      write the example models (DS-CNN, MobileNetV1) into <dir>
 
 Exit codes: 0 fits (or no budget given), 1 does not fit, 2 bad input.`;
@@ -173,6 +175,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   examples: examplesCommand,
   run: runCommand,
   compare: compareCommand,
+  estimate: estimateCommand,
 };
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {

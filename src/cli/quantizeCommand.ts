@@ -1,0 +1,133 @@
+/**
+ * `tinyml-lens quantize <float.tflite> --calibration <dir|glob> …`: full-integer quantization
+ * of a float model. Writes `<name>_int8.tflite` and `<name>_int8.report.json` beside it (or
+ * `--out <file>` and its `.report.json`), atomically, never over an existing file unless
+ * `--force`. Exit codes: 0 written, 2 bad input (usage, unreadable or already-int8 model,
+ * unsupported ops, bad calibration data, existing output).
+ */
+import { existsSync } from 'node:fs';
+import { FileExistsError, writeFileAtomic } from '../io/atomicWrite';
+import { ModelFormatError } from '../model/errors';
+import { NORMALIZATIONS } from '../runtime/inputs/image';
+import { InputError } from '../runtime/inputs/inputError';
+import { ROUNDINGS, type Rounding } from '../runtime/quant';
+import { RuntimeError } from '../runtime/types';
+import { QuantizeError } from '../quantize/errors';
+import { quantizeJob, type QuantizeParams } from '../quantize/quantizeJob';
+import { RANGE_METHODS, type RangeMethod } from '../quantize/ranges';
+import { outputNames, reportJson, reportNameFor, type QuantizationReport } from '../quantize/report';
+import { UsageError, type ParsedArgs } from './args';
+import type { Io } from './main';
+
+export const QUANTIZE_USAGE = `  tinyml-lens quantize <float.tflite> --calibration <dir|glob> [--out <file>] [--io int8|float]
+                       [--method minmax|percentile|mse] [--percentile P] [--samples N] [--held-out N]
+                       [--normalization [0,1]|[-1,1]|[0,255]|imagenet] [--per-channel-fc] [--keep-float]
+                       [--random-calibration] [--rounding tflm|tflite|xnnpack] [--force] [--json]`;
+
+const EXIT_OK = 0;
+const EXIT_BAD_INPUT = 2;
+
+function count(args: ParsedArgs, name: string, min: number): number | undefined {
+  const v = args.options.get(name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} takes a whole number of at least ${min}, got "${v}"`);
+  return n;
+}
+
+function oneOf<T extends string>(args: ParsedArgs, name: string, values: readonly T[]): T | undefined {
+  const v = args.options.get(name);
+  if (v === undefined) return undefined;
+  if (!(values as readonly string[]).includes(v)) throw new UsageError(`--${name} is one of ${values.join(', ')}`);
+  return v as T;
+}
+
+/** Parses the command line into the job's parameters. */
+export function quantizeParams(args: ParsedArgs): QuantizeParams {
+  const modelPath = args.positionals[0];
+  if (!modelPath) throw new UsageError('quantize needs a float .tflite model');
+  if (args.positionals.length > 1) throw new UsageError(`quantize takes one model; unexpected "${args.positionals[1]}"`);
+  const calibration = args.options.get('calibration');
+  const random = args.flags.has('random-calibration');
+  if (calibration === undefined && !random) throw new UsageError('quantize needs --calibration <dir|glob> (or --random-calibration, which calibrates on random data and says so in the report)');
+  if (calibration !== undefined && random) throw new UsageError('give either --calibration or --random-calibration, not both');
+  const percentileText = args.options.get('percentile');
+  const percentile = percentileText === undefined ? undefined : Number(percentileText);
+  if (percentile !== undefined && !(percentile > 50 && percentile <= 100)) throw new UsageError(`--percentile takes a number above 50 and at most 100, got "${percentileText}"`);
+  const normalization = args.options.get('normalization');
+  if (normalization !== undefined && !NORMALIZATIONS[normalization]) throw new UsageError(`--normalization is one of ${Object.keys(NORMALIZATIONS).join(', ')}`);
+  const io = oneOf(args, 'io', ['int8', 'float'] as const);
+  const method = oneOf<RangeMethod>(args, 'method', RANGE_METHODS);
+  const rounding = oneOf<Rounding>(args, 'rounding', ROUNDINGS);
+  const samples = count(args, 'samples', 1);
+  const heldOut = count(args, 'held-out', 0);
+  const out = args.options.get('out');
+  return {
+    modelPath,
+    ...(calibration !== undefined ? { calibration } : {}),
+    ...(io ? { io } : {}),
+    ...(method ? { method } : {}),
+    ...(percentile !== undefined ? { percentile } : {}),
+    ...(samples !== undefined ? { samples } : {}),
+    ...(heldOut !== undefined ? { heldOut } : {}),
+    perChannelFullyConnected: args.flags.has('per-channel-fc'),
+    keepFloat: args.flags.has('keep-float'),
+    randomCalibration: random,
+    ...(normalization !== undefined ? { normalization } : {}),
+    ...(rounding ? { rounding } : {}),
+    outputPath: out ?? outputNames(modelPath).model,
+  };
+}
+
+const kb = (n: number): string => `${(n / 1024).toFixed(1)} KB`;
+const db = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(1)} dB` : n > 0 ? 'exact' : '-inf dB');
+
+/** The report as a few lines for a person. */
+export function renderQuantizeReport(r: QuantizationReport, modelPath: string, reportPath: string): string {
+  const lines: string[] = [];
+  lines.push(`wrote ${modelPath}: ${kb(r.size.afterBytes)} (was ${kb(r.size.beforeBytes)}, ×${r.size.ratio.toFixed(2)}), arena ${kb(r.arena.afterBytes)} (was ${kb(r.arena.beforeBytes)})`);
+  lines.push(`  ${r.options.io} I/O, ${r.options.method}${r.options.percentile !== undefined ? ` ${r.options.percentile}%` : ''} ranges from ${r.options.calibrationSamples} calibration sample(s)${r.options.randomCalibration ? ' (random data)' : ''}`);
+  if (r.keptFloat.length > 0) lines.push(`  kept in float: ${r.keptFloat.map((o) => `${o.op} (layer ${o.layer})`).join(', ')}`);
+  const e = r.evaluation;
+  if ('skipped' in e) lines.push(`  not evaluated: ${e.skipped}`);
+  else {
+    const o = e.output;
+    lines.push(`  on ${e.samples} held-out sample(s): output SQNR ${db(o.meanSqnrDb)}, cosine ${o.meanCosine.toFixed(4)}, max |err| ${o.maxAbsError.toPrecision(3)}, top-1 agreement ${(100 * o.top1Agreement).toFixed(1)}%`);
+    if (e.worstLayers.length > 0) lines.push(`  lowest SQNR: ${e.worstLayers.map((l) => `${l.op} (layer ${l.layer}) ${db(l.sqnrDb)}${l.dropDb !== undefined ? `, ${l.dropDb >= 0 ? 'lost' : 'gained'} ${Math.abs(l.dropDb).toFixed(1)} dB across it` : ''}`).join('; ')}`);
+  }
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  lines.push(`  report: ${reportPath}`);
+  return lines.join('\n');
+}
+
+export async function quantizeCommand(args: ParsedArgs, io: Io): Promise<number> {
+  const params = quantizeParams(args);
+  const force = args.flags.has('force');
+  const outputPath = params.outputPath!;
+  const reportPath = reportNameFor(outputPath);
+  if (!/\.tflite$/i.test(outputPath)) throw new UsageError(`--out names a .tflite file, not "${outputPath}"`);
+  try {
+    if (!force) {
+      for (const p of [outputPath, reportPath]) if (existsSync(p)) throw new FileExistsError(p);
+    }
+    const result = await quantizeJob(params, { shouldStop: () => false, progress: () => undefined });
+    await writeFileAtomic(outputPath, result.bytes, { overwrite: force });
+    await writeFileAtomic(reportPath, new TextEncoder().encode(`${reportJson(result.report)}\n`), { overwrite: force });
+    io.out(args.flags.has('json') ? reportJson(result.report) : renderQuantizeReport(result.report, outputPath, reportPath));
+    return EXIT_OK;
+  } catch (e) {
+    if (e instanceof FileExistsError) {
+      io.err(`tinyml-lens: ${e.message} (use --force to replace it)`);
+      return EXIT_BAD_INPUT;
+    }
+    if (e instanceof QuantizeError || e instanceof ModelFormatError || e instanceof InputError || e instanceof RuntimeError) {
+      io.err(`tinyml-lens: ${e.message}`);
+      return EXIT_BAD_INPUT;
+    }
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      io.err(`tinyml-lens: ${(e as Error).message}`);
+      return EXIT_BAD_INPUT;
+    }
+    throw e;
+  }
+}

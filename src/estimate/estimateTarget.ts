@@ -1,0 +1,99 @@
+/**
+ * What an estimate is computed for: a core at a clock with a kernel library, the core's speed
+ * profile, the coefficients (the calibrated ones, or a board's own from a profiler log) and,
+ * for a board, its power facts. Built from a board id, from a core and a clock, or from one of
+ * the calibration platforms.
+ */
+import type { KernelLibraryName } from '../analysis/kernelLibrary';
+import { BOARDS } from '../targets/boards';
+import type { PowerFacts } from '../targets/target';
+import { platform, type CalibrationData, type LibraryCoefficients } from './calibrationData';
+import { boardOverride, calibratedSigma, coreProfiles, estimateCoreFor, isEstimateCore, ESTIMATE_CORES, type CoreProfile, type EstimateCore, type LibraryProfile } from './coreProfiles';
+import type { Library } from './features';
+
+export class EstimateError extends Error {
+  override readonly name = 'EstimateError';
+}
+
+export interface EstimateTarget {
+  /** Board id, calibration platform id, or `<core>@<MHz>`. */
+  readonly id: string;
+  readonly name: string;
+  readonly core: EstimateCore;
+  readonly clockMHz: number;
+  readonly kernels: KernelLibraryName;
+  readonly profile: CoreProfile;
+  readonly coefficients: Readonly<Record<Library, LibraryCoefficients>>;
+  /** The target is one of the platforms the coefficients were fitted on. */
+  readonly calibrationPlatform: boolean;
+  readonly boardId?: string;
+  readonly power?: PowerFacts;
+  /** Set when the coefficients were fitted to this board's own MicroProfiler log. */
+  readonly profileCalibration?: { readonly sigmaLog: number; readonly layerSigmaLog: number; readonly note: string };
+}
+
+function checkKernels(profile: CoreProfile, kernels: KernelLibraryName): void {
+  if (kernels === 'cmsis-nn' && !profile.cmsisNn) {
+    const arm = ESTIMATE_CORES.filter((c) => c.startsWith('cortex-'));
+    throw new EstimateError(`CMSIS-NN runs only on Arm Cortex-M cores (${arm.join(', ')}); ${profile.name} has TFLM reference kernels here (vendor libraries such as ESP-NN are not modelled): use --kernels reference`);
+  }
+}
+
+function checkClock(mhz: number): void {
+  if (!Number.isFinite(mhz) || mhz <= 0 || mhz > 2000) throw new EstimateError(`clock must be a positive number of MHz (got ${mhz})`);
+}
+
+export function coreTarget(data: CalibrationData, core: string, clockMHz: number, kernels: KernelLibraryName): EstimateTarget {
+  if (!isEstimateCore(core)) throw new EstimateError(`unknown core "${core}". Known cores: ${ESTIMATE_CORES.join(', ')}`);
+  checkClock(clockMHz);
+  const profile = coreProfiles(data)[core];
+  checkKernels(profile, kernels);
+  return { id: `${core}@${clockMHz}`, name: `${profile.name} @ ${clockMHz} MHz`, core, clockMHz, kernels, profile, coefficients: data.libraries, calibrationPlatform: false };
+}
+
+/** A board from boards.ts, at its maximum clock unless `clockMHz` is given. */
+export function boardTarget(data: CalibrationData, boardId: string, kernels: KernelLibraryName, clockMHz?: number): EstimateTarget {
+  const board = BOARDS.find((b) => b.id === boardId);
+  if (!board) throw new EstimateError(`unknown target "${boardId}". Known targets: ${BOARDS.map((b) => b.id).join(', ')}`);
+  const core = estimateCoreFor(board.core);
+  if (!core) throw new EstimateError(`no latency profile for ${board.core} (${board.name}); known cores: ${ESTIMATE_CORES.join(', ')}`);
+  const mhz = clockMHz ?? board.maxClockMHz;
+  checkClock(mhz);
+  const profile = boardOverride(data, board.id, coreProfiles(data)[core]);
+  checkKernels(profile, kernels);
+  const cal = data.platforms.find((p) => p.board === board.id && p.kernels === kernels);
+  return {
+    id: board.id,
+    name: `${board.name} @ ${mhz} MHz`,
+    core,
+    clockMHz: mhz,
+    kernels,
+    profile,
+    coefficients: data.libraries,
+    calibrationPlatform: cal !== undefined,
+    boardId: board.id,
+    power: board.power,
+  };
+}
+
+/** One of the platforms the MLPerf rows were measured on, at its measured clock. */
+export function calibrationTarget(data: CalibrationData, platformId: string): EstimateTarget {
+  const p = platform(data, platformId);
+  const core = p.core;
+  if (!isEstimateCore(core)) throw new EstimateError(`calibration platform ${p.id} has an unknown core ${core}`);
+  const base = coreProfiles(data)[core];
+  const own: LibraryProfile = { mac: p.scale, scalar: p.scale, sigmaLog: calibratedSigma(data, p.kernels), driftLog: 0, basis: 'calibrated', derivation: `fitted on ${p.name} (${p.stack})`, sources: base.reference.sources };
+  const profile: CoreProfile = p.kernels === 'reference' ? { ...base, reference: own } : { ...base, cmsisNn: own };
+  const board = p.board ? BOARDS.find((b) => b.id === p.board) : undefined;
+  return {
+    id: p.id,
+    name: `${p.name} @ ${p.clockMHz} MHz`,
+    core,
+    clockMHz: p.clockMHz,
+    kernels: p.kernels,
+    profile,
+    coefficients: data.libraries,
+    calibrationPlatform: true,
+    ...(board ? { boardId: board.id, power: board.power } : {}),
+  };
+}
