@@ -6,6 +6,7 @@
 import type { LayerReport, ModelAnalysis } from '../src/analysis/analyzeModel';
 import type { PanelString } from '../src/shared/protocol';
 import { bytes, el } from './dom';
+import { formatMs } from '../src/estimate/format';
 
 export interface SortState {
   readonly column: number;
@@ -24,7 +25,7 @@ const WINDOW_ROWS = 60;
 /** Below this many layers every row is rendered; the window only matters for big models. */
 const VIRTUAL_FROM = 200;
 
-const COLUMNS: readonly Column[] = [
+const BASE_COLUMNS: readonly Column[] = [
   { title: 'layer', text: (l) => (l.subgraph ? `${l.subgraph}:${l.index}` : `${l.index}`), key: (l) => l.subgraph * 1e6 + l.index, numeric: true },
   { title: 'op', text: (l) => l.op, key: (l) => l.op, numeric: false },
   { title: 'output', text: (l) => (l.outputs[0] ? l.outputs[0].shape.join('×') : ''), key: (l) => (l.outputs[0] ? l.outputs[0].shape.reduce((a, b) => a * b, 1) : 0), numeric: false },
@@ -35,11 +36,24 @@ const COLUMNS: readonly Column[] = [
   { title: 'MACs', text: (l) => (l.macs === null ? '?' : l.macs.toLocaleString()), key: (l) => l.macs ?? -1, numeric: true },
 ];
 
+/** Per-layer times beside the memory columns: the estimate, and measured times after a profile import. */
+export interface LayerTimes {
+  readonly estimated: ReadonlyMap<string, number>;
+  readonly measured?: ReadonlyMap<number, number>;
+  /** Keys (`subgraph:index`) of the slowest layers, highlighted. */
+  readonly slowest: ReadonlySet<string>;
+}
+
+const key = (l: LayerReport): string => `${l.subgraph}:${l.index}`;
+const ms = (v: number | undefined): string => (v === undefined ? '' : formatMs(v));
+
 export class LayerTable {
   readonly element: HTMLElement;
   private readonly body: HTMLTableSectionElement;
   private rows: readonly LayerReport[] = [];
   private sort: SortState;
+  /** The memory columns, then latency (and measured) when there is an estimate. */
+  private readonly columns: readonly Column[];
 
   constructor(
     private readonly analysis: ModelAnalysis,
@@ -48,11 +62,17 @@ export class LayerTable {
     private readonly open: (layer: { subgraph: number; index: number }) => void,
     private readonly onSort: (sort: SortState) => void,
     private readonly onScroll: (scrollTop: number) => void,
+    private readonly times?: LayerTimes,
   ) {
+    this.columns = [
+      ...BASE_COLUMNS,
+      ...(times ? [{ title: 'latency' as PanelString, text: (l: LayerReport) => ms(times.estimated.get(key(l))), key: (l: LayerReport) => times.estimated.get(key(l)) ?? -1, numeric: true }] : []),
+      ...(times?.measured ? [{ title: 'measured' as PanelString, text: (l: LayerReport) => ms(l.subgraph === 0 ? times.measured!.get(l.index) : undefined), key: (l: LayerReport) => (l.subgraph === 0 ? times.measured!.get(l.index) ?? -1 : -1), numeric: true }] : []),
+    ];
     this.sort = sort ?? { column: 0, descending: false };
     const table = el('table', { className: 'layer-table' });
     const head = el('tr', {});
-    COLUMNS.forEach((c, i) => {
+    this.columns.forEach((c, i) => {
       const button = el('button', { className: 'sort', type: 'button' }, t(c.title));
       button.addEventListener('click', () => this.sortBy(i));
       const th = el('th', { scope: 'col', className: c.numeric ? 'num' : '' }, button);
@@ -75,13 +95,13 @@ export class LayerTable {
   }
 
   private sortBy(column: number): void {
-    this.sort = { column, descending: this.sort.column === column ? !this.sort.descending : COLUMNS[column]!.numeric };
+    this.sort = { column, descending: this.sort.column === column ? !this.sort.descending : this.columns[column]!.numeric };
     this.onSort(this.sort);
     this.applySort();
   }
 
   private applySort(): void {
-    const c = COLUMNS[this.sort.column] ?? COLUMNS[0]!;
+    const c = this.columns[this.sort.column] ?? this.columns[0]!;
     const dir = this.sort.descending ? -1 : 1;
     this.rows = [...this.analysis.layers].sort((a, b) => {
       const ka = c.key(a);
@@ -105,9 +125,11 @@ export class LayerTable {
 
   private row(l: LayerReport): HTMLElement {
     const isPeak = l.subgraph === 0 && l.index === this.analysis.arena.peakLayer;
-    const tr = el('tr', { className: `${isPeak ? 'peak' : ''}${l.tflmSupported ? '' : ' unsupported'}`, tabindex: 0 });
+    const slow = this.times?.slowest.has(key(l)) ?? false;
+    const tr = el('tr', { className: `${isPeak ? 'peak' : ''}${slow ? ' slow' : ''}${l.tflmSupported ? '' : ' unsupported'}`, tabindex: 0 });
+    if (slow) tr.setAttribute('title', this.t('slowest'));
     if (isPeak) tr.setAttribute('aria-label', `${this.t('peak')}: ${this.t('layer')} ${l.index} ${l.op}`);
-    for (const c of COLUMNS) tr.append(el('td', { className: c.numeric ? 'num' : '' }, c.text(l)));
+    for (const c of this.columns) tr.append(el('td', { className: c.numeric ? 'num' : '' }, c.text(l)));
     const open = (): void => this.open({ subgraph: l.subgraph, index: l.index });
     tr.addEventListener('dblclick', open);
     tr.addEventListener('keydown', (e) => {

@@ -9,6 +9,8 @@ import { renderTimeline } from './timeline';
 import { LayerTable, type SortState } from './layerTable';
 import { bytes, el } from './dom';
 import { renderCompare, renderRun } from './results';
+import { renderBattery } from './battery';
+import { formatMs, formatUj } from '../src/estimate/format';
 import type { CompareView, RunView } from '../src/shared/protocol';
 
 provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDropdown(), vsCodeOption(), vsCodeTag());
@@ -92,6 +94,10 @@ function render(state: PanelState): void {
     card(t('Operators'), String(a.totals.operators), a.model.subgraphs > 1 ? `${a.model.subgraphs} subgraphs` : ''),
     card(t('Model kind'), a.kind),
     card(t('Weights by type'), byType || '-'),
+    ...(state.estimate
+      ? [card(t('Latency'), formatMs(state.estimate.total.ms), `${t('an estimate')}: ${t('expected')} ${formatMs(state.estimate.total.bandMs.low)} – ${formatMs(state.estimate.total.bandMs.high)} · ${state.estimate.target.core} @ ${state.estimate.target.clockMHz} MHz${state.profileNote ? ` · ${state.profileNote}` : ''}`)]
+      : state.estimateNote ? [card(t('Latency'), '—', state.estimateNote)] : []),
+    ...(state.energy ? [card(t('Energy per inference'), formatUj(state.energy.uj), `${t('an estimate')}: ${t('expected')} ${formatUj(state.energy.bandUj.low)} – ${formatUj(state.energy.bandUj.high)} · ${state.energy.powerMw.toPrecision(3)} mW`)] : []),
   );
 
   const reserved = (n: number): string => (n > 0 ? `(${t('reserved')} ${bytes(n)})` : '');
@@ -121,10 +127,18 @@ function render(state: PanelState): void {
   const timeline = el('section', { className: 'timeline' }, el('h3', {}, t('Memory timeline')), renderTimeline(a, arenaBudget, t));
 
   const saved = vscode.getState();
-  table = new LayerTable(a, t, saved?.sort, (layer) => vscode.postMessage({ type: 'openLayerView', layer }), (sort) => save({ sort }), (scrollTop) => save({ scrollTop }));
+  const times = state.estimate
+    ? {
+        estimated: new Map(state.estimate.layers.map((l) => [`${l.subgraph}:${l.index}`, l.ms])),
+        ...(state.measured ? { measured: new Map(state.measured.map((m) => [m.index, m.ms])) } : {}),
+        slowest: new Set([...state.estimate.layers].sort((x, y) => y.ms - x.ms).slice(0, 3).map((l) => `${l.subgraph}:${l.index}`)),
+      }
+    : undefined;
+  table = new LayerTable(a, t, saved?.sort, (layer) => vscode.postMessage({ type: 'openLayerView', layer }), (sort) => save({ sort }), (scrollTop) => save({ scrollTop }), times);
+  const battery = renderBattery(state, t);
   const layers = el('section', { className: 'layers' }, el('h3', {}, t('Layers')), table.element);
 
-  app.replaceChildren(header, cards, meters, findings, results, timeline, layers);
+  app.replaceChildren(header, cards, meters, findings, results, timeline, layers, ...(battery ? [battery] : []));
   table.restoreScroll(saved?.scrollTop ?? 0);
   renderResults();
 }

@@ -5,6 +5,7 @@
  * `--profile` a TFLM MicroProfiler log calibrates the board, and the table shows measured next
  * to estimated.
  */
+import { formatDays, formatMs, formatUj } from '../estimate/format';
 import { readFileSync, statSync } from 'node:fs';
 import { analyzeModel, type ModelAnalysis } from '../analysis/analyzeModel';
 import { KERNEL_LIBRARIES, type KernelLibraryName } from '../analysis/kernelLibrary';
@@ -73,25 +74,6 @@ function resolveTarget(args: ParsedArgs, kernels: KernelLibraryName): EstimateTa
 
 const n0 = (v: number) => Math.round(v).toLocaleString('en-US');
 
-function fmtMs(v: number): string {
-  if (v >= 1000) return `${(v / 1000).toFixed(2)} s`;
-  if (v >= 100) return `${v.toFixed(0)} ms`;
-  if (v >= 10) return `${v.toFixed(1)} ms`;
-  return `${v.toFixed(2)} ms`;
-}
-
-function fmtUj(v: number): string {
-  if (v >= 1e6) return `${(v / 1e6).toFixed(2)} J`;
-  if (v >= 1e3) return `${(v / 1e3).toFixed(1)} mJ`;
-  return `${v.toFixed(0)} µJ`;
-}
-
-function fmtDays(d: number): string {
-  if (!Number.isFinite(d)) return 'unlimited';
-  if (d >= 730) return `${(d / 365).toFixed(1)} years`;
-  return `${d.toFixed(d >= 10 ? 0 : 1)} days`;
-}
-
 function renderText(analysis: ModelAnalysis, est: ModelEstimate, energy: EnergyEstimate | null, energyNote: string | null, profile: ProfileCalibration | null, scenario: ScenarioResult | null): string {
   const out: string[] = [];
   const t = est.target;
@@ -108,19 +90,19 @@ function renderText(analysis: ModelAnalysis, est: ModelEstimate, energy: EnergyE
     out.push(m && l.subgraph === 0 ? `${row} ${m.measuredMs === null ? '—'.padStart(9) : m.measuredMs.toFixed(3).padStart(9)} ${m.measuredMs === null || !before ? ''.padStart(8) : `${(m.measuredMs / before.ms).toFixed(2)}×`.padStart(8)}` : `${row}${l.subgraph > 0 ? `  (subgraph ${l.subgraph}, per call)` : ''}`);
   }
   out.push('');
-  out.push(`Latency  ${fmtMs(est.total.ms)} per inference (${n0(est.total.cycles)} cycles at ${t.clockMHz} MHz) — an estimate; expected range ${fmtMs(est.total.bandMs.low)} – ${fmtMs(est.total.bandMs.high)}`);
-  if (energy) out.push(`Energy   ${fmtUj(energy.uj)} per inference — an estimate; expected range ${fmtUj(energy.bandUj.low)} – ${fmtUj(energy.bandUj.high)} (${energy.note})`);
+  out.push(`Latency  ${formatMs(est.total.ms)} per inference (${n0(est.total.cycles)} cycles at ${t.clockMHz} MHz) — an estimate; expected range ${formatMs(est.total.bandMs.low)} – ${formatMs(est.total.bandMs.high)}`);
+  if (energy) out.push(`Energy   ${formatUj(energy.uj)} per inference — an estimate; expected range ${formatUj(energy.bandUj.low)} – ${formatUj(energy.bandUj.high)} (${energy.note})`);
   else if (energyNote) out.push(`Energy   not estimated: ${energyNote}`);
   if (profile) {
     out.push('');
-    out.push(`Profile: measured ${fmtMs(profile.measuredMs)} over the matched layers; the calibrated estimate said ${fmtMs(profile.estimatedMs)} (${(profile.measuredMs / profile.estimatedMs).toFixed(2)}×); refitted for this board: ${fmtMs(profile.fittedMs)}.`);
+    out.push(`Profile: measured ${formatMs(profile.measuredMs)} over the matched layers; the calibrated estimate said ${formatMs(profile.estimatedMs)} (${(profile.measuredMs / profile.estimatedMs).toFixed(2)}×); refitted for this board: ${formatMs(profile.fittedMs)}.`);
     out.push(`Board multipliers on the coefficients: ${Object.entries(profile.multipliers).map(([g, v]) => `${g} ${v.toFixed(2)}`).join(', ')}`);
     out.push('The estimate above uses the board-fitted coefficients; they apply to other models on this board.');
   }
   if (scenario) {
     const r = scenario.result;
     out.push('');
-    out.push(`Scenario: ${scenario.name} — average ${(r.averageMicroWatts / 1000).toFixed(3)} mW, ${r.batteryMicroAmps.toFixed(0)} µA from the battery, battery life ${fmtDays(r.batteryLifeDays)} (range ${fmtDays(scenario.lifeDaysBand.low)} – ${fmtDays(scenario.lifeDaysBand.high)} from the inference energy band alone)`);
+    out.push(`Scenario: ${scenario.name} — average ${(r.averageMicroWatts / 1000).toFixed(3)} mW, ${r.batteryMicroAmps.toFixed(0)} µA from the battery, battery life ${formatDays(r.batteryLifeDays)} (range ${formatDays(scenario.lifeDaysBand.low)} – ${formatDays(scenario.lifeDaysBand.high)} from the inference energy band alone)`);
     for (const p of r.breakdown) out.push(`  ${p.name.padEnd(18)} ${(p.microWatts / 1000).toFixed(4).padStart(10)} mW  ${(p.share * 100).toFixed(1).padStart(5)}%`);
     out.push('  assumptions:');
     for (const a of scenario.assumptions) out.push(`  - ${a}`);

@@ -13,3 +13,4 @@ export { dutyCycle, DutyCycleError, type DutyCycleInput, type DutyCycleResult } 
 export { CAMERA_TRAP, DOORBELL, runScenario, SCENARIOS, type Scenario, type ScenarioContext, type ScenarioResult } from './scenarios';
 export { matchProfile, parseProfilerLog, type ParsedProfile, type ProfileMatch } from './profilerLog';
 export { calibrateFromProfile, type ProfileCalibration } from './profileCalibration';
+export { formatDays, formatMs, formatMsWithBand, formatUj } from './format';

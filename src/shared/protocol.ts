@@ -10,6 +10,7 @@ import type { CoreKind } from '../targets/target';
 import type { LayerComparison, OutputAgreement } from '../runtime/compare';
 import type { OutputSummary } from '../runtime/outputSummary';
 import type { Rounding } from '../runtime/quant';
+import type { EnergyEstimate, ModelEstimate } from '../estimate';
 
 // ---- host ↔ worker -------------------------------------------------------------------
 
@@ -101,6 +102,16 @@ export interface PanelState {
   readonly strings: Readonly<Record<string, string>>;
   /** The float/int8 sibling in the same folder, when there is one. */
   readonly pair?: { readonly other: string; readonly fileIs: 'float' | 'int8' };
+  /** Latency and energy on the target board (estimates, with their bands). */
+  readonly estimate?: ModelEstimate;
+  readonly energy?: EnergyEstimate | null;
+  readonly estimateNote?: string;
+  /** The board's power facts, for the battery calculator. */
+  readonly power?: { readonly sleepMicroAmps: number; readonly volts: number; readonly activeMw: number };
+  /** Per-layer times measured on the board, when a MicroProfiler log was imported for this model. */
+  readonly measured?: readonly { readonly index: number; readonly ms: number }[];
+  /** Where the board's fitted calibration came from, when one is in use. */
+  readonly profileNote?: string;
 }
 
 /** A run's results as the panel shows them (output bytes left out). */
@@ -207,5 +218,21 @@ export const PANEL_STRINGS = [
   'float sibling',
   'int8 sibling',
   'lowest SQNR',
+  'Latency',
+  'Energy per inference',
+  'an estimate',
+  'expected',
+  'latency',
+  'measured',
+  'Battery life',
+  'scenario',
+  'your own',
+  'inferences per hour',
+  'sleep current (µA)',
+  'battery (mAh)',
+  'battery (V)',
+  'average power',
+  'days',
+  'slowest',
 ] as const;
 export type PanelString = (typeof PANEL_STRINGS)[number];

@@ -17,7 +17,8 @@ export type FindingCode =
   | 'flash-near'
   | 'op-unsupported'
   | 'hybrid-op'
-  | 'float-in-int8';
+  | 'float-in-int8'
+  | 'latency-over';
 
 export interface FitFinding {
   readonly severity: Severity;

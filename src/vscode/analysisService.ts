@@ -8,12 +8,24 @@ import type { ModelAnalysis } from '../analysis/analyzeModel';
 import { checkFit, type FitVerdict } from '../targets/fit';
 import { CancelledError, WorkerClient } from '../worker/workerClient';
 import { modelSettings, type ModelSettings } from './settings';
+import { boardTarget, CALIBRATION, estimateEnergy, EstimateError, estimateModel, type EnergyEstimate, type EstimateTarget, type ModelEstimate } from '../estimate';
+import { latencyFinding } from '../estimate/latencyBudget';
 
 export interface ModelReport {
   readonly uri: vscode.Uri;
   readonly analysis: ModelAnalysis;
   readonly verdict: FitVerdict;
   readonly settings: ModelSettings;
+  /** Latency and energy on the target board; absent for custom budgets or unsupported cores. */
+  readonly estimate?: ModelEstimate;
+  readonly energy?: EnergyEstimate | null;
+  /** Why there is no estimate, when there is a board but none could be made. */
+  readonly estimateNote?: string;
+}
+
+/** Calibrations fitted from a board's own MicroProfiler log, by board and kernel library. */
+export interface FittedTargets {
+  get(boardId: string, kernels: string): EstimateTarget | undefined;
 }
 
 export type ReportResult = { readonly ok: true; readonly report: ModelReport } | { readonly ok: false; readonly uri: vscode.Uri; readonly error: string };
@@ -24,7 +36,10 @@ export class AnalysisService implements vscode.Disposable {
   /** Fires when a model's report may differ: its file or the settings changed. */
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly worker: WorkerClient) {}
+  constructor(
+    private readonly worker: WorkerClient,
+    private readonly fitted: FittedTargets,
+  ) {}
 
   /** The report for a model, from the cache when neither the file nor the settings changed. */
   async report(uri: vscode.Uri, token?: vscode.CancellationToken): Promise<ReportResult> {
@@ -65,12 +80,33 @@ export class AnalysisService implements vscode.Disposable {
     this.changed.dispose();
   }
 
+  /** Estimates are arithmetic over the analysed layers: microseconds, fine on this thread. */
+  private estimate(analysis: ModelAnalysis, settings: ModelSettings): Pick<ModelReport, 'estimate' | 'energy' | 'estimateNote'> {
+    const board = settings.target.board;
+    if (!board) return { estimateNote: 'latency is estimated for boards, not for custom budgets' };
+    const kernels = settings.kernels === 'cmsis-nn' ? 'cmsis-nn' : 'reference';
+    try {
+      const target = this.fitted.get(board.id, kernels) ?? boardTarget(CALIBRATION, board.id, kernels);
+      const estimate = estimateModel(analysis, target);
+      const energy = target.power ? estimateEnergy({ ms: estimate.total.ms, band: estimate.total.band }, target.power, target.clockMHz) : null;
+      return { estimate, energy };
+    } catch (e) {
+      if (e instanceof EstimateError) return { estimateNote: e.message };
+      throw e;
+    }
+  }
+
   private async compute(uri: vscode.Uri, settings: ModelSettings, token?: vscode.CancellationToken): Promise<ReportResult> {
     const abort = new AbortController();
     const sub = token?.onCancellationRequested(() => abort.abort());
     try {
       const analysis = await this.worker.request('analyze', { path: uri.fsPath, abi: 'arm32', kernels: settings.kernels, ...(settings.target.board ? { core: settings.target.board.core } : {}) }, { signal: abort.signal });
-      return { ok: true, report: { uri, analysis, verdict: checkFit(analysis, settings.target, settings.reserve), settings } };
+      const verdict = checkFit(analysis, settings.target, settings.reserve);
+      const latency = this.estimate(analysis, settings);
+      const findings = [...verdict.findings];
+      const late = latency.estimate && settings.latencyBudgetMs > 0 ? latencyFinding(latency.estimate, settings.latencyBudgetMs) : undefined;
+      if (late) findings.push(late);
+      return { ok: true, report: { uri, analysis, verdict: { ...verdict, findings }, settings, ...latency } };
     } catch (e) {
       this.cache.delete(uri.toString());
       if (e instanceof CancelledError) throw e;

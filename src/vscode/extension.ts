@@ -14,9 +14,11 @@ import { MODEL_EDITOR, ModelEditorProvider } from './modelEditor';
 import { SECTION } from './settings';
 import { ModelStatusBar } from './statusBar';
 import { compareModelsCommand, runModelCommand } from './runCommands';
+import { importProfileCommand, ProfileStore } from './profiles';
 
 export interface TinymlLensApi {
   readonly service: AnalysisService;
+  readonly profiles: ProfileStore;
   readonly diagnostics: ModelDiagnostics;
   readonly statusBar: ModelStatusBar;
 }
@@ -25,13 +27,14 @@ let worker: WorkerClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): TinymlLensApi {
   worker = new WorkerClient(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath);
-  const service = new AnalysisService(worker);
+  const profiles = new ProfileStore(context.workspaceState);
+  const service = new AnalysisService(worker, profiles);
   const layerView = new LayerView(service);
   const client = worker;
   const editor: ModelEditorProvider = new ModelEditorProvider(context, service, {
     run: async (model) => void (await runModelCommand(client, editor, model)),
     compare: async (model) => void (await compareModelsCommand(client, editor, model)),
-  });
+  }, profiles);
   const diagnostics = new ModelDiagnostics(service);
   const statusBar = new ModelStatusBar(service);
 
@@ -61,6 +64,14 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
       const model = uri ?? (await pickModel(statusBar));
       return model ? compareModelsCommand(client, editor, model, options ?? {}) : undefined;
     }),
+    vscode.commands.registerCommand('tinymlLens.importProfile', async (uri?: vscode.Uri, log?: vscode.Uri) => {
+      const model = uri ?? (await pickModel(statusBar));
+      return model ? importProfileCommand(service, profiles, model, log) : undefined;
+    }),
+    vscode.commands.registerCommand('tinymlLens.clearProfiles', async () => {
+      await profiles.clear();
+      service.invalidate();
+    }),
     vscode.commands.registerCommand('tinymlLens.refreshDiagnostics', async () => {
       service.invalidate();
       await diagnostics.scan();
@@ -69,7 +80,7 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
   for (const e of vscode.window.visibleTextEditors) void layerView.decorate(e);
   void diagnostics.scan();
   void statusBar.update();
-  return { service, diagnostics, statusBar };
+  return { service, profiles, diagnostics, statusBar };
 }
 
 export function deactivate(): Promise<number> | undefined {

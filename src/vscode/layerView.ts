@@ -73,7 +73,8 @@ export class LayerView implements vscode.TextDocumentContentProvider, vscode.Hov
     const report = await this.service.cached(modelUriOf(document.uri));
     const layer = report && layerAtLine(report.analysis, position.line);
     if (!report || !layer) return undefined;
-    const md = new vscode.MarkdownString(layerHoverMarkdown(report.analysis, layer, report.verdict));
+    const time = report.estimate?.layers.find((e) => e.subgraph === layer.subgraph && e.index === layer.index);
+    const md = new vscode.MarkdownString(layerHoverMarkdown(report.analysis, layer, report.verdict, time, report.estimate?.target.name));
     return new vscode.Hover(md, document.lineAt(position.line).range);
   }
 

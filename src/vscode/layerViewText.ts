@@ -5,6 +5,8 @@
  */
 import type { LayerReport, ModelAnalysis } from '../analysis/analyzeModel';
 import { formatBytes, type FitVerdict } from '../targets/fit';
+import type { LayerEstimate } from '../estimate';
+import { formatMsWithBand } from '../estimate/format';
 
 /** Lines before the first layer: title, totals, verdict, column names. */
 export const HEADER_LINES = 4;
@@ -48,8 +50,8 @@ export function layerViewText(name: string, a: ModelAnalysis, verdict: FitVerdic
   return [...header, ...lines].join('\n') + '\n';
 }
 
-/** The hover for a layer: its memory cost, in Markdown. */
-export function layerHoverMarkdown(a: ModelAnalysis, l: LayerReport, verdict: FitVerdict | undefined): string {
+/** The hover for a layer: its memory cost and, with an estimate, its time, in Markdown. */
+export function layerHoverMarkdown(a: ModelAnalysis, l: LayerReport, verdict: FitVerdict | undefined, estimate?: LayerEstimate, onTarget?: string): string {
   const budget = verdict?.target.sramBytes;
   const share = budget ? ` (${((100 * l.arenaLiveBytes) / budget).toFixed(1)}% of ${formatBytes(budget)} SRAM on ${verdict!.target.name})` : '';
   const peak = l.subgraph === 0 && l.index === a.arena.peakLayer ? ' — **arena peak**' : '';
@@ -64,6 +66,9 @@ export function layerHoverMarkdown(a: ModelAnalysis, l: LayerReport, verdict: Fi
     `| Arena live at this step | ${formatBytes(l.arenaLiveBytes)}${share} |`,
     `| MACs | ${l.macs === null ? 'unknown (no cost model for this op)' : l.macs.toLocaleString('en-US')} |`,
   ];
+  if (estimate) {
+    lines.push(`| Estimated time${onTarget ? ` on ${onTarget}` : ''} | ${formatMsWithBand(estimate.ms, estimate.bandMs)}: an estimate, ${(100 * estimate.share).toFixed(1)}% of the model |`);
+  }
   if (l.liveTensors.length > 0) lines.push('', `Tensors alive: ${l.liveTensors.map((t) => `\`${t}\``).join(', ')}`);
   if (!l.tflmSupported) lines.push('', `⚠ TensorFlow Lite Micro has no kernel for ${l.op}.`);
   return lines.join('\n');

@@ -12,6 +12,7 @@ import type { AnalysisService } from './analysisService';
 import { openLayerView } from './layerView';
 import { SECTION } from './settings';
 import { findPair } from '../runtime/modelPairs';
+import type { ProfileStore } from './profiles';
 
 export const MODEL_EDITOR = 'tinymlLens.model';
 
@@ -33,6 +34,7 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
     private readonly context: vscode.ExtensionContext,
     private readonly service: AnalysisService,
     private readonly commands: { readonly run: (model: vscode.Uri) => Promise<void>; readonly compare: (model: vscode.Uri) => Promise<void> },
+    private readonly profiles: ProfileStore,
   ) {}
 
   /** Shows a result in the model's panel, opening the panel if needed. */
@@ -71,7 +73,10 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
         void post({ type: 'error', message: vscode.l10n.t('Cannot analyze {0}: {1}', fileName, result.error) });
         return;
       }
-      const { analysis, verdict, settings } = result.report;
+      const { analysis, verdict, settings, estimate, energy, estimateNote } = result.report;
+      const board = settings.target.board;
+      const calibration = this.profiles.calibrations.get(key);
+      const fitted = board && this.profiles.describe(board.id, settings.kernels === 'cmsis-nn' ? 'cmsis-nn' : 'reference');
       const folder = vscode.Uri.joinPath(document.uri, '..');
       const siblings = (await vscode.workspace.fs.readDirectory(folder).then(undefined, () => [] as [string, vscode.FileType][])).map(([name]) => name);
       const pair = findPair(fileName, siblings);
@@ -86,6 +91,12 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
         reservedFlashBytes: settings.reserve.flashBytes,
         strings: Object.fromEntries(PANEL_STRINGS.map((s) => [s, vscode.l10n.t(s)])),
         ...(pair ? { pair } : {}),
+        ...(estimate ? { estimate } : {}),
+        ...(energy !== undefined ? { energy } : {}),
+        ...(estimateNote ? { estimateNote } : {}),
+        ...(board && energy ? { power: { sleepMicroAmps: board.power.sleepMicroAmps, volts: board.power.volts, activeMw: energy.powerMw } } : {}),
+        ...(calibration ? { measured: calibration.rows.flatMap((r) => (r.measuredMs === null ? [] : [{ index: r.index, ms: r.measuredMs }])) } : {}),
+        ...(fitted ? { profileNote: vscode.l10n.t('fitted to {0} from {1}', fitted.fromLog, fitted.fromModel) } : {}),
       };
       void post({ type: 'state', state });
       for (const r of this.results.get(key)?.values() ?? []) void post(r);

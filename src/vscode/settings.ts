@@ -16,6 +16,8 @@ export interface ModelSettings {
   readonly isDefaultTarget: boolean;
   readonly reserve: Reserve;
   readonly kernels: string;
+  /** Real-time budget for the latency estimate (ms); 0 when off. */
+  readonly latencyBudgetMs: number;
 }
 
 const KB = 1024;
@@ -41,6 +43,7 @@ export function modelSettings(scope: vscode.Uri | undefined): ModelSettings {
     isDefaultTarget: chosen === undefined,
     reserve: { sramBytes: c.get<number>('reservedSramKB', 16) * KB, flashBytes: c.get<number>('reservedFlashKB', 64) * KB },
     kernels: c.get<string>('kernels', 'reference'),
+    latencyBudgetMs: c.get<number | null>('latencyBudgetMs', null) ?? 0,
   };
 }
 

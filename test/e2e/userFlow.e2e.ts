@@ -38,6 +38,34 @@ test('opening a model from the explorer shows the model panel', async () => {
   });
 });
 
+test('the panel estimates latency and energy, and its battery calculator follows the numbers', async () => {
+  await wb.capture('battery', async () => {
+    const p = panel();
+    const cards = await p.locator('.card').allInnerTexts();
+    assert.ok(cards.some((c) => /LATENCY\s+[\d.]+ m?s\s+an estimate/i.test(c)), cards.join(' | '));
+    assert.ok(cards.some((c) => /ENERGY PER INFERENCE\s+[\d.]+ (µJ|mJ)/i.test(c)), cards.join(' | '));
+    assert.equal(await p.locator('tr.slow').count(), 3, 'the three slowest layers are highlighted');
+    const result = p.locator('.battery-result');
+    await result.scrollIntoViewIfNeeded();
+    const before = await result.innerText();
+    assert.match(before, /Battery life [\d.]+ days/);
+    const rate = p.locator('.battery input').first();
+    // Ten times fewer inferences: the battery lasts longer.
+    await rate.fill('6');
+    await wb.page.waitForTimeout(200);
+    const after = await result.innerText();
+    assert.notEqual(after, before, 'the result follows the inference rate');
+    const days = (t: string) => Number(/Battery life ([\d.]+) days/.exec(t)?.[1]);
+    assert.ok(days(after) > days(before), `${after} vs ${before}`);
+    // A rate the MCU cannot keep up with is refused, not computed.
+    await rate.fill('100000');
+    await wb.page.waitForTimeout(200);
+    assert.match(await result.innerText(), /busy .*% of the time/);
+    await rate.fill('6');
+    await wb.screenshot('battery');
+  });
+});
+
 test('the layer view shows a layer\'s memory cost on hover', async () => {
   await wb.capture('hover', async () => {
     await wb.runCommand('TinyML Lens: Open Layer View');

@@ -100,5 +100,46 @@ suite('features', () => {
     assert.match(text, /Arena live at this step \| [\d.]+ KB \([\d.]+% of 512 KB SRAM/);
     assert.match(text, /MACs \| 72,000/);
     assert.match(text, /Tensors alive: `/);
+    // The estimated time on the target board, marked as an estimate.
+    assert.match(text, /Estimated time on Arduino Nano 33 BLE Sense @ 64 MHz \| [\d.]+ m?s \(expected [\d.]+ m?s – [\d.]+ m?s\): an estimate/);
+  });
+
+  test('a real-time budget below the estimated latency gives a warning on the slowest layer', async () => {
+    const kws = await model('kws_ds_cnn_int8.tflite');
+    const late = () => vscode.languages.getDiagnostics(layerView(kws)).filter((d) => d.code === 'latency-over');
+    await config().update('latencyBudgetMs', 1, vscode.ConfigurationTarget.Workspace);
+    const found = await until(() => (late().length ? late() : undefined), 'the latency warning');
+    assert.equal(found[0]!.severity, vscode.DiagnosticSeverity.Warning);
+    assert.match(found[0]!.message, /^Estimated latency [\d.]+ m?s \(expected [\d.]+ m?s – [\d.]+ m?s\) exceeds the 1 ms real-time budget on Arduino Nano 33 BLE Sense @ 64 MHz; slowest layer \d+ CONV_2D/);
+    await config().update('latencyBudgetMs', undefined, vscode.ConfigurationTarget.Workspace);
+    await until(() => late().length === 0, 'the latency warning to go');
+  });
+
+  test('a MicroProfiler log from the board calibrates the estimate for every model in the workspace', async () => {
+    const { service } = await api();
+    const kws = await model('kws_ds_cnn_int8.tflite');
+    const cam = await model('camera_trap_mobilenet_int8.tflite');
+    const before = await service.report(cam);
+    assert.ok(before.ok && before.report.estimate);
+    // MicroProfiler::Log lines for the 13 layers, twice as slow as estimated, 64,000 ticks per ms (64 MHz).
+    const kwsReport = await service.report(kws);
+    assert.ok(kwsReport.ok && kwsReport.report.estimate);
+    const lines = kwsReport.report.estimate.layers.map((l) => `${l.op} took ${Math.round(l.ms * 2 * 64000)} ticks (${Math.floor(l.ms * 2)} ms).`);
+    const log = vscode.Uri.joinPath(kws, '..', 'board.log');
+    await vscode.workspace.fs.writeFile(log, new TextEncoder().encode(lines.join('\n') + '\n'));
+    try {
+      const calibration = await vscode.commands.executeCommand<{ measuredMs: number; estimatedMs: number } | undefined>('tinymlLens.importProfile', kws, log);
+      assert.ok(calibration, 'the import returned nothing');
+      assert.ok(Math.abs(calibration.measuredMs / (2 * kwsReport.report.estimate.total.ms) - 1) < 0.05, `${calibration.measuredMs}`);
+      // The other model's estimate now uses the board's fitted coefficients: about twice as slow.
+      const after = await until(async () => {
+        const r = await service.report(cam);
+        return r.ok && r.report.estimate && r.report.estimate.total.ms > 1.5 * before.report.estimate!.total.ms ? r.report.estimate : undefined;
+      }, 'the fitted estimate for the camera-trap model');
+      assert.ok(after.total.ms < 2.6 * before.report.estimate.total.ms);
+    } finally {
+      await vscode.commands.executeCommand('tinymlLens.clearProfiles');
+      await vscode.workspace.fs.delete(log);
+    }
   });
 });
