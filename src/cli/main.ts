@@ -18,6 +18,7 @@ import { checkFit, customTarget, findBoard, formatBytes } from '../targets/fit';
 import type { Target } from '../targets/target';
 import { jsonReport } from './jsonReport';
 import { estimateCommand, ESTIMATE_USAGE } from './estimateCommand';
+import { quantizeCommand, QUANTIZE_USAGE } from './quantizeCommand';
 import { compareJob, runJob, type JobContext } from '../worker/jobs';
 import { ROUNDINGS, type Rounding } from '../runtime/quant';
 import { RuntimeError } from '../runtime/types';
@@ -38,6 +39,7 @@ const USAGE = `Usage:
   tinyml-lens compare <float.tflite> <int8.tflite> [--input <file>… | --samples N] [--rounding …] [--json]
   tinyml-lens targets [--json]
 ${ESTIMATE_USAGE}
+${QUANTIZE_USAGE}
   tinyml-lens examples <dir>      write the example models (DS-CNN, MobileNetV1) into <dir>
 
 Exit codes: 0 fits (or no budget given), 1 does not fit, 2 bad input.`;
@@ -176,6 +178,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   run: runCommand,
   compare: compareCommand,
   estimate: estimateCommand,
+  quantize: quantizeCommand,
 };
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {

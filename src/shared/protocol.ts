@@ -11,6 +11,7 @@ import type { LayerComparison, OutputAgreement } from '../runtime/compare';
 import type { OutputSummary } from '../runtime/outputSummary';
 import type { Rounding } from '../runtime/quant';
 import type { EnergyEstimate, ModelEstimate } from '../estimate';
+import type { QuantizeJobResult, QuantizeParams } from '../quantize/quantizeJob';
 
 // ---- host ↔ worker -------------------------------------------------------------------
 
@@ -66,6 +67,7 @@ export interface WorkerJobs {
   readonly analyze: { readonly params: AnalyzeParams; readonly result: ModelAnalysis };
   readonly run: { readonly params: RunParams; readonly result: RunResult };
   readonly compare: { readonly params: CompareParams; readonly result: CompareResult };
+  readonly quantize: { readonly params: QuantizeParams; readonly result: QuantizeJobResult };
 }
 export type JobName = keyof WorkerJobs;
 

@@ -10,6 +10,8 @@ import { InputError } from '../runtime/inputs/inputError';
 import { RuntimeError } from '../runtime/types';
 import type { FromWorker, JobName, ToWorker, WorkerJobs } from '../shared/protocol';
 import { analyzeJob, compareJob, runJob, type JobContext } from './jobs';
+import { quantizeJob } from '../quantize/quantizeJob';
+import { QuantizeError } from '../quantize/errors';
 
 /** cancelFlag[0] holds the id of the job the host wants stopped. */
 const cancelFlag = new Int32Array((workerData as { cancel?: SharedArrayBuffer } | undefined)?.cancel ?? new SharedArrayBuffer(4));
@@ -19,6 +21,7 @@ const jobs: { readonly [K in JobName]: (params: WorkerJobs[K]['params'], ctx: Jo
   analyze: (params) => analyzeJob(params),
   run: runJob,
   compare: compareJob,
+  quantize: quantizeJob,
 };
 
 function post(message: FromWorker): void {
@@ -26,7 +29,7 @@ function post(message: FromWorker): void {
 }
 
 function errorCode(e: unknown): string {
-  if (e instanceof ModelFormatError || e instanceof RuntimeError) return e.code;
+  if (e instanceof ModelFormatError || e instanceof RuntimeError || e instanceof QuantizeError) return e.code;
   if (e instanceof InputError) return 'bad-input';
   return (e as NodeJS.ErrnoException).code ?? 'internal';
 }

@@ -1,10 +1,12 @@
 /** `npm run bench`: every benchmark, one after the other, in one process. */
 import { analysisBench } from './analysisBench';
 import { runtimeBench } from './runtimeBench';
+import { quantizeBench } from './quantizeBench';
 
 async function main(): Promise<void> {
   await analysisBench();
   await runtimeBench();
+  await quantizeBench();
 }
 
 main().catch((e: unknown) => {

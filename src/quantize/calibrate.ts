@@ -1,0 +1,122 @@
+/**
+ * Calibration: the float model runs on each sample in our runtime, and every float tensor it
+ * produces (and each model input) updates that tensor's running min and max, plus a
+ * histogram when the range method needs one. Cancellation is checked between samples and
+ * between layers; progress is reported per sample.
+ */
+import type { Graph } from '../model/graph';
+import { Interpreter } from '../runtime/interpreter';
+import { RuntimeError, type RuntimeTensor } from '../runtime/types';
+import { QuantizeError } from './errors';
+import { Histogram } from './histogram';
+import type { TensorStats } from './ranges';
+
+/** Calibration or evaluation samples: raw input bytes, one array per model input. */
+export interface SampleSource {
+  readonly count: number;
+  sample(index: number): Promise<readonly Uint8Array[]> | readonly Uint8Array[];
+  /** What sample `index` is called in messages (a file name), if anything. */
+  describe?(index: number): string;
+}
+
+export type Samples = readonly (readonly Uint8Array[])[] | SampleSource;
+
+export function toSource(samples: Samples): SampleSource {
+  if (!Array.isArray(samples)) return samples as SampleSource;
+  const list = samples as readonly (readonly Uint8Array[])[];
+  return { count: list.length, sample: (i) => list[i]! };
+}
+
+export interface ProgressContext {
+  readonly shouldStop?: () => boolean;
+  readonly progress?: (fraction: number, message: string) => void;
+}
+
+export interface CalibrationResult {
+  /** Stats by tensor index of subgraph 0. */
+  readonly stats: Map<number, TensorStats>;
+  readonly samples: number;
+  /** Total time of the float inferences alone, ms. */
+  readonly inferenceMs: number;
+  readonly ms: number;
+}
+
+function update(stats: TensorStats, data: Float32Array, histograms: boolean): void {
+  let lo = stats.min;
+  let hi = stats.max;
+  let bad = 0;
+  let batchLo = Infinity;
+  let batchHi = -Infinity;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v < batchLo) batchLo = v;
+    if (v > batchHi) batchHi = v;
+    if (v - v !== 0) bad++;
+  }
+  if (bad > 0) {
+    // Recompute over the finite values only.
+    batchLo = Infinity;
+    batchHi = -Infinity;
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i]!;
+      if (v - v !== 0) continue;
+      if (v < batchLo) batchLo = v;
+      if (v > batchHi) batchHi = v;
+    }
+  }
+  if (batchLo < lo) lo = batchLo;
+  if (batchHi > hi) hi = batchHi;
+  stats.min = lo;
+  stats.max = hi;
+  stats.count += data.length;
+  stats.nonFinite += bad;
+  if (histograms && Number.isFinite(batchLo)) {
+    stats.histogram ??= new Histogram();
+    stats.histogram.add(data, Math.max(Math.abs(batchLo), Math.abs(batchHi)));
+  }
+}
+
+export async function calibrate(graph: Graph, samples: SampleSource, options: { readonly histograms: boolean } & ProgressContext): Promise<CalibrationResult> {
+  const t0 = performance.now();
+  const interpreter = new Interpreter(graph, { rounding: 'tflm' });
+  const stats = new Map<number, TensorStats>();
+  const track = (t: RuntimeTensor): void => {
+    if (t.dtype !== 'float32' || t.constant) return;
+    let s = stats.get(t.index);
+    if (!s) {
+      s = { min: Infinity, max: -Infinity, count: 0, nonFinite: 0 };
+      stats.set(t.index, s);
+    }
+    update(s, t.data as Float32Array, options.histograms);
+  };
+  let inferenceMs = 0;
+  for (let s = 0; s < samples.count; s++) {
+    if (options.shouldStop?.()) throw new QuantizeError('cancelled', 'quantization was cancelled');
+    const inputs = await samples.sample(s);
+    const name = samples.describe?.(s) ?? `calibration sample ${s}`;
+    if (inputs.length !== interpreter.inputs.length) throw new QuantizeError('bad-calibration', `${name} has ${inputs.length} input(s); the model has ${interpreter.inputs.length}`);
+    interpreter.resetState();
+    try {
+      inputs.forEach((bytes, i) => interpreter.setInputBytes(i, bytes));
+    } catch (e) {
+      if (e instanceof RuntimeError) throw new QuantizeError('bad-calibration', `${name}: ${e.message}`);
+      throw e;
+    }
+    for (const t of interpreter.inputs) track(t);
+    const ti = performance.now();
+    try {
+      interpreter.invoke({
+        ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
+        onLayer: (_layer, outputs) => {
+          for (const t of outputs) track(t);
+        },
+      });
+    } catch (e) {
+      if (e instanceof RuntimeError && e.code === 'cancelled') throw new QuantizeError('cancelled', 'quantization was cancelled');
+      throw e;
+    }
+    inferenceMs += performance.now() - ti;
+    options.progress?.((s + 1) / samples.count, `calibration sample ${s + 1} of ${samples.count}`);
+  }
+  return { stats, samples: samples.count, inferenceMs, ms: performance.now() - t0 };
+}

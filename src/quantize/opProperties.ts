@@ -1,0 +1,235 @@
+/**
+ * What the int8 path does with each operator, from TFLite's quantizer
+ * (tensorflow/lite/tools/optimize/operator_property.cc, and the MLIR quantizer's op traits:
+ * SameOperandsAndResultsScale, FixedOutputRangeInterface, AffineQuantizedOpInterface):
+ *
+ * - `weight`: the constant input quantized symmetric int8, per channel along `axis` (CONV_2D 0,
+ *   DEPTHWISE_CONV_2D 3, TRANSPOSE_CONV 0; FULLY_CONNECTED 0 only on request, else per tensor).
+ * - `bias`: the int32 input whose scale is input scale × weight scale.
+ * - `output`:
+ *   - 'own': its own calibrated range;
+ *   - 'same': the scale and zero point of its (single) real-valued input
+ *     (restrict_same_input_output_scale);
+ *   - 'shared': every real-valued input and the output share one scale, taken from the
+ *     output's range (CONCATENATION, PACK, MAXIMUM, MINIMUM: the MLIR quantizer propagates a
+ *     multi-input same-scale op's result scale back to its operands);
+ *   - fixed: SOFTMAX and LOGISTIC 1/256, −128; TANH and L2_NORMALIZATION 1/128, 0; LOG_SOFTMAX
+ *     16/256, 127.
+ * Every other float input is a real value quantized asymmetric int8 (activations from their
+ * calibrated range, constants from their values: quantize_input_as_activations); integer
+ * inputs (shapes, axes, paddings) are left as they are.
+ */
+import { ActivationFunctionType } from '../model/tflite/generated/tflite/activation-function-type';
+import { FullyConnectedOptionsT } from '../model/tflite/generated/tflite/fully-connected-options';
+import { DepthwiseConv2DOptionsT } from '../model/tflite/generated/tflite/depthwise-conv2-doptions';
+import { ResizeBilinearOptionsT } from '../model/tflite/generated/tflite/resize-bilinear-options';
+import { ResizeNearestNeighborOptionsT } from '../model/tflite/generated/tflite/resize-nearest-neighbor-options';
+import { StridedSliceOptionsT } from '../model/tflite/generated/tflite/strided-slice-options';
+import { TransposeConvOptionsT } from '../model/tflite/generated/tflite/transpose-conv-options';
+import type { DType } from '../model/dtype';
+import type { Operator } from '../model/graph';
+
+export type OutputRule = { readonly kind: 'own' } | { readonly kind: 'same' } | { readonly kind: 'shared' } | { readonly kind: 'fixed'; readonly scale: number; readonly zeroPoint: number };
+
+export interface OpProperty {
+  /** The real-valued input slots that are data (the first one is "the" input of 'same' ops); undefined: every float input. */
+  readonly dataInputs?: readonly number[];
+  readonly weight?: { readonly slot: number; readonly axis: number | 'fc' };
+  readonly bias?: number;
+  readonly output: OutputRule;
+  /** Fused activations this op may carry in int8 (TFLM supports NONE, RELU, RELU6, RELU_N1_TO_1). */
+  readonly fused?: boolean;
+}
+
+const OWN: OutputRule = { kind: 'own' };
+const SAME: OutputRule = { kind: 'same' };
+const SHARED: OutputRule = { kind: 'shared' };
+const fixed = (scale: number, zeroPoint: number): OutputRule => ({ kind: 'fixed', scale: Math.fround(scale), zeroPoint });
+
+/** Operators the int8 path quantizes, by TFLite builtin name. */
+export const OP_PROPERTIES: Readonly<Record<string, OpProperty>> = {
+  CONV_2D: { dataInputs: [0], weight: { slot: 1, axis: 0 }, bias: 2, output: OWN, fused: true },
+  DEPTHWISE_CONV_2D: { dataInputs: [0], weight: { slot: 1, axis: 3 }, bias: 2, output: OWN, fused: true },
+  FULLY_CONNECTED: { dataInputs: [0], weight: { slot: 1, axis: 'fc' }, bias: 2, output: OWN, fused: true },
+  TRANSPOSE_CONV: { dataInputs: [2], weight: { slot: 1, axis: 0 }, bias: 3, output: OWN, fused: true },
+  AVERAGE_POOL_2D: { dataInputs: [0], output: SAME, fused: true },
+  MAX_POOL_2D: { dataInputs: [0], output: SAME, fused: true },
+  RESHAPE: { dataInputs: [0], output: SAME },
+  SQUEEZE: { dataInputs: [0], output: SAME },
+  EXPAND_DIMS: { dataInputs: [0], output: SAME },
+  TRANSPOSE: { dataInputs: [0], output: SAME },
+  PAD: { dataInputs: [0], output: SAME },
+  PADV2: { dataInputs: [0], output: SAME },
+  MIRROR_PAD: { dataInputs: [0], output: SAME },
+  STRIDED_SLICE: { dataInputs: [0], output: SAME },
+  SLICE: { dataInputs: [0], output: SAME },
+  SPLIT: { dataInputs: [1], output: SAME },
+  SPLIT_V: { dataInputs: [0], output: SAME },
+  UNPACK: { dataInputs: [0], output: SAME },
+  RESIZE_BILINEAR: { dataInputs: [0], output: SAME },
+  RESIZE_NEAREST_NEIGHBOR: { dataInputs: [0], output: SAME },
+  DEPTH_TO_SPACE: { dataInputs: [0], output: SAME },
+  SPACE_TO_DEPTH: { dataInputs: [0], output: SAME },
+  BATCH_TO_SPACE_ND: { dataInputs: [0], output: SAME },
+  SPACE_TO_BATCH_ND: { dataInputs: [0], output: SAME },
+  REDUCE_MAX: { dataInputs: [0], output: SAME },
+  REDUCE_MIN: { dataInputs: [0], output: SAME },
+  CONCATENATION: { output: SHARED, fused: true },
+  PACK: { output: SHARED },
+  MAXIMUM: { output: SHARED },
+  MINIMUM: { output: SHARED },
+  SOFTMAX: { dataInputs: [0], output: fixed(1 / 256, -128) },
+  LOGISTIC: { dataInputs: [0], output: fixed(1 / 256, -128) },
+  TANH: { dataInputs: [0], output: fixed(1 / 128, 0) },
+  LOG_SOFTMAX: { dataInputs: [0], output: fixed(16 / 256, 127) },
+  L2_NORMALIZATION: { dataInputs: [0], output: fixed(1 / 128, 0) },
+  ADD: { output: OWN, fused: true },
+  SUB: { output: OWN, fused: true },
+  MUL: { output: OWN, fused: true },
+  SQUARED_DIFFERENCE: { output: OWN },
+  RELU: { dataInputs: [0], output: OWN },
+  RELU6: { dataInputs: [0], output: OWN },
+  RELU_N1_TO_1: { dataInputs: [0], output: OWN },
+  LEAKY_RELU: { dataInputs: [0], output: OWN },
+  PRELU: { output: OWN },
+  HARD_SWISH: { dataInputs: [0], output: OWN },
+  MEAN: { dataInputs: [0], output: OWN },
+  SUM: { dataInputs: [0], output: OWN },
+  // Integer outputs: only the input is quantized.
+  ARG_MAX: { dataInputs: [0], output: OWN },
+  ARG_MIN: { dataInputs: [0], output: OWN },
+};
+
+/** Fused activations TFLM's int8 kernels accept. */
+export const INT8_FUSED_ACTIVATIONS: ReadonlySet<number> = new Set([ActivationFunctionType.NONE, ActivationFunctionType.RELU, ActivationFunctionType.RELU6, ActivationFunctionType.RELU_N1_TO_1]);
+
+export interface OpSignature {
+  readonly op: string;
+  readonly operator: Operator;
+  /** Element types of the inputs (undefined for an absent optional input). */
+  readonly inputs: readonly (DType | undefined)[];
+  readonly inputRanks: readonly number[];
+  readonly outputs: readonly DType[];
+  /** Per-channel weights (FULLY_CONNECTED, for the hybrid versions). */
+  readonly perChannel?: boolean;
+  /** s_in1 · s_in2 / s_out for MUL. */
+  readonly mulScaleRatio?: number;
+}
+
+/**
+ * The operator version TFLite's converter writes (GetBuiltinOperatorVersion in
+ * tensorflow/lite/tools/versioning/op_version.cc), for the float and int8 signatures the
+ * quantizer produces. UpdateOpVersion never lowers a version, so the result is the larger
+ * of this and `current`.
+ */
+export function operatorVersion(sig: OpSignature, current = 1): number {
+  return Math.max(current, computedVersion(sig));
+}
+
+function computedVersion(sig: OpSignature): number {
+  const in0 = sig.inputs[0];
+  const in1 = sig.inputs[1];
+  const out0 = sig.outputs[0];
+  const int8 = in0 === 'int8';
+  const options = sig.operator.builtinOptions;
+  const maxRank = Math.max(0, ...sig.inputRanks);
+  const broadcast = sig.inputRanks.length >= 2 && sig.inputRanks[0] !== sig.inputRanks[1];
+  switch (sig.op) {
+    case 'CONV_2D':
+      if (int8 && in1 === 'int8' && out0 === 'int8') return 3;
+      if (in0 === 'float32' && in1 === 'int8') return 2;
+      return 1;
+    case 'DEPTHWISE_CONV_2D': {
+      if (int8 && in1 === 'int8' && out0 === 'int8') return 3;
+      if (in0 === 'float32' && in1 === 'int8') return 4;
+      const o = options instanceof DepthwiseConv2DOptionsT ? options : undefined;
+      return o && (o.dilationWFactor !== 1 || o.dilationHFactor !== 1) ? 2 : 1;
+    }
+    case 'FULLY_CONNECTED': {
+      const o = options instanceof FullyConnectedOptionsT ? options : undefined;
+      if (sig.operator.inputs.length === 2) return 6;
+      if (o?.keepNumDims) return 5;
+      if (int8 && in1 === 'int8' && out0 === 'int8') return 4;
+      if (in0 === 'float32' && in1 === 'int8') return o?.asymmetricQuantizeInputs ? 9 : 3;
+      return 1;
+    }
+    case 'TRANSPOSE_CONV': {
+      const o = options instanceof TransposeConvOptionsT ? options : undefined;
+      if (o && o.fusedActivationFunction !== ActivationFunctionType.NONE) return 4;
+      if (sig.operator.inputs.length === 4 && sig.operator.inputs[3]! >= 0) return 3;
+      return in1 === 'int8' ? 2 : 1;
+    }
+    case 'MUL':
+      if (sig.mulScaleRatio !== undefined && sig.mulScaleRatio >= 1) return 3;
+      return int8 ? 2 : 1;
+    case 'MAX_POOL_2D':
+    case 'AVERAGE_POOL_2D':
+    case 'LOGISTIC':
+    case 'TANH':
+    case 'SOFTMAX':
+    case 'MEAN':
+    case 'MIRROR_PAD':
+    case 'REDUCE_MAX':
+    case 'REDUCE_MIN':
+    case 'RELU6':
+    case 'CONCATENATION':
+    case 'PACK':
+    case 'ADD':
+    case 'RELU':
+    case 'SLICE':
+    case 'SPACE_TO_DEPTH':
+    case 'DEPTH_TO_SPACE':
+    case 'SPLIT_V':
+    case 'SUM':
+    case 'LOG_SOFTMAX':
+    case 'SQUARED_DIFFERENCE':
+    case 'L2_NORMALIZATION':
+    case 'UNPACK':
+    case 'ARG_MAX':
+    case 'ARG_MIN':
+      return int8 ? 2 : 1;
+    case 'SPLIT':
+      return in1 === 'int8' ? 2 : 1;
+    case 'TRANSPOSE':
+      if (maxRank > 5) return 6;
+      if (maxRank > 4) return 4;
+      return int8 ? 2 : 1;
+    case 'PAD':
+    case 'PADV2':
+      if (maxRank > 4) return 4;
+      return int8 ? 2 : 1;
+    case 'SUB':
+    case 'MAXIMUM':
+    case 'MINIMUM':
+      if (broadcast && maxRank > 4) return 3;
+      return int8 ? 2 : 1;
+    case 'STRIDED_SLICE': {
+      const o = options instanceof StridedSliceOptionsT ? options : undefined;
+      if (o?.offset) return 8;
+      if (o && (o.ellipsisMask !== 0 || o.newAxisMask !== 0)) return 6;
+      if (maxRank > 4) return 4;
+      return int8 ? 2 : 1;
+    }
+    case 'RESIZE_BILINEAR': {
+      const o = options instanceof ResizeBilinearOptionsT ? options : undefined;
+      if (o?.halfPixelCenters) return 3;
+      return int8 ? 2 : 1;
+    }
+    case 'RESIZE_NEAREST_NEIGHBOR': {
+      const o = options instanceof ResizeNearestNeighborOptionsT ? options : undefined;
+      if (o && (o.halfPixelCenters || o.alignCorners)) return 3;
+      return int8 ? 2 : 1;
+    }
+    case 'SPACE_TO_BATCH_ND':
+    case 'BATCH_TO_SPACE_ND':
+      if (sig.inputRanks[0] !== 4) return 3;
+      return int8 ? 2 : 1;
+    case 'DEQUANTIZE':
+      if (in0 === 'float16' || in0 === 'int16') return 3;
+      return in0 === 'int8' ? 2 : 1;
+    case 'QUANTIZE':
+      return out0 === 'int16' ? 2 : 1;
+    default:
+      return 1;
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * The quantize job in the worker's style: `(params, ctx) → result`. It reads the model and
+ * the calibration files, splits the samples into calibration and held-out sets, quantizes,
+ * and returns the int8 model's bytes and the report. It writes nothing: the caller writes
+ * `<name>_int8.tflite` and `<name>_int8.report.json` (atomically).
+ */
+import { readFile } from 'node:fs/promises';
+import { readTflite } from '../model/tflite/reader';
+import { describeNormalization, NORMALIZATIONS, type Normalization } from '../runtime/inputs/image';
+import type { InputTensorSpec } from '../runtime/inputs/loadInput';
+import type { Rounding } from '../runtime/quant';
+import type { SampleSource } from './calibrate';
+import { fileSamples, listSamples, shuffledIndices, usesImages } from './calibrationFiles';
+import { QuantizeError } from './errors';
+import { toFloatGraph } from './floatGraph';
+import type { IoType } from './int8Graph';
+import { quantizeModel } from './quantizeModel';
+import type { RangeMethod } from './ranges';
+import { outputNames, reportNameFor, type QuantizationReport } from './report';
+
+export interface QuantizeParams {
+  readonly modelPath: string;
+  /** A folder or a glob of calibration files; absent only with `randomCalibration`. */
+  readonly calibration?: string;
+  readonly io?: IoType;
+  readonly method?: RangeMethod;
+  readonly percentile?: number;
+  /** Calibration samples to use (default 100, or all there are). */
+  readonly samples?: number;
+  /** Samples held out for the report (default: a fifth of the data, 1 to 20; 0 for none). */
+  readonly heldOut?: number;
+  readonly perChannelFullyConnected?: boolean;
+  readonly keepFloat?: boolean;
+  /** Calibrate on seeded random inputs instead of files (the report warns). */
+  readonly randomCalibration?: boolean;
+  /** Image normalization by name (see NORMALIZATIONS); default [0,1]. */
+  readonly normalization?: string;
+  /** Our runtime's rounding for the report's evaluation; default tflm. */
+  readonly rounding?: Rounding;
+  /** Where the caller will write the model (for the report); default `<name>_int8.tflite`. */
+  readonly outputPath?: string;
+}
+
+export interface QuantizeJobResult {
+  /** The int8 .tflite. */
+  readonly bytes: Uint8Array;
+  readonly report: QuantizationReport;
+  /** Where the model and its report go by default: beside the float model. */
+  readonly outputPath: string;
+  readonly reportPath: string;
+}
+
+export interface QuantizeJobContext {
+  readonly shouldStop: () => boolean;
+  readonly progress: (fraction: number, message: string) => void;
+}
+
+export const DEFAULT_CALIBRATION_SAMPLES = 100;
+const MAX_DEFAULT_HELD_OUT = 20;
+
+function normalizationOf(name: string | undefined): { name: string; value: Normalization } {
+  const key = name ?? '[0,1]';
+  const value = NORMALIZATIONS[key];
+  if (!value) throw new QuantizeError('bad-calibration', `unknown normalization "${key}"; use one of ${Object.keys(NORMALIZATIONS).join(', ')}`);
+  return { name: key, value };
+}
+
+/** The range random calibration inputs are drawn from: what the normalization produces, else [−1, 1]. */
+function randomRange(n: Normalization | undefined): readonly [number, number] {
+  switch (n?.kind) {
+    case 'unit':
+      return [0, 1];
+    case 'raw':
+      return [0, 255];
+    case 'meanStd':
+      return [Math.min(...n.mean.map((m, i) => -m / (n.std[i] ?? 1))), Math.max(...n.mean.map((m, i) => (1 - m) / (n.std[i] ?? 1)))];
+    default:
+      return [-1, 1];
+  }
+}
+
+function randomSamples(inputs: readonly InputTensorSpec[], count: number, range: readonly [number, number], seed: number): SampleSource {
+  return {
+    count,
+    describe: (i) => `random sample ${i}`,
+    sample: (i) => {
+      let a = (seed + i * 7919) >>> 0;
+      const rand = (): number => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+      };
+      return inputs.map((t) => {
+        if (t.dtype !== 'float32') throw new QuantizeError('bad-calibration', `random calibration fills float32 inputs; input "${t.name}" is ${t.dtype}`);
+        const n = t.shape.reduce((x, y) => x * y, 1);
+        return new Uint8Array(Float32Array.from({ length: n }, () => range[0] + rand() * (range[1] - range[0])).buffer);
+      });
+    },
+  };
+}
+
+function subset(source: SampleSource, indices: readonly number[]): SampleSource {
+  return {
+    count: indices.length,
+    sample: (i) => source.sample(indices[i]!),
+    ...(source.describe ? { describe: (i: number) => source.describe!(indices[i]!) } : {}),
+  };
+}
+
+export async function quantizeJob(params: QuantizeParams, ctx: QuantizeJobContext): Promise<QuantizeJobResult> {
+  const fileBytes = new Uint8Array(await readFile(params.modelPath));
+  const model = readTflite(fileBytes);
+  // The float graph's inputs are what calibration files must fill (a hybrid's are float too).
+  const floatInputs = (() => {
+    const g = toFloatGraph(model).graph;
+    const sg = g.subgraphs[0]!;
+    return sg.inputs.map((i): InputTensorSpec => ({ name: sg.tensors[i]!.name, dtype: sg.tensors[i]!.dtype, shape: sg.tensors[i]!.shape }));
+  })();
+  const norm = normalizationOf(params.normalization);
+  const wanted = params.samples ?? DEFAULT_CALIBRATION_SAMPLES;
+  if (!Number.isInteger(wanted) || wanted < 1) throw new QuantizeError('bad-calibration', `the number of calibration samples must be a positive whole number, not ${wanted}`);
+
+  let calibration: SampleSource;
+  let heldOut: SampleSource | undefined;
+  let images = false;
+  const warnings: string[] = [];
+  if (params.calibration !== undefined) {
+    const refs = listSamples(params.calibration, floatInputs);
+    images = usesImages(refs);
+    const source = fileSamples(refs, floatInputs, norm.value);
+    const order = shuffledIndices(refs.length);
+    const heldCount = Math.min(params.heldOut ?? Math.min(MAX_DEFAULT_HELD_OUT, Math.max(refs.length >= 2 ? 1 : 0, Math.floor(refs.length / 5))), Math.max(0, refs.length - 1));
+    const calibCount = Math.min(wanted, refs.length - heldCount);
+    if (calibCount < wanted && params.samples !== undefined) warnings.push(`${params.samples} calibration samples were asked for; the data holds ${refs.length}, ${heldCount} of them held out`);
+    heldOut = heldCount > 0 ? subset(source, order.slice(0, heldCount)) : undefined;
+    calibration = subset(source, order.slice(heldCount, heldCount + calibCount));
+    if (!heldOut) warnings.push('no held-out samples: the report has no per-layer error (give more calibration files)');
+  } else if (params.randomCalibration) {
+    const range = randomRange(params.normalization !== undefined ? norm.value : undefined);
+    calibration = randomSamples(floatInputs, wanted, range, 1);
+    const held = params.heldOut ?? 8;
+    heldOut = held > 0 ? randomSamples(floatInputs, held, range, 1_000_003) : undefined;
+  } else {
+    throw new QuantizeError('bad-calibration', 'no calibration data: give a folder or glob of samples, or ask explicitly for random calibration');
+  }
+
+  const names = outputNames(params.modelPath);
+  const result = await quantizeModel(
+    model,
+    calibration,
+    {
+      ...(params.io ? { io: params.io } : {}),
+      ...(params.method ? { method: params.method } : {}),
+      ...(params.percentile !== undefined ? { percentile: params.percentile } : {}),
+      perChannelFullyConnected: params.perChannelFullyConnected ?? false,
+      keepFloat: params.keepFloat ?? false,
+      ...(heldOut ? { heldOut } : {}),
+      ...(params.rounding ? { rounding: params.rounding } : {}),
+      sourceBytes: fileBytes.length,
+      sourcePath: params.modelPath,
+      randomCalibration: params.calibration === undefined,
+      ...(images ? { normalization: { name: norm.name, description: describeNormalization(norm.value) } } : {}),
+      warnings,
+    },
+    ctx,
+  );
+  const outputPath = params.outputPath ?? names.model;
+  const report: QuantizationReport = { ...result.report, output: { path: outputPath } };
+  return { bytes: result.bytes, report, outputPath, reportPath: reportNameFor(outputPath) };
+}
