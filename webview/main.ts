@@ -8,10 +8,10 @@ import type { FromWebview, PanelState, PanelString, ToWebview } from '../src/sha
 import { renderTimeline } from './timeline';
 import { LayerTable, type SortState } from './layerTable';
 import { bytes, el } from './dom';
-import { renderCompare, renderRun } from './results';
+import { renderCompare, renderQuantize, renderRun } from './results';
 import { renderBattery } from './battery';
 import { formatMs, formatUj } from '../src/estimate/format';
-import type { CompareView, RunView } from '../src/shared/protocol';
+import type { CompareView, QuantizeView, RunView } from '../src/shared/protocol';
 
 provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDropdown(), vsCodeOption(), vsCodeTag());
 
@@ -32,6 +32,7 @@ let table: LayerTable | undefined;
 let lastState: PanelState | undefined;
 let lastRun: RunView | undefined;
 let lastCompare: CompareView | undefined;
+let lastQuantize: QuantizeView | undefined;
 const results = el('div', { id: 'results' });
 
 function save(partial: SavedState): void {
@@ -74,13 +75,15 @@ function render(state: PanelState): void {
   const compareButton = el('vscode-button', { id: 'compare-models', appearance: 'secondary' }, t('Compare Float and Int8…'));
   if (state.pair) compareButton.setAttribute('title', `${state.pair.fileIs === 'int8' ? t('float sibling') : t('int8 sibling')}: ${state.pair.other}`);
   compareButton.addEventListener('click', () => vscode.postMessage({ type: 'compareModels' }));
+  const quantizeButton = el('vscode-button', { id: 'quantize-model' }, t('Quantize to int8…'));
+  quantizeButton.addEventListener('click', () => vscode.postMessage({ type: 'quantizeModel' }));
 
   const verdictTag = el('vscode-tag', { className: v.fits ? 'fits' : 'nofit' }, v.fits ? t('fits') : t('does not fit'));
   const header = el(
     'header',
     {},
     el('h2', {}, state.fileName, ' ', verdictTag),
-    el('div', { className: 'toolbar' }, el('label', { htmlFor: 'target' }, `${t('Target')}:`), picker, state.isDefaultTarget ? el('span', { className: 'hint' }, `(${t('default board: choose yours')})`) : '', layersButton, runButton, compareButton),
+    el('div', { className: 'toolbar' }, el('label', { htmlFor: 'target' }, `${t('Target')}:`), picker, state.isDefaultTarget ? el('span', { className: 'hint' }, `(${t('default board: choose yours')})`) : '', layersButton, runButton, compareButton, ...(a.kind === 'int8' ? [] : [quantizeButton])),
   );
 
   const byType = Object.entries(a.totals.weightBytesByType).map(([k, n]) => `${k} ${bytes(n ?? 0)}`).join(', ');
@@ -146,7 +149,7 @@ function render(state: PanelState): void {
 function renderResults(): void {
   if (!lastState) return;
   const t = (s: PanelString): string => lastState!.strings[s] ?? s;
-  results.replaceChildren(...(lastRun ? [renderRun(lastRun, t)] : []), ...(lastCompare ? [renderCompare(lastCompare, t)] : []));
+  results.replaceChildren(...(lastQuantize ? [renderQuantize(lastQuantize, t)] : []), ...(lastRun ? [renderRun(lastRun, t)] : []), ...(lastCompare ? [renderCompare(lastCompare, t)] : []));
 }
 
 window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
@@ -163,6 +166,10 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       lastRun = m.run;
       renderResults();
       results.scrollIntoView({ behavior: 'smooth' });
+      break;
+    case 'quantize':
+      lastQuantize = m.quantize;
+      renderResults();
       break;
     case 'compare':
       lastCompare = m.compare;

@@ -3,7 +3,8 @@
  * otherwise min/max/mean and a small histogram; for a float/int8 comparison a per-layer
  * table and chart of SQNR, so the layer that loses accuracy stands out.
  */
-import type { CompareView, PanelString, RunView } from '../src/shared/protocol';
+import type { CompareView, PanelString, QuantizeView, RunView } from '../src/shared/protocol';
+import { bytes } from './dom';
 import { el } from './dom';
 
 type T = (s: PanelString) => string;
@@ -59,5 +60,31 @@ export function renderCompare(view: CompareView, t: T): HTMLElement {
   }
   table.append(body);
   section.append(table);
+  return section;
+}
+
+/** The quantization report on the new int8 model's panel: what it cost, per layer. */
+export function renderQuantize(view: QuantizeView, t: T): HTMLElement {
+  const r = view.report;
+  const section = el('section', { className: 'quantize' }, el('h3', {}, `${t('Quantization')}: ${view.floatName} → ${view.int8Name}`));
+  const o = r.options;
+  section.append(
+    el('p', { className: 'detail' }, `${t('size')} ${bytes(r.size.beforeBytes)} → ${bytes(r.size.afterBytes)} · arena ${bytes(r.arena.beforeBytes)} → ${bytes(r.arena.afterBytes)} · ${t('range method')} ${o.method} · ${t('calibration samples')} ${o.calibrationSamples} · ${t('held-out samples')} ${o.heldOutSamples} · I/O ${o.io}${o.normalization ? ` · ${o.normalization.description}` : ''}`),
+  );
+  if (r.warnings.length > 0) {
+    const list = el('ul', { className: 'warnings' });
+    list.setAttribute('aria-label', t('warnings'));
+    for (const w of r.warnings) list.append(el('li', { className: 'warning' }, w));
+    section.append(list);
+  }
+  if ('layers' in r.evaluation) {
+    const e = r.evaluation;
+    if (e.worstLayers.length > 0) {
+      section.append(el('p', {}, `${t('layers that lose the most')}: ${e.worstLayers.map((w) => `${t('layer')} ${w.layer} ${w.op} (${Number.isFinite(w.sqnrDb) ? w.sqnrDb.toFixed(1) : '∞'} dB)`).join(', ')}`));
+    }
+    section.append(renderCompare({ floatName: view.floatName, int8Name: view.int8Name, samples: String(e.samples), result: { layers: e.layers, agreement: e.output, random: o.randomCalibration } }, t));
+  } else {
+    section.append(el('p', { className: 'detail' }, r.evaluation.skipped));
+  }
   return section;
 }

@@ -12,6 +12,7 @@ import type { OutputSummary } from '../runtime/outputSummary';
 import type { Rounding } from '../runtime/quant';
 import type { EnergyEstimate, ModelEstimate } from '../estimate';
 import type { QuantizeJobResult, QuantizeParams } from '../quantize/quantizeJob';
+import type { QuantizationReport } from '../quantize/report';
 
 // ---- host ↔ worker -------------------------------------------------------------------
 
@@ -124,6 +125,13 @@ export interface RunView {
   readonly outputs: readonly Omit<RunOutput, 'bytes'>[];
 }
 
+/** A quantization's result for the panel of the new int8 model. */
+export interface QuantizeView {
+  readonly floatName: string;
+  readonly int8Name: string;
+  readonly report: QuantizationReport;
+}
+
 export interface CompareView {
   readonly floatName: string;
   readonly int8Name: string;
@@ -135,6 +143,7 @@ export type ToWebview =
   | { readonly type: 'state'; readonly state: PanelState }
   | { readonly type: 'run'; readonly run: RunView }
   | { readonly type: 'compare'; readonly compare: CompareView }
+  | { readonly type: 'quantize'; readonly quantize: QuantizeView }
   | { readonly type: 'loading'; readonly fileName: string }
   | { readonly type: 'error'; readonly message: string };
 
@@ -143,7 +152,8 @@ export type FromWebview =
   | { readonly type: 'setTarget'; readonly targetId: string }
   | { readonly type: 'openLayerView'; readonly layer?: { readonly subgraph: number; readonly index: number } }
   | { readonly type: 'runModel' }
-  | { readonly type: 'compareModels' };
+  | { readonly type: 'compareModels' }
+  | { readonly type: 'quantizeModel' };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 1e7;
@@ -155,6 +165,7 @@ export function isFromWebview(value: unknown): value is FromWebview {
     case 'ready':
     case 'runModel':
     case 'compareModels':
+    case 'quantizeModel':
       return Object.keys(value).length === 1;
     case 'setTarget':
       return typeof value.targetId === 'string' && /^[a-z0-9-]{1,64}$/.test(value.targetId);
@@ -236,5 +247,15 @@ export const PANEL_STRINGS = [
   'average power',
   'days',
   'slowest',
+  'Quantize to int8…',
+  'Quantization',
+  'size',
+  'before',
+  'after',
+  'range method',
+  'calibration samples',
+  'held-out samples',
+  'layers that lose the most',
+  'warnings',
 ] as const;
 export type PanelString = (typeof PANEL_STRINGS)[number];

@@ -9,6 +9,7 @@ import type { AnalysisService } from './analysisService';
 import { layerViewUri } from './layerView';
 import { layerLine } from './layerViewText';
 import { affectsModelSettings, SECTION } from './settings';
+import { reportNameFor } from '../quantize/report';
 
 const SEVERITY: Readonly<Record<Severity, vscode.DiagnosticSeverity>> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -63,21 +64,27 @@ export class ModelDiagnostics implements vscode.Disposable {
       return;
     }
     const { analysis, verdict } = result.report;
+    const random = await calibratedOnRandomData(model);
     const onLayers = verdict.findings.map((f) => {
       const line = f.layer === null ? 2 : layerLine(analysis, f.subgraph, f.layer);
       return this.diagnostic(new vscode.Range(line, 0, line, 1000), f.message, SEVERITY[f.severity], f.code);
     });
     this.collection.set(view, onLayers);
+    const onFile: vscode.Diagnostic[] = [];
     const worst = worstFinding(verdict.findings);
     if (worst) {
       const more = verdict.findings.length > 1 ? ` ${vscode.l10n.t('(and {0} more in the layer view)', verdict.findings.length - 1)}` : '';
       const d = this.diagnostic(new vscode.Range(0, 0, 0, 0), `${worst.message}${more}`, SEVERITY[worst.severity], worst.code);
       const line = worst.layer === null ? 2 : layerLine(analysis, worst.subgraph, worst.layer);
       d.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(view, new vscode.Range(line, 0, line, 0)), vscode.l10n.t('responsible layer'))];
-      this.collection.set(model, [d]);
-    } else {
-      this.collection.delete(model);
+      onFile.push(d);
     }
+    if (random) {
+      // This one belongs to the model file itself: every layer is affected.
+      onFile.push(this.diagnostic(new vscode.Range(0, 0, 0, 0), vscode.l10n.t('This model was calibrated on random data: its int8 ranges are guesses, expect poor accuracy. Quantize it again with real calibration data.'), vscode.DiagnosticSeverity.Warning, 'random-calibration'));
+    }
+    if (onFile.length > 0) this.collection.set(model, onFile);
+    else this.collection.delete(model);
   }
 
   private forget(model: vscode.Uri): void {
@@ -97,6 +104,17 @@ export class ModelDiagnostics implements vscode.Disposable {
   dispose(): void {
     this.collection.dispose();
     this.subscriptions.forEach((s) => s.dispose());
+  }
+}
+
+/** Reads the quantization report written beside a model, if any, for its random-calibration flag. */
+async function calibratedOnRandomData(model: vscode.Uri): Promise<boolean> {
+  try {
+    const report = vscode.Uri.file(reportNameFor(model.fsPath));
+    const json = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(report))) as { options?: { randomCalibration?: unknown } };
+    return json.options?.randomCalibration === true;
+  } catch {
+    return false;
   }
 }
 

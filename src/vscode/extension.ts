@@ -15,6 +15,7 @@ import { SECTION } from './settings';
 import { ModelStatusBar } from './statusBar';
 import { compareModelsCommand, runModelCommand } from './runCommands';
 import { importProfileCommand, ProfileStore } from './profiles';
+import { quantizeModelCommand, type QuantizeOptions } from './quantizeCommand';
 
 export interface TinymlLensApi {
   readonly service: AnalysisService;
@@ -34,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
   const editor: ModelEditorProvider = new ModelEditorProvider(context, service, {
     run: async (model) => void (await runModelCommand(client, editor, model)),
     compare: async (model) => void (await compareModelsCommand(client, editor, model)),
+    quantize: async (model) => void (await quantizeModelCommand(client, service, editor, context.workspaceState, model)),
   }, profiles);
   const diagnostics = new ModelDiagnostics(service);
   const statusBar = new ModelStatusBar(service);
@@ -63,6 +65,10 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
     vscode.commands.registerCommand('tinymlLens.compareModels', async (uri?: vscode.Uri, options?: { readonly random?: boolean }) => {
       const model = uri ?? (await pickModel(statusBar));
       return model ? compareModelsCommand(client, editor, model, options ?? {}) : undefined;
+    }),
+    vscode.commands.registerCommand('tinymlLens.quantizeModel', async (uri?: vscode.Uri, options?: QuantizeOptions) => {
+      const model = uri ?? (await pickModel(statusBar));
+      return model ? quantizeModelCommand(client, service, editor, context.workspaceState, model, options ?? {}) : undefined;
     }),
     vscode.commands.registerCommand('tinymlLens.importProfile', async (uri?: vscode.Uri, log?: vscode.Uri) => {
       const model = uri ?? (await pickModel(statusBar));

@@ -22,7 +22,7 @@ class ModelDocument implements vscode.CustomDocument {
 }
 
 /** Results of runs and comparisons for the panel: `run` and `compare` messages. */
-type ResultMessage = Extract<ToWebview, { type: 'run' | 'compare' }>;
+type ResultMessage = Extract<ToWebview, { type: 'run' | 'compare' | 'quantize' }>;
 
 export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<ModelDocument> {
   /** Open panels by model, so commands can tell whether one is showing. */
@@ -33,7 +33,7 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly service: AnalysisService,
-    private readonly commands: { readonly run: (model: vscode.Uri) => Promise<void>; readonly compare: (model: vscode.Uri) => Promise<void> },
+    private readonly commands: { readonly run: (model: vscode.Uri) => Promise<void>; readonly compare: (model: vscode.Uri) => Promise<void>; readonly quantize: (model: vscode.Uri) => Promise<void> },
     private readonly profiles: ProfileStore,
   ) {}
 
@@ -127,6 +127,8 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
             return this.commands.run(document.uri);
           case 'compareModels':
             return this.commands.compare(document.uri);
+          case 'quantizeModel':
+            return this.commands.quantize(document.uri);
         }
       }),
     ];

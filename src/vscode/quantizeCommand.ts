@@ -1,0 +1,171 @@
+/**
+ * "Quantize to int8…": right-click a float model, pick the calibration data (the last choice
+ * for this model comes first), and the defaults do the rest: two clicks. The work runs in the
+ * worker with a cancellable progress notification; the result is written beside the model
+ * atomically, never over an existing file without asking, and opens next to the float model
+ * with its report.
+ */
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import * as vscode from 'vscode';
+import { writeFileAtomic } from '../io/atomicWrite';
+import { outputNames, reportJson, reportNameFor, type QuantizationReport } from '../quantize/report';
+import type { QuantizeParams } from '../quantize/quantizeJob';
+import type { QuantizeView } from '../shared/protocol';
+import { CancelledError, WorkerError, type WorkerClient } from '../worker/workerClient';
+import type { AnalysisService } from './analysisService';
+import { MODEL_EDITOR, type ModelEditorProvider } from './modelEditor';
+import { SECTION } from './settings';
+
+const REMEMBERED = 'tinymlLens.calibration';
+
+/** The calibration source last used for a model: a folder, a glob, or random data. */
+interface Remembered {
+  readonly source: string;
+  readonly random: boolean;
+}
+
+export interface QuantizeOptions {
+  /** A folder or glob of calibration files; skips the question. */
+  readonly calibration?: string;
+  readonly randomCalibration?: boolean;
+  readonly io?: 'int8' | 'float';
+  readonly method?: QuantizeParams['method'];
+  readonly samples?: number;
+  /** Overwrite an existing `<name>_int8.tflite` without asking (for scripted use). */
+  readonly overwrite?: boolean;
+}
+
+interface Choice extends vscode.QuickPickItem {
+  readonly pick: () => Promise<Remembered | 'options' | undefined>;
+}
+
+async function chooseCalibration(model: vscode.Uri, remembered: Remembered | undefined, summary: string): Promise<Remembered | 'options' | undefined> {
+  const folder = dirname(model.fsPath);
+  const items: Choice[] = [];
+  if (remembered) {
+    items.push({ label: `$(history) ${remembered.random ? vscode.l10n.t('Random data (as last time)') : remembered.source}`, description: vscode.l10n.t('last used for this model'), pick: async () => remembered });
+  }
+  items.push(
+    {
+      label: `$(folder) ${vscode.l10n.t('Choose a folder of calibration data…')}`,
+      description: '.npy .bin .png .jpg .bmp .wav',
+      pick: async () => {
+        const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, defaultUri: vscode.Uri.file(folder), openLabel: vscode.l10n.t('Calibrate with this folder') });
+        return picked?.[0] ? { source: picked[0].fsPath, random: false } : undefined;
+      },
+    },
+    {
+      label: `$(filter) ${vscode.l10n.t('A glob pattern…')}`,
+      description: vscode.l10n.t('relative to the model, e.g. calibration/*.npy'),
+      pick: async () => {
+        const glob = await vscode.window.showInputBox({ prompt: vscode.l10n.t('Calibration files, as a glob relative to the model'), value: 'calibration/*.npy' });
+        return glob ? { source: join(folder, glob), random: false } : undefined;
+      },
+    },
+    { label: `$(warning) ${vscode.l10n.t('Random data')}`, description: vscode.l10n.t('only to try the flow: the result will be poor'), pick: async () => ({ source: 'random', random: true }) },
+    { label: `$(gear) ${vscode.l10n.t('Options: {0}', summary)}`, description: vscode.l10n.t('change…'), pick: async () => 'options' },
+  );
+  const choice = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Quantize {0} to int8: calibration data', basename(model.fsPath)) });
+  return choice?.pick();
+}
+
+interface FlowSettings {
+  readonly io: 'int8' | 'float';
+  readonly method: QuantizeParams['method'] | undefined;
+  readonly samples: number;
+}
+
+async function chooseOptions(current: FlowSettings): Promise<FlowSettings> {
+  const io = await vscode.window.showQuickPick(
+    [
+      { label: 'int8', description: vscode.l10n.t('int8 inputs and outputs: what an MCU wants'), value: 'int8' as const },
+      { label: 'float', description: vscode.l10n.t('float inputs and outputs, QUANTIZE/DEQUANTIZE at the edges'), value: 'float' as const },
+    ],
+    { title: vscode.l10n.t('Input and output type') },
+  );
+  const method = await vscode.window.showQuickPick(
+    [
+      { label: vscode.l10n.t('default'), description: vscode.l10n.t('the default range method of the quantizer'), value: undefined },
+      { label: 'minmax', description: vscode.l10n.t('the default of the TensorFlow converter'), value: 'minmax' as const },
+      { label: 'percentile', description: vscode.l10n.t('clips outliers'), value: 'percentile' as const },
+      { label: 'mse', description: vscode.l10n.t('range with the least squared error'), value: 'mse' as const },
+    ],
+    { title: vscode.l10n.t('Range method') },
+  );
+  const samples = await vscode.window.showInputBox({ prompt: vscode.l10n.t('Calibration samples'), value: String(current.samples), validateInput: (v) => (/^\d+$/.test(v) && Number(v) > 0 ? undefined : vscode.l10n.t('a positive whole number')) });
+  return { io: io?.value ?? current.io, method: method ? method.value : current.method, samples: samples ? Number(samples) : current.samples };
+}
+
+/** Where to write: the default name, or after asking when it exists. */
+async function outputPath(model: vscode.Uri, overwrite: boolean): Promise<{ readonly path: string; readonly overwrite: boolean } | undefined> {
+  const path = outputNames(model.fsPath).model;
+  if (!existsSync(path) || overwrite) return { path, overwrite };
+  const replace = vscode.l10n.t('Replace');
+  const saveAs = vscode.l10n.t('Save As…');
+  const answer = await vscode.window.showWarningMessage(vscode.l10n.t('{0} already exists.', basename(path)), { modal: true }, replace, saveAs);
+  if (answer === replace) return { path, overwrite: true };
+  if (answer === saveAs) {
+    const other = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(path), filters: { TFLite: ['tflite'] } });
+    return other ? { path: other.fsPath, overwrite: true } : undefined;
+  }
+  return undefined;
+}
+
+export async function quantizeModelCommand(worker: WorkerClient, service: AnalysisService, editor: ModelEditorProvider, state: vscode.Memento, model: vscode.Uri, options: QuantizeOptions = {}): Promise<QuantizationReport | undefined> {
+  const analyzed = await service.report(model);
+  if (analyzed.ok && analyzed.report.analysis.kind === 'int8') {
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0} is already an int8 model: there is nothing to quantize.', basename(model.fsPath)));
+    return undefined;
+  }
+  const key = `${REMEMBERED}:${model.toString()}`;
+  let settings: FlowSettings = { io: options.io ?? 'int8', method: options.method, samples: options.samples ?? 100 };
+  let calibration: Remembered | undefined = options.randomCalibration ? { source: 'random', random: true } : options.calibration ? { source: options.calibration, random: false } : undefined;
+  while (!calibration) {
+    const summary = `${settings.io} I/O, ${settings.method ?? vscode.l10n.t('default ranges')}, ${settings.samples} ${vscode.l10n.t('samples')}`;
+    const choice = await chooseCalibration(model, state.get<Remembered>(key), summary);
+    if (!choice) return undefined;
+    if (choice === 'options') settings = await chooseOptions(settings);
+    else calibration = choice;
+  }
+  const out = await outputPath(model, options.overwrite ?? false);
+  if (!out) return undefined;
+  await state.update(key, calibration);
+
+  const normalization = vscode.workspace.getConfiguration(SECTION, model).get<string>('imageNormalization', '[0,1]');
+  const params: QuantizeParams = {
+    modelPath: model.fsPath,
+    ...(calibration.random ? { randomCalibration: true } : { calibration: calibration.source }),
+    io: settings.io,
+    ...(settings.method ? { method: settings.method } : {}),
+    samples: settings.samples,
+    normalization,
+    outputPath: out.path,
+  };
+  try {
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Quantizing {0}', basename(model.fsPath)), cancellable: true }, async (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      let last = 0;
+      return worker.request('quantize', params, {
+        signal: abort.signal,
+        onProgress: (fraction, message) => {
+          progress.report({ increment: Math.max(0, 100 * fraction - last), message });
+          last = 100 * fraction;
+        },
+      });
+    });
+    await writeFileAtomic(out.path, result.bytes, { overwrite: out.overwrite });
+    await writeFileAtomic(reportNameFor(out.path), new TextEncoder().encode(reportJson(result.report)), { overwrite: true });
+    const int8 = vscode.Uri.file(out.path);
+    const view: QuantizeView = { floatName: basename(model.fsPath), int8Name: basename(out.path), report: result.report };
+    await vscode.commands.executeCommand('vscode.openWith', int8, MODEL_EDITOR, vscode.ViewColumn.Beside);
+    await editor.showResult(int8, { type: 'quantize', quantize: view });
+    return result.report;
+  } catch (e) {
+    if (e instanceof CancelledError) return undefined;
+    const detail = e instanceof WorkerError ? e.message : e instanceof Error ? e.message : String(e);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Could not quantize {0}: {1}', basename(model.fsPath), detail));
+    return undefined;
+  }
+}
