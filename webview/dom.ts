@@ -8,7 +8,8 @@ export function el(tag: string, props: Props = {}, ...children: (Node | string)[
   for (const [key, value] of Object.entries(props)) {
     if (key === 'className') node.className = String(value);
     else if (key === 'htmlFor') node.setAttribute('for', String(value));
-    else if (key === 'style') node.setAttribute('style', String(value));
+    // The panel's CSP blocks style attributes; styles set through the CSSOM are allowed.
+    else if (key === 'style') node.style.cssText = String(value);
     else node.setAttribute(key, String(value));
   }
   node.append(...children.filter((c) => c !== ''));

@@ -20,7 +20,8 @@ interface Column {
   readonly numeric: boolean;
 }
 
-const ROW_HEIGHT = 24;
+/** Row height before one has been measured (CSS sets 24 px plus a border). */
+const DEFAULT_ROW_HEIGHT = 25;
 const WINDOW_ROWS = 60;
 /** Below this many layers every row is rendered; the window only matters for big models. */
 const VIRTUAL_FROM = 200;
@@ -51,6 +52,7 @@ export class LayerTable {
   readonly element: HTMLElement;
   private readonly body: HTMLTableSectionElement;
   private rows: readonly LayerReport[] = [];
+  private rowHeight = DEFAULT_ROW_HEIGHT;
   private sort: SortState;
   /** The memory columns, then latency (and measured) when there is an estimate. */
   private readonly columns: readonly Column[];
@@ -114,13 +116,21 @@ export class LayerTable {
 
   private renderRows(): void {
     const virtual = this.rows.length >= VIRTUAL_FROM;
-    const first = virtual ? Math.max(0, Math.floor(this.element.scrollTop / ROW_HEIGHT) - 10) : 0;
+    const first = virtual ? Math.max(0, Math.floor(this.element.scrollTop / this.rowHeight) - 10) : 0;
     const last = virtual ? Math.min(this.rows.length, first + WINDOW_ROWS) : this.rows.length;
     const fragment = document.createDocumentFragment();
-    if (first > 0) fragment.append(el('tr', { className: 'spacer', style: `height: ${first * ROW_HEIGHT}px` }));
+    // A row without cells collapses to nothing: spacers carry one cell spanning the table.
+    const spacer = (rows: number): HTMLElement => el('tr', { className: 'spacer', 'aria-hidden': 'true' }, el('td', { colspan: this.columns.length, style: `height: ${rows * this.rowHeight}px` }));
+    if (first > 0) fragment.append(spacer(first));
     for (let k = first; k < last; k++) fragment.append(this.row(this.rows[k]!));
-    if (last < this.rows.length) fragment.append(el('tr', { className: 'spacer', style: `height: ${(this.rows.length - last) * ROW_HEIGHT}px` }));
+    if (last < this.rows.length) fragment.append(spacer(this.rows.length - last));
     this.body.replaceChildren(fragment);
+    // Spacers stand in for unrendered rows, so they must use the height rows really get.
+    const measured = this.body.querySelector('tr:not(.spacer)')?.getBoundingClientRect().height;
+    if (virtual && measured && Math.abs(measured - this.rowHeight) > 0.5) {
+      this.rowHeight = measured;
+      this.renderRows();
+    }
   }
 
   private row(l: LayerReport): HTMLElement {

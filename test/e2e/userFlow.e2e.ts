@@ -34,6 +34,11 @@ test('opening a model from the explorer shows the model panel', async () => {
     // The peak row of the layer table is marked, and the timeline has a column per layer.
     assert.equal(await p.locator('tr.peak').count(), 1);
     assert.equal(await p.locator('.chart rect.bar').count(), 13);
+    // The SRAM meter's fill is as wide as the share it shows (inline styles survive the CSP).
+    const share = await p.locator('.meter-row', { hasText: 'SRAM' }).locator('.meter-value').innerText();
+    const percent = Number(/\((\d+)%\)/.exec(share)![1]);
+    const [fill, track] = await Promise.all([p.locator('.meter-row', { hasText: 'SRAM' }).locator('.fill').boundingBox(), p.locator('.meter-row', { hasText: 'SRAM' }).locator('.meter').boundingBox()]);
+    assert.ok(fill && track && Math.abs(fill.width / track.width - percent / 100) < 0.02, `fill ${fill?.width} of ${track?.width} for ${percent}%`);
     await wb.screenshot('panel');
   });
 });
