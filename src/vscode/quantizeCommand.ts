@@ -34,6 +34,8 @@ export interface QuantizeOptions {
   readonly samples?: number;
   /** Overwrite an existing `<name>_int8.tflite` without asking (for scripted use). */
   readonly overwrite?: boolean;
+  /** Keep ops the int8 path cannot handle in float, with QUANTIZE/DEQUANTIZE around them. */
+  readonly keepFloat?: boolean;
 }
 
 interface Choice extends vscode.QuickPickItem {
@@ -141,6 +143,7 @@ export async function quantizeModelCommand(worker: WorkerClient, service: Analys
     samples: settings.samples,
     normalization,
     outputPath: out.path,
+    ...(options.keepFloat ? { keepFloat: true } : {}),
   };
   try {
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Quantizing {0}', basename(model.fsPath)), cancellable: true }, async (progress, token) => {
@@ -165,6 +168,13 @@ export async function quantizeModelCommand(worker: WorkerClient, service: Analys
   } catch (e) {
     if (e instanceof CancelledError) return undefined;
     const detail = e instanceof WorkerError ? e.message : e instanceof Error ? e.message : String(e);
+    if (e instanceof WorkerError && e.code === 'unsupported-ops' && !options.keepFloat) {
+      // The ops were named before any work started; offer the float fallback.
+      const keep = vscode.l10n.t('Keep them in float');
+      const answer = await vscode.window.showErrorMessage(vscode.l10n.t('Could not quantize {0}: {1}', basename(model.fsPath), detail), keep);
+      if (answer === keep) return quantizeModelCommand(worker, service, editor, state, model, { ...options, calibration: calibration.random ? undefined : calibration.source, randomCalibration: calibration.random, io: settings.io, ...(settings.method ? { method: settings.method } : {}), samples: settings.samples, overwrite: out.overwrite, keepFloat: true });
+      return undefined;
+    }
     void vscode.window.showErrorMessage(vscode.l10n.t('Could not quantize {0}: {1}', basename(model.fsPath), detail));
     return undefined;
   }

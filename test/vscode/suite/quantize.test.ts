@@ -4,6 +4,8 @@
  * random-data calibration leaves a warning in the Problems panel.
  */
 import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { suite, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import { GraphBuilder } from '../../../src/model/graphBuilder';
@@ -87,6 +89,19 @@ suite('quantize in VS Code', () => {
     const [kws] = await vscode.workspace.findFiles('**/kws_ds_cnn_int8.tflite');
     const report = await vscode.commands.executeCommand<QuantizationReport | undefined>('tinymlLens.quantizeModel', kws, { randomCalibration: true, overwrite: true });
     assert.equal(report, undefined);
+  });
+
+  test('ops the int8 path cannot handle can stay in float', async function () {
+    // The shared LSTM model: UNIDIRECTIONAL_SEQUENCE_LSTM has no int8 path in the quantizer.
+    const shared = process.env.TINYML_SHARED ?? join(__dirname, '..', '..', '..', '..', '..', 'shared');
+    const lstm = join(shared, 'models', 'tflm', 'other', 'trained_lstm.tflite');
+    if (!existsSync(lstm)) return this.skip();
+    const model = vscode.Uri.joinPath(root(), 'lstm_float.tflite');
+    created.push(model, vscode.Uri.joinPath(root(), 'lstm_float_int8.tflite'), vscode.Uri.joinPath(root(), 'lstm_float_int8.report.json'));
+    await vscode.workspace.fs.writeFile(model, readFileSync(lstm));
+    const report = await vscode.commands.executeCommand<QuantizationReport | undefined>('tinymlLens.quantizeModel', model, { randomCalibration: true, overwrite: true, keepFloat: true });
+    assert.ok(report, 'the quantization returned nothing');
+    assert.deepEqual(report.keptFloat.map((k) => k.op), ['UNIDIRECTIONAL_SEQUENCE_LSTM']);
   });
 
   test('random-data calibration warns in the report and in the Problems panel', async () => {
