@@ -71,6 +71,11 @@ export function renderQuantize(view: QuantizeView, t: T): HTMLElement {
   section.append(
     el('p', { className: 'detail' }, `${t('size')} ${bytes(r.size.beforeBytes)} → ${bytes(r.size.afterBytes)} · arena ${bytes(r.arena.beforeBytes)} → ${bytes(r.arena.afterBytes)} · ${t('range method')} ${o.method} · ${t('calibration samples')} ${o.calibrationSamples} · ${t('held-out samples')} ${o.heldOutSamples} · I/O ${o.io}${o.normalization ? ` · ${o.normalization.description}` : ''}`),
   );
+  if (r.selection) {
+    const sel = r.selection;
+    const scores = sel.candidates.map((c) => `${c.label} ${c.sqnrDb === undefined ? '–' : Number.isFinite(c.sqnrDb) ? c.sqnrDb.toFixed(1) : '∞'} dB`).join(' · ');
+    section.append(el('p', { className: 'detail' }, `auto: ${sel.chosen} (${sel.validationSamples} ${t('samples')}; ${scores})`));
+  }
   if (r.warnings.length > 0) {
     const list = el('ul', { className: 'warnings' });
     list.setAttribute('aria-label', t('warnings'));

@@ -14,13 +14,13 @@ import { ROUNDINGS, type Rounding } from '../runtime/quant';
 import { RuntimeError } from '../runtime/types';
 import { QuantizeError } from '../quantize/errors';
 import { quantizeJob, type QuantizeParams } from '../quantize/quantizeJob';
-import { RANGE_METHODS, type RangeMethod } from '../quantize/ranges';
+import { RANGE_METHOD_OPTIONS, type RangeMethodOption } from '../quantize/ranges';
 import { outputNames, reportJson, reportNameFor, type QuantizationReport } from '../quantize/report';
 import { UsageError, type ParsedArgs } from './args';
 import type { Io } from './main';
 
 export const QUANTIZE_USAGE = `  tinyml-lens quantize <float.tflite> --calibration <dir|glob> [--out <file>] [--io int8|float]
-                       [--method minmax|percentile|mse] [--percentile P] [--samples N] [--held-out N]
+                       [--method auto|minmax|percentile|mse] [--percentile P] [--samples N] [--held-out N]
                        [--normalization [0,1]|[-1,1]|[0,255]|imagenet] [--per-channel-fc] [--keep-float]
                        [--random-calibration] [--rounding tflm|tflite|xnnpack] [--force] [--json]`;
 
@@ -57,7 +57,7 @@ export function quantizeParams(args: ParsedArgs): QuantizeParams {
   const normalization = args.options.get('normalization');
   if (normalization !== undefined && !NORMALIZATIONS[normalization]) throw new UsageError(`--normalization is one of ${Object.keys(NORMALIZATIONS).join(', ')}`);
   const io = oneOf(args, 'io', ['int8', 'float'] as const);
-  const method = oneOf<RangeMethod>(args, 'method', RANGE_METHODS);
+  const method = oneOf<RangeMethodOption>(args, 'method', RANGE_METHOD_OPTIONS);
   const rounding = oneOf<Rounding>(args, 'rounding', ROUNDINGS);
   const samples = count(args, 'samples', 1);
   const heldOut = count(args, 'held-out', 0);
@@ -70,7 +70,8 @@ export function quantizeParams(args: ParsedArgs): QuantizeParams {
     ...(percentile !== undefined ? { percentile } : {}),
     ...(samples !== undefined ? { samples } : {}),
     ...(heldOut !== undefined ? { heldOut } : {}),
-    perChannelFullyConnected: args.flags.has('per-channel-fc'),
+    // Absent: per tensor for a fixed method, both tried by auto.
+    ...(args.flags.has('per-channel-fc') ? { perChannelFullyConnected: true } : {}),
     keepFloat: args.flags.has('keep-float'),
     randomCalibration: random,
     ...(normalization !== undefined ? { normalization } : {}),
@@ -86,7 +87,14 @@ const db = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(1)} dB` : n
 export function renderQuantizeReport(r: QuantizationReport, modelPath: string, reportPath: string): string {
   const lines: string[] = [];
   lines.push(`wrote ${modelPath}: ${kb(r.size.afterBytes)} (was ${kb(r.size.beforeBytes)}, ×${r.size.ratio.toFixed(2)}), arena ${kb(r.arena.afterBytes)} (was ${kb(r.arena.beforeBytes)})`);
-  lines.push(`  ${r.options.io} I/O, ${r.options.method}${r.options.percentile !== undefined ? ` ${r.options.percentile}%` : ''} ranges from ${r.options.calibrationSamples} calibration sample(s)${r.options.randomCalibration ? ' (random data)' : ''}`);
+  const ranges = `${r.options.method}${r.options.percentile !== undefined ? ` ${r.options.percentile}%` : ''}${r.options.perChannelFullyConnected ? ' + per-channel FC' : ''}`;
+  const sel = r.selection;
+  const how = sel ? `auto ranges (kept ${sel.chosen})` : `${ranges} ranges`;
+  lines.push(`  ${r.options.io} I/O, ${how} from ${r.options.calibrationSamples} calibration sample(s)${r.options.randomCalibration ? ' (random data)' : ''}`);
+  if (sel) {
+    const scored = sel.candidates.map((c) => `${c.label}${c.label === sel.chosen ? ' (kept)' : ''} ${c.skipped !== undefined || c.sqnrDb === undefined ? 'not run' : db(c.sqnrDb)}${c.top1Agreement !== undefined ? ` ${(100 * c.top1Agreement).toFixed(0)}%` : ''}`);
+    lines.push(`  candidates on ${sel.validationSamples} ${sel.inSample ? 'calibration' : 'validation'} sample(s), output SQNR${sel.classifier ? ' and top-1 agreement' : ''}: ${scored.join('; ')}`);
+  }
   if (r.keptFloat.length > 0) lines.push(`  kept in float: ${r.keptFloat.map((o) => `${o.op} (layer ${o.layer})`).join(', ')}`);
   const e = r.evaluation;
   if ('skipped' in e) lines.push(`  not evaluated: ${e.skipped}`);

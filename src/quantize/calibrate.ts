@@ -2,10 +2,14 @@
  * Calibration: the float model runs on each sample in our runtime, and every float tensor it
  * produces (and each model input) updates that tensor's running min and max, plus a
  * histogram when the range method needs one. Cancellation is checked between samples and
- * between layers; progress is reported per sample.
+ * between layers; progress is reported per sample. Samples named in `validation` are kept
+ * apart: their statistics go to a second map, and their inputs and the float model's outputs
+ * are kept, so that candidate int8 models can be compared with the float one on them without
+ * running the float model again.
  */
 import type { Graph } from '../model/graph';
 import { Interpreter } from '../runtime/interpreter';
+import { realValues } from '../runtime/runModel';
 import { RuntimeError, type RuntimeTensor } from '../runtime/types';
 import { QuantizeError } from './errors';
 import { Histogram } from './histogram';
@@ -32,9 +36,21 @@ export interface ProgressContext {
   readonly progress?: (fraction: number, message: string) => void;
 }
 
-export interface CalibrationResult {
-  /** Stats by tensor index of subgraph 0. */
+/** The validation samples of a calibration pass: what they gave, kept apart. */
+export interface ValidationData {
+  /** Stats by tensor index of subgraph 0, over the validation samples only. */
   readonly stats: Map<number, TensorStats>;
+  /** Their raw input bytes, by sample. */
+  readonly inputs: readonly (readonly Uint8Array[])[];
+  /** The float model's outputs on them, by sample then output. */
+  readonly outputs: readonly (readonly Float64Array[])[];
+}
+
+export interface CalibrationResult {
+  /** Stats by tensor index of subgraph 0 (validation samples excluded). */
+  readonly stats: Map<number, TensorStats>;
+  /** Present when validation samples were named. */
+  readonly validation?: ValidationData;
   readonly samples: number;
   /** Total time of the float inferences alone, ms. */
   readonly inferenceMs: number;
@@ -76,10 +92,18 @@ function update(stats: TensorStats, data: Float32Array, histograms: boolean): vo
   }
 }
 
-export async function calibrate(graph: Graph, samples: SampleSource, options: { readonly histograms: boolean } & ProgressContext): Promise<CalibrationResult> {
+export interface CalibrateOptions extends ProgressContext {
+  readonly histograms: boolean;
+  /** Sample indices kept apart for validation (see ValidationData). */
+  readonly validation?: ReadonlySet<number>;
+}
+
+export async function calibrate(graph: Graph, samples: SampleSource, options: CalibrateOptions): Promise<CalibrationResult> {
   const t0 = performance.now();
   const interpreter = new Interpreter(graph, { rounding: 'tflm' });
-  const stats = new Map<number, TensorStats>();
+  const calibrationStats = new Map<number, TensorStats>();
+  const validation = options.validation && options.validation.size > 0 ? { stats: new Map<number, TensorStats>(), inputs: [] as (readonly Uint8Array[])[], outputs: [] as Float64Array[][] } : undefined;
+  let stats = calibrationStats;
   const track = (t: RuntimeTensor): void => {
     if (t.dtype !== 'float32' || t.constant) return;
     let s = stats.get(t.index);
@@ -91,6 +115,8 @@ export async function calibrate(graph: Graph, samples: SampleSource, options: { 
   };
   let inferenceMs = 0;
   for (let s = 0; s < samples.count; s++) {
+    const validating = validation !== undefined && options.validation!.has(s);
+    stats = validating ? validation.stats : calibrationStats;
     if (options.shouldStop?.()) throw new QuantizeError('cancelled', 'quantization was cancelled');
     const inputs = await samples.sample(s);
     const name = samples.describe?.(s) ?? `calibration sample ${s}`;
@@ -116,7 +142,11 @@ export async function calibrate(graph: Graph, samples: SampleSource, options: { 
       throw e;
     }
     inferenceMs += performance.now() - ti;
+    if (validating) {
+      validation.inputs.push(inputs);
+      validation.outputs.push(interpreter.outputs.map(realValues));
+    }
     options.progress?.((s + 1) / samples.count, `calibration sample ${s + 1} of ${samples.count}`);
   }
-  return { stats, samples: samples.count, inferenceMs, ms: performance.now() - t0 };
+  return { stats: calibrationStats, ...(validation ? { validation } : {}), samples: samples.count, inferenceMs, ms: performance.now() - t0 };
 }

@@ -4,7 +4,8 @@
  * the covered range [−R, R) doubles whenever a value falls outside it, merging bins in pairs:
  * every edge of the wider grid is an edge of the narrower one, so merging is exact and the
  * histogram never needs a second pass over the data. Exact zeros (ReLU outputs, padding) are
- * counted apart: 0 is always representable and costs no error.
+ * counted apart: 0 is always representable and costs no error. Two histograms merge exactly
+ * too (`merge`): both ranges are powers of two, so the narrower grid's bins nest in the wider's.
  */
 export const HISTOGRAM_BINS = 4096;
 
@@ -67,6 +68,30 @@ export class Histogram {
     }
     this.counts.set(merged);
     this.range *= factor;
+  }
+
+  /** Adds another histogram's counts (the range widens to the wider of the two). */
+  merge(other: Histogram): void {
+    this.zeros += other.zeros;
+    this.total += other.total;
+    if (other.range === 0) return;
+    if (this.range === 0) {
+      this.range = other.range;
+      this.counts.set(other.counts);
+      return;
+    }
+    if (other.range > this.range) this.grow(other.range * (1 - 2 ** -40));
+    // Bin centres of the other grid fall inside the bins of this (as wide or wider) grid.
+    const half = HISTOGRAM_BINS / 2;
+    const inv = 1 / this.binWidth;
+    for (let i = 0; i < HISTOGRAM_BINS; i++) {
+      const c = other.counts[i]!;
+      if (c === 0) continue;
+      let b = Math.floor(other.center(i) * inv) + half;
+      if (b < 0) b = 0;
+      else if (b >= HISTOGRAM_BINS) b = HISTOGRAM_BINS - 1;
+      this.counts[b]! += c;
+    }
   }
 
   /**

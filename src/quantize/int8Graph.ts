@@ -25,7 +25,7 @@ import { opName } from '../model/tflite/reader';
 import { assignOpcodes, bytesOf, compact, editOps, floatData, plainOp, producers, remapSignature, uniqueName, type EditOp } from './graphEdit';
 import type { FloatGraph } from './floatGraph';
 import { OP_PROPERTIES, operatorVersion, type OpProperty } from './opProperties';
-import { asymmetricParams, biasScaleAdjustments, quantizeAffine, quantizeBias, symmetricWeights, type AffineParams } from './params';
+import { asymmetricParams, biasScaleAdjustments, quantizeAffine, quantizeBias, symmetricWeights, type AffineParams, type SymmetricWeights } from './params';
 import type { RangeChoice } from './ranges';
 
 export type IoType = 'int8' | 'float';
@@ -37,6 +37,12 @@ export interface Int8GraphOptions {
   readonly keepFloat: ReadonlySet<number>;
   /** Reuse the int8 weights of a hybrid source when they fit the int8 kernel. */
   readonly reuseInt8Weights: boolean;
+  /**
+   * Int8 weights already computed for the same source, by weight tensor and axis: graphs that
+   * differ only in activation ranges (auto's candidates) quantize each weight tensor once.
+   * Weights widened for their bias are never cached (they depend on the input scale).
+   */
+  readonly weightCache?: Map<string, SymmetricWeights>;
 }
 
 /** How a tensor's parameters were decided. */
@@ -360,8 +366,14 @@ export function buildInt8Graph(source: FloatGraph, ranges: ReadonlyMap<number, R
       const inputScale = tensors[inputs[prop.dataInputs?.[0] ?? 0]!]!.quantization!.scale[0]!;
       const b = prop.bias !== undefined ? op.inputs[prop.bias] : undefined;
       const biasValues = b !== undefined && b >= 0 ? floatData(graph, sg.tensors[b]!) : undefined;
-      const values = floatData(graph, wt);
-      let q = symmetricWeights(values, wt.shape, axis);
+      const key = `${w}:${axis ?? 'tensor'}`;
+      let values: Float32Array | undefined;
+      const floatValues = (): Float32Array => (values ??= floatData(graph, wt));
+      let q = options.weightCache?.get(key);
+      if (!q) {
+        q = symmetricWeights(floatValues(), wt.shape, axis);
+        options.weightCache?.set(key, q);
+      }
       const src = options.reuseInt8Weights ? source.int8Weights.get(w) : undefined;
       let reuse = false;
       if (src && src.zeroPoints.every((z) => z === 0) && !src.values.some((v) => v === -128)) {
@@ -379,7 +391,7 @@ export function buildInt8Graph(source: FloatGraph, ranges: ReadonlyMap<number, R
       if (!reuse && biasValues) {
         const adjust = biasScaleAdjustments(biasValues, inputScale, q.scales);
         if (adjust.size > 0) {
-          q = symmetricWeights(values, wt.shape, axis, adjust);
+          q = symmetricWeights(floatValues(), wt.shape, axis, adjust);
           biasAdjusted.push({ layer, channels: adjust.size });
         }
       }

@@ -15,7 +15,7 @@ import { QuantizeError } from './errors';
 import { toFloatGraph } from './floatGraph';
 import type { IoType } from './int8Graph';
 import { quantizeModel } from './quantizeModel';
-import type { RangeMethod } from './ranges';
+import type { RangeMethodOption } from './ranges';
 import { outputNames, reportNameFor, type QuantizationReport } from './report';
 
 export interface QuantizeParams {
@@ -23,12 +23,14 @@ export interface QuantizeParams {
   /** A folder or a glob of calibration files; absent only with `randomCalibration`. */
   readonly calibration?: string;
   readonly io?: IoType;
-  readonly method?: RangeMethod;
+  /** Default `auto`: each range method tried on validation samples taken from the calibration data. */
+  readonly method?: RangeMethodOption;
   readonly percentile?: number;
   /** Calibration samples to use (default 100, or all there are). */
   readonly samples?: number;
   /** Samples held out for the report (default: a fifth of the data, 1 to 20; 0 for none). */
   readonly heldOut?: number;
+  /** Unset: per tensor for a fixed method, both tried by `auto`. */
   readonly perChannelFullyConnected?: boolean;
   readonly keepFloat?: boolean;
   /** Calibrate on seeded random inputs instead of files (the report warns). */
@@ -154,7 +156,7 @@ export async function quantizeJob(params: QuantizeParams, ctx: QuantizeJobContex
       ...(params.io ? { io: params.io } : {}),
       ...(params.method ? { method: params.method } : {}),
       ...(params.percentile !== undefined ? { percentile: params.percentile } : {}),
-      perChannelFullyConnected: params.perChannelFullyConnected ?? false,
+      ...(params.perChannelFullyConnected !== undefined ? { perChannelFullyConnected: params.perChannelFullyConnected } : {}),
       keepFloat: params.keepFloat ?? false,
       ...(heldOut ? { heldOut } : {}),
       ...(params.rounding ? { rounding: params.rounding } : {}),

@@ -2,31 +2,40 @@
  * Full-integer post-training quantization of a float TFLite graph, the converter's way:
  * float graph (hybrid and FLOAT16 models dequantized first) → support check (every op the
  * int8 path cannot take is named before any work) → calibration in our runtime → ranges
- * (min/max, percentile or MSE) → int8 graph → .tflite bytes, and a report measured on
- * held-out samples. Pure apart from the time it takes: nothing is read or written here.
+ * (min/max, percentile or MSE; by default `auto`: each of them tried on validation samples
+ * taken from the calibration data, the best kept, see autoSelect.ts) → int8 graph → .tflite
+ * bytes, and a report measured on held-out samples. Pure apart from the time it takes:
+ * nothing is read or written here.
  */
 import { analyzeModel } from '../analysis/analyzeModel';
 import type { Graph } from '../model/graph';
 import { readTflite } from '../model/tflite/reader';
 import { writeTflite } from '../model/tflite/writer';
 import type { Rounding } from '../runtime/quant';
+import { RuntimeError } from '../runtime/types';
+import { candidateLabel, candidatesFor, CRITERION, isClassifier, pickBest, sameParams, scoreCandidate, validationIndices, type Candidate, type CandidateScore, type RangeSelection } from './autoSelect';
 import { calibrate, toSource, type ProgressContext, type Samples } from './calibrate';
 import { QuantizeError } from './errors';
 import { tryEvaluate, type Evaluation } from './evaluate';
 import { toFloatGraph } from './floatGraph';
 import { hasControlFlow } from './graphEdit';
 import { buildInt8Graph, type IoType } from './int8Graph';
-import { chooseRange, type RangeChoice, type RangeMethod } from './ranges';
+import type { SymmetricWeights } from './params';
+import { chooseRange, DEFAULT_RANGE_METHOD, mergeStats, type RangeChoice, type RangeMethodOption, type TensorStats } from './ranges';
 import type { QuantizationReport } from './report';
 import { checkSupport, describeOps } from './support';
 
 export interface QuantizeOptions {
   /** int8 inputs and outputs (the MCU default) or float ones behind QUANTIZE/DEQUANTIZE. */
   readonly io?: IoType;
-  readonly method?: RangeMethod;
-  /** For `percentile`: the share of values kept inside the range, default 99.99. */
+  /** Default `auto`: min/max, percentile and MSE each tried on validation samples, the best kept. */
+  readonly method?: RangeMethodOption;
+  /** For `percentile` (and auto's percentile candidate): the share of values kept inside the range, default 99.99. */
   readonly percentile?: number;
-  /** FULLY_CONNECTED weights per output channel (axis 0) instead of per tensor. */
+  /**
+   * FULLY_CONNECTED weights per output channel (axis 0) instead of per tensor. Unset: per
+   * tensor for a fixed method, both tried by `auto`.
+   */
   readonly perChannelFullyConnected?: boolean;
   /** Leave ops the int8 path cannot take in float (QUANTIZE/DEQUANTIZE around them) instead of failing. */
   readonly keepFloat?: boolean;
@@ -34,7 +43,7 @@ export interface QuantizeOptions {
   readonly reuseInt8Weights?: boolean;
   /** Samples the report measures quantization error on (not used for calibration). */
   readonly heldOut?: Samples;
-  /** Rounding of our runtime's int8 kernels during the evaluation (default tflm). */
+  /** Rounding of our runtime's int8 kernels during `auto`'s validation and the evaluation (default tflm). */
   readonly rounding?: Rounding;
   /** Size of the source file, for the report (default: the size of the graph written back). */
   readonly sourceBytes?: number;
@@ -65,12 +74,13 @@ function stage(ctx: ProgressContext, from: number, to: number): ProgressContext 
 export async function quantizeModel(model: Graph, calibration: Samples, options: QuantizeOptions = {}, ctx: ProgressContext = {}): Promise<QuantizeResult> {
   const t0 = performance.now();
   const io = options.io ?? 'int8';
-  const method = options.method ?? 'minmax';
+  const requestedMethod = options.method ?? DEFAULT_RANGE_METHOD;
   const percentile = options.percentile ?? DEFAULT_PERCENTILE;
   const keepFloat = options.keepFloat ?? false;
   const reuseInt8Weights = options.reuseInt8Weights ?? true;
-  const perChannelFullyConnected = options.perChannelFullyConnected ?? false;
-  if (method === 'percentile' && !(percentile > 50 && percentile <= 100)) throw new QuantizeError('bad-calibration', `the percentile must be above 50 and at most 100, not ${percentile}`);
+  const rounding = options.rounding ?? 'tflm';
+  const auto = requestedMethod === 'auto';
+  if ((requestedMethod === 'percentile' || auto) && !(percentile > 50 && percentile <= 100)) throw new QuantizeError('bad-calibration', `the percentile must be above 50 and at most 100, not ${percentile}`);
 
   // 1. A pure float graph, and what the int8 path cannot take: named before any work.
   const source = toFloatGraph(model);
@@ -86,45 +96,123 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
   const samples = toSource(calibration);
   if (samples.count === 0) throw new QuantizeError('bad-calibration', 'no calibration samples were given');
 
-  // 2. Calibration and ranges.
-  const calib = await calibrate(floatGraph, samples, { histograms: method !== 'minmax', ...stage(ctx, 0, 0.75) });
+  // 2. Calibration: one pass; with auto, validation samples kept apart (or, with fewer than 4
+  // samples, every sample validates too).
+  const heldOut = options.heldOut ? toSource(options.heldOut) : undefined;
+  const evaluates = heldOut !== undefined && heldOut.count > 0;
+  const calibrationEnd = auto ? (evaluates ? 0.6 : 0.75) : evaluates ? 0.75 : 1;
+  const selectionEnd = auto ? (evaluates ? 0.8 : 1) : calibrationEnd;
+  const split = auto ? validationIndices(samples.count) : [];
+  const inSample = auto && split.length === 0;
+  const validation = new Set(inSample ? Array.from({ length: samples.count }, (_, i) => i) : split);
+  const calib = await calibrate(floatGraph, samples, { histograms: requestedMethod !== 'minmax', ...(auto ? { validation } : {}), ...stage(ctx, 0, calibrationEnd) });
   const warnings = [...(options.warnings ?? [])];
-  const ranges = new Map<number, RangeChoice>();
   const sg = floatGraph.subgraphs[0]!;
-  for (const [t, stats] of calib.stats) {
+  // Statistics of every calibration sample (validation ones included).
+  const allStats = new Map<number, TensorStats>();
+  for (const t of new Set([...calib.stats.keys(), ...(calib.validation?.stats.keys() ?? [])])) {
+    allStats.set(t, inSample ? calib.validation!.stats.get(t)! : mergeStats(calib.stats.get(t), calib.validation?.stats.get(t))!);
+  }
+  for (const [t, stats] of allStats) {
     if (stats.nonFinite > 0) warnings.push(`tensor "${sg.tensors[t]!.name}" had ${stats.nonFinite} non-finite value(s) during calibration; they were ignored`);
-    ranges.set(t, chooseRange(stats, method, percentile));
   }
   if (options.randomCalibration) warnings.push('calibrated on random data: the ranges do not reflect real inputs, so the int8 model may be far less accurate than one calibrated on real samples');
   if (samples.count < 8) warnings.push(`only ${samples.count} calibration sample(s): ranges from so few samples may miss values real inputs reach`);
-
-  // 3. The int8 graph.
-  const t1 = performance.now();
+  const rangesOf = (stats: ReadonlyMap<number, TensorStats>, c: Candidate): Map<number, RangeChoice> => {
+    const out = new Map<number, RangeChoice>();
+    for (const [t, s] of stats) out.set(t, chooseRange(s, c.method, c.percentile ?? percentile));
+    return out;
+  };
   const keep = new Set(keepFloat ? support.unsupported.map((o) => o.layer) : []);
-  const built = buildInt8Graph(source, ranges, { io, perChannelFullyConnected, keepFloat: keep, reuseInt8Weights });
+  // Weights do not depend on the activation ranges: quantized once for all the graphs built here.
+  const weightCache = new Map<string, SymmetricWeights>();
+  const build = (ranges: ReadonlyMap<number, RangeChoice>, c: Candidate) => buildInt8Graph(source, ranges, { io, perChannelFullyConnected: c.perChannelFullyConnected, keepFloat: keep, reuseInt8Weights, weightCache });
+
+  // 3. auto: each candidate built from the other samples' statistics and run on the validation ones.
+  let recipe: Candidate = auto
+    ? { method: 'minmax', perChannelFullyConnected: options.perChannelFullyConnected ?? false }
+    : { method: requestedMethod, ...(requestedMethod === 'percentile' ? { percentile } : {}), perChannelFullyConnected: options.perChannelFullyConnected ?? false };
+  let selection: RangeSelection | undefined;
+  if (auto) {
+    const ts = performance.now();
+    const classifier = isClassifier(floatGraph);
+    const candidates = candidatesFor(floatGraph, percentile, options.perChannelFullyConnected);
+    const fitStats = inSample ? calib.validation!.stats : calib.stats;
+    const tried: { readonly c: Candidate; readonly ranges: Map<number, RangeChoice>; readonly score: CandidateScore }[] = [];
+    const progress = stage(ctx, calibrationEnd, selectionEnd);
+    // Ranges by method: the per-channel FC candidates reuse those of the per-tensor ones.
+    const rangesByMethod = new Map<string, Map<number, RangeChoice>>();
+    for (const [k, c] of candidates.entries()) {
+      if (ctx.shouldStop?.()) throw new QuantizeError('cancelled', 'quantization was cancelled');
+      const label = candidateLabel(c);
+      const methodKey = `${c.method} ${c.percentile ?? ''}`;
+      const ranges = rangesByMethod.get(methodKey) ?? rangesOf(fitStats, c);
+      rangesByMethod.set(methodKey, ranges);
+      const twin = tried.find((x) => x.c.perChannelFullyConnected === c.perChannelFullyConnected && sameParams(x.ranges, ranges));
+      let score: CandidateScore;
+      if (twin) {
+        const t = twin.score;
+        score = {
+          ...c,
+          label,
+          ...(t.sqnrDb !== undefined ? { sqnrDb: t.sqnrDb } : {}),
+          ...(t.top1Agreement !== undefined ? { top1Agreement: t.top1Agreement } : {}),
+          ...(t.skipped !== undefined ? { skipped: t.skipped } : {}),
+          sameAs: t.sameAs ?? t.label,
+        };
+      } else {
+        try {
+          score = { ...c, label, ...scoreCandidate(build(ranges, c).graph, calib.validation!, rounding, classifier, ctx) };
+        } catch (e) {
+          if (!(e instanceof RuntimeError)) throw e;
+          if (e.code === 'cancelled') throw new QuantizeError('cancelled', 'quantization was cancelled');
+          score = { ...c, label, skipped: `our runtime cannot run it: ${e.message}` };
+        }
+      }
+      tried.push({ c, ranges, score });
+      progress.progress?.((k + 1) / candidates.length, `range candidate ${k + 1} of ${candidates.length}: ${label}`);
+    }
+    const scores = tried.map((x) => x.score);
+    const best = pickBest(scores, { classifier, samples: validation.size });
+    if (best < 0) warnings.push(`auto ranges: no candidate could be measured (${scores[0]?.skipped ?? 'no candidates'}); kept ${candidateLabel(recipe)}`);
+    else recipe = candidates[best]!;
+    if (inSample) warnings.push(`auto ranges: with only ${samples.count} calibration sample(s) none could be kept apart, so the candidates were compared on the calibration samples themselves`);
+    selection = {
+      chosen: candidateLabel(recipe),
+      criterion: classifier ? CRITERION.classifier : CRITERION.plain,
+      validationSamples: validation.size,
+      inSample,
+      classifier,
+      candidates: scores,
+      ms: performance.now() - ts,
+    };
+  }
+
+  // 4. The int8 graph: the chosen recipe on the statistics of every calibration sample.
+  const t1 = performance.now();
+  const built = build(rangesOf(allStats, recipe), recipe);
   const bytes = writeTflite(built.graph);
   const graph = readTflite(bytes);
   const rewriteMs = performance.now() - t1;
   const quantizeMs = performance.now() - t0;
 
-  // 4. What it cost, on held-out samples.
-  const heldOut = options.heldOut ? toSource(options.heldOut) : undefined;
+  // 5. What it cost, on held-out samples.
   let evaluation: Evaluation | { readonly skipped: string } = { skipped: 'no held-out samples were given' };
-  if (heldOut && heldOut.count > 0) evaluation = await tryEvaluate(floatGraph, graph, heldOut, options.rounding ?? 'tflm', stage(ctx, 0.75, 1));
-  if ('skipped' in evaluation && heldOut && heldOut.count > 0) warnings.push(`not evaluated: ${evaluation.skipped}`);
+  if (evaluates) evaluation = await tryEvaluate(floatGraph, graph, heldOut, rounding, stage(ctx, selectionEnd, 1));
+  if ('skipped' in evaluation && evaluates) warnings.push(`not evaluated: ${evaluation.skipped}`);
 
   const sourceBytes = options.sourceBytes ?? writeTflite(model).length;
   const arenaOf = (g: Graph, size: number): number => analyzeModel(g, size).arena.totalBytes;
-  const calibrated = (t: number) => calib.stats.get(t);
   const report: QuantizationReport = {
     tool: 'tinyml-lens quantize',
     reportVersion: 1,
     source: { ...(options.sourcePath ? { path: options.sourcePath } : {}), kinds: source.kinds, notes: source.notes },
     options: {
       io,
-      method,
-      ...(method === 'percentile' ? { percentile } : {}),
-      perChannelFullyConnected,
+      requestedMethod,
+      method: recipe.method,
+      ...(recipe.method === 'percentile' ? { percentile } : {}),
+      perChannelFullyConnected: recipe.perChannelFullyConnected,
       keepFloat,
       reuseInt8Weights,
       calibrationSamples: samples.count,
@@ -132,17 +220,25 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
       randomCalibration: options.randomCalibration ?? false,
       ...(options.normalization ? { normalization: options.normalization } : {}),
     },
+    ...(selection ? { selection } : {}),
     warnings,
     notes: built.notes,
     size: { beforeBytes: sourceBytes, afterBytes: bytes.length, ratio: bytes.length / sourceBytes },
     arena: { beforeBytes: arenaOf(model, sourceBytes), afterBytes: arenaOf(graph, bytes.length) },
     keptFloat: keepFloat ? support.unsupported : [],
     ranges: built.params.map((p) => {
-      const s = calibrated(p.tensor);
+      const s = allStats.get(p.tensor);
       return { ...p, ...(s && Number.isFinite(s.min) ? { calibratedMin: s.min, calibratedMax: s.max } : {}) };
     }),
     evaluation,
-    timing: { calibrationMs: calib.ms, calibrationInferenceMs: calib.inferenceMs, rewriteMs, quantizeMs, evaluationMs: 'ms' in evaluation ? evaluation.ms : 0 },
+    timing: {
+      calibrationMs: calib.ms,
+      calibrationInferenceMs: calib.inferenceMs,
+      selectionMs: selection?.ms ?? 0,
+      rewriteMs,
+      quantizeMs,
+      evaluationMs: 'ms' in evaluation ? evaluation.ms : 0,
+    },
   };
   ctx.progress?.(1, 'done');
   return { graph, bytes, report, floatGraph };

@@ -9,12 +9,18 @@
  *   clipping error (distance to the edge, squared, outside it): first both ends shrunk
  *   together, then each end on its own.
  * Every result stays within [min, max]; the caller widens it to include 0.
+ * `auto` (the default) is no range rule of its own: the quantizer builds the model with each
+ * of the three and keeps the one closest to the float model on validation samples (autoSelect.ts).
  */
-import type { Histogram } from './histogram';
+import { Histogram } from './histogram';
 import { asymmetricParams } from './params';
 
 export type RangeMethod = 'minmax' | 'percentile' | 'mse';
 export const RANGE_METHODS: readonly RangeMethod[] = ['minmax', 'percentile', 'mse'];
+/** What a caller may ask for: one range method, or `auto` (try each, keep the best). */
+export type RangeMethodOption = RangeMethod | 'auto';
+export const RANGE_METHOD_OPTIONS: readonly RangeMethodOption[] = ['auto', ...RANGE_METHODS];
+export const DEFAULT_RANGE_METHOD: RangeMethodOption = 'auto';
 
 export interface TensorStats {
   min: number;
@@ -29,6 +35,19 @@ export interface TensorStats {
 export interface RangeChoice {
   readonly min: number;
   readonly max: number;
+}
+
+/** The statistics of two disjoint sets of samples, as one (neither argument is changed). */
+export function mergeStats(a: TensorStats | undefined, b: TensorStats | undefined): TensorStats | undefined {
+  if (!a || !b) return a ?? b;
+  const out: TensorStats = { min: Math.min(a.min, b.min), max: Math.max(a.max, b.max), count: a.count + b.count, nonFinite: a.nonFinite + b.nonFinite };
+  if (a.histogram || b.histogram) {
+    const h = new Histogram();
+    if (a.histogram) h.merge(a.histogram);
+    if (b.histogram) h.merge(b.histogram);
+    out.histogram = h;
+  }
+  return out;
 }
 
 export function chooseRange(stats: TensorStats, method: RangeMethod, percentile = 99.99): RangeChoice {
@@ -54,11 +73,17 @@ interface Bins {
 }
 
 function nonEmpty(h: Histogram): Bins {
-  const idx: number[] = [];
-  h.counts.forEach((c, i) => {
-    if (c > 0) idx.push(i);
-  });
-  return { centers: Float64Array.from(idx, (i) => h.center(i)), counts: Float64Array.from(idx, (i) => h.counts[i]!) };
+  const counts = h.counts;
+  let n = 0;
+  for (let i = 0; i < counts.length; i++) if (counts[i]! > 0) n++;
+  const bins = { centers: new Float64Array(n), counts: new Float64Array(n) };
+  for (let i = 0, k = 0; i < counts.length; i++) {
+    if (counts[i]! > 0) {
+      bins.centers[k] = h.center(i);
+      bins.counts[k++] = counts[i]!;
+    }
+  }
+  return bins;
 }
 
 /** Expected squared error of quantizing the histogram's values to the params of [lo, hi]. */

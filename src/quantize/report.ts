@@ -1,12 +1,14 @@
 /**
  * The quantization report (`<name>_int8.report.json` beside the model): what went in, what
- * came out, the ranges chosen, and what quantization cost on held-out samples. Plain data;
+ * came out, the ranges chosen (with `auto`, every candidate's score on the validation samples
+ * and the one kept), and what quantization cost on held-out samples. Plain data;
  * `reportJson` writes non-finite numbers (an exact layer's SQNR is Infinity) as strings.
  */
 import type { UnsupportedOp } from './errors';
 import type { Evaluation } from './evaluate';
 import type { IoType, TensorParams } from './int8Graph';
-import type { RangeMethod } from './ranges';
+import type { RangeSelection } from './autoSelect';
+import type { RangeMethod, RangeMethodOption } from './ranges';
 import type { SourceKind } from './floatGraph';
 import type { Rounding } from '../runtime/quant';
 
@@ -17,8 +19,12 @@ export interface QuantizationReport {
   readonly output?: { readonly path?: string };
   readonly options: {
     readonly io: IoType;
+    /** What the caller asked for (`auto` by default). */
+    readonly requestedMethod: RangeMethodOption;
+    /** The range method of the model written (auto's winner). */
     readonly method: RangeMethod;
     readonly percentile?: number;
+    /** Whether the model written has per-channel FULLY_CONNECTED weights (auto's winner). */
     readonly perChannelFullyConnected: boolean;
     readonly keepFloat: boolean;
     readonly reuseInt8Weights: boolean;
@@ -28,6 +34,8 @@ export interface QuantizationReport {
     /** How images were turned into values, when images were used. */
     readonly normalization?: { readonly name: string; readonly description: string };
   };
+  /** With `auto`: every candidate's score on the validation samples and the one kept. */
+  readonly selection?: RangeSelection;
   readonly warnings: readonly string[];
   readonly notes: readonly string[];
   readonly size: { readonly beforeBytes: number; readonly afterBytes: number; readonly ratio: number };
@@ -41,6 +49,8 @@ export interface QuantizationReport {
     readonly calibrationMs: number;
     /** Float inferences alone inside calibration. */
     readonly calibrationInferenceMs: number;
+    /** auto: building the candidates and running them on the validation samples. */
+    readonly selectionMs: number;
     readonly rewriteMs: number;
     /** Everything but the evaluation. */
     readonly quantizeMs: number;

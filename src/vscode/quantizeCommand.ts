@@ -88,7 +88,7 @@ async function chooseOptions(current: FlowSettings): Promise<FlowSettings> {
   );
   const method = await vscode.window.showQuickPick(
     [
-      { label: vscode.l10n.t('default'), description: vscode.l10n.t('the default range method of the quantizer'), value: undefined },
+      { label: 'auto', description: vscode.l10n.t('tries each method and keeps the best on validation samples (default)'), value: 'auto' as const },
       { label: 'minmax', description: vscode.l10n.t('the default of the TensorFlow converter'), value: 'minmax' as const },
       { label: 'percentile', description: vscode.l10n.t('clips outliers'), value: 'percentile' as const },
       { label: 'mse', description: vscode.l10n.t('range with the least squared error'), value: 'mse' as const },
@@ -121,10 +121,10 @@ export async function quantizeModelCommand(worker: WorkerClient, service: Analys
     return undefined;
   }
   const key = `${REMEMBERED}:${model.toString()}`;
-  let settings: FlowSettings = { io: options.io ?? 'int8', method: options.method, samples: options.samples ?? 100 };
+  let settings: FlowSettings = { io: options.io ?? 'int8', method: options.method ?? 'auto', samples: options.samples ?? 100 };
   let calibration: Remembered | undefined = options.randomCalibration ? { source: 'random', random: true } : options.calibration ? { source: options.calibration, random: false } : undefined;
   while (!calibration) {
-    const summary = `${settings.io} I/O, ${settings.method ?? vscode.l10n.t('default ranges')}, ${settings.samples} ${vscode.l10n.t('samples')}`;
+    const summary = `${settings.io} I/O, ${settings.method ?? 'auto'}, ${settings.samples} ${vscode.l10n.t('samples')}`;
     const choice = await chooseCalibration(model, state.get<Remembered>(key), summary);
     if (!choice) return undefined;
     if (choice === 'options') settings = await chooseOptions(settings);

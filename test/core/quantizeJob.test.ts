@@ -10,10 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseArgs, UsageError } from '../../src/cli/args';
-import { quantizeCommand } from '../../src/cli/quantizeCommand';
+import { quantizeCommand, quantizeParams } from '../../src/cli/quantizeCommand';
 import { readTflite } from '../../src/model/tflite/reader';
 import { QuantizeError } from '../../src/quantize/errors';
 import { quantizeJob } from '../../src/quantize/quantizeJob';
+import type { QuantizationReport } from '../../src/quantize/report';
 import { MODELS_DIR, SKIP_SHARED } from '../helpers/corpus';
 import { adWindows, photoDir } from './quantizeData';
 
@@ -108,18 +109,29 @@ describe('tinyml-lens quantize', { skip: SKIP_SHARED }, () => {
     const first = capture();
     assert.equal(await quantizeCommand(parseArgs([model, '--calibration', AD_SAMPLE, '--method', 'percentile']), first.io), 0);
     assert.ok(existsSync(join(dir, 'ad01_fp32_int8.tflite')));
-    const report = JSON.parse(readFileSync(join(dir, 'ad01_fp32_int8.report.json'), 'utf8')) as { tool: string; options: { method: string } };
+    const report = JSON.parse(readFileSync(join(dir, 'ad01_fp32_int8.report.json'), 'utf8')) as { tool: string; options: { method: string; requestedMethod: string }; selection?: unknown };
     assert.equal(report.tool, 'tinyml-lens quantize');
     assert.equal(report.options.method, 'percentile');
+    assert.equal(report.options.requestedMethod, 'percentile');
+    assert.equal(report.selection, undefined);
     assert.match(first.out.join('\n'), /wrote .*ad01_fp32_int8\.tflite/);
     readTflite(readFileSync(join(dir, 'ad01_fp32_int8.tflite')));
 
     const again = capture();
     assert.equal(await quantizeCommand(parseArgs([model, '--calibration', AD_SAMPLE]), again.io), 2);
     assert.match(again.err.join('\n'), /already exists.*--force/);
+    // The default is auto: every candidate scored on validation samples, the winner written.
     const forced = capture();
     assert.equal(await quantizeCommand(parseArgs([model, '--calibration', AD_SAMPLE, '--force', '--json']), forced.io), 0);
-    assert.equal((JSON.parse(forced.out.join('\n')) as { options: { method: string } }).options.method, 'minmax');
+    const auto = JSON.parse(forced.out.join('\n')) as QuantizationReport;
+    assert.equal(auto.options.requestedMethod, 'auto');
+    assert.ok(auto.selection && auto.selection.candidates.length === 6, 'ad01 has FULLY_CONNECTED layers: 3 methods × per-channel FC off/on');
+    const kept = auto.selection.candidates.find((c) => c.label === auto.selection!.chosen)!;
+    assert.deepEqual([auto.options.method, auto.options.perChannelFullyConnected], [kept.method, kept.perChannelFullyConnected]);
+    const text = capture();
+    assert.equal(await quantizeCommand(parseArgs([model, '--calibration', AD_SAMPLE, '--force']), text.io), 0);
+    assert.match(text.out.join('\n'), new RegExp(`auto ranges \\(kept ${auto.selection.chosen.replace(/[.+]/g, (m) => `\\${m}`)}\\)`));
+    assert.match(text.out.join('\n'), /candidates on \d+ validation sample\(s\)/);
   });
 
   test('--out, --io float, and the exit code of an int8 model', async () => {
@@ -139,6 +151,9 @@ describe('tinyml-lens quantize', { skip: SKIP_SHARED }, () => {
   test('usage errors', async () => {
     await assert.rejects(quantizeCommand(parseArgs([AD]), capture().io), UsageError);
     await assert.rejects(quantizeCommand(parseArgs([AD, '--calibration', AD_SAMPLE, '--method', 'kl']), capture().io), UsageError);
+    assert.equal(quantizeParams(parseArgs([AD, '--calibration', AD_SAMPLE, '--method', 'auto'])).method, 'auto');
+    assert.equal(quantizeParams(parseArgs([AD, '--calibration', AD_SAMPLE])).perChannelFullyConnected, undefined, 'unset: auto tries both');
+    assert.equal(quantizeParams(parseArgs([AD, '--calibration', AD_SAMPLE, '--per-channel-fc'])).perChannelFullyConnected, true);
     await assert.rejects(quantizeCommand(parseArgs([AD, '--calibration', AD_SAMPLE, '--random-calibration']), capture().io), UsageError);
   });
 });
