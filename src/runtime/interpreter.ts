@@ -9,11 +9,18 @@ import { opName } from '../model/tflite/reader';
 import { KERNELS } from './kernels';
 import type { Rounding } from './quant';
 import { RuntimeError, type Eval, type KernelRegistry, type RuntimeOptions, type RuntimeTensor, type TensorArray } from './types';
+import { WasmArena } from './wasm/simd';
 
 export interface InterpreterOptions {
   readonly rounding?: Rounding;
   /** For tests and other runtimes: the kernels to use instead of the built-in ones. */
   readonly kernels?: KernelRegistry;
+  /**
+   * Run the WebAssembly SIMD loops of the int8 CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED,
+   * ADD and SUB kernels where the platform has them (default true); false keeps every kernel on
+   * its JavaScript loops. The results are identical, byte for byte, in every rounding mode.
+   */
+  readonly simd?: boolean;
 }
 
 export interface InvokeOptions {
@@ -128,6 +135,7 @@ export class Interpreter {
     this.inputs = sg.inputs.map((i) => this.tensors[i]!);
     this.outputs = sg.outputs.map((i) => this.tensors[i]!);
 
+    const wasm = options.simd === false ? undefined : WasmArena.create();
     this.evals = sg.operators.map((op, opIndex) =>
       kernels[opName(graph, op)]!.prepare({
         graph,
@@ -138,8 +146,12 @@ export class Interpreter {
         inputs: op.inputs.map((t) => (t < 0 ? undefined : this.tensors[t])),
         outputs: op.outputs.map((t) => this.tensors[t]!),
         options: runtimeOptions,
+        ...(wasm ? { wasm } : {}),
       }),
     );
+    // The SIMD kernels' shared scratch memory, now that all of them have asked for theirs:
+    // invoke never grows the WebAssembly memory.
+    wasm?.scratch();
     this.resetState();
   }
 

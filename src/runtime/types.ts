@@ -6,6 +6,7 @@
 import type { DType } from '../model/dtype';
 import type { Graph, Operator, Subgraph, Tensor } from '../model/graph';
 import type { Rounding } from './quant';
+import type { WasmArena } from './wasm/simd';
 
 export type TensorArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array;
 
@@ -35,6 +36,12 @@ export interface KernelContext {
   readonly inputs: readonly (RuntimeTensor | undefined)[];
   readonly outputs: readonly RuntimeTensor[];
   readonly options: RuntimeOptions;
+  /**
+   * The interpreter's WebAssembly SIMD memory and kernels, for the kernels that have a SIMD
+   * path; undefined where the platform lacks WebAssembly SIMD or the interpreter was asked not
+   * to use it (the kernels then run their JavaScript loops, with the same results).
+   */
+  readonly wasm?: WasmArena;
 }
 
 export type Eval = () => void;

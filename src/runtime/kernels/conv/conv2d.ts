@@ -13,6 +13,7 @@ import type { Eval, Kernel, KernelContext, RuntimeTensor } from '../../types';
 import { activationOf, badModel, dataPath, floatBias, floatRange, int32Bias, optionsOf, quantizedParams, shape4 } from './common';
 import { accumulateSpans, accumulateSpansInt, newSpans, packWeights, repackWeights, type PackedWeights, type Spans } from './gemm';
 import { computePaddingHeightWidth, tapRanges } from './padding';
+import { prepareWasmConv } from './wasmConv';
 
 /** Everything an invoke needs, computed at prepare; one shape for every layer and path. */
 interface ConvState {
@@ -185,11 +186,22 @@ function prepare(ctx: KernelContext): Eval {
 
   const q = quantizedParams(ctx, { inputSlot: 0, weightSlot: 1, channels: outC, activation: act });
   const off = q.inputOffset;
+  const biasI = int32Bias(ctx, 2, outC) ?? null;
+  if (ctx.wasm && w.constant) {
+    const run = prepareWasmConv(
+      ctx.wasm,
+      { batches, inH, inW, inC, outH, outW, outC, kH, kW, depth, strideH: opts.strideH, strideW: opts.strideW, dilationH, dilationW, padTop: geo.padTop, padLeft: geo.padLeft, weights: w.data as Int8Array, weightOffset: 0, inputOffset: off },
+      { requant: q.requant, bias: biasI, zeroPoint: q.outputZeroPoint, min: q.actMin, max: q.actMax },
+      x.data as Int8Array,
+      y.data as Int8Array,
+    );
+    if (run) return run;
+  }
   const maxAbsInput = w.constant ? Math.max(Math.abs(-128 + off), Math.abs(127 + off)) : 0;
   const s: ConvState = {
     ...common,
     pw: packWeights(w.data as Int8Array, { outChannels: outC, taps, depth, groups, weightOffset: 0, maxAbsInput }),
-    biasI: int32Bias(ctx, 2, outC) ?? null,
+    biasI,
     biasF: null,
     requant: q.requant,
     zeroPoint: q.outputZeroPoint,

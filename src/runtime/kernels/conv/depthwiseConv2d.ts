@@ -12,6 +12,7 @@ import { requantizeChannels, type ChannelRequantizer } from '../../quant';
 import type { Eval, Kernel, KernelContext, RuntimeTensor } from '../../types';
 import { activationOf, badModel, dataPath, floatBias, floatRange, int32Bias, optionsOf, quantizedParams, shape4 } from './common';
 import { computePaddingHeightWidth, tapRanges } from './padding';
+import { prepareWasmDepthwise } from './wasmConv';
 
 interface DwState {
   readonly batches: number;
@@ -204,7 +205,18 @@ function prepare(ctx: KernelContext): Eval {
   }
 
   const q = quantizedParams(ctx, { inputSlot: 0, weightSlot: 1, channels: outC, activation: act });
-  const s: DwState = { ...common, biasI: int32Bias(ctx, 2, outC) ?? null, biasF: null, requant: q.requant, zeroPoint: q.outputZeroPoint, min: q.actMin, max: q.actMax };
+  const biasI = int32Bias(ctx, 2, outC) ?? null;
+  if (ctx.wasm && w.constant) {
+    const run = prepareWasmDepthwise(
+      ctx.wasm,
+      { batches, inH, inW, inC, multiplier: mult, outH, outW, kH, kW, strideH, strideW, dilationH, dilationW, padTop: geo.padTop, padLeft: geo.padLeft, weights: w.data as Int8Array, inputOffset: q.inputOffset },
+      { requant: q.requant, bias: biasI, zeroPoint: q.outputZeroPoint, min: q.actMin, max: q.actMax },
+      x.data as Int8Array,
+      y.data as Int8Array,
+    );
+    if (run) return run;
+  }
+  const s: DwState = { ...common, biasI, biasF: null, requant: q.requant, zeroPoint: q.outputZeroPoint, min: q.actMin, max: q.actMax };
   const src = x.data as Int8Array;
   const dst = y.data as Int8Array;
   const off = q.inputOffset;

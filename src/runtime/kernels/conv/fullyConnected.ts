@@ -14,6 +14,7 @@ import { requantizeChannels, type ChannelRequantizer } from '../../quant';
 import type { Eval, Kernel, KernelContext } from '../../types';
 import { activationOf, badModel, dataPath, floatBias, floatRange, int32Bias, optionsOf, quantizedParams } from './common';
 import { accumulateSpans, accumulateSpansInt, newSpans, packWeights, repackWeights, type PackedWeights, type Spans } from './gemm';
+import { prepareWasmConv } from './wasmConv';
 
 interface FcState {
   readonly batches: number;
@@ -109,12 +110,24 @@ function prepare(ctx: KernelContext): Eval {
   const q = quantizedParams(ctx, { inputSlot: 0, weightSlot: 1, channels: outDepth, activation: act, productInFloat: true });
   const off = q.inputOffset;
   const weightOffset = perChannel ? 0 : q.weightOffset;
+  const biasI = int32Bias(ctx, 2, outDepth) ?? null;
+  if (ctx.wasm && w.constant) {
+    // A 1×1 convolution over a 1 × batches image of accum channels.
+    const run = prepareWasmConv(
+      ctx.wasm,
+      { batches: 1, inH: 1, inW: batches, inC: accum, outH: 1, outW: batches, outC: outDepth, kH: 1, kW: 1, depth: accum, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0, weights: weights as Int8Array, weightOffset, inputOffset: off },
+      { requant: q.requant, bias: biasI, zeroPoint: q.outputZeroPoint, min: q.actMin, max: q.actMax },
+      x.data as Int8Array,
+      y.data as Int8Array,
+    );
+    if (run) return run;
+  }
   const maxAbsInput = w.constant ? Math.max(Math.abs(-128 + off), Math.abs(127 + off)) : 0;
   const s: FcState = {
     ...common,
     weightOffset,
     pw: packWeights(weights, { outChannels: outDepth, taps: 1, depth: accum, groups: 1, weightOffset, maxAbsInput }),
-    biasI: int32Bias(ctx, 2, outDepth) ?? null,
+    biasI,
     biasF: null,
     requant: q.requant,
     zeroPoint: q.outputZeroPoint,

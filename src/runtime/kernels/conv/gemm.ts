@@ -1,8 +1,9 @@
 /**
  * The multiply-accumulate core shared by CONV_2D and FULLY_CONNECTED: for one output pixel,
- * the dot products of the valid input taps with every output channel's weights. This is the
- * part a SIMD/WASM path would replace; the semantics around it (padding, offsets, bias,
- * requantization, activation) stay in the kernels.
+ * the dot products of the valid input taps with every output channel's weights; the semantics
+ * around it (padding, offsets, bias, requantization, activation) stay in the kernels. With
+ * WebAssembly SIMD, int8 layers with constant weights run wasmConv.ts instead (the same
+ * results); these loops serve float32, non-constant weights, and platforms without it.
  *
  * Weights are repacked once at prepare time into blocks of output channels, laid out
  * [block][tap][inputChannel][4] as doubles, so that one input value feeds four accumulators,

@@ -15,9 +15,10 @@
  * to TFLite, and so does this kernel.
  */
 import { input, output, unsupportedType, type FusedActivation } from '../../kernelUtil';
-import { quantizeMultiplier, roundHalfEven, type Rounding } from '../../quant';
-import type { Kernel, KernelContext } from '../../types';
-import { binaryEval } from './binary';
+import { quantizeMultiplier, roundHalfEven, type QuantizedMultiplier, type Rounding } from '../../quant';
+import type { Kernel, KernelContext, RuntimeTensor } from '../../types';
+import type { WasmArena } from '../../wasm/simd';
+import { binaryEval, int8TableEval } from './binary';
 import { clamp, fusedActivationOf, floatActivationRange, qparams, quantActivationRange, type QParams, type QuantType, multiplyByQuantizedMultiplier } from './common';
 
 type Kind = 'add' | 'sub';
@@ -41,22 +42,27 @@ function prepareAddSub(ctx: KernelContext, kind: Kind): () => void {
       const qa = qparams(ctx, a);
       const qb = qparams(ctx, b);
       const qy = qparams(ctx, y);
-      return binaryEval(ctx, a, b, y, quantizedAddSub(kind, y.dtype, qa, qb, qy, act, ctx.options.rounding));
+      const plan = quantizedAddSub(kind, y.dtype, qa, qb, qy, act, ctx.options.rounding);
+      return (plan.wasm && ctx.wasm && wasmAddSub(ctx.wasm, a, b, y, plan.wasm)) || int8TableEval(ctx, a, b, y, plan.f);
     }
     default:
       throw unsupportedType(ctx, `${y.dtype} tensors`);
   }
 }
 
-/** The per-element function of the quantized path, with everything model-dependent computed. */
-function quantizedAddSub(kind: Kind, dtype: QuantType, qa: QParams, qb: QParams, qy: QParams, act: FusedActivation, rounding: Rounding): (p: number, q: number) => number {
+/**
+ * The per-element function of the quantized path, with everything model-dependent computed,
+ * and for int8 the same constants in the layout of the WebAssembly kernel `add8`.
+ */
+function quantizedAddSub(kind: Kind, dtype: QuantType, qa: QParams, qb: QParams, qy: QParams, act: FusedActivation, rounding: Rounding): { f: (p: number, q: number) => number; wasm?: Int32Array } {
   const xnn = rounding === 'xnnpack' && dtype === 'int8' ? xnnpackAdd(kind, qa, qb, qy) : undefined;
   // Fused bounds as the runtime that runs the op quantizes them.
   const [lo, hi] = quantActivationRange(act, qy, dtype, xnn ? 'xnnpack' : 'tflm');
   if (xnn) {
     const { bias, aMultiplier, bMultiplier, shift } = xnn;
     const zp = qy.zeroPoint;
-    return (p, q) => clamp((bias + p * aMultiplier + q * bMultiplier) >> shift, lo - zp, hi - zp) + zp;
+    const wasm = add8Params({ mode: 1, shift, lowZ: lo - zp, highZ: hi - zp, zp, bias, am: aMultiplier, bm: bMultiplier });
+    return { f: (p, q) => clamp((bias + p * aMultiplier + q * bMultiplier) >> shift, lo - zp, hi - zp) + zp, wasm };
   }
   const leftShift = dtype === 'int16' ? 15 : 20;
   let real1: number;
@@ -93,9 +99,84 @@ function quantizedAddSub(kind: Kind, dtype: QuantType, qa: QParams, qb: QParams,
       t1[v & 0xff] = scale1(v);
       t2[v & 0xff] = scale2(v);
     }
-    return (p, q) => out(t1[p & 0xff]!, t2[q & 0xff]!);
+    const zp = qy.zeroPoint;
+    const wasm = add8Params({ mode: 0, mo, t1, t2: t2.map((v) => sign * v), lowZ: lo - zp, highZ: hi - zp, zp });
+    return { f: (p, q) => out(t1[p & 0xff]!, t2[q & 0xff]!), wasm };
   }
-  return (p, q) => out(scale1(p), scale2(q));
+  return { f: (p, q) => out(scale1(p), scale2(q)) };
+}
+
+export interface Add8Params {
+  readonly mode: 0 | 1;
+  /** tflm: the output multiplier and the scaled inputs by byte, t2 already signed. */
+  readonly mo?: QuantizedMultiplier;
+  readonly t1?: Int32Array;
+  readonly t2?: Int32Array;
+  readonly lowZ: number;
+  readonly highZ: number;
+  readonly zp: number;
+  /** xnnpack */
+  readonly bias?: number;
+  readonly am?: number;
+  readonly bm?: number;
+  readonly shift?: number;
+}
+
+/** The parameter block of `add8` (see kernels.wat), as int32; exported for tests. */
+export function add8Params(p: Add8Params): Int32Array {
+  const mo = p.mo ?? { multiplier: 0, shift: 0 };
+  const right = Math.max(-mo.shift, 0);
+  const mask = 2 ** right - 1;
+  const out = new Int32Array(80 + 512);
+  out.set([p.mode, 0, 0, 0, 0, Math.max(mo.shift, 0), right, p.shift ?? 0]);
+  const vectors: [number, number][] = [
+    [44, mo.multiplier],
+    [48, mask],
+    [52, mask >>> 1],
+    [56, p.lowZ],
+    [60, p.highZ],
+    [64, p.zp],
+    [68, p.bias ?? 0],
+    [72, p.am ?? 0],
+    [76, p.bm ?? 0],
+  ];
+  for (const [at, v] of vectors) out.fill(v, at, at + 4);
+  if (p.t1) out.set(p.t1, 80);
+  if (p.t2) out.set(p.t2, 336);
+  return out;
+}
+
+/**
+ * int8 ADD / SUB of same-shaped tensors in the WebAssembly kernel `add8` (the same integer
+ * arithmetic, four elements at a time); undefined when the shapes broadcast.
+ */
+function wasmAddSub(arena: WasmArena, a: RuntimeTensor, b: RuntimeTensor, y: RuntimeTensor, params: Int32Array): (() => void) | undefined {
+  const n = y.data.length;
+  if (a.data.length !== n || b.data.length !== n || a.shape.length !== y.shape.length || b.shape.length !== y.shape.length) return undefined;
+  if (a.shape.some((d, i) => d !== y.shape[i]) || b.shape.some((d, i) => d !== y.shape[i])) return undefined;
+  let prm: number;
+  try {
+    prm = arena.alloc(params.byteLength);
+  } catch (e) {
+    if (e instanceof RangeError) return undefined;
+    throw e;
+  }
+  arena.i32.set(params, prm >> 2);
+  const bAt = (n + 79) & ~15;
+  const outAt = 2 * bAt;
+  arena.reserveScratch(outAt + n + 64);
+  const A = a.data as Int8Array;
+  const B = b.data as Int8Array;
+  const O = y.data as Int8Array;
+  const k = arena.kernels;
+  return () => {
+    const base = arena.scratch();
+    const i8 = arena.i8;
+    i8.set(A, base);
+    i8.set(B, base + bAt);
+    k.add8(base, base + bAt, base + outAt, n, prm);
+    O.set(i8.subarray(base + outAt, base + outAt + n));
+  };
 }
 
 interface XnnAdd {

@@ -10,7 +10,7 @@
 import { input, output, unsupportedType } from '../../kernelUtil';
 import { quantizeMultiplier, roundHalfEven } from '../../quant';
 import type { Kernel, KernelContext } from '../../types';
-import { binaryEval } from './binary';
+import { binaryEval, int8TableEval } from './binary';
 import { clamp, fusedActivationOf, floatActivationRange, qparams, quantActivationRange, multiplyByQuantizedMultiplier } from './common';
 
 function prepareMul(ctx: KernelContext): () => void {
@@ -40,9 +40,9 @@ function prepareMul(ctx: KernelContext): () => void {
       const xnn = ctx.options.rounding === 'xnnpack' && y.dtype === 'int8' && xnnScale >= 2 ** -16 && xnnScale < 2 ** 8;
       // Fused bounds as the runtime that runs the op quantizes them.
       const [lo, hi] = quantActivationRange(act, qy, y.dtype, xnn ? 'xnnpack' : 'tflm');
-      if (xnn) return binaryEval(ctx, a, b, y, (p, q) => clamp(roundHalfEven(Math.fround((p + offA) * (q + offB) * xnnScale)) + zp, lo, hi));
+      if (xnn) return int8TableEval(ctx, a, b, y, (p, q) => clamp(roundHalfEven(Math.fround((p + offA) * (q + offB) * xnnScale)) + zp, lo, hi));
       const { multiplier, shift } = quantizeMultiplier(qa.scale * qb.scale / qy.scale);
-      return binaryEval(ctx, a, b, y, (p, q) => clamp(multiplyByQuantizedMultiplier((p + offA) * (q + offB), multiplier, shift) + zp, lo, hi));
+      return int8TableEval(ctx, a, b, y, (p, q) => clamp(multiplyByQuantizedMultiplier((p + offA) * (q + offB), multiplier, shift) + zp, lo, hi));
     }
     default:
       throw unsupportedType(ctx, `${y.dtype} tensors`);

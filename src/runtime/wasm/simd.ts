@@ -1,0 +1,161 @@
+/**
+ * The WebAssembly SIMD kernels (kernels.wat, compiled into kernelsWasm.ts by
+ * scripts/build-wasm.mjs: `npm run build-wasm`) and the memory they work in. An Interpreter
+ * owns one WasmArena: one WebAssembly.Memory and one instance of the kernels over it. Kernels
+ * allocate what they keep (packed weights, tables, requantization parameters) at prepare time
+ * and share one scratch region for what lives only during their eval (the int8 input copied
+ * in, the padded int16 image, the int32 accumulators, the int8 output to copy out), as large as
+ * the largest any kernel asked for, which the interpreter allocates once all have prepared. The
+ * memory only grows until then; evals still take their typed-array views from the arena (a
+ * growth detaches the old ones), which returns cached views while the buffer is unchanged.
+ *
+ * Where WebAssembly or its SIMD extension is missing, `WasmArena.create` returns undefined and
+ * the kernels keep their JavaScript loops.
+ */
+import { KERNELS_WASM_BASE64 } from './kernelsWasm';
+
+/** The exports of kernels.wat; pointers are byte offsets in the arena's memory. */
+export interface WasmKernels {
+  pad(src: number, rows: number, n: number, dst: number, top: number, bottom: number, left: number, right: number, off: number, rep: number): void;
+  conv(x: number, pix: number, pixels: number, seg: number, segments: number, quads: number, w: number, blk: number, blocks: number, bias: number, acc: number, pitch: number): void;
+  dw(x: number, pix: number, pixels: number, tap: number, taps: number, w: number, chunks: number, bias: number, acc: number): void;
+  requant(acc: number, pitch: number, pixels: number, channels: number, prm: number, cp: number, out: number, mode: number, zp: number, lo: number, hi: number): void;
+  add8(a: number, b: number, out: number, n: number, prm: number): void;
+}
+
+/** Bytes every allocation is followed by: vector loops read and write a little past their data. */
+export const SLACK = 64;
+const PAGE = 65536;
+
+function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const value = new Int16Array(128).fill(-1);
+  for (let i = 0; i < alphabet.length; i++) value[alphabet.charCodeAt(i)] = i;
+  const clean = s.replace(/[^A-Za-z0-9+/]/g, '');
+  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let bits = 0;
+  let acc = 0;
+  let o = 0;
+  for (let i = 0; i < clean.length; i++) {
+    acc = (acc << 6) | value[clean.charCodeAt(i)]!;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out.subarray(0, o);
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled kernels, or null where WebAssembly SIMD is unavailable. */
+function kernelModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      compiled = typeof WebAssembly === 'object' ? new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64)) : null;
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/** Whether this platform runs the WebAssembly SIMD kernels. */
+export function wasmSimdAvailable(): boolean {
+  return kernelModule() !== null;
+}
+
+export class WasmArena {
+  private top = 1024;
+  private scratchSize = 0;
+  private scratchAt = -1;
+  private scratchHas = 0;
+  private buffer: ArrayBuffer;
+  private views: { i8: Int8Array; i16: Int16Array; i32: Int32Array; f32: Float32Array; f64: Float64Array; i64: BigInt64Array };
+
+  private constructor(
+    readonly memory: WebAssembly.Memory,
+    readonly kernels: WasmKernels,
+  ) {
+    this.buffer = memory.buffer;
+    this.views = WasmArena.viewsOf(this.buffer);
+  }
+
+  /** A new arena, or undefined where WebAssembly SIMD is unavailable. */
+  static create(): WasmArena | undefined {
+    const module = kernelModule();
+    if (!module) return undefined;
+    try {
+      const memory = new WebAssembly.Memory({ initial: 1 });
+      const instance = new WebAssembly.Instance(module, { env: { memory } });
+      return new WasmArena(memory, instance.exports as unknown as WasmKernels);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private static viewsOf(b: ArrayBuffer): WasmArena['views'] {
+    return { i8: new Int8Array(b), i16: new Int16Array(b), i32: new Int32Array(b), f32: new Float32Array(b), f64: new Float64Array(b), i64: new BigInt64Array(b) };
+  }
+
+  /** Grows the memory to `end` bytes; a RangeError when it cannot (past 4 GiB, or out of memory). */
+  private ensure(end: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (end > 2 ** 32) throw new RangeError('the WebAssembly memory cannot exceed 4 GiB');
+    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+  }
+
+  /**
+   * `bytes` of zeroed memory, 16-byte aligned and followed by SLACK bytes; returns its offset.
+   * Throws a RangeError when the memory cannot grow (kernels then keep their JavaScript loops).
+   */
+  alloc(bytes: number): number {
+    const at = (this.top + 15) & ~15;
+    this.ensure(at + bytes + SLACK);
+    this.top = at + bytes + SLACK;
+    return at;
+  }
+
+  /** Asks for at least `bytes` of the shared scratch region. */
+  reserveScratch(bytes: number): void {
+    this.scratchSize = Math.max(this.scratchSize, bytes);
+  }
+
+  /** The shared scratch region's offset (allocated, or enlarged, on first use). */
+  scratch(): number {
+    if (this.scratchHas < this.scratchSize) {
+      this.scratchAt = this.alloc(this.scratchSize);
+      this.scratchHas = this.scratchSize;
+    }
+    return this.scratchAt;
+  }
+
+  /** Typed views of the whole memory, current after any growth. */
+  get i8(): Int8Array {
+    return this.fresh().i8;
+  }
+  get i16(): Int16Array {
+    return this.fresh().i16;
+  }
+  get i32(): Int32Array {
+    return this.fresh().i32;
+  }
+  get f32(): Float32Array {
+    return this.fresh().f32;
+  }
+  get f64(): Float64Array {
+    return this.fresh().f64;
+  }
+  get i64(): BigInt64Array {
+    return this.fresh().i64;
+  }
+
+  private fresh(): WasmArena['views'] {
+    if (this.memory.buffer !== this.buffer) {
+      this.buffer = this.memory.buffer;
+      this.views = WasmArena.viewsOf(this.buffer);
+    }
+    return this.views;
+  }
+}
