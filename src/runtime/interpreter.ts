@@ -10,6 +10,7 @@ import { KERNELS } from './kernels';
 import type { Rounding } from './quant';
 import { RuntimeError, type Eval, type KernelRegistry, type RuntimeOptions, type RuntimeTensor, type TensorArray } from './types';
 import { WasmArena } from './wasm/simd';
+import { byteView } from './kernelUtil';
 
 export interface InterpreterOptions {
   readonly rounding?: Rounding;
@@ -164,7 +165,7 @@ export class Interpreter {
   setInputBytes(i: number, bytes: Uint8Array): void {
     const t = this.inputs[i];
     if (!t) throw new RuntimeError('bad-input', `the model has ${this.inputs.length} inputs; there is no input ${i}`);
-    const view = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+    const view = byteView(t);
     if (bytes.byteLength !== view.byteLength) {
       throw new RuntimeError('bad-input', `input ${i} ("${t.info.name}") is ${t.dtype}[${t.shape.join(', ')}]: ${view.byteLength} bytes, but ${bytes.byteLength} bytes were given`);
     }
@@ -185,5 +186,5 @@ export class Interpreter {
 
 /** The raw little-endian bytes of a tensor's data (a copy). */
 export function tensorBytes(t: RuntimeTensor): Uint8Array {
-  return new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength).slice();
+  return byteView(t).slice();
 }

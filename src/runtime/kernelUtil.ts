@@ -51,11 +51,7 @@ export function fusedActivation(ctx: KernelContext, code: ActivationFunctionType
   }
 }
 
-export function elementCount(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
+export { elementCount } from '../model/graph';
 
 /** Strides of a row-major shape. */
 export function strides(shape: readonly number[]): number[] {
@@ -78,4 +74,9 @@ export function intRange(dtype: string): readonly [number, number] {
     default:
       return [-Infinity, Infinity];
   }
+}
+
+/** A tensor's data as bytes: a view, not a copy. */
+export function byteView(t: RuntimeTensor): Uint8Array {
+  return new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
 }

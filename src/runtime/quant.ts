@@ -486,11 +486,10 @@ export const SIGMOID_TABLE_UINT16: Uint16Array = Uint16Array.from([
 ]);
 
 /**
- * reference_integer_ops::Logistic for int16 (LUT version): x in Q3.12 (times
- * inputMultiplier, shifted right by inputLeftShift), result in Q0.15. A multiplier of 0 means
- * a power-of-two input scale: 3 << inputLeftShift, no shift.
+ * The int16 LUT kernels' input scaling to Q3.12: times inputMultiplier, rounded right shift by
+ * inputLeftShift; a multiplier of 0 means a power-of-two input scale, 3 << inputLeftShift.
  */
-export function logisticInt16(x: number, inputMultiplier: number, inputLeftShift: number): number {
+function scaleInt16Input(x: number, inputMultiplier: number, inputLeftShift: number): number {
   let multiplier = inputMultiplier;
   let shift = inputLeftShift;
   if (multiplier === 0) {
@@ -498,7 +497,16 @@ export function logisticInt16(x: number, inputMultiplier: number, inputLeftShift
     shift = 0;
   }
   const round = shift > 0 ? 1 << (shift - 1) : 0;
-  const v = (x * multiplier + round) >> shift;
+  return (x * multiplier + round) >> shift;
+}
+
+/**
+ * reference_integer_ops::Logistic for int16 (LUT version): x in Q3.12 (times
+ * inputMultiplier, shifted right by inputLeftShift), result in Q0.15. A multiplier of 0 means
+ * a power-of-two input scale: 3 << inputLeftShift, no shift.
+ */
+export function logisticInt16(x: number, inputMultiplier: number, inputLeftShift: number): number {
+  const v = scaleInt16Input(x, inputMultiplier, inputLeftShift);
   const abs = v < 0 ? -v : v;
   const uh = abs >>> 9;
   let result: number;
@@ -517,14 +525,7 @@ export function logisticInt16(x: number, inputMultiplier: number, inputLeftShift
  * scaled as for logisticInt16, result in Q0.15.
  */
 export function tanhInt16(x: number, inputMultiplier: number, inputLeftShift: number): number {
-  let multiplier = inputMultiplier;
-  let shift = inputLeftShift;
-  if (multiplier === 0) {
-    multiplier = 3 << shift;
-    shift = 0;
-  }
-  const round = shift > 0 ? 1 << (shift - 1) : 0;
-  const v = (x * multiplier + round) >> shift;
+  const v = scaleInt16Input(x, inputMultiplier, inputLeftShift);
   const abs = v < 0 ? -v : v;
   const uh = abs >>> 8;
   let result: number;

@@ -5,7 +5,7 @@
  * rounding mode.
  */
 import type { DType } from '../../../model/dtype';
-import { fusedActivation, intRange, scaleOf, unsupportedType, zeroPointOf, type FusedActivation } from '../../kernelUtil';
+import { elementCount, fusedActivation, intRange, scaleOf, unsupportedType, zeroPointOf, type FusedActivation } from '../../kernelUtil';
 import { activationRangeFloat, activationRangeQuantizedFor, multiplyByQuantizedMultiplierTflm, type Rounding } from '../../quant';
 import { RuntimeError, type KernelContext, type RuntimeTensor } from '../../types';
 
@@ -54,12 +54,6 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-export function elementCountOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
 /**
  * Where each output element reads its two inputs when shapes differ: per output index, the
  * flat index into a and into b. Undefined when no broadcasting is needed (equal shapes after
@@ -83,7 +77,7 @@ export function broadcastIndex(ctx: KernelContext, aShape: readonly number[], bS
     }
   }
   if (sameShape(ea, eb)) return undefined;
-  const n = elementCountOf(eo);
+  const n = elementCount(eo);
   const ia = new Int32Array(n);
   const ib = new Int32Array(n);
   // Strides of each input in the output's index space: 0 along a repeated dimension.

@@ -24,7 +24,8 @@
 import { input, intRange, output, unsupportedType } from '../../kernelUtil';
 import { quantizeMultiplier, roundHalfAway, roundHalfEven } from '../../quant';
 import type { Kernel, KernelContext } from '../../types';
-import { badModel, elementCountOf, f32, qparams, multiplyByQuantizedMultiplier } from './common';
+import { badModel, f32, qparams, multiplyByQuantizedMultiplier } from './common';
+import { elementCount } from '../../kernelUtil';
 
 /** Resolved reduction axes and, per input element, the output element it adds to. */
 function reductionPlan(ctx: KernelContext, shape: readonly number[], axisValues: readonly number[]): { axes: number[]; outIndex: Int32Array; outCount: number; count: number } {
@@ -35,7 +36,7 @@ function reductionPlan(ctx: KernelContext, shape: readonly number[], axisValues:
     if (r < 0 || r >= rank) throw badModel(ctx, `has axis ${a} for an input of rank ${rank}`);
     if (!axes.includes(r)) axes.push(r);
   }
-  const n = elementCountOf(shape);
+  const n = elementCount(shape);
   const outIndex = new Int32Array(n);
   // Output strides over the kept dimensions.
   const outStride = new Array<number>(rank).fill(0);

@@ -4,6 +4,7 @@
  * that PAD, TRANSPOSE, STRIDED_SLICE and RESIZE_NEAREST_NEIGHBOR all reduce to.
  */
 import { RuntimeError, type Eval, type KernelContext, type RuntimeTensor, type TensorArray } from '../../types';
+import { byteView } from '../../kernelUtil';
 
 /** The values of a constant integer tensor (int32, int64, int16, int8, uint8), as numbers. */
 export function constantInts(ctx: KernelContext, t: RuntimeTensor, what: string): number[] {
@@ -25,11 +26,6 @@ export function constantInts(ctx: KernelContext, t: RuntimeTensor, what: string)
 
 export function badModel(ctx: KernelContext, detail: string): RuntimeError {
   return new RuntimeError('bad-model', `${ctx.opName} (layer ${ctx.opIndex}): ${detail}`, ctx.opIndex);
-}
-
-/** The tensor's bytes, as a view (no copy). */
-export function bytesOf(t: RuntimeTensor): Uint8Array {
-  return new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
 }
 
 export function requireSameType(ctx: KernelContext, a: RuntimeTensor, b: RuntimeTensor): void {
@@ -61,8 +57,8 @@ export function copyEval(ctx: KernelContext, from: RuntimeTensor, to: RuntimeTen
   requireSameType(ctx, from, to);
   if (from.data.length !== to.data.length) throw badModel(ctx, `input has ${from.data.length} elements but output has ${to.data.length}`);
   if (from.data === to.data) return () => {};
-  const src = bytesOf(from);
-  const dst = bytesOf(to);
+  const src = byteView(from);
+  const dst = byteView(to);
   return () => dst.set(src);
 }
 
