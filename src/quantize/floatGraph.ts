@@ -7,12 +7,13 @@
  *   become float32 (scale · (q − zero point)), and the original int8 values are remembered so
  *   that the quantizer can reuse them exactly instead of rounding twice.
  */
+import { toBytes } from '../model/graphBuilder';
 import { isConstant, type Buffer, type Graph, type Tensor } from '../model/graph';
 import { BuiltinOperator } from '../model/tflite/generated/tflite/builtin-operator';
 import { FullyConnectedOptionsT } from '../model/tflite/generated/tflite/fully-connected-options';
 import { opName } from '../model/tflite/reader';
 import { QuantizeError } from './errors';
-import { assignOpcodes, bytesOf, compactWithMaps, editOps, type EditOp } from './graphEdit';
+import { assignOpcodes, compactWithMaps, editOps, type EditOp } from './graphEdit';
 import { operatorVersion } from './opProperties';
 import { dequantizeValues } from './params';
 
@@ -106,7 +107,7 @@ export function toFloatGraph(input: Graph): FloatGraph {
   const kinds = new Set<SourceKind>();
   const notes: string[] = [];
   const toFloat = (i: number, values: Float32Array): void => {
-    buffers.push({ data: bytesOf(values) });
+    buffers.push({ data: toBytes(values) });
     const { quantization: _q, ...rest } = tensors[i]!;
     tensors[i] = { ...rest, dtype: 'float32', buffer: buffers.length - 1 };
   };

@@ -70,11 +70,6 @@ export function assignOpcodes(original: readonly OperatorCode[], subgraphOps: re
   return { operatorCodes, operators: subgraphOps.map((ops) => ops.map((e) => ({ ...e.op, opcodeIndex: index(e) }))) };
 }
 
-/** Little-endian bytes of a typed array (a copy). */
-export function bytesOf(data: Float32Array | Int8Array | Int32Array | Uint8Array | Int16Array): Uint8Array {
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
-}
-
 /** Float32 values of a float32 constant (a copy, whatever the buffer's alignment). */
 export function floatData(graph: Graph, t: Tensor): Float32Array {
   const bytes = graph.buffers[t.buffer]!.data;

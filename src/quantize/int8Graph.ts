@@ -19,10 +19,11 @@
  *    keeping the original names and the int8 ones taking "_int8" (as the converter names them).
  * 5. Operator versions are recomputed for the int8 signatures (opProperties.operatorVersion).
  */
+import { toBytes } from '../model/graphBuilder';
 import { isConstant, type Graph, type QuantParams, type Tensor } from '../model/graph';
 import { BuiltinOperator } from '../model/tflite/generated/tflite/builtin-operator';
 import { opName } from '../model/tflite/reader';
-import { assignOpcodes, bytesOf, compact, editOps, floatData, plainOp, producers, remapSignature, uniqueName, type EditOp } from './graphEdit';
+import { assignOpcodes, compact, editOps, floatData, plainOp, producers, remapSignature, uniqueName, type EditOp } from './graphEdit';
 import type { FloatGraph } from './floatGraph';
 import { OP_PROPERTIES, operatorVersion, type OpProperty } from './opProperties';
 import { asymmetricParams, biasScaleAdjustments, quantizeAffine, quantizeBias, symmetricWeights, type AffineParams, type SymmetricWeights } from './params';
@@ -282,7 +283,7 @@ export function buildInt8Graph(source: FloatGraph, ranges: ReadonlyMap<number, R
       if (!needsInt8.has(t)) continue;
       const g = paramsOf(t);
       const q = quantizeAffine(floatData(graph, original), g.params);
-      const quantizedConst: Tensor = { ...int8Tensor(original, original.name, t), buffer: addBuffer(bytesOf(q)) };
+      const quantizedConst: Tensor = { ...int8Tensor(original, original.name, t), buffer: addBuffer(toBytes(q)) };
       if (needsFloat.has(t)) int8Form.set(t, addTensor({ ...quantizedConst, name: uniqueName(names, `${original.name}_int8`) }));
       else {
         tensors[t] = quantizedConst;
@@ -398,7 +399,7 @@ export function buildInt8Graph(source: FloatGraph, ranges: ReadonlyMap<number, R
       const wq: Tensor = {
         ...tensorWithout(wt),
         dtype: 'int8',
-        buffer: addBuffer(bytesOf(q.values)),
+        buffer: addBuffer(toBytes(q.values)),
         quantization: { scale: q.scales, zeroPoint: q.scales.map(() => 0), quantizedDimension: q.scales.length > 1 ? q.axis : 0 },
       };
       const uses = weightUsers.get(w) ?? 0;
@@ -413,7 +414,7 @@ export function buildInt8Graph(source: FloatGraph, ranges: ReadonlyMap<number, R
         const biasTensor: Tensor = {
           ...tensorWithout(bt),
           dtype: 'int32',
-          buffer: addBuffer(bytesOf(bq.values)),
+          buffer: addBuffer(toBytes(bq.values)),
           quantization: { scale: bq.scales, zeroPoint: bq.scales.map(() => 0), quantizedDimension: 0 },
         };
         const bUses = weightUsers.get(b) ?? 0;
