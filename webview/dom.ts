@@ -1,4 +1,4 @@
-/** A tiny element factory and byte formatting for the panel. */
+/** A tiny element factory for the panel. */
 type Props = Record<string, string | number | boolean>;
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props?: Props, ...children: (Node | string)[]): HTMLElementTagNameMap[K];
@@ -14,11 +14,4 @@ export function el(tag: string, props: Props = {}, ...children: (Node | string)[
   }
   node.append(...children.filter((c) => c !== ''));
   return node;
-}
-
-/** Binary kilobytes, as the rest of the extension shows them. */
-export function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1).replace(/\.0$/, '')} KB`;
-  return `${(n / (1024 * 1024)).toFixed(2).replace(/\.?0+$/, '')} MB`;
 }

@@ -5,7 +5,8 @@
  */
 import type { LayerReport, ModelAnalysis } from '../src/analysis/analyzeModel';
 import type { PanelString } from '../src/shared/protocol';
-import { bytes, el } from './dom';
+import { el } from './dom';
+import { formatBytes } from '../src/util/formatBytes';
 import { formatMs } from '../src/estimate/format';
 
 export interface SortState {
@@ -31,9 +32,9 @@ const BASE_COLUMNS: readonly Column[] = [
   { title: 'op', text: (l) => l.op, key: (l) => l.op, numeric: false },
   { title: 'output', text: (l) => (l.outputs[0] ? l.outputs[0].shape.join('×') : ''), key: (l) => (l.outputs[0] ? l.outputs[0].shape.reduce((a, b) => a * b, 1) : 0), numeric: false },
   { title: 'dtype', text: (l) => l.outputs[0]?.dtype ?? '', key: (l) => l.outputs[0]?.dtype ?? '', numeric: false },
-  { title: 'weights', text: (l) => bytes(l.weightBytes), key: (l) => l.weightBytes, numeric: true },
-  { title: 'activations', text: (l) => bytes(l.activationBytes), key: (l) => l.activationBytes, numeric: true },
-  { title: 'arena live', text: (l) => bytes(l.arenaLiveBytes), key: (l) => l.arenaLiveBytes, numeric: true },
+  { title: 'weights', text: (l) => formatBytes(l.weightBytes), key: (l) => l.weightBytes, numeric: true },
+  { title: 'activations', text: (l) => formatBytes(l.activationBytes), key: (l) => l.activationBytes, numeric: true },
+  { title: 'arena live', text: (l) => formatBytes(l.arenaLiveBytes), key: (l) => l.arenaLiveBytes, numeric: true },
   { title: 'MACs', text: (l) => (l.macs === null ? '?' : l.macs.toLocaleString()), key: (l) => l.macs ?? -1, numeric: true },
 ];
 

@@ -7,7 +7,8 @@ import { provideVSCodeDesignSystem, vsCodeButton, vsCodeDropdown, vsCodeOption, 
 import type { FromWebview, PanelState, PanelString, ToWebview } from '../src/shared/protocol';
 import { renderTimeline } from './timeline';
 import { LayerTable, type SortState } from './layerTable';
-import { bytes, el } from './dom';
+import { el } from './dom';
+import { formatBytes } from '../src/util/formatBytes';
 import { renderCompare, renderQuantize, renderRun } from './results';
 import { renderBattery } from './battery';
 import { formatMs, formatUj } from '../src/estimate/format';
@@ -47,7 +48,7 @@ function meter(label: string, used: number, budget: number, detail: string): HTM
   bar.setAttribute('aria-valuemax', String(budget));
   bar.setAttribute('aria-valuenow', String(used));
   bar.append(el('div', { className: 'fill', style: `width: ${Math.min(100, share * 100).toFixed(1)}%` }));
-  return el('div', { className: 'meter-row' }, el('span', { className: 'meter-label' }, label), bar, el('span', { className: 'meter-value' }, `${bytes(used)} / ${bytes(budget)} (${Math.round(share * 100)}%) ${detail}`));
+  return el('div', { className: 'meter-row' }, el('span', { className: 'meter-label' }, label), bar, el('span', { className: 'meter-value' }, `${formatBytes(used)} / ${formatBytes(budget)} (${Math.round(share * 100)}%) ${detail}`));
 }
 
 function card(title: string, value: string, detail = ''): HTMLElement {
@@ -62,7 +63,7 @@ function render(state: PanelState): void {
   picker.id = 'target';
   picker.setAttribute('aria-label', t('Target'));
   for (const target of state.targets) {
-    const option = el('vscode-option', { value: target.id }, target.sramBytes > 0 ? `${target.name} (${bytes(target.sramBytes)} SRAM)` : target.name);
+    const option = el('vscode-option', { value: target.id }, target.sramBytes > 0 ? `${target.name} (${formatBytes(target.sramBytes)} SRAM)` : target.name);
     if (target.id === state.targetId) option.setAttribute('selected', '');
     picker.append(option);
   }
@@ -86,13 +87,13 @@ function render(state: PanelState): void {
     el('div', { className: 'toolbar' }, el('label', { htmlFor: 'target' }, `${t('Target')}:`), picker, state.isDefaultTarget ? el('span', { className: 'hint' }, `(${t('default board: choose yours')})`) : '', layersButton, runButton, compareButton, ...(a.kind === 'int8' ? [] : [quantizeButton])),
   );
 
-  const byType = Object.entries(a.totals.weightBytesByType).map(([k, n]) => `${k} ${bytes(n ?? 0)}`).join(', ');
+  const byType = Object.entries(a.totals.weightBytesByType).map(([k, n]) => `${k} ${formatBytes(n ?? 0)}`).join(', ');
   const err = a.arena.persistentErrorBytes > 0 ? ` ±${a.arena.persistentErrorBytes} B` : '';
   const cards = el(
     'div',
     { className: 'cards' },
-    card(t('Model (flash)'), bytes(a.totals.modelBytes), `${t('weights')} ${bytes(a.totals.weightBytes)}`),
-    card(t('Tensor arena (SRAM)'), bytes(a.arena.totalBytes), `${a.arena.nonPersistentBytes.toLocaleString()} B ${t('planned')} + ${a.arena.persistentBytes.toLocaleString()} B ${t('persistent')}${err} · TFLM ${a.arena.kernels}`),
+    card(t('Model (flash)'), formatBytes(a.totals.modelBytes), `${t('weights')} ${formatBytes(a.totals.weightBytes)}`),
+    card(t('Tensor arena (SRAM)'), formatBytes(a.arena.totalBytes), `${a.arena.nonPersistentBytes.toLocaleString()} B ${t('planned')} + ${a.arena.persistentBytes.toLocaleString()} B ${t('persistent')}${err} · TFLM ${a.arena.kernels}`),
     card(t('MACs'), a.totals.macs.toLocaleString(), a.totals.unknownCostOps.length ? `${t('unknown')}: ${a.totals.unknownCostOps.join(', ')}` : ''),
     card(t('Operators'), String(a.totals.operators), a.model.subgraphs > 1 ? `${a.model.subgraphs} subgraphs` : ''),
     card(t('Model kind'), a.kind),
@@ -103,7 +104,7 @@ function render(state: PanelState): void {
     ...(state.energy ? [card(t('Energy per inference'), formatUj(state.energy.uj), `${t('an estimate')}: ${t('expected')} ${formatUj(state.energy.bandUj.low)} – ${formatUj(state.energy.bandUj.high)} · ${state.energy.powerMw.toPrecision(3)} mW`)] : []),
   );
 
-  const reserved = (n: number): string => (n > 0 ? `(${t('reserved')} ${bytes(n)})` : '');
+  const reserved = (n: number): string => (n > 0 ? `(${t('reserved')} ${formatBytes(n)})` : '');
   const meters = el('div', { className: 'meters' }, meter('SRAM', v.sramUsedBytes, v.target.sramBytes, reserved(state.reservedSramBytes)), meter('Flash', v.flashUsedBytes, v.target.flashBytes, reserved(state.reservedFlashBytes)));
 
   const findings = el('section', { className: 'findings' }, el('h3', {}, t('Findings')));

@@ -4,7 +4,7 @@
  * table and chart of SQNR, so the layer that loses accuracy stands out.
  */
 import type { CompareView, PanelString, QuantizeView, RunView } from '../src/shared/protocol';
-import { bytes } from './dom';
+import { formatBytes } from '../src/util/formatBytes';
 import { el } from './dom';
 
 type T = (s: PanelString) => string;
@@ -69,7 +69,7 @@ export function renderQuantize(view: QuantizeView, t: T): HTMLElement {
   const section = el('section', { className: 'quantize' }, el('h3', {}, `${t('Quantization')}: ${view.floatName} → ${view.int8Name}`));
   const o = r.options;
   section.append(
-    el('p', { className: 'detail' }, `${t('size')} ${bytes(r.size.beforeBytes)} → ${bytes(r.size.afterBytes)} · arena ${bytes(r.arena.beforeBytes)} → ${bytes(r.arena.afterBytes)} · ${t('range method')} ${o.method} · ${t('calibration samples')} ${o.calibrationSamples} · ${t('held-out samples')} ${o.heldOutSamples} · I/O ${o.io}${o.normalization ? ` · ${o.normalization.description}` : ''}`),
+    el('p', { className: 'detail' }, `${t('size')} ${formatBytes(r.size.beforeBytes)} → ${formatBytes(r.size.afterBytes)} · arena ${formatBytes(r.arena.beforeBytes)} → ${formatBytes(r.arena.afterBytes)} · ${t('range method')} ${o.method} · ${t('calibration samples')} ${o.calibrationSamples} · ${t('held-out samples')} ${o.heldOutSamples} · I/O ${o.io}${o.normalization ? ` · ${o.normalization.description}` : ''}`),
   );
   if (r.selection) {
     const sel = r.selection;

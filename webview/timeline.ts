@@ -5,7 +5,8 @@
  */
 import type { ModelAnalysis } from '../src/analysis/analyzeModel';
 import type { PanelString } from '../src/shared/protocol';
-import { bytes, el } from './dom';
+import { el } from './dom';
+import { formatBytes } from '../src/util/formatBytes';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const W = 800;
@@ -30,12 +31,12 @@ export function renderTimeline(a: ModelAnalysis, budget: number, t: (s: PanelStr
   const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', class: 'chart' });
   chart.setAttribute('aria-label', `${t('Memory timeline')}: ${t('arena bytes live at each layer')}`);
   chart.append(svg('line', { x1: PAD, y1: H - PAD, x2: W - PAD, y2: H - PAD, class: 'axis' }));
-  const readout = el('div', { className: 'readout', 'aria-live': 'polite' }, `${t('arena bytes live at each layer')}; ${t('peak')}: ${bytes(peakLive)}`);
+  const readout = el('div', { className: 'readout', 'aria-live': 'polite' }, `${t('arena bytes live at each layer')}; ${t('peak')}: ${formatBytes(peakLive)}`);
 
   layers.forEach((l, i) => {
     const isPeak = l.index === a.arena.peakLayer;
     const bar = svg('rect', { x: PAD + i * step + step * 0.1, y: y(l.arenaLiveBytes), width: Math.max(1, step * 0.8), height: Math.max(0, H - PAD - y(l.arenaLiveBytes)), class: isPeak ? 'bar peak' : 'bar', tabindex: 0 });
-    const describe = `${t('layer')} ${l.index} ${l.op}: ${bytes(l.arenaLiveBytes)}${isPeak ? ` (${t('peak')})` : ''} — ${t('tensors alive')}: ${l.liveTensors.join(', ') || '-'}`;
+    const describe = `${t('layer')} ${l.index} ${l.op}: ${formatBytes(l.arenaLiveBytes)}${isPeak ? ` (${t('peak')})` : ''} — ${t('tensors alive')}: ${l.liveTensors.join(', ') || '-'}`;
     const title = svg('title', {});
     title.textContent = describe;
     bar.append(title);
@@ -56,12 +57,12 @@ export function renderTimeline(a: ModelAnalysis, budget: number, t: (s: PanelStr
   if (showBudget) {
     chart.append(svg('line', { x1: PAD, y1: y(budget), x2: W - PAD, y2: y(budget), class: 'budget' }));
     const label = svg('text', { x: W - PAD, y: y(budget) - 4, 'text-anchor': 'end', class: 'label' });
-    label.textContent = `${t('budget')} ${bytes(budget)}`;
+    label.textContent = `${t('budget')} ${formatBytes(budget)}`;
     chart.append(label);
   }
   const yLabel = svg('text', { x: PAD - 4, y: y(peakLive) + 4, 'text-anchor': 'end', class: 'label' });
-  yLabel.textContent = bytes(peakLive);
+  yLabel.textContent = formatBytes(peakLive);
   chart.append(yLabel);
-  const note = showBudget || budget <= 0 ? '' : el('div', { className: 'hint' }, `${t('budget')} ${bytes(budget)}: ${Math.round(budget / peakLive)}× ${t('peak')}`);
+  const note = showBudget || budget <= 0 ? '' : el('div', { className: 'hint' }, `${t('budget')} ${formatBytes(budget)}: ${Math.round(budget / peakLive)}× ${t('peak')}`);
   return el('div', {}, chart, readout, note);
 }

@@ -6,6 +6,10 @@
 import type { ModelAnalysis } from '../analysis/analyzeModel';
 import { BOARDS } from './boards';
 import type { Target } from './target';
+import { formatBytes } from '../util/formatBytes';
+
+/** Byte formatting lives in util so the panel can use it without the board table. */
+export { formatBytes };
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -59,12 +63,6 @@ export function customTarget(sramBytes: number, flashBytes: number): Target {
   return { id: 'custom', name: 'custom budget', sramBytes, flashBytes };
 }
 
-/** 312.4 KB style: binary kilobytes, as MCU datasheets and linker maps count them. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1).replace(/\.0$/, '')} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(2).replace(/\.?0+$/, '')} MB`;
-}
 
 export function checkFit(analysis: ModelAnalysis, target: Target, reserve: Reserve = NO_RESERVE): FitVerdict {
   const findings: FitFinding[] = [];
