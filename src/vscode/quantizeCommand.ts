@@ -12,10 +12,11 @@ import { writeFileAtomic } from '../io/atomicWrite';
 import { outputNames, reportJson, reportNameFor, type QuantizationReport } from '../quantize/report';
 import type { QuantizeParams } from '../quantize/quantizeJob';
 import type { QuantizeView } from '../shared/protocol';
-import { CancelledError, WorkerError, type WorkerClient } from '../worker/workerClient';
+import { WorkerError, type WorkerClient } from '../worker/workerClient';
 import type { AnalysisService } from './analysisService';
 import { MODEL_EDITOR, type ModelEditorProvider } from './modelEditor';
 import { SECTION } from './settings';
+import { withWorkerProgress } from './runCommands';
 
 const REMEMBERED = 'tinymlLens.calibration';
 
@@ -146,18 +147,8 @@ export async function quantizeModelCommand(worker: WorkerClient, service: Analys
     ...(options.keepFloat ? { keepFloat: true } : {}),
   };
   try {
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Quantizing {0}', basename(model.fsPath)), cancellable: true }, async (progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      let last = 0;
-      return worker.request('quantize', params, {
-        signal: abort.signal,
-        onProgress: (fraction, message) => {
-          progress.report({ increment: Math.max(0, 100 * fraction - last), message });
-          last = 100 * fraction;
-        },
-      });
-    });
+    const result = await withWorkerProgress(vscode.l10n.t('Quantizing {0}', basename(model.fsPath)), (signal, report) => worker.request('quantize', params, { signal, onProgress: report }));
+    if (!result) return undefined;
     await writeFileAtomic(out.path, result.bytes, { overwrite: out.overwrite });
     await writeFileAtomic(reportNameFor(out.path), new TextEncoder().encode(reportJson(result.report)), { overwrite: true });
     const int8 = vscode.Uri.file(out.path);
@@ -166,7 +157,6 @@ export async function quantizeModelCommand(worker: WorkerClient, service: Analys
     await editor.showResult(int8, { type: 'quantize', quantize: view });
     return result.report;
   } catch (e) {
-    if (e instanceof CancelledError) return undefined;
     const detail = e instanceof WorkerError ? e.message : e instanceof Error ? e.message : String(e);
     if (e instanceof WorkerError && e.code === 'unsupported-ops' && !options.keepFloat) {
       // The ops were named before any work started; offer the float fallback.

@@ -25,7 +25,7 @@ function runSettings(scope: vscode.Uri): RunSettings {
 const INPUT_FILTERS = { [vscode.l10n.t('Model inputs')]: ['npy', 'bin', 'png', 'jpg', 'jpeg', 'bmp', 'wav'], [vscode.l10n.t('All files')]: ['*'] };
 
 /** Runs `work` in a cancellable notification; undefined when the user cancelled. */
-async function withWorkerProgress<T>(title: string, work: (signal: AbortSignal, report: (fraction: number, message: string) => void) => Promise<T>): Promise<T | undefined> {
+export async function withWorkerProgress<T>(title: string, work: (signal: AbortSignal, report: (fraction: number, message: string) => void) => Promise<T>): Promise<T | undefined> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort());

@@ -5,17 +5,9 @@
 import * as assert from 'node:assert/strict';
 import { suite, test } from 'mocha';
 import * as vscode from 'vscode';
+import { until } from './until';
 
 const EXTENSION_ID = 'tinyml-lens.tinyml-lens';
-
-async function waitFor(cond: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return true;
-}
 
 suite('activation', () => {
   test('the workspace holds the example models', async () => {
@@ -28,8 +20,7 @@ suite('activation', () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(ext, `${EXTENSION_ID} is not installed; extensions: ${vscode.extensions.all.map((e) => e.id).filter((id) => !id.startsWith('vscode.')).join(', ')}`);
     // workspaceContains:**/*.tflite activates it without anyone calling activate().
-    const activated = await waitFor(() => ext.isActive, 30_000);
-    assert.ok(activated, 'the extension did not activate on a workspace with .tflite files within 30 s');
+    await until(() => ext.isActive, 'the extension to activate on a workspace with .tflite files', 30_000);
     const api = await ext.activate();
     assert.ok(api, 'activate() returned no API');
   });

@@ -7,18 +7,9 @@ import * as assert from 'node:assert/strict';
 import { suite, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { TinymlLensApi } from '../../../src/vscode/extension';
+import { until } from './until';
 
 const EXTENSION_ID = 'tinyml-lens.tinyml-lens';
-
-async function until<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 async function api(): Promise<TinymlLensApi> {
   const ext = vscode.extensions.getExtension<TinymlLensApi>(EXTENSION_ID);

@@ -20,6 +20,7 @@ import { writeTflite } from '../../../src/model/tflite/writer';
 import { writeNpy } from '../../../src/runtime/inputs/npy';
 import type { QuantizationReport } from '../../../src/quantize/report';
 import { prng } from '../../../src/util/prng';
+import { until } from './until';
 
 function floatModel(): Uint8Array {
   const r = prng(5);
@@ -41,16 +42,6 @@ function floatModel(): Uint8Array {
     .op({ op: Op.SOFTMAX, inputs: [logits], outputs: [probs], options: new SoftmaxOptionsT(1) })
     .io([input], [probs]);
   return writeTflite(g.build());
-}
-
-async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
 }
 
 suite('quantize in VS Code', () => {
