@@ -4,7 +4,10 @@
  * The inference's energy and time come from the estimate, so the result is an estimate too
  * and shows the range its energy band implies.
  */
-import { dutyCycle, runScenario, SCENARIOS, type DutyCycleInput } from '../src/estimate';
+// The pure duty-cycle modules directly, not the estimator's index: that would bundle the
+// calibration and its coefficients into the panel, which only does the arithmetic.
+import { dutyCycle, type DutyCycleInput } from '../src/estimate/dutyCycle';
+import { runScenario, SCENARIOS } from '../src/estimate/scenarios';
 import type { PanelState, PanelString } from '../src/shared/protocol';
 import { el } from './dom';
 

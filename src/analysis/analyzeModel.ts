@@ -12,7 +12,7 @@ import { opCost, type OpKind } from './layerCost';
 import { estimatePersistent, type TailItem } from './persistentEstimate';
 import { tflmSupports } from './tflmOps';
 import type { Abi } from './tflmKernels';
-import { kernelLibrary, type KernelLibrary } from './kernelLibrary';
+import { DEFAULT_KERNEL_LIBRARY, kernelLibrary, type KernelLibrary } from './kernelLibrary';
 
 export interface TensorInfo {
   readonly index: number;
@@ -102,7 +102,7 @@ function tensorInfo(sg: Graph['subgraphs'][number], index: number): TensorInfo {
 
 export function analyzeModel(graph: Graph, fileBytes: number, options: AnalyzeOptions = {}): ModelAnalysis {
   const abi = options.abi ?? 'arm32';
-  const kernels = options.kernels ?? kernelLibrary('reference')!;
+  const kernels = options.kernels ?? kernelLibrary(DEFAULT_KERNEL_LIBRARY);
   const plan = planArena(graph, abi, kernels.table);
   const persistent = estimatePersistent(graph, { abi, scratchCount: plan.scratchCount, kernels: kernels.table });
 

@@ -8,10 +8,31 @@ import type { CoreKind } from '../targets/target';
 import { cmsisNnKernels, type CmsisArch } from './cmsisNnKernels';
 import { TFLM_KERNELS, type KernelTable } from './tflmKernels';
 
+/** The kernel libraries we model; every surface (CLI, settings, worker, estimator) takes one of these. */
 export const KERNEL_LIBRARIES = ['reference', 'cmsis-nn'] as const;
-export type KernelLibraryName = (typeof KERNEL_LIBRARIES)[number];
+export type KernelLibraryId = (typeof KERNEL_LIBRARIES)[number];
+/** What a TFLM build links unless told otherwise. */
+export const DEFAULT_KERNEL_LIBRARY: KernelLibraryId = 'reference';
+
+export type ParsedKernelLibrary = { readonly ok: true; readonly id: KernelLibraryId } | { readonly ok: false; readonly error: string };
+
+export function isKernelLibraryId(value: unknown): value is KernelLibraryId {
+  return (KERNEL_LIBRARIES as readonly unknown[]).includes(value);
+}
+
+/**
+ * A kernel library from untrusted input (a CLI option, a setting). The caller adds where the
+ * value came from to the error, which names the accepted values.
+ */
+export function parseKernelLibrary(value: unknown): ParsedKernelLibrary {
+  if (isKernelLibraryId(value)) return { ok: true, id: value };
+  const shown = typeof value === 'string' ? `"${value}"` : String(value);
+  return { ok: false, error: `unknown kernel library ${shown}; use ${KERNEL_LIBRARIES.join(' or ')}` };
+}
 
 export interface KernelLibrary {
+  readonly id: KernelLibraryId;
+  /** For reports: the library and, for CMSIS-NN, its code path, e.g. `cmsis-nn (dsp)`. */
   readonly name: string;
   readonly table: KernelTable;
   /**
@@ -40,11 +61,13 @@ export function cmsisArchFor(core: CoreKind | undefined): CmsisArch {
 }
 
 /** `core` chooses CMSIS-NN's path; without one, the DSP path of the common M4/M7/M33. */
-export function kernelLibrary(name: string, core?: CoreKind): KernelLibrary | undefined {
-  if (name === 'reference') return { name, table: TFLM_KERNELS, tailErrorShare: 0 };
-  if (name === 'cmsis-nn') {
-    const arch = cmsisArchFor(core);
-    return { name: `cmsis-nn (${arch})`, table: { ...TFLM_KERNELS, ...cmsisNnKernels(arch) }, tailErrorShare: 0.07 };
+export function kernelLibrary(id: KernelLibraryId, core?: CoreKind): KernelLibrary {
+  switch (id) {
+    case 'reference':
+      return { id, name: id, table: TFLM_KERNELS, tailErrorShare: 0 };
+    case 'cmsis-nn': {
+      const arch = cmsisArchFor(core);
+      return { id, name: `cmsis-nn (${arch})`, table: { ...TFLM_KERNELS, ...cmsisNnKernels(arch) }, tailErrorShare: 0.07 };
+    }
   }
-  return undefined;
 }

@@ -8,7 +8,7 @@
 import { formatDays, formatMs, formatUj } from '../estimate/format';
 import { readFileSync, statSync } from 'node:fs';
 import { analyzeModel, type ModelAnalysis } from '../analysis/analyzeModel';
-import { KERNEL_LIBRARIES, type KernelLibraryName } from '../analysis/kernelLibrary';
+import { DEFAULT_KERNEL_LIBRARY, parseKernelLibrary, type KernelLibraryId } from '../analysis/kernelLibrary';
 import { readTflite } from '../model/tflite/reader';
 import { CALIBRATION } from '../estimate/defaultCalibration';
 import { ESTIMATE_CORES } from '../estimate/coreProfiles';
@@ -56,7 +56,7 @@ function readText(path: string): string {
   }
 }
 
-function resolveTarget(args: ParsedArgs, kernels: KernelLibraryName): EstimateTarget {
+function resolveTarget(args: ParsedArgs, kernels: KernelLibraryId): EstimateTarget {
   const id = args.options.get('target');
   const core = args.options.get('core');
   const mhz = positiveNumber(args, 'mhz');
@@ -151,9 +151,9 @@ function jsonReport(analysis: ModelAnalysis, est: ModelEstimate, energy: EnergyE
 function run(args: ParsedArgs, io: Io): number {
   const path = args.positionals[0];
   if (!path) throw new UsageError('estimate needs a model file');
-  const kernelsName = args.options.get('kernels') ?? 'reference';
-  if (!(KERNEL_LIBRARIES as readonly string[]).includes(kernelsName)) throw new UsageError(`--kernels is one of ${KERNEL_LIBRARIES.join(', ')}`);
-  const kernels = kernelsName as KernelLibraryName;
+  const library = parseKernelLibrary(args.options.get('kernels') ?? DEFAULT_KERNEL_LIBRARY);
+  if (!library.ok) throw new UsageError(`--kernels: ${library.error}`);
+  const kernels = library.id;
   let target = resolveTarget(args, kernels);
   const model = readModel(path);
 

@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeModel } from '../analysis/analyzeModel';
-import { kernelLibrary, KERNEL_LIBRARIES } from '../analysis/kernelLibrary';
+import { DEFAULT_KERNEL_LIBRARY, kernelLibrary, parseKernelLibrary } from '../analysis/kernelLibrary';
 import type { Abi } from '../analysis/tflmKernels';
 import { ABIS } from '../analysis/tflmKernels';
 import { ModelFormatError } from '../model/errors';
@@ -78,9 +78,9 @@ function analyzeCommand(args: ParsedArgs, io: Io): number {
   const target = resolveTarget(args);
   const abiName = args.options.get('abi') ?? 'arm32';
   if (!(ABIS as readonly string[]).includes(abiName)) throw new UsageError(`--abi is one of ${ABIS.join(', ')}`);
-  const kernelsName = args.options.get('kernels') ?? 'reference';
-  const kernels = kernelLibrary(kernelsName, target?.board?.core);
-  if (!kernels) throw new UsageError(`--kernels is one of ${KERNEL_LIBRARIES.join(', ')}`);
+  const library = parseKernelLibrary(args.options.get('kernels') ?? DEFAULT_KERNEL_LIBRARY);
+  if (!library.ok) throw new UsageError(`--kernels: ${library.error}`);
+  const kernels = kernelLibrary(library.id, target?.board?.core);
 
   let bytes: Uint8Array;
   try {

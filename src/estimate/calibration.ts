@@ -19,11 +19,12 @@
  * conv/depthwise/pointwise mix and ad's weight bytes equal its MACs, so those ratios stay near
  * their priors. Leave-one-out: each row predicted by a fit without it (the whole chain refitted).
  */
+import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import type { ModelAnalysis } from '../analysis/analyzeModel';
 import { BOARDS } from '../targets/boards';
 import type { CalibrationData, CalibrationPlatform, CalibrationRow, EnergyCheck, ErrorSummary, LibraryCoefficients, LibraryPriors, PublishedPoint } from './calibrationData';
 import { COREMARK_PER_MHZ, SOFT_FLOAT_FACTOR } from './coreProfiles';
-import { addTerms, layerTerms, zeroTerms, type Library, type Term, type TermSums } from './features';
+import { addTerms, layerTerms, zeroTerms, type Term, type TermSums } from './features';
 import { fitLibrary, predictCycles, summarizeLogErrors, type LibraryObservation } from './fit';
 
 // ---------------------------------------------------------------------------------------------
@@ -82,7 +83,7 @@ interface PlatformSpec {
   readonly name: string;
   readonly board?: string;
   readonly core: string;
-  readonly kernels: Library;
+  readonly kernels: KernelLibraryId;
   readonly anchor: boolean;
   readonly matches: (r: MlperfRow) => boolean;
 }
@@ -107,7 +108,7 @@ function tflmOnCpu(r: MlperfRow): boolean {
 const LN15 = Math.log(1.5);
 const LN2 = Math.log(2);
 
-export const PRIORS: Readonly<Record<Library, LibraryPriors>> = {
+export const PRIORS: Readonly<Record<KernelLibraryId, LibraryPriors>> = {
   reference: {
     conv: { mean: 10, sigmaLog: Math.log(10), why: 'level set by the data (very weak prior)' },
     pointwise: { mean: 0.9, sigmaLog: LN15, why: 'same conv loop nest; the 1×1 filter skips most per-tap bounds checks' },
@@ -142,7 +143,7 @@ interface Published {
   readonly id: string;
   readonly use: 'anchor' | 'check';
   readonly core: string;
-  readonly kernels: Library;
+  readonly kernels: KernelLibraryId;
   readonly board?: string;
   readonly model: string;
   readonly clockMHz: number;
@@ -183,8 +184,8 @@ interface Observed {
 }
 
 /** Term sums of a model's subgraph 0 as built with `kernels`, split by the library that runs each layer. */
-export function modelTerms(analysis: ModelAnalysis, kernels: Library, fpu: boolean): Readonly<Record<Library, TermSums>> {
-  const out: Record<Library, Record<Term, number>> = { reference: zeroTerms(), 'cmsis-nn': zeroTerms() };
+export function modelTerms(analysis: ModelAnalysis, kernels: KernelLibraryId, fpu: boolean): Readonly<Record<KernelLibraryId, TermSums>> {
+  const out: Record<KernelLibraryId, Record<Term, number>> = { reference: zeroTerms(), 'cmsis-nn': zeroTerms() };
   for (const l of analysis.layers) {
     if (l.subgraph !== 0) continue;
     const t = layerTerms(l, kernels, fpu ? 1 : SOFT_FLOAT_FACTOR);
@@ -202,7 +203,7 @@ export function armReferenceFactor(core: string, f413Factor: number): number {
 }
 
 interface ChainResult {
-  readonly libraries: Record<Library, LibraryCoefficients>;
+  readonly libraries: Record<KernelLibraryId, LibraryCoefficients>;
   readonly scales: Record<string, number>;
   readonly anchors: Record<string, number>;
   readonly predictMs: (o: { platform: string; model: string; clockMHz: number }) => number;
@@ -323,9 +324,9 @@ export function runCalibration(inputs: CalibrationInputs): CalibrationData {
     ...(o.volts !== undefined ? { supplyVolts: o.volts } : {}),
     source: o.source,
   }));
-  const libOf = (r: CalibrationRow): Library => PLATFORMS.find((p) => p.id === r.platform)!.kernels;
+  const libOf = (r: CalibrationRow): KernelLibraryId => PLATFORMS.find((p) => p.id === r.platform)!.kernels;
   const summary = (pick: (r: CalibrationRow) => number, filter: (r: CalibrationRow) => boolean): ErrorSummary => summarizeLogErrors(calRows.filter(filter).map((r) => Math.log(pick(r) / r.measuredMs)));
-  const errors = (pick: (r: CalibrationRow) => number): Record<Library | 'all', ErrorSummary> => ({
+  const errors = (pick: (r: CalibrationRow) => number): Record<KernelLibraryId | 'all', ErrorSummary> => ({
     reference: summary(pick, (r) => libOf(r) === 'reference'),
     'cmsis-nn': summary(pick, (r) => libOf(r) === 'cmsis-nn'),
     all: summary(pick, () => true),
@@ -337,7 +338,7 @@ export function runCalibration(inputs: CalibrationInputs): CalibrationData {
   });
 
   // Published points: anchors place cores; checks only compare.
-  const anchorMs = (model: string, kernels: Library, clockMHz: number): number => {
+  const anchorMs = (model: string, kernels: KernelLibraryId, clockMHz: number): number => {
     const a = inputs.analyses[model] ?? fail(`analysis of ${model} missing`);
     const t = modelTerms(a, kernels, true);
     const cycles = kernels === 'reference' ? predictCycles(full.libraries.reference, t.reference, 1) : predictCycles(full.libraries['cmsis-nn'], t['cmsis-nn'], 1) + predictCycles(full.libraries.reference, t.reference, armReferenceFactor('cortex-m33', full.anchors['f413-reference-person-detect']!));

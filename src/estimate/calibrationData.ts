@@ -4,7 +4,8 @@
  * single measurements, each with its source) by the procedure in `calibration.ts`; nothing is
  * edited by hand. `readCalibration` checks the shape at load time so a damaged file fails loudly.
  */
-import { TERMS, type Library, type Term } from './features';
+import type { KernelLibraryId } from '../analysis/kernelLibrary';
+import { TERMS, type Term } from './features';
 
 /** Cycles per unit of each term on the library's anchor platform. */
 export type LibraryCoefficients = Readonly<Record<Term, number>>;
@@ -25,7 +26,7 @@ export interface CalibrationPlatform {
   /** boards.ts id when the platform is one of our boards. */
   readonly board?: string;
   readonly core: string;
-  readonly kernels: Library;
+  readonly kernels: KernelLibraryId;
   readonly clockMHz: number;
   readonly stack: string;
   /** Fitted cycle scale relative to the library's anchor (the anchor itself is 1). */
@@ -64,7 +65,7 @@ export interface PublishedPoint {
   readonly id: string;
   readonly use: 'anchor' | 'check';
   readonly core: string;
-  readonly kernels: Library;
+  readonly kernels: KernelLibraryId;
   readonly board?: string;
   readonly model: string;
   readonly clockMHz: number;
@@ -92,12 +93,12 @@ export interface CalibrationData {
   readonly schema: 1;
   readonly description: string;
   readonly observationSigmaLog: number;
-  readonly priors: Readonly<Record<Library, LibraryPriors>>;
-  readonly libraries: Readonly<Record<Library, LibraryCoefficients>>;
+  readonly priors: Readonly<Record<KernelLibraryId, LibraryPriors>>;
+  readonly libraries: Readonly<Record<KernelLibraryId, LibraryCoefficients>>;
   readonly platforms: readonly CalibrationPlatform[];
   readonly rows: readonly CalibrationRow[];
-  readonly loo: Readonly<Record<Library | 'all', ErrorSummary>>;
-  readonly fit: Readonly<Record<Library | 'all', ErrorSummary>>;
+  readonly loo: Readonly<Record<KernelLibraryId | 'all', ErrorSummary>>;
+  readonly fit: Readonly<Record<KernelLibraryId | 'all', ErrorSummary>>;
   readonly published: readonly PublishedPoint[];
   /** M7 cycles ÷ M33 cycles for the same engine and model (X-CUBE-AI, Plumerai MLPerf rows). */
   readonly m7OverM33: { readonly ratios: readonly number[]; readonly geomean: number; readonly sigmaLog: number; readonly source: string };

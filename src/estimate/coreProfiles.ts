@@ -21,9 +21,9 @@
  *   person_detect (Samsung/ONE issue #7598 for an STM32F413 Cortex-M4F; Espressif's
  *   esp-tflite-micro README for the ESP chips), turned into factors by the fit script.
  */
+import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import type { CalibrationData } from './calibrationData';
 import { platform, publishedPoint } from './calibrationData';
-import type { Library } from './features';
 import type { CoreKind } from '../targets/target';
 
 export const ESTIMATE_CORES = ['cortex-m0plus', 'cortex-m4f', 'cortex-m7', 'cortex-m33', 'cortex-m55', 'cortex-m85', 'xtensa-lx6', 'xtensa-lx7', 'rv32imc'] as const;
@@ -79,7 +79,7 @@ export const SOFT_FLOAT_FACTOR = 10;
  */
 export const CALIBRATED_SIGMA_FLOOR = 0.15;
 
-export function calibratedSigma(data: CalibrationData, library: Library): number {
+export function calibratedSigma(data: CalibrationData, library: KernelLibraryId): number {
   return Math.max(CALIBRATED_SIGMA_FLOOR, data.loo[library].rmsLog);
 }
 
@@ -100,7 +100,7 @@ function combine(...sigmas: number[]): number {
 }
 
 /** The fast-side drift of each library, from the newest public measurement we have. */
-function drift(data: CalibrationData, library: Library): number {
+function drift(data: CalibrationData, library: KernelLibraryId): number {
   if (library === 'cmsis-nn') {
     const check = data.published.find((p) => p.id === 'mcxn947-cmsis-person-detect');
     const cal = data.platforms.find((p) => p.id === 'ek-ra6m4');
@@ -112,7 +112,7 @@ function drift(data: CalibrationData, library: Library): number {
   return Math.log(388 / 302);
 }
 
-function calibrated(data: CalibrationData, library: Library, platformId: string, derivation: string): LibraryProfile {
+function calibrated(data: CalibrationData, library: KernelLibraryId, platformId: string, derivation: string): LibraryProfile {
   const s = platform(data, platformId).scale;
   return { mac: s, scalar: s, sigmaLog: calibratedSigma(data, library), driftLog: drift(data, library), basis: 'calibrated', derivation, sources: [SOURCES.mlperf] };
 }
@@ -193,7 +193,7 @@ export function estimateCoreFor(kind: CoreKind): EstimateCore | undefined {
   }
 }
 
-export function libraryProfile(profile: CoreProfile, library: Library): LibraryProfile | null {
+export function libraryProfile(profile: CoreProfile, library: KernelLibraryId): LibraryProfile | null {
   return library === 'reference' ? profile.reference : profile.cmsisNn;
 }
 

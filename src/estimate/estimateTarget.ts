@@ -4,12 +4,11 @@
  * for a board, its power facts. Built from a board id, from a core and a clock, or from one of
  * the calibration platforms.
  */
-import type { KernelLibraryName } from '../analysis/kernelLibrary';
+import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import { BOARDS } from '../targets/boards';
 import type { PowerFacts } from '../targets/target';
 import { platform, type CalibrationData, type LibraryCoefficients } from './calibrationData';
 import { boardOverride, calibratedSigma, coreProfiles, estimateCoreFor, isEstimateCore, ESTIMATE_CORES, type CoreProfile, type EstimateCore, type LibraryProfile } from './coreProfiles';
-import type { Library } from './features';
 
 export class EstimateError extends Error {
   override readonly name = 'EstimateError';
@@ -21,9 +20,9 @@ export interface EstimateTarget {
   readonly name: string;
   readonly core: EstimateCore;
   readonly clockMHz: number;
-  readonly kernels: KernelLibraryName;
+  readonly kernels: KernelLibraryId;
   readonly profile: CoreProfile;
-  readonly coefficients: Readonly<Record<Library, LibraryCoefficients>>;
+  readonly coefficients: Readonly<Record<KernelLibraryId, LibraryCoefficients>>;
   /** The target is one of the platforms the coefficients were fitted on. */
   readonly calibrationPlatform: boolean;
   readonly boardId?: string;
@@ -32,7 +31,7 @@ export interface EstimateTarget {
   readonly profileCalibration?: { readonly sigmaLog: number; readonly layerSigmaLog: number; readonly note: string };
 }
 
-function checkKernels(profile: CoreProfile, kernels: KernelLibraryName): void {
+function checkKernels(profile: CoreProfile, kernels: KernelLibraryId): void {
   if (kernels === 'cmsis-nn' && !profile.cmsisNn) {
     const arm = ESTIMATE_CORES.filter((c) => c.startsWith('cortex-'));
     throw new EstimateError(`CMSIS-NN runs only on Arm Cortex-M cores (${arm.join(', ')}); ${profile.name} has TFLM reference kernels here (vendor libraries such as ESP-NN are not modelled): use --kernels reference`);
@@ -43,7 +42,7 @@ function checkClock(mhz: number): void {
   if (!Number.isFinite(mhz) || mhz <= 0 || mhz > 2000) throw new EstimateError(`clock must be a positive number of MHz (got ${mhz})`);
 }
 
-export function coreTarget(data: CalibrationData, core: string, clockMHz: number, kernels: KernelLibraryName): EstimateTarget {
+export function coreTarget(data: CalibrationData, core: string, clockMHz: number, kernels: KernelLibraryId): EstimateTarget {
   if (!isEstimateCore(core)) throw new EstimateError(`unknown core "${core}". Known cores: ${ESTIMATE_CORES.join(', ')}`);
   checkClock(clockMHz);
   const profile = coreProfiles(data)[core];
@@ -52,7 +51,7 @@ export function coreTarget(data: CalibrationData, core: string, clockMHz: number
 }
 
 /** A board from boards.ts, at its maximum clock unless `clockMHz` is given. */
-export function boardTarget(data: CalibrationData, boardId: string, kernels: KernelLibraryName, clockMHz?: number): EstimateTarget {
+export function boardTarget(data: CalibrationData, boardId: string, kernels: KernelLibraryId, clockMHz?: number): EstimateTarget {
   const board = BOARDS.find((b) => b.id === boardId);
   if (!board) throw new EstimateError(`unknown target "${boardId}". Known targets: ${BOARDS.map((b) => b.id).join(', ')}`);
   const core = estimateCoreFor(board.core);

@@ -7,9 +7,7 @@
  */
 import type { LayerReport } from '../analysis/analyzeModel';
 import { cmsisNnKernels } from '../analysis/cmsisNnKernels';
-import type { KernelLibraryName } from '../analysis/kernelLibrary';
-
-export type Library = KernelLibraryName;
+import type { KernelLibraryId } from '../analysis/kernelLibrary';
 
 export const MAC_TERMS = ['conv', 'pointwise', 'depthwise', 'fullyConnected', 'otherMac'] as const;
 export type MacTerm = (typeof MAC_TERMS)[number];
@@ -62,7 +60,7 @@ function macTerm(layer: LayerReport): MacTerm | null {
 
 export interface LayerTerms {
   /** The library whose kernel runs this layer. */
-  readonly library: Library;
+  readonly library: KernelLibraryId;
   readonly terms: TermSums;
   /** Computes in float (TFLM's reference float kernels). */
   readonly float: boolean;
@@ -74,8 +72,8 @@ export interface LayerTerms {
  * The terms of one layer as built with `kernels`. A float layer on a core without an FPU is
  * weighted by `softFloatFactor` (the same loops, each multiply-add a library call).
  */
-export function layerTerms(layer: LayerReport, kernels: Library, softFloatFactor = 1): LayerTerms {
-  const library: Library = kernels === 'cmsis-nn' && !layer.float && cmsisNnCovers(layer.op) ? 'cmsis-nn' : 'reference';
+export function layerTerms(layer: LayerReport, kernels: KernelLibraryId, softFloatFactor = 1): LayerTerms {
+  const library: KernelLibraryId = kernels === 'cmsis-nn' && !layer.float && cmsisNnCovers(layer.op) ? 'cmsis-nn' : 'reference';
   const t = zeroTerms();
   const costUnknown = layer.macs === null;
   const f = layer.float ? softFloatFactor : 1;

@@ -5,11 +5,12 @@
  * band. Pure: an analysis and a target in, plain data out. An estimate, never a measurement:
  * every number carries its band and the basis it was derived on.
  */
+import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import type { LayerReport, ModelAnalysis } from '../analysis/analyzeModel';
 import { libraryProfile, SOFT_FLOAT_FACTOR, BOARD_TRANSFER_SIGMA, type ProfileBasis } from './coreProfiles';
 import type { EstimateTarget } from './estimateTarget';
 import { EstimateError } from './estimateTarget';
-import { isMacTerm, layerTerms, TERMS, type Library } from './features';
+import { isMacTerm, layerTerms, TERMS } from './features';
 
 /** Multiplicative band: the true value is expected between value×low and value×high (≈95%). */
 export interface Band {
@@ -22,7 +23,7 @@ export interface LayerEstimate {
   readonly subgraph: number;
   readonly op: string;
   readonly kind: string;
-  readonly library: Library;
+  readonly library: KernelLibraryId;
   readonly cycles: number;
   readonly ms: number;
   /** Share of the model's total (subgraph 0). */
@@ -68,7 +69,7 @@ export function bandFrom(sigmaLog: number, driftLog: number, sigmas: number): Ba
   return { low: Math.exp(-Math.sqrt(up * up + driftLog * driftLog)), high: Math.exp(up) };
 }
 
-function layerCycles(layer: LayerReport, target: EstimateTarget): { cycles: number; library: Library; costUnknown: boolean } {
+function layerCycles(layer: LayerReport, target: EstimateTarget): { cycles: number; library: KernelLibraryId; costUnknown: boolean } {
   const soft = target.profile.fpu ? 1 : SOFT_FLOAT_FACTOR;
   const { library, terms, costUnknown } = layerTerms(layer, target.kernels, soft);
   const profile = libraryProfile(target.profile, library);
@@ -88,7 +89,7 @@ export function estimateModel(analysis: ModelAnalysis, target: EstimateTarget, o
 
   // The band: the library profiles' sigma weighted by their share of the cycles, plus the
   // transfer to a board we were not calibrated on, or the board's own profile-log fit.
-  const byLibrary = new Map<Library, number>();
+  const byLibrary = new Map<KernelLibraryId, number>();
   for (const r of main) byLibrary.set(r.library, (byLibrary.get(r.library) ?? 0) + r.cycles);
   let sigma = 0;
   let drift = 0;

@@ -6,13 +6,14 @@
  * whose coefficients apply to every other model on that board, and a table of measured next to
  * estimated per layer.
  */
+import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import type { ModelAnalysis } from '../analysis/analyzeModel';
 import type { LibraryCoefficients } from './calibrationData';
 import { libraryProfile } from './coreProfiles';
 import { SOFT_FLOAT_FACTOR } from './coreProfiles';
 import type { EstimateTarget } from './estimateTarget';
 import { EstimateError } from './estimateTarget';
-import { isMacTerm, layerTerms, TERMS, type Library, type Term } from './features';
+import { isMacTerm, layerTerms, TERMS, type Term } from './features';
 import { levenbergMarquardt } from './fit';
 import { estimateModel, type ModelEstimate } from './latencyModel';
 import type { ParsedProfile, ProfileMatch } from './profilerLog';
@@ -115,7 +116,7 @@ export function calibrateFromProfile(analysis: ModelAnalysis, target: EstimateTa
   const sigmaLog = Math.sqrt(TRANSFER_FLOOR * TRANSFER_FLOOR + (layerRms / 2) ** 2);
 
   const scaleCoefficients = (c: LibraryCoefficients): LibraryCoefficients => Object.fromEntries(TERMS.map((t) => [t, c[t] * multipliers[groupOf(t)]])) as Record<Term, number>;
-  const coefficients: Record<Library, LibraryCoefficients> = { reference: scaleCoefficients(target.coefficients.reference), 'cmsis-nn': scaleCoefficients(target.coefficients['cmsis-nn']) };
+  const coefficients: Record<KernelLibraryId, LibraryCoefficients> = { reference: scaleCoefficients(target.coefficients.reference), 'cmsis-nn': scaleCoefficients(target.coefficients['cmsis-nn']) };
   const note = `fitted to a MicroProfiler log of ${analysis.model.path ?? 'a model'} on this board (${observed.length} layers; ticks ${tpm.source === 'cpu-cycles' ? 'taken as CPU cycles' : tpm.source === 'given' ? `at ${tpm.value} per ms (given)` : `at ${tpm.value.toFixed(1)} per ms from the printed ms`})`;
   const calibrated: EstimateTarget = { ...target, coefficients, profileCalibration: { sigmaLog, layerSigmaLog, note } };
 

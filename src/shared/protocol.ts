@@ -4,6 +4,7 @@
  * Everything crossing a boundary is plain data (structured-clone safe).
  */
 import type { ModelAnalysis } from '../analysis/analyzeModel';
+import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import type { Abi } from '../analysis/tflmKernels';
 import type { FitVerdict } from '../targets/fit';
 import type { CoreKind } from '../targets/target';
@@ -19,7 +20,7 @@ import type { QuantizationReport } from '../quantize/report';
 export interface AnalyzeParams {
   readonly path: string;
   readonly abi: Abi;
-  readonly kernels: string;
+  readonly kernels: KernelLibraryId;
   /** The target's core, which picks CMSIS-NN's code path. */
   readonly core?: CoreKind;
 }

@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import type { ModelAnalysis } from '../analysis/analyzeModel';
 import { checkFit, type FitVerdict } from '../targets/fit';
 import { CancelledError, WorkerClient } from '../worker/workerClient';
-import { modelSettings, type ModelSettings } from './settings';
+import type { KernelLibraryId } from '../analysis/kernelLibrary';
+import { modelSettings, type ModelSettings } from './config';
 import { boardTarget, CALIBRATION, estimateEnergy, EstimateError, estimateModel, type EnergyEstimate, type EstimateTarget, type ModelEstimate } from '../estimate';
 import { latencyFinding } from '../estimate/latencyBudget';
 
@@ -25,7 +26,7 @@ export interface ModelReport {
 
 /** Calibrations fitted from a board's own MicroProfiler log, by board and kernel library. */
 export interface FittedTargets {
-  get(boardId: string, kernels: string): EstimateTarget | undefined;
+  get(boardId: string, kernels: KernelLibraryId): EstimateTarget | undefined;
 }
 
 export type ReportResult = { readonly ok: true; readonly report: ModelReport } | { readonly ok: false; readonly uri: vscode.Uri; readonly error: string };
@@ -43,9 +44,10 @@ export class AnalysisService implements vscode.Disposable {
 
   /** The report for a model, from the cache when neither the file nor the settings changed. */
   async report(uri: vscode.Uri, token?: vscode.CancellationToken): Promise<ReportResult> {
-    const settings = modelSettings(uri);
+    let settings: ModelSettings;
     let stat: vscode.FileStat;
     try {
+      settings = modelSettings(uri);
       stat = await vscode.workspace.fs.stat(uri);
     } catch (e) {
       return { ok: false, uri, error: e instanceof Error ? e.message : String(e) };
@@ -84,9 +86,8 @@ export class AnalysisService implements vscode.Disposable {
   private estimate(analysis: ModelAnalysis, settings: ModelSettings): Pick<ModelReport, 'estimate' | 'energy' | 'estimateNote'> {
     const board = settings.target.board;
     if (!board) return { estimateNote: 'latency is estimated for boards, not for custom budgets' };
-    const kernels = settings.kernels === 'cmsis-nn' ? 'cmsis-nn' : 'reference';
     try {
-      const target = this.fitted.get(board.id, kernels) ?? boardTarget(CALIBRATION, board.id, kernels);
+      const target = this.fitted.get(board.id, settings.kernels) ?? boardTarget(CALIBRATION, board.id, settings.kernels);
       const estimate = estimateModel(analysis, target);
       const energy = target.power ? estimateEnergy({ ms: estimate.total.ms, band: estimate.total.band }, target.power, target.clockMHz) : null;
       return { estimate, energy };

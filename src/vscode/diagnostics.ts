@@ -8,7 +8,7 @@ import type { FitFinding, Severity } from '../targets/fit';
 import type { AnalysisService } from './analysisService';
 import { layerViewUri } from './layerView';
 import { layerLine } from './layerViewText';
-import { affectsModelSettings, SECTION } from './settings';
+import { affectsSettings, windowSettings } from './config';
 import { reportNameFor } from '../quantize/report';
 
 const SEVERITY: Readonly<Record<Severity, vscode.DiagnosticSeverity>> = {
@@ -34,7 +34,7 @@ export class ModelDiagnostics implements vscode.Disposable {
       }),
       watcher.onDidDelete((uri) => this.forget(uri)),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (!affectsModelSettings(e)) return;
+        if (!affectsSettings(e)) return;
         service.invalidate();
         void this.refreshAll();
       }),
@@ -43,7 +43,7 @@ export class ModelDiagnostics implements vscode.Disposable {
 
   /** Finds the workspace's models, up to the scan limit, and checks each. */
   async scan(): Promise<void> {
-    const limit = vscode.workspace.getConfiguration(SECTION).get<number>('scanLimit', 200);
+    const limit = windowSettings().scanLimit;
     if (limit <= 0) return;
     const uris = await vscode.workspace.findFiles('**/*.tflite', '**/node_modules/**', limit);
     await Promise.all(uris.map((u) => this.refresh(u)));

@@ -11,7 +11,7 @@ import { AnalysisService } from './analysisService';
 import { ModelDiagnostics } from './diagnostics';
 import { LAYER_SCHEME, LayerView, modelUriOf, openLayerView } from './layerView';
 import { MODEL_EDITOR, ModelEditorProvider } from './modelEditor';
-import { SECTION } from './settings';
+import { saveTarget } from './config';
 import { ModelStatusBar } from './statusBar';
 import { compareModelsCommand, runModelCommand } from './runCommands';
 import { importProfileCommand, ProfileStore } from './profiles';
@@ -115,6 +115,5 @@ async function selectTarget(): Promise<void> {
   const items = BOARDS.map((b) => ({ label: b.name, description: `${b.core}, ${b.maxClockMHz} MHz`, detail: `${formatBytes(b.sramBytes)} SRAM, ${formatBytes(b.flashBytes)} flash`, id: b.id }));
   const pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Target board for memory budgets'), matchOnDescription: true });
   if (!pick) return;
-  const scope = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  await vscode.workspace.getConfiguration(SECTION).update('target', pick.id, scope);
+  await saveTarget(pick.id);
 }

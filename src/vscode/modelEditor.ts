@@ -10,7 +10,7 @@ import { BOARDS } from '../targets/boards';
 import { isFromWebview, PANEL_STRINGS, type PanelState, type ToWebview } from '../shared/protocol';
 import type { AnalysisService } from './analysisService';
 import { openLayerView } from './layerView';
-import { SECTION } from './settings';
+import { saveTarget } from './config';
 import { findPair } from '../runtime/modelPairs';
 import type { ProfileStore } from './profiles';
 
@@ -76,7 +76,7 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
       const { analysis, verdict, settings, estimate, energy, estimateNote } = result.report;
       const board = settings.target.board;
       const calibration = this.profiles.calibrations.get(key);
-      const fitted = board && this.profiles.describe(board.id, settings.kernels === 'cmsis-nn' ? 'cmsis-nn' : 'reference');
+      const fitted = board && this.profiles.describe(board.id, settings.kernels);
       const folder = vscode.Uri.joinPath(document.uri, '..');
       const siblings = (await vscode.workspace.fs.readDirectory(folder).then(undefined, () => [] as [string, vscode.FileType][])).map(([name]) => name);
       const pair = findPair(fileName, siblings);
@@ -116,8 +116,7 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
             return send();
           case 'setTarget': {
             if (message.targetId !== 'custom' && !BOARDS.some((b) => b.id === message.targetId)) return;
-            const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-            await vscode.workspace.getConfiguration(SECTION, document.uri).update('target', message.targetId, target);
+            await saveTarget(message.targetId, document.uri);
             return;
           }
           case 'openLayerView':

@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { boardTarget, CALIBRATION, calibrateFromProfile, matchProfile, parseProfilerLog, type EstimateTarget, type ProfileCalibration } from '../estimate';
+import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import type { AnalysisService, FittedTargets } from './analysisService';
 
 const KEY = 'tinymlLens.fittedTargets';
@@ -27,11 +28,11 @@ export class ProfileStore implements FittedTargets {
     return this.state.get<Record<string, Stored>>(KEY, {});
   }
 
-  get(boardId: string, kernels: string): EstimateTarget | undefined {
+  get(boardId: string, kernels: KernelLibraryId): EstimateTarget | undefined {
     return this.all()[`${boardId}:${kernels}`]?.target;
   }
 
-  describe(boardId: string, kernels: string): Stored | undefined {
+  describe(boardId: string, kernels: KernelLibraryId): Stored | undefined {
     return this.all()[`${boardId}:${kernels}`];
   }
 
@@ -62,10 +63,9 @@ export async function importProfileCommand(service: AnalysisService, store: Prof
   try {
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(log));
     const profile = parseProfilerLog(text);
-    const kernels = settings.kernels === 'cmsis-nn' ? 'cmsis-nn' : 'reference';
-    const calibration = calibrateFromProfile(analysis, boardTarget(CALIBRATION, board.id, kernels), profile, matchProfile(analysis, profile));
+    const calibration = calibrateFromProfile(analysis, boardTarget(CALIBRATION, board.id, settings.kernels), profile, matchProfile(analysis, profile));
     store.calibrations.set(model.toString(), calibration);
-    await store.save(`${board.id}:${kernels}`, { target: calibration.target, fromModel: vscode.workspace.asRelativePath(model), fromLog: vscode.workspace.asRelativePath(log), when: new Date().toISOString() });
+    await store.save(`${board.id}:${settings.kernels}`, { target: calibration.target, fromModel: vscode.workspace.asRelativePath(model), fromLog: vscode.workspace.asRelativePath(log), when: new Date().toISOString() });
     service.invalidate();
     void vscode.window.showInformationMessage(
       vscode.l10n.t('{0} on {1}: measured {2} ms; the estimate was {3} ms and is now fitted to your board for every model in this workspace.', basename(model.fsPath), board.name, calibration.measuredMs.toPrecision(3), calibration.estimatedMs.toPrecision(3)),

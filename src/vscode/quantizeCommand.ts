@@ -15,7 +15,7 @@ import type { QuantizeView } from '../shared/protocol';
 import { WorkerError, type WorkerClient } from '../worker/workerClient';
 import type { AnalysisService } from './analysisService';
 import { MODEL_EDITOR, type ModelEditorProvider } from './modelEditor';
-import { SECTION } from './settings';
+import { runSettings } from './config';
 import { withWorkerProgress } from './runCommands';
 
 const REMEMBERED = 'tinymlLens.calibration';
@@ -135,7 +135,7 @@ export async function quantizeModelCommand(worker: WorkerClient, service: Analys
   if (!out) return undefined;
   await state.update(key, calibration);
 
-  const normalization = vscode.workspace.getConfiguration(SECTION, model).get<string>('imageNormalization', '[0,1]');
+  const { normalization } = runSettings(model);
   const params: QuantizeParams = {
     modelPath: model.fsPath,
     ...(calibration.random ? { randomCalibration: true } : { calibration: calibration.source }),

@@ -5,22 +5,10 @@
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { findPair } from '../runtime/modelPairs';
-import type { Rounding } from '../runtime/quant';
 import type { CompareView, RunView } from '../shared/protocol';
 import { CancelledError, type WorkerClient } from '../worker/workerClient';
 import type { ModelEditorProvider } from './modelEditor';
-import { SECTION } from './settings';
-
-interface RunSettings {
-  readonly rounding: Rounding;
-  readonly normalization: string;
-  readonly samples: number;
-}
-
-function runSettings(scope: vscode.Uri): RunSettings {
-  const c = vscode.workspace.getConfiguration(SECTION, scope);
-  return { rounding: c.get<Rounding>('rounding', 'tflm'), normalization: c.get<string>('imageNormalization', '[0,1]'), samples: c.get<number>('compareSamples', 8) };
-}
+import { runSettings } from './config';
 
 const INPUT_FILTERS = { [vscode.l10n.t('Model inputs')]: ['npy', 'bin', 'png', 'jpg', 'jpeg', 'bmp', 'wav'], [vscode.l10n.t('All files')]: ['*'] };
 

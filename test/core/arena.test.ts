@@ -164,7 +164,7 @@ describe('CMSIS-NN kernels (an estimate: no measured CMSIS-NN build is in the go
     // TFLM's benchmarking README: Corstone-300 (M55, so CMSIS-NN's MVE path), measured with
     // the RecordingMicroAllocator: 55,296 non-persistent + 29,140 persistent.
     const graph = readTflite(corpusModel('person_detect'));
-    const kernels = kernelLibrary('cmsis-nn', 'cortex-m55')!;
+    const kernels = kernelLibrary('cmsis-nn', 'cortex-m55');
     const plan = planArena(graph, 'arm32', kernels.table);
     assert.equal(plan.headBytes, 55_296);
     assert.ok(plan.scratchCount > 0, 'MVE depthwise kernels request scratch buffers');
@@ -183,7 +183,7 @@ describe('CMSIS-NN kernels (an estimate: no measured CMSIS-NN build is in the go
   test('float convolutions skip the per-channel arrays the reference kernels always allocate', () => {
     const bytes = corpusModel('vww_96_float');
     const reference = analyzeModel(readTflite(bytes), bytes.length);
-    const cmsis = analyzeModel(readTflite(bytes), bytes.length, { kernels: kernelLibrary('cmsis-nn', 'cortex-m4f')! });
+    const cmsis = analyzeModel(readTflite(bytes), bytes.length, { kernels: kernelLibrary('cmsis-nn', 'cortex-m4f') });
     assert.ok(cmsis.arena.persistentBytes < reference.arena.persistentBytes / 2);
     assert.equal(cmsis.arena.kernels, 'cmsis-nn (dsp)');
   });
