@@ -112,7 +112,7 @@ export function planScaleGroups(s: Int8Source): ScaleGroups {
       const params = { scale: p.output.scale, zeroPoint: p.output.zeroPoint };
       for (const o of out) unions.setAnchor(o, { kind: 'fixed', params, tensor: o, layer });
     } else if (p.output.kind === 'same') {
-      const input = sg.operators[layer]!.inputs[mainSlot(p)]!;
+      const input = op.inputs[mainSlot(p)]!;
       op.inputs.forEach((t, slot) => {
         if (t >= 0 && t !== input && float(t) && isConst(s, t) && slotKind(p, slot) === 'data') unions.union(t, input);
       });
@@ -160,9 +160,10 @@ export function planScaleGroups(s: Int8Source): ScaleGroups {
     })
     .sort((a, b) => a.layer - b.layer || a.slot - b.slot)
     .map((r): Requantization => {
-      // A target group merged later into an outer shared group keeps the root it had then,
-      // which now stands alone: that tensor's own range. (The quantizer has always done this;
-      // kept so the output stays byte for byte what it was.)
+      // When the target group was merged afterwards into an outer shared group (SOFTMAX →
+      // CONCATENATION → CONCATENATION), the target stays the root it had at this layer, which
+      // now stands alone and takes its own range, not the outer output's. This is what the
+      // quantizer has always written; kept so that its output stays the same bytes.
       if (!groups.has(r.root)) groups.set(r.root, groupFor(r.root, []));
       return { layer: r.layer, slot: r.slot, group: r.root };
     });
