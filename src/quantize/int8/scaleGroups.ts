@@ -1,0 +1,171 @@
+/**
+ * Stage 1 of the int8 plan: which float tensors must share one scale and zero point.
+ *
+ * The output of a same-scale op (RESHAPE, MAX_POOL_2D, PAD, …) joins its input's group, and
+ * so do the op's other float constants (PADV2's pad value). Every input of a multi-input
+ * same-scale op (CONCATENATION, PACK, …) joins its output's group. A group takes, in this
+ * order: the fixed parameters of SOFTMAX/LOGISTIC/TANH… when it holds such an output; the
+ * range of the multi-input op's output (the MLIR quantizer propagates that result scale back
+ * to the operands; of two such ops the later, outer one wins); else the range of its first
+ * tensor (the input of a chain of same-scale ops). Where two fixed parameter sets would meet,
+ * or a fixed output enters a shared group, the input is requantized with a QUANTIZE op.
+ *
+ * Structure only: no range is read here (stage 2 turns groups into parameters).
+ */
+import type { AffineParams } from '../params';
+import { isConst, isFloat, mainSlot, propertyOf, slotKind, type Int8Source } from './source';
+
+export type GroupRule = 'fixed' | 'shared' | 'calibrated';
+
+export interface ScaleGroup {
+  /** The group's representative tensor. */
+  readonly root: number;
+  /** Its float tensors, ascending. */
+  readonly members: readonly number[];
+  readonly rule: GroupRule;
+  /** 'fixed': the op output that fixes the parameters; otherwise the tensor whose range the group takes. */
+  readonly from: number;
+  /** The parameters of a 'fixed' group. */
+  readonly fixed?: AffineParams;
+}
+
+/** A data input requantized into another group's parameters before its layer. */
+export interface Requantization {
+  readonly layer: number;
+  readonly slot: number;
+  /** Root of the group whose parameters the input takes (a key of `groups`). */
+  readonly group: number;
+}
+
+export interface ScaleGroups {
+  /** Float tensor → the root of its group. */
+  readonly groupOf: ReadonlyMap<number, number>;
+  /** By root. */
+  readonly groups: ReadonlyMap<number, ScaleGroup>;
+  /** In layer and slot order. */
+  readonly requantize: readonly Requantization[];
+}
+
+interface Anchor {
+  readonly kind: 'fixed' | 'shared';
+  readonly params?: AffineParams;
+  /** For 'shared': the tensor whose range the group takes; for 'fixed': the op's output. */
+  readonly tensor: number;
+  readonly layer: number;
+}
+
+/** Union-find over tensor indices, each root carrying the anchor that decides its parameters. */
+class Unions {
+  private readonly parent = new Map<number, number>();
+  readonly anchors = new Map<number, Anchor>();
+
+  find(t: number): number {
+    let p = this.parent.get(t) ?? t;
+    if (p === t) return t;
+    p = this.find(p);
+    this.parent.set(t, p);
+    return p;
+  }
+
+  anchor(t: number): Anchor | undefined {
+    return this.anchors.get(this.find(t));
+  }
+
+  setAnchor(t: number, a: Anchor): void {
+    this.anchors.set(this.find(t), a);
+  }
+
+  /** Joins two groups unless both carry fixed parameters that differ; false when refused. */
+  union(a: number, b: number): boolean {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra === rb) return true;
+    const aa = this.anchors.get(ra);
+    const ab = this.anchors.get(rb);
+    if (aa?.kind === 'fixed' && ab?.kind === 'fixed' && (aa.params!.scale !== ab.params!.scale || aa.params!.zeroPoint !== ab.params!.zeroPoint)) return false;
+    // Fixed beats shared; of two shared anchors the later op (the outer concatenation) wins.
+    let keep = aa ?? ab;
+    if (aa && ab) keep = aa.kind === 'fixed' ? aa : ab.kind === 'fixed' ? ab : aa.layer >= ab.layer ? aa : ab;
+    this.parent.set(ra, rb);
+    this.anchors.delete(ra);
+    if (keep) this.anchors.set(rb, keep);
+    else this.anchors.delete(rb);
+    return true;
+  }
+}
+
+export function planScaleGroups(s: Int8Source): ScaleGroups {
+  const sg = s.subgraph;
+  const float = (t: number): boolean => isFloat(s, t);
+  const unions = new Unions();
+  /** `${layer}:${slot}` → the root its input is requantized to (the last decision wins). */
+  const requant = new Map<string, { layer: number; slot: number; root: number }>();
+  const requantizeTo = (layer: number, slot: number, root: number): void => {
+    requant.set(`${layer}:${slot}`, { layer, slot, root });
+  };
+
+  sg.operators.forEach((op, layer) => {
+    const p = propertyOf(s, layer);
+    if (!p) return;
+    const out = op.outputs.filter(float);
+    if (p.output.kind === 'fixed') {
+      const params = { scale: p.output.scale, zeroPoint: p.output.zeroPoint };
+      for (const o of out) unions.setAnchor(o, { kind: 'fixed', params, tensor: o, layer });
+    } else if (p.output.kind === 'same') {
+      const input = op.inputs[mainSlot(p)]!;
+      op.inputs.forEach((t, slot) => {
+        if (t >= 0 && t !== input && float(t) && isConst(s, t) && slotKind(p, slot) === 'data') unions.union(t, input);
+      });
+      for (const o of out) {
+        if (!unions.union(o, input)) requantizeTo(layer, op.inputs.indexOf(input), unions.find(o));
+      }
+    } else if (p.output.kind === 'shared') {
+      const o = out[0];
+      if (o === undefined) return;
+      unions.setAnchor(o, { kind: 'shared', tensor: o, layer });
+      op.inputs.forEach((t, slot) => {
+        if (!float(t)) return;
+        const a = unions.anchor(t);
+        if (a?.kind === 'fixed' || !unions.union(t, o)) requantizeTo(layer, slot, unions.find(o));
+      });
+    }
+  });
+
+  const groupOf = new Map<number, number>();
+  const members = new Map<number, number[]>();
+  for (let t = 0; t < sg.tensors.length; t++) {
+    if (!float(t)) continue;
+    const r = unions.find(t);
+    groupOf.set(t, r);
+    if (!members.has(r)) members.set(r, []);
+    members.get(r)!.push(t);
+  }
+  // A chain's first tensor: a model input or constant before anything an op writes.
+  const order = (t: number): number => (sg.inputs.includes(t) || isConst(s, t) ? -1 : (s.producers.get(t) ?? -1));
+  const groupFor = (root: number, list: readonly number[]): ScaleGroup => {
+    const a = unions.anchors.get(root);
+    if (a?.kind === 'fixed') return { root, members: list, rule: 'fixed', from: a.tensor, fixed: a.params! };
+    if (a?.kind === 'shared') return { root, members: list, rule: 'shared', from: a.tensor };
+    const first = [...(list.length > 0 ? list : [root])].sort((x, y) => order(x) - order(y) || x - y)[0]!;
+    return { root, members: list, rule: 'calibrated', from: first };
+  };
+  const groups = new Map<number, ScaleGroup>();
+  for (const [root, list] of members) groups.set(root, groupFor(root, list));
+
+  // Only float data slots are ever rewritten; a requantization decided for another slot is moot.
+  const requantize = [...requant.values()]
+    .filter((r) => {
+      const t = sg.operators[r.layer]!.inputs[r.slot];
+      return t !== undefined && float(t) && slotKind(propertyOf(s, r.layer)!, r.slot) === 'data';
+    })
+    .sort((a, b) => a.layer - b.layer || a.slot - b.slot)
+    .map((r): Requantization => {
+      // When the target group was merged afterwards into an outer shared group (SOFTMAX →
+      // CONCATENATION → CONCATENATION), the target stays the root it had at this layer, which
+      // now stands alone and takes its own range, not the outer output's. This is what the
+      // quantizer has always written; kept so that its output stays the same bytes.
+      if (!groups.has(r.root)) groups.set(r.root, groupFor(r.root, []));
+      return { layer: r.layer, slot: r.slot, group: r.root };
+    });
+  return { groupOf, groups, requantize };
+}

@@ -1,0 +1,111 @@
+/**
+ * Stage 2b of the int8 plan: weights and biases of CONV_2D, DEPTHWISE_CONV_2D,
+ * FULLY_CONNECTED and TRANSPOSE_CONV.
+ *
+ * Weights become symmetric int8 per channel (per tensor for FULLY_CONNECTED unless asked),
+ * widened where a bias would not fit int32 (biasScaleAdjustments), and biases int32 at
+ * s_in · s_w. Int8 weights of a hybrid source are reused as they are when they fit the int8
+ * kernel (symmetric, no −128, per tensor or on the same axis) and their bias fits.
+ */
+import { floatData } from '../graphEdit';
+import { biasScaleAdjustments, quantizeBias, symmetricWeights, type SymmetricWeights } from '../params';
+import type { Int8GraphOptions } from './options';
+import type { ScaleGroups } from './scaleGroups';
+import { isFloat, mainSlot, propertyOf, type Int8Source } from './source';
+import type { TensorPlan } from './tensorPlan';
+
+export interface LayerWeights {
+  readonly layer: number;
+  /** The weight tensor of the source. */
+  readonly weight: number;
+  /** Channel axis; absent when per tensor. */
+  readonly axis?: number;
+  /** Scale of the data input the weights multiply (after any requantization). */
+  readonly inputScale: number;
+  readonly quantized: SymmetricWeights;
+  /** Taken as they were from the hybrid source (no second rounding). */
+  readonly reused: boolean;
+  /** Channels whose scale was widened so that the bias fits int32. */
+  readonly widenedChannels: number;
+  readonly bias?: { readonly tensor: number; readonly values: Int32Array; readonly scales: readonly number[] };
+}
+
+export interface WeightPlan {
+  /** In layer order. */
+  readonly layers: readonly LayerWeights[];
+}
+
+export function planWeights(s: Int8Source, groups: ScaleGroups, tensors: TensorPlan, options: Pick<Int8GraphOptions, 'perChannelFullyConnected' | 'reuseInt8Weights' | 'weightCache'>): WeightPlan {
+  const graph = s.graph;
+  const sg = s.subgraph;
+  const layers: LayerWeights[] = [];
+  sg.operators.forEach((op, layer) => {
+    const prop = propertyOf(s, layer);
+    if (!prop?.weight) return;
+    const w = op.inputs[prop.weight.slot]!;
+    const wt = sg.tensors[w]!;
+    const axis = prop.weight.axis === 'fc' ? (options.perChannelFullyConnected ? 0 : undefined) : prop.weight.axis;
+    const inputScale = scaleOfInput(s, groups, tensors, layer, mainSlot(prop));
+    const b = prop.bias !== undefined ? op.inputs[prop.bias] : undefined;
+    const biasValues = b !== undefined && b >= 0 ? floatData(graph, sg.tensors[b]!) : undefined;
+    const key = `${w}:${axis ?? 'tensor'}`;
+    let values: Float32Array | undefined;
+    const floatValues = (): Float32Array => (values ??= floatData(graph, wt));
+    let q = options.weightCache?.get(key);
+    if (!q) {
+      q = symmetricWeights(floatValues(), wt.shape, axis);
+      options.weightCache?.set(key, q);
+    }
+    const src = options.reuseInt8Weights ? s.float.int8Weights.get(w) : undefined;
+    let reused = false;
+    if (src && src.zeroPoints.every((z) => z === 0) && !src.values.some((v) => v === -128)) {
+      const perTensorOk = src.scales.length === 1;
+      const perChannelOk = src.scales.length > 1 && axis !== undefined && src.axis === axis;
+      if (perTensorOk || perChannelOk) {
+        const candidate = { values: src.values, scales: [...src.scales], min: [], max: [], axis: perTensorOk ? 0 : axis! };
+        if (!biasValues || biasScaleAdjustments(biasValues, inputScale, candidate.scales).size === 0) {
+          q = candidate;
+          reused = true;
+        }
+      }
+    }
+    let widenedChannels = 0;
+    if (!reused && biasValues) {
+      const adjust = biasScaleAdjustments(biasValues, inputScale, q.scales);
+      if (adjust.size > 0) {
+        q = symmetricWeights(floatValues(), wt.shape, axis, adjust);
+        widenedChannels = adjust.size;
+      }
+    }
+    const bias = b !== undefined && biasValues ? { tensor: b, ...quantizeBias(biasValues, inputScale, q.scales) } : undefined;
+    layers.push({ layer, weight: w, ...(axis !== undefined ? { axis } : {}), inputScale, quantized: q, reused, widenedChannels, ...(bias ? { bias } : {}) });
+  });
+  return { layers };
+}
+
+/** The scale the layer's int8 input at `slot` will carry: its group's, or the one it is requantized to. */
+function scaleOfInput(s: Int8Source, groups: ScaleGroups, tensors: TensorPlan, layer: number, slot: number): number {
+  const t = s.subgraph.operators[layer]!.inputs[slot]!;
+  if (!isFloat(s, t)) {
+    const scale = s.subgraph.tensors[t]?.quantization?.scale[0];
+    if (scale === undefined) throw new Error(`layer ${layer}: input ${slot} is neither float nor quantized`);
+    return scale;
+  }
+  const requantized = groups.requantize.find((r) => r.layer === layer && r.slot === slot);
+  return tensors.groupParams.get(requantized?.group ?? groups.groupOf.get(t)!)!.scale;
+}
+
+/** Weights whose scale was widened so the bias fits int32 (layer, channels). */
+export function biasAdjusted(plan: WeightPlan): { readonly layer: number; readonly channels: number }[] {
+  return plan.layers.filter((l) => l.widenedChannels > 0).map((l) => ({ layer: l.layer, channels: l.widenedChannels }));
+}
+
+/** What the report says about the weights. */
+export function weightNotes(plan: WeightPlan): string[] {
+  const notes: string[] = [];
+  const reused = plan.layers.filter((l) => l.reused).length;
+  const adjusted = biasAdjusted(plan);
+  if (reused > 0) notes.push(`${reused} int8 weight tensor(s) of the hybrid source reused exactly (no second rounding)`);
+  if (adjusted.length > 0) notes.push(`weight scales widened on ${adjusted.reduce((n, b) => n + b.channels, 0)} channel(s) of ${adjusted.length} layer(s) so their bias fits int32 (the converter's bias-scale check)`);
+  return notes;
+}
