@@ -377,7 +377,7 @@ export function buildInt8Graph(source: FloatGraph, ranges: ReadonlyMap<number, R
       }
       const src = options.reuseInt8Weights ? source.int8Weights.get(w) : undefined;
       let reuse = false;
-      if (src && src.zeroPoints.every((z) => z === 0) && !src.values.some((v) => v === -128)) {
+      if (src?.zeroPoints.every((z) => z === 0) && !src.values.some((v) => v === -128)) {
         const perTensorOk = src.scales.length === 1;
         const perChannelOk = src.scales.length > 1 && axis !== undefined && src.axis === axis;
         if (perTensorOk || perChannelOk) {
