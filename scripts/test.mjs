@@ -1,5 +1,8 @@
 // Runs every test, in stages, each ending with one closing line:
-//   compile   tsc (strict) into out/
+//   lint      biome lint (biome.jsonc: the recommended rules and no explicit any)
+//   format    biome format, checking only: `npm run format` writes the fixes
+//   compile   tsc on the Node config (tsconfig.json: src/ and test/, no DOM) into out/
+//   webview   tsc on the panel's config (webview/tsconfig.json: DOM, no Node), checking only
 //   core      test/core with node's test runner
 //   setup     chromium, ripgrep and code-server, installed on first use (scripts/vscode/setup.mjs)
 //   bundles   scripts/build.mjs (the extension as VS Code loads it)
@@ -7,9 +10,9 @@
 //   e2e       test/e2e/*.e2e.ts: the workbench in headless Chromium with playwright-core
 //
 //   node scripts/test.mjs              everything (what `npm test` and CI run)
-//   node scripts/test.mjs arena        core files whose path contains "arena" (no VS Code stages)
-//   node scripts/test.mjs vscode e2e   only those VS Code stages
-//   TINYML_SKIP_VSCODE=1 npm test      compile and core only, for quick local runs
+//   node scripts/test.mjs arena        the checks, then core files whose path contains "arena" (no VS Code stages)
+//   node scripts/test.mjs vscode e2e   compile, then only those VS Code stages
+//   TINYML_SKIP_VSCODE=1 npm test      the checks, compile and core only, for quick local runs
 // Screenshots and logs of the VS Code stages go to .test-artifacts/ (gitignored).
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, rmSync } from 'node:fs';
@@ -71,8 +74,16 @@ function finish() {
   process.exit(failed.length ? 1 : 0);
 }
 
+const tsc = join(root, 'node_modules/typescript/bin/tsc');
+const biome = join(root, 'node_modules/@biomejs/biome/bin/biome');
+// Lint and format first: they take a second and say the most about a change's shape.
+if (runCore) {
+  await stage('lint', () => node([biome, 'lint', '--max-diagnostics=50', '.']));
+  await stage('format', () => node([biome, 'format', '--reporter=summary', '.']));
+}
 rmSync(join(root, 'out'), { recursive: true, force: true });
-if (!(await stage('compile', () => node([join(root, 'node_modules/typescript/bin/tsc'), '-p', root])))) finish();
+if (!(await stage('compile', () => node([tsc, '-p', root])))) finish();
+if (runCore) await stage('webview', () => node([tsc, '-p', join(root, 'webview')]));
 
 if (runCore) {
   await stage('core', () => {

@@ -10,7 +10,7 @@ export interface CodeServer {
   readonly logFile: string;
   /** The last 64 KB the server printed. */
   output(): string;
-  workbenchUrl(options?: { folder?: string; extensionDevelopmentPath?: string; extensionTestsPath?: string }): string;
+  workbenchUrl(options?: { folder?: string; extensionDevelopmentPath?: string | undefined; extensionTestsPath?: string }): string;
   killNow(): void;
   /** Stops the server and its whole process group (extension hosts included). */
   stop(): Promise<void>;
@@ -20,9 +20,9 @@ export interface StartOptions {
   codeServer: string;
   port?: number;
   baseDir?: string;
-  settings?: Record<string, unknown>;
-  vsix?: string[];
-  verbose?: boolean;
+  settings?: Record<string, unknown> | undefined;
+  vsix?: string[] | undefined;
+  verbose?: boolean | undefined;
   timeoutMs?: number;
 }
 

@@ -147,7 +147,12 @@ async function spawnServer({ codeServer, env, common, port, base, ownBase, dirs,
   proc.stdout.on('data', onData);
   proc.stderr.on('data', onData);
   let exited = null;
-  const exitPromise = new Promise((resolve) => proc.once('exit', (code, signal) => resolve((exited = { code, signal }))));
+  const exitPromise = new Promise((resolve) =>
+    proc.once('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve(exited);
+    }),
+  );
 
   const killGroup = (sig) => {
     try {

@@ -30,7 +30,6 @@ run(process.execPath, [
   join(root, 'node_modules/@vscode/vsce/vsce'),
   'package',
   '--no-dependencies',
-  '--skip-license', // package.json names the licence (Apache-2.0); there is no LICENSE file yet
   '--allow-missing-repository',
   '--no-rewrite-relative-links',
   '--out', out,
@@ -40,7 +39,7 @@ const bytes = statSync(out).size;
 const kb = (bytes / 1024).toFixed(1);
 if (bytes >= MAX_BYTES) fail(`${out} is ${kb} KB, over the 3 MB limit`);
 const listing = execFileSync(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' });
-for (const f of ['dist/extension.js', 'dist/worker.js', 'dist/webview.js', 'package.json']) {
+for (const f of ['dist/extension.js', 'dist/worker.js', 'dist/webview.js', 'package.json', 'LICENSE']) {
   if (!listing.split('\n').includes(f)) fail(`${f} is not in the package (vsce ls):\n${listing}`);
 }
 console.log(`[package] ${out}: ${kb} KB`);

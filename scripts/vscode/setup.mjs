@@ -50,6 +50,7 @@ const log = (quiet, msg) => {
 
 function missingAptPackages(packages = APT_PACKAGES) {
   return packages.filter((p) => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax, not a template
     const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', p], { encoding: 'utf8' });
     return r.status !== 0 || !r.stdout.includes('install ok installed');
   });

@@ -58,13 +58,13 @@ export function opCost(graph: Graph, sg: Subgraph, op: Operator): OpCost {
   switch (name) {
     case 'CONV_2D': {
       const f = tensorAt(sg, op.inputs[1]);
-      if (!f || f.shape.length !== 4) break;
+      if (f?.shape.length !== 4) break;
       const [, kh, kw, cin] = f.shape as [number, number, number, number];
       return mac(kh === 1 && kw === 1 ? 'pointwise' : 'conv', outElements * kh * kw * cin);
     }
     case 'DEPTHWISE_CONV_2D': {
       const f = tensorAt(sg, op.inputs[1]);
-      if (!f || f.shape.length !== 4) break;
+      if (f?.shape.length !== 4) break;
       return mac('depthwise', outElements * f.shape[1]! * f.shape[2]!);
     }
     case 'FULLY_CONNECTED': {

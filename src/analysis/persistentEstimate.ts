@@ -112,7 +112,7 @@ export function estimatePersistent(graph: Graph, options: PersistentOptions): Pe
   const ops = graph.subgraphs.flatMap((subgraph) => subgraph.operators.map((op) => ({ subgraph, op, name: opName(graph, op) })));
   const facts = ops.map(({ name }) => {
     const f = kernels[name];
-    if (!f || !f.verified) unverified.add(name);
+    if (!f?.verified) unverified.add(name);
     return f ?? UNKNOWN_KERNEL;
   });
   // Three passes, as the interpreter makes them: parse every op, Init every op, Prepare every op.

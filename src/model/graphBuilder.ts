@@ -17,7 +17,7 @@ export interface TensorSpec {
   readonly dtype: DType;
   /** Constant values (weights); absent for activations. */
   readonly data?: TensorData;
-  readonly quantization?: QuantParams;
+  readonly quantization?: QuantParams | undefined;
   readonly shapeSignature?: readonly number[];
   readonly isVariable?: boolean;
 }

@@ -11,7 +11,7 @@
  * loaded when the calibration asks for it. A file of the wrong size, type or shape is an
  * error naming the file.
  */
-import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, type Stats, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import type { Normalization } from '../runtime/inputs/image';
 import { InputError } from '../runtime/inputs/inputError';
@@ -58,7 +58,7 @@ function globToRegExp(pattern: string): RegExp {
 /** Files of a folder (recursively) or matching a glob, sorted. */
 export function listCalibrationFiles(pathOrGlob: string): string[] {
   if (!/[*?]/.test(pathOrGlob)) {
-    let st;
+    let st: Stats;
     try {
       st = statSync(pathOrGlob);
     } catch {

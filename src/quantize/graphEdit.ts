@@ -4,7 +4,7 @@
  * buffers dropped with every index that points at them remapped.
  */
 import type { Buffer, Graph, Operator, OperatorCode, Subgraph, Tensor } from '../model/graph';
-import { BuiltinOperator } from '../model/tflite/generated/tflite/builtin-operator';
+import type { BuiltinOperator } from '../model/tflite/generated/tflite/builtin-operator';
 import { calledSubgraphs } from '../model/tflite/reader';
 import { SignatureDefT } from '../model/tflite/generated/tflite/signature-def';
 import { TensorMapT } from '../model/tflite/generated/tflite/tensor-map';

@@ -38,7 +38,7 @@ export class Histogram {
         zeros++;
         continue;
       }
-      if (!(v === v)) continue; // NaN
+      if (Number.isNaN(v)) continue;
       let b = Math.floor(v * inv) + half;
       if (b < 0) b = 0;
       else if (b >= HISTOGRAM_BINS) b = HISTOGRAM_BINS - 1;

@@ -10,7 +10,6 @@ import type { IoType, TensorParams } from './int8Graph';
 import type { RangeSelection } from './autoSelect';
 import type { RangeMethod, RangeMethodOption } from './ranges';
 import type { SourceKind } from './floatGraph';
-import type { Rounding } from '../runtime/quant';
 
 export interface QuantizationReport {
   readonly tool: 'tinyml-lens quantize';

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { ModelAnalysis } from '../analysis/analyzeModel';
 import { checkFit, type FitVerdict } from '../targets/fit';
-import { CancelledError, WorkerClient } from '../worker/workerClient';
+import { CancelledError, type WorkerClient } from '../worker/workerClient';
 import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import { modelSettings, type ModelSettings } from './config';
 import { boardTarget, CALIBRATION, estimateEnergy, EstimateError, estimateModel, type EnergyEstimate, type EstimateTarget, type ModelEstimate } from '../estimate';

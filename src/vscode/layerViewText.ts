@@ -47,7 +47,7 @@ export function layerViewText(name: string, a: ModelAnalysis, verdict: FitVerdic
     fit,
     '# layer, op, output, weights (flash), activations, arena live, MACs',
   ];
-  return [...header, ...lines].join('\n') + '\n';
+  return `${[...header, ...lines].join('\n')}\n`;
 }
 
 /** The hover for a layer: its memory cost and, with an estimate, its time, in Markdown. */

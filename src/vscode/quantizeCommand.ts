@@ -28,7 +28,7 @@ interface Remembered {
 
 export interface QuantizeOptions {
   /** A folder or glob of calibration files; skips the question. */
-  readonly calibration?: string;
+  readonly calibration?: string | undefined;
   readonly randomCalibration?: boolean;
   readonly io?: 'int8' | 'float';
   readonly method?: QuantizeParams['method'];

@@ -65,8 +65,8 @@ function randomReals(interpreter: Interpreter, seed: number): Float64Array[] {
   const rand = prng(seed);
   return interpreter.inputs.map((t) => {
     const q = t.info.quantization;
-    const lo = q && q.scale.length ? q.scale[0]! * (-128 - (q.zeroPoint[0] ?? 0)) : -1;
-    const hi = q && q.scale.length ? q.scale[0]! * (127 - (q.zeroPoint[0] ?? 0)) : 1;
+    const lo = q?.scale.length ? q.scale[0]! * (-128 - (q.zeroPoint[0] ?? 0)) : -1;
+    const hi = q?.scale.length ? q.scale[0]! * (127 - (q.zeroPoint[0] ?? 0)) : 1;
     return Float64Array.from({ length: t.data.length }, () => lo + rand() * (hi - lo));
   });
 }

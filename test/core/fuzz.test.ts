@@ -274,7 +274,8 @@ const TOTAL_WEIGHT = STRATEGIES.reduce((a, [, w]) => a + w, 0);
 function oneStrategy(r: Rand, s: Seed): Mutant {
   let x = r() * TOTAL_WEIGHT;
   for (const [strategy, weight, make] of STRATEGIES) {
-    if ((x -= weight) < 0) return { strategy, ops: make(r, s) };
+    x -= weight;
+    if (x < 0) return { strategy, ops: make(r, s) };
   }
   throw new Error('unreachable');
 }

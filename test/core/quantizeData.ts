@@ -49,8 +49,12 @@ function run(cmd: string, args: readonly string[], cwd: string): boolean {
 
 /** The photo folder, installing it on first use; or why it cannot be had. */
 export function photoDir(): { dir: string } | { skip: string } {
-  if (photoState) return photoState;
-  if (PHOTOS.every((p) => existsSync(join(PHOTO_DIR, p)))) return (photoState = { dir: PHOTO_DIR });
+  photoState ??= fetchPhotos();
+  return photoState;
+}
+
+function fetchPhotos(): { dir: string } | { skip: string } {
+  if (PHOTOS.every((p) => existsSync(join(PHOTO_DIR, p)))) return { dir: PHOTO_DIR };
   const tmp = mkdtempSync(join(tmpdir(), 'skimage-'));
   try {
     let ok = run('apt-get', ['download', 'python3-skimage'], tmp);
@@ -59,14 +63,14 @@ export function photoDir(): { dir: string } | { skip: string } {
       ok = run('apt-get', ['download', 'python3-skimage'], tmp);
     }
     const deb = ok ? readdirSync(tmp).find((f) => f.endsWith('.deb')) : undefined;
-    if (!deb) return (photoState = { skip: 'natural photos unavailable: `apt-get download python3-skimage` failed (no apt or no network to the Debian mirror)' });
-    if (!run('dpkg', ['-x', deb, 'x'], tmp)) return (photoState = { skip: 'natural photos unavailable: dpkg -x failed' });
+    if (!deb) return { skip: 'natural photos unavailable: `apt-get download python3-skimage` failed (no apt or no network to the Debian mirror)' };
+    if (!run('dpkg', ['-x', deb, 'x'], tmp)) return { skip: 'natural photos unavailable: dpkg -x failed' };
     const data = join(tmp, 'x', 'usr', 'lib', 'python3', 'dist-packages', 'skimage', 'data');
     mkdirSync(PHOTO_DIR, { recursive: true });
     for (const p of PHOTOS) copyFileSync(join(data, p), join(PHOTO_DIR, p));
-    return (photoState = { dir: PHOTO_DIR });
+    return { dir: PHOTO_DIR };
   } catch (e) {
-    return (photoState = { skip: `natural photos unavailable: ${e instanceof Error ? e.message : String(e)}` });
+    return { skip: `natural photos unavailable: ${e instanceof Error ? e.message : String(e)}` };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

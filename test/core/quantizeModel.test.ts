@@ -220,7 +220,14 @@ describe('ops the int8 path cannot take', { skip: SKIP_SHARED }, () => {
   const samples = (n: number, seed: number) => randomSamples(lstm(), n, seed, 0, 1);
 
   test('are listed by name before calibration starts', async () => {
-    const data = { count: 5, touched: false, sample: () => ((data.touched = true), samples(1, 1)[0]!) };
+    const data = {
+      count: 5,
+      touched: false,
+      sample: () => {
+        data.touched = true;
+        return samples(1, 1)[0]!;
+      },
+    };
     await assert.rejects(quantizeModel(lstm(), data), (e: unknown) => {
       assert.ok(e instanceof QuantizeError && e.code === 'unsupported-ops', String(e));
       assert.deepEqual(e.ops.map((o) => `${o.op}@${o.layer}`), ['UNIDIRECTIONAL_SEQUENCE_LSTM@0']);

@@ -206,7 +206,7 @@ describe('recurrent kernels against tfjs-tflite (SVDF last)', () => {
     let total = 0;
     let worst = 0;
     for (const c of lstmInt8) {
-      compare(c, oracles.get(c)!, (_, step, ours, want) => {
+      compare(c, oracles.get(c)!, (_, _step, ours, want) => {
         const a = new Int8Array(ours.buffer);
         const b = new Int8Array(want.buffer);
         assert.equal(a.length, b.length, c.name);

@@ -6,6 +6,9 @@ import * as assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { openWorkbench, type Workbench } from './harness';
 
+// The page's own function, called inside evaluate(); this file is compiled with Node's types, not the DOM's.
+declare function getComputedStyle(element: unknown): { color: string; backgroundColor: string };
+
 const opened: Workbench[] = [];
 
 after(async () => {

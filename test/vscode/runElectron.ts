@@ -27,7 +27,7 @@ async function main(): Promise<number> {
       extensionDevelopmentPath: ROOT,
       extensionTestsPath: join(__dirname, 'suite', 'index'),
       version: process.env.TINYML_VSCODE_VERSION || 'stable',
-      vscodeExecutablePath: process.env.TINYML_VSCODE_EXECUTABLE || undefined,
+      ...(process.env.TINYML_VSCODE_EXECUTABLE ? { vscodeExecutablePath: process.env.TINYML_VSCODE_EXECUTABLE } : {}),
       launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
     });
   } finally {

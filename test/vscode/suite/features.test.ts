@@ -117,7 +117,7 @@ suite('features', () => {
     assert.ok(kwsReport.ok && kwsReport.report.estimate);
     const lines = kwsReport.report.estimate.layers.map((l) => `${l.op} took ${Math.round(l.ms * 2 * 64000)} ticks (${Math.floor(l.ms * 2)} ms).`);
     const log = vscode.Uri.joinPath(kws, '..', 'board.log');
-    await vscode.workspace.fs.writeFile(log, new TextEncoder().encode(lines.join('\n') + '\n'));
+    await vscode.workspace.fs.writeFile(log, new TextEncoder().encode(`${lines.join('\n')}\n`));
     try {
       const calibration = await vscode.commands.executeCommand<{ measuredMs: number; estimatedMs: number } | undefined>('tinymlLens.importProfile', kws, log);
       assert.ok(calibration, 'the import returned nothing');

@@ -35,7 +35,7 @@ function run(s: AvgState, src: Float32Array | Int8Array | Int16Array, dst: Float
           const row = (b * inH + iy0 + fy) * inW;
           for (let fx = fx0; fx < fx1; fx++) {
             const base = (row + ix0 + fx) * channels;
-            for (let c = 0; c < channels; c++) acc[c] += src[base + c]!;
+            for (let c = 0; c < channels; c++) acc[c]! += src[base + c]!;
           }
         }
         const count = (fy1 - fy0) * (fx1 - fx0);

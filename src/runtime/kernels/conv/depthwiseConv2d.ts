@@ -98,11 +98,11 @@ function pixel(s: DwState, b: number, oy: number, ox: number): void {
     const xi = tapOffset[j]!;
     const wi = tapIndex[j]!;
     if (mult === 1) {
-      for (let c = 0; c < outC; c++) acc[c] += xin[xi + c]! * wt[wi + c]!;
+      for (let c = 0; c < outC; c++) acc[c]! += xin[xi + c]! * wt[wi + c]!;
     } else {
       for (let c = 0, oc = 0; c < inC; c++) {
         const v = xin[xi + c]!;
-        for (let m = 0; m < mult; m++, oc++) acc[oc] += v * wt[wi + oc]!;
+        for (let m = 0; m < mult; m++, oc++) acc[oc]! += v * wt[wi + oc]!;
       }
     }
   }

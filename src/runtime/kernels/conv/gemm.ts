@@ -91,7 +91,7 @@ export function repackWeights(pw: PackedWeights, w: ArrayLike<number>, weightOff
       const row = (pw.blockStart[b]! + lane) * k;
       const slot = pw.pairs ? lane >> 1 : lane;
       const factor = pw.pairs && (lane & 1) === 1 ? PAIR : 1;
-      for (let i = 0; i < k; i++) data[(b * k + i) * 4 + slot] += (w[row + i]! + weightOffset) * factor;
+      for (let i = 0; i < k; i++) data[(b * k + i) * 4 + slot]! += (w[row + i]! + weightOffset) * factor;
     }
   }
 }

@@ -57,7 +57,7 @@ function prepare(ctx: KernelContext): Eval {
                 const wBase = ((oc * kH + fy) * kW + fx) * inC;
                 let s = 0;
                 for (let ic = 0; ic < inC; ic++) s += xin[inBase + ic]! * wt[wBase + ic]!;
-                sums[outBase + oc] += s;
+                sums[outBase + oc]! += s;
               }
             }
           }

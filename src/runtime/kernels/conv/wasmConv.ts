@@ -314,7 +314,7 @@ function planDepthwise(arena: WasmArena, p: WasmDepthwiseParams, o: WasmOutput, 
   const chunks = Math.ceil(C / 8);
   const maxX = Math.max(Math.abs(-128 + p.inputOffset), Math.abs(127 + p.inputOffset));
   const spread = new Float64Array(C);
-  for (let t = 0; t < kH * kW; t++) for (let c = 0; c < C; c++) spread[c] += Math.abs(p.weights[t * C + c]!) * maxX;
+  for (let t = 0; t < kH * kW; t++) for (let c = 0; c < C; c++) spread[c]! += Math.abs(p.weights[t * C + c]!) * maxX;
   const rq = planRequant(arena, o.requant, C, o.bias, chunks * 8, spread);
   if (!rq) return undefined;
   const taps = kH * kW;

@@ -17,6 +17,7 @@ import type { Kernel, KernelContext } from '../../types';
 import { badModel, byteTable, f32, i8, lookupEval, qparams, sameCount, type QParams } from './common';
 import { expf, tfliteLut, xnnpackLut } from './lut';
 
+// biome-ignore lint/correctness/noPrecisionLoss: TFLM's constant as its source spells it (the double is the same)
 const CUTOFF_UPPER = Math.fround(16.619047164916992188);
 
 export function logisticFloat(v: number): number {

@@ -82,7 +82,7 @@ function prepareMean(ctx: KernelContext): () => void {
     const xnn = rounding === 'xnnpack' && spatial4d;
     return () => {
       Y.fill(0);
-      for (let i = 0; i < n; i++) Y[outIndex[i]!] += X[i]!;
+      for (let i = 0; i < n; i++) Y[outIndex[i]!]! += X[i]!;
       if (count === 0) return;
       if (xnn) for (let o = 0; o < outCount; o++) Y[o] = Y[o]! * inverse;
       else for (let o = 0; o < outCount; o++) Y[o] = Y[o]! / count;
@@ -98,7 +98,7 @@ function prepareMean(ctx: KernelContext): () => void {
     const sums = new Int32Array(outCount);
     const accumulate = (): void => {
       sums.fill(0);
-      for (let i = 0; i < n; i++) sums[outIndex[i]!] += X[i]!;
+      for (let i = 0; i < n; i++) sums[outIndex[i]!]! += X[i]!;
     };
     const xnnRatio = Math.fround(qx.scale / qy.scale);
     if (rounding === 'xnnpack' && x.dtype === 'int8' && spatial4d && xnnRatio >= 2 ** -8 && xnnRatio < 2 ** 8) {

@@ -45,7 +45,7 @@ function prepareQuantize(ctx: KernelContext): () => void {
       for (let i = 0; i < n; i++) {
         const v = q(X[i]!) + zp;
         // NaN becomes the zero point; out-of-range values saturate (as an ARM float→int conversion).
-        Y[i] = v < qmin ? qmin : v > qmax ? qmax : v === v ? v : zp;
+        Y[i] = v < qmin ? qmin : v > qmax ? qmax : Number.isNaN(v) ? zp : v;
       }
     };
   }

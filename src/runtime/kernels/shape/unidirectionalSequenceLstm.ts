@@ -34,7 +34,7 @@
  */
 import { ActivationFunctionType } from '../../../model/tflite/generated/tflite/activation-function-type';
 import { UnidirectionalSequenceLSTMOptionsT } from '../../../model/tflite/generated/tflite/unidirectional-sequence-lstmoptions';
-import { optionalInput, output, scaleOf, zeroPointOf } from '../../kernelUtil';
+import { optionalInput, output, zeroPointOf } from '../../kernelUtil';
 import { logisticInt16, makeIntegerRequantize, roundHalfAway, tanhInt16, type Requantize } from '../../quant';
 import { RuntimeError, type Eval, type Kernel, type KernelContext, type RuntimeTensor } from '../../types';
 import { badModel, optionsOf } from './common';
