@@ -34,7 +34,7 @@ export function plainText(text: string): string {
 /** English plain text: the CLI report and the JSON `message`. */
 export const ENGLISH_TEXT: FindingSurface = { localize: fillTemplate, escape: plainText };
 
-export function percent(used: number, budget: number): string {
+function percent(used: number, budget: number): string {
   return `${Math.round((100 * used) / budget)}%`;
 }
 

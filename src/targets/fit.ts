@@ -12,7 +12,6 @@ import { formatBytes } from '../util/formatBytes';
 
 /** Byte formatting lives in util so the panel can use it without the board table. */
 export { formatBytes };
-export type { FindingCode, FitFinding, Severity } from '../findings/finding';
 
 export interface Reserve {
   /** SRAM the application needs besides the arena: stack, heap, buffers. */
