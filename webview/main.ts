@@ -111,8 +111,8 @@ function render(state: PanelState): void {
   if (v.findings.length === 0) findings.append(el('p', {}, t('No findings: the model fits.')));
   else {
     const list = el('ul', {});
-    for (const f of v.findings) {
-      const item = el('li', { className: f.severity }, f.message);
+    for (const [i, f] of v.findings.entries()) {
+      const item = el('li', { className: f.severity }, state.findingMessages[i] ?? f.code);
       if (f.layer !== null) {
         const layer = { subgraph: f.subgraph, index: f.layer };
         const link = el('a', { href: '#', className: 'goto' }, ` → ${t('layer')} ${f.layer}`);

@@ -22,6 +22,8 @@ export interface StartOptions {
   baseDir?: string;
   settings?: Record<string, unknown> | undefined;
   vsix?: string[] | undefined;
+  /** VS Code's display language, e.g. 'ko': a language pack for it is installed first. */
+  locale?: string | undefined;
   verbose?: boolean | undefined;
   timeoutMs?: number;
 }

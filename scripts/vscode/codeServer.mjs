@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromiumPath } from './setup.mjs';
 import { killGroupOnExit, removeOnExit, removeQuietly } from './cleanup.mjs';
+import { languagePackVsix, registerLanguagePack } from './languagePack.mjs';
 
 /** A TCP port that was free on 127.0.0.1 a moment ago. */
 export function freePort() {
@@ -64,9 +65,10 @@ export const USER_SETTINGS = {
  *   baseDir     folder for user data, extensions, config (default: a fresh temp folder, removed on stop)
  *   settings    extra user settings
  *   vsix        .vsix files to install before starting
+ *   locale      VS Code's display language, e.g. 'ko' (a language pack for it is installed)
  *   verbose     echo the server's output
  */
-export async function startCodeServer({ codeServer, port, baseDir, settings = {}, vsix = [], verbose = false, timeoutMs = 30_000 } = {}) {
+export async function startCodeServer({ codeServer, port, baseDir, settings = {}, vsix = [], locale, verbose = false, timeoutMs = 30_000 } = {}) {
   if (!codeServer) throw new Error('startCodeServer: codeServer (path of code-server entry.js) is required; call ensureVsCode() first');
   const ownBase = !baseDir;
   const base = baseDir ?? mkdtempSync(join(tmpdir(), 'tinyml-code-server-'));
@@ -95,15 +97,17 @@ export async function startCodeServer({ codeServer, port, baseDir, settings = {}
   delete env.HASHED_PASSWORD;
   delete env.PORT;
   const common = ['--config', config, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
-  for (const file of vsix) {
+  const localized = locale && !locale.startsWith('en');
+  for (const file of localized ? [...vsix, languagePackVsix(locale)] : vsix) {
     execFileSync(process.execPath, [codeServer, ...common, '--install-extension', file, '--force'], { env, stdio: verbose ? 'inherit' : 'pipe' });
   }
+  if (localized) registerLanguagePack(dirs.userData, dirs.extensions, locale);
 
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
     const p = port ?? (await freePort());
     try {
-      const server = await spawnServer({ codeServer, env, common, port: p, base, ownBase, dirs, verbose, timeoutMs });
+      const server = await spawnServer({ codeServer, env, common: localized ? [...common, '--locale', locale] : common, port: p, base, ownBase, dirs, verbose, timeoutMs });
       const stop = server.stop;
       server.stop = async () => {
         await stop();

@@ -4,6 +4,7 @@
  */
 import type { ModelAnalysis, TensorInfo } from '../analysis/analyzeModel';
 import type { FitVerdict } from '../targets/fit';
+import { renderFinding } from '../findings/render';
 
 export const SCHEMA_VERSION = 1;
 
@@ -56,7 +57,8 @@ export function jsonReport(a: ModelAnalysis, verdict: FitVerdict | undefined) {
           reservedSramBytes: verdict.reserve.sramBytes,
           reservedFlashBytes: verdict.reserve.flashBytes,
           fits: verdict.fits,
-          diagnostics: verdict.findings.map((f) => ({ severity: f.severity, code: f.code, message: f.message, layer: f.layer, subgraph: f.subgraph })),
+          // `message` is the English rendering; `params` carries its numbers for tools that render their own.
+          diagnostics: verdict.findings.map((f) => ({ severity: f.severity, code: f.code, message: renderFinding(f), layer: f.layer, subgraph: f.subgraph, params: f.params })),
         }
       : null,
     warnings: a.warnings,

@@ -4,6 +4,7 @@
  */
 import type { ModelAnalysis } from '../analysis/analyzeModel';
 import { formatBytes, type FitVerdict } from '../targets/fit';
+import { renderFinding } from '../findings/render';
 
 const HEADERS = ['#', 'op', 'output', 'dtype', 'weights', 'activations', 'arena live', 'MACs'] as const;
 
@@ -40,7 +41,7 @@ export function renderReport(a: ModelAnalysis, verdict: FitVerdict | undefined):
   for (const w of a.warnings) lines.push(`note: ${w}`);
   if (verdict) {
     lines.push('', `${verdict.fits ? 'FITS' : 'DOES NOT FIT'} ${verdict.target.name}: SRAM ${formatBytes(verdict.sramUsedBytes)} / ${formatBytes(verdict.target.sramBytes)}, flash ${formatBytes(verdict.flashUsedBytes)} / ${formatBytes(verdict.target.flashBytes)}`);
-    for (const f of verdict.findings) lines.push(`${f.severity}: ${f.message}`);
+    for (const f of verdict.findings) lines.push(`${f.severity}: ${renderFinding(f)}`);
   }
   return lines.join('\n');
 }

@@ -104,6 +104,8 @@ export interface PanelState {
   readonly reservedFlashBytes: number;
   /** UI strings in the user's language, keyed by their English text. */
   readonly strings: Readonly<Record<string, string>>;
+  /** `verdict.findings` rendered by the host in the user's language, in the same order. */
+  readonly findingMessages: readonly string[];
   /** The float/int8 sibling in the same folder, when there is one. */
   readonly pair?: { readonly other: string; readonly fileIs: 'float' | 'int8' };
   /** Latency and energy on the target board (estimates, with their bands). */

@@ -4,7 +4,8 @@
  * at activation, then file watching and setting changes keep them current.
  */
 import * as vscode from 'vscode';
-import type { FitFinding, Severity } from '../targets/fit';
+import type { FitFinding, Severity } from '../findings/finding';
+import { localizedFinding } from './findingText';
 import type { AnalysisService } from './analysisService';
 import { layerViewUri } from './layerView';
 import { layerLine } from './layerViewText';
@@ -67,14 +68,14 @@ export class ModelDiagnostics implements vscode.Disposable {
     const random = await calibratedOnRandomData(model);
     const onLayers = verdict.findings.map((f) => {
       const line = f.layer === null ? 2 : layerLine(analysis, f.subgraph, f.layer);
-      return this.diagnostic(new vscode.Range(line, 0, line, 1000), f.message, SEVERITY[f.severity], f.code);
+      return this.diagnostic(new vscode.Range(line, 0, line, 1000), localizedFinding(f), SEVERITY[f.severity], f.code);
     });
     this.collection.set(view, onLayers);
     const onFile: vscode.Diagnostic[] = [];
     const worst = worstFinding(verdict.findings);
     if (worst) {
       const more = verdict.findings.length > 1 ? ` ${vscode.l10n.t('(and {0} more in the layer view)', verdict.findings.length - 1)}` : '';
-      const d = this.diagnostic(new vscode.Range(0, 0, 0, 0), `${worst.message}${more}`, SEVERITY[worst.severity], worst.code);
+      const d = this.diagnostic(new vscode.Range(0, 0, 0, 0), `${localizedFinding(worst)}${more}`, SEVERITY[worst.severity], worst.code);
       const line = worst.layer === null ? 2 : layerLine(analysis, worst.subgraph, worst.layer);
       d.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(view, new vscode.Range(line, 0, line, 0)), vscode.l10n.t('responsible layer'))];
       onFile.push(d);

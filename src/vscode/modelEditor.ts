@@ -13,6 +13,7 @@ import { openLayerView } from './layerView';
 import { saveTarget } from './config';
 import { findPair } from '../runtime/modelPairs';
 import type { ProfileStore } from './profiles';
+import { localizedFinding } from './findingText';
 
 export const MODEL_EDITOR = 'tinymlLens.model';
 
@@ -90,6 +91,7 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
         reservedSramBytes: settings.reserve.sramBytes,
         reservedFlashBytes: settings.reserve.flashBytes,
         strings: Object.fromEntries(PANEL_STRINGS.map((s) => [s, vscode.l10n.t(s)])),
+        findingMessages: verdict.findings.map(localizedFinding),
         ...(pair ? { pair } : {}),
         ...(estimate ? { estimate } : {}),
         ...(energy !== undefined ? { energy } : {}),

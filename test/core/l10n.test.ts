@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { FINDING_MESSAGES, FINDING_TEMPLATES, placeholders } from '../../src/findings/messages';
 import { PANEL_STRINGS } from '../../src/shared/protocol';
 import { REPO_ROOT } from '../helpers/corpus';
 
@@ -35,4 +36,16 @@ test('every %key% in the manifest exists in English and Korean', () => {
   const ko = json('package.nls.ko.json');
   assert.deepStrictEqual(keys.filter((k) => !(k in en)), []);
   assert.deepStrictEqual(keys.filter((k) => !(k in ko)), []);
+});
+
+test('every finding message has a Korean translation with the same named placeholders', () => {
+  const ko = json('l10n/bundle.l10n.ko.json');
+  // Each code's message is in the table the renderers use.
+  assert.deepStrictEqual(Object.keys(FINDING_MESSAGES).sort(), ['flash-near', 'flash-over', 'float-in-int8', 'hybrid-op', 'latency-over', 'op-unsupported', 'sram-near', 'sram-not-contiguous', 'sram-over']);
+  for (const en of FINDING_TEMPLATES) {
+    const translated = ko[en];
+    assert.ok(translated !== undefined, `no Korean for "${en}"`);
+    assert.notEqual(translated, en, `"${en}" is not translated`);
+    assert.deepStrictEqual(placeholders(translated), placeholders(en), en);
+  }
 });

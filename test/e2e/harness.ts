@@ -33,6 +33,8 @@ export interface OpenOptions {
   workspace?: string;
   /** Extra user settings. */
   settings?: Record<string, unknown>;
+  /** VS Code's display language (e.g. 'ko'); English by default. */
+  locale?: string;
   /** Echo code-server's and the page's output. */
   verbose?: boolean;
   /**
@@ -82,7 +84,7 @@ export async function openWorkbench(options: OpenOptions = {}): Promise<Workbenc
   const { codeServer } = setup.ensureVsCode({ quiet: true });
   const ownWorkspace = !options.workspace;
   const workspace = options.workspace ?? ws.createTestWorkspace();
-  const server = await cs.startCodeServer({ codeServer, vsix: options.vsix, settings: options.settings, verbose: options.verbose });
+  const server = await cs.startCodeServer({ codeServer, vsix: options.vsix, settings: options.settings, locale: options.locale, verbose: options.verbose });
   let browser: CodeServerModule.Chromium | undefined;
   const cleanup = async () => {
     await browser?.close();

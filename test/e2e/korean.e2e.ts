@@ -1,0 +1,37 @@
+/**
+ * TinyML Lens under a Korean VS Code: the Problems panel shows the fit findings in Korean.
+ * code-server runs with `--locale ko` and a Korean language pack (scripts/vscode/languagePack.mjs),
+ * so the extension host reports `ko` and vscode.l10n loads l10n/bundle.l10n.ko.json. The
+ * workspace's camera-trap model does not fit the default board's SRAM.
+ */
+import * as assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { openWorkbench, type Workbench } from './harness';
+
+let wb: Workbench;
+
+before(async () => {
+  // The extension's command titles come from package.nls.ko.json here.
+  wb = await openWorkbench({ locale: 'ko', readyCommand: 'TinyML Lens: 모델 분석' });
+});
+
+after(async () => {
+  await wb?.close();
+});
+
+test('the Problems panel shows Korean findings under a Korean VS Code', async () => {
+  await wb.capture('problems-ko', async () => {
+    const korean = /텐서 아레나\([\d.]+ KB \+ 예약 16 KB\)가 Arduino Nano 33 BLE Sense의 SRAM 용량\(256 KB\)을 초과합니다; 최대 사용 지점: 레이어 \d+ \w+/;
+    const deadline = Date.now() + 60_000;
+    let rows: string[] = [];
+    while (Date.now() < deadline) {
+      rows = await wb.problems();
+      if (rows.some((r) => korean.test(r))) break;
+      await wb.page.waitForTimeout(500);
+    }
+    assert.ok(rows.some((r) => korean.test(r)), `Problems rows: ${rows.join(' || ')}`);
+    // No finding is left in English.
+    assert.deepStrictEqual(rows.filter((r) => /Tensor arena|exceeds|SRAM on/.test(r)), []);
+    await wb.screenshot('problems-ko');
+  });
+});
