@@ -1,7 +1,8 @@
 // Installs, on first use and outside the repo, what running the extension in a real VS Code
 // needs on a machine without internet (see scripts/vscode/README.md):
 //   - Debian packages: chromium (the window), ripgrep (code-server's search), libkrb5-dev (a
-//     header code-server's native `kerberos` module compiles against);
+//     header code-server's native `kerberos` module compiles against), fonts-nanum (Hangul glyphs,
+//     so screenshots of the Korean workbench show text instead of boxes);
 //   - code-server (a complete VS Code server and web workbench with a real Node extension host)
 //     from the npm registry, into a cache folder.
 // Idempotent: when everything is there it returns in a few milliseconds.
@@ -19,7 +20,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CODE_SERVER_VERSION = '4.100.3';
-const APT_PACKAGES = ['libkrb5-dev', 'ripgrep', 'chromium'];
+const APT_PACKAGES = ['libkrb5-dev', 'ripgrep', 'chromium', 'fonts-nanum'];
 // @vscode/ripgrep (a code-server dependency) downloads rg from GitHub in its postinstall. It
 // first looks in a cache under the temp dir; we put Debian's rg there. Both versions are fixed
 // by the code-server version above.
