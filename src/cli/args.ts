@@ -1,6 +1,13 @@
 /** A small argv parser: `--name value`, `--name=value`, boolean `--flag`s, positionals. */
-export class UsageError extends Error {
+import { LensError } from '../errors';
+
+/** The command line is wrong: the CLI prints the message and the usage, and exits 2. */
+export class UsageError extends LensError {
   override readonly name = 'UsageError';
+  declare readonly code: 'usage';
+  constructor(message: string) {
+    super('usage', message);
+  }
 }
 
 export interface ParsedArgs {
@@ -38,4 +45,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     repeated.set(name, [...(repeated.get(name) ?? []), value]);
   }
   return { positionals, options, repeated, flags };
+}
+
+/** The value of `--name` when it is one of `values`; undefined when absent. */
+export function oneOf<T extends string>(args: ParsedArgs, name: string, values: readonly T[]): T | undefined {
+  const v = args.options.get(name);
+  if (v === undefined) return undefined;
+  if (!(values as readonly string[]).includes(v)) throw new UsageError(`--${name} is one of ${values.join(', ')}`);
+  return v as T;
 }

@@ -5,28 +5,22 @@
  * `--profile` a TFLM MicroProfiler log calibrates the board, and the table shows measured next
  * to estimated.
  */
-import { formatDays, formatMs, formatUj } from '../estimate/format';
 import { readFileSync, statSync } from 'node:fs';
 import { analyzeModel, type ModelAnalysis } from '../analysis/analyzeModel';
 import { KERNEL_LIBRARIES, type KernelLibraryName } from '../analysis/kernelLibrary';
-import { readTflite } from '../model/tflite/reader';
-import { CALIBRATION } from '../estimate/defaultCalibration';
 import { ESTIMATE_CORES } from '../estimate/coreProfiles';
-import { DutyCycleError } from '../estimate/dutyCycle';
+import { CALIBRATION } from '../estimate/defaultCalibration';
 import { activePowerMw, estimateEnergy, type EnergyEstimate } from '../estimate/energy';
-import { boardTarget, coreTarget, EstimateError, type EstimateTarget } from '../estimate/estimateTarget';
+import { boardTarget, coreTarget, type EstimateTarget } from '../estimate/estimateTarget';
+import { formatDays, formatMs, formatUj } from '../estimate/format';
 import { estimateModel, type ModelEstimate } from '../estimate/latencyModel';
 import { calibrateFromProfile, type ProfileCalibration } from '../estimate/profileCalibration';
 import { matchProfile, parseProfilerLog } from '../estimate/profilerLog';
 import { runScenario, SCENARIOS, type ScenarioResult } from '../estimate/scenarios';
+import { errorCode, errorMessage } from '../errors';
+import { readTflite } from '../model/tflite/reader';
 import { UsageError, type ParsedArgs } from './args';
-import type { Io } from './main';
-
-export const ESTIMATE_USAGE = `  tinyml-lens estimate <model.tflite> (--target <id> [--mhz <MHz>] | --core <core> --mhz <MHz>)
-                       [--kernels reference|cmsis-nn] [--volts <V>]
-                       [--profile <micro_profiler.log> [--profile-model <model.tflite>] [--ticks-per-ms <n>]]
-                       [--scenario camera-trap|doorbell [--per-hour <n>] [--battery-mah <mAh>] [--battery-v <V>]]
-                       [--json]`;
+import { EXIT_FITS, type Io } from './command';
 
 function positiveNumber(args: ParsedArgs, name: string): number | undefined {
   const v = args.options.get(name);
@@ -197,7 +191,7 @@ function run(args: ParsedArgs, io: Io): number {
   }
 
   io.out(args.flags.has('json') ? JSON.stringify(jsonReport(model, est, energy, energyNote, profile, scenario), null, 2) : renderText(model, est, energy, energyNote, profile, scenario));
-  return 0;
+  return EXIT_FITS;
 }
 
 /** Exit 0 on success; bad input throws UsageError, which `main` turns into exit 2. */
@@ -205,7 +199,9 @@ export function estimateCommand(args: ParsedArgs, io: Io): number {
   try {
     return run(args, io);
   } catch (e) {
-    if (e instanceof EstimateError || e instanceof DutyCycleError) throw new UsageError(e.message);
+    const code = errorCode(e);
+    // The estimator refuses what was typed (a core, a board, a clock, a duty cycle): usage errors here.
+    if (code === 'bad-estimate' || code === 'bad-duty-cycle') throw new UsageError(errorMessage(e));
     throw e;
   }
 }

@@ -4,6 +4,7 @@
  * for a board, its power facts. Built from a board id, from a core and a clock, or from one of
  * the calibration platforms.
  */
+import { LensError } from '../errors';
 import type { KernelLibraryName } from '../analysis/kernelLibrary';
 import { BOARDS } from '../targets/boards';
 import type { PowerFacts } from '../targets/target';
@@ -11,8 +12,12 @@ import { platform, type CalibrationData, type LibraryCoefficients } from './cali
 import { boardOverride, calibratedSigma, coreProfiles, estimateCoreFor, isEstimateCore, ESTIMATE_CORES, type CoreProfile, type EstimateCore, type LibraryProfile } from './coreProfiles';
 import type { Library } from './features';
 
-export class EstimateError extends Error {
+export class EstimateError extends LensError {
   override readonly name = 'EstimateError';
+  declare readonly code: 'bad-estimate';
+  constructor(message: string) {
+    super('bad-estimate', message);
+  }
 }
 
 export interface EstimateTarget {

@@ -1,0 +1,15 @@
+/** What `main` and every command share: where the output goes, and the exit codes. */
+import type { ParsedArgs } from './args';
+
+export interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+/** One `tinyml-lens <command>`: its exit code, or a throw that failure.ts turns into one. */
+export type Command = (args: ParsedArgs, io: Io) => number | Promise<number>;
+
+/** Also plain success for commands that check no budget. */
+export const EXIT_FITS = 0;
+export const EXIT_DOES_NOT_FIT = 1;
+export const EXIT_BAD_INPUT = 2;
