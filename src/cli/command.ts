@@ -9,7 +9,8 @@ export interface Io {
 /** One `tinyml-lens <command>`: its exit code, or a throw that failure.ts turns into one. */
 export type Command = (args: ParsedArgs, io: Io) => number | Promise<number>;
 
-/** Also plain success for commands that check no budget. */
-export const EXIT_FITS = 0;
+export const EXIT_OK = 0;
+/** `analyze` with a budget: the model fits (or no budget was given). */
+export const EXIT_FITS = EXIT_OK;
 export const EXIT_DOES_NOT_FIT = 1;
 export const EXIT_BAD_INPUT = 2;

@@ -20,7 +20,7 @@ import { runScenario, SCENARIOS, type ScenarioResult } from '../estimate/scenari
 import { errorCode, errorMessage } from '../errors';
 import { readTflite } from '../model/tflite/reader';
 import { UsageError, type ParsedArgs } from './args';
-import { EXIT_FITS, type Io } from './command';
+import { EXIT_OK, type Io } from './command';
 
 function positiveNumber(args: ParsedArgs, name: string): number | undefined {
   const v = args.options.get(name);
@@ -191,7 +191,7 @@ function run(args: ParsedArgs, io: Io): number {
   }
 
   io.out(args.flags.has('json') ? JSON.stringify(jsonReport(model, est, energy, energyNote, profile, scenario), null, 2) : renderText(model, est, energy, energyNote, profile, scenario));
-  return EXIT_FITS;
+  return EXIT_OK;
 }
 
 /** Exit 0 on success; bad input throws UsageError, which `main` turns into exit 2. */

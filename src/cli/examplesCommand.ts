@@ -5,7 +5,7 @@ import { EXAMPLE_MODELS } from '../examples/exampleModels';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { writeTflite } from '../model/tflite/writer';
 import { UsageError } from './args';
-import { EXIT_FITS, type Command } from './command';
+import { EXIT_OK, type Command } from './command';
 
 export const examplesCommand: Command = async (args, io) => {
   const dir = args.positionals[0];
@@ -16,5 +16,5 @@ export const examplesCommand: Command = async (args, io) => {
     await writeFileAtomic(path, writeTflite(m.build()), { overwrite: true });
     io.out(`wrote ${path}`);
   }
-  return EXIT_FITS;
+  return EXIT_OK;
 };

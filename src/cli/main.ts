@@ -5,7 +5,7 @@
  */
 import { analyzeCommand } from './analyzeCommand';
 import { parseArgs, UsageError } from './args';
-import { EXIT_BAD_INPUT, EXIT_FITS, type Command, type Io } from './command';
+import { EXIT_BAD_INPUT, EXIT_OK, type Command, type Io } from './command';
 import { compareCommand } from './compareCommand';
 import { estimateCommand } from './estimateCommand';
 import { examplesCommand } from './examplesCommand';
@@ -30,7 +30,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const [command, ...rest] = argv;
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       io.out(USAGE);
-      return command === undefined ? EXIT_BAD_INPUT : EXIT_FITS;
+      return command === undefined ? EXIT_BAD_INPUT : EXIT_OK;
     }
     const run = COMMANDS.get(command);
     if (!run) throw new UsageError(`unknown command "${command}"`);

@@ -15,7 +15,7 @@ import { NORMALIZATIONS } from '../runtime/inputs/image';
 import { ROUNDINGS, type Rounding } from '../runtime/quant';
 import type { QuantizeParams } from '../shared/protocol';
 import { oneOf, UsageError, type ParsedArgs } from './args';
-import { EXIT_FITS, type Io } from './command';
+import { EXIT_OK, type Io } from './command';
 import { reportFailure } from './failure';
 
 function count(args: ParsedArgs, name: string, min: number): number | undefined {
@@ -92,7 +92,7 @@ export function renderQuantizeReport(r: QuantizationReport, modelPath: string, r
   return lines.join('\n');
 }
 
-/** Reports its own failures (exit 2), so that the written files and the exit code go together. */
+/** Bad input returns 2 here (as `main` would), so a caller running the command directly gets the exit code; usage errors still throw. */
 export async function quantizeCommand(args: ParsedArgs, io: Io): Promise<number> {
   const params = quantizeParams(args);
   const force = args.flags.has('force');
@@ -107,7 +107,7 @@ export async function quantizeCommand(args: ParsedArgs, io: Io): Promise<number>
     await writeFileAtomic(outputPath, result.bytes, { overwrite: force });
     await writeFileAtomic(reportPath, new TextEncoder().encode(`${reportJson(result.report)}\n`), { overwrite: force });
     io.out(args.flags.has('json') ? reportJson(result.report) : renderQuantizeReport(result.report, outputPath, reportPath));
-    return EXIT_FITS;
+    return EXIT_OK;
   } catch (e) {
     return reportFailure(e, io);
   }

@@ -6,7 +6,7 @@ import { UNATTENDED } from '../jobs/context';
 import { runJob } from '../jobs/run';
 import { ROUNDINGS } from '../runtime/quant';
 import { oneOf, UsageError } from './args';
-import { EXIT_FITS, type Command } from './command';
+import { EXIT_OK, type Command } from './command';
 
 export const runCommand: Command = async (args, io) => {
   const path = args.positionals[0];
@@ -31,5 +31,5 @@ export const runCommand: Command = async (args, io) => {
     }
     io.out(`${result.ms.toFixed(2)} ms`);
   }
-  return EXIT_FITS;
+  return EXIT_OK;
 };
