@@ -1,6 +1,14 @@
 /** A small argv parser: `--name value`, `--name=value`, boolean `--flag`s, positionals. */
-export class UsageError extends Error {
+import { DEFAULT_KERNEL_LIBRARY, parseKernelLibrary, type KernelLibraryId } from '../analysis/kernelLibrary';
+import { LensError } from '../errors';
+
+/** The command line is wrong: the CLI prints the message and the usage, and exits 2. */
+export class UsageError extends LensError {
   override readonly name = 'UsageError';
+  declare readonly code: 'usage';
+  constructor(message: string) {
+    super('usage', message);
+  }
 }
 
 export interface ParsedArgs {
@@ -38,4 +46,19 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     repeated.set(name, [...(repeated.get(name) ?? []), value]);
   }
   return { positionals, options, repeated, flags };
+}
+
+/** The value of `--name` when it is one of `values`; undefined when absent. */
+export function oneOf<T extends string>(args: ParsedArgs, name: string, values: readonly T[]): T | undefined {
+  const v = args.options.get(name);
+  if (v === undefined) return undefined;
+  if (!(values as readonly string[]).includes(v)) throw new UsageError(`--${name} is one of ${values.join(', ')}`);
+  return v as T;
+}
+
+/** `--kernels`, checked by the one parser every surface uses; the default library when absent. */
+export function kernelsOption(args: ParsedArgs): KernelLibraryId {
+  const parsed = parseKernelLibrary(args.options.get('kernels') ?? DEFAULT_KERNEL_LIBRARY);
+  if (!parsed.ok) throw new UsageError(`--kernels: ${parsed.error}`);
+  return parsed.id;
 }

@@ -5,28 +5,22 @@
  * `--profile` a TFLM MicroProfiler log calibrates the board, and the table shows measured next
  * to estimated.
  */
-import { formatDays, formatMs, formatUj } from '../estimate/format';
 import { readFileSync, statSync } from 'node:fs';
 import { analyzeModel, type ModelAnalysis } from '../analysis/analyzeModel';
-import { DEFAULT_KERNEL_LIBRARY, parseKernelLibrary, type KernelLibraryId } from '../analysis/kernelLibrary';
-import { readTflite } from '../model/tflite/reader';
-import { CALIBRATION } from '../estimate/defaultCalibration';
+import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import { ESTIMATE_CORES } from '../estimate/coreProfiles';
-import { DutyCycleError } from '../estimate/dutyCycle';
+import { CALIBRATION } from '../estimate/defaultCalibration';
 import { activePowerMw, estimateEnergy, type EnergyEstimate } from '../estimate/energy';
-import { boardTarget, coreTarget, EstimateError, type EstimateTarget } from '../estimate/estimateTarget';
+import { boardTarget, coreTarget, type EstimateTarget } from '../estimate/estimateTarget';
+import { formatDays, formatMs, formatUj } from '../estimate/format';
 import { estimateModel, type ModelEstimate } from '../estimate/latencyModel';
 import { calibrateFromProfile, type ProfileCalibration } from '../estimate/profileCalibration';
 import { matchProfile, parseProfilerLog } from '../estimate/profilerLog';
 import { runScenario, SCENARIOS, type ScenarioResult } from '../estimate/scenarios';
-import { UsageError, type ParsedArgs } from './args';
-import type { Io } from './main';
-
-export const ESTIMATE_USAGE = `  tinyml-lens estimate <model.tflite> (--target <id> [--mhz <MHz>] | --core <core> --mhz <MHz>)
-                       [--kernels reference|cmsis-nn] [--volts <V>]
-                       [--profile <micro_profiler.log> [--profile-model <model.tflite>] [--ticks-per-ms <n>]]
-                       [--scenario camera-trap|doorbell [--per-hour <n>] [--battery-mah <mAh>] [--battery-v <V>]]
-                       [--json]`;
+import { errorCode, errorMessage } from '../errors';
+import { readTflite } from '../model/tflite/reader';
+import { kernelsOption, UsageError, type ParsedArgs } from './args';
+import { EXIT_OK, type Io } from './command';
 
 function positiveNumber(args: ParsedArgs, name: string): number | undefined {
   const v = args.options.get(name);
@@ -151,9 +145,7 @@ function jsonReport(analysis: ModelAnalysis, est: ModelEstimate, energy: EnergyE
 function run(args: ParsedArgs, io: Io): number {
   const path = args.positionals[0];
   if (!path) throw new UsageError('estimate needs a model file');
-  const library = parseKernelLibrary(args.options.get('kernels') ?? DEFAULT_KERNEL_LIBRARY);
-  if (!library.ok) throw new UsageError(`--kernels: ${library.error}`);
-  const kernels = library.id;
+  const kernels = kernelsOption(args);
   let target = resolveTarget(args, kernels);
   const model = readModel(path);
 
@@ -197,7 +189,7 @@ function run(args: ParsedArgs, io: Io): number {
   }
 
   io.out(args.flags.has('json') ? JSON.stringify(jsonReport(model, est, energy, energyNote, profile, scenario), null, 2) : renderText(model, est, energy, energyNote, profile, scenario));
-  return 0;
+  return EXIT_OK;
 }
 
 /** Exit 0 on success; bad input throws UsageError, which `main` turns into exit 2. */
@@ -205,7 +197,9 @@ export function estimateCommand(args: ParsedArgs, io: Io): number {
   try {
     return run(args, io);
   } catch (e) {
-    if (e instanceof EstimateError || e instanceof DutyCycleError) throw new UsageError(e.message);
+    const code = errorCode(e);
+    // The estimator refuses what was typed (a core, a board, a clock, a duty cycle): usage errors here.
+    if (code === 'bad-estimate' || code === 'bad-duty-cycle') throw new UsageError(errorMessage(e));
     throw e;
   }
 }

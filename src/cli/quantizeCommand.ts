@@ -7,25 +7,16 @@
  */
 import { existsSync } from 'node:fs';
 import { FileExistsError, writeFileAtomic } from '../io/atomicWrite';
-import { ModelFormatError } from '../model/errors';
-import { NORMALIZATIONS } from '../runtime/inputs/image';
-import { InputError } from '../runtime/inputs/inputError';
-import { ROUNDINGS, type Rounding } from '../runtime/quant';
-import { RuntimeError } from '../runtime/types';
-import { QuantizeError } from '../quantize/errors';
-import { quantizeJob, type QuantizeParams } from '../quantize/quantizeJob';
+import { UNATTENDED } from '../jobs/context';
+import { quantizeJob } from '../jobs/quantize';
 import { RANGE_METHOD_OPTIONS, type RangeMethodOption } from '../quantize/ranges';
 import { outputNames, reportJson, reportNameFor, type QuantizationReport } from '../quantize/report';
-import { UsageError, type ParsedArgs } from './args';
-import type { Io } from './main';
-
-export const QUANTIZE_USAGE = `  tinyml-lens quantize <float.tflite> --calibration <dir|glob> [--out <file>] [--io int8|float]
-                       [--method auto|minmax|percentile|mse] [--percentile P] [--samples N] [--held-out N]
-                       [--normalization [0,1]|[-1,1]|[0,255]|imagenet] [--per-channel-fc] [--keep-float]
-                       [--random-calibration] [--rounding tflm|tflite|xnnpack] [--force] [--json]`;
-
-const EXIT_OK = 0;
-const EXIT_BAD_INPUT = 2;
+import { NORMALIZATIONS } from '../runtime/inputs/image';
+import { ROUNDINGS, type Rounding } from '../runtime/quant';
+import type { QuantizeParams } from '../shared/protocol';
+import { oneOf, UsageError, type ParsedArgs } from './args';
+import { EXIT_OK, type Io } from './command';
+import { reportFailure } from './failure';
 
 function count(args: ParsedArgs, name: string, min: number): number | undefined {
   const v = args.options.get(name);
@@ -33,13 +24,6 @@ function count(args: ParsedArgs, name: string, min: number): number | undefined 
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} takes a whole number of at least ${min}, got "${v}"`);
   return n;
-}
-
-function oneOf<T extends string>(args: ParsedArgs, name: string, values: readonly T[]): T | undefined {
-  const v = args.options.get(name);
-  if (v === undefined) return undefined;
-  if (!(values as readonly string[]).includes(v)) throw new UsageError(`--${name} is one of ${values.join(', ')}`);
-  return v as T;
 }
 
 /** Parses the command line into the job's parameters. */
@@ -108,6 +92,7 @@ export function renderQuantizeReport(r: QuantizationReport, modelPath: string, r
   return lines.join('\n');
 }
 
+/** Bad input returns 2 here (as `main` would), so a caller running the command directly gets the exit code; usage errors still throw. */
 export async function quantizeCommand(args: ParsedArgs, io: Io): Promise<number> {
   const params = quantizeParams(args);
   const force = args.flags.has('force');
@@ -118,24 +103,12 @@ export async function quantizeCommand(args: ParsedArgs, io: Io): Promise<number>
     if (!force) {
       for (const p of [outputPath, reportPath]) if (existsSync(p)) throw new FileExistsError(p);
     }
-    const result = await quantizeJob(params, { shouldStop: () => false, progress: () => undefined });
+    const result = await quantizeJob(params, UNATTENDED);
     await writeFileAtomic(outputPath, result.bytes, { overwrite: force });
     await writeFileAtomic(reportPath, new TextEncoder().encode(`${reportJson(result.report)}\n`), { overwrite: force });
     io.out(args.flags.has('json') ? reportJson(result.report) : renderQuantizeReport(result.report, outputPath, reportPath));
     return EXIT_OK;
   } catch (e) {
-    if (e instanceof FileExistsError) {
-      io.err(`tinyml-lens: ${e.message} (use --force to replace it)`);
-      return EXIT_BAD_INPUT;
-    }
-    if (e instanceof QuantizeError || e instanceof ModelFormatError || e instanceof InputError || e instanceof RuntimeError) {
-      io.err(`tinyml-lens: ${e.message}`);
-      return EXIT_BAD_INPUT;
-    }
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      io.err(`tinyml-lens: ${(e as Error).message}`);
-      return EXIT_BAD_INPUT;
-    }
-    throw e;
+    return reportFailure(e, io);
   }
 }

@@ -6,6 +6,7 @@
  *
  * Units: energy µJ, power µW, current µA, time ms; 1 µJ per second is 1 µW.
  */
+import { LensError } from '../errors';
 
 export interface EventLoad {
   readonly name: string;
@@ -51,8 +52,12 @@ export interface DutyCycleResult {
   readonly breakdown: readonly { readonly name: string; readonly microWatts: number; readonly share: number }[];
 }
 
-export class DutyCycleError extends Error {
+export class DutyCycleError extends LensError {
   override readonly name = 'DutyCycleError';
+  declare readonly code: 'bad-duty-cycle';
+  constructor(message: string) {
+    super('bad-duty-cycle', message);
+  }
 }
 
 function nonNegative(v: number, what: string): void {

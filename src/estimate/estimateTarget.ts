@@ -4,14 +4,19 @@
  * for a board, its power facts. Built from a board id, from a core and a clock, or from one of
  * the calibration platforms.
  */
+import { LensError } from '../errors';
 import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import { BOARDS } from '../targets/boards';
 import type { PowerFacts } from '../targets/target';
 import { platform, type CalibrationData, type LibraryCoefficients } from './calibrationData';
 import { boardOverride, calibratedSigma, coreProfiles, estimateCoreFor, isEstimateCore, ESTIMATE_CORES, type CoreProfile, type EstimateCore, type LibraryProfile } from './coreProfiles';
 
-export class EstimateError extends Error {
+export class EstimateError extends LensError {
   override readonly name = 'EstimateError';
+  declare readonly code: 'bad-estimate';
+  constructor(message: string) {
+    super('bad-estimate', message);
+  }
 }
 
 export interface EstimateTarget {

@@ -24,6 +24,7 @@ export function fillTemplate(template: string, args: Placeholders): string {
 
 // C0 and C1 controls (a terminal escape, a line break inside a diagnostic) and the bidi
 // overrides that make text read differently from what it is.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: they are escaped before display.
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Plain text for terminals, logs and the Problems panel: unsafe characters as `\uXXXX`. */

@@ -7,11 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { LensError } from '../errors';
 
-export class FileExistsError extends Error {
+export class FileExistsError extends LensError {
   override readonly name = 'FileExistsError';
+  declare readonly code: 'file-exists';
   constructor(readonly path: string) {
-    super(`${path} already exists; not overwriting it`);
+    super('file-exists', `${path} already exists; not overwriting it`);
   }
 }
 

@@ -20,6 +20,7 @@
  *   guard for classifiers) wins; the quantizer then rebuilds it from the statistics of all the
  *   calibration samples, validation ones included.
  */
+import { Cancelled } from '../errors';
 import type { Graph } from '../model/graph';
 import { BuiltinOperator } from '../model/tflite/generated/tflite/builtin-operator';
 import { opName } from '../model/tflite/reader';
@@ -27,7 +28,6 @@ import { Interpreter } from '../runtime/interpreter';
 import type { Rounding } from '../runtime/quant';
 import { realValues } from '../runtime/runModel';
 import type { ProgressContext, ValidationData } from './calibrate';
-import { QuantizeError } from './errors';
 import { convertInput } from './evaluate';
 import { asymmetricParams } from './params';
 import type { RangeChoice, RangeMethod } from './ranges';
@@ -177,7 +177,7 @@ export function scoreCandidate(int8Graph: Graph, validation: ValidationData, rou
   const noise = new Float64Array(outputs);
   let agree = 0;
   validation.inputs.forEach((inputs, s) => {
-    if (ctx.shouldStop?.()) throw new QuantizeError('cancelled', 'quantization was cancelled');
+    if (ctx.shouldStop?.()) throw new Cancelled('quantization was cancelled');
     q.resetState();
     inputs.forEach((b, i) => q.setInputBytes(i, convertInput(b, q.inputs[i]!)));
     q.invoke(ctx.shouldStop ? { shouldStop: ctx.shouldStop } : {});

@@ -7,6 +7,7 @@
  * are kept, so that candidate int8 models can be compared with the float one on them without
  * running the float model again.
  */
+import { Cancelled } from '../errors';
 import type { Graph } from '../model/graph';
 import { Interpreter } from '../runtime/interpreter';
 import { realValues } from '../runtime/runModel';
@@ -117,7 +118,7 @@ export async function calibrate(graph: Graph, samples: SampleSource, options: Ca
   for (let s = 0; s < samples.count; s++) {
     const validating = validation !== undefined && options.validation!.has(s);
     stats = validating ? validation.stats : calibrationStats;
-    if (options.shouldStop?.()) throw new QuantizeError('cancelled', 'quantization was cancelled');
+    if (options.shouldStop?.()) throw new Cancelled('quantization was cancelled');
     const inputs = await samples.sample(s);
     const name = samples.describe?.(s) ?? `calibration sample ${s}`;
     if (inputs.length !== interpreter.inputs.length) throw new QuantizeError('bad-calibration', `${name} has ${inputs.length} input(s); the model has ${interpreter.inputs.length}`);
@@ -130,17 +131,12 @@ export async function calibrate(graph: Graph, samples: SampleSource, options: Ca
     }
     for (const t of interpreter.inputs) track(t);
     const ti = performance.now();
-    try {
-      interpreter.invoke({
-        ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
-        onLayer: (_layer, outputs) => {
-          for (const t of outputs) track(t);
-        },
-      });
-    } catch (e) {
-      if (e instanceof RuntimeError && e.code === 'cancelled') throw new QuantizeError('cancelled', 'quantization was cancelled');
-      throw e;
-    }
+    interpreter.invoke({
+      ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
+      onLayer: (_layer, outputs) => {
+        for (const t of outputs) track(t);
+      },
+    });
     inferenceMs += performance.now() - ti;
     if (validating) {
       validation.inputs.push(inputs);

@@ -1,14 +1,7 @@
+import { Cancelled, LensError, type QuantizeErrorCode } from '../errors';
+
 /** Why a model could not be quantized, as a stable code a caller can switch on. */
-export type QuantizeErrorCode =
-  /** The model already has integer activations: quantize its float original instead. */
-  | 'already-quantized'
-  /** Operators the int8 path cannot take (listed in `ops`); `keepFloat` keeps them in float. */
-  | 'unsupported-ops'
-  /** Calibration data missing, of the wrong shape or type, or not finite. */
-  | 'bad-calibration'
-  /** The graph has something the quantizer does not handle (control flow, several subgraphs…). */
-  | 'unsupported-model'
-  | 'cancelled';
+export type { QuantizeErrorCode } from '../errors';
 
 export interface UnsupportedOp {
   readonly layer: number;
@@ -16,13 +9,22 @@ export interface UnsupportedOp {
   readonly reason: string;
 }
 
-export class QuantizeError extends Error {
+export class QuantizeError extends LensError {
   override readonly name = 'QuantizeError';
+  declare readonly code: QuantizeErrorCode;
   constructor(
-    readonly code: QuantizeErrorCode,
+    code: QuantizeErrorCode,
     message: string,
     readonly ops: readonly UnsupportedOp[] = [],
   ) {
-    super(message);
+    super(code, message);
+  }
+
+  /**
+   * A stopped quantization throws the one Cancelled error, and it still counts as a
+   * QuantizeError: a caller that catches the quantizer's errors sees every way it can end early.
+   */
+  static override [Symbol.hasInstance](value: unknown): value is QuantizeError | Cancelled {
+    return value instanceof Cancelled || Function.prototype[Symbol.hasInstance].call(QuantizeError, value);
   }
 }

@@ -5,6 +5,7 @@
  * |error|, SQNR). Sums are accumulated sample by sample, so memory does not grow with the
  * number of samples.
  */
+import { Cancelled } from '../errors';
 import type { Graph } from '../model/graph';
 import { correspondingLayers, outputAgreement, type CapturedRun, type LayerComparison, type OutputAgreement } from '../runtime/compare';
 import { Interpreter } from '../runtime/interpreter';
@@ -64,7 +65,7 @@ export async function evaluate(floatGraph: Graph, int8Graph: Graph, heldOut: Sam
   const floatRuns: CapturedRun[] = [];
   const int8Runs: CapturedRun[] = [];
   for (let s = 0; s < heldOut.count; s++) {
-    if (ctx.shouldStop?.()) throw new QuantizeError('cancelled', 'quantization was cancelled');
+    if (ctx.shouldStop?.()) throw new Cancelled('quantization was cancelled');
     const inputs = await heldOut.sample(s);
     const floatValues: (Float64Array | undefined)[] = pairs.map(() => undefined);
     f.resetState();
@@ -138,7 +139,7 @@ export async function tryEvaluate(floatGraph: Graph, int8Graph: Graph, heldOut: 
   try {
     return await evaluate(floatGraph, int8Graph, heldOut, rounding, ctx);
   } catch (e) {
-    if (e instanceof RuntimeError && e.code !== 'cancelled') return { skipped: `our runtime cannot run the int8 model: ${e.message}` };
+    if (e instanceof RuntimeError) return { skipped: `our runtime cannot run the int8 model: ${e.message}` };
     throw e;
   }
 }

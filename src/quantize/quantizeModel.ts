@@ -8,6 +8,7 @@
  * nothing is read or written here.
  */
 import { analyzeModel } from '../analysis/analyzeModel';
+import { Cancelled } from '../errors';
 import type { Graph } from '../model/graph';
 import { readTflite } from '../model/tflite/reader';
 import { writeTflite } from '../model/tflite/writer';
@@ -143,7 +144,7 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
     // Ranges by method: the per-channel FC candidates reuse those of the per-tensor ones.
     const rangesByMethod = new Map<string, Map<number, RangeChoice>>();
     for (const [k, c] of candidates.entries()) {
-      if (ctx.shouldStop?.()) throw new QuantizeError('cancelled', 'quantization was cancelled');
+      if (ctx.shouldStop?.()) throw new Cancelled('quantization was cancelled');
       const label = candidateLabel(c);
       const methodKey = `${c.method} ${c.percentile ?? ''}`;
       const ranges = rangesByMethod.get(methodKey) ?? rangesOf(fitStats, c);
@@ -165,7 +166,6 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
           score = { ...c, label, ...scoreCandidate(build(ranges, c).graph, calib.validation!, rounding, classifier, ctx) };
         } catch (e) {
           if (!(e instanceof RuntimeError)) throw e;
-          if (e.code === 'cancelled') throw new QuantizeError('cancelled', 'quantization was cancelled');
           score = { ...c, label, skipped: `our runtime cannot run it: ${e.message}` };
         }
       }

@@ -4,6 +4,7 @@
  * layer, before anything runs) and prepares each kernel once; `invoke` then only runs the
  * prepared loops.
  */
+import { Cancelled } from '../errors';
 import { elementCount, isConstant, type Graph, type Tensor } from '../model/graph';
 import { opName } from '../model/tflite/reader';
 import { KERNELS } from './kernels';
@@ -27,7 +28,7 @@ export interface InterpreterOptions {
 export interface InvokeOptions {
   /** Called after each layer with its outputs; return nothing. */
   readonly onLayer?: (layer: number, outputs: readonly RuntimeTensor[]) => void;
-  /** Checked between layers: true stops the run with a 'cancelled' RuntimeError. */
+  /** Checked between layers: true stops the run with Cancelled. */
   readonly shouldStop?: () => boolean;
 }
 
@@ -174,7 +175,7 @@ export class Interpreter {
 
   invoke(options: InvokeOptions = {}): void {
     for (let i = 0; i < this.evals.length; i++) {
-      if (options.shouldStop?.()) throw new RuntimeError('cancelled', 'the run was cancelled', i);
+      if (options.shouldStop?.()) throw new Cancelled('the run was cancelled');
       this.evals[i]!();
       if (options.onLayer) {
         const op = this.graph.subgraphs[0]!.operators[i]!;

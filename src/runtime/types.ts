@@ -3,6 +3,7 @@
  * (shapes, padding, quantized multipliers: everything that depends on the model alone) and
  * returns the per-inference `Eval`, plain loops over typed arrays with no allocation.
  */
+import { LensError, type RuntimeErrorCode } from '../errors';
 import type { DType } from '../model/dtype';
 import type { Graph, Operator, Subgraph, Tensor } from '../model/graph';
 import type { Rounding } from './quant';
@@ -52,16 +53,17 @@ export interface Kernel {
 
 export type KernelRegistry = Readonly<Record<string, Kernel>>;
 
-export type RuntimeErrorCode = 'unsupported-op' | 'unsupported-type' | 'bad-model' | 'bad-input' | 'cancelled';
+export type { RuntimeErrorCode } from '../errors';
 
-export class RuntimeError extends Error {
+export class RuntimeError extends LensError {
   override readonly name = 'RuntimeError';
+  declare readonly code: RuntimeErrorCode;
   constructor(
-    readonly code: RuntimeErrorCode,
+    code: RuntimeErrorCode,
     message: string,
     /** The layer (operator index in subgraph 0) the error is about, if any. */
     readonly layer?: number,
   ) {
-    super(message);
+    super(code, message);
   }
 }

@@ -12,10 +12,14 @@ import type { LayerComparison, OutputAgreement } from '../runtime/compare';
 import type { OutputSummary } from '../runtime/outputSummary';
 import type { Rounding } from '../runtime/quant';
 import type { EnergyEstimate, ModelEstimate } from '../estimate';
-import type { QuantizeJobResult, QuantizeParams } from '../quantize/quantizeJob';
+import type { ErrorCode } from '../errors';
+import type { IoType } from '../quantize/int8Graph';
+import type { RangeMethodOption } from '../quantize/ranges';
 import type { QuantizationReport } from '../quantize/report';
 
 // ---- host ↔ worker -------------------------------------------------------------------
+// Adding a job: write src/jobs/<name>.ts, declare its params and result here and in
+// WorkerJobs, and add it to JOBS in src/jobs/index.ts (the compiler checks the two agree).
 
 export interface AnalyzeParams {
   readonly path: string;
@@ -64,6 +68,40 @@ export interface CompareResult {
   readonly random: boolean;
 }
 
+export interface QuantizeParams {
+  readonly modelPath: string;
+  /** A folder or a glob of calibration files; absent only with `randomCalibration`. */
+  readonly calibration?: string;
+  readonly io?: IoType;
+  /** Default `auto`: each range method tried on validation samples taken from the calibration data. */
+  readonly method?: RangeMethodOption;
+  readonly percentile?: number;
+  /** Calibration samples to use (default 100, or all there are). */
+  readonly samples?: number;
+  /** Samples held out for the report (default: a fifth of the data, 1 to 20; 0 for none). */
+  readonly heldOut?: number;
+  /** Unset: per tensor for a fixed method, both tried by `auto`. */
+  readonly perChannelFullyConnected?: boolean;
+  readonly keepFloat?: boolean;
+  /** Calibrate on seeded random inputs instead of files (the report warns). */
+  readonly randomCalibration?: boolean;
+  /** Image normalization by name (see NORMALIZATIONS); default [0,1]. */
+  readonly normalization?: string;
+  /** Our runtime's rounding for the report's evaluation; default tflm. */
+  readonly rounding?: Rounding;
+  /** Where the caller will write the model (for the report); default `<name>_int8.tflite`. */
+  readonly outputPath?: string;
+}
+
+export interface QuantizeJobResult {
+  /** The int8 .tflite. */
+  readonly bytes: Uint8Array;
+  readonly report: QuantizationReport;
+  /** Where the model and its report go by default: beside the float model. */
+  readonly outputPath: string;
+  readonly reportPath: string;
+}
+
 /** Every job the worker runs: its parameters and its result. */
 export interface WorkerJobs {
   readonly analyze: { readonly params: AnalyzeParams; readonly result: ModelAnalysis };
@@ -80,7 +118,7 @@ export type ToWorker =
 export type FromWorker =
   | { readonly type: 'progress'; readonly id: number; readonly fraction: number; readonly message: string }
   | { readonly type: 'result'; readonly id: number; readonly result: WorkerJobs[JobName]['result'] }
-  | { readonly type: 'error'; readonly id: number; readonly code: string; readonly message: string };
+  | { readonly type: 'error'; readonly id: number; readonly code: ErrorCode; readonly message: string };
 
 // ---- host ↔ webview ------------------------------------------------------------------
 

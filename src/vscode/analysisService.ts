@@ -5,11 +5,12 @@
  */
 import * as vscode from 'vscode';
 import type { ModelAnalysis } from '../analysis/analyzeModel';
+import { errorCode, errorMessage } from '../errors';
 import { checkFit, type FitVerdict } from '../targets/fit';
-import { CancelledError, type WorkerClient } from '../worker/workerClient';
+import type { WorkerClient } from '../worker/workerClient';
 import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import { modelSettings, type ModelSettings } from './config';
-import { boardTarget, CALIBRATION, estimateEnergy, EstimateError, estimateModel, type EnergyEstimate, type EstimateTarget, type ModelEstimate } from '../estimate';
+import { boardTarget, CALIBRATION, estimateEnergy, estimateModel, type EnergyEstimate, type EstimateTarget, type ModelEstimate } from '../estimate';
 import { latencyFinding } from '../estimate/latencyBudget';
 
 export interface ModelReport {
@@ -50,7 +51,7 @@ export class AnalysisService implements vscode.Disposable {
       settings = modelSettings(uri);
       stat = await vscode.workspace.fs.stat(uri);
     } catch (e) {
-      return { ok: false, uri, error: e instanceof Error ? e.message : String(e) };
+      return { ok: false, uri, error: errorMessage(e) };
     }
     const key = `${stat.mtime}:${stat.size}:${JSON.stringify(settings)}`;
     const cached = this.cache.get(uri.toString());
@@ -92,7 +93,7 @@ export class AnalysisService implements vscode.Disposable {
       const energy = target.power ? estimateEnergy({ ms: estimate.total.ms, band: estimate.total.band }, target.power, target.clockMHz) : null;
       return { estimate, energy };
     } catch (e) {
-      if (e instanceof EstimateError) return { estimateNote: e.message };
+      if (errorCode(e) === 'bad-estimate') return { estimateNote: errorMessage(e) };
       throw e;
     }
   }
@@ -110,8 +111,8 @@ export class AnalysisService implements vscode.Disposable {
       return { ok: true, report: { uri, analysis, verdict: { ...verdict, findings }, settings, ...latency } };
     } catch (e) {
       this.cache.delete(uri.toString());
-      if (e instanceof CancelledError) throw e;
-      return { ok: false, uri, error: e instanceof Error ? e.message : String(e) };
+      if (errorCode(e) === 'cancelled') throw e;
+      return { ok: false, uri, error: errorMessage(e) };
     } finally {
       sub?.dispose();
     }

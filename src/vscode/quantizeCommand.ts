@@ -8,11 +8,11 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
+import { errorCode, errorMessage } from '../errors';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { outputNames, reportJson, reportNameFor, type QuantizationReport } from '../quantize/report';
-import type { QuantizeParams } from '../quantize/quantizeJob';
-import type { QuantizeView } from '../shared/protocol';
-import { WorkerError, type WorkerClient } from '../worker/workerClient';
+import type { QuantizeParams, QuantizeView } from '../shared/protocol';
+import type { WorkerClient } from '../worker/workerClient';
 import type { AnalysisService } from './analysisService';
 import { MODEL_EDITOR, type ModelEditorProvider } from './modelEditor';
 import { runSettings } from './config';
@@ -157,8 +157,8 @@ export async function quantizeModelCommand(worker: WorkerClient, service: Analys
     await editor.showResult(int8, { type: 'quantize', quantize: view });
     return result.report;
   } catch (e) {
-    const detail = e instanceof WorkerError ? e.message : e instanceof Error ? e.message : String(e);
-    if (e instanceof WorkerError && e.code === 'unsupported-ops' && !options.keepFloat) {
+    const detail = errorMessage(e);
+    if (errorCode(e) === 'unsupported-ops' && !options.keepFloat) {
       // The ops were named before any work started; offer the float fallback.
       const keep = vscode.l10n.t('Keep them in float');
       const answer = await vscode.window.showErrorMessage(vscode.l10n.t('Could not quantize {0}: {1}', basename(model.fsPath), detail), keep);

@@ -4,9 +4,10 @@
  */
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
+import { errorCode, errorMessage } from '../errors';
 import { findPair } from '../runtime/modelPairs';
 import type { CompareView, RunView } from '../shared/protocol';
-import { CancelledError, type WorkerClient } from '../worker/workerClient';
+import type { WorkerClient } from '../worker/workerClient';
 import type { ModelEditorProvider } from './modelEditor';
 import { runSettings } from './config';
 
@@ -24,7 +25,7 @@ export async function withWorkerProgress<T>(title: string, work: (signal: AbortS
         last = 100 * fraction;
       });
     } catch (e) {
-      if (e instanceof CancelledError) return undefined;
+      if (errorCode(e) === 'cancelled') return undefined;
       throw e;
     }
   });
@@ -44,7 +45,7 @@ export async function runModelCommand(worker: WorkerClient, editor: ModelEditorP
     await editor.showResult(model, { type: 'run', run });
     return run;
   } catch (e) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Could not run {0}: {1}', basename(model.fsPath), e instanceof Error ? e.message : String(e)));
+    void vscode.window.showErrorMessage(vscode.l10n.t('Could not run {0}: {1}', basename(model.fsPath), errorMessage(e)));
     return undefined;
   }
 }
@@ -81,7 +82,7 @@ export async function compareModelsCommand(worker: WorkerClient, editor: ModelEd
     await editor.showResult(model, { type: 'compare', compare });
     return compare;
   } catch (e) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Could not compare the models: {0}', e instanceof Error ? e.message : String(e)));
+    void vscode.window.showErrorMessage(vscode.l10n.t('Could not compare the models: {0}', errorMessage(e)));
     return undefined;
   }
 }

@@ -1,25 +1,17 @@
 /**
  * The host's side of the worker: starts it on first use, matches replies to requests,
- * forwards cancellation, and turns a crash into an error for every pending request. The
- * next request after a crash gets a fresh worker.
+ * forwards cancellation (the request rejects at once with Cancelled), and turns a crash into
+ * an error for every pending request. The next request after a crash gets a fresh worker.
  */
 import { Worker } from 'node:worker_threads';
+import { Cancelled, LensError, type ErrorCode } from '../errors';
 import type { FromWorker, JobName, ToWorker, WorkerJobs } from '../shared/protocol';
 
-export class WorkerError extends Error {
+/** A job's failure as the worker reported it (its code and message), or the worker's own end. */
+export class WorkerError extends LensError {
   override readonly name = 'WorkerError';
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export class CancelledError extends Error {
-  override readonly name = 'CancelledError';
-  constructor() {
-    super('cancelled');
+  constructor(code: ErrorCode, message: string) {
+    super(code, message);
   }
 }
 
@@ -44,7 +36,7 @@ export class WorkerClient {
   constructor(private readonly script: string) {}
 
   request<K extends JobName>(job: K, params: WorkerJobs[K]['params'], options: RequestOptions = {}): Promise<WorkerJobs[K]['result']> {
-    if (options.signal?.aborted) return Promise.reject(new CancelledError());
+    if (options.signal?.aborted) return Promise.reject(new Cancelled());
     const worker = this.ensureWorker();
     const id = this.nextId++;
     return new Promise<WorkerJobs[K]['result']>((resolve, reject) => {
@@ -53,7 +45,7 @@ export class WorkerClient {
         if (!this.pending.delete(id)) return;
         Atomics.store(this.cancelFlag, 0, id);
         this.send({ type: 'cancel', id });
-        reject(new CancelledError());
+        reject(new Cancelled());
       });
       this.send({ type: 'run', id, job, params }, worker);
     });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
+import ts from 'typescript';
 import { REPO_ROOT } from '../helpers/corpus';
 
 function sources(dir: string): string[] {
@@ -23,4 +24,95 @@ test('no `any` in hand-written code', () => {
     .filter((f) => !f.includes('/generated/'))
     .filter((f) => /:\s*any\b|<any>|as any\b/.test(readFileSync(f, 'utf8')));
   assert.deepStrictEqual(offenders, []);
+});
+
+/**
+ * The files each source file imports by a relative path, type-only imports included: a cycle
+ * through `import type` costs nothing at run time, but the two modules can no longer be read,
+ * moved or tested apart (as `cli/main.ts` ↔ its commands showed, only for `Io`), so none is allowed.
+ */
+function importGraph(files: readonly string[]): Map<string, string[]> {
+  const resolveImport = (from: string, spec: string): string | undefined => {
+    const p = join(dirname(from), spec);
+    return [`${p}.ts`, join(p, 'index.ts'), p].find((c) => c.endsWith('.ts') && existsSync(c) && statSync(c).isFile());
+  };
+  return new Map(
+    files.map((f) => {
+      const { importedFiles } = ts.preProcessFile(readFileSync(f, 'utf8'), true, true);
+      const deps = importedFiles.map((i) => i.fileName).filter((s) => s.startsWith('./') || s.startsWith('../'));
+      return [f, [...new Set(deps.map((s) => resolveImport(f, s)).filter((p): p is string => p !== undefined))]];
+    }),
+  );
+}
+
+/** One cycle per strongly connected component (Tarjan), each as the path back to its first file. */
+function importCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const components: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!graph.has(w)) continue;
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const component: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      component.push(w);
+    } while (w !== v);
+    if (component.length > 1 || graph.get(v)!.includes(v)) components.push(component);
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  // A shortest way from the component's first file back to itself, staying inside the component.
+  return components.map((component) => {
+    const inside = new Set(component);
+    const start = [...component].sort()[0]!;
+    const previous = new Map<string, string>();
+    const queue = [start];
+    while (queue.length > 0) {
+      const v = queue.shift()!;
+      const next = (graph.get(v) ?? []).filter((w) => inside.has(w));
+      if (next.includes(start)) {
+        const path = [v];
+        while (path[0] !== start) path.unshift(previous.get(path[0]!)!);
+        return [...path, start];
+      }
+      for (const w of next) {
+        if (previous.has(w) || w === start) continue;
+        previous.set(w, v);
+        queue.push(w);
+      }
+    }
+    return [start, start];
+  });
+}
+
+test('the cycle finder finds a cycle, and only the files on it', () => {
+  const graph = new Map([
+    ['a', ['b']],
+    ['b', ['c']],
+    ['c', ['a', 'd']],
+    ['d', []],
+    ['e', ['a', 'e']],
+  ]);
+  assert.deepStrictEqual(importCycles(graph).map((c) => c.join(' → ')).sort(), ['a → b → c → a', 'e → e']);
+  assert.deepStrictEqual(importCycles(new Map([['a', ['b']], ['b', []]])), []);
+});
+
+test('no import cycles in src/, type-only imports included', () => {
+  const cycles = importCycles(importGraph(sources(join(REPO_ROOT, 'src'))));
+  const described = cycles.map((c) => c.map((f) => relative(REPO_ROOT, f)).join(' → '));
+  assert.deepStrictEqual(described, [], `import cycles:\n${described.join('\n')}`);
 });

@@ -4,7 +4,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { EXIT_BAD_INPUT, EXIT_DOES_NOT_FIT, EXIT_FITS, main } from '../../src/cli/main';
+import { UsageError } from '../../src/cli/args';
+import { EXIT_BAD_INPUT, EXIT_DOES_NOT_FIT, EXIT_FITS } from '../../src/cli/command';
+import { reportFailure } from '../../src/cli/failure';
+import { main } from '../../src/cli/main';
+import { Cancelled } from '../../src/errors';
+import { FileExistsError } from '../../src/io/atomicWrite';
 import { writeTflite } from '../../src/model/tflite/writer';
 import { corpusModels, REPO_ROOT, SKIP_SHARED } from '../helpers/corpus';
 import { customOpModel, tinyInt8ConvNet } from '../helpers/fixtures';
@@ -103,4 +108,25 @@ test('tinyml-lens examples writes the example models, which analyze as designed'
   const cam = await cli('analyze', join(out, 'camera_trap_mobilenet_int8.tflite'), '--target', 'arduino-nano-33-ble-sense', '--json');
   assert.equal(cam.code, EXIT_DOES_NOT_FIT);
   assert.deepStrictEqual(JSON.parse(cam.out).target.diagnostics.map((d: { code: string }) => d.code), ['sram-over', 'flash-near']);
+});
+
+describe('the CLI maps error codes to exit codes in one place', () => {
+  const capture = () => {
+    const err: string[] = [];
+    return { io: { out: () => undefined, err: (t: string) => err.push(t) }, err };
+  };
+
+  test('bad input exits 2; usage adds the usage; an existing file names --force; a bug is rethrown', () => {
+    const usage = capture();
+    assert.equal(reportFailure(new UsageError('analyze needs a model file'), usage.io), EXIT_BAD_INPUT);
+    assert.match(usage.err.join('\n'), /analyze needs a model file\n\nUsage:/);
+    const denied = capture();
+    assert.equal(reportFailure(Object.assign(new Error('EACCES: permission denied'), { errno: -13, code: 'EACCES' }), denied.io), EXIT_BAD_INPUT);
+    assert.doesNotMatch(denied.err.join('\n'), /Usage:/);
+    const exists = capture();
+    assert.equal(reportFailure(new FileExistsError('/m_int8.tflite'), exists.io), EXIT_BAD_INPUT);
+    assert.match(exists.err.join('\n'), /already exists.*--force/);
+    assert.throws(() => reportFailure(new TypeError('a bug'), capture().io), TypeError);
+    assert.throws(() => reportFailure(new Cancelled(), capture().io), Cancelled);
+  });
 });

@@ -3,8 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { Cancelled as CancelledError } from '../../src/errors';
 import { writeTflite } from '../../src/model/tflite/writer';
-import { CancelledError, WorkerClient, WorkerError } from '../../src/worker/workerClient';
+import { WorkerClient, WorkerError } from '../../src/worker/workerClient';
 import { REPO_ROOT } from '../helpers/corpus';
 import { tinyInt8ConvNet } from '../helpers/fixtures';
 

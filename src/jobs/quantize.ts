@@ -1,61 +1,21 @@
 /**
- * The quantize job in the worker's style: `(params, ctx) → result`. It reads the model and
- * the calibration files, splits the samples into calibration and held-out sets, quantizes,
- * and returns the int8 model's bytes and the report. It writes nothing: the caller writes
- * `<name>_int8.tflite` and `<name>_int8.report.json` (atomically).
+ * The quantize job: it reads the model and the calibration files, splits the samples into
+ * calibration and held-out sets, quantizes (src/quantize), and returns the int8 model's bytes
+ * and the report. It writes nothing: the caller writes `<name>_int8.tflite` and
+ * `<name>_int8.report.json` (atomically).
  */
 import { readFile } from 'node:fs/promises';
 import { readTflite } from '../model/tflite/reader';
 import { describeNormalization, NORMALIZATIONS, type Normalization } from '../runtime/inputs/image';
 import type { InputTensorSpec } from '../runtime/inputs/loadInput';
-import type { Rounding } from '../runtime/quant';
-import type { SampleSource } from './calibrate';
-import { fileSamples, listSamples, shuffledIndices, usesImages } from './calibrationFiles';
-import { QuantizeError } from './errors';
-import { toFloatGraph } from './floatGraph';
-import type { IoType } from './int8Graph';
-import { quantizeModel } from './quantizeModel';
-import type { RangeMethodOption } from './ranges';
-import { outputNames, reportNameFor, type QuantizationReport } from './report';
-
-export interface QuantizeParams {
-  readonly modelPath: string;
-  /** A folder or a glob of calibration files; absent only with `randomCalibration`. */
-  readonly calibration?: string;
-  readonly io?: IoType;
-  /** Default `auto`: each range method tried on validation samples taken from the calibration data. */
-  readonly method?: RangeMethodOption;
-  readonly percentile?: number;
-  /** Calibration samples to use (default 100, or all there are). */
-  readonly samples?: number;
-  /** Samples held out for the report (default: a fifth of the data, 1 to 20; 0 for none). */
-  readonly heldOut?: number;
-  /** Unset: per tensor for a fixed method, both tried by `auto`. */
-  readonly perChannelFullyConnected?: boolean;
-  readonly keepFloat?: boolean;
-  /** Calibrate on seeded random inputs instead of files (the report warns). */
-  readonly randomCalibration?: boolean;
-  /** Image normalization by name (see NORMALIZATIONS); default [0,1]. */
-  readonly normalization?: string;
-  /** Our runtime's rounding for the report's evaluation; default tflm. */
-  readonly rounding?: Rounding;
-  /** Where the caller will write the model (for the report); default `<name>_int8.tflite`. */
-  readonly outputPath?: string;
-}
-
-export interface QuantizeJobResult {
-  /** The int8 .tflite. */
-  readonly bytes: Uint8Array;
-  readonly report: QuantizationReport;
-  /** Where the model and its report go by default: beside the float model. */
-  readonly outputPath: string;
-  readonly reportPath: string;
-}
-
-export interface QuantizeJobContext {
-  readonly shouldStop: () => boolean;
-  readonly progress: (fraction: number, message: string) => void;
-}
+import type { SampleSource } from '../quantize/calibrate';
+import { fileSamples, listSamples, shuffledIndices, usesImages } from '../quantize/calibrationFiles';
+import { QuantizeError } from '../quantize/errors';
+import { toFloatGraph } from '../quantize/floatGraph';
+import { quantizeModel } from '../quantize/quantizeModel';
+import { outputNames, reportNameFor, type QuantizationReport } from '../quantize/report';
+import type { QuantizeJobResult, QuantizeParams } from '../shared/protocol';
+import type { JobContext } from './context';
 
 export const DEFAULT_CALIBRATION_SAMPLES = 100;
 const MAX_DEFAULT_HELD_OUT = 20;
@@ -111,7 +71,7 @@ function subset(source: SampleSource, indices: readonly number[]): SampleSource 
   };
 }
 
-export async function quantizeJob(params: QuantizeParams, ctx: QuantizeJobContext): Promise<QuantizeJobResult> {
+export async function quantizeJob(params: QuantizeParams, ctx: JobContext): Promise<QuantizeJobResult> {
   const fileBytes = new Uint8Array(await readFile(params.modelPath));
   const model = readTflite(fileBytes);
   // The float graph's inputs are what calibration files must fill (a hybrid's are float too).
