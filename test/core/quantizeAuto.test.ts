@@ -14,6 +14,7 @@ import { BuiltinOperator as Op } from '../../src/model/tflite/generated/tflite/b
 import { FullyConnectedOptionsT } from '../../src/model/tflite/generated/tflite/fully-connected-options';
 import { SoftmaxOptionsT } from '../../src/model/tflite/generated/tflite/softmax-options';
 import { candidateLabel, candidatesFor, isClassifier, MAX_VALIDATION_SAMPLES, pickBest, SQNR_TIE_DB, validationIndices, type CandidateScore } from '../../src/quantize/autoSelect';
+import { Cancelled } from '../../src/errors';
 import { QuantizeError } from '../../src/quantize/errors';
 import { Histogram } from '../../src/quantize/histogram';
 import { quantizeModel } from '../../src/quantize/quantizeModel';
@@ -252,7 +253,7 @@ describe('auto: the quantizer', () => {
     let selecting = false;
     await assert.rejects(
       quantizeModel(mlp(true), gaussianSamples(20, 12), {}, { progress: (_f, m) => (selecting ||= /range candidate/.test(m)), shouldStop: () => selecting }),
-      (e: unknown) => e instanceof QuantizeError && e.code === 'cancelled',
+      (e: unknown) => e instanceof Cancelled && e.code === 'cancelled',
     );
     assert.ok(selecting);
     const seen: { f: number; m: string }[] = [];

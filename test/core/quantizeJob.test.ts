@@ -13,6 +13,7 @@ import { parseArgs, UsageError } from '../../src/cli/args';
 import { quantizeCommand, quantizeParams } from '../../src/cli/quantizeCommand';
 import { quantizeJob } from '../../src/jobs/quantize';
 import { readTflite } from '../../src/model/tflite/reader';
+import { Cancelled } from '../../src/errors';
 import { QuantizeError } from '../../src/quantize/errors';
 import type { QuantizationReport } from '../../src/quantize/report';
 import { MODELS_DIR, SKIP_SHARED } from '../helpers/corpus';
@@ -91,7 +92,7 @@ describe('quantizeJob', { skip: SKIP_SHARED }, () => {
 
   test('cancellation', async () => {
     let n = 0;
-    await assert.rejects(quantizeJob({ modelPath: AD, calibration: AD_SAMPLE }, { shouldStop: () => ++n > 5, progress: () => undefined }), (e: unknown) => e instanceof QuantizeError && e.code === 'cancelled');
+    await assert.rejects(quantizeJob({ modelPath: AD, calibration: AD_SAMPLE }, { shouldStop: () => ++n > 5, progress: () => undefined }), (e: unknown) => e instanceof Cancelled && e.code === 'cancelled');
   });
 });
 

@@ -20,6 +20,7 @@ import { SoftmaxOptionsT } from '../../src/model/tflite/generated/tflite/softmax
 import { opName, readTflite } from '../../src/model/tflite/reader';
 import { writeTflite } from '../../src/model/tflite/writer';
 import type { SampleSource } from '../../src/quantize/calibrate';
+import { Cancelled } from '../../src/errors';
 import { QuantizeError } from '../../src/quantize/errors';
 import { convertInput } from '../../src/quantize/evaluate';
 import { quantizeModel, type QuantizeOptions } from '../../src/quantize/quantizeModel';
@@ -202,7 +203,7 @@ describe('errors come before any work', () => {
     let calls = 0;
     await assert.rejects(
       quantizeModel(model, randomSamples(model, 10, 8), {}, { shouldStop: () => ++calls > 3 }),
-      (e: unknown) => e instanceof QuantizeError && e.code === 'cancelled',
+      (e: unknown) => e instanceof Cancelled && e.code === 'cancelled',
     );
   });
 
