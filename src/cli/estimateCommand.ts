@@ -9,7 +9,7 @@ import { formatDays, formatMs, formatUj } from '../estimate/format';
 import { readFileSync, statSync } from 'node:fs';
 import { analyzeModel, type ModelAnalysis } from '../analysis/analyzeModel';
 import { KERNEL_LIBRARIES, type KernelLibraryName } from '../analysis/kernelLibrary';
-import { readTflite } from '../model/tflite/reader';
+import { readModel as parseModel } from '../model/io';
 import { CALIBRATION } from '../estimate/defaultCalibration';
 import { ESTIMATE_CORES } from '../estimate/coreProfiles';
 import { DutyCycleError } from '../estimate/dutyCycle';
@@ -45,7 +45,7 @@ function readModel(path: string): ModelAnalysis {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  return analyzeModel(readTflite(bytes), bytes.length, { path });
+  return analyzeModel(parseModel(bytes), bytes.length, { path });
 }
 
 function readText(path: string): string {

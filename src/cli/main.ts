@@ -9,8 +9,7 @@ import { kernelLibrary, KERNEL_LIBRARIES } from '../analysis/kernelLibrary';
 import type { Abi } from '../analysis/tflmKernels';
 import { ABIS } from '../analysis/tflmKernels';
 import { ModelFormatError } from '../model/errors';
-import { readTflite } from '../model/tflite/reader';
-import { writeTflite } from '../model/tflite/writer';
+import { readModel, writeModel } from '../model/io';
 import { EXAMPLE_MODELS } from '../examples/exampleModels';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { BOARDS } from '../targets/boards';
@@ -90,7 +89,7 @@ function analyzeCommand(args: ParsedArgs, io: Io): number {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  const analysis = analyzeModel(readTflite(bytes), bytes.length, { path, abi: abiName as Abi, kernels });
+  const analysis = analyzeModel(readModel(bytes), bytes.length, { path, abi: abiName as Abi, kernels });
   const verdict = target && checkFit(analysis, target, { sramBytes: kb(args, 'reserve-sram') ?? 0, flashBytes: kb(args, 'reserve-flash') ?? 0 });
   if (args.flags.has('json')) io.out(JSON.stringify(jsonReport(analysis, verdict), null, 2));
   else io.out(renderReport(analysis, verdict));
@@ -112,7 +111,7 @@ async function examplesCommand(args: ParsedArgs, io: Io): Promise<number> {
   mkdirSync(dir, { recursive: true });
   for (const m of EXAMPLE_MODELS) {
     const path = join(dir, m.file);
-    await writeFileAtomic(path, writeTflite(m.build()), { overwrite: true });
+    await writeFileAtomic(path, writeModel(m.build()), { overwrite: true });
     io.out(`wrote ${path}`);
   }
   return EXIT_FITS;

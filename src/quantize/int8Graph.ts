@@ -21,8 +21,7 @@
  */
 import { toBytes } from '../model/graphBuilder';
 import { isConstant, type Graph, type QuantParams, type Tensor } from '../model/graph';
-import { BuiltinOperator } from '../model/tflite/generated/tflite/builtin-operator';
-import { opName } from '../model/tflite/reader';
+import { builtinCode, builtinName, opName } from '../model/ops';
 import { assignOpcodes, compact, editOps, floatData, plainOp, producers, remapSignature, uniqueName, type EditOp } from './graphEdit';
 import type { FloatGraph } from './floatGraph';
 import { OP_PROPERTIES, operatorVersion, type OpProperty } from './opProperties';
@@ -322,8 +321,8 @@ export function buildInt8Graph(source: FloatGraph, ranges: ReadonlyMap<number, R
     const i8 = int8Form.get(t);
     const f = floatForm.get(t);
     if (i8 === undefined || f === undefined || i8 === f) return list;
-    if (homeIsInt8(t)) list.push(plainOp(BuiltinOperator.DEQUANTIZE, [i8], [f], 2));
-    else list.push(plainOp(BuiltinOperator.QUANTIZE, [f], [i8], 1));
+    if (homeIsInt8(t)) list.push(plainOp('DEQUANTIZE', [i8], [f], 2));
+    else list.push(plainOp('QUANTIZE', [f], [i8], 1));
     return list;
   };
   for (const t of sg.inputs) if (!isConst(t)) out.push(...conversionAfter(t));
@@ -352,7 +351,7 @@ export function buildInt8Graph(source: FloatGraph, ranges: ReadonlyMap<number, R
         const g = paramsOfGroup(target);
         const { quantization: _q, ...rest } = tensors[i8]!;
         const r = addTensor({ ...rest, name: uniqueName(names, `${sg.tensors[t]!.name}_requantized`), buffer: 0, quantization: quantParams(g.params, g.range) });
-        pre.push(plainOp(BuiltinOperator.QUANTIZE, [i8], [r], 1));
+        pre.push(plainOp('QUANTIZE', [i8], [r], 1));
         i8 = r;
       }
       inputs[slot] = i8;
@@ -439,10 +438,10 @@ export function buildInt8Graph(source: FloatGraph, ranges: ReadonlyMap<number, R
   const inputs = sg.inputs.map(ioTensor);
   const outputs = sg.outputs.map(ioTensor);
   const versioned = out.map((e): EditOp => {
-    const name = e.builtin === BuiltinOperator.CUSTOM ? 'CUSTOM' : (BuiltinOperator[e.builtin] ?? '');
+    const name = builtinName(e.builtin) ?? '';
     const dtype = (t: number) => (t >= 0 ? tensors[t]!.dtype : undefined);
     let mulScaleRatio: number | undefined;
-    if (e.builtin === BuiltinOperator.MUL) {
+    if (e.builtin === builtinCode('MUL')) {
       const s = (t: number | undefined) => (t !== undefined && t >= 0 ? tensors[t]!.quantization?.scale[0] : undefined);
       const [a, b, c] = [s(e.op.inputs[0]), s(e.op.inputs[1]), s(e.op.outputs[0])];
       if (a && b && c) mulScaleRatio = (a * b) / c;

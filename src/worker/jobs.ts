@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { analyzeModel } from '../analysis/analyzeModel';
 import { kernelLibrary } from '../analysis/kernelLibrary';
 import type { Graph } from '../model/graph';
-import { readTflite } from '../model/tflite/reader';
+import { readModel } from '../model/io';
 import { compareLayers, outputAgreement, type CapturedRun } from '../runtime/compare';
 import { NORMALIZATIONS } from '../runtime/inputs/image';
 import { InputError } from '../runtime/inputs/inputError';
@@ -25,7 +25,7 @@ export interface JobContext {
 }
 
 async function loadGraph(path: string): Promise<Graph> {
-  return readTflite(await readFile(path));
+  return readModel(await readFile(path));
 }
 
 function normalization(name: string | undefined) {
@@ -48,7 +48,7 @@ export async function analyzeJob(params: AnalyzeParams): Promise<ModelAnalysis> 
   const bytes = await readFile(params.path);
   const kernels = kernelLibrary(params.kernels, params.core);
   if (!kernels) throw new Error(`unknown kernel library "${params.kernels}"`);
-  return analyzeModel(readTflite(bytes), bytes.length, { path: params.path, abi: params.abi, kernels });
+  return analyzeModel(readModel(bytes), bytes.length, { path: params.path, abi: params.abi, kernels });
 }
 
 export async function runJob(params: RunParams, ctx: JobContext): Promise<RunResult> {
