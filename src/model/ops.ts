@@ -6,7 +6,7 @@
  */
 import type { Graph, Operator, Subgraph, Tensor } from './graph';
 import { BuiltinOperator } from './tflite/generated/tflite/builtin-operator';
-import { defaultOptions, type AnyOptionsKind, type Options } from './tflite/options';
+import { defaultOptions, OPTIONS2_KINDS, OPTIONS_KINDS, type AnyOptionsKind, type Options } from './tflite/options';
 
 export type { AnyOptionsKind, EnumMember, OpOptions, OpOptions2, Options, Options2Kind, OptionsKind } from './tflite/options';
 
@@ -63,7 +63,7 @@ export function makeOptions<N extends AnyOptionsKind>(kind: N, fields: Fields<N>
   return { ...defaultOptions(kind), ...fields } as Options<N>;
 }
 
-export { defaultOptions };
+export { defaultOptions, OPTIONS2_KINDS, OPTIONS_KINDS };
 
 /** Subgraph indices an operator runs (WHILE, IF, CALL_ONCE); empty for ordinary ops. */
 export function calledSubgraphs(op: Operator): number[] {

@@ -194,6 +194,13 @@ function unionTag(tags: Readonly<Record<string, string | number>>, kind: string)
   return tag;
 }
 
+function kindsOf<K extends string>(tags: Readonly<Record<string, string | number>>): readonly K[] {
+  return Object.keys(tags).filter((k) => typeof tags[k] === 'number' && k !== 'NONE') as K[];
+}
+/** Every table of the BuiltinOptions union, and of BuiltinOptions2. */
+export const OPTIONS_KINDS: readonly OptionsKind[] = kindsOf<OptionsKind>(BuiltinOptions);
+export const OPTIONS2_KINDS: readonly Options2Kind[] = kindsOf<Options2Kind>(BuiltinOptions2);
+
 const defaults = new Map<string, object>();
 
 /** The schema's defaults for a table: what TFLite assumes when an operator has no options. */
