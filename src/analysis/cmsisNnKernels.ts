@@ -24,7 +24,7 @@
  */
 import { computePaddingHeightWidth } from '../model/geometry';
 import { elementCount, isConstant, type Tensor } from '../model/graph';
-import { inputTensor as inputAt, optionsOf, outputTensor as outputAt } from '../model/ops';
+import { inputTensor as inputAt, optionsOf, outputTensor as outputAt, type ByBuiltin } from '../model/ops';
 import { TFLM_KERNELS, tflmTypeSize, type ArenaSite, type KernelFacts } from './tflmKernels';
 
 export type CmsisArch = 'none' | 'dsp' | 'mve';
@@ -455,7 +455,7 @@ function buildTable(arch: CmsisArch, toolchain: CmsisToolchain): Readonly<Record
     TRANSPOSE_CONV: transposeConv(arch),
     // cmsis_nn/batch_matmul.cc Prepare + batch_matmul.h; arm_fully_connected_s8_get_buffer_size on the output shape.
     BATCH_MATMUL: batchMatmul(arch),
-  });
+  } satisfies ByBuiltin<KernelFacts>);
 }
 
 const CACHE = new Map<string, Readonly<Record<string, KernelFacts>>>();

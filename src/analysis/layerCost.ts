@@ -9,7 +9,7 @@
  * reported apart from MACs. Ops we do not know report neither, and say so.
  */
 import { elementCount, type Graph, type Operator, type Subgraph, type Tensor } from '../model/graph';
-import { opName, optionsOf } from '../model/ops';
+import { opName, optionsOf, type BuiltinName } from '../model/ops';
 
 export type OpKind = 'conv' | 'pointwise' | 'depthwise' | 'fully-connected' | 'transpose-conv' | 'matmul' | 'recurrent' | 'elementwise' | 'data-movement' | 'control-flow' | 'unknown';
 
@@ -22,15 +22,15 @@ export interface OpCost {
 }
 
 /** Ops that only move or relabel data: no arithmetic worth counting. */
-const DATA_MOVEMENT = new Set([
+const DATA_MOVEMENT: ReadonlySet<string> = new Set<BuiltinName>([
   'RESHAPE', 'SQUEEZE', 'EXPAND_DIMS', 'TRANSPOSE', 'CONCATENATION', 'PAD', 'PADV2', 'MIRROR_PAD',
   'STRIDED_SLICE', 'SLICE', 'GATHER', 'GATHER_ND', 'PACK', 'UNPACK', 'SPLIT', 'SPLIT_V', 'SHAPE',
   'DEPTH_TO_SPACE', 'SPACE_TO_DEPTH', 'BATCH_TO_SPACE_ND', 'SPACE_TO_BATCH_ND', 'BROADCAST_TO',
   'FILL', 'ZEROS_LIKE', 'CAST', 'TILE', 'REVERSE_V2', 'EMBEDDING_LOOKUP',
 ]);
-const CONTROL_FLOW = new Set(['WHILE', 'IF', 'CALL_ONCE', 'CALL', 'VAR_HANDLE', 'READ_VARIABLE', 'ASSIGN_VARIABLE']);
+const CONTROL_FLOW: ReadonlySet<string> = new Set<BuiltinName>(['WHILE', 'IF', 'CALL_ONCE', 'CALL', 'VAR_HANDLE', 'READ_VARIABLE', 'ASSIGN_VARIABLE']);
 /** Builtins whose element count is a fair measure of their work. */
-const ELEMENTWISE = new Set([
+const ELEMENTWISE: ReadonlySet<string> = new Set<BuiltinName>([
   'ADD', 'SUB', 'MUL', 'DIV', 'MAXIMUM', 'MINIMUM', 'SQUARED_DIFFERENCE', 'POW', 'ADD_N', 'RELU', 'RELU6',
   'RELU_N1_TO_1', 'RELU_0_TO_1', 'LEAKY_RELU', 'PRELU', 'ELU', 'GELU', 'HARD_SWISH', 'LOGISTIC', 'TANH',
   'SOFTMAX', 'LOG_SOFTMAX', 'EXP', 'LOG', 'SQRT', 'RSQRT', 'SQUARE', 'ABS', 'NEG', 'SIN', 'COS', 'FLOOR',

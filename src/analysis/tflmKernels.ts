@@ -8,7 +8,7 @@
  * 64-bit host build. They differ only for structs holding a double, an int64 or pointers.
  */
 import { dtypeBits, type DType } from '../model/dtype';
-import { inputTensor as input, optionsOf, outputTensor, type OpSite } from '../model/ops';
+import { inputTensor as input, optionsOf, outputTensor, type ByBuiltin, type OpSite } from '../model/ops';
 
 export type Abi = 'arm32' | 'i386' | 'x86_64';
 export const ABIS: readonly Abi[] = ['arm32', 'i386', 'x86_64'];
@@ -143,7 +143,7 @@ export const TFLM_KERNELS: KernelTable = {
   PAD: { params: 1, paramsAlign: 1, opData: same(56), verified: false },
   PADV2: { params: 1, paramsAlign: 1, opData: same(56), verified: false },
   STRIDED_SLICE: { params: 24, opData: same(84), verified: false },
-};
+} satisfies ByBuiltin<KernelFacts>;
 
 /**
  * What we assume for a TFLM op whose kernel data we have not read: a small params struct

@@ -18,6 +18,12 @@ export type Padding = Options<'Conv2DOptions'>['padding'];
 /** A fused activation as the schema names it: 'NONE', 'RELU', 'RELU6', … */
 export type ActivationFunction = Options<'Conv2DOptions'>['fusedActivationFunction'];
 
+/**
+ * A table keyed by builtin name. The per-op tables (kernels, arena facts, quantizer
+ * properties) are written `{ … } satisfies ByBuiltin<T>`, so a misspelt op is a compile error.
+ */
+export type ByBuiltin<T> = { readonly [N in BuiltinName]?: T };
+
 /** The number stored in the file for a builtin. */
 export function builtinCode(name: BuiltinName): number {
   return BuiltinOperator[name];

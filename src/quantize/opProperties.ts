@@ -19,7 +19,7 @@
  * calibrated range, constants from their values: quantize_input_as_activations); integer
  * inputs (shapes, axes, paddings) are left as they are.
  */
-import { optionsOf, type ActivationFunction } from '../model/ops';
+import { optionsOf, type ActivationFunction, type ByBuiltin } from '../model/ops';
 import type { DType } from '../model/dtype';
 import type { Operator } from '../model/graph';
 
@@ -92,7 +92,7 @@ export const OP_PROPERTIES: Readonly<Record<string, OpProperty>> = {
   // Integer outputs: only the input is quantized.
   ARG_MAX: { dataInputs: [0], output: OWN },
   ARG_MIN: { dataInputs: [0], output: OWN },
-};
+} satisfies ByBuiltin<OpProperty>;
 
 /** Fused activations TFLM's int8 kernels accept. */
 export const INT8_FUSED_ACTIVATIONS: ReadonlySet<ActivationFunction> = new Set<ActivationFunction>(['NONE', 'RELU', 'RELU6', 'RELU_N1_TO_1']);
