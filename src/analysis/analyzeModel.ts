@@ -5,8 +5,7 @@
  */
 import { isFloatType, type DType } from '../model/dtype';
 import { isConstant, type Graph, type Tensor } from '../model/graph';
-import { BuiltinOperator } from '../model/tflite/generated/tflite/builtin-operator';
-import { opName } from '../model/tflite/reader';
+import { isBuiltin, opName } from '../model/ops';
 import { liveAt, planArena, tflmTensorBytes, type ArenaBuffer } from './arenaPlan';
 import { opCost, type OpKind } from './layerCost';
 import { estimatePersistent, type TailItem } from './persistentEstimate';
@@ -110,7 +109,7 @@ export function analyzeModel(graph: Graph, fileBytes: number, options: AnalyzeOp
   graph.subgraphs.forEach((sg, s) =>
     sg.operators.forEach((op, index) => {
       const name = opName(graph, op);
-      const custom = graph.operatorCodes[op.opcodeIndex]!.builtin === BuiltinOperator.CUSTOM;
+      const custom = isBuiltin(graph, op, 'CUSTOM');
       const cost = opCost(graph, sg, op);
       const present = op.inputs.filter((t) => t >= 0);
       const constants = [...new Set(present)].map((t) => sg.tensors[t]!).filter((t) => isConstant(graph, t));

@@ -5,7 +5,7 @@
  */
 import { ModelFormatError } from '../model/errors';
 import { elementCount, isConstant, type Graph, type Tensor } from '../model/graph';
-import { calledSubgraphs, opName } from '../model/tflite/reader';
+import { calledSubgraphs, opName } from '../model/ops';
 import { alignUp, planGreedy, type PlannerBuffer } from './memoryPlanner';
 import { TFLM_KERNELS, tflmTypeSize, UNKNOWN_KERNEL, type Abi, type KernelTable } from './tflmKernels';
 
@@ -57,8 +57,9 @@ export function scratchRequests(graph: Graph, abi: Abi, kernels: KernelTable): S
   const requests: ScratchRequest[] = [];
   graph.subgraphs.forEach((subgraph, s) =>
     subgraph.operators.forEach((op, i) => {
-      const facts = kernels[opName(graph, op)] ?? UNKNOWN_KERNEL;
-      for (const bytes of facts.scratch?.({ graph, subgraph, op, abi }) ?? []) requests.push({ subgraph: s, op: i, bytes });
+      const name = opName(graph, op);
+      const facts = kernels[name] ?? UNKNOWN_KERNEL;
+      for (const bytes of facts.scratch?.({ graph, subgraph, op, opIndex: i, name, abi }) ?? []) requests.push({ subgraph: s, op: i, bytes });
     }),
   );
   return requests;

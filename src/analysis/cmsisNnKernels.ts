@@ -22,15 +22,10 @@
  * Init/Prepare, so the OpData below applies to float models too. DEPTHWISE_CONV_2D with int16
  * input calls arm_depthwise_conv_s16 without a scratch buffer.
  */
+import { computePaddingHeightWidth } from '../model/geometry';
 import { elementCount, isConstant, type Tensor } from '../model/graph';
-import { BatchMatMulOptionsT } from '../model/tflite/generated/tflite/batch-mat-mul-options';
-import { Conv2DOptionsT } from '../model/tflite/generated/tflite/conv2-doptions';
-import { DepthwiseConv2DOptionsT } from '../model/tflite/generated/tflite/depthwise-conv2-doptions';
-import { Padding } from '../model/tflite/generated/tflite/padding';
-import { SVDFOptionsT } from '../model/tflite/generated/tflite/svdfoptions';
-import { TransposeConvOptionsT } from '../model/tflite/generated/tflite/transpose-conv-options';
-import { UnidirectionalSequenceLSTMOptionsT } from '../model/tflite/generated/tflite/unidirectional-sequence-lstmoptions';
-import { TFLM_KERNELS, tflmTypeSize, type KernelContext, type KernelFacts } from './tflmKernels';
+import { inputTensor as inputAt, optionsOf, outputTensor as outputAt, type ByBuiltin } from '../model/ops';
+import { TFLM_KERNELS, tflmTypeSize, type ArenaSite, type KernelFacts } from './tflmKernels';
 
 export type CmsisArch = 'none' | 'dsp' | 'mve';
 
@@ -43,16 +38,6 @@ export type CmsisToolchain = 'gcc' | 'armclang';
 
 // ---------------------------------------------------------------------------------------------
 // Tensor access
-
-function inputAt(ctx: KernelContext, k: number): Tensor | undefined {
-  const t = ctx.op.inputs[k];
-  return t === undefined || t < 0 ? undefined : ctx.subgraph.tensors[t];
-}
-
-function outputAt(ctx: KernelContext, k: number): Tensor | undefined {
-  const t = ctx.op.outputs[k];
-  return t === undefined || t < 0 ? undefined : ctx.subgraph.tensors[t];
-}
 
 /** Dimension `k` of a shape, counting from the end when negative; 1 when absent. */
 function dim(t: Tensor | undefined, k: number): number {
@@ -76,18 +61,6 @@ interface Dims {
 interface Pad {
   readonly h: number;
   readonly w: number;
-}
-
-/**
- * The padding TFLM computes in Prepare (padding.h ComputePaddingHeightWidth): the output size is
- * re-derived from the padding type, then total = (out - 1) * stride + effective filter - in,
- * clamped at 0, and the padding is half of it (the odd byte goes to the offset).
- */
-function tflmPadding(padding: Padding, stride: number, dilation: number, inSize: number, filterSize: number): number {
-  if (stride <= 0) return 0;
-  const effective = (filterSize - 1) * dilation + 1;
-  const out = padding === Padding.SAME ? Math.floor((inSize + stride - 1) / stride) : Math.floor((inSize + stride - effective) / stride);
-  return Math.floor(Math.max((out - 1) * stride + effective - inSize, 0) / 2);
 }
 
 const ceilDiv = (a: number, b: number): number => Math.floor((a + b - 1) / b);
@@ -177,23 +150,30 @@ const REVERSE_TCOL_EFFICIENT_THRESHOLD = 16;
 /** Per-channel multiplier and shift arrays, `channels` int32 each. */
 const perChannel = (channels: number): number[] => [4 * channels, 4 * channels];
 
-function convGeometry(ctx: KernelContext): { input: Dims; filter: Dims; output: Dims; pad: Pad; stride: Pad; dilation: Pad } | undefined {
+function convGeometry(ctx: ArenaSite): { input: Dims; filter: Dims; output: Dims; pad: Pad; stride: Pad; dilation: Pad } | undefined {
   const inp = inputAt(ctx, 0);
   const filt = inputAt(ctx, 1);
   const out = outputAt(ctx, 0);
-  const o = ctx.op.builtinOptions;
   if (!inp || !filt || !out || inp.shape.length !== 4 || filt.shape.length !== 4) return undefined;
-  const opts = o instanceof Conv2DOptionsT || o instanceof DepthwiseConv2DOptionsT ? o : undefined;
+  const opts = optionsOf(ctx.op, 'Conv2DOptions') ?? optionsOf(ctx.op, 'DepthwiseConv2DOptions');
   const stride = { h: opts?.strideH ?? 1, w: opts?.strideW ?? 1 };
   const dilation = { h: opts?.dilationHFactor ?? 1, w: opts?.dilationWFactor ?? 1 };
-  const padding = opts?.padding ?? Padding.SAME;
   const input = { n: dim(inp, 0), h: dim(inp, 1), w: dim(inp, 2), c: dim(inp, 3) };
   const filter = { n: 1, h: dim(filt, 1), w: dim(filt, 2), c: dim(filt, 3) };
   const output = { n: dim(out, 0), h: dim(out, 1), w: dim(out, 2), c: dim(out, 3) };
-  const pad = {
-    h: tflmPadding(padding, stride.h, dilation.h, input.h, filter.h),
-    w: tflmPadding(padding, stride.w, dilation.w, input.w, filter.w),
-  };
+  // The padding TFLM computes in Prepare, from the padding type and the input (not the output) size.
+  const geometry = computePaddingHeightWidth({
+    padding: opts?.padding ?? 'SAME',
+    strideH: stride.h,
+    strideW: stride.w,
+    dilationH: dilation.h,
+    dilationW: dilation.w,
+    inHeight: input.h,
+    inWidth: input.w,
+    filterHeight: filter.h,
+    filterWidth: filter.w,
+  });
+  const pad = { h: geometry.padTop, w: geometry.padLeft };
   return { input, filter, output, pad, stride, dilation };
 }
 
@@ -245,7 +225,7 @@ function depthwise(arch: CmsisArch): KernelFacts {
 }
 
 /** What FULLY_CONNECTED's Prepare decides, shared by its persistent and scratch facts. */
-function fullyConnectedPlan(arch: CmsisArch, toolchain: CmsisToolchain, ctx: KernelContext): { persistent: number[]; scratch: number[] } {
+function fullyConnectedPlan(arch: CmsisArch, toolchain: CmsisToolchain, ctx: ArenaSite): { persistent: number[]; scratch: number[] } {
   const inp = inputAt(ctx, 0);
   const filt = inputAt(ctx, 1);
   const out = outputAt(ctx, 0);
@@ -309,11 +289,10 @@ const SOFTMAX: KernelFacts = {
 };
 
 function svdf(arch: CmsisArch): KernelFacts {
-  const dims = (ctx: KernelContext): { batch: number; filters: number; units: number; int8: boolean } | undefined => {
+  const dims = (ctx: ArenaSite): { batch: number; filters: number; units: number; int8: boolean } | undefined => {
     const inp = inputAt(ctx, 0);
     const weightsFeature = inputAt(ctx, 1);
-    const o = ctx.op.builtinOptions;
-    const rank = o instanceof SVDFOptionsT ? o.rank : 0;
+    const rank = optionsOf(ctx.op, 'SVDFOptions')?.rank ?? 0;
     if (!inp || !weightsFeature || rank <= 0) return undefined;
     const filters = dim(weightsFeature, 0);
     return { batch: dim(inp, 0), filters, units: Math.floor(filters / rank), int8: inp.dtype === 'int8' };
@@ -336,13 +315,12 @@ function svdf(arch: CmsisArch): KernelFacts {
   };
 }
 
-function lstmPlan(ctx: KernelContext): { cmsis: boolean; kernelSumBytes: number; hidden: number; batch: number; cellSize: number } | undefined {
+function lstmPlan(ctx: ArenaSite): { cmsis: boolean; kernelSumBytes: number; hidden: number; batch: number; cellSize: number } | undefined {
   const inp = inputAt(ctx, 0);
   const hiddenState = inputAt(ctx, 18);
   const cell = inputAt(ctx, 19);
   if (!inp || !hiddenState || !cell) return undefined;
-  const o = ctx.op.builtinOptions;
-  const timeMajor = o instanceof UnidirectionalSequenceLSTMOptionsT && o.timeMajor;
+  const timeMajor = optionsOf(ctx.op, 'UnidirectionalSequenceLSTMOptions')?.timeMajor ?? false;
   const cmsis = cell.dtype === 'int16' && (inp.dtype === 'int8' || inp.dtype === 'int16');
   return {
     cmsis,
@@ -395,8 +373,8 @@ function transposeConv(arch: CmsisArch): KernelFacts {
         return requests;
       }
       if (inp.dtype !== 'int8') return [];
-      const o = ctx.op.builtinOptions;
-      const stride = { h: o instanceof TransposeConvOptionsT ? o.strideH : 1, w: o instanceof TransposeConvOptionsT ? o.strideW : 1 };
+      const o = optionsOf(ctx.op, 'TransposeConvOptions');
+      const stride = { h: o?.strideH ?? 1, w: o?.strideW ?? 1 };
       const input = { n: dim(inp, 0), h: dim(inp, 1), w: dim(inp, 2), c: dim(inp, 3) };
       const filter = { n: dim(out, 3), h: dim(filt, 1), w: dim(filt, 2), c: input.c };
       const reverse = stride.w <= 2 && stride.h <= 2 && input.c > REVERSE_TCOL_EFFICIENT_THRESHOLD;
@@ -425,9 +403,9 @@ function batchMatmul(arch: CmsisArch): KernelFacts {
       const rhs = inputAt(ctx, 1);
       const out = outputAt(ctx, 0);
       if (!lhs || !rhs || !out) return [];
-      const o = ctx.op.builtinOptions;
-      const adjX = o instanceof BatchMatMulOptionsT && o.adjX;
-      const adjY = o instanceof BatchMatMulOptionsT && o.adjY;
+      const o = optionsOf(ctx.op, 'BatchMatMulOptions');
+      const adjX = o?.adjX ?? false;
+      const adjY = o?.adjY ?? false;
       const evalTensor = ctx.abi === 'x86_64' ? 24 : 12;
       // AllocInitTransposeTensorFromTfLiteTensor: a TfLiteEvalTensor, its dims, then a full copy of the data.
       const transposed = (t: Tensor): number[] => [evalTensor, 4 + 4 * t.shape.length, elementCount(t.shape) * tflmTypeSize(t.dtype)];
@@ -477,7 +455,7 @@ function buildTable(arch: CmsisArch, toolchain: CmsisToolchain): Readonly<Record
     TRANSPOSE_CONV: transposeConv(arch),
     // cmsis_nn/batch_matmul.cc Prepare + batch_matmul.h; arm_fully_connected_s8_get_buffer_size on the output shape.
     BATCH_MATMUL: batchMatmul(arch),
-  });
+  } satisfies ByBuiltin<KernelFacts>);
 }
 
 const CACHE = new Map<string, Readonly<Record<string, KernelFacts>>>();

@@ -9,11 +9,7 @@
  * reported apart from MACs. Ops we do not know report neither, and say so.
  */
 import { elementCount, type Graph, type Operator, type Subgraph, type Tensor } from '../model/graph';
-import { BatchMatMulOptionsT } from '../model/tflite/generated/tflite/batch-mat-mul-options';
-import { Pool2DOptionsT } from '../model/tflite/generated/tflite/pool2-doptions';
-import { SVDFOptionsT } from '../model/tflite/generated/tflite/svdfoptions';
-import { UnidirectionalSequenceLSTMOptionsT } from '../model/tflite/generated/tflite/unidirectional-sequence-lstmoptions';
-import { opName } from '../model/tflite/reader';
+import { opName, optionsOf, type BuiltinName } from '../model/ops';
 
 export type OpKind = 'conv' | 'pointwise' | 'depthwise' | 'fully-connected' | 'transpose-conv' | 'matmul' | 'recurrent' | 'elementwise' | 'data-movement' | 'control-flow' | 'unknown';
 
@@ -26,15 +22,15 @@ export interface OpCost {
 }
 
 /** Ops that only move or relabel data: no arithmetic worth counting. */
-const DATA_MOVEMENT = new Set([
+const DATA_MOVEMENT: ReadonlySet<string> = new Set<BuiltinName>([
   'RESHAPE', 'SQUEEZE', 'EXPAND_DIMS', 'TRANSPOSE', 'CONCATENATION', 'PAD', 'PADV2', 'MIRROR_PAD',
   'STRIDED_SLICE', 'SLICE', 'GATHER', 'GATHER_ND', 'PACK', 'UNPACK', 'SPLIT', 'SPLIT_V', 'SHAPE',
   'DEPTH_TO_SPACE', 'SPACE_TO_DEPTH', 'BATCH_TO_SPACE_ND', 'SPACE_TO_BATCH_ND', 'BROADCAST_TO',
   'FILL', 'ZEROS_LIKE', 'CAST', 'TILE', 'REVERSE_V2', 'EMBEDDING_LOOKUP',
 ]);
-const CONTROL_FLOW = new Set(['WHILE', 'IF', 'CALL_ONCE', 'CALL', 'VAR_HANDLE', 'READ_VARIABLE', 'ASSIGN_VARIABLE']);
+const CONTROL_FLOW: ReadonlySet<string> = new Set<BuiltinName>(['WHILE', 'IF', 'CALL_ONCE', 'CALL', 'VAR_HANDLE', 'READ_VARIABLE', 'ASSIGN_VARIABLE']);
 /** Builtins whose element count is a fair measure of their work. */
-const ELEMENTWISE = new Set([
+const ELEMENTWISE: ReadonlySet<string> = new Set<BuiltinName>([
   'ADD', 'SUB', 'MUL', 'DIV', 'MAXIMUM', 'MINIMUM', 'SQUARED_DIFFERENCE', 'POW', 'ADD_N', 'RELU', 'RELU6',
   'RELU_N1_TO_1', 'RELU_0_TO_1', 'LEAKY_RELU', 'PRELU', 'ELU', 'GELU', 'HARD_SWISH', 'LOGISTIC', 'TANH',
   'SOFTMAX', 'LOG_SOFTMAX', 'EXP', 'LOG', 'SQRT', 'RSQRT', 'SQUARE', 'ABS', 'NEG', 'SIN', 'COS', 'FLOOR',
@@ -81,16 +77,14 @@ export function opCost(graph: Graph, sg: Subgraph, op: Operator): OpCost {
     }
     case 'BATCH_MATMUL': {
       if (!inp || inp.shape.length < 2) break;
-      const o = op.builtinOptions;
-      const adjX = o instanceof BatchMatMulOptionsT && o.adjX;
+      const adjX = optionsOf(op, 'BatchMatMulOptions')?.adjX ?? false;
       const k = inp.shape[inp.shape.length - (adjX ? 2 : 1)]!;
       return mac('matmul', outElements * k);
     }
     case 'SVDF': {
       const features = tensorAt(sg, op.inputs[1]);
       const time = tensorAt(sg, op.inputs[2]);
-      const o = op.builtinOptions;
-      if (!inp || !features || !time || !(o instanceof SVDFOptionsT)) break;
+      if (!inp || !features || !time || !optionsOf(op, 'SVDFOptions')) break;
       const batch = inp.shape[0] ?? 1;
       const filters = features.shape[0] ?? 0;
       const inputSize = features.shape[1] ?? 0;
@@ -101,8 +95,7 @@ export function opCost(graph: Graph, sg: Subgraph, op: Operator): OpCost {
     case 'UNIDIRECTIONAL_SEQUENCE_LSTM':
     case 'LSTM': {
       if (!inp) break;
-      const o = op.builtinOptions;
-      const timeMajor = o instanceof UnidirectionalSequenceLSTMOptionsT && o.timeMajor;
+      const timeMajor = optionsOf(op, 'UnidirectionalSequenceLSTMOptions')?.timeMajor ?? false;
       const steps = name === 'LSTM' ? 1 : (timeMajor ? inp.shape[0] : inp.shape[1]) ?? 1;
       const batch = name === 'LSTM' ? (inp.shape[0] ?? 1) : ((timeMajor ? inp.shape[1] : inp.shape[0]) ?? 1);
       // Input-to-gate weights are inputs 1-4, recurrent weights 5-8, projection 16.
@@ -119,8 +112,8 @@ export function opCost(graph: Graph, sg: Subgraph, op: Operator): OpCost {
   if (DATA_MOVEMENT.has(name)) return { kind: 'data-movement', macs: 0, elementOps: 0 };
   if (CONTROL_FLOW.has(name)) return { kind: 'control-flow', macs: 0, elementOps: 0 };
   if (name === 'AVERAGE_POOL_2D' || name === 'MAX_POOL_2D' || name === 'L2_POOL_2D') {
-    const o = op.builtinOptions;
-    const window = o instanceof Pool2DOptionsT ? o.filterWidth * o.filterHeight : 1;
+    const o = optionsOf(op, 'Pool2DOptions');
+    const window = o ? o.filterWidth * o.filterHeight : 1;
     return { kind: 'elementwise', macs: 0, elementOps: outElements * window };
   }
   if (ELEMENTWISE.has(name)) {

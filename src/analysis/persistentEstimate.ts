@@ -6,7 +6,7 @@
  * makes the total exact rather than close.
  */
 import type { Graph } from '../model/graph';
-import { opName } from '../model/tflite/reader';
+import { opName } from '../model/ops';
 import { ARENA_ALIGNMENT } from './memoryPlanner';
 import { tflmTensorBytes } from './arenaPlan';
 import { TFLM_KERNELS, UNKNOWN_KERNEL, UNVERIFIED_KERNEL_ERROR_BYTES, type Abi, type KernelTable } from './tflmKernels';
@@ -109,7 +109,7 @@ export function estimatePersistent(graph: Graph, options: PersistentOptions): Pe
   for (const sg of graph.subgraphs) tail.alloc('NodeAndRegistration', z.nodeAndRegistration * sg.operators.length, word, sg.operators.length);
 
   const unverified = new Set<string>();
-  const ops = graph.subgraphs.flatMap((subgraph) => subgraph.operators.map((op) => ({ subgraph, op, name: opName(graph, op) })));
+  const ops = graph.subgraphs.flatMap((subgraph) => subgraph.operators.map((op, opIndex) => ({ subgraph, op, opIndex, name: opName(graph, op) })));
   const facts = ops.map(({ name }) => {
     const f = kernels[name];
     if (!f?.verified) unverified.add(name);
@@ -119,7 +119,7 @@ export function estimatePersistent(graph: Graph, options: PersistentOptions): Pe
   facts.forEach((f) => f.params > 0 && tail.alloc('builtinParams', f.params, f.paramsAlign ?? 4));
   facts.forEach((f) => f.opData && tail.alloc('opData', f.opData[abi], ARENA_ALIGNMENT));
   facts.forEach((f, k) => {
-    for (const bytes of f.prepare?.({ graph, subgraph: ops[k]!.subgraph, op: ops[k]!.op, abi }) ?? []) tail.alloc('prepareBuffers', bytes, ARENA_ALIGNMENT);
+    for (const bytes of f.prepare?.({ graph, ...ops[k]!, abi }) ?? []) tail.alloc('prepareBuffers', bytes, ARENA_ALIGNMENT);
   });
   if (scratchCount > 0) tail.alloc('scratchHandles', word * scratchCount, word, scratchCount);
   for (const sg of graph.subgraphs) {

@@ -8,9 +8,7 @@
  * 64-bit host build. They differ only for structs holding a double, an int64 or pointers.
  */
 import { dtypeBits, type DType } from '../model/dtype';
-import type { Graph, Operator, Subgraph, Tensor } from '../model/graph';
-import { SVDFOptionsT } from '../model/tflite/generated/tflite/svdfoptions';
-import { UnidirectionalSequenceLSTMOptionsT } from '../model/tflite/generated/tflite/unidirectional-sequence-lstmoptions';
+import { inputTensor as input, optionsOf, outputTensor, type ByBuiltin, type OpSite } from '../model/ops';
 
 export type Abi = 'arm32' | 'i386' | 'x86_64';
 export const ABIS: readonly Abi[] = ['arm32', 'i386', 'x86_64'];
@@ -18,10 +16,8 @@ export const ABIS: readonly Abi[] = ['arm32', 'i386', 'x86_64'];
 type PerAbi = Readonly<Record<Abi, number>>;
 const same = (n: number): PerAbi => ({ arm32: n, i386: n, x86_64: n });
 
-export interface KernelContext {
-  readonly graph: Graph;
-  readonly subgraph: Subgraph;
-  readonly op: Operator;
+/** An operator whose arena needs are asked for, on one ABI. */
+export interface ArenaSite extends OpSite {
   readonly abi: Abi;
 }
 
@@ -32,29 +28,24 @@ export interface KernelFacts {
   /** The OpData its Init allocates with AllocatePersistentBuffer (16-aligned). */
   readonly opData?: PerAbi;
   /** Persistent buffers its Prepare allocates, in order (each 16-aligned). */
-  readonly prepare?: (ctx: KernelContext) => number[];
+  readonly prepare?: (ctx: ArenaSite) => number[];
   /** Scratch buffers it requests in the arena (planned in the head for its own step). */
-  readonly scratch?: (ctx: KernelContext) => number[];
+  readonly scratch?: (ctx: ArenaSite) => number[];
   /** Pinned down by golden data from a real TFLM build. */
   readonly verified: boolean;
 }
 
 export type KernelTable = Readonly<Record<string, KernelFacts>>;
 
-function input(ctx: KernelContext, k: number): Tensor | undefined {
-  const t = ctx.op.inputs[k];
-  return t === undefined || t < 0 ? undefined : ctx.subgraph.tensors[t];
-}
-
 /** Per-channel multiplier and shift arrays: conv and depthwise allocate them even for float. */
-const perChannel = (axis: 'first' | 'last') => (ctx: KernelContext): number[] => {
+const perChannel = (axis: 'first' | 'last') => (ctx: ArenaSite): number[] => {
   const filter = input(ctx, 1);
   if (!filter || filter.shape.length === 0) return [];
   const channels = axis === 'first' ? filter.shape[0]! : filter.shape[filter.shape.length - 1]!;
   return [4 * channels, 4 * channels];
 };
 
-const int4Unpack = (ctx: KernelContext): number[] => {
+const int4Unpack = (ctx: ArenaSite): number[] => {
   const filter = input(ctx, 1);
   return filter?.dtype === 'int4' ? [filter.shape.reduce((a, b) => a * b, 1)] : [];
 };
@@ -74,7 +65,7 @@ const REDUCE: KernelFacts = {
   opData: same(36),
   scratch: (ctx) => {
     const inp = input(ctx, 0);
-    const out = ctx.subgraph.tensors[ctx.op.outputs[0]!];
+    const out = outputTensor(ctx);
     if (!inp || !out || !['int8', 'uint8', 'int16'].includes(inp.dtype)) return [];
     return [4 * out.shape.reduce((a, b) => a * b, 1)];
   },
@@ -115,8 +106,7 @@ export const TFLM_KERNELS: KernelTable = {
     scratch: (ctx) => {
       const inp = input(ctx, 0);
       const featureWeights = input(ctx, 1);
-      const o = ctx.op.builtinOptions;
-      const rank = o instanceof SVDFOptionsT ? o.rank : 0;
+      const rank = optionsOf(ctx.op, 'SVDFOptions')?.rank ?? 0;
       if (!inp || !featureWeights || rank <= 0) return [];
       const batch = inp.shape[0] ?? 1;
       const filters = featureWeights.shape[0] ?? 0;
@@ -137,8 +127,7 @@ export const TFLM_KERNELS: KernelTable = {
       const hidden = input(ctx, 18);
       const cell = input(ctx, 19);
       if (!inp || !hidden || !cell) return [];
-      const o = ctx.op.builtinOptions;
-      const timeMajor = o instanceof UnidirectionalSequenceLSTMOptionsT && o.timeMajor;
+      const timeMajor = optionsOf(ctx.op, 'UnidirectionalSequenceLSTMOptions')?.timeMajor ?? false;
       const batch = (timeMajor ? inp.shape[1] : inp.shape[0]) ?? 1;
       const state = hidden.shape[1] ?? 0;
       const bytes = batch * state * tflmTypeSize(cell.dtype);
@@ -154,7 +143,7 @@ export const TFLM_KERNELS: KernelTable = {
   PAD: { params: 1, paramsAlign: 1, opData: same(56), verified: false },
   PADV2: { params: 1, paramsAlign: 1, opData: same(56), verified: false },
   STRIDED_SLICE: { params: 24, opData: same(84), verified: false },
-};
+} satisfies ByBuiltin<KernelFacts>;
 
 /**
  * What we assume for a TFLM op whose kernel data we have not read: a small params struct

@@ -3,7 +3,9 @@
  * can register (`Add<Op>()`), as of the 2024–2025 sources, and the custom ops it ships.
  * A model using anything else cannot run on an MCU with stock TFLM.
  */
-export const TFLM_BUILTINS: ReadonlySet<string> = new Set([
+import type { BuiltinName } from '../model/ops';
+
+export const TFLM_BUILTINS: ReadonlySet<string> = new Set<BuiltinName>([
   'ABS', 'ADD', 'ADD_N', 'ARG_MAX', 'ARG_MIN', 'ASSIGN_VARIABLE', 'AVERAGE_POOL_2D', 'BATCH_MATMUL',
   'BATCH_TO_SPACE_ND', 'BROADCAST_ARGS', 'BROADCAST_TO', 'CALL_ONCE', 'CAST', 'CEIL', 'CONCATENATION',
   'CONV_2D', 'COS', 'CUMSUM', 'DEPTH_TO_SPACE', 'DEPTHWISE_CONV_2D', 'DEQUANTIZE', 'DIV', 'ELU',

@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { analyzeModel } from '../analysis/analyzeModel';
 import { kernelLibrary } from '../analysis/kernelLibrary';
 import { ABIS, type Abi } from '../analysis/tflmKernels';
-import { readTflite } from '../model/tflite/reader';
+import { readModel } from '../model/io';
 import { BOARDS } from '../targets/boards';
 import { checkFit, customTarget, findBoard } from '../targets/fit';
 import type { Target } from '../targets/target';
@@ -54,7 +54,7 @@ export const analyzeCommand: Command = (args, io) => {
   const kernels = kernelLibrary(kernelsOption(args), target?.board?.core);
 
   const bytes = readModelFile(path);
-  const analysis = analyzeModel(readTflite(bytes), bytes.length, { path, abi: abiName as Abi, kernels });
+  const analysis = analyzeModel(readModel(bytes), bytes.length, { path, abi: abiName as Abi, kernels });
   const verdict = target && checkFit(analysis, target, { sramBytes: kb(args, 'reserve-sram') ?? 0, flashBytes: kb(args, 'reserve-flash') ?? 0 });
   if (args.flags.has('json')) io.out(JSON.stringify(jsonReport(analysis, verdict), null, 2));
   else io.out(renderReport(analysis, verdict));

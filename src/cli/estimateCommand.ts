@@ -8,6 +8,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { analyzeModel, type ModelAnalysis } from '../analysis/analyzeModel';
 import type { KernelLibraryId } from '../analysis/kernelLibrary';
+import { readModel as parseModel } from '../model/io';
 import { ESTIMATE_CORES } from '../estimate/coreProfiles';
 import { CALIBRATION } from '../estimate/defaultCalibration';
 import { activePowerMw, estimateEnergy, type EnergyEstimate } from '../estimate/energy';
@@ -18,7 +19,6 @@ import { calibrateFromProfile, type ProfileCalibration } from '../estimate/profi
 import { matchProfile, parseProfilerLog } from '../estimate/profilerLog';
 import { runScenario, SCENARIOS, type ScenarioResult } from '../estimate/scenarios';
 import { errorCode, errorMessage } from '../errors';
-import { readTflite } from '../model/tflite/reader';
 import { kernelsOption, UsageError, type ParsedArgs } from './args';
 import { EXIT_OK, type Io } from './command';
 
@@ -39,7 +39,7 @@ function readModel(path: string): ModelAnalysis {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  return analyzeModel(readTflite(bytes), bytes.length, { path });
+  return analyzeModel(parseModel(bytes), bytes.length, { path });
 }
 
 function readText(path: string): string {

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXAMPLE_MODELS } from '../examples/exampleModels';
 import { writeFileAtomic } from '../io/atomicWrite';
-import { writeTflite } from '../model/tflite/writer';
+import { writeModel } from '../model/io';
 import { UsageError } from './args';
 import { EXIT_OK, type Command } from './command';
 
@@ -13,7 +13,7 @@ export const examplesCommand: Command = async (args, io) => {
   mkdirSync(dir, { recursive: true });
   for (const m of EXAMPLE_MODELS) {
     const path = join(dir, m.file);
-    await writeFileAtomic(path, writeTflite(m.build()), { overwrite: true });
+    await writeFileAtomic(path, writeModel(m.build()), { overwrite: true });
     io.out(`wrote ${path}`);
   }
   return EXIT_OK;

@@ -7,16 +7,8 @@
  */
 import type { Graph } from '../model/graph';
 import { GraphBuilder, quant, type SubgraphBuilder } from '../model/graphBuilder';
-import { ActivationFunctionType } from '../model/tflite/generated/tflite/activation-function-type';
-import { BuiltinOperator as Op } from '../model/tflite/generated/tflite/builtin-operator';
-import { Conv2DOptionsT } from '../model/tflite/generated/tflite/conv2-doptions';
-import { DepthwiseConv2DOptionsT } from '../model/tflite/generated/tflite/depthwise-conv2-doptions';
-import { FullyConnectedOptionsT } from '../model/tflite/generated/tflite/fully-connected-options';
-import { Padding } from '../model/tflite/generated/tflite/padding';
-import { Pool2DOptionsT } from '../model/tflite/generated/tflite/pool2-doptions';
-import { ReshapeOptionsT } from '../model/tflite/generated/tflite/reshape-options';
-import { SoftmaxOptionsT } from '../model/tflite/generated/tflite/softmax-options';
 import { prng } from '../util/prng';
+import { makeOptions } from '../model/ops';
 
 interface Activation {
   readonly id: number;
@@ -60,7 +52,7 @@ class Int8Net {
     const [, h, w, cin] = x.shape;
     const out = this.activation(`conv${k}/relu`, [1, Math.ceil(h / stride), Math.ceil(w / stride), channels]);
     const wId = this.weights(`conv${k}/weights`, [channels, kernel[0], kernel[1], cin], channels, 0);
-    this.sg.op({ op: Op.CONV_2D, inputs: [x.id, wId, this.bias(`conv${k}/bias`, channels, 0.05)], outputs: [out.id], options: new Conv2DOptionsT(Padding.SAME, stride, stride, ActivationFunctionType.RELU), version: 3 });
+    this.sg.op({ op: 'CONV_2D', inputs: [x.id, wId, this.bias(`conv${k}/bias`, channels, 0.05)], outputs: [out.id], options: makeOptions('Conv2DOptions', { padding: 'SAME', strideW: stride, strideH: stride, fusedActivationFunction: 'RELU' }), version: 3 });
     return out;
   }
 
@@ -69,22 +61,22 @@ class Int8Net {
     const [, h, w, c] = x.shape;
     const out = this.activation(`dw${k}/relu`, [1, Math.ceil(h / stride), Math.ceil(w / stride), c]);
     const wId = this.weights(`dw${k}/weights`, [1, 3, 3, c], c, 3);
-    this.sg.op({ op: Op.DEPTHWISE_CONV_2D, inputs: [x.id, wId, this.bias(`dw${k}/bias`, c, 0.05)], outputs: [out.id], options: new DepthwiseConv2DOptionsT(Padding.SAME, stride, stride, 1, ActivationFunctionType.RELU), version: 3 });
+    this.sg.op({ op: 'DEPTHWISE_CONV_2D', inputs: [x.id, wId, this.bias(`dw${k}/bias`, c, 0.05)], outputs: [out.id], options: makeOptions('DepthwiseConv2DOptions', { padding: 'SAME', strideW: stride, strideH: stride, depthMultiplier: 1, fusedActivationFunction: 'RELU' }), version: 3 });
     return out;
   }
 
   classifier(x: Activation, classes: number): number {
     const [, h, w, c] = x.shape;
     const pooled = this.activation('pool', [1, 1, 1, c]);
-    this.sg.op({ op: Op.AVERAGE_POOL_2D, inputs: [x.id], outputs: [pooled.id], options: new Pool2DOptionsT(Padding.VALID, 1, 1, w, h), version: 2 });
+    this.sg.op({ op: 'AVERAGE_POOL_2D', inputs: [x.id], outputs: [pooled.id], options: makeOptions('Pool2DOptions', { padding: 'VALID', strideW: 1, strideH: 1, filterWidth: w, filterHeight: h }), version: 2 });
     const shape = this.sg.tensor({ name: 'flatten/shape', shape: [2], dtype: 'int32', data: Int32Array.from([1, c]) });
     const flat = this.sg.tensor({ name: 'flatten', shape: [1, c], dtype: 'int8', quantization: quant(0.05, -128) });
-    this.sg.op({ op: Op.RESHAPE, inputs: [pooled.id, shape], outputs: [flat], options: new ReshapeOptionsT([1, c]) });
+    this.sg.op({ op: 'RESHAPE', inputs: [pooled.id, shape], outputs: [flat], options: makeOptions('ReshapeOptions', { newShape: [1, c] }) });
     const logits = this.sg.tensor({ name: 'logits', shape: [1, classes], dtype: 'int8', quantization: quant(0.1, 0) });
     const fw = this.weights('fc/weights', [classes, c], 1, 0);
-    this.sg.op({ op: Op.FULLY_CONNECTED, inputs: [flat, fw, this.bias('fc/bias', classes, 0.05)], outputs: [logits], options: new FullyConnectedOptionsT(), version: 4 });
+    this.sg.op({ op: 'FULLY_CONNECTED', inputs: [flat, fw, this.bias('fc/bias', classes, 0.05)], outputs: [logits], options: makeOptions('FullyConnectedOptions'), version: 4 });
     const probs = this.sg.tensor({ name: 'probabilities', shape: [1, classes], dtype: 'int8', quantization: quant(1 / 256, -128) });
-    this.sg.op({ op: Op.SOFTMAX, inputs: [logits], outputs: [probs], options: new SoftmaxOptionsT(1), version: 2 });
+    this.sg.op({ op: 'SOFTMAX', inputs: [logits], outputs: [probs], options: makeOptions('SoftmaxOptions', { beta: 1 }), version: 2 });
     return probs;
   }
 }

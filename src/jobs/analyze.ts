@@ -2,11 +2,11 @@
 import { readFile } from 'node:fs/promises';
 import { analyzeModel, type ModelAnalysis } from '../analysis/analyzeModel';
 import { kernelLibrary } from '../analysis/kernelLibrary';
-import { readTflite } from '../model/tflite/reader';
+import { readModel } from '../model/io';
 import type { AnalyzeParams } from '../shared/protocol';
 
 export async function analyzeJob(params: AnalyzeParams): Promise<ModelAnalysis> {
   const bytes = await readFile(params.path);
   const kernels = kernelLibrary(params.kernels, params.core);
-  return analyzeModel(readTflite(bytes), bytes.length, { path: params.path, abi: params.abi, kernels });
+  return analyzeModel(readModel(bytes), bytes.length, { path: params.path, abi: params.abi, kernels });
 }

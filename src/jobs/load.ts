@@ -2,14 +2,14 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Graph } from '../model/graph';
-import { readTflite } from '../model/tflite/reader';
+import { readModel } from '../model/io';
 import { NORMALIZATIONS, type Normalization } from '../runtime/inputs/image';
 import { InputError } from '../runtime/inputs/inputError';
 import { inputBytes } from '../runtime/inputs/loadInput';
 import type { Interpreter } from '../runtime/interpreter';
 
 export async function loadGraph(path: string): Promise<Graph> {
-  return readTflite(await readFile(path));
+  return readModel(await readFile(path));
 }
 
 function normalization(name: string | undefined): Normalization {

@@ -5,7 +5,7 @@
  * `<name>_int8.report.json` (atomically).
  */
 import { readFile } from 'node:fs/promises';
-import { readTflite } from '../model/tflite/reader';
+import { readModel } from '../model/io';
 import { describeNormalization, NORMALIZATIONS, type Normalization } from '../runtime/inputs/image';
 import type { InputTensorSpec } from '../runtime/inputs/loadInput';
 import type { SampleSource } from '../quantize/calibrate';
@@ -73,7 +73,7 @@ function subset(source: SampleSource, indices: readonly number[]): SampleSource 
 
 export async function quantizeJob(params: QuantizeParams, ctx: JobContext): Promise<QuantizeJobResult> {
   const fileBytes = new Uint8Array(await readFile(params.modelPath));
-  const model = readTflite(fileBytes);
+  const model = readModel(fileBytes);
   // The float graph's inputs are what calibration files must fill (a hybrid's are float too).
   const floatInputs = (() => {
     const g = toFloatGraph(model).graph;

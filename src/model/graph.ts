@@ -1,24 +1,78 @@
 /**
  * The in-memory model that the analysis, the runtime and the quantizer share.
  *
- * It mirrors a .tflite file closely enough that `writeTflite(readTflite(bytes))` loses
+ * It mirrors a .tflite file closely enough that `writeModel(readModel(bytes))` loses
  * nothing, while giving the parts every consumer needs (shapes, types, quantization,
- * operator codes) plain typed fields. Operator options keep the generated object-API
- * classes, so each op's options are typed (`Conv2DOptionsT`, `Pool2DOptionsT`, …) and can
- * be written back with the same generated code.
+ * operator codes) plain typed fields. Operator options are plain objects told apart by
+ * `kind` (see ops.ts); nothing here is a flatc-generated class.
  */
 import type { DType } from './dtype';
-import type { OperatorT } from './tflite/generated/tflite/operator';
-import type { SparsityParametersT } from './tflite/generated/tflite/sparsity-parameters';
-import type { SignatureDefT } from './tflite/generated/tflite/signature-def';
-import type { VariantSubTypeT } from './tflite/generated/tflite/variant-sub-type';
-import type { QuantizationDetails } from './tflite/generated/tflite/quantization-details';
-import type { ExternalBufferGroupT } from './tflite/generated/tflite/external-buffer-group';
-import type { ExternalBufferT } from './tflite/generated/tflite/external-buffer';
-import type { QuantizationParametersT } from './tflite/generated/tflite/quantization-parameters';
+import type { OpOptions, OpOptions2 } from './tflite/options';
 
-export type BuiltinOptionsValue = NonNullable<OperatorT['builtinOptions']>;
-export type BuiltinOptions2Value = NonNullable<OperatorT['builtinOptions2']>;
+/** Quantization schemes beyond scale and zero point, kept so that writing the model loses nothing. */
+export type QuantizationDetails =
+  | { readonly kind: 'CustomQuantization'; readonly custom: readonly number[] }
+  | { readonly kind: 'BlockwiseQuantization'; readonly scales: number; readonly zeroPoints: number; readonly blockSize: number }
+  | {
+      readonly kind: 'MultiAxisQuantization';
+      readonly scales: number;
+      readonly zeroPoints: number;
+      readonly blockSize: number;
+      readonly quantizedDimensions: readonly number[];
+    };
+
+/** Index vector of a sparse dimension, in the width the file stores it. */
+export interface SparseIndexVector {
+  readonly kind: 'Int32Vector' | 'Uint16Vector' | 'Uint8Vector';
+  readonly values: readonly number[];
+}
+
+export interface DimensionMetadata {
+  readonly format: 'DENSE' | 'SPARSE_CSR';
+  readonly denseSize: number;
+  readonly arraySegments?: SparseIndexVector;
+  readonly arrayIndices?: SparseIndexVector;
+}
+
+/** How a sparse constant is laid out (TFLite's SparsityParameters). */
+export interface SparsityParameters {
+  readonly traversalOrder: readonly number[];
+  readonly blockMap: readonly number[];
+  readonly dimMetadata: readonly DimensionMetadata[];
+}
+
+/** Element type and shape inside a variant tensor. */
+export interface VariantSubType {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  readonly hasRank: boolean;
+}
+
+export interface TensorMap {
+  readonly name: string | null;
+  readonly tensorIndex: number;
+}
+
+/** A named entry point: which tensors of which subgraph are its inputs and outputs. */
+export interface SignatureDef {
+  readonly inputs: readonly TensorMap[];
+  readonly outputs: readonly TensorMap[];
+  readonly signatureKey: string | null;
+  readonly subgraphIndex: number;
+}
+
+export interface ExternalBufferGroup {
+  readonly name: string | null;
+}
+
+/** Weights kept in a file beside the model (newer schema). */
+export interface ExternalBuffer {
+  readonly id: number;
+  readonly group: number;
+  readonly offset: bigint;
+  readonly length: bigint;
+  readonly packing: string | null;
+}
 
 /** Affine quantization: real = scale * (q - zeroPoint), per tensor or along one axis. */
 export interface QuantParams {
@@ -29,7 +83,7 @@ export interface QuantParams {
   readonly min?: readonly number[];
   readonly max?: readonly number[];
   /** Custom quantization schemes, kept only so that writing the model loses nothing. */
-  readonly details?: { readonly type: QuantizationDetails; readonly value: QuantizationParametersT['details'] };
+  readonly details?: QuantizationDetails;
 }
 
 export interface Tensor {
@@ -43,8 +97,8 @@ export interface Tensor {
   readonly quantization?: QuantParams;
   readonly isVariable: boolean;
   readonly hasRank: boolean;
-  readonly sparsity?: SparsityParametersT;
-  readonly variantTensors?: readonly VariantSubTypeT[];
+  readonly sparsity?: SparsityParameters;
+  readonly variantTensors?: readonly VariantSubType[];
   /** Index into `Graph.externalBuffers` (newer schema); 0 when the data is inline. */
   readonly externalBuffer: number;
 }
@@ -55,8 +109,9 @@ export interface Operator {
   readonly inputs: readonly number[];
   readonly outputs: readonly number[];
   readonly intermediates: readonly number[];
-  readonly builtinOptions?: BuiltinOptionsValue;
-  readonly builtinOptions2?: BuiltinOptions2Value;
+  /** The op's BuiltinOptions, as a plain object (`{ kind: 'Conv2DOptions', padding: 'SAME', … }`). */
+  readonly options?: OpOptions;
+  readonly options2?: OpOptions2;
   readonly customOptions?: Uint8Array;
   readonly customOptionsFormat: number;
   readonly mutatingVariableInputs: readonly boolean[];
@@ -102,11 +157,11 @@ export interface Graph {
   readonly subgraphs: readonly Subgraph[];
   readonly buffers: readonly Buffer[];
   readonly metadata: readonly Metadata[];
-  readonly signatureDefs: readonly SignatureDefT[];
+  readonly signatureDefs: readonly SignatureDef[];
   readonly metadataBuffer: readonly number[];
   /** Weights stored in files beside the model (newer schema), kept for round trips. */
-  readonly externalBufferGroups: readonly ExternalBufferGroupT[];
-  readonly externalBuffers: readonly ExternalBufferT[];
+  readonly externalBufferGroups: readonly ExternalBufferGroup[];
+  readonly externalBuffers: readonly ExternalBuffer[];
 }
 
 export function elementCount(shape: readonly number[]): number {

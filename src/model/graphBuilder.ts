@@ -1,10 +1,10 @@
 /**
  * Builds a Graph op by op: the project's own fixtures, the example workspace and the
- * quantizer's output are all made with it and written by `writeTflite`.
+ * quantizer's output are all made with it and written by `writeModel`.
  */
 import type { DType } from './dtype';
-import type { Buffer, BuiltinOptionsValue, Graph, Metadata, Operator, OperatorCode, QuantParams, Subgraph, Tensor } from './graph';
-import { BuiltinOperator } from './tflite/generated/tflite/builtin-operator';
+import type { Buffer, Graph, Metadata, Operator, OperatorCode, QuantParams, Subgraph, Tensor } from './graph';
+import { builtinCode, type BuiltinName, type OpOptions, type OpOptions2 } from './ops';
 
 /** TFLite keeps 127 in the old int8 field for every operator code above it. */
 const PLACEHOLDER_FOR_GREATER_OP_CODES = 127;
@@ -23,10 +23,12 @@ export interface TensorSpec {
 }
 
 export interface OperatorSpec {
-  readonly op: BuiltinOperator | { readonly custom: string };
+  readonly op: BuiltinName | { readonly custom: string };
   readonly inputs: readonly number[];
   readonly outputs: readonly number[];
-  readonly options?: BuiltinOptionsValue;
+  /** Plain options, usually from `makeOptions('Conv2DOptions', { … })`. */
+  readonly options?: OpOptions;
+  readonly options2?: OpOptions2;
   readonly customOptions?: Uint8Array;
   readonly intermediates?: readonly number[];
   readonly version?: number;
@@ -70,7 +72,8 @@ export class SubgraphBuilder {
       inputs: [...spec.inputs],
       outputs: [...spec.outputs],
       intermediates: spec.intermediates ? [...spec.intermediates] : [],
-      ...(spec.options ? { builtinOptions: spec.options } : {}),
+      ...(spec.options ? { options: spec.options } : {}),
+      ...(spec.options2 ? { options2: spec.options2 } : {}),
       ...(spec.customOptions ? { customOptions: spec.customOptions } : {}),
       customOptionsFormat: 0,
       mutatingVariableInputs: [],
@@ -118,9 +121,9 @@ export class GraphBuilder {
   }
 
   /** The index of an operator code, added on first use (one entry per op and version). */
-  opcode(op: BuiltinOperator | { readonly custom: string }, version: number): number {
-    const builtin = typeof op === 'number' ? op : BuiltinOperator.CUSTOM;
-    const customCode = typeof op === 'number' ? undefined : op.custom;
+  opcode(op: BuiltinName | { readonly custom: string }, version: number): number {
+    const builtin = builtinCode(typeof op === 'string' ? op : 'CUSTOM');
+    const customCode = typeof op === 'string' ? undefined : op.custom;
     const found = this.operatorCodes.findIndex((c) => c.builtin === builtin && c.customCode === customCode && c.version === version);
     if (found >= 0) return found;
     this.operatorCodes.push({

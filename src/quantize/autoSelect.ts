@@ -22,8 +22,7 @@
  */
 import { Cancelled } from '../errors';
 import type { Graph } from '../model/graph';
-import { BuiltinOperator } from '../model/tflite/generated/tflite/builtin-operator';
-import { opName } from '../model/tflite/reader';
+import { isBuiltin, opName } from '../model/ops';
 import { Interpreter } from '../runtime/interpreter';
 import type { Rounding } from '../runtime/quant';
 import { realValues } from '../runtime/runModel';
@@ -89,7 +88,7 @@ export function validationIndices(count: number): number[] {
 }
 
 export function hasFullyConnected(graph: Graph): boolean {
-  return graph.subgraphs[0]!.operators.some((op) => graph.operatorCodes[op.opcodeIndex]?.builtin === BuiltinOperator.FULLY_CONNECTED);
+  return graph.subgraphs[0]!.operators.some((op) => isBuiltin(graph, op, 'FULLY_CONNECTED'));
 }
 
 /** The candidates of `auto`: each range method, × per-channel FULLY_CONNECTED off/on where that applies and is not fixed. */

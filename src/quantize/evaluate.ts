@@ -12,7 +12,7 @@ import { Interpreter } from '../runtime/interpreter';
 import type { Rounding } from '../runtime/quant';
 import { realValues } from '../runtime/runModel';
 import { RuntimeError } from '../runtime/types';
-import { opName } from '../model/tflite/reader';
+import { opName } from '../model/ops';
 import type { ProgressContext, SampleSource } from './calibrate';
 import { QuantizeError } from './errors';
 import { quantizeAffine } from './params';

@@ -9,9 +9,7 @@
  */
 import { toBytes } from '../model/graphBuilder';
 import { isConstant, type Buffer, type Graph, type Tensor } from '../model/graph';
-import { BuiltinOperator } from '../model/tflite/generated/tflite/builtin-operator';
-import { FullyConnectedOptionsT } from '../model/tflite/generated/tflite/fully-connected-options';
-import { opName } from '../model/tflite/reader';
+import { builtinCode, builtinName, opName } from '../model/ops';
 import { QuantizeError } from './errors';
 import { assignOpcodes, compactWithMaps, editOps, type EditOp } from './graphEdit';
 import { operatorVersion } from './opProperties';
@@ -117,7 +115,7 @@ export function toFloatGraph(input: Graph): FloatGraph {
   let folded = 0;
   for (const e of editOps(input, sg)) {
     const src = e.op.inputs[0];
-    if (e.builtin === BuiltinOperator.DEQUANTIZE && src !== undefined && src >= 0 && constant(src)) {
+    if (e.builtin === builtinCode('DEQUANTIZE') && src !== undefined && src >= 0 && constant(src)) {
       const real = realValues(input, sg.tensors[src]!);
       if (!real) throw new QuantizeError('unsupported-model', `DEQUANTIZE of "${sg.tensors[src]!.name}" (${sg.tensors[src]!.dtype}) cannot be folded`);
       if (sg.tensors[src]!.dtype === 'float16') kinds.add('float16');
@@ -153,11 +151,10 @@ export function toFloatGraph(input: Graph): FloatGraph {
   // Float versions of the ops (hybrid versions and options no longer apply).
   const floatOps = ops.map((e): EditOp => {
     let op = e.op;
-    if (op.builtinOptions instanceof FullyConnectedOptionsT && op.builtinOptions.asymmetricQuantizeInputs) {
-      const o = op.builtinOptions;
-      op = { ...op, builtinOptions: new FullyConnectedOptionsT(o.fusedActivationFunction, o.weightsFormat, o.keepNumDims, false, o.quantizedBiasType) };
+    if (op.options?.kind === 'FullyConnectedOptions' && op.options.asymmetricQuantizeInputs) {
+      op = { ...op, options: { ...op.options, asymmetricQuantizeInputs: false } };
     }
-    const name = e.builtin === BuiltinOperator.CUSTOM ? 'CUSTOM' : (BuiltinOperator[e.builtin] ?? '');
+    const name = builtinName(e.builtin) ?? '';
     const types = op.inputs.map((t) => (t >= 0 ? tensors[t]!.dtype : undefined));
     const wasHybrid = e.op.inputs.some((t) => t >= 0 && int8Weights.has(t));
     const version = wasHybrid

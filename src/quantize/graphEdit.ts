@@ -3,11 +3,8 @@
  * codes and versions can be rebuilt at the end), buffers appended, and unused tensors and
  * buffers dropped with every index that points at them remapped.
  */
-import type { Buffer, Graph, Operator, OperatorCode, Subgraph, Tensor } from '../model/graph';
-import type { BuiltinOperator } from '../model/tflite/generated/tflite/builtin-operator';
-import { calledSubgraphs } from '../model/tflite/reader';
-import { SignatureDefT } from '../model/tflite/generated/tflite/signature-def';
-import { TensorMapT } from '../model/tflite/generated/tflite/tensor-map';
+import type { Buffer, Graph, Operator, OperatorCode, SignatureDef, Subgraph, Tensor, TensorMap } from '../model/graph';
+import { builtinCode, calledSubgraphs, type BuiltinName } from '../model/ops';
 
 /** TFLite keeps 127 in the old int8 field for every operator code above it. */
 const PLACEHOLDER_FOR_GREATER_OP_CODES = 127;
@@ -28,9 +25,9 @@ export function editOps(graph: Graph, sg: Subgraph): EditOp[] {
 }
 
 /** A fresh operator (QUANTIZE, DEQUANTIZE) with no options. */
-export function plainOp(builtin: BuiltinOperator, inputs: readonly number[], outputs: readonly number[], version: number): EditOp {
+export function plainOp(builtin: BuiltinName, inputs: readonly number[], outputs: readonly number[], version: number): EditOp {
   return {
-    builtin,
+    builtin: builtinCode(builtin),
     version,
     op: {
       opcodeIndex: -1,
@@ -141,9 +138,9 @@ export function compactWithMaps(graph: Graph): { readonly graph: Graph; readonly
 }
 
 /** A signature with its tensor indices mapped through `at`. */
-export function remapSignature(sig: SignatureDefT, at: (tensor: number) => number): SignatureDefT {
-  const map = (m: TensorMapT): TensorMapT => new TensorMapT(m.name, at(m.tensorIndex));
-  return new SignatureDefT(sig.inputs.map(map), sig.outputs.map(map), sig.signatureKey, sig.subgraphIndex);
+export function remapSignature(sig: SignatureDef, at: (tensor: number) => number): SignatureDef {
+  const map = (m: TensorMap): TensorMap => ({ ...m, tensorIndex: at(m.tensorIndex) });
+  return { ...sig, inputs: sig.inputs.map(map), outputs: sig.outputs.map(map) };
 }
 
 /** True when subgraph 0 runs other subgraphs (WHILE, IF, CALL_ONCE…). */

@@ -19,13 +19,7 @@
  * calibrated range, constants from their values: quantize_input_as_activations); integer
  * inputs (shapes, axes, paddings) are left as they are.
  */
-import { ActivationFunctionType } from '../model/tflite/generated/tflite/activation-function-type';
-import { FullyConnectedOptionsT } from '../model/tflite/generated/tflite/fully-connected-options';
-import { DepthwiseConv2DOptionsT } from '../model/tflite/generated/tflite/depthwise-conv2-doptions';
-import { ResizeBilinearOptionsT } from '../model/tflite/generated/tflite/resize-bilinear-options';
-import { ResizeNearestNeighborOptionsT } from '../model/tflite/generated/tflite/resize-nearest-neighbor-options';
-import { StridedSliceOptionsT } from '../model/tflite/generated/tflite/strided-slice-options';
-import { TransposeConvOptionsT } from '../model/tflite/generated/tflite/transpose-conv-options';
+import { optionsOf, type ActivationFunction, type ByBuiltin } from '../model/ops';
 import type { DType } from '../model/dtype';
 import type { Operator } from '../model/graph';
 
@@ -98,10 +92,10 @@ export const OP_PROPERTIES: Readonly<Record<string, OpProperty>> = {
   // Integer outputs: only the input is quantized.
   ARG_MAX: { dataInputs: [0], output: OWN },
   ARG_MIN: { dataInputs: [0], output: OWN },
-};
+} satisfies ByBuiltin<OpProperty>;
 
 /** Fused activations TFLM's int8 kernels accept. */
-export const INT8_FUSED_ACTIVATIONS: ReadonlySet<number> = new Set([ActivationFunctionType.NONE, ActivationFunctionType.RELU, ActivationFunctionType.RELU6, ActivationFunctionType.RELU_N1_TO_1]);
+export const INT8_FUSED_ACTIVATIONS: ReadonlySet<ActivationFunction> = new Set<ActivationFunction>(['NONE', 'RELU', 'RELU6', 'RELU_N1_TO_1']);
 
 export interface OpSignature {
   readonly op: string;
@@ -131,7 +125,6 @@ function computedVersion(sig: OpSignature): number {
   const in1 = sig.inputs[1];
   const out0 = sig.outputs[0];
   const int8 = in0 === 'int8';
-  const options = sig.operator.builtinOptions;
   const maxRank = Math.max(0, ...sig.inputRanks);
   const broadcast = sig.inputRanks.length >= 2 && sig.inputRanks[0] !== sig.inputRanks[1];
   switch (sig.op) {
@@ -142,11 +135,11 @@ function computedVersion(sig: OpSignature): number {
     case 'DEPTHWISE_CONV_2D': {
       if (int8 && in1 === 'int8' && out0 === 'int8') return 3;
       if (in0 === 'float32' && in1 === 'int8') return 4;
-      const o = options instanceof DepthwiseConv2DOptionsT ? options : undefined;
+      const o = optionsOf(sig.operator, 'DepthwiseConv2DOptions');
       return o && (o.dilationWFactor !== 1 || o.dilationHFactor !== 1) ? 2 : 1;
     }
     case 'FULLY_CONNECTED': {
-      const o = options instanceof FullyConnectedOptionsT ? options : undefined;
+      const o = optionsOf(sig.operator, 'FullyConnectedOptions');
       if (sig.operator.inputs.length === 2) return 6;
       if (o?.keepNumDims) return 5;
       if (int8 && in1 === 'int8' && out0 === 'int8') return 4;
@@ -154,8 +147,8 @@ function computedVersion(sig: OpSignature): number {
       return 1;
     }
     case 'TRANSPOSE_CONV': {
-      const o = options instanceof TransposeConvOptionsT ? options : undefined;
-      if (o && o.fusedActivationFunction !== ActivationFunctionType.NONE) return 4;
+      const o = optionsOf(sig.operator, 'TransposeConvOptions');
+      if (o && o.fusedActivationFunction !== 'NONE') return 4;
       if (sig.operator.inputs.length === 4 && sig.operator.inputs[3]! >= 0) return 3;
       return in1 === 'int8' ? 2 : 1;
     }
@@ -204,19 +197,19 @@ function computedVersion(sig: OpSignature): number {
       if (broadcast && maxRank > 4) return 3;
       return int8 ? 2 : 1;
     case 'STRIDED_SLICE': {
-      const o = options instanceof StridedSliceOptionsT ? options : undefined;
+      const o = optionsOf(sig.operator, 'StridedSliceOptions');
       if (o?.offset) return 8;
       if (o && (o.ellipsisMask !== 0 || o.newAxisMask !== 0)) return 6;
       if (maxRank > 4) return 4;
       return int8 ? 2 : 1;
     }
     case 'RESIZE_BILINEAR': {
-      const o = options instanceof ResizeBilinearOptionsT ? options : undefined;
+      const o = optionsOf(sig.operator, 'ResizeBilinearOptions');
       if (o?.halfPixelCenters) return 3;
       return int8 ? 2 : 1;
     }
     case 'RESIZE_NEAREST_NEIGHBOR': {
-      const o = options instanceof ResizeNearestNeighborOptionsT ? options : undefined;
+      const o = optionsOf(sig.operator, 'ResizeNearestNeighborOptions');
       if (o && (o.halfPixelCenters || o.alignCorners)) return 3;
       return int8 ? 2 : 1;
     }

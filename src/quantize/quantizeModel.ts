@@ -10,8 +10,7 @@
 import { analyzeModel } from '../analysis/analyzeModel';
 import { Cancelled } from '../errors';
 import type { Graph } from '../model/graph';
-import { readTflite } from '../model/tflite/reader';
-import { writeTflite } from '../model/tflite/writer';
+import { readModel, writeModel } from '../model/io';
 import type { Rounding } from '../runtime/quant';
 import { RuntimeError } from '../runtime/types';
 import { candidateLabel, candidatesFor, CRITERION, isClassifier, pickBest, sameParams, scoreCandidate, validationIndices, type Candidate, type CandidateScore, type RangeSelection } from './autoSelect';
@@ -191,8 +190,8 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
   // 4. The int8 graph: the chosen recipe on the statistics of every calibration sample.
   const t1 = performance.now();
   const built = build(rangesOf(allStats, recipe), recipe);
-  const bytes = writeTflite(built.graph);
-  const graph = readTflite(bytes);
+  const bytes = writeModel(built.graph);
+  const graph = readModel(bytes);
   const rewriteMs = performance.now() - t1;
   const quantizeMs = performance.now() - t0;
 
@@ -201,7 +200,7 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
   if (evaluates) evaluation = await tryEvaluate(floatGraph, graph, heldOut, rounding, stage(ctx, selectionEnd, 1));
   if ('skipped' in evaluation && evaluates) warnings.push(`not evaluated: ${evaluation.skipped}`);
 
-  const sourceBytes = options.sourceBytes ?? writeTflite(model).length;
+  const sourceBytes = options.sourceBytes ?? writeModel(model).length;
   const arenaOf = (g: Graph, size: number): number => analyzeModel(g, size).arena.totalBytes;
   const report: QuantizationReport = {
     tool: 'tinyml-lens quantize',

@@ -6,16 +6,14 @@
  * need nothing and pass.
  */
 import { isConstant, type Graph } from '../model/graph';
-import { opName } from '../model/tflite/reader';
+import { opName, type ActivationFunction, type OpOptions } from '../model/ops';
 import { KERNELS } from '../runtime/kernels';
 import type { KernelRegistry } from '../runtime/types';
 import type { UnsupportedOp } from './errors';
 import { INT8_FUSED_ACTIVATIONS, OP_PROPERTIES } from './opProperties';
-import { ActivationFunctionType } from '../model/tflite/generated/tflite/activation-function-type';
 
-function fusedActivationOf(options: unknown): number | undefined {
-  if (options && typeof options === 'object' && 'fusedActivationFunction' in options) return (options as { fusedActivationFunction: number }).fusedActivationFunction;
-  return undefined;
+function fusedActivationOf(options: OpOptions | undefined): ActivationFunction | undefined {
+  return options && 'fusedActivationFunction' in options ? options.fusedActivationFunction : undefined;
 }
 
 export interface SupportCheck {
@@ -40,9 +38,9 @@ export function checkSupport(graph: Graph, kernels: KernelRegistry = KERNELS): S
       unsupported.push({ layer, op: name, reason: graph.operatorCodes[op.opcodeIndex]!.customCode !== undefined ? 'custom operator' : 'no int8 version in the quantizer (TFLite has no full-integer kernel for it)' });
       return;
     }
-    const act = fusedActivationOf(op.builtinOptions);
+    const act = fusedActivationOf(op.options);
     if (prop.fused && act !== undefined && !INT8_FUSED_ACTIVATIONS.has(act)) {
-      unsupported.push({ layer, op: name, reason: `fused activation ${ActivationFunctionType[act] ?? act} has no int8 kernel` });
+      unsupported.push({ layer, op: name, reason: `fused activation ${act} has no int8 kernel` });
       return;
     }
     if (prop.weight) {

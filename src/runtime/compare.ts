@@ -4,7 +4,7 @@
  * outputs agree. Pure functions over captured runs; the worker does the running.
  */
 import type { Graph, QuantParams } from '../model/graph';
-import { opName } from '../model/tflite/reader';
+import { opName } from '../model/ops';
 
 /** A tensor's values as real numbers, by tensor name, for the layers that produced them. */
 export interface CapturedRun {

@@ -6,10 +6,10 @@
  */
 import { Cancelled } from '../errors';
 import { elementCount, isConstant, type Graph, type Tensor } from '../model/graph';
-import { opName } from '../model/tflite/reader';
+import { opName } from '../model/ops';
 import { KERNELS } from './kernels';
 import type { Rounding } from './quant';
-import { RuntimeError, type Eval, type KernelRegistry, type RuntimeOptions, type RuntimeTensor, type TensorArray } from './types';
+import { RuntimeError, type Eval, type KernelRegistry, type RuntimeTensor, type TensorArray } from './types';
 import { WasmArena } from './wasm/simd';
 import { byteView } from './kernelUtil';
 
@@ -117,7 +117,7 @@ export class Interpreter {
     const sg = graph.subgraphs[0];
     if (!sg) throw new RuntimeError('bad-model', 'the model has no subgraph to run');
     const kernels = options.kernels ?? KERNELS;
-    const runtimeOptions: RuntimeOptions = { rounding: options.rounding ?? 'tflm' };
+    const rounding = options.rounding ?? 'tflm';
 
     // Every op must have a kernel before any is prepared: one clear error for all of them.
     const missing = sg.operators.map((op, i) => ({ name: opName(graph, op), i })).filter(({ name }) => !kernels[name]);
@@ -138,19 +138,20 @@ export class Interpreter {
     this.outputs = sg.outputs.map((i) => this.tensors[i]!);
 
     const wasm = options.simd === false ? undefined : WasmArena.create();
-    this.evals = sg.operators.map((op, opIndex) =>
-      kernels[opName(graph, op)]!.prepare({
+    this.evals = sg.operators.map((op, opIndex) => {
+      const name = opName(graph, op);
+      return kernels[name]!.prepare({
         graph,
         subgraph: sg,
         op,
         opIndex,
-        opName: opName(graph, op),
+        name,
         inputs: op.inputs.map((t) => (t < 0 ? undefined : this.tensors[t])),
         outputs: op.outputs.map((t) => this.tensors[t]!),
-        options: runtimeOptions,
+        rounding,
         ...(wasm ? { wasm } : {}),
-      }),
-    );
+      });
+    });
     // The SIMD kernels' shared scratch memory, now that all of them have asked for theirs:
     // invoke never grows the WebAssembly memory.
     wasm?.scratch();

@@ -2,12 +2,12 @@
  * Small helpers every kernel uses: typed access to inputs, quantization parameters, fused
  * activations and broadcasting. Errors name the op and the layer.
  */
-import { ActivationFunctionType } from '../model/tflite/generated/tflite/activation-function-type';
+import type { ActivationFunction } from '../model/ops';
 import { RuntimeError, type KernelContext, type RuntimeTensor } from './types';
 
 export function input(ctx: KernelContext, slot: number): RuntimeTensor {
   const t = ctx.inputs[slot];
-  if (!t) throw new RuntimeError('bad-model', `${ctx.opName} (layer ${ctx.opIndex}) needs input ${slot}`, ctx.opIndex);
+  if (!t) throw new RuntimeError('bad-model', `${ctx.name} (layer ${ctx.opIndex}) needs input ${slot}`, ctx.opIndex);
   return t;
 }
 
@@ -17,12 +17,12 @@ export function optionalInput(ctx: KernelContext, slot: number): RuntimeTensor |
 
 export function output(ctx: KernelContext, slot = 0): RuntimeTensor {
   const t = ctx.outputs[slot];
-  if (!t) throw new RuntimeError('bad-model', `${ctx.opName} (layer ${ctx.opIndex}) needs output ${slot}`, ctx.opIndex);
+  if (!t) throw new RuntimeError('bad-model', `${ctx.name} (layer ${ctx.opIndex}) needs output ${slot}`, ctx.opIndex);
   return t;
 }
 
 export function unsupportedType(ctx: KernelContext, detail: string): RuntimeError {
-  return new RuntimeError('unsupported-type', `${ctx.opName} (layer ${ctx.opIndex}) is not supported for ${detail}`, ctx.opIndex);
+  return new RuntimeError('unsupported-type', `${ctx.name} (layer ${ctx.opIndex}) is not supported for ${detail}`, ctx.opIndex);
 }
 
 /** Per-tensor scale and zero point (the first, for per-channel tensors). */
@@ -36,18 +36,15 @@ export function zeroPointOf(t: RuntimeTensor): number {
 
 export type FusedActivation = 'NONE' | 'RELU' | 'RELU6' | 'RELU_N1_TO_1';
 
-export function fusedActivation(ctx: KernelContext, code: ActivationFunctionType): FusedActivation {
-  switch (code) {
-    case ActivationFunctionType.NONE:
-      return 'NONE';
-    case ActivationFunctionType.RELU:
-      return 'RELU';
-    case ActivationFunctionType.RELU6:
-      return 'RELU6';
-    case ActivationFunctionType.RELU_N1_TO_1:
-      return 'RELU_N1_TO_1';
+export function fusedActivation(ctx: KernelContext, act: ActivationFunction): FusedActivation {
+  switch (act) {
+    case 'NONE':
+    case 'RELU':
+    case 'RELU6':
+    case 'RELU_N1_TO_1':
+      return act;
     default:
-      throw new RuntimeError('unsupported-op', `${ctx.opName} (layer ${ctx.opIndex}) has fused activation ${ActivationFunctionType[code] ?? code}, which TFLite Micro does not support`, ctx.opIndex);
+      throw new RuntimeError('unsupported-op', `${ctx.name} (layer ${ctx.opIndex}) has fused activation ${act}, which TFLite Micro does not support`, ctx.opIndex);
   }
 }
 

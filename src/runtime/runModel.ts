@@ -3,7 +3,7 @@
  * values, optionally every layer's output (dequantized), and the time it took.
  */
 import type { Graph } from '../model/graph';
-import { opName } from '../model/tflite/reader';
+import { opName } from '../model/ops';
 import type { CapturedRun } from './compare';
 import { dequantize } from './compare';
 import { Interpreter, tensorBytes } from './interpreter';

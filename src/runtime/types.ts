@@ -5,7 +5,8 @@
  */
 import { LensError, type RuntimeErrorCode } from '../errors';
 import type { DType } from '../model/dtype';
-import type { Graph, Operator, Subgraph, Tensor } from '../model/graph';
+import type { Tensor } from '../model/graph';
+import type { OpSite } from '../model/ops';
 import type { Rounding } from './quant';
 import type { WasmArena } from './wasm/simd';
 
@@ -22,21 +23,13 @@ export interface RuntimeTensor {
   readonly constant: boolean;
 }
 
-export interface RuntimeOptions {
-  /** Requantization rule of int8 kernels (see quant.ts). */
-  readonly rounding: Rounding;
-}
-
-export interface KernelContext {
-  readonly graph: Graph;
-  readonly subgraph: Subgraph;
-  readonly op: Operator;
-  readonly opIndex: number;
-  readonly opName: string;
+/** An operator as a kernel's prepare sees it: where it stands, plus its live tensors. */
+export interface KernelContext extends OpSite {
   /** By the operator's input slots; undefined where an optional input is absent (-1). */
   readonly inputs: readonly (RuntimeTensor | undefined)[];
   readonly outputs: readonly RuntimeTensor[];
-  readonly options: RuntimeOptions;
+  /** Requantization rule of int8 kernels (see quant.ts). */
+  readonly rounding: Rounding;
   /**
    * The interpreter's WebAssembly SIMD memory and kernels, for the kernels that have a SIMD
    * path; undefined where the platform lacks WebAssembly SIMD or the interpreter was asked not

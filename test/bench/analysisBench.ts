@@ -4,9 +4,9 @@
  * Ratios against a peer, not absolute times, are what carry from one machine to another.
  */
 import { analyzeModel } from '../../src/analysis/analyzeModel';
-import { readTflite } from '../../src/model/tflite/reader';
 import { corpusModel, corpusModels, HAVE_SHARED, MODELS_DIR } from '../helpers/corpus';
 import { oracleModel } from '../oracles/tfjsTflite';
+import { readModel } from '../../src/model/io';
 
 /** Median of `runs` timings after `warmup` untimed calls, in milliseconds. */
 export async function medianMs(fn: () => unknown, runs: number, warmup = 3): Promise<number> {
@@ -31,7 +31,7 @@ export async function analysisBench(): Promise<void> {
   let largest = { name: '', bytes: 0, ms: 0 };
   for (const m of corpusModels()) {
     const bytes = corpusModel(m.name);
-    const ms = await medianMs(() => analyzeModel(readTflite(bytes), bytes.length), 20);
+    const ms = await medianMs(() => analyzeModel(readModel(bytes), bytes.length), 20);
     console.log(`${m.name.padEnd(36)} ${String(bytes.length).padStart(9)} ${ms.toFixed(3).padStart(8)}`);
     if (bytes.length > largest.bytes) largest = { name: m.name, bytes: bytes.length, ms };
   }

@@ -10,13 +10,13 @@
  *   FC layers, per-channel FULLY_CONNECTED weights) and the official int8 model's, both run in
  *   our runtime (tflm rounding).
  */
-import { BuiltinOperator } from '../../src/model/tflite/generated/tflite/builtin-operator';
-import { readTflite } from '../../src/model/tflite/reader';
 import { toFloatGraph } from '../../src/quantize/floatGraph';
 import { quantizeModel, type QuantizeOptions } from '../../src/quantize/quantizeModel';
 import { Interpreter } from '../../src/runtime/interpreter';
 import { HAVE_SHARED, MODELS_DIR, corpusModel } from '../helpers/corpus';
 import { QUALITY_CASES, QUALITY_CONFIG, qualityRow, type QualityRow } from '../core/quantizeData';
+import { readModel } from '../../src/model/io';
+import { builtinCode } from '../../src/model/ops';
 
 const DEFAULT = 'default (auto)';
 const CONFIGS: readonly { readonly config: string; readonly options: QuantizeOptions; readonly fcOnly?: boolean }[] = [
@@ -38,7 +38,7 @@ function median(xs: number[]): number {
 
 /** Median of 3: quantization with the default settings (auto) and with min/max, and N float inferences, interleaved. */
 async function speed(floatModel: string, calibration: Uint8Array[][]): Promise<{ autoMs: number; minmaxMs: number; floatMs: number }> {
-  const model = readTflite(corpusModel(floatModel));
+  const model = readModel(corpusModel(floatModel));
   const reference = toFloatGraph(model).graph;
   const auto: number[] = [];
   const minmax: number[] = [];
@@ -88,7 +88,7 @@ export async function quantizeBench(): Promise<void> {
   const explicit: QualityRow[] = [];
   for (const { c, data } of cases) {
     if ('skip' in data) continue;
-    const hasFc = readTflite(corpusModel(c.float)).operatorCodes.some((code) => code.builtin === BuiltinOperator.FULLY_CONNECTED);
+    const hasFc = readModel(corpusModel(c.float)).operatorCodes.some((code) => code.builtin === builtinCode('FULLY_CONNECTED'));
     for (const k of CONFIGS) {
       if (k.fcOnly && !hasFc) continue;
       const row = await qualityRow(c, k.config, k.options, data);

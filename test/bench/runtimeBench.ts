@@ -7,11 +7,12 @@
  * model, whose remaining layers (reshape, softmax) cost next to nothing.
  */
 import type { Graph } from '../../src/model/graph';
-import { opName, readTflite } from '../../src/model/tflite/reader';
 import { Interpreter } from '../../src/runtime/interpreter';
 import { KERNELS } from '../../src/runtime/kernels';
 import { corpusModel, HAVE_SHARED, MODELS_DIR } from '../helpers/corpus';
 import { oracleModel } from '../oracles/tfjsTflite';
+import { readModel } from '../../src/model/io';
+import { opName } from '../../src/model/ops';
 
 const MODELS = ['vww_96_int8', 'kws_ref_model', 'pretrainedResnet_quant', 'person_detect', 'vww_96_float'] as const;
 const NO_ORACLE = new Set(['person_detect']);
@@ -58,7 +59,7 @@ export async function runtimeBench(): Promise<void> {
   console.log(`${'model'.padEnd(24)} ${'ours'.padStart(16)} ${'tfjs-tflite'.padStart(16)} ${'ratio'.padStart(13)}  note`);
   for (const name of MODELS) {
     const bytes = corpusModel(name);
-    const full = readTflite(bytes);
+    const full = readModel(bytes);
     const prefix = runnablePrefix(full);
     const graph = prefix?.graph ?? full;
     const note = prefix ? `our time covers layers 0–${prefix.layers - 1} of ${prefix.of} (no kernel yet for ${opName(full, full.subgraphs[0]!.operators[prefix.layers]!)})` : '';

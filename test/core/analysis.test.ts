@@ -2,19 +2,18 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { analyzeModel, type ModelAnalysis } from '../../src/analysis/analyzeModel';
 import type { Graph } from '../../src/model/graph';
-import { readTflite } from '../../src/model/tflite/reader';
-import { writeTflite } from '../../src/model/tflite/writer';
 import { corpusModel, SKIP_SHARED } from '../helpers/corpus';
 import { controlFlowModel, customOpModel, float16WeightsModel, hybridModel, tinyInt8ConvNet } from '../helpers/fixtures';
+import { readModel, writeModel } from '../../src/model/io';
 
 function analyze(graph: Graph): ModelAnalysis {
-  const bytes = writeTflite(graph);
-  return analyzeModel(readTflite(bytes), bytes.length);
+  const bytes = writeModel(graph);
+  return analyzeModel(readModel(bytes), bytes.length);
 }
 
 function analyzeCorpus(name: string): ModelAnalysis {
   const bytes = corpusModel(name);
-  return analyzeModel(readTflite(bytes), bytes.length);
+  return analyzeModel(readModel(bytes), bytes.length);
 }
 
 /** Conv, depthwise and fully connected MACs only: the convention's core. */

@@ -7,10 +7,9 @@ import { liveAt, planArena } from '../../src/analysis/arenaPlan';
 import { planGreedy } from '../../src/analysis/memoryPlanner';
 import { kernelLibrary } from '../../src/analysis/kernelLibrary';
 import { estimatePersistent } from '../../src/analysis/persistentEstimate';
-import { readTflite } from '../../src/model/tflite/reader';
-import { writeTflite } from '../../src/model/tflite/writer';
 import { corpusModel, corpusModels, GOLDEN_DIR, SKIP_SHARED } from '../helpers/corpus';
 import { chainModel, controlFlowModel, tinyInt8ConvNet } from '../helpers/fixtures';
+import { readModel, writeModel } from '../../src/model/io';
 
 describe('GreedyMemoryPlanner', () => {
   test('places buffers alive at once side by side and reuses the space of dead ones', () => {
@@ -67,7 +66,7 @@ describe('arena plan of the project models', () => {
   });
 
   test('OfflineMemoryAllocation offsets are used as given', () => {
-    const plan = planArena(readTflite(writeTflite(chainModel([0, 4096, 8192, 4096, 0]))));
+    const plan = planArena(readModel(writeModel(chainModel([0, 4096, 8192, 4096, 0]))));
     assert.deepStrictEqual(plan.buffers.map((b) => b.offset), [0, 4096, 8192, 4096, 0]);
     assert.ok(plan.buffers.every((b) => b.offline));
     assert.equal(plan.headBytes, 12288);
@@ -96,7 +95,7 @@ describe('arena plan of the project models', () => {
   });
 
   test('variable tensors are persistent, not planned', () => {
-    const plan = planArena(readTflite(writeTflite(tinyInt8ConvNet())));
+    const plan = planArena(readModel(writeModel(tinyInt8ConvNet())));
     assert.ok(plan.buffers.every((b) => b.kind === 'tensor'));
     assert.equal(plan.buffers.some((b) => b.name.endsWith('/w') || b.name.endsWith('/b')), false);
   });
@@ -131,7 +130,7 @@ describe('the arena TFLite Micro really allocates (golden data from a real build
   for (const m of withGolden) {
     const g = golden(m.name)!;
     test(`${m.name}: head to the byte, arena_used_bytes exact on 32 and 64-bit builds`, () => {
-      const graph = readTflite(corpusModel(m.name));
+      const graph = readModel(corpusModel(m.name));
       const plan = planArena(graph, 'i386');
       assert.equal(plan.headBytes, g.arena_32bit.recording.head);
       assert.equal(plan.headBytes + estimatePersistent(graph, { abi: 'i386', scratchCount: plan.scratchCount }).bytes, g.arena_32bit.plain_arena_used_bytes);
@@ -141,7 +140,7 @@ describe('the arena TFLite Micro really allocates (golden data from a real build
     });
     test(`${m.name}: the Cortex-M (arm32) prediction is within 2% of the 32-bit build`, () => {
       const bytes = corpusModel(m.name);
-      const a = analyzeModel(readTflite(bytes), bytes.length);
+      const a = analyzeModel(readModel(bytes), bytes.length);
       assert.equal(a.arena.nonPersistentBytes, g.arena_32bit.recording.head);
       assert.ok(Math.abs(a.arena.totalBytes - g.arena_32bit.plain_arena_used_bytes) <= 0.02 * g.arena_32bit.plain_arena_used_bytes);
       const limit = PUBLIC_ARENA_SIZES[m.name];
@@ -151,7 +150,7 @@ describe('the arena TFLite Micro really allocates (golden data from a real build
 
   test('person_detect peaks where its largest activations meet, and names them', () => {
     const bytes = corpusModel('person_detect');
-    const a = analyzeModel(readTflite(bytes), bytes.length);
+    const a = analyzeModel(readModel(bytes), bytes.length);
     const peak = a.layers[a.arena.peakLayer!]!;
     assert.equal(peak.arenaHighWaterBytes, a.arena.nonPersistentBytes);
     assert.ok(a.arena.peakTensors.length >= 2);
@@ -163,7 +162,7 @@ describe('CMSIS-NN kernels (an estimate: no measured CMSIS-NN build is in the go
   test('person_detect on a Cortex-M55: head 55,296 and the measured 84,436-byte arena inside our error band', () => {
     // TFLM's benchmarking README: Corstone-300 (M55, so CMSIS-NN's MVE path), measured with
     // the RecordingMicroAllocator: 55,296 non-persistent + 29,140 persistent.
-    const graph = readTflite(corpusModel('person_detect'));
+    const graph = readModel(corpusModel('person_detect'));
     const kernels = kernelLibrary('cmsis-nn', 'cortex-m55');
     const plan = planArena(graph, 'arm32', kernels.table);
     assert.equal(plan.headBytes, 55_296);
@@ -176,14 +175,14 @@ describe('CMSIS-NN kernels (an estimate: no measured CMSIS-NN build is in the go
     assert.ok(Math.abs(predicted - measured) <= 0.03 * measured, `${predicted} vs ${measured}`);
     // What users see: the analysis' error band on the persistent part covers the measured tail.
     const bytes = corpusModel('person_detect');
-    const a = analyzeModel(readTflite(bytes), bytes.length, { kernels });
+    const a = analyzeModel(readModel(bytes), bytes.length, { kernels });
     assert.ok(Math.abs(tail.bytes - 29_140) <= a.arena.persistentErrorBytes, `${tail.bytes} vs 29,140 ± ${a.arena.persistentErrorBytes}`);
   });
 
   test('float convolutions skip the per-channel arrays the reference kernels always allocate', () => {
     const bytes = corpusModel('vww_96_float');
-    const reference = analyzeModel(readTflite(bytes), bytes.length);
-    const cmsis = analyzeModel(readTflite(bytes), bytes.length, { kernels: kernelLibrary('cmsis-nn', 'cortex-m4f') });
+    const reference = analyzeModel(readModel(bytes), bytes.length);
+    const cmsis = analyzeModel(readModel(bytes), bytes.length, { kernels: kernelLibrary('cmsis-nn', 'cortex-m4f') });
     assert.ok(cmsis.arena.persistentBytes < reference.arena.persistentBytes / 2);
     assert.equal(cmsis.arena.kernels, 'cmsis-nn (dsp)');
   });

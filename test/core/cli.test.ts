@@ -10,13 +10,13 @@ import { reportFailure } from '../../src/cli/failure';
 import { main } from '../../src/cli/main';
 import { Cancelled } from '../../src/errors';
 import { FileExistsError } from '../../src/io/atomicWrite';
-import { writeTflite } from '../../src/model/tflite/writer';
 import { corpusModels, REPO_ROOT, SKIP_SHARED } from '../helpers/corpus';
 import { customOpModel, tinyInt8ConvNet } from '../helpers/fixtures';
+import { writeModel } from '../../src/model/io';
 
 const dir = mkdtempSync(join(tmpdir(), 'tinyml-lens-cli-'));
 const modelPath = join(dir, 'tiny.tflite');
-writeFileSync(modelPath, writeTflite(tinyInt8ConvNet()));
+writeFileSync(modelPath, writeModel(tinyInt8ConvNet()));
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -63,7 +63,7 @@ describe('tinyml-lens analyze', () => {
   test('exit 2 on bad input: a missing file, a broken model, an unknown target', async () => {
     assert.equal((await cli('analyze', join(dir, 'nope.tflite'))).code, EXIT_BAD_INPUT);
     const broken = join(dir, 'broken.tflite');
-    writeFileSync(broken, writeTflite(tinyInt8ConvNet()).subarray(0, 100));
+    writeFileSync(broken, writeModel(tinyInt8ConvNet()).subarray(0, 100));
     const b = await cli('analyze', broken);
     assert.equal(b.code, EXIT_BAD_INPUT);
     assert.match(b.err, /at byte \d+/);
@@ -76,7 +76,7 @@ describe('tinyml-lens analyze', () => {
 
   test('custom ops appear as cost unknown', async () => {
     const p = join(dir, 'custom.tflite');
-    writeFileSync(p, writeTflite(customOpModel()));
+    writeFileSync(p, writeModel(customOpModel()));
     const r = await cli('analyze', p);
     assert.match(r.out, /MyVendorOp.*unknown/);
     assert.match(r.out, /cost unknown: MyVendorOp/);

@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { analyzeModel, type ModelAnalysis } from '../../src/analysis/analyzeModel';
-import { readTflite } from '../../src/model/tflite/reader';
 import { runCalibration, BENCHMARK_MODELS } from '../../src/estimate/calibration';
 import { formatCalibrationReport } from '../../src/estimate/calibrationReport';
 import { CALIBRATION } from '../../src/estimate/defaultCalibration';
@@ -17,13 +16,14 @@ import { estimateModel } from '../../src/estimate/latencyModel';
 import type { Term } from '../../src/estimate/features';
 import { BOARDS } from '../../src/targets/boards';
 import { corpusModel, SHARED_DIR, SKIP_SHARED } from '../helpers/corpus';
+import { readModel } from '../../src/model/io';
 
 const cache = new Map<string, ModelAnalysis>();
 function analysis(name: string): ModelAnalysis {
   let a = cache.get(name);
   if (!a) {
     const bytes = corpusModel(name);
-    a = analyzeModel(readTflite(bytes), bytes.length);
+    a = analyzeModel(readModel(bytes), bytes.length);
     cache.set(name, a);
   }
   return a;

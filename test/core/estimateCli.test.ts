@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseArgs, UsageError } from '../../src/cli/args';
 import { estimateCommand } from '../../src/cli/estimateCommand';
-import { writeTflite } from '../../src/model/tflite/writer';
 import { MODELS_DIR, SKIP_SHARED } from '../helpers/corpus';
 import { tinyInt8ConvNet } from '../helpers/fixtures';
+import { writeModel } from '../../src/model/io';
 
 const dir = mkdtempSync(join(tmpdir(), 'tinyml-lens-estimate-'));
 const modelPath = join(dir, 'tiny.tflite');
-writeFileSync(modelPath, writeTflite(tinyInt8ConvNet()));
+writeFileSync(modelPath, writeModel(tinyInt8ConvNet()));
 
 /** What `main` does with a command: UsageError → exit 2. */
 function cli(...argv: string[]): { code: number; out: string; err: string } {

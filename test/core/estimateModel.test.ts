@@ -6,20 +6,19 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { analyzeModel, type LayerReport, type ModelAnalysis } from '../../src/analysis/analyzeModel';
 import type { OpKind } from '../../src/analysis/layerCost';
-import { readTflite } from '../../src/model/tflite/reader';
-import { writeTflite } from '../../src/model/tflite/writer';
 import { coreProfiles, ESTIMATE_CORES } from '../../src/estimate/coreProfiles';
 import { CALIBRATION } from '../../src/estimate/defaultCalibration';
 import { boardTarget, coreTarget, EstimateError, type EstimateTarget } from '../../src/estimate/estimateTarget';
 import { estimateModel } from '../../src/estimate/latencyModel';
 import { BOARDS } from '../../src/targets/boards';
 import { customOpModel, prng, tinyInt8ConvNet } from '../helpers/fixtures';
+import { readModel, writeModel } from '../../src/model/io';
 
 function analyze(bytes: Uint8Array): ModelAnalysis {
-  return analyzeModel(readTflite(bytes), bytes.length);
+  return analyzeModel(readModel(bytes), bytes.length);
 }
 
-const BASE = analyze(writeTflite(tinyInt8ConvNet()));
+const BASE = analyze(writeModel(tinyInt8ConvNet()));
 
 function layer(op: string, kind: OpKind, macs: number | null, extra: Partial<LayerReport> = {}): LayerReport {
   return {
@@ -122,7 +121,7 @@ describe('latency model arithmetic', () => {
   });
 
   test('unknown-cost ops, float layers and extrapolated cores are said so', () => {
-    const custom = analyze(writeTflite(customOpModel()));
+    const custom = analyze(writeModel(customOpModel()));
     assert.ok(estimateModel(custom, t).warnings.some((w) => /MyVendorOp.*unknown/.test(w)));
     const m55 = estimateModel(BASE, coreTarget(CALIBRATION, 'cortex-m55', 100, 'cmsis-nn'));
     assert.equal(m55.target.basis, 'extrapolated');

@@ -5,8 +5,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { analyzeModel, type ModelAnalysis } from '../../src/analysis/analyzeModel';
-import { readTflite } from '../../src/model/tflite/reader';
-import { writeTflite } from '../../src/model/tflite/writer';
 import { CALIBRATION } from '../../src/estimate/defaultCalibration';
 import { coreTarget, EstimateError, type EstimateTarget } from '../../src/estimate/estimateTarget';
 import { TERMS, type Term } from '../../src/estimate/features';
@@ -14,12 +12,13 @@ import { estimateModel } from '../../src/estimate/latencyModel';
 import { calibrateFromProfile } from '../../src/estimate/profileCalibration';
 import { matchProfile, parseProfilerLog } from '../../src/estimate/profilerLog';
 import { chainModel, tinyInt8ConvNet } from '../helpers/fixtures';
+import { readModel, writeModel } from '../../src/model/io';
 
 function analyze(bytes: Uint8Array): ModelAnalysis {
-  return analyzeModel(readTflite(bytes), bytes.length);
+  return analyzeModel(readModel(bytes), bytes.length);
 }
 
-const TINY = analyze(writeTflite(tinyInt8ConvNet()));
+const TINY = analyze(writeModel(tinyInt8ConvNet()));
 const OPS = TINY.layers.map((l) => l.op);
 
 /** MicroProfiler::Log(): `MicroPrintf("%s took %" PRIu32 " ticks (%d ms).", tag, ticks, TicksToMs(ticks))`. */
@@ -84,7 +83,7 @@ describe('matching events to layers', () => {
   });
 
   test('a log of another model matches nothing', () => {
-    const m = matchProfile(analyze(writeTflite(chainModel())), parseProfilerLog(logLines([1, 2, 3, 4, 5, 6], 1e9).join('\n')));
+    const m = matchProfile(analyze(writeModel(chainModel())), parseProfilerLog(logLines([1, 2, 3, 4, 5, 6], 1e9).join('\n')));
     assert.equal(m.layers.length, 0);
     assert.ok(m.warnings.some((w) => /right model/.test(w)));
   });

@@ -15,8 +15,7 @@ import { latencyFinding } from '../../src/estimate/latencyBudget';
 import { estimateModel } from '../../src/estimate/latencyModel';
 import type { FitFinding } from '../../src/findings/finding';
 import { fillTemplate, renderFinding, type FindingSurface } from '../../src/findings/render';
-import { readTflite } from '../../src/model/tflite/reader';
-import { writeTflite } from '../../src/model/tflite/writer';
+import { readModel, writeModel } from '../../src/model/io';
 import { checkFit, customTarget } from '../../src/targets/fit';
 import { REPO_ROOT } from '../helpers/corpus';
 import { tinyInt8ConvNet } from '../helpers/fixtures';
@@ -45,8 +44,8 @@ describe('finding messages in English', () => {
   }
 
   test('the latency finding reads as it did when the core built the sentence', () => {
-    const bytes = writeTflite(tinyInt8ConvNet());
-    const estimate = estimateModel(analyzeModel(readTflite(bytes), bytes.length), boardTarget(CALIBRATION, 'arduino-nano-33-ble-sense', 'reference'));
+    const bytes = writeModel(tinyInt8ConvNet());
+    const estimate = estimateModel(analyzeModel(readModel(bytes), bytes.length), boardTarget(CALIBRATION, 'arduino-nano-33-ble-sense', 'reference'));
     const f = latencyFinding(estimate, estimate.total.ms / 2)!;
     const slowest = estimate.layers.reduce((a, b) => (b.ms > a.ms ? b : a));
     assert.equal(renderFinding(f), `Estimated latency ${formatMsWithBand(estimate.total.ms, estimate.total.bandMs)} exceeds the ${estimate.total.ms / 2} ms real-time budget on ${estimate.target.name}; slowest layer ${slowest.index} ${slowest.op} (${formatMs(slowest.ms)})`);
@@ -74,8 +73,8 @@ describe('finding messages per surface', () => {
   });
 
   test('JSON diagnostics keep the English message and add the parameters', () => {
-    const bytes = writeTflite(tinyInt8ConvNet());
-    const analysis = analyzeModel(readTflite(bytes), bytes.length);
+    const bytes = writeModel(tinyInt8ConvNet());
+    const analysis = analyzeModel(readModel(bytes), bytes.length);
     const verdict = checkFit(analysis, customTarget(1024, 1024 * 1024));
     const [d] = jsonReport(analysis, verdict).target!.diagnostics;
     assert.equal(d!.code, 'sram-over');

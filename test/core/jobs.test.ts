@@ -9,13 +9,13 @@ import { JOBS } from '../../src/jobs';
 import { compareJob } from '../../src/jobs/compare';
 import { UNATTENDED, type JobContext } from '../../src/jobs/context';
 import { runJob } from '../../src/jobs/run';
-import { writeTflite } from '../../src/model/tflite/writer';
+import { writeModel } from '../../src/model/io';
 import { RuntimeError } from '../../src/runtime/types';
 import { tinyInt8ConvNet } from '../helpers/fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'tinyml-lens-jobs-'));
 const model = join(dir, 'tiny.tflite');
-writeFileSync(model, writeTflite(tinyInt8ConvNet()));
+writeFileSync(model, writeModel(tinyInt8ConvNet()));
 const input = join(dir, 'input.bin');
 writeFileSync(input, new Uint8Array(64));
 

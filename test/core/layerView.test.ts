@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { analyzeModel } from '../../src/analysis/analyzeModel';
-import { readTflite } from '../../src/model/tflite/reader';
-import { writeTflite } from '../../src/model/tflite/writer';
 import { isFromWebview } from '../../src/shared/protocol';
 import { checkFit, customTarget } from '../../src/targets/fit';
 import { HEADER_LINES, layerAtLine, layerHoverMarkdown, layerLine, layerViewText } from '../../src/vscode/layerViewText';
 import { controlFlowModel, tinyInt8ConvNet } from '../helpers/fixtures';
+import { readModel, writeModel } from '../../src/model/io';
 
-const bytes = writeTflite(tinyInt8ConvNet());
-const a = analyzeModel(readTflite(bytes), bytes.length);
+const bytes = writeModel(tinyInt8ConvNet());
+const a = analyzeModel(readModel(bytes), bytes.length);
 const verdict = checkFit(a, { ...customTarget(2048, 1 << 20), name: 'Test Board' });
 
 describe('the layer view', () => {
@@ -21,8 +20,8 @@ describe('the layer view', () => {
   });
 
   test('lines and layers map both ways, across subgraphs', () => {
-    const b = writeTflite(controlFlowModel());
-    const c = analyzeModel(readTflite(b), b.length);
+    const b = writeModel(controlFlowModel());
+    const c = analyzeModel(readModel(b), b.length);
     for (const l of c.layers) {
       const line = layerLine(c, l.subgraph, l.index);
       assert.equal(layerAtLine(c, line), l);

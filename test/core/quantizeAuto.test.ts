@@ -9,10 +9,6 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Graph } from '../../src/model/graph';
 import { GraphBuilder } from '../../src/model/graphBuilder';
-import { ActivationFunctionType } from '../../src/model/tflite/generated/tflite/activation-function-type';
-import { BuiltinOperator as Op } from '../../src/model/tflite/generated/tflite/builtin-operator';
-import { FullyConnectedOptionsT } from '../../src/model/tflite/generated/tflite/fully-connected-options';
-import { SoftmaxOptionsT } from '../../src/model/tflite/generated/tflite/softmax-options';
 import { candidateLabel, candidatesFor, isClassifier, MAX_VALIDATION_SAMPLES, pickBest, SQNR_TIE_DB, validationIndices, type CandidateScore } from '../../src/quantize/autoSelect';
 import { Cancelled } from '../../src/errors';
 import { QuantizeError } from '../../src/quantize/errors';
@@ -22,6 +18,7 @@ import { mergeStats, type TensorStats } from '../../src/quantize/ranges';
 import { prng } from '../../src/util/prng';
 import { float16WeightsModel } from '../helpers/fixtures';
 import { pooledSqnr, runOutputs } from './quantizeData';
+import { makeOptions } from '../../src/model/ops';
 
 const f32 = (a: Float32Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
@@ -38,11 +35,11 @@ function mlp(softmax: boolean): Graph {
   const b2 = sg.tensor({ name: 'b2', shape: [8], dtype: 'float32', data: Float32Array.from({ length: 8 }, () => r() * 0.2 - 0.1) });
   const hidden = sg.tensor({ name: 'hidden', shape: [1, 16], dtype: 'float32' });
   const logits = sg.tensor({ name: softmax ? 'logits' : 'output', shape: [1, 8], dtype: 'float32' });
-  sg.op({ op: Op.FULLY_CONNECTED, inputs: [input, w1, b1], outputs: [hidden], options: new FullyConnectedOptionsT(ActivationFunctionType.RELU) });
-  sg.op({ op: Op.FULLY_CONNECTED, inputs: [hidden, w2, b2], outputs: [logits], options: new FullyConnectedOptionsT(ActivationFunctionType.NONE) });
+  sg.op({ op: 'FULLY_CONNECTED', inputs: [input, w1, b1], outputs: [hidden], options: makeOptions('FullyConnectedOptions', { fusedActivationFunction: 'RELU' }) });
+  sg.op({ op: 'FULLY_CONNECTED', inputs: [hidden, w2, b2], outputs: [logits], options: makeOptions('FullyConnectedOptions', { fusedActivationFunction: 'NONE' }) });
   if (softmax) {
     const probs = sg.tensor({ name: 'output', shape: [1, 8], dtype: 'float32' });
-    sg.op({ op: Op.SOFTMAX, inputs: [logits], outputs: [probs], options: new SoftmaxOptionsT(1) });
+    sg.op({ op: 'SOFTMAX', inputs: [logits], outputs: [probs], options: makeOptions('SoftmaxOptions', { beta: 1 }) });
     sg.io([input], [probs]);
   } else sg.io([input], [logits]);
   return g.build();
@@ -215,7 +212,7 @@ describe('auto: the quantizer', () => {
     const sg = g.subgraph();
     const input = sg.tensor({ name: 'input', shape: [1, 8], dtype: 'float32' });
     const out = sg.tensor({ name: 'output', shape: [1, 8], dtype: 'float32' });
-    sg.op({ op: Op.RELU, inputs: [input], outputs: [out] }).io([input], [out]);
+    sg.op({ op: 'RELU', inputs: [input], outputs: [out] }).io([input], [out]);
     const r = prng(8);
     const samples = Array.from({ length: 16 }, () => [f32(Float32Array.from({ length: 8 }, () => (r() < 0.5 ? 0 : 1)))]);
     const sel = (await quantizeModel(g.build(), samples)).report.selection!;

@@ -22,7 +22,6 @@ import { join } from 'node:path';
 import { decodeImage, normalize, resizeToTensor, type Normalization, type RgbaImage } from '../../src/runtime/inputs/image';
 import { prng } from '../../src/util/prng';
 import type { Graph } from '../../src/model/graph';
-import { readTflite } from '../../src/model/tflite/reader';
 import { Interpreter } from '../../src/runtime/interpreter';
 import type { Rounding } from '../../src/runtime/quant';
 import { realValues } from '../../src/runtime/runModel';
@@ -31,6 +30,7 @@ import { convertInput } from '../../src/quantize/evaluate';
 import { toFloatGraph } from '../../src/quantize/floatGraph';
 import { quantizeModel, type QuantizeOptions } from '../../src/quantize/quantizeModel';
 import { corpusModel, MODELS_DIR } from '../helpers/corpus';
+import { readModel } from '../../src/model/io';
 
 export const PHOTOS = [
   'astronaut.png', 'chelsea.png', 'coffee.png', 'rocket.jpg', 'motorcycle_left.png', 'camera.png', 'coins.png', 'moon.png', 'brick.png',
@@ -243,7 +243,7 @@ const agreement = (a: readonly Float64Array[], b: readonly Float64Array[]): numb
 
 /** Our int8 model (`options` as given: {} is the default, auto) and the official one, both against the float model on the same held-out inputs. */
 export async function qualityRow(c: QualityCase, config: string, options: QuantizeOptions, data: { calibration: Uint8Array[][]; heldOut: Uint8Array[][] }): Promise<QualityRow> {
-  const model = readTflite(corpusModel(c.float));
+  const model = readModel(corpusModel(c.float));
   const reference = toFloatGraph(model).graph;
   const result = await quantizeModel(model, data.calibration, options);
   // N float inferences in our runtime, on the same calibration samples.
@@ -257,7 +257,7 @@ export async function qualityRow(c: QualityCase, config: string, options: Quanti
   const floatInferenceMs = performance.now() - t0;
   const f = runOutputs(reference, data.heldOut);
   const ours = runOutputs(result.graph, data.heldOut);
-  const official = runOutputs(readTflite(corpusModel(c.official)), data.heldOut);
+  const official = runOutputs(readModel(corpusModel(c.official)), data.heldOut);
   return {
     name: c.name,
     config,

@@ -12,7 +12,7 @@ import { describe, test } from 'node:test';
 import { parseArgs, UsageError } from '../../src/cli/args';
 import { quantizeCommand, quantizeParams } from '../../src/cli/quantizeCommand';
 import { quantizeJob } from '../../src/jobs/quantize';
-import { readTflite } from '../../src/model/tflite/reader';
+import { readModel } from '../../src/model/io';
 import { Cancelled } from '../../src/errors';
 import { QuantizeError } from '../../src/quantize/errors';
 import type { QuantizationReport } from '../../src/quantize/report';
@@ -52,7 +52,7 @@ describe('quantizeJob', { skip: SKIP_SHARED }, () => {
     assert.ok(r.report.arena.afterBytes < r.report.arena.beforeBytes);
     assert.ok(!('skipped' in r.report.evaluation));
     assert.ok(r.report.ranges.length > 20);
-    readTflite(r.bytes);
+    readModel(r.bytes);
   });
 
   test('one .npy holding 60 samples, and a raw .bin of 40 back to back, through a glob', async () => {
@@ -116,7 +116,7 @@ describe('tinyml-lens quantize', { skip: SKIP_SHARED }, () => {
     assert.equal(report.options.requestedMethod, 'percentile');
     assert.equal(report.selection, undefined);
     assert.match(first.out.join('\n'), /wrote .*ad01_fp32_int8\.tflite/);
-    readTflite(readFileSync(join(dir, 'ad01_fp32_int8.tflite')));
+    readModel(readFileSync(join(dir, 'ad01_fp32_int8.tflite')));
 
     const again = capture();
     assert.equal(await quantizeCommand(parseArgs([model, '--calibration', AD_SAMPLE]), again.io), 2);
@@ -142,7 +142,7 @@ describe('tinyml-lens quantize', { skip: SKIP_SHARED }, () => {
     const c = capture();
     assert.equal(await quantizeCommand(parseArgs([AD, '--calibration', AD_SAMPLE, '--out', target, '--io', 'float', '--per-channel-fc']), c.io), 0);
     assert.ok(existsSync(join(dir, 'out', 'model.report.json')));
-    const g = readTflite(readFileSync(target));
+    const g = readModel(readFileSync(target));
     assert.equal(g.subgraphs[0]!.tensors[g.subgraphs[0]!.inputs[0]!]!.dtype, 'float32');
     const bad = capture();
     assert.equal(await quantizeCommand(parseArgs([join(MODELS_DIR, 'mlperf_tiny', 'ad', 'ad01_int8.tflite'), '--calibration', AD_SAMPLE, '--out', join(dir, 'x.tflite')]), bad.io), 2);

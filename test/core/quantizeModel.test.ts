@@ -10,15 +10,6 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Graph } from '../../src/model/graph';
 import { GraphBuilder } from '../../src/model/graphBuilder';
-import { BuiltinOperator as Op } from '../../src/model/tflite/generated/tflite/builtin-operator';
-import { ConcatenationOptionsT } from '../../src/model/tflite/generated/tflite/concatenation-options';
-import { Conv2DOptionsT } from '../../src/model/tflite/generated/tflite/conv2-doptions';
-import { Padding } from '../../src/model/tflite/generated/tflite/padding';
-import { Pool2DOptionsT } from '../../src/model/tflite/generated/tflite/pool2-doptions';
-import { ReshapeOptionsT } from '../../src/model/tflite/generated/tflite/reshape-options';
-import { SoftmaxOptionsT } from '../../src/model/tflite/generated/tflite/softmax-options';
-import { opName, readTflite } from '../../src/model/tflite/reader';
-import { writeTflite } from '../../src/model/tflite/writer';
 import type { SampleSource } from '../../src/quantize/calibrate';
 import { Cancelled } from '../../src/errors';
 import { QuantizeError } from '../../src/quantize/errors';
@@ -30,6 +21,8 @@ import { corpusModel, SKIP_SHARED } from '../helpers/corpus';
 import { customOpModel, float16WeightsModel, hybridModel, tinyInt8ConvNet } from '../helpers/fixtures';
 import { oracleModel } from '../oracles/tfjsTflite';
 import { QUALITY_CASES } from './quantizeData';
+import { readModel, writeModel } from '../../src/model/io';
+import { makeOptions, opName } from '../../src/model/ops';
 
 const f32 = (a: Float32Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
@@ -42,7 +35,7 @@ function randomSamples(graph: Graph, count: number, seed: number, lo = -1, hi = 
 /** Our runtime (xnnpack rounding) and tfjs-tflite give the same output bytes on these float samples. */
 async function assertMatchesOracle(bytes: Uint8Array, samples: readonly (readonly Uint8Array[])[], what: string): Promise<void> {
   const oracle = await oracleModel(bytes);
-  const ours = new Interpreter(readTflite(bytes), { rounding: 'xnnpack' });
+  const ours = new Interpreter(readModel(bytes), { rounding: 'xnnpack' });
   for (const [s, sample] of samples.entries()) {
     const inputs = sample.map((b, i) => convertInput(b, ours.inputs[i]!));
     const expected = oracle.run(inputs);
@@ -63,18 +56,18 @@ describe('every float model in ../shared quantizes', { skip: SKIP_SHARED }, () =
     test(c.name, async (t) => {
       const data = c.data();
       if ('skip' in data) return t.skip(data.skip);
-      const model = readTflite(corpusModel(c.float));
+      const model = readModel(corpusModel(c.float));
       for (const io of ['int8', 'float'] as const) {
         const result = await quantizeModel(model, data.calibration, { io, heldOut: data.heldOut.slice(0, 4) });
         // Lossless round trip through our reader and writer.
-        assert.deepEqual(writeTflite(readTflite(result.bytes)), result.bytes, `${c.name} ${io}: round trip`);
+        assert.deepEqual(writeModel(readModel(result.bytes)), result.bytes, `${c.name} ${io}: round trip`);
         const g = result.graph;
         const sg = g.subgraphs[0]!;
         const types = [...sg.inputs, ...sg.outputs].map((i) => sg.tensors[i]!.dtype);
         assert.ok(types.every((d) => d === (io === 'int8' ? 'int8' : 'float32')), `${c.name} ${io}: I/O types ${types.join(', ')}`);
         if (io === 'int8') {
           // The operator versions of the official int8 model (converter: op_version.cc).
-          assert.deepEqual(usedVersions(g), usedVersions(readTflite(corpusModel(c.official))), `${c.name}: operator versions`);
+          assert.deepEqual(usedVersions(g), usedVersions(readModel(corpusModel(c.official))), `${c.name}: operator versions`);
           assert.ok(!sg.tensors.some((t) => t.dtype === 'float32'), `${c.name}: float tensors left`);
         } else {
           assert.equal(opName(g, sg.operators[0]!), 'QUANTIZE');
@@ -92,7 +85,7 @@ describe('every float model in ../shared quantizes', { skip: SKIP_SHARED }, () =
 
 describe('hybrid and FLOAT16 sources are dequantized first', { skip: SKIP_SHARED }, () => {
   test('kws_ref_model_float32 (int8 conv weights under float activations): the int8 weights are reused exactly', async () => {
-    const model = readTflite(corpusModel('kws_ref_model_float32'));
+    const model = readModel(corpusModel('kws_ref_model_float32'));
     const c = QUALITY_CASES.find((q) => q.name === 'kws')!;
     const data = c.data() as { calibration: Uint8Array[][] };
     const result = await quantizeModel(model, data.calibration.slice(0, 20));
@@ -141,12 +134,12 @@ describe('sources built here', () => {
     const flat = sg.tensor({ name: 'flat', shape: [1, 80], dtype: 'float32' });
     const sm = sg.tensor({ name: 'softmax', shape: [1, 80], dtype: 'float32' });
     const out = sg.tensor({ name: 'output', shape: [1, 160], dtype: 'float32' });
-    sg.op({ op: Op.CONV_2D, inputs: [input, w, b], outputs: [a], options: new Conv2DOptionsT(Padding.SAME, 1, 1) })
-      .op({ op: Op.MAX_POOL_2D, inputs: [input], outputs: [p], options: new Pool2DOptionsT(Padding.SAME, 1, 1, 1, 1) })
-      .op({ op: Op.CONCATENATION, inputs: [a, p], outputs: [c], options: new ConcatenationOptionsT(3) })
-      .op({ op: Op.RESHAPE, inputs: [c, shape], outputs: [flat], options: new ReshapeOptionsT([1, 80]) })
-      .op({ op: Op.SOFTMAX, inputs: [flat], outputs: [sm], options: new SoftmaxOptionsT(1) })
-      .op({ op: Op.CONCATENATION, inputs: [sm, flat], outputs: [out], options: new ConcatenationOptionsT(1) })
+    sg.op({ op: 'CONV_2D', inputs: [input, w, b], outputs: [a], options: makeOptions('Conv2DOptions', { padding: 'SAME', strideW: 1, strideH: 1 }) })
+      .op({ op: 'MAX_POOL_2D', inputs: [input], outputs: [p], options: makeOptions('Pool2DOptions', { padding: 'SAME', strideW: 1, strideH: 1, filterWidth: 1, filterHeight: 1 }) })
+      .op({ op: 'CONCATENATION', inputs: [a, p], outputs: [c], options: makeOptions('ConcatenationOptions', { axis: 3 }) })
+      .op({ op: 'RESHAPE', inputs: [c, shape], outputs: [flat], options: makeOptions('ReshapeOptions', { newShape: [1, 80] }) })
+      .op({ op: 'SOFTMAX', inputs: [flat], outputs: [sm], options: makeOptions('SoftmaxOptions', { beta: 1 }) })
+      .op({ op: 'CONCATENATION', inputs: [sm, flat], outputs: [out], options: makeOptions('ConcatenationOptions', { axis: 1 }) })
       .io([input], [out]);
     return g.build();
   }
@@ -217,7 +210,7 @@ describe('errors come before any work', () => {
 });
 
 describe('ops the int8 path cannot take', { skip: SKIP_SHARED }, () => {
-  const lstm = (): Graph => readTflite(corpusModel('trained_lstm'));
+  const lstm = (): Graph => readModel(corpusModel('trained_lstm'));
   const samples = (n: number, seed: number) => randomSamples(lstm(), n, seed, 0, 1);
 
   test('are listed by name before calibration starts', async () => {

@@ -8,12 +8,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Graph, Tensor } from '../../src/model/graph';
-import { opName, readTflite } from '../../src/model/tflite/reader';
 import { Histogram } from '../../src/quantize/histogram';
 import { asymmetricParams, biasScaleAdjustments, quantizeAffine, quantizeBias, symmetricWeights } from '../../src/quantize/params';
 import { chooseRange, quantizationMse, type TensorStats } from '../../src/quantize/ranges';
 import { prng } from '../../src/util/prng';
 import { corpusModel, corpusModels, SKIP_SHARED } from '../helpers/corpus';
+import { readModel } from '../../src/model/io';
+import { opName } from '../../src/model/ops';
 
 const floats = (g: Graph, t: Tensor): Float32Array => new Float32Array(g.buffers[t.buffer]!.data.slice().buffer);
 
@@ -21,7 +22,7 @@ describe('activation parameters equal the converter’s (GetAsymmetricQuantizati
   test('every int8 activation with a recorded min/max in the shared int8 models', () => {
     let checked = 0;
     for (const m of corpusModels()) {
-      const g = readTflite(corpusModel(m.name));
+      const g = readModel(corpusModel(m.name));
       for (const sg of g.subgraphs) {
         for (const t of sg.tensors) {
           const q = t.quantization;
@@ -56,8 +57,8 @@ const PAIRS: readonly [string, string][] = [
 describe('weights and biases equal the converter’s, bit for bit', { skip: SKIP_SHARED }, () => {
   for (const [floatName, int8Name] of PAIRS) {
     test(`${floatName} → ${int8Name}`, () => {
-      const F = readTflite(corpusModel(floatName));
-      const Q = readTflite(corpusModel(int8Name));
+      const F = readModel(corpusModel(floatName));
+      const Q = readModel(corpusModel(int8Name));
       const affine = (g: Graph) => g.subgraphs[0]!.operators.filter((o) => ['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED'].includes(opName(g, o)));
       const fops = affine(F);
       const qops = affine(Q);

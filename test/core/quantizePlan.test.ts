@@ -8,14 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Graph } from '../../src/model/graph';
 import { GraphBuilder } from '../../src/model/graphBuilder';
-import { BuiltinOperator as Op } from '../../src/model/tflite/generated/tflite/builtin-operator';
-import { ConcatenationOptionsT } from '../../src/model/tflite/generated/tflite/concatenation-options';
-import { Conv2DOptionsT } from '../../src/model/tflite/generated/tflite/conv2-doptions';
-import { FullyConnectedOptionsT } from '../../src/model/tflite/generated/tflite/fully-connected-options';
-import { Padding } from '../../src/model/tflite/generated/tflite/padding';
-import { Pool2DOptionsT } from '../../src/model/tflite/generated/tflite/pool2-doptions';
-import { ReshapeOptionsT } from '../../src/model/tflite/generated/tflite/reshape-options';
-import { SoftmaxOptionsT } from '../../src/model/tflite/generated/tflite/softmax-options';
+import { makeOptions } from '../../src/model/ops';
 import { toFloatGraph } from '../../src/quantize/floatGraph';
 import { buildInt8Graph, planInt8Graph, type Int8GraphOptions } from '../../src/quantize/int8Graph';
 import type { OpOrigin } from '../../src/quantize/int8/rewrite';
@@ -61,12 +54,12 @@ describe('scale groups', () => {
     const flat = sg.tensor({ name: 'flat', shape: [1, 80], dtype: 'float32' });
     const softmax = sg.tensor({ name: 'softmax', shape: [1, 80], dtype: 'float32' });
     const output = sg.tensor({ name: 'output', shape: [1, 160], dtype: 'float32' });
-    sg.op({ op: Op.CONV_2D, inputs: [input, w, b], outputs: [conv], options: new Conv2DOptionsT(Padding.SAME, 1, 1) })
-      .op({ op: Op.MAX_POOL_2D, inputs: [input], outputs: [pool], options: new Pool2DOptionsT(Padding.SAME, 1, 1, 1, 1) })
-      .op({ op: Op.CONCATENATION, inputs: [conv, pool], outputs: [concat], options: new ConcatenationOptionsT(3) })
-      .op({ op: Op.RESHAPE, inputs: [concat, shape], outputs: [flat], options: new ReshapeOptionsT([1, 80]) })
-      .op({ op: Op.SOFTMAX, inputs: [flat], outputs: [softmax], options: new SoftmaxOptionsT(1) })
-      .op({ op: Op.CONCATENATION, inputs: [softmax, flat], outputs: [output], options: new ConcatenationOptionsT(1) })
+    sg.op({ op: 'CONV_2D', inputs: [input, w, b], outputs: [conv], options: makeOptions('Conv2DOptions', { padding: 'SAME', strideW: 1, strideH: 1 }) })
+      .op({ op: 'MAX_POOL_2D', inputs: [input], outputs: [pool], options: makeOptions('Pool2DOptions', { padding: 'SAME', strideW: 1, strideH: 1, filterWidth: 1, filterHeight: 1 }) })
+      .op({ op: 'CONCATENATION', inputs: [conv, pool], outputs: [concat], options: makeOptions('ConcatenationOptions', { axis: 3 }) })
+      .op({ op: 'RESHAPE', inputs: [concat, shape], outputs: [flat], options: makeOptions('ReshapeOptions', { newShape: [1, 80] }) })
+      .op({ op: 'SOFTMAX', inputs: [flat], outputs: [softmax], options: makeOptions('SoftmaxOptions', { beta: 1 }) })
+      .op({ op: 'CONCATENATION', inputs: [softmax, flat], outputs: [output], options: makeOptions('ConcatenationOptions', { axis: 1 }) })
       .io([input], [output]);
     return g.build();
   }
@@ -142,9 +135,9 @@ describe('a layer kept in float', () => {
     const fc = sg.tensor({ name: 'fc', shape: [1, 4], dtype: 'float32' });
     const relu = sg.tensor({ name: 'relu', shape: [1, 4], dtype: 'float32' });
     const output = sg.tensor({ name: 'output', shape: [1, 2], dtype: 'float32' });
-    sg.op({ op: Op.FULLY_CONNECTED, inputs: [input, w1, -1], outputs: [fc], options: new FullyConnectedOptionsT() })
-      .op({ op: Op.RELU, inputs: [fc], outputs: [relu] })
-      .op({ op: Op.FULLY_CONNECTED, inputs: [relu, w2, -1], outputs: [output], options: new FullyConnectedOptionsT() })
+    sg.op({ op: 'FULLY_CONNECTED', inputs: [input, w1, -1], outputs: [fc], options: makeOptions('FullyConnectedOptions') })
+      .op({ op: 'RELU', inputs: [fc], outputs: [relu] })
+      .op({ op: 'FULLY_CONNECTED', inputs: [relu, w2, -1], outputs: [output], options: makeOptions('FullyConnectedOptions') })
       .io([input], [output]);
     return g.build();
   }

@@ -12,9 +12,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { candidatesFor, MAX_VALIDATION_SAMPLES } from '../../src/quantize/autoSelect';
 import { toFloatGraph } from '../../src/quantize/floatGraph';
-import { readTflite } from '../../src/model/tflite/reader';
 import { corpusModel, SKIP_SHARED } from '../helpers/corpus';
 import { QUALITY_CASES, QUALITY_CONFIG, qualityRow, type QualityRow } from './quantizeData';
+import { readModel } from '../../src/model/io';
 
 const dB = (x: number): string => x.toFixed(2);
 
@@ -34,7 +34,7 @@ describe('with the default settings (auto ranges), our int8 models are at least 
       t.diagnostic(`${c.name}: auto kept ${sel.chosen}; ours ${dB(row.oursDb)} dB, official ${dB(row.officialDb)} dB, top-1 agreement ${row.oursTop1} vs ${row.officialTop1}`);
       t.diagnostic(`  validation (${sel.validationSamples} samples): ${sel.candidates.map((k) => `${k.label} ${k.sqnrDb?.toFixed(2)}${k.top1Agreement !== undefined ? `/${k.top1Agreement.toFixed(2)}` : ''}`).join(', ')}`);
       // Every candidate was scored, on validation samples from the calibration data.
-      const expected = candidatesFor(toFloatGraph(readTflite(corpusModel(c.float))).graph, 99.99).length;
+      const expected = candidatesFor(toFloatGraph(readModel(corpusModel(c.float))).graph, 99.99).length;
       assert.equal(sel.candidates.length, expected);
       assert.ok(sel.candidates.every((k) => k.sqnrDb !== undefined && k.skipped === undefined));
       assert.equal(sel.inSample, false);

@@ -16,32 +16,23 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { DType } from '../../src/model/dtype';
 import { GraphBuilder, quant } from '../../src/model/graphBuilder';
-import { ActivationFunctionType as Act } from '../../src/model/tflite/generated/tflite/activation-function-type';
-import { BuiltinOperator as Op } from '../../src/model/tflite/generated/tflite/builtin-operator';
-import { Conv2DOptionsT } from '../../src/model/tflite/generated/tflite/conv2-doptions';
-import { DepthwiseConv2DOptionsT } from '../../src/model/tflite/generated/tflite/depthwise-conv2-doptions';
-import { FullyConnectedOptionsT } from '../../src/model/tflite/generated/tflite/fully-connected-options';
-import { FullyConnectedOptionsWeightsFormat } from '../../src/model/tflite/generated/tflite/fully-connected-options-weights-format';
-import { Padding } from '../../src/model/tflite/generated/tflite/padding';
-import { Pool2DOptionsT } from '../../src/model/tflite/generated/tflite/pool2-doptions';
-import { TransposeConvOptionsT } from '../../src/model/tflite/generated/tflite/transpose-conv-options';
-import { readTflite } from '../../src/model/tflite/reader';
-import { writeTflite } from '../../src/model/tflite/writer';
 import { Interpreter, tensorBytes } from '../../src/runtime/interpreter';
 import { KERNELS as CONV_KERNELS } from '../../src/runtime/kernels/conv';
-import { computeOutSize, computePaddingHeightWidth } from '../../src/runtime/kernels/conv/padding';
+import { computeOutSize, computePaddingHeightWidth } from '../../src/model/geometry';
 import { makeChannelRequantizer, makeRequantize, requantizeChannels, type Rounding } from '../../src/runtime/quant';
 import { corpusModel, SKIP_SHARED } from '../helpers/corpus';
 import { goldenRuns } from '../helpers/golden';
 import { loadOracle } from '../oracles/tfjsTflite';
 import { prng } from '../../src/util/prng';
+import { readModel, writeModel } from '../../src/model/io';
+import { makeOptions, type ActivationFunction, type BuiltinName, type Padding } from '../../src/model/ops';
 
 type Rand = () => number;
 const int = (r: Rand, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 /** Log-uniform in [lo, hi], rounded to float32 as a .tflite file stores it. */
 const logUniform = (r: Rand, lo: number, hi: number): number => Math.fround(lo * (hi / lo) ** r());
-const ACTS = [Act.NONE, Act.RELU, Act.RELU6, Act.RELU_N1_TO_1] as const;
+const ACTS = ['NONE', 'RELU', 'RELU6', 'RELU_N1_TO_1'] as const;
 
 interface Case {
   readonly name: string;
@@ -117,7 +108,7 @@ function convTensors(
 function finish(g: GraphBuilder, name: string, r: Rand, dtype: 'int8' | 'int16' | 'float32', inputShape: readonly number[], weightBytes?: Uint8Array): Case {
   const n = inputShape.reduce((a, b) => a * b, 1);
   const x = bytesOf(randomData(r, dtype, n));
-  return { name: weightBytes ? `${name} dynamic-weights` : name, bytes: writeTflite(g.build()), inputs: weightBytes ? [x, weightBytes] : [x], dtype };
+  return { name: weightBytes ? `${name} dynamic-weights` : name, bytes: writeModel(g.build()), inputs: weightBytes ? [x, weightBytes] : [x], dtype };
 }
 
 /**
@@ -128,7 +119,7 @@ function finish(g: GraphBuilder, name: string, r: Rand, dtype: 'int8' | 'int16' 
  * 'tflite' rounding on every op.
  */
 function negativeSamePadding(padding: Padding, inSize: number, filter: number, stride: number, dilation: number, outSize: number): boolean {
-  return padding === Padding.SAME && (outSize - 1) * stride + (filter - 1) * dilation + 1 - inSize < 0;
+  return padding === 'SAME' && (outSize - 1) * stride + (filter - 1) * dilation + 1 - inSize < 0;
 }
 
 function convCase(r: Rand, i: number, dtype: 'int8' | 'float32'): Case {
@@ -142,7 +133,7 @@ function convCase(r: Rand, i: number, dtype: 'int8' | 'float32'): Case {
   const strideH = int(r, 1, 3);
   const strideW = r() < 0.5 ? strideH : int(r, 1, 3);
   const dil = r() < 0.7 ? 1 : int(r, 2, 3);
-  const padding = r() < 0.5 ? Padding.SAME : Padding.VALID;
+  const padding = r() < 0.5 ? 'SAME' : 'VALID';
   const inH = int(r, (kH - 1) * dil + 1, 12);
   const inW = int(r, (kW - 1) * dil + 1, 12);
   const outH = computeOutSize(padding, inH, kH, strideH, dil);
@@ -152,8 +143,8 @@ function convCase(r: Rand, i: number, dtype: 'int8' | 'float32'): Case {
   const dynamic = r() < 0.25 || negativeSamePadding(padding, inH, kH, strideH, dil, outH) || negativeSamePadding(padding, inW, kW, strideW, dil, outW);
   // The oracle's TFLite requires the bias of CONV_2D and DEPTHWISE_CONV_2D (TFLM does not: see 'kernel details').
   const t = convTensors(r, sg, dtype, [batch, inH, inW, inC], [outC, kH, kW, inC], [batch, outH, outW, outC], outC, 0, kH * kW * inC, { perChannel, bias: true, dynamic });
-  sg.op({ op: Op.CONV_2D, inputs: [t.x, t.w, t.b], outputs: [t.y], options: new Conv2DOptionsT(padding, strideW, strideH, act, dil, dil), version: 3 }).io(t.io, [t.y]);
-  return finish(g, `conv#${i} ${dtype} ${batch}x${inH}x${inW}x${inC} k${kH}x${kW} s${strideH},${strideW} d${dil} ${Padding[padding]} ${Act[act]} oc${outC}${perChannel ? ' pc' : ''}`, r, dtype, [batch, inH, inW, inC], t.weightBytes);
+  sg.op({ op: 'CONV_2D', inputs: [t.x, t.w, t.b], outputs: [t.y], options: makeOptions('Conv2DOptions', { padding, strideW, strideH, fusedActivationFunction: act, dilationWFactor: dil, dilationHFactor: dil }), version: 3 }).io(t.io, [t.y]);
+  return finish(g, `conv#${i} ${dtype} ${batch}x${inH}x${inW}x${inC} k${kH}x${kW} s${strideH},${strideW} d${dil} ${padding} ${act} oc${outC}${perChannel ? ' pc' : ''}`, r, dtype, [batch, inH, inW, inC], t.weightBytes);
 }
 
 function depthwiseCase(r: Rand, i: number, dtype: 'int8' | 'float32'): Case {
@@ -169,7 +160,7 @@ function depthwiseCase(r: Rand, i: number, dtype: 'int8' | 'float32'): Case {
   const strideH = int(r, 1, 2);
   const strideW = r() < 0.7 ? strideH : int(r, 1, 3);
   const dil = r() < 0.75 ? 1 : int(r, 2, 3);
-  const padding = r() < 0.6 ? Padding.SAME : Padding.VALID;
+  const padding = r() < 0.6 ? 'SAME' : 'VALID';
   const inH = int(r, (kH - 1) * dil + 1, 12);
   const inW = int(r, (kW - 1) * dil + 1, 12);
   const outH = computeOutSize(padding, inH, kH, strideH, dil);
@@ -178,8 +169,8 @@ function depthwiseCase(r: Rand, i: number, dtype: 'int8' | 'float32'): Case {
   const perChannel = r() < 0.6;
   const dynamic = r() < 0.25 || negativeSamePadding(padding, inH, kH, strideH, dil, outH) || negativeSamePadding(padding, inW, kW, strideW, dil, outW);
   const t = convTensors(r, sg, dtype, [batch, inH, inW, inC], [1, kH, kW, outC], [batch, outH, outW, outC], outC, 3, kH * kW, { perChannel, bias: true, dynamic });
-  sg.op({ op: Op.DEPTHWISE_CONV_2D, inputs: [t.x, t.w, t.b], outputs: [t.y], options: new DepthwiseConv2DOptionsT(padding, strideW, strideH, mult, act, dil, dil), version: 3 }).io(t.io, [t.y]);
-  return finish(g, `dw#${i} ${dtype} ${batch}x${inH}x${inW}x${inC} k${kH}x${kW} m${mult} s${strideH},${strideW} d${dil} ${Padding[padding]} ${Act[act]}${perChannel ? ' pc' : ''}`, r, dtype, [batch, inH, inW, inC], t.weightBytes);
+  sg.op({ op: 'DEPTHWISE_CONV_2D', inputs: [t.x, t.w, t.b], outputs: [t.y], options: makeOptions('DepthwiseConv2DOptions', { padding, strideW, strideH, depthMultiplier: mult, fusedActivationFunction: act, dilationWFactor: dil, dilationHFactor: dil }), version: 3 }).io(t.io, [t.y]);
+  return finish(g, `dw#${i} ${dtype} ${batch}x${inH}x${inW}x${inC} k${kH}x${kW} m${mult} s${strideH},${strideW} d${dil} ${padding} ${act}${perChannel ? ' pc' : ''}`, r, dtype, [batch, inH, inW, inC], t.weightBytes);
 }
 
 function fullyConnectedCase(r: Rand, i: number, dtype: 'int8' | 'float32'): Case {
@@ -195,8 +186,8 @@ function fullyConnectedCase(r: Rand, i: number, dtype: 'int8' | 'float32'): Case
   const act = pick(r, ACTS);
   const perChannel = r() < 0.4;
   const t = convTensors(r, sg, dtype, xShape, [outD, accum], yShape, outD, 0, accum, { perChannel, bias: r() < 0.8, dynamic: r() < 0.25 });
-  sg.op({ op: Op.FULLY_CONNECTED, inputs: [t.x, t.w, t.b], outputs: [t.y], options: new FullyConnectedOptionsT(act, FullyConnectedOptionsWeightsFormat.DEFAULT, keep), version: dtype === 'int8' ? 4 : 1 }).io(t.io, [t.y]);
-  return finish(g, `fc#${i} ${dtype} [${xShape.join('x')}]→${outD}${keep ? ' keep' : ''} ${Act[act]}${perChannel ? ' pc' : ''}`, r, dtype, xShape, t.weightBytes);
+  sg.op({ op: 'FULLY_CONNECTED', inputs: [t.x, t.w, t.b], outputs: [t.y], options: makeOptions('FullyConnectedOptions', { fusedActivationFunction: act, weightsFormat: 'DEFAULT', keepNumDims: keep }), version: dtype === 'int8' ? 4 : 1 }).io(t.io, [t.y]);
+  return finish(g, `fc#${i} ${dtype} [${xShape.join('x')}]→${outD}${keep ? ' keep' : ''} ${act}${perChannel ? ' pc' : ''}`, r, dtype, xShape, t.weightBytes);
 }
 
 function transposeConvCase(r: Rand, i: number, dtype: 'int8' | 'float32'): Case {
@@ -209,23 +200,23 @@ function transposeConvCase(r: Rand, i: number, dtype: 'int8' | 'float32'): Case 
   const kW = int(r, 1, 4);
   const strideH = int(r, 1, 3);
   const strideW = int(r, 1, 3);
-  const padding = r() < 0.5 ? Padding.SAME : Padding.VALID;
+  const padding = r() < 0.5 ? 'SAME' : 'VALID';
   const inH = int(r, 1, 7);
   const inW = int(r, 1, 7);
-  const outH = padding === Padding.SAME ? inH * strideH : (inH - 1) * strideH + kH;
-  const outW = padding === Padding.SAME ? inW * strideW : (inW - 1) * strideW + kW;
+  const outH = padding === 'SAME' ? inH * strideH : (inH - 1) * strideH + kH;
+  const outW = padding === 'SAME' ? inW * strideW : (inW - 1) * strideW + kW;
   // The oracle's TFLite predates TRANSPOSE_CONV's fused activation (op version 4): test NONE against it.
-  const act = Act.NONE;
+  const act = 'NONE';
   const perChannel = r() < 0.4;
   const shape = sg.tensor({ name: 'output_shape', shape: [4], dtype: 'int32', data: Int32Array.from([batch, outH, outW, outC]) });
   // The padding is that of a forward convolution from the output back to the input.
   const dynamic = r() < 0.25 || negativeSamePadding(padding, outH, kH, strideH, 1, inH) || negativeSamePadding(padding, outW, kW, strideW, 1, inW);
   const t = convTensors(r, sg, dtype, [batch, inH, inW, inC], [outC, kH, kW, inC], [batch, outH, outW, outC], outC, 0, Math.ceil((kH * kW) / (strideH * strideW)) * inC, { perChannel, bias: r() < 0.8, dynamic });
-  sg.op({ op: Op.TRANSPOSE_CONV, inputs: [shape, t.w, t.x, ...(t.b >= 0 ? [t.b] : [])], outputs: [t.y], options: new TransposeConvOptionsT(padding, strideW, strideH, act), version: 3 }).io(t.io, [t.y]);
-  return finish(g, `tconv#${i} ${dtype} ${batch}x${inH}x${inW}x${inC} k${kH}x${kW} s${strideH},${strideW} ${Padding[padding]} ${Act[act]} oc${outC}${perChannel ? ' pc' : ''}`, r, dtype, [batch, inH, inW, inC], t.weightBytes);
+  sg.op({ op: 'TRANSPOSE_CONV', inputs: [shape, t.w, t.x, ...(t.b >= 0 ? [t.b] : [])], outputs: [t.y], options: makeOptions('TransposeConvOptions', { padding, strideW, strideH, fusedActivationFunction: act }), version: 3 }).io(t.io, [t.y]);
+  return finish(g, `tconv#${i} ${dtype} ${batch}x${inH}x${inW}x${inC} k${kH}x${kW} s${strideH},${strideW} ${padding} ${act} oc${outC}${perChannel ? ' pc' : ''}`, r, dtype, [batch, inH, inW, inC], t.weightBytes);
 }
 
-function poolCase(r: Rand, i: number, dtype: 'int8' | 'int16' | 'float32', op: Op.AVERAGE_POOL_2D | Op.MAX_POOL_2D): Case {
+function poolCase(r: Rand, i: number, dtype: 'int8' | 'int16' | 'float32', op: 'AVERAGE_POOL_2D' | 'MAX_POOL_2D'): Case {
   const g = new GraphBuilder();
   const sg = g.subgraph('main');
   const batch = int(r, 1, 2);
@@ -234,7 +225,7 @@ function poolCase(r: Rand, i: number, dtype: 'int8' | 'int16' | 'float32', op: O
   const kW = r() < 0.5 ? kH : int(r, 1, 5);
   const strideH = int(r, 1, 3);
   const strideW = r() < 0.5 ? strideH : int(r, 1, 3);
-  const padding = r() < 0.5 ? Padding.SAME : Padding.VALID;
+  const padding = r() < 0.5 ? 'SAME' : 'VALID';
   const inH = int(r, kH, 12);
   const inW = int(r, kW, 12);
   const outH = computeOutSize(padding, inH, kH, strideH);
@@ -244,13 +235,13 @@ function poolCase(r: Rand, i: number, dtype: 'int8' | 'int16' | 'float32', op: O
   const q = dtype === 'float32' ? undefined : quant(logUniform(r, 0.005, 0.2), dtype === 'int8' ? int(r, -128, 127) : 0);
   const x = sg.tensor({ name: 'x', shape: [batch, inH, inW, c], dtype, ...(q ? { quantization: q } : {}) });
   const y = sg.tensor({ name: 'y', shape: [batch, outH, outW, c], dtype, ...(q ? { quantization: q } : {}) });
-  sg.op({ op, inputs: [x], outputs: [y], options: new Pool2DOptionsT(padding, strideW, strideH, kW, kH, act), version: 2 }).io([x], [y]);
-  const name = op === Op.AVERAGE_POOL_2D ? 'avgpool' : 'maxpool';
-  return finish(g, `${name}#${i} ${dtype} ${batch}x${inH}x${inW}x${c} k${kH}x${kW} s${strideH},${strideW} ${Padding[padding]} ${Act[act]}`, r, dtype, [batch, inH, inW, c]);
+  sg.op({ op, inputs: [x], outputs: [y], options: makeOptions('Pool2DOptions', { padding, strideW, strideH, filterWidth: kW, filterHeight: kH, fusedActivationFunction: act }), version: 2 }).io([x], [y]);
+  const name = op === 'AVERAGE_POOL_2D' ? 'avgpool' : 'maxpool';
+  return finish(g, `${name}#${i} ${dtype} ${batch}x${inH}x${inW}x${c} k${kH}x${kW} s${strideH},${strideW} ${padding} ${act}`, r, dtype, [batch, inH, inW, c]);
 }
 
 function runOurs(bytes: Uint8Array, inputs: readonly Uint8Array[], rounding: Rounding): Uint8Array[] {
-  const interpreter = new Interpreter(readTflite(bytes), { rounding, kernels: CONV_KERNELS });
+  const interpreter = new Interpreter(readModel(bytes), { rounding, kernels: CONV_KERNELS });
   inputs.forEach((b, i) => interpreter.setInputBytes(i, b));
   interpreter.invoke();
   return interpreter.outputs.map(tensorBytes);
@@ -358,8 +349,8 @@ describe('random single-op models against tfjs-tflite (TFLite WASM, one thread)'
     ['DEPTHWISE_CONV_2D', 300, depthwiseCase as Make, 0],
     ['FULLY_CONNECTED', 300, fullyConnectedCase as Make, 0],
     ['TRANSPOSE_CONV', 150, transposeConvCase as Make, 0],
-    ['AVERAGE_POOL_2D', 150, (r, i, d) => poolCase(r, i, d, Op.AVERAGE_POOL_2D), 60],
-    ['MAX_POOL_2D', 150, (r, i, d) => poolCase(r, i, d, Op.MAX_POOL_2D), 60],
+    ['AVERAGE_POOL_2D', 150, (r, i, d) => poolCase(r, i, d, 'AVERAGE_POOL_2D'), 60],
+    ['MAX_POOL_2D', 150, (r, i, d) => poolCase(r, i, d, 'MAX_POOL_2D'), 60],
   ];
   families.forEach(([kind, count, make, int16], f) => {
     test(`${kind}: ${count} random int8 models bit-exact, ${count / 2} float32 within 1e-5${int16 ? `, ${int16} int16 bit-exact` : ''}`, async () => {
@@ -417,11 +408,11 @@ describe('the three rounding modes', () => {
 
 describe('kernel details', () => {
   test('SAME/VALID sizes and padding as TFLite ComputePaddingHeightWidth', () => {
-    assert.equal(computeOutSize(Padding.SAME, 7, 3, 2), 4);
-    assert.equal(computeOutSize(Padding.VALID, 7, 3, 2), 3);
-    assert.equal(computeOutSize(Padding.VALID, 7, 3, 1, 3), 1);
-    assert.equal(computeOutSize(Padding.VALID, 2, 3, 1), 0);
-    const g = computePaddingHeightWidth({ padding: Padding.SAME, strideH: 2, strideW: 1, dilationH: 1, dilationW: 2, inHeight: 8, inWidth: 5, filterHeight: 3, filterWidth: 3 });
+    assert.equal(computeOutSize('SAME', 7, 3, 2), 4);
+    assert.equal(computeOutSize('VALID', 7, 3, 2), 3);
+    assert.equal(computeOutSize('VALID', 7, 3, 1, 3), 1);
+    assert.equal(computeOutSize('VALID', 2, 3, 1), 0);
+    const g = computePaddingHeightWidth({ padding: 'SAME', strideH: 2, strideW: 1, dilationH: 1, dilationW: 2, inHeight: 8, inWidth: 5, filterHeight: 3, filterWidth: 3 });
     // height: out 4, total (4−1)·2 + 3 − 8 = 1 → 0 before, 1 after; width: out 5, total 4 + 5 − 5 = 4 → 2 and 2.
     assert.deepStrictEqual(g, { outHeight: 4, outWidth: 5, padTop: 0, padLeft: 2, padBottomExtra: 1, padRightExtra: 0 });
   });
@@ -431,9 +422,9 @@ describe('kernel details', () => {
     const sg = g.subgraph('main');
     const x = sg.tensor({ name: 'x', shape: [1, 1, 4, 2], dtype: 'int8', quantization: quant(0.1, 0) });
     const y = sg.tensor({ name: 'y', shape: [1, 1, 2, 2], dtype: 'int8', quantization: quant(0.1, 0) });
-    sg.op({ op: Op.AVERAGE_POOL_2D, inputs: [x], outputs: [y], options: new Pool2DOptionsT(Padding.VALID, 2, 1, 2, 1), version: 2 }).io([x], [y]);
+    sg.op({ op: 'AVERAGE_POOL_2D', inputs: [x], outputs: [y], options: makeOptions('Pool2DOptions', { padding: 'VALID', strideW: 2, strideH: 1, filterWidth: 2, filterHeight: 1 }), version: 2 }).io([x], [y]);
     // Pairs (1, 2) → 1.5 → 2; (−1, −2) → −1.5 → −2; (3, 4) → 3.5 → 4; (−3, −3) → −3.
-    const out = runOurs(writeTflite(g.build()), [bytesOf(Int8Array.from([1, -1, 2, -2, 3, -3, 4, -3]))], 'tflm');
+    const out = runOurs(writeModel(g.build()), [bytesOf(Int8Array.from([1, -1, 2, -2, 3, -3, 4, -3]))], 'tflm');
     assert.deepStrictEqual(Array.from(new Int8Array(out[0]!.buffer)), [2, -2, 4, -3]);
   });
 
@@ -451,8 +442,8 @@ describe('kernel details', () => {
         const wt = sg.tensor({ name: 'w', shape: [outC, 3, 3, depth], dtype, data: w, ...q(0.02, 0) });
         const bt = sg.tensor({ name: 'b', shape: [outC], dtype: dtype === 'int8' ? 'int32' : 'float32', data: b, ...q(0.001, 0) });
         const y = sg.tensor({ name: 'y', shape: [1, 5, 5, outC], dtype, ...q(0.2, -3) });
-        sg.op({ op: Op.CONV_2D, inputs: [x, wt, bt], outputs: [y], options: new Conv2DOptionsT(Padding.SAME, 1, 1, Act.NONE), version: 3 }).io([x], [y]);
-        return writeTflite(g.build());
+        sg.op({ op: 'CONV_2D', inputs: [x, wt, bt], outputs: [y], options: makeOptions('Conv2DOptions', { padding: 'SAME', strideW: 1, strideH: 1, fusedActivationFunction: 'NONE' }), version: 3 }).io([x], [y]);
+        return writeModel(g.build());
       };
       const w = randomData(r, dtype, groups * perGroup * 9 * depth) as Int8Array | Float32Array;
       const b = dtype === 'int8' ? Int32Array.from({ length: groups * perGroup }, () => int(r, -500, 500)) : (randomData(r, dtype, groups * perGroup) as Float32Array);
@@ -473,36 +464,36 @@ describe('kernel details', () => {
 
   test('an absent optional bias (TFLM allows it; the oracle does not) equals a zero bias', () => {
     const r = prng(9);
-    for (const op of [Op.CONV_2D, Op.DEPTHWISE_CONV_2D, Op.TRANSPOSE_CONV, Op.FULLY_CONNECTED]) {
+    for (const op of ['CONV_2D', 'DEPTHWISE_CONV_2D', 'TRANSPOSE_CONV', 'FULLY_CONNECTED'] as const) {
       for (const dtype of ['int8', 'float32'] as const) {
         const build = (withBias: boolean): Uint8Array => {
           const g = new GraphBuilder();
           const sg = g.subgraph('main');
           const q = (s: number, z: number, axis = 0): { quantization?: ReturnType<typeof quant> } => (dtype === 'int8' ? { quantization: quant(s, z, axis) } : {});
-          const fc = op === Op.FULLY_CONNECTED;
+          const fc = op === 'FULLY_CONNECTED';
           const xShape = fc ? [2, 12] : [1, 5, 5, 3];
-          const wShape = fc ? [4, 12] : op === Op.DEPTHWISE_CONV_2D ? [1, 3, 3, 3] : [4, 3, 3, 3];
-          const channels = wShape[op === Op.DEPTHWISE_CONV_2D ? 3 : 0]!;
+          const wShape = fc ? [4, 12] : op === 'DEPTHWISE_CONV_2D' ? [1, 3, 3, 3] : [4, 3, 3, 3];
+          const channels = wShape[op === 'DEPTHWISE_CONV_2D' ? 3 : 0]!;
           const yShape = fc ? [2, 4] : [1, 5, 5, channels];
           const x = sg.tensor({ name: 'x', shape: xShape, dtype, ...q(0.05, 3) });
-          const w = sg.tensor({ name: 'w', shape: wShape, dtype, data: randomData(prng(3), dtype, wShape.reduce((a, b) => a * b, 1)), ...q(0.02, 0, op === Op.DEPTHWISE_CONV_2D ? 3 : 0) });
+          const w = sg.tensor({ name: 'w', shape: wShape, dtype, data: randomData(prng(3), dtype, wShape.reduce((a, b) => a * b, 1)), ...q(0.02, 0, op === 'DEPTHWISE_CONV_2D' ? 3 : 0) });
           const b = withBias ? sg.tensor({ name: 'b', shape: [channels], dtype: dtype === 'int8' ? 'int32' : 'float32', data: dtype === 'int8' ? new Int32Array(channels) : new Float32Array(channels), ...q(0.001, 0) }) : -1;
           const y = sg.tensor({ name: 'y', shape: yShape, dtype, ...q(0.1, -4) });
-          if (op === Op.TRANSPOSE_CONV) {
+          if (op === 'TRANSPOSE_CONV') {
             const shape = sg.tensor({ name: 'shape', shape: [4], dtype: 'int32', data: Int32Array.from(yShape) });
-            sg.op({ op, inputs: [shape, w, x, ...(withBias ? [b] : [])], outputs: [y], options: new TransposeConvOptionsT(Padding.SAME, 1, 1), version: 3 });
-          } else if (op === Op.DEPTHWISE_CONV_2D) {
-            sg.op({ op, inputs: [x, w, b], outputs: [y], options: new DepthwiseConv2DOptionsT(Padding.SAME, 1, 1, 1, Act.RELU), version: 3 });
-          } else if (op === Op.CONV_2D) {
-            sg.op({ op, inputs: [x, w, b], outputs: [y], options: new Conv2DOptionsT(Padding.SAME, 1, 1, Act.RELU), version: 3 });
+            sg.op({ op, inputs: [shape, w, x, ...(withBias ? [b] : [])], outputs: [y], options: makeOptions('TransposeConvOptions', { padding: 'SAME', strideW: 1, strideH: 1 }), version: 3 });
+          } else if (op === 'DEPTHWISE_CONV_2D') {
+            sg.op({ op, inputs: [x, w, b], outputs: [y], options: makeOptions('DepthwiseConv2DOptions', { padding: 'SAME', strideW: 1, strideH: 1, depthMultiplier: 1, fusedActivationFunction: 'RELU' }), version: 3 });
+          } else if (op === 'CONV_2D') {
+            sg.op({ op, inputs: [x, w, b], outputs: [y], options: makeOptions('Conv2DOptions', { padding: 'SAME', strideW: 1, strideH: 1, fusedActivationFunction: 'RELU' }), version: 3 });
           } else {
-            sg.op({ op, inputs: [x, w, b], outputs: [y], options: new FullyConnectedOptionsT(Act.RELU), version: 4 });
+            sg.op({ op, inputs: [x, w, b], outputs: [y], options: makeOptions('FullyConnectedOptions', { fusedActivationFunction: 'RELU' }), version: 4 });
           }
           sg.io([x], [y]);
-          return writeTflite(g.build());
+          return writeModel(g.build());
         };
-        const xs = [bytesOf(randomData(r, dtype, op === Op.FULLY_CONNECTED ? 24 : 75))];
-        assert.deepStrictEqual(runOurs(build(false), xs, 'tflm'), runOurs(build(true), xs, 'tflm'), `${Op[op]} ${dtype}`);
+        const xs = [bytesOf(randomData(r, dtype, op === 'FULLY_CONNECTED' ? 24 : 75))];
+        assert.deepStrictEqual(runOurs(build(false), xs, 'tflm'), runOurs(build(true), xs, 'tflm'), `${op} ${dtype}`);
       }
     }
   });
@@ -514,9 +505,9 @@ describe('kernel details', () => {
     const w = sg.tensor({ name: 'w', shape: [1, 1, 1, 1], dtype: 'int8', data: Int8Array.of(-10), quantization: quant(0.1) });
     const shape = sg.tensor({ name: 'shape', shape: [4], dtype: 'int32', data: Int32Array.of(1, 2, 2, 1) });
     const y = sg.tensor({ name: 'y', shape: [1, 2, 2, 1], dtype: 'int8', quantization: quant(0.1, 0) });
-    sg.op({ op: Op.TRANSPOSE_CONV, inputs: [shape, w, x], outputs: [y], options: new TransposeConvOptionsT(Padding.VALID, 1, 1, Act.RELU), version: 4 }).io([x], [y]);
+    sg.op({ op: 'TRANSPOSE_CONV', inputs: [shape, w, x], outputs: [y], options: makeOptions('TransposeConvOptions', { padding: 'VALID', strideW: 1, strideH: 1, fusedActivationFunction: 'RELU' }), version: 4 }).io([x], [y]);
     // x · (−1.0): 1, −2, 3, −4 → −1, 2, −3, 4 → RELU → 0, 2, 0, 4 (in units of 0.1).
-    const out = runOurs(writeTflite(g.build()), [bytesOf(Int8Array.of(10, -20, 30, -40))], 'tflm')[0]!;
+    const out = runOurs(writeModel(g.build()), [bytesOf(Int8Array.of(10, -20, 30, -40))], 'tflm')[0]!;
     assert.deepStrictEqual(Array.from(new Int8Array(out.buffer)), [0, 20, 0, 40]);
   });
 
@@ -526,7 +517,7 @@ describe('kernel details', () => {
     const x = sg.tensor({ name: 'x', shape: [1, 4], dtype: 'float32' });
     const w = sg.tensor({ name: 'w', shape: [2, 4], dtype: 'int8' as DType, data: new Int8Array(8), quantization: quant(0.1) });
     const y = sg.tensor({ name: 'y', shape: [1, 2], dtype: 'float32' });
-    sg.op({ op: Op.FULLY_CONNECTED, inputs: [x, w, -1], outputs: [y], options: new FullyConnectedOptionsT() }).io([x], [y]);
-    assert.throws(() => new Interpreter(readTflite(writeTflite(g.build())), { kernels: CONV_KERNELS }), /FULLY_CONNECTED \(layer 0\).*hybrid/);
+    sg.op({ op: 'FULLY_CONNECTED', inputs: [x, w, -1], outputs: [y], options: makeOptions('FullyConnectedOptions') }).io([x], [y]);
+    assert.throws(() => new Interpreter(readModel(writeModel(g.build())), { kernels: CONV_KERNELS }), /FULLY_CONNECTED \(layer 0\).*hybrid/);
   });
 });

@@ -35,18 +35,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { DType } from '../../src/model/dtype';
-import type { BuiltinOptionsValue, Graph } from '../../src/model/graph';
+import type { Graph } from '../../src/model/graph';
 import { GraphBuilder, quant, type TensorData } from '../../src/model/graphBuilder';
-import { ActivationFunctionType as Act } from '../../src/model/tflite/generated/tflite/activation-function-type';
-import { AddOptionsT } from '../../src/model/tflite/generated/tflite/add-options';
-import { BuiltinOperator as Op } from '../../src/model/tflite/generated/tflite/builtin-operator';
-import { LeakyReluOptionsT } from '../../src/model/tflite/generated/tflite/leaky-relu-options';
-import { MulOptionsT } from '../../src/model/tflite/generated/tflite/mul-options';
-import { ReducerOptionsT } from '../../src/model/tflite/generated/tflite/reducer-options';
-import { SoftmaxOptionsT } from '../../src/model/tflite/generated/tflite/softmax-options';
-import { SubOptionsT } from '../../src/model/tflite/generated/tflite/sub-options';
-import { readTflite } from '../../src/model/tflite/reader';
-import { writeTflite } from '../../src/model/tflite/writer';
 import { Interpreter, tensorBytes } from '../../src/runtime/interpreter';
 import { KERNELS } from '../../src/runtime/kernels/elementwise';
 import { tflmLogisticTable } from '../../src/runtime/kernels/elementwise/logistic';
@@ -58,6 +48,8 @@ import { prng } from '../../src/util/prng';
 import { corpusModel, SKIP_SHARED } from '../helpers/corpus';
 import { goldenRuns } from '../helpers/golden';
 import { loadOracle } from '../oracles/tfjsTflite';
+import { readModel, writeModel } from '../../src/model/io';
+import { makeOptions, type BuiltinName, type OpOptions } from '../../src/model/ops';
 
 type Rand = () => number;
 const int = (r: Rand, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
@@ -67,7 +59,7 @@ const countOf = (shape: readonly number[]): number => shape.reduce((a, b) => a *
 const randomShape = (r: Rand, rank: number, max = 5): number[] => Array.from({ length: rank }, () => int(r, 1, max));
 
 function runOurs(bytes: Uint8Array, inputs: readonly Uint8Array[], rounding: Rounding): Uint8Array[] {
-  const interpreter = new Interpreter(readTflite(bytes), { rounding, kernels: KERNELS });
+  const interpreter = new Interpreter(readModel(bytes), { rounding, kernels: KERNELS });
   inputs.forEach((b, i) => interpreter.setInputBytes(i, b));
   interpreter.invoke();
   return interpreter.outputs.map(tensorBytes);
@@ -155,13 +147,13 @@ interface Built {
 }
 
 function finish(name: string, b: Built): Case {
-  const bytes = writeTflite(b.graph);
+  const bytes = writeModel(b.graph);
   return { name, bytes, inputs: b.inputs.map(bytesOf), floatRef: b.floatRef, outDtype: b.outDtype, ...(b.info ? { info: b.info } : {}) };
 }
 
-const FUSED = [Act.NONE, Act.RELU, Act.RELU6, Act.RELU_N1_TO_1];
+const FUSED = ['NONE', 'RELU', 'RELU6', 'RELU_N1_TO_1'] as const;
 
-function binaryCase(r: Rand, op: Op.ADD | Op.SUB | Op.MUL, flavor: Flavor): Built {
+function binaryCase(r: Rand, op: 'ADD' | 'SUB' | 'MUL', flavor: Flavor): Built {
   const g = new GraphBuilder();
   const sg = g.subgraph();
   let sa = randomShape(r, int(r, 1, 4), 8);
@@ -178,14 +170,14 @@ function binaryCase(r: Rand, op: Op.ADD | Op.SUB | Op.MUL, flavor: Flavor): Buil
   const b = sg.tensor({ name: 'b', shape: sb, dtype: flavor, quantization: q() });
   const o = sg.tensor({ name: 'o', shape: so, dtype: flavor, quantization: q() });
   // int16: TFLite's general int16 path (pot_scale_int16 false), the one TFLM runs.
-  const options: BuiltinOptionsValue = op === Op.ADD ? new AddOptionsT(act, false) : op === Op.SUB ? new SubOptionsT(act, false) : new MulOptionsT(act);
+  const options: OpOptions = op === 'ADD' ? makeOptions('AddOptions', { fusedActivationFunction: act, potScaleInt16: false }) : op === 'SUB' ? makeOptions('SubOptions', { fusedActivationFunction: act, potScaleInt16: false }) : makeOptions('MulOptions', { fusedActivationFunction: act });
   sg.op({ op, inputs: [a, b], outputs: [o], options, version: flavor === 'int16' ? 3 : flavor === 'int8' ? 2 : 1 }).io([a, b], [o]);
   const da = randomData(r, flavor, countOf(sa));
   const db = randomData(r, flavor, countOf(sb));
-  return { graph: g.build(), inputs: [da, db], outDtype: flavor, floatRef: Math.max(maxAbs(da), maxAbs(db)) ** (op === Op.MUL ? 2 : 1) * 2 };
+  return { graph: g.build(), inputs: [da, db], outDtype: flavor, floatRef: Math.max(maxAbs(da), maxAbs(db)) ** (op === 'MUL' ? 2 : 1) * 2 };
 }
 
-function unaryGraph(inDtype: DType, outDtype: DType, shape: readonly number[], op: Op, inQ: ReturnType<typeof quant> | undefined, outQ: ReturnType<typeof quant> | undefined, options?: BuiltinOptionsValue, version = 1): Graph {
+function unaryGraph(inDtype: DType, outDtype: DType, shape: readonly number[], op: BuiltinName, inQ: ReturnType<typeof quant> | undefined, outQ: ReturnType<typeof quant> | undefined, options?: OpOptions, version = 1): Graph {
   const g = new GraphBuilder();
   const sg = g.subgraph();
   const x = sg.tensor({ name: 'x', shape, dtype: inDtype, quantization: inQ });
@@ -195,13 +187,13 @@ function unaryGraph(inDtype: DType, outDtype: DType, shape: readonly number[], o
 }
 
 /** A unary op whose int8 output quantization is fixed (LOGISTIC, TANH) or random. */
-function unaryCase(r: Rand, op: Op, flavor: Flavor, fixedOut?: ReturnType<typeof quant>, options?: BuiltinOptionsValue, floatRange = 3): Built {
+function unaryCase(r: Rand, op: BuiltinName, flavor: Flavor, fixedOut?: ReturnType<typeof quant>, options?: OpOptions, floatRange = 3): Built {
   const shape = randomShape(r, int(r, 1, 4), 8);
   const inQ = flavor === 'int8' ? randomQuant(r, 'int8') : undefined;
   const outQ = inQ ? (fixedOut ?? relatedQuant(r, inQ, 'int8')) : undefined;
   const d = randomData(r, flavor, countOf(shape), floatRange);
-  const info = inQ && outQ ? `in ${inQ.scale[0]}/${inQ.zeroPoint[0]}, out ${outQ.scale[0]}/${outQ.zeroPoint[0]}${options instanceof LeakyReluOptionsT ? `, alpha ${options.alpha}` : ''}` : '';
-  return { graph: unaryGraph(flavor, flavor, shape, op, inQ, outQ, options, op === Op.HARD_SWISH ? 1 : flavor === 'int8' ? 2 : 1), inputs: [d], outDtype: flavor, floatRef: Math.max(1, maxAbs(d)), info };
+  const info = inQ && outQ ? `in ${inQ.scale[0]}/${inQ.zeroPoint[0]}, out ${outQ.scale[0]}/${outQ.zeroPoint[0]}${options?.kind === 'LeakyReluOptions' ? `, alpha ${options.alpha}` : ''}` : '';
+  return { graph: unaryGraph(flavor, flavor, shape, op, inQ, outQ, options, op === 'HARD_SWISH' ? 1 : flavor === 'int8' ? 2 : 1), inputs: [d], outDtype: flavor, floatRef: Math.max(1, maxAbs(d)), info };
 }
 
 function softmaxCase(r: Rand, flavor: Flavor): Built {
@@ -212,7 +204,7 @@ function softmaxCase(r: Rand, flavor: Flavor): Built {
   const inQ = flavor === 'int8' ? quant(logUniform(r, 0.01, 0.5), int(r, -128, 127)) : undefined;
   const outQ = flavor === 'int8' ? (int16Out ? quant(1 / 65536, -32768) : quant(1 / 256, -128)) : undefined;
   const d = randomData(r, flavor, countOf(shape), 5);
-  return { graph: unaryGraph(flavor, int16Out ? 'int16' : flavor, shape, Op.SOFTMAX, inQ, outQ, new SoftmaxOptionsT(beta), flavor === 'int8' ? 2 : 1), inputs: [d], outDtype: int16Out ? 'int16' : flavor, floatRef: 1 };
+  return { graph: unaryGraph(flavor, int16Out ? 'int16' : flavor, shape, 'SOFTMAX', inQ, outQ, makeOptions('SoftmaxOptions', { beta }), flavor === 'int8' ? 2 : 1), inputs: [d], outDtype: int16Out ? 'int16' : flavor, floatRef: 1 };
 }
 
 function preluCase(r: Rand, flavor: Flavor): Built {
@@ -229,7 +221,7 @@ function preluCase(r: Rand, flavor: Flavor): Built {
   const x = sg.tensor({ name: 'x', shape, dtype: flavor, quantization: q() });
   const alpha = sg.tensor({ name: 'alpha', shape: alphaShape, dtype: flavor, data: alphaData, quantization: q() });
   const y = sg.tensor({ name: 'y', shape, dtype: flavor, quantization: q() });
-  sg.op({ op: Op.PRELU, inputs: [x, alpha], outputs: [y], version: 1 }).io([x], [y]);
+  sg.op({ op: 'PRELU', inputs: [x, alpha], outputs: [y], version: 1 }).io([x], [y]);
   const d = randomData(r, flavor, countOf(shape));
   return { graph: g.build(), inputs: [d], outDtype: flavor, floatRef: Math.max(1, maxAbs(d)) * 1.5, info: `x [${shape.join(',')}], alpha [${alphaShape.join(',')}]` };
 }
@@ -255,10 +247,10 @@ function quantizeCase(r: Rand): Built {
   // float → int: some inputs exactly on halves of the output scale.
   if (!inQ && r() < 0.5) {
     const d = Float32Array.from({ length: countOf(shape) }, () => Math.fround(outQ.scale[0]! * (int(r, -300, 300) + pick(r, [0, 0.5, -0.5]))));
-    return { graph: unaryGraph(inDtype, outDtype, shape, Op.QUANTIZE, inQ, outQ, undefined, 1), inputs: [d], outDtype, floatRef: 1, info: `${inDtype} → ${outDtype}, halves` };
+    return { graph: unaryGraph(inDtype, outDtype, shape, 'QUANTIZE', inQ, outQ, undefined, 1), inputs: [d], outDtype, floatRef: 1, info: `${inDtype} → ${outDtype}, halves` };
   }
   const d = randomData(r, inDtype, countOf(shape), 4);
-  return { graph: unaryGraph(inDtype, outDtype, shape, Op.QUANTIZE, inQ, outQ, undefined, 1), inputs: [d], outDtype, floatRef: 1, info: `${inDtype} → ${outDtype}` };
+  return { graph: unaryGraph(inDtype, outDtype, shape, 'QUANTIZE', inQ, outQ, undefined, 1), inputs: [d], outDtype, floatRef: 1, info: `${inDtype} → ${outDtype}` };
 }
 
 function dequantizeCase(r: Rand): Built {
@@ -274,14 +266,14 @@ function dequantizeCase(r: Rand): Built {
     const w32 = sg.tensor({ name: 'w32', shape, dtype: 'float32' });
     const x = sg.tensor({ name: 'x', shape, dtype: 'float32' });
     const y = sg.tensor({ name: 'y', shape, dtype: 'float32' });
-    sg.op({ op: Op.DEQUANTIZE, inputs: [w8], outputs: [w32], version: 2 }).op({ op: Op.ADD, inputs: [x, w32], outputs: [y], options: new AddOptionsT() }).io([x], [y]);
+    sg.op({ op: 'DEQUANTIZE', inputs: [w8], outputs: [w32], version: 2 }).op({ op: 'ADD', inputs: [x, w32], outputs: [y], options: makeOptions('AddOptions') }).io([x], [y]);
     const d = randomData(r, 'float32', countOf(shape));
     return { graph: g.build(), inputs: [d], outDtype: 'float32', floatRef: 16, info: `per-channel along ${axis} of [${shape.join(',')}]` };
   }
   if (kind !== 'float16') {
     const q = randomQuant(r, kind);
     const d = randomData(r, kind, countOf(shape));
-    return { graph: unaryGraph(kind, 'float32', shape, Op.DEQUANTIZE, q, undefined, undefined, kind === 'int8' ? 2 : 1), inputs: [d], outDtype: 'float32', floatRef: 1e-3 };
+    return { graph: unaryGraph(kind, 'float32', shape, 'DEQUANTIZE', q, undefined, undefined, kind === 'int8' ? 2 : 1), inputs: [d], outDtype: 'float32', floatRef: 1e-3 };
   }
   // fp16 weights: DEQUANTIZE of a constant feeding ADD with the input.
   const g = new GraphBuilder();
@@ -291,7 +283,7 @@ function dequantizeCase(r: Rand): Built {
   const w32 = sg.tensor({ name: 'w32', shape, dtype: 'float32' });
   const x = sg.tensor({ name: 'x', shape, dtype: 'float32' });
   const y = sg.tensor({ name: 'y', shape, dtype: 'float32' });
-  sg.op({ op: Op.DEQUANTIZE, inputs: [w16], outputs: [w32], version: 3 }).op({ op: Op.ADD, inputs: [x, w32], outputs: [y], options: new AddOptionsT() }).io([x], [y]);
+  sg.op({ op: 'DEQUANTIZE', inputs: [w16], outputs: [w32], version: 3 }).op({ op: 'ADD', inputs: [x, w32], outputs: [y], options: makeOptions('AddOptions') }).io([x], [y]);
   const d = randomData(r, 'float32', countOf(shape));
   return { graph: g.build(), inputs: [d], outDtype: 'float32', floatRef: 8 };
 }
@@ -316,7 +308,7 @@ function meanCase(r: Rand, flavor: Flavor): Built {
   const x = sg.tensor({ name: 'x', shape, dtype: flavor, quantization: inQ });
   const axis = sg.tensor({ name: 'axis', shape: [axes.length], dtype: 'int32', data: Int32Array.from(axes) });
   const y = sg.tensor({ name: 'y', shape: outShape, dtype: flavor, quantization: outQ });
-  sg.op({ op: Op.MEAN, inputs: [x, axis], outputs: [y], options: new ReducerOptionsT(keepDims), version: flavor === 'int8' ? 2 : 1 }).io([x], [y]);
+  sg.op({ op: 'MEAN', inputs: [x, axis], outputs: [y], options: makeOptions('ReducerOptions', { keepDims }), version: flavor === 'int8' ? 2 : 1 }).io([x], [y]);
   const d = randomData(r, flavor, countOf(shape));
   return { graph: g.build(), inputs: [d], outDtype: flavor, floatRef: Math.max(1, maxAbs(d)) };
 }
@@ -326,25 +318,25 @@ function makeCase(kind: OpKind, r: Rand, i: number, flavor: Flavor): Built {
   const binaryFlavor: Flavor = flavor === 'int8' && i % 4 === 3 ? 'int16' : flavor;
   switch (kind) {
     case 'ADD':
-      return binaryCase(r, Op.ADD, binaryFlavor);
+      return binaryCase(r, 'ADD', binaryFlavor);
     case 'SUB':
-      return binaryCase(r, Op.SUB, binaryFlavor);
+      return binaryCase(r, 'SUB', binaryFlavor);
     case 'MUL':
-      return binaryCase(r, Op.MUL, binaryFlavor);
+      return binaryCase(r, 'MUL', binaryFlavor);
     case 'SOFTMAX':
       return softmaxCase(r, flavor);
     case 'LOGISTIC':
-      return unaryCase(r, Op.LOGISTIC, flavor, quant(1 / 256, -128), undefined, 10);
+      return unaryCase(r, 'LOGISTIC', flavor, quant(1 / 256, -128), undefined, 10);
     case 'TANH':
-      return unaryCase(r, Op.TANH, flavor, quant(1 / 128, 0), undefined, 5);
+      return unaryCase(r, 'TANH', flavor, quant(1 / 128, 0), undefined, 5);
     case 'RELU':
-      return unaryCase(r, Op.RELU, flavor);
+      return unaryCase(r, 'RELU', flavor);
     case 'RELU6':
-      return unaryCase(r, Op.RELU6, flavor, undefined, undefined, 9);
+      return unaryCase(r, 'RELU6', flavor, undefined, undefined, 9);
     case 'LEAKY_RELU':
-      return unaryCase(r, Op.LEAKY_RELU, flavor, undefined, new LeakyReluOptionsT(pick(r, [0.1, 0.2, 0.01, r(), 1 + r()])));
+      return unaryCase(r, 'LEAKY_RELU', flavor, undefined, makeOptions('LeakyReluOptions', { alpha: pick(r, [0.1, 0.2, 0.01, r(), 1 + r()]) }));
     case 'HARD_SWISH':
-      return unaryCase(r, Op.HARD_SWISH, flavor, flavor === 'int8' ? quant(logUniform(r, 0.01, 0.1), int(r, -128, 127)) : undefined, undefined, 5);
+      return unaryCase(r, 'HARD_SWISH', flavor, flavor === 'int8' ? quant(logUniform(r, 0.01, 0.1), int(r, -128, 127)) : undefined, undefined, 5);
     case 'PRELU':
       return preluCase(r, flavor);
     case 'QUANTIZE':
@@ -559,21 +551,21 @@ describe("TFLM's fixed-point int8 activations", () => {
 // ---------------------------------------------------------------------------------------
 // TFLM-only semantics, on hand-made models.
 
-function singleOp(op: Op, x: { shape: number[]; dtype: DType; q?: ReturnType<typeof quant> }, y: { shape: number[]; dtype: DType; q?: ReturnType<typeof quant> }, options?: BuiltinOptionsValue, extra?: (sg: ReturnType<GraphBuilder['subgraph']>) => number): Uint8Array {
+function singleOp(op: BuiltinName, x: { shape: number[]; dtype: DType; q?: ReturnType<typeof quant> }, y: { shape: number[]; dtype: DType; q?: ReturnType<typeof quant> }, options?: OpOptions, extra?: (sg: ReturnType<GraphBuilder['subgraph']>) => number): Uint8Array {
   const g = new GraphBuilder();
   const sg = g.subgraph();
   const a = sg.tensor({ name: 'x', shape: x.shape, dtype: x.dtype, quantization: x.q });
   const inputs = [a, ...(extra ? [extra(sg)] : [])];
   const b = sg.tensor({ name: 'y', shape: y.shape, dtype: y.dtype, quantization: y.q });
   sg.op({ op, inputs, outputs: [b], ...(options ? { options } : {}) }).io([a], [b]);
-  return writeTflite(g.build());
+  return writeModel(g.build());
 }
 
 const int8s = (bytes: Uint8Array): number[] => Array.from(new Int8Array(bytes.slice().buffer));
 
 describe('TFLM-only semantics', () => {
   test('int8 RELU6 clamps the input to [zp_in, zp_in + round(6/s_in)] without requantizing; TFLite requantizes', () => {
-    const bytes = singleOp(Op.RELU6, { shape: [6], dtype: 'int8', q: quant(0.05, 3) }, { shape: [6], dtype: 'int8', q: quant(0.1, -5) });
+    const bytes = singleOp('RELU6', { shape: [6], dtype: 'int8', q: quant(0.05, 3) }, { shape: [6], dtype: 'int8', q: quant(0.1, -5) });
     const input = new Uint8Array(Int8Array.from([-128, 2, 3, 50, 123, 127]).buffer);
     assert.deepStrictEqual(int8s(runOurs(bytes, [input], 'tflm')[0]!), [3, 3, 3, 50, 123, 123]);
     // TFLite: zp_out + (x − 3)·0.5, clamped to [−5, −5 + 60].
@@ -582,26 +574,26 @@ describe('TFLM-only semantics', () => {
 
   test('int8 MEAN: same quantization divides the raw sum, truncating; otherwise requantizes', () => {
     const axis = (sg: ReturnType<GraphBuilder['subgraph']>): number => sg.tensor({ name: 'axis', shape: [1], dtype: 'int32', data: Int32Array.of(1) });
-    const same = singleOp(Op.MEAN, { shape: [2, 2], dtype: 'int8', q: quant(0.5, 7) }, { shape: [2], dtype: 'int8', q: quant(0.5, 7) }, new ReducerOptionsT(false), axis);
+    const same = singleOp('MEAN', { shape: [2, 2], dtype: 'int8', q: quant(0.5, 7) }, { shape: [2], dtype: 'int8', q: quant(0.5, 7) }, makeOptions('ReducerOptions', { keepDims: false }), axis);
     const input = new Uint8Array(Int8Array.from([-3, -2, 3, 2]).buffer);
     for (const m of ['tflm', 'tflite'] as const) assert.deepStrictEqual(int8s(runOurs(same, [input], m)[0]!), [-2, 2], m);
     // s_in/s_out = 2, four values: (sum − 4·zp)/2 = ±5.5. TFLM's multiplier (2^30, shift 0 after
     // folding 1/4) rounds the half up through SaturatingRoundingDoublingHighMul; TFLite's float
     // path rounds it away from zero.
-    const rescaled = singleOp(Op.MEAN, { shape: [2, 4], dtype: 'int8', q: quant(0.5, 0) }, { shape: [2], dtype: 'int8', q: quant(0.25, 0) }, new ReducerOptionsT(false), axis);
+    const rescaled = singleOp('MEAN', { shape: [2, 4], dtype: 'int8', q: quant(0.5, 0) }, { shape: [2], dtype: 'int8', q: quant(0.25, 0) }, makeOptions('ReducerOptions', { keepDims: false }), axis);
     const values = new Uint8Array(Int8Array.from([1, 2, 3, 5, -1, -2, -3, -5]).buffer);
     assert.deepStrictEqual(int8s(runOurs(rescaled, [values], 'tflm')[0]!), [6, -5]);
     assert.deepStrictEqual(int8s(runOurs(rescaled, [values], 'tflite')[0]!), [6, -6]);
   });
 
   test('int8 SOFTMAX with beta·s_in·2^26 ≥ 2^31: the capped multiplier keeps only the maxima', () => {
-    const bytes = singleOp(Op.SOFTMAX, { shape: [1, 4], dtype: 'int8', q: quant(4, 0) }, { shape: [1, 4], dtype: 'int8', q: quant(1 / 256, -128) }, new SoftmaxOptionsT(16));
+    const bytes = singleOp('SOFTMAX', { shape: [1, 4], dtype: 'int8', q: quant(4, 0) }, { shape: [1, 4], dtype: 'int8', q: quant(1 / 256, -128) }, makeOptions('SoftmaxOptions', { beta: 16 }));
     assert.deepStrictEqual(int8s(runOurs(bytes, [new Uint8Array(Int8Array.from([5, 9, 9, -3]).buffer)], 'tflm')[0]!), [-128, 0, 0, -128]);
     assert.deepStrictEqual(int8s(runOurs(bytes, [new Uint8Array(Int8Array.from([5, 9, 1, -3]).buffer)], 'tflm')[0]!), [-128, 127, -128, -128]);
   });
 
   test('int8 LOGISTIC needs the output zero point TFLM hard-codes', () => {
-    const bytes = singleOp(Op.LOGISTIC, { shape: [4], dtype: 'int8', q: quant(0.1, 0) }, { shape: [4], dtype: 'int8', q: quant(1 / 256, 0) });
+    const bytes = singleOp('LOGISTIC', { shape: [4], dtype: 'int8', q: quant(0.1, 0) }, { shape: [4], dtype: 'int8', q: quant(1 / 256, 0) });
     assert.throws(() => runOurs(bytes, [new Uint8Array(4)], 'tflm'), /zero point -128/);
     assert.doesNotThrow(() => runOurs(bytes, [new Uint8Array(4)], 'tflite'));
   });
@@ -622,7 +614,7 @@ describe('TFLM-only semantics', () => {
   });
 
   test('types the kernels do not handle fail at prepare, naming the op', () => {
-    const bytes = singleOp(Op.LOGISTIC, { shape: [4], dtype: 'int16', q: quant(1 / 4096, 0) }, { shape: [4], dtype: 'int16', q: quant(1 / 32768, 0) });
+    const bytes = singleOp('LOGISTIC', { shape: [4], dtype: 'int16', q: quant(1 / 4096, 0) }, { shape: [4], dtype: 'int16', q: quant(1 / 32768, 0) });
     assert.throws(() => runOurs(bytes, [new Uint8Array(8)], 'tflm'), (e: unknown) => e instanceof RuntimeError && e.code === 'unsupported-type' && /LOGISTIC \(layer 0\)/.test(e.message));
   });
 });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Interpreter, tensorBytes } from '../../src/runtime/interpreter';
-import { readTflite } from '../../src/model/tflite/reader';
 import { corpusModel, SKIP_SHARED } from '../helpers/corpus';
 import { goldenRuns } from '../helpers/golden';
+import { readModel } from '../../src/model/io';
 
 /** Float outputs: each value within 1e-5 of the golden one, relative to the output's largest magnitude. */
 function assertFloatClose(actual: Uint8Array, expected: Uint8Array, what: string): void {
@@ -17,7 +17,7 @@ function assertFloatClose(actual: Uint8Array, expected: Uint8Array, what: string
 describe('outputs equal a real TFLite Micro build (tflm rounding)', { skip: SKIP_SHARED }, () => {
   for (const run of goldenRuns()) {
     test(run.name, () => {
-      const interpreter = new Interpreter(readTflite(corpusModel(run.name)), { rounding: 'tflm' });
+      const interpreter = new Interpreter(readModel(corpusModel(run.name)), { rounding: 'tflm' });
       run.inputs.forEach((bytes, i) => interpreter.setInputBytes(i, bytes));
       interpreter.invoke();
       assert.equal(interpreter.outputs.length, run.outputs.length);

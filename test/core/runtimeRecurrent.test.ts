@@ -22,16 +22,12 @@ import { before, describe, test } from 'node:test';
 import type { DType } from '../../src/model/dtype';
 import type { Graph } from '../../src/model/graph';
 import { GraphBuilder, quant } from '../../src/model/graphBuilder';
-import { ActivationFunctionType } from '../../src/model/tflite/generated/tflite/activation-function-type';
-import { BuiltinOperator as Op } from '../../src/model/tflite/generated/tflite/builtin-operator';
-import { SVDFOptionsT } from '../../src/model/tflite/generated/tflite/svdfoptions';
-import { UnidirectionalSequenceLSTMOptionsT } from '../../src/model/tflite/generated/tflite/unidirectional-sequence-lstmoptions';
-import { readTflite } from '../../src/model/tflite/reader';
-import { writeTflite } from '../../src/model/tflite/writer';
 import { Interpreter, tensorBytes } from '../../src/runtime/interpreter';
 import { logisticInt16, tanhInt16, type Rounding } from '../../src/runtime/quant';
 import { prng } from '../../src/util/prng';
 import { oracleModel, type OracleModel } from '../oracles/tfjsTflite';
+import { readModel, writeModel } from '../../src/model/io';
+import { makeOptions, type ActivationFunction } from '../../src/model/ops';
 
 type Rand = () => number;
 const int = (r: Rand, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
@@ -64,9 +60,9 @@ function svdfCase(r: Rand, k: number, dtype: 'float32' | 'int8'): Case {
   const filters = units * rank;
   const g = new GraphBuilder();
   const sg = g.subgraph();
-  let act: ActivationFunctionType;
+  let act: ActivationFunction;
   if (dtype === 'float32') {
-    act = pick(r, [ActivationFunctionType.NONE, ActivationFunctionType.RELU, ActivationFunctionType.RELU6, ActivationFunctionType.RELU_N1_TO_1, ActivationFunctionType.TANH]);
+    act = pick(r, ['NONE', 'RELU', 'RELU6', 'RELU_N1_TO_1', 'TANH']);
     const x = sg.tensor({ name: 'x', shape: [batch, inputSize], dtype });
     const wf = sg.tensor({ name: 'wf', shape: [filters, inputSize], dtype, data: randomFloats(r, filters * inputSize, 1) });
     const wt = sg.tensor({ name: 'wt', shape: [filters, memory], dtype, data: randomFloats(r, filters * memory, 1) });
@@ -74,10 +70,10 @@ function svdfCase(r: Rand, k: number, dtype: 'float32' | 'int8'): Case {
     const b = withBias ? sg.tensor({ name: 'b', shape: [units], dtype, data: randomFloats(r, units, 1) }) : -1;
     const st = sg.tensor({ name: 'state', shape: [batch, memory * filters], dtype, isVariable: true });
     const y = sg.tensor({ name: 'y', shape: [batch, units], dtype });
-    sg.op({ op: Op.SVDF, inputs: [x, wf, wt, b, st], outputs: [y], options: new SVDFOptionsT(rank, act), version: 1 }).io([x], [y]);
+    sg.op({ op: 'SVDF', inputs: [x, wf, wt, b, st], outputs: [y], options: makeOptions('SVDFOptions', { rank, fusedActivationFunction: act }), version: 1 }).io([x], [y]);
   } else {
     // What TFLite runs: int16 weights_time and state (zero point 0) and RELU.
-    act = ActivationFunctionType.RELU;
+    act = 'RELU';
     const sx = 0.01 + r() * 0.05;
     const swf = 0.004 + r() * 0.02;
     const sst = 0.0003 + r() * 0.003;
@@ -88,10 +84,10 @@ function svdfCase(r: Rand, k: number, dtype: 'float32' | 'int8'): Case {
     const b = sg.tensor({ name: 'b', shape: [units], dtype: 'int32', data: Int32Array.from({ length: units }, () => int(r, -5000, 5000)), quantization: quant(Math.fround(sst) * Math.fround(swt)) });
     const st = sg.tensor({ name: 'state', shape: [batch, memory * filters], dtype: 'int16', quantization: quant(sst, 0), isVariable: true });
     const y = sg.tensor({ name: 'y', shape: [batch, units], dtype, quantization: quant(0.01 + r() * 0.1, int(r, -30, 30)) });
-    sg.op({ op: Op.SVDF, inputs: [x, wf, wt, b, st], outputs: [y], options: new SVDFOptionsT(rank, act), version: 3 }).io([x], [y]);
+    sg.op({ op: 'SVDF', inputs: [x, wf, wt, b, st], outputs: [y], options: makeOptions('SVDFOptions', { rank, fusedActivationFunction: act }), version: 3 }).io([x], [y]);
   }
   return {
-    name: `svdf#${k} ${dtype} batch ${batch} input ${inputSize} rank ${rank} units ${units} memory ${memory} ${ActivationFunctionType[act]}`,
+    name: `svdf#${k} ${dtype} batch ${batch} input ${inputSize} rank ${rank} units ${units} memory ${memory} ${act}`,
     graph: g.build(),
     dtype,
     steps: Array.from({ length: INVOKES }, () => randomBytes(r, dtype, batch * inputSize)),
@@ -139,8 +135,8 @@ function lstmCase(r: Rand, k: number, dtype: 'float32' | 'int8'): Case {
     y = sg.tensor({ name: 'y', shape: outShape, dtype, quantization: quant(sh, 0) });
     inputs = [x, ...w, ...rw, -1, -1, -1, ...b, -1, -1, h, c, -1, -1, -1, -1];
   }
-  const options = new UnidirectionalSequenceLSTMOptionsT(ActivationFunctionType.TANH, clip, 0, timeMajor, false, false);
-  sg.op({ op: Op.UNIDIRECTIONAL_SEQUENCE_LSTM, inputs, outputs: [y], intermediates, options, version: 1 }).io([x], [y]);
+  const options = makeOptions('UnidirectionalSequenceLSTMOptions', { fusedActivationFunction: 'TANH', cellClip: clip, projClip: 0, timeMajor, asymmetricQuantizeInputs: false, diagonalRecurrentTensors: false });
+  sg.op({ op: 'UNIDIRECTIONAL_SEQUENCE_LSTM', inputs, outputs: [y], intermediates, options, version: 1 }).io([x], [y]);
   return {
     name: `lstm#${k} ${dtype} ${timeMajor ? 'time-major ' : ''}[${inShape}] state ${S} clip ${clip.toFixed(2)}`,
     graph: g.build(),
@@ -162,7 +158,7 @@ function floatClose(ours: Uint8Array, want: Uint8Array): string | undefined {
 
 /** Runs every invoke of a case in the oracle and in one interpreter per mode. */
 function compare(c: Case, oracle: OracleModel, onStep: (mode: Rounding, step: number, ours: Uint8Array, want: Uint8Array) => void): void {
-  const ours = c.modes.map((rounding) => ({ rounding, it: new Interpreter(readTflite(writeTflite(c.graph)), { rounding }) }));
+  const ours = c.modes.map((rounding) => ({ rounding, it: new Interpreter(readModel(writeModel(c.graph)), { rounding }) }));
   c.steps.forEach((input, step) => {
     const want = oracle.run([input])[0]!;
     for (const { rounding, it } of ours) {
@@ -185,7 +181,7 @@ describe('recurrent kernels against tfjs-tflite (SVDF last)', () => {
   const oracles = new Map<Case, OracleModel>();
 
   before(async () => {
-    for (const c of [...lstmFloat, ...lstmInt8, ...svdfFloat, ...svdfInt8]) oracles.set(c, await oracleModel(writeTflite(c.graph)));
+    for (const c of [...lstmFloat, ...lstmInt8, ...svdfFloat, ...svdfInt8]) oracles.set(c, await oracleModel(writeModel(c.graph)));
   });
 
   function expectFloat(cases: readonly Case[]): void {
@@ -262,7 +258,7 @@ describe('TFLM integer arithmetic, computed by hand from the TFLM sources', () =
     const wt = sg.tensor({ name: 'wt', shape: [1, 2], dtype: 'int8', data: Int8Array.from([1, 2]), quantization: quant(1) });
     const st = sg.tensor({ name: 'state', shape: [1, 2], dtype: 'int8', quantization: quant(1, 100), isVariable: true });
     const y = sg.tensor({ name: 'y', shape: [1, 1], dtype: 'int8', quantization: quant(1, 0) });
-    sg.op({ op: Op.SVDF, inputs: [x, wf, wt, -1, st], outputs: [y], options: new SVDFOptionsT(1, ActivationFunctionType.RELU), version: 3 }).io([x], [y]);
+    sg.op({ op: 'SVDF', inputs: [x, wf, wt, -1, st], outputs: [y], options: makeOptions('SVDFOptions', { rank: 1, fusedActivationFunction: 'RELU' }), version: 3 }).io([x], [y]);
     const it = new Interpreter(g.build(), { rounding: 'tflm' });
     assert.deepEqual(Array.from(it.tensors[st]!.data as Int8Array), [100, 100]);
     const invoke = (v: number): number => {
@@ -297,7 +293,7 @@ describe('TFLM integer arithmetic, computed by hand from the TFLM sources', () =
     const c = sg.tensor({ name: 'c', shape: [1, 1], dtype: 'int16', quantization: quant(2 ** -12), isVariable: true });
     const y = sg.tensor({ name: 'y', shape: [1, 1, 1], dtype: 'int8', quantization: quant(2 ** -7, 5) });
     const inputs = [x, ...w, ...rw, -1, -1, -1, ...b, -1, -1, h, c, -1, -1, -1, -1];
-    sg.op({ op: Op.UNIDIRECTIONAL_SEQUENCE_LSTM, inputs, outputs: [y], options: new UnidirectionalSequenceLSTMOptionsT(ActivationFunctionType.TANH, 0, 0, false, false, false) }).io([x], [y]);
+    sg.op({ op: 'UNIDIRECTIONAL_SEQUENCE_LSTM', inputs, outputs: [y], options: makeOptions('UnidirectionalSequenceLSTMOptions', { fusedActivationFunction: 'TANH', cellClip: 0, projClip: 0, timeMajor: false, asymmetricQuantizeInputs: false, diagonalRecurrentTensors: false }) }).io([x], [y]);
     const it = new Interpreter(g.build(), { rounding: 'tflm' });
     it.setInputBytes(0, Uint8Array.from([7]));
     it.invoke();

@@ -11,27 +11,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { DType } from '../../src/model/dtype';
-import type { BuiltinOptionsValue, Graph } from '../../src/model/graph';
+import type { Graph } from '../../src/model/graph';
 import { GraphBuilder, quant, type TensorData } from '../../src/model/graphBuilder';
-import { ActivationFunctionType } from '../../src/model/tflite/generated/tflite/activation-function-type';
-import { BuiltinOperator as Op } from '../../src/model/tflite/generated/tflite/builtin-operator';
-import { ConcatenationOptionsT } from '../../src/model/tflite/generated/tflite/concatenation-options';
-import { PadOptionsT } from '../../src/model/tflite/generated/tflite/pad-options';
-import { PadV2OptionsT } from '../../src/model/tflite/generated/tflite/pad-v2-options';
-import { ReshapeOptionsT } from '../../src/model/tflite/generated/tflite/reshape-options';
-import { ResizeBilinearOptionsT } from '../../src/model/tflite/generated/tflite/resize-bilinear-options';
-import { ResizeNearestNeighborOptionsT } from '../../src/model/tflite/generated/tflite/resize-nearest-neighbor-options';
-import { SqueezeOptionsT } from '../../src/model/tflite/generated/tflite/squeeze-options';
-import { StridedSliceOptionsT } from '../../src/model/tflite/generated/tflite/strided-slice-options';
-import { TransposeOptionsT } from '../../src/model/tflite/generated/tflite/transpose-options';
-import { readTflite } from '../../src/model/tflite/reader';
-import { writeTflite } from '../../src/model/tflite/writer';
 import { Interpreter, tensorBytes } from '../../src/runtime/interpreter';
 import { stridedSliceOutputShape } from '../../src/runtime/kernels/shape/stridedSlice';
 import type { Rounding } from '../../src/runtime/quant';
 import { RuntimeError } from '../../src/runtime/types';
 import { prng } from '../../src/util/prng';
 import { oracleModel } from '../oracles/tfjsTflite';
+import { readModel, writeModel } from '../../src/model/io';
+import { makeOptions, type BuiltinName, type OpOptions } from '../../src/model/ops';
 
 const ALL_MODES: readonly Rounding[] = ['tflm', 'tflite', 'xnnpack'];
 
@@ -62,12 +51,12 @@ interface Case {
 
 /** One op with one data input (and constant side inputs built by `extra`). */
 function singleOp(opts: {
-  op: Op;
+  op: BuiltinName;
   dtype: DType;
   inShape: readonly number[];
   outShape: readonly number[];
   q?: ReturnType<typeof quant>;
-  options?: BuiltinOptionsValue;
+  options?: OpOptions;
   constants?: readonly { readonly shape: readonly number[]; readonly dtype: DType; readonly data: TensorData; readonly q?: ReturnType<typeof quant> }[];
   version?: number;
 }): Graph {
@@ -81,7 +70,7 @@ function singleOp(opts: {
 }
 
 function runOurs(graph: Graph, inputs: readonly Uint8Array[], rounding: Rounding): Uint8Array {
-  const it = new Interpreter(readTflite(writeTflite(graph)), { rounding });
+  const it = new Interpreter(readModel(writeModel(graph)), { rounding });
   inputs.forEach((b, i) => it.setInputBytes(i, b));
   it.invoke();
   return tensorBytes(it.outputs[0]!);
@@ -106,7 +95,7 @@ async function check(cases: readonly Case[]): Promise<{ compared: number; failur
   const failures: string[] = [];
   let compared = 0;
   for (const c of cases) {
-    const oracle = await oracleModel(writeTflite(c.graph));
+    const oracle = await oracleModel(writeModel(c.graph));
     const want = oracle.run(c.inputs)[0]!;
     for (const mode of c.modes) {
       compared++;
@@ -151,12 +140,12 @@ function reshapeCases(): Case[] {
     if (r() < 0.3) shapeData[int(r, 0, rank - 1)] = -1;
     const useTensor = r() < 0.7;
     const graph = singleOp({
-      op: Op.RESHAPE,
+      op: 'RESHAPE',
       dtype,
       inShape,
       outShape,
       q: activationQuant(r),
-      options: new ReshapeOptionsT(useTensor ? [] : outShape),
+      options: makeOptions('ReshapeOptions', { newShape: useTensor ? [] : outShape }),
       constants: useTensor ? [{ shape: [rank], dtype: 'int32', data: Int32Array.from(shapeData) }] : [],
     });
     return { name: `reshape ${dtype} [${inShape}] → [${shapeData}]`, graph, inputs: [randomInput(r, dtype, count(inShape))], dtype, modes: ALL_MODES };
@@ -174,8 +163,8 @@ function squeezeCases(): Case[] {
     const dims = r() < 0.3 ? [] : ones.filter(() => r() < 0.6);
     const squeezed = dims.length === 0 ? ones : dims;
     const outShape = inShape.filter((_, i) => !squeezed.includes(i));
-    const options = new SqueezeOptionsT(dims.map((d) => (r() < 0.3 ? d - rank : d)));
-    const graph = singleOp({ op: Op.SQUEEZE, dtype, inShape, outShape, q: activationQuant(r), options });
+    const options = makeOptions('SqueezeOptions', { squeezeDims: dims.map((d) => (r() < 0.3 ? d - rank : d)) });
+    const graph = singleOp({ op: 'SQUEEZE', dtype, inShape, outShape, q: activationQuant(r), options });
     return { name: `squeeze ${dtype} [${inShape}] dims [${options.squeezeDims}]`, graph, inputs: [randomInput(r, dtype, count(inShape))], dtype, modes: ALL_MODES };
   });
 }
@@ -196,7 +185,7 @@ function concatenationCases(): Case[] {
     const xs = shapes.map((shape, i) => sg.tensor({ name: `x${i}`, shape, dtype, ...(q ? { quantization: q } : {}) }));
     const y = sg.tensor({ name: 'y', shape: outShape, dtype, ...(q ? { quantization: q } : {}) });
     const axisValue = r() < 0.3 ? axis - rank : axis;
-    sg.op({ op: Op.CONCATENATION, inputs: xs, outputs: [y], options: new ConcatenationOptionsT(axisValue, ActivationFunctionType.NONE), version: dtype === 'int8' ? 2 : 1 }).io(xs, [y]);
+    sg.op({ op: 'CONCATENATION', inputs: xs, outputs: [y], options: makeOptions('ConcatenationOptions', { axis: axisValue, fusedActivationFunction: 'NONE' }), version: dtype === 'int8' ? 2 : 1 }).io(xs, [y]);
     return {
       name: `concat ${dtype} ${shapes.map((s) => `[${s}]`).join(' + ')} axis ${axisValue}`,
       graph: g.build(),
@@ -218,7 +207,7 @@ function padCases(v2: boolean): Case[] {
     const q = dtype === 'int8' ? activationQuant(r) : undefined;
     const constants: { shape: number[]; dtype: DType; data: TensorData; q?: ReturnType<typeof quant> }[] = [{ shape: [rank, 2], dtype: 'int32', data: Int32Array.from(paddings) }];
     if (v2) constants.push({ shape: [], dtype, data: dtype === 'float32' ? Float32Array.from([r() * 4 - 2]) : Int8Array.from([int(r, -128, 127)]), ...(q ? { q } : {}) });
-    const graph = singleOp({ op: v2 ? Op.PADV2 : Op.PAD, dtype, inShape, outShape, ...(q ? { q } : {}), options: v2 ? new PadV2OptionsT() : new PadOptionsT(), constants, version: dtype === 'int8' ? 2 : 1 });
+    const graph = singleOp({ op: v2 ? 'PADV2' : 'PAD', dtype, inShape, outShape, ...(q ? { q } : {}), options: v2 ? makeOptions('PadV2Options') : makeOptions('PadOptions'), constants, version: dtype === 'int8' ? 2 : 1 });
     return { name: `${v2 ? 'padv2' : 'pad'} ${dtype} [${inShape}] by [${paddings}]`, graph, inputs: [randomInput(r, dtype, count(inShape))], dtype, modes: ALL_MODES };
   });
 }
@@ -235,7 +224,7 @@ function transposeCases(): Case[] {
       [perm[i], perm[j]] = [perm[j]!, perm[i]!];
     }
     const outShape = perm.map((p) => inShape[p]!);
-    const graph = singleOp({ op: Op.TRANSPOSE, dtype, inShape, outShape, q: activationQuant(r), options: new TransposeOptionsT(), constants: [{ shape: [rank], dtype: 'int32', data: Int32Array.from(perm) }], version: 2 });
+    const graph = singleOp({ op: 'TRANSPOSE', dtype, inShape, outShape, q: activationQuant(r), options: makeOptions('TransposeOptions'), constants: [{ shape: [rank], dtype: 'int32', data: Int32Array.from(perm) }], version: 2 });
     return { name: `transpose ${dtype} [${inShape}] perm [${perm}]`, graph, inputs: [randomInput(r, dtype, count(inShape))], dtype, modes: ALL_MODES };
   });
 }
@@ -295,7 +284,7 @@ function stridedSliceCases(): Case[] {
       if (r() < 0.2) beginMask |= 1 << i;
       if (r() < 0.2) endMask |= 1 << i;
     }
-    const options = new StridedSliceOptionsT(beginMask, endMask, ellipsisMask, newAxisMask, shrinkMask, offset);
+    const options = makeOptions('StridedSliceOptions', { beginMask, endMask, ellipsisMask, newAxisMask, shrinkAxisMask: shrinkMask, offset });
     let outShape: number[];
     try {
       outShape = stridedSliceOutputShape(inShape, begin, end, strides, options, 'tflite');
@@ -304,7 +293,7 @@ function stridedSliceCases(): Case[] {
     }
     if (outShape.some((d) => d === 0) || outShape.length === 0) continue;
     const graph = singleOp({
-      op: Op.STRIDED_SLICE,
+      op: 'STRIDED_SLICE',
       dtype,
       inShape,
       outShape,
@@ -334,9 +323,9 @@ function resizeCases(bilinear: boolean): Case[] {
     const mode = int(r, 0, 2); // legacy, align_corners, half_pixel_centers
     const align = mode === 1;
     const half = mode === 2;
-    const options = bilinear ? new ResizeBilinearOptionsT(align, half) : new ResizeNearestNeighborOptionsT(align, half);
+    const options = bilinear ? makeOptions('ResizeBilinearOptions', { alignCorners: align, halfPixelCenters: half }) : makeOptions('ResizeNearestNeighborOptions', { alignCorners: align, halfPixelCenters: half });
     const graph = singleOp({
-      op: bilinear ? Op.RESIZE_BILINEAR : Op.RESIZE_NEAREST_NEIGHBOR,
+      op: bilinear ? 'RESIZE_BILINEAR' : 'RESIZE_NEAREST_NEIGHBOR',
       dtype,
       inShape: [b, h, w, c],
       outShape: [b, oh, ow, c],
@@ -374,7 +363,7 @@ describe('TFLM-specific semantics', () => {
     const a = sg.tensor({ name: 'a', shape: [1, 2], dtype: 'int8', quantization: quant(0.5, 3) });
     const b = sg.tensor({ name: 'b', shape: [1, 2], dtype: 'int8', quantization: quant(0.1, -7) });
     const y = sg.tensor({ name: 'y', shape: [1, 4], dtype: 'int8', quantization: quant(0.25, 0) });
-    sg.op({ op: Op.CONCATENATION, inputs: [a, b], outputs: [y], options: new ConcatenationOptionsT(1) }).io([a, b], [y]);
+    sg.op({ op: 'CONCATENATION', inputs: [a, b], outputs: [y], options: makeOptions('ConcatenationOptions', { axis: 1 }) }).io([a, b], [y]);
     const it = new Interpreter(g.build(), { rounding: 'tflm' });
     it.setInputBytes(0, new Uint8Array(Int8Array.from([10, -20]).buffer));
     it.setInputBytes(1, new Uint8Array(Int8Array.from([100, -128]).buffer));
@@ -384,10 +373,10 @@ describe('TFLM-specific semantics', () => {
 
   test('int8 PAD fills with the output zero point; PADV2 with its constant', () => {
     const q = quant(0.1, -5);
-    const pad = singleOp({ op: Op.PAD, dtype: 'int8', inShape: [2], outShape: [4], q, constants: [{ shape: [1, 2], dtype: 'int32', data: Int32Array.from([1, 1]) }] });
+    const pad = singleOp({ op: 'PAD', dtype: 'int8', inShape: [2], outShape: [4], q, constants: [{ shape: [1, 2], dtype: 'int32', data: Int32Array.from([1, 1]) }] });
     assert.deepEqual(runInt8(pad, [7, 8], 'tflm'), [-5, 7, 8, -5]);
     const padv2 = singleOp({
-      op: Op.PADV2,
+      op: 'PADV2',
       dtype: 'int8',
       inShape: [2],
       outShape: [3],
@@ -404,7 +393,7 @@ describe('TFLM-specific semantics', () => {
     // 1×1×2×1 → 1×1×4×1, legacy mode: scale10 = 512, x = 0, 512, 1024→clamped, 1536.
     // Column 1 sits halfway between -3 and -2: the sum is -2.5·2^20, so TFLM gives -3
     // (away from zero) where single rounding gives (-2.5·2^20 + 2^19) >> 20 = -2.
-    const graph = singleOp({ op: Op.RESIZE_BILINEAR, dtype: 'int8', inShape: [1, 1, 2, 1], outShape: [1, 1, 4, 1], q: quant(0.1, 0), options: new ResizeBilinearOptionsT(false, false), constants: [{ shape: [2], dtype: 'int32', data: Int32Array.from([1, 4]) }] });
+    const graph = singleOp({ op: 'RESIZE_BILINEAR', dtype: 'int8', inShape: [1, 1, 2, 1], outShape: [1, 1, 4, 1], q: quant(0.1, 0), options: makeOptions('ResizeBilinearOptions', { alignCorners: false, halfPixelCenters: false }), constants: [{ shape: [2], dtype: 'int32', data: Int32Array.from([1, 4]) }] });
     assert.deepEqual(runInt8(graph, [-3, -2], 'tflm'), [-3, -3, -2, -2]);
     assert.deepEqual(runInt8(graph, [-3, -2], 'tflite'), [-3, -2, -2, -2]);
     assert.deepEqual(runInt8(graph, [3, 2], 'tflm'), [3, 3, 2, 2]);
@@ -412,14 +401,14 @@ describe('TFLM-specific semantics', () => {
   });
 
   test('STRIDED_SLICE: TFLM ignores new_axis_mask and refuses a model that needs it; TFLite honours it', () => {
-    const options = new StridedSliceOptionsT(0, 0, 0, 1, 0, false);
+    const options = makeOptions('StridedSliceOptions', { beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 1, shrinkAxisMask: 0, offset: false });
     const begin = [0, 0];
     const end = [1, 3];
     const strides = [1, 1];
     const outShape = stridedSliceOutputShape([3], begin, end, strides, options, 'tflite');
     assert.deepEqual(outShape, [1, 3]);
     const graph = singleOp({
-      op: Op.STRIDED_SLICE,
+      op: 'STRIDED_SLICE',
       dtype: 'int8',
       inShape: [3],
       outShape,
@@ -432,11 +421,11 @@ describe('TFLM-specific semantics', () => {
   });
 
   test('STRIDED_SLICE offset (TFLite only): end counts from begin', () => {
-    const options = new StridedSliceOptionsT(0, 0, 0, 0, 0, true);
+    const options = makeOptions('StridedSliceOptions', { beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0, offset: true });
     const outShape = stridedSliceOutputShape([6], [1], [3], [1], options, 'tflite');
     assert.deepEqual(outShape, [3]);
     const graph = singleOp({
-      op: Op.STRIDED_SLICE,
+      op: 'STRIDED_SLICE',
       dtype: 'int8',
       inShape: [6],
       outShape,
@@ -452,7 +441,7 @@ describe('TFLM-specific semantics', () => {
 
   test('RESIZE_NEAREST_NEIGHBOR rounds half away from zero with align_corners (float32 index math)', () => {
     // in 3 → out 5 with align_corners: scale 0.5; x = 0, 0.5, 1, 1.5, 2 → round → 0, 1, 1, 2, 2.
-    const graph = singleOp({ op: Op.RESIZE_NEAREST_NEIGHBOR, dtype: 'int8', inShape: [1, 1, 3, 1], outShape: [1, 1, 5, 1], q: quant(0.1, 0), options: new ResizeNearestNeighborOptionsT(true, false), constants: [{ shape: [2], dtype: 'int32', data: Int32Array.from([1, 5]) }] });
+    const graph = singleOp({ op: 'RESIZE_NEAREST_NEIGHBOR', dtype: 'int8', inShape: [1, 1, 3, 1], outShape: [1, 1, 5, 1], q: quant(0.1, 0), options: makeOptions('ResizeNearestNeighborOptions', { alignCorners: true, halfPixelCenters: false }), constants: [{ shape: [2], dtype: 'int32', data: Int32Array.from([1, 5]) }] });
     assert.deepEqual(runInt8(graph, [10, 20, 30], 'tflm'), [10, 20, 20, 30, 30]);
   });
 });

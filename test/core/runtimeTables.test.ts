@@ -10,14 +10,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GraphBuilder, quant } from '../../src/model/graphBuilder';
 import type { Graph } from '../../src/model/graph';
-import { ActivationFunctionType as Act } from '../../src/model/tflite/generated/tflite/activation-function-type';
-import { AddOptionsT } from '../../src/model/tflite/generated/tflite/add-options';
-import { BuiltinOperator as Op } from '../../src/model/tflite/generated/tflite/builtin-operator';
-import { MulOptionsT } from '../../src/model/tflite/generated/tflite/mul-options';
-import { SubOptionsT } from '../../src/model/tflite/generated/tflite/sub-options';
 import { Interpreter, tensorBytes } from '../../src/runtime/interpreter';
 import { ROUNDINGS, type Rounding } from '../../src/runtime/quant';
 import { prng } from '../../src/util/prng';
+import { makeOptions, type ActivationFunction, type BuiltinName } from '../../src/model/ops';
 
 type Rand = () => number;
 const int = (r: Rand, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
@@ -27,16 +23,16 @@ interface Quant {
   readonly a: readonly [number, number];
   readonly b: readonly [number, number];
   readonly y: readonly [number, number];
-  readonly act: Act;
+  readonly act: ActivationFunction;
 }
 
-function model(op: Op, q: Quant, aShape: readonly number[], bShape: readonly number[], yShape: readonly number[]): Graph {
+function model(op: BuiltinName, q: Quant, aShape: readonly number[], bShape: readonly number[], yShape: readonly number[]): Graph {
   const g = new GraphBuilder();
   const sg = g.subgraph('main');
   const a = sg.tensor({ name: 'a', shape: aShape, dtype: 'int8', quantization: quant(q.a[0], q.a[1]) });
   const b = sg.tensor({ name: 'b', shape: bShape, dtype: 'int8', quantization: quant(q.b[0], q.b[1]) });
   const y = sg.tensor({ name: 'y', shape: yShape, dtype: 'int8', quantization: quant(q.y[0], q.y[1]) });
-  const options = op === Op.ADD ? new AddOptionsT(q.act) : op === Op.SUB ? new SubOptionsT(q.act) : new MulOptionsT(q.act);
+  const options = op === 'ADD' ? makeOptions('AddOptions', { fusedActivationFunction: q.act }) : op === 'SUB' ? makeOptions('SubOptions', { fusedActivationFunction: q.act }) : makeOptions('MulOptions', { fusedActivationFunction: q.act });
   sg.op({ op, inputs: [a, b], outputs: [y], options, version: 2 }).io([a, b], [y]);
   return g.build();
 }
@@ -53,11 +49,11 @@ test('int8 ADD, SUB and MUL from their tables and SIMD kernel equal the per-elem
   const r = prng(2024);
   const rows = 64;
   const cols = 128; // 8192 outputs: the table; slices of 16 rows: 2048, computed per element.
-  for (const op of [Op.ADD, Op.SUB, Op.MUL]) {
+  for (const op of ['ADD', 'SUB', 'MUL'] as const) {
     for (let trial = 0; trial < 8; trial++) {
       // Scale ratios up to 2^10 apart: some beyond what XNNPACK takes (its ADD then falls back).
       const scale = (): number => logUniform(r, trial < 4 ? 0.005 : 0.0005, trial < 4 ? 0.5 : 1);
-      const q: Quant = { a: [scale(), int(r, -128, 127)], b: [scale(), int(r, -128, 127)], y: [scale() * (op === Op.MUL ? 4 : 1), int(r, -128, 127)], act: [Act.NONE, Act.RELU, Act.RELU6][trial % 3]! };
+      const q: Quant = { a: [scale(), int(r, -128, 127)], b: [scale(), int(r, -128, 127)], y: [scale() * (op === 'MUL' ? 4 : 1), int(r, -128, 127)], act: (['NONE', 'RELU', 'RELU6'] as const)[trial % 3]! };
       const broadcast = trial % 2 === 1;
       const bCols = broadcast ? [1, cols] : [rows, cols];
       const a = Int8Array.from({ length: rows * cols }, () => int(r, -128, 127));
@@ -65,11 +61,11 @@ test('int8 ADD, SUB and MUL from their tables and SIMD kernel equal the per-elem
       for (const rounding of ROUNDINGS) {
         const graph = model(op, q, [rows, cols], bCols, [rows, cols]);
         const table = run(graph, a, b, rounding, false);
-        assert.deepStrictEqual(run(graph, a, b, rounding, true), table, `${Op[op]} trial ${trial} ${rounding}: SIMD`);
+        assert.deepStrictEqual(run(graph, a, b, rounding, true), table, `${op} trial ${trial} ${rounding}: SIMD`);
         const slice = 16;
         for (let s = 0; s < rows; s += slice) {
           const part = run(model(op, q, [slice, cols], broadcast ? bCols : [slice, cols], [slice, cols]), a.subarray(s * cols, (s + slice) * cols), broadcast ? b : b.subarray(s * cols, (s + slice) * cols), rounding, false);
-          assert.deepStrictEqual(table.subarray(s * cols, (s + slice) * cols), part, `${Op[op]} trial ${trial} ${rounding} rows ${s}..${s + slice}`);
+          assert.deepStrictEqual(table.subarray(s * cols, (s + slice) * cols), part, `${op} trial ${trial} ${rounding} rows ${s}..${s + slice}`);
         }
       }
     }

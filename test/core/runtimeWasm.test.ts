@@ -13,22 +13,16 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { GraphBuilder, quant } from '../../src/model/graphBuilder';
 import type { Graph } from '../../src/model/graph';
-import { ActivationFunctionType as Act } from '../../src/model/tflite/generated/tflite/activation-function-type';
-import { BuiltinOperator as Op } from '../../src/model/tflite/generated/tflite/builtin-operator';
-import { Conv2DOptionsT } from '../../src/model/tflite/generated/tflite/conv2-doptions';
-import { DepthwiseConv2DOptionsT } from '../../src/model/tflite/generated/tflite/depthwise-conv2-doptions';
-import { FullyConnectedOptionsT } from '../../src/model/tflite/generated/tflite/fully-connected-options';
-import { FullyConnectedOptionsWeightsFormat } from '../../src/model/tflite/generated/tflite/fully-connected-options-weights-format';
-import { Padding } from '../../src/model/tflite/generated/tflite/padding';
-import { readTflite } from '../../src/model/tflite/reader';
 import { Interpreter, tensorBytes } from '../../src/runtime/interpreter';
-import { computeOutSize } from '../../src/runtime/kernels/conv/padding';
+import { computeOutSize } from '../../src/model/geometry';
 import { planRequant } from '../../src/runtime/kernels/conv/wasmConv';
 import { add8Params } from '../../src/runtime/kernels/elementwise/add';
 import { makeChannelRequantizer, multiplyByQuantizedMultiplierTflm, quantizeMultiplier, requantizeChannels, ROUNDINGS, type RequantizeSpec } from '../../src/runtime/quant';
 import { WasmArena, wasmSimdAvailable } from '../../src/runtime/wasm/simd';
 import { corpusModel, REPO_ROOT, SKIP_SHARED } from '../helpers/corpus';
 import { prng } from '../../src/util/prng';
+import { readModel } from '../../src/model/io';
+import { makeOptions, type ActivationFunction, type Padding } from '../../src/model/ops';
 
 type Rand = () => number;
 
@@ -61,7 +55,7 @@ function modInverse(a: bigint, modulus: bigint): bigint {
 const int = (r: Rand, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 const logUniform = (r: Rand, lo: number, hi: number): number => Math.fround(lo * (hi / lo) ** r());
-const ACTS = [Act.NONE, Act.RELU, Act.RELU6, Act.RELU_N1_TO_1] as const;
+const ACTS = ['NONE', 'RELU', 'RELU6', 'RELU_N1_TO_1'] as const;
 
 /** How a case stresses the arithmetic. */
 type Regime = 'typical' | 'saturated' | 'huge-multiplier' | 'tiny-multiplier' | 'wrapping-bias';
@@ -108,7 +102,7 @@ function convCase(r: Rand, i: number, regime: Regime): Case {
   const strideH = int(r, 1, 3);
   const strideW = r() < 0.5 ? strideH : int(r, 1, 3);
   const dil = r() < 0.7 ? 1 : int(r, 2, 3);
-  const padding = r() < 0.6 ? Padding.SAME : Padding.VALID;
+  const padding = r() < 0.6 ? 'SAME' : 'VALID';
   const inH = int(r, (kH - 1) * dil + 1, 11);
   const inW = int(r, (kW - 1) * dil + 1, 11);
   const outH = computeOutSize(padding, inH, kH, strideH, dil);
@@ -121,8 +115,8 @@ function convCase(r: Rand, i: number, regime: Regime): Case {
   const b = withBias ? sg.tensor({ name: 'b', shape: [outC], dtype: 'int32', data: a.bias, quantization: quant(a.sW.map((s) => a.sIn * s), 0, 0) }) : -1;
   const y = sg.tensor({ name: 'y', shape: [batch, outH, outW, outC], dtype: 'int8', quantization: quant(a.sOut, int(r, -128, 127)) });
   const act = pick(r, ACTS);
-  sg.op({ op: Op.CONV_2D, inputs: [x, w, b], outputs: [y], options: new Conv2DOptionsT(padding, strideW, strideH, act, dil, dil), version: 3 }).io([x], [y]);
-  const name = `conv#${i} ${regime} ${batch}x${inH}x${inW}x${inC} k${kH}x${kW} g${groups} s${strideH},${strideW} d${dil} ${Padding[padding]} ${Act[act]} oc${outC}${a.perChannel ? ' pc' : ''}`;
+  sg.op({ op: 'CONV_2D', inputs: [x, w, b], outputs: [y], options: makeOptions('Conv2DOptions', { padding, strideW, strideH, fusedActivationFunction: act, dilationWFactor: dil, dilationHFactor: dil }), version: 3 }).io([x], [y]);
+  const name = `conv#${i} ${regime} ${batch}x${inH}x${inW}x${inC} k${kH}x${kW} g${groups} s${strideH},${strideW} d${dil} ${padding} ${act} oc${outC}${a.perChannel ? ' pc' : ''}`;
   return { name, graph: g.build(), input: a.input };
 }
 
@@ -139,7 +133,7 @@ function depthwiseCase(r: Rand, i: number, regime: Regime): Case {
   const strideH = int(r, 1, 2);
   const strideW = r() < 0.7 ? strideH : int(r, 1, 3);
   const dil = r() < 0.75 ? 1 : int(r, 2, 3);
-  const padding = r() < 0.6 ? Padding.SAME : Padding.VALID;
+  const padding = r() < 0.6 ? 'SAME' : 'VALID';
   const inH = int(r, (kH - 1) * dil + 1, 11);
   const inW = int(r, (kW - 1) * dil + 1, 11);
   const outH = computeOutSize(padding, inH, kH, strideH, dil);
@@ -150,8 +144,8 @@ function depthwiseCase(r: Rand, i: number, regime: Regime): Case {
   const b = r() < 0.85 ? sg.tensor({ name: 'b', shape: [outC], dtype: 'int32', data: a.bias, quantization: quant(a.sW.map((s) => a.sIn * s), 0, 0) }) : -1;
   const y = sg.tensor({ name: 'y', shape: [batch, outH, outW, outC], dtype: 'int8', quantization: quant(a.sOut, int(r, -128, 127)) });
   const act = pick(r, ACTS);
-  sg.op({ op: Op.DEPTHWISE_CONV_2D, inputs: [x, w, b], outputs: [y], options: new DepthwiseConv2DOptionsT(padding, strideW, strideH, mult, act, dil, dil), version: 3 }).io([x], [y]);
-  const name = `dw#${i} ${regime} ${batch}x${inH}x${inW}x${inC} k${kH}x${kW} m${mult} s${strideH},${strideW} d${dil} ${Padding[padding]} ${Act[act]}${a.perChannel ? ' pc' : ''}`;
+  sg.op({ op: 'DEPTHWISE_CONV_2D', inputs: [x, w, b], outputs: [y], options: makeOptions('DepthwiseConv2DOptions', { padding, strideW, strideH, depthMultiplier: mult, fusedActivationFunction: act, dilationWFactor: dil, dilationHFactor: dil }), version: 3 }).io([x], [y]);
+  const name = `dw#${i} ${regime} ${batch}x${inH}x${inW}x${inC} k${kH}x${kW} m${mult} s${strideH},${strideW} d${dil} ${padding} ${act}${a.perChannel ? ' pc' : ''}`;
   return { name, graph: g.build(), input: a.input };
 }
 
@@ -169,8 +163,8 @@ function fullyConnectedCase(r: Rand, i: number, regime: Regime): Case {
   const b = r() < 0.8 ? sg.tensor({ name: 'b', shape: [outD], dtype: 'int32', data: a.bias, quantization: quant(a.sW.map((s) => a.sIn * s), 0, 0) }) : -1;
   const y = sg.tensor({ name: 'y', shape: [batches, outD], dtype: 'int8', quantization: quant(a.sOut, int(r, -128, 127)) });
   const act = pick(r, ACTS);
-  sg.op({ op: Op.FULLY_CONNECTED, inputs: [x, w, b], outputs: [y], options: new FullyConnectedOptionsT(act, FullyConnectedOptionsWeightsFormat.DEFAULT, false), version: 4 }).io([x], [y]);
-  const name = `fc#${i} ${regime} [${batches}x${accum}]→${outD} wzp${wZp} ${Act[act]}${a.perChannel ? ' pc' : ''}`;
+  sg.op({ op: 'FULLY_CONNECTED', inputs: [x, w, b], outputs: [y], options: makeOptions('FullyConnectedOptions', { fusedActivationFunction: act, weightsFormat: 'DEFAULT', keepNumDims: false }), version: 4 }).io([x], [y]);
+  const name = `fc#${i} ${regime} [${batches}x${accum}]→${outD} wzp${wZp} ${act}${a.perChannel ? ' pc' : ''}`;
   return { name, graph: g.build(), input: a.input };
 }
 
@@ -319,7 +313,7 @@ describe('WebAssembly SIMD kernels equal the JavaScript loops', () => {
 
   test('the benchmark models give identical bytes in every rounding mode', { skip: SKIP_SHARED }, () => {
     for (const name of ['vww_96_int8', 'kws_ref_model', 'pretrainedResnet_quant', 'person_detect']) {
-      const graph = readTflite(corpusModel(name));
+      const graph = readModel(corpusModel(name));
       const probe = new Interpreter(graph, { simd: false });
       const r = prng(77);
       const inputs = probe.inputs.map((t) => Uint8Array.from({ length: t.data.byteLength }, () => int(r, 0, 255)));

@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { analyzeModel } from '../../src/analysis/analyzeModel';
-import { readTflite } from '../../src/model/tflite/reader';
-import { writeTflite } from '../../src/model/tflite/writer';
 import { BOARDS } from '../../src/targets/boards';
 import { checkFit, customTarget, findBoard, formatBytes } from '../../src/targets/fit';
 import type { Graph } from '../../src/model/graph';
 import { renderFinding } from '../../src/findings/render';
 import { customOpModel, hybridModel, tinyInt8ConvNet } from '../helpers/fixtures';
+import { readModel, writeModel } from '../../src/model/io';
 
 function analyze(graph: Graph) {
-  const bytes = writeTflite(graph);
-  return analyzeModel(readTflite(bytes), bytes.length);
+  const bytes = writeModel(graph);
+  return analyzeModel(readModel(bytes), bytes.length);
 }
 
 describe('the board table', () => {

@@ -2,20 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ModelFormatError } from '../../src/model/errors';
 import type { Graph } from '../../src/model/graph';
-import { opName, readTflite } from '../../src/model/tflite/reader';
-import { writeTflite } from '../../src/model/tflite/writer';
-import { BuiltinOperator } from '../../src/model/tflite/generated/tflite/builtin-operator';
-import { Conv2DOptionsT } from '../../src/model/tflite/generated/tflite/conv2-doptions';
-import { WhileOptionsT } from '../../src/model/tflite/generated/tflite/while-options';
-import { SignatureDefT } from '../../src/model/tflite/generated/tflite/signature-def';
-import { TensorMapT } from '../../src/model/tflite/generated/tflite/tensor-map';
-import { SoftmaxOptionsT } from '../../src/model/tflite/generated/tflite/softmax-options';
 import { corpusModel, corpusModels, SKIP_SHARED } from '../helpers/corpus';
 import { chainModel, controlFlowModel, customOpModel, float16WeightsModel, hybridModel, prng, tinyInt8ConvNet } from '../helpers/fixtures';
 import { oracleModel } from '../oracles/tfjsTflite';
+import { readModel, writeModel } from '../../src/model/io';
+import { builtinCode, makeOptions, opName, optionsOf } from '../../src/model/ops';
 
 function roundTrip(graph: Graph): Graph {
-  return readTflite(writeTflite(graph));
+  return readModel(writeModel(graph));
 }
 
 /** Deterministic input bytes for a tensor of `bytes` bytes; floats uniform in [-1, 1). */
@@ -28,9 +22,9 @@ function inputBytes(dtype: string, bytes: number, seed: number): Uint8Array {
 describe('TFLite read and write: the corpus', { skip: SKIP_SHARED }, () => {
   for (const m of corpusModels()) {
     test(`${m.name}: read → write → read gives the same graph`, () => {
-      const first = readTflite(corpusModel(m.name));
-      const written = writeTflite(first);
-      const second = readTflite(written);
+      const first = readModel(corpusModel(m.name));
+      const written = writeModel(first);
+      const second = readModel(written);
       assert.deepStrictEqual(second, first);
       // Weight buffers land on 16-byte boundaries, as the schema's force_align asks.
       for (const b of second.buffers) if (b.data.length > 0) assert.equal(b.data.byteOffset % 16, 0);
@@ -46,7 +40,7 @@ describe('TFLite read and write: the corpus', { skip: SKIP_SHARED }, () => {
   for (const m of oracleRuns) {
     test(`${m.name}: the written file runs in tfjs-tflite with outputs identical to the original's`, async () => {
       const original = corpusModel(m.name);
-      const rewritten = writeTflite(readTflite(original));
+      const rewritten = writeModel(readModel(original));
       const a = await oracleModel(original);
       const b = await oracleModel(rewritten);
       const inputs = a.inputs.map((t, i) => inputBytes(t.dataType, t.data().byteLength, 100 + i));
@@ -73,14 +67,14 @@ describe('TFLite format traps', () => {
   });
 
   test('corpus files that leave builtin_code at 0 still name their ops', { skip: SKIP_SHARED }, () => {
-    const g = readTflite(corpusModel('person_detect'));
+    const g = readModel(corpusModel('person_detect'));
     assert.ok(g.operatorCodes.some((c) => c.builtinCode === 0 && c.deprecatedBuiltinCode > 0));
     const ops = new Set(g.subgraphs[0]!.operators.map((op) => opName(g, op)));
     assert.deepStrictEqual([...ops].sort(), ['AVERAGE_POOL_2D', 'CONV_2D', 'DEPTHWISE_CONV_2D', 'RESHAPE', 'SOFTMAX']);
   });
 
   test('shape_signature keeps -1 batch dimensions while shape holds 1', { skip: SKIP_SHARED }, () => {
-    const g = readTflite(corpusModel('hello_world_float'));
+    const g = readModel(corpusModel('hello_world_float'));
     const input = g.subgraphs[0]!.tensors[g.subgraphs[0]!.inputs[0]!]!;
     assert.deepStrictEqual(input.shape, [1, 1]);
     assert.deepStrictEqual(input.shapeSignature, [-1, 1]);
@@ -98,7 +92,7 @@ describe('TFLite format traps', () => {
   });
 
   test('person_detect quantizes depthwise weights along dimension 3', { skip: SKIP_SHARED }, () => {
-    const g = readTflite(corpusModel('person_detect'));
+    const g = readModel(corpusModel('person_detect'));
     const sg = g.subgraphs[0]!;
     const dwWeights = sg.operators.filter((op) => opName(g, op) === 'DEPTHWISE_CONV_2D').map((op) => sg.tensors[op.inputs[1]!]!);
     assert.ok(dwWeights.length > 0);
@@ -133,7 +127,7 @@ describe('TFLite format traps', () => {
   });
 
   test('the hybrid MLPerf KWS model has int8 conv weights under float activations', { skip: SKIP_SHARED }, () => {
-    const g = readTflite(corpusModel('kws_ref_model_float32'));
+    const g = readModel(corpusModel('kws_ref_model_float32'));
     const sg = g.subgraphs[0]!;
     const int8Weights = sg.operators.filter((op) => opName(g, op) === 'CONV_2D').map((op) => sg.tensors[op.inputs[1]!]!).filter((w) => w.dtype === 'int8');
     assert.equal(int8Weights.length, 5);
@@ -144,7 +138,7 @@ describe('TFLite format traps', () => {
     const g = roundTrip(customOpModel());
     const op = g.subgraphs[0]!.operators[0]!;
     assert.equal(opName(g, op), 'MyVendorOp');
-    assert.equal(g.operatorCodes[op.opcodeIndex]!.builtin, BuiltinOperator.CUSTOM);
+    assert.equal(g.operatorCodes[op.opcodeIndex]!.builtin, builtinCode('CUSTOM'));
     assert.deepStrictEqual(op.customOptions, Uint8Array.from([1, 2, 3, 4]));
   });
 
@@ -152,8 +146,8 @@ describe('TFLite format traps', () => {
     const g = roundTrip(controlFlowModel());
     assert.equal(g.subgraphs.length, 5);
     assert.deepStrictEqual(g.subgraphs.map((s) => s.name), ['main', 'cond', 'body', 'then', 'else']);
-    const w = g.subgraphs[0]!.operators[0]!.builtinOptions;
-    assert.ok(w instanceof WhileOptionsT);
+    const w = g.subgraphs[0]!.operators[0]!.options;
+    assert.ok(w?.kind === 'WhileOptions');
     assert.equal(w.bodySubgraphIndex, 2);
   });
 
@@ -167,26 +161,26 @@ describe('TFLite format traps', () => {
   test('a -0.0 float option survives a round trip (the builder would drop it as the default)', () => {
     const g = tinyInt8ConvNet();
     const sg = g.subgraphs[0]!;
-    const ops = sg.operators.map((op, i) => (i === 5 ? { ...op, builtinOptions: new SoftmaxOptionsT(-0) } : op));
+    const ops = sg.operators.map((op, i) => (i === 5 ? { ...op, options: makeOptions('SoftmaxOptions', { beta: -0 }) } : op));
     const back = roundTrip({ ...g, subgraphs: [{ ...sg, operators: ops }] });
-    const beta = (back.subgraphs[0]!.operators[5]!.builtinOptions as SoftmaxOptionsT).beta;
+    const beta = optionsOf(back.subgraphs[0]!.operators[5]!, 'SoftmaxOptions')!.beta;
     assert.ok(Object.is(beta, -0));
   });
 
   test('operator options come back as typed objects', () => {
     const g = roundTrip(tinyInt8ConvNet());
-    const o = g.subgraphs[0]!.operators[0]!.builtinOptions;
-    assert.ok(o instanceof Conv2DOptionsT);
+    const o = g.subgraphs[0]!.operators[0]!.options;
+    assert.ok(o?.kind === 'Conv2DOptions');
     assert.equal(o.strideW, 1);
   });
 });
 
 describe('bad input gives typed errors', () => {
-  const good = writeTflite(tinyInt8ConvNet());
+  const good = writeModel(tinyInt8ConvNet());
 
   function fails(bytes: Uint8Array, code: string, pattern?: RegExp): void {
     assert.throws(
-      () => readTflite(bytes),
+      () => readModel(bytes),
       (e: unknown) => e instanceof ModelFormatError && e.code === code && (!pattern || pattern.test(e.message)),
     );
   }
@@ -198,7 +192,7 @@ describe('bad input gives typed errors', () => {
     fails(bad, 'bad-identifier', /expected the identifier "TFL3"/);
   });
   test('a file cut in half', () => {
-    assert.throws(() => readTflite(good.subarray(0, good.length >> 1)), (e: unknown) => e instanceof ModelFormatError && e.offset !== undefined);
+    assert.throws(() => readModel(good.subarray(0, good.length >> 1)), (e: unknown) => e instanceof ModelFormatError && e.offset !== undefined);
   });
   test('a root offset pointing past the end', () => {
     const bad = good.slice();
@@ -209,39 +203,39 @@ describe('bad input gives typed errors', () => {
     const g = tinyInt8ConvNet();
     const sg = g.subgraphs[0]!;
     const broken: Graph = { ...g, subgraphs: [{ ...sg, operators: [{ ...sg.operators[0]!, inputs: [0, 1, 999] }, ...sg.operators.slice(1)] }] };
-    fails(writeTflite(broken), 'bad-reference', /tensor 999/);
+    fails(writeModel(broken), 'bad-reference', /tensor 999/);
   });
   test('a shape whose element count overflows', () => {
     const g = tinyInt8ConvNet();
     const sg = g.subgraphs[0]!;
     const broken: Graph = { ...g, subgraphs: [{ ...sg, tensors: sg.tensors.map((t, i) => (i === 3 ? { ...t, shape: [65536, 65536, 2] } : t)) }] };
-    fails(writeTflite(broken), 'bad-shape', /more elements than a 32-bit size can count/);
+    fails(writeModel(broken), 'bad-shape', /more elements than a 32-bit size can count/);
   });
   test('a buffer whose size does not match its tensor', () => {
     const g = tinyInt8ConvNet();
     const broken: Graph = { ...g, buffers: g.buffers.map((b, i) => (i === 1 ? { data: b.data.subarray(0, 7) } : b)) };
-    fails(writeTflite(broken), 'bad-value', /holds 7 bytes/);
+    fails(writeModel(broken), 'bad-value', /holds 7 bytes/);
   });
   test('an operator code index out of range', () => {
     const g = tinyInt8ConvNet();
     const sg = g.subgraphs[0]!;
     const broken: Graph = { ...g, subgraphs: [{ ...sg, operators: [{ ...sg.operators[0]!, opcodeIndex: 42 }, ...sg.operators.slice(1)] }] };
-    fails(writeTflite(broken), 'bad-reference', /operator code 42/);
+    fails(writeModel(broken), 'bad-reference', /operator code 42/);
   });
   test('a signature that maps a missing tensor', () => {
     const g = tinyInt8ConvNet();
-    const sig = new SignatureDefT([new TensorMapT('x', 77)], [], 'serving_default', 0);
-    fails(writeTflite({ ...g, signatureDefs: [sig] }), 'bad-reference', /maps "x" to tensor 77/);
+    const sig = { inputs: [{ name: 'x', tensorIndex: 77 }], outputs: [], signatureKey: 'serving_default', subgraphIndex: 0 };
+    fails(writeModel({ ...g, signatureDefs: [sig] }), 'bad-reference', /maps "x" to tensor 77/);
   });
   test('a WHILE that calls a missing subgraph', () => {
     const g = controlFlowModel();
     const main = g.subgraphs[0]!;
-    const broken: Graph = { ...g, subgraphs: [{ ...main, operators: [{ ...main.operators[0]!, builtinOptions: new WhileOptionsT(1, 9) }, main.operators[1]!] }, ...g.subgraphs.slice(1)] };
-    fails(writeTflite(broken), 'bad-reference', /calls subgraph 9/);
+    const broken: Graph = { ...g, subgraphs: [{ ...main, operators: [{ ...main.operators[0]!, options: makeOptions('WhileOptions', { condSubgraphIndex: 1, bodySubgraphIndex: 9 }) }, main.operators[1]!] }, ...g.subgraphs.slice(1)] };
+    fails(writeModel(broken), 'bad-reference', /calls subgraph 9/);
   });
   test('a vector that claims billions of elements', () => {
     // Find the tensors vector length of subgraph 0 by its known count and inflate it.
-    const bytes = writeTflite(chainModel());
+    const bytes = writeModel(chainModel());
     const dv = new DataView(bytes.buffer);
     let patched = 0;
     for (let o = 0; o + 4 <= bytes.length; o += 4) {
@@ -251,6 +245,6 @@ describe('bad input gives typed errors', () => {
       }
     }
     assert.ok(patched > 0);
-    assert.throws(() => readTflite(bytes), ModelFormatError);
+    assert.throws(() => readModel(bytes), ModelFormatError);
   });
 });

@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { Cancelled as CancelledError } from '../../src/errors';
-import { writeTflite } from '../../src/model/tflite/writer';
 import { WorkerClient, WorkerError } from '../../src/worker/workerClient';
 import { REPO_ROOT } from '../helpers/corpus';
 import { tinyInt8ConvNet } from '../helpers/fixtures';
+import { writeModel } from '../../src/model/io';
 
 const dir = mkdtempSync(join(tmpdir(), 'tinyml-lens-worker-'));
 const model = join(dir, 'tiny.tflite');
-writeFileSync(model, writeTflite(tinyInt8ConvNet()));
+writeFileSync(model, writeModel(tinyInt8ConvNet()));
 const script = join(REPO_ROOT, 'out/src/worker/worker.js');
 
 describe('the analysis worker', () => {
@@ -25,7 +25,7 @@ describe('the analysis worker', () => {
 
   test('a broken model comes back as a typed error, and the worker lives on', async () => {
     const broken = join(dir, 'broken.tflite');
-    writeFileSync(broken, writeTflite(tinyInt8ConvNet()).subarray(0, 64));
+    writeFileSync(broken, writeModel(tinyInt8ConvNet()).subarray(0, 64));
     await assert.rejects(client.request('analyze', { path: broken, abi: 'arm32', kernels: 'reference' }), (e: unknown) => e instanceof WorkerError && e.code === 'out-of-range');
     await assert.rejects(client.request('analyze', { path: join(dir, 'missing.tflite'), abi: 'arm32', kernels: 'reference' }), (e: unknown) => e instanceof WorkerError && e.code === 'ENOENT');
     assert.equal((await client.request('analyze', { path: model, abi: 'arm32', kernels: 'reference' })).layers.length, 6);

@@ -8,10 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { GraphBuilder } from '../../src/model/graphBuilder';
-import { BuiltinOperator as Op } from '../../src/model/tflite/generated/tflite/builtin-operator';
-import { FullyConnectedOptionsT } from '../../src/model/tflite/generated/tflite/fully-connected-options';
-import { writeTflite } from '../../src/model/tflite/writer';
 import { openWorkbench, type Workbench } from './harness';
+import { writeModel } from '../../src/model/io';
+import { makeOptions } from '../../src/model/ops';
 
 const LAYERS = 440;
 
@@ -23,11 +22,11 @@ function bigModel(): Uint8Array {
   for (let i = 0; i < LAYERS; i++) {
     const w = sg.tensor({ name: `dense_${i}/w`, shape: [128, 128], dtype: 'float32', data: new Float32Array(128 * 128).fill(i / LAYERS) });
     const y = sg.tensor({ name: `dense_${i}`, shape: [1, 128], dtype: 'float32' });
-    sg.op({ op: Op.FULLY_CONNECTED, inputs: [x, w, -1], outputs: [y], options: new FullyConnectedOptionsT() });
+    sg.op({ op: 'FULLY_CONNECTED', inputs: [x, w, -1], outputs: [y], options: makeOptions('FullyConnectedOptions') });
     x = y;
   }
   sg.io([input], [x]);
-  return writeTflite(g.build());
+  return writeModel(g.build());
 }
 
 let wb: Workbench;

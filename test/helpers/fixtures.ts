@@ -5,19 +5,8 @@
  */
 import type { Graph } from '../../src/model/graph';
 import { GraphBuilder, quant } from '../../src/model/graphBuilder';
-import { ActivationFunctionType } from '../../src/model/tflite/generated/tflite/activation-function-type';
-import { AddOptionsT } from '../../src/model/tflite/generated/tflite/add-options';
-import { BuiltinOperator as Op } from '../../src/model/tflite/generated/tflite/builtin-operator';
-import { Conv2DOptionsT } from '../../src/model/tflite/generated/tflite/conv2-doptions';
-import { DepthwiseConv2DOptionsT } from '../../src/model/tflite/generated/tflite/depthwise-conv2-doptions';
-import { FullyConnectedOptionsT } from '../../src/model/tflite/generated/tflite/fully-connected-options';
-import { IfOptionsT } from '../../src/model/tflite/generated/tflite/if-options';
-import { Padding } from '../../src/model/tflite/generated/tflite/padding';
-import { Pool2DOptionsT } from '../../src/model/tflite/generated/tflite/pool2-doptions';
-import { ReshapeOptionsT } from '../../src/model/tflite/generated/tflite/reshape-options';
-import { SoftmaxOptionsT } from '../../src/model/tflite/generated/tflite/softmax-options';
-import { WhileOptionsT } from '../../src/model/tflite/generated/tflite/while-options';
 import { prng } from '../../src/util/prng';
+import { makeOptions } from '../../src/model/ops';
 
 export { prng };
 
@@ -55,12 +44,12 @@ export function tinyInt8ConvNet(): Graph {
   const b5 = sg.tensor({ name: 'fc/b', shape: [3], dtype: 'int32', data: randomInt32(3, r), quantization: quant(0.0008) });
   const a5 = sg.tensor({ name: 'fc/out', shape: [1, 3], dtype: 'int8', quantization: quant(0.1, 10) });
   const out = sg.tensor({ name: 'output', shape: [1, 3], dtype: 'int8', quantization: quant(1 / 256, -128) });
-  sg.op({ op: Op.CONV_2D, inputs: [input, w1, b1], outputs: [a1], options: new Conv2DOptionsT(Padding.SAME, 1, 1, ActivationFunctionType.RELU), version: 3 })
-    .op({ op: Op.DEPTHWISE_CONV_2D, inputs: [a1, w2, b2], outputs: [a2], options: new DepthwiseConv2DOptionsT(Padding.SAME, 1, 1, 1, ActivationFunctionType.RELU6), version: 3 })
-    .op({ op: Op.AVERAGE_POOL_2D, inputs: [a2], outputs: [a3], options: new Pool2DOptionsT(Padding.VALID, 8, 8, 8, 8), version: 2 })
-    .op({ op: Op.RESHAPE, inputs: [a3, shape], outputs: [a4], options: new ReshapeOptionsT([1, 4]) })
-    .op({ op: Op.FULLY_CONNECTED, inputs: [a4, w5, b5], outputs: [a5], options: new FullyConnectedOptionsT(), version: 4 })
-    .op({ op: Op.SOFTMAX, inputs: [a5], outputs: [out], options: new SoftmaxOptionsT(1), version: 2 })
+  sg.op({ op: 'CONV_2D', inputs: [input, w1, b1], outputs: [a1], options: makeOptions('Conv2DOptions', { padding: 'SAME', strideW: 1, strideH: 1, fusedActivationFunction: 'RELU' }), version: 3 })
+    .op({ op: 'DEPTHWISE_CONV_2D', inputs: [a1, w2, b2], outputs: [a2], options: makeOptions('DepthwiseConv2DOptions', { padding: 'SAME', strideW: 1, strideH: 1, depthMultiplier: 1, fusedActivationFunction: 'RELU6' }), version: 3 })
+    .op({ op: 'AVERAGE_POOL_2D', inputs: [a2], outputs: [a3], options: makeOptions('Pool2DOptions', { padding: 'VALID', strideW: 8, strideH: 8, filterWidth: 8, filterHeight: 8 }), version: 2 })
+    .op({ op: 'RESHAPE', inputs: [a3, shape], outputs: [a4], options: makeOptions('ReshapeOptions', { newShape: [1, 4] }) })
+    .op({ op: 'FULLY_CONNECTED', inputs: [a4, w5, b5], outputs: [a5], options: makeOptions('FullyConnectedOptions'), version: 4 })
+    .op({ op: 'SOFTMAX', inputs: [a5], outputs: [out], options: makeOptions('SoftmaxOptions', { beta: 1 }), version: 2 })
     .io([input], [out]);
   return g.build();
 }
@@ -77,8 +66,8 @@ export function float16WeightsModel(): Graph {
   const w32 = sg.tensor({ name: 'w_dequantized', shape: [3, 3, 3, 2], dtype: 'float32' });
   const bias = sg.tensor({ name: 'bias', shape: [3], dtype: 'float32', data: randomFloat32(3, r) });
   const out = sg.tensor({ name: 'output', shape: [1, 6, 6, 3], dtype: 'float32' });
-  sg.op({ op: Op.DEQUANTIZE, inputs: [w16], outputs: [w32], version: 3 })
-    .op({ op: Op.CONV_2D, inputs: [input, w32, bias], outputs: [out], options: new Conv2DOptionsT(Padding.SAME, 1, 1) })
+  sg.op({ op: 'DEQUANTIZE', inputs: [w16], outputs: [w32], version: 3 })
+    .op({ op: 'CONV_2D', inputs: [input, w32, bias], outputs: [out], options: makeOptions('Conv2DOptions', { padding: 'SAME', strideW: 1, strideH: 1 }) })
     .io([input], [out]);
   return g.build();
 }
@@ -92,7 +81,7 @@ export function hybridModel(): Graph {
   const w = sg.tensor({ name: 'w', shape: [8, 16], dtype: 'int8', data: randomInt8(128, r), quantization: quant(0.01) });
   const b = sg.tensor({ name: 'b', shape: [8], dtype: 'float32', data: randomFloat32(8, r) });
   const out = sg.tensor({ name: 'output', shape: [1, 8], dtype: 'float32' });
-  sg.op({ op: Op.FULLY_CONNECTED, inputs: [input, w, b], outputs: [out], options: new FullyConnectedOptionsT(ActivationFunctionType.RELU), version: 3 }).io([input], [out]);
+  sg.op({ op: 'FULLY_CONNECTED', inputs: [input, w, b], outputs: [out], options: makeOptions('FullyConnectedOptions', { fusedActivationFunction: 'RELU' }), version: 3 }).io([input], [out]);
   return g.build();
 }
 
@@ -104,7 +93,7 @@ export function customOpModel(): Graph {
   const mid = sg.tensor({ name: 'mid', shape: [1, 10], dtype: 'float32' });
   const out = sg.tensor({ name: 'output', shape: [1, 10], dtype: 'float32' });
   sg.op({ op: { custom: 'MyVendorOp' }, inputs: [input], outputs: [mid], customOptions: Uint8Array.from([1, 2, 3, 4]) })
-    .op({ op: Op.RELU, inputs: [mid], outputs: [out] })
+    .op({ op: 'RELU', inputs: [mid], outputs: [out] })
     .io([input], [out]);
   return g.build();
 }
@@ -125,8 +114,8 @@ export function controlFlowModel(): Graph {
   const flag = main.tensor({ name: 'flag', shape: [1], dtype: 'bool' });
   const looped = main.tensor({ name: 'looped', shape: [1, 64], dtype: 'float32' });
   const out = main.tensor({ name: 'output', shape: [1, 64], dtype: 'float32' });
-  main.op({ op: Op.WHILE, inputs: [x], outputs: [looped], options: new WhileOptionsT(1, 2) })
-    .op({ op: Op.IF, inputs: [flag, looped], outputs: [out], options: new IfOptionsT(3, 4) })
+  main.op({ op: 'WHILE', inputs: [x], outputs: [looped], options: makeOptions('WhileOptions', { condSubgraphIndex: 1, bodySubgraphIndex: 2 }) })
+    .op({ op: 'IF', inputs: [flag, looped], outputs: [out], options: makeOptions('IfOptions', { thenSubgraphIndex: 3, elseSubgraphIndex: 4 }) })
     .io([x, flag], [out]);
 
   const cx = cond.tensor({ name: 'cx', shape: [1, 64], dtype: 'float32' });
@@ -134,14 +123,14 @@ export function controlFlowModel(): Graph {
   const total = cond.tensor({ name: 'total', shape: [1], dtype: 'float32' });
   const limit = cond.tensor({ name: 'limit', shape: [1], dtype: 'float32', data: Float32Array.from([640]) });
   const keepGoing = cond.tensor({ name: 'keep_going', shape: [1], dtype: 'bool' });
-  cond.op({ op: Op.SUM, inputs: [cx, sumAxis], outputs: [total] }).op({ op: Op.LESS, inputs: [total, limit], outputs: [keepGoing] }).io([cx], [keepGoing]);
+  cond.op({ op: 'SUM', inputs: [cx, sumAxis], outputs: [total] }).op({ op: 'LESS', inputs: [total, limit], outputs: [keepGoing] }).io([cx], [keepGoing]);
 
   const bx = body.tensor({ name: 'bx', shape: [1, 64], dtype: 'float32' });
   const one = body.tensor({ name: 'one', shape: [1], dtype: 'float32', data: Float32Array.from([1]) });
   const by = body.tensor({ name: 'by', shape: [1, 64], dtype: 'float32' });
-  body.op({ op: Op.ADD, inputs: [bx, one], outputs: [by], options: new AddOptionsT() }).io([bx], [by]);
+  body.op({ op: 'ADD', inputs: [bx, one], outputs: [by], options: makeOptions('AddOptions') }).io([bx], [by]);
 
-  for (const [sg, op] of [[thenG, Op.RELU], [elseG, Op.TANH]] as const) {
+  for (const [sg, op] of [[thenG, 'RELU'], [elseG, 'TANH']] as const) {
     const i = sg.tensor({ name: 'in', shape: [1, 64], dtype: 'float32' });
     const o = sg.tensor({ name: 'out', shape: [1, 64], dtype: 'float32' });
     sg.op({ op, inputs: [i], outputs: [o] }).io([i], [o]);
@@ -155,7 +144,7 @@ export function chainModel(offlineOffsets?: readonly number[]): Graph {
   const sg = g.subgraph();
   const names = ['input', 'a', 'b', 'c', 'output'];
   const ids = names.map((name) => sg.tensor({ name, shape: [1, 1024], dtype: 'float32' }));
-  for (let i = 0; i + 1 < ids.length; i++) sg.op({ op: i % 2 === 0 ? Op.RELU : Op.TANH, inputs: [ids[i]!], outputs: [ids[i + 1]!] });
+  for (let i = 0; i + 1 < ids.length; i++) sg.op({ op: i % 2 === 0 ? 'RELU' : 'TANH', inputs: [ids[i]!], outputs: [ids[i + 1]!] });
   sg.io([ids[0]!], [ids[ids.length - 1]!]);
   if (offlineOffsets) g.addMetadata('OfflineMemoryAllocation', offlinePlanBytes(0, offlineOffsets));
   return g.build();

@@ -5,17 +5,42 @@
  */
 import { bytesFor, dtypeBits, dtypeFromCode } from '../dtype';
 import { ModelFormatError } from '../errors';
-import type { Buffer, Graph, Metadata, Operator, OperatorCode, QuantParams, Subgraph, Tensor } from '../graph';
+import type {
+  Buffer,
+  DimensionMetadata,
+  ExternalBuffer,
+  ExternalBufferGroup,
+  Graph,
+  Metadata,
+  Operator,
+  OperatorCode,
+  QuantizationDetails as PlainQuantizationDetails,
+  QuantParams,
+  SignatureDef,
+  SparseIndexVector as PlainSparseIndexVector,
+  SparsityParameters,
+  Subgraph,
+  Tensor,
+  TensorMap,
+  VariantSubType,
+} from '../graph';
+import { calledSubgraphs } from '../ops';
 import { CheckedByteBuffer } from './checkedByteBuffer';
+import { DimensionType } from './generated/tflite/dimension-type';
+import type { DimensionMetadataT } from './generated/tflite/dimension-metadata';
+import type { ExternalBufferT } from './generated/tflite/external-buffer';
+import type { ExternalBufferGroupT } from './generated/tflite/external-buffer-group';
 import { Model } from './generated/tflite/model';
 import type { OperatorT } from './generated/tflite/operator';
-import type { QuantizationParametersT } from './generated/tflite/quantization-parameters';
-import type { TensorT } from './generated/tflite/tensor';
-import { BuiltinOperator } from './generated/tflite/builtin-operator';
-import { CallOnceOptionsT } from './generated/tflite/call-once-options';
-import { IfOptionsT } from './generated/tflite/if-options';
-import { WhileOptionsT } from './generated/tflite/while-options';
 import { QuantizationDetails } from './generated/tflite/quantization-details';
+import type { QuantizationParametersT } from './generated/tflite/quantization-parameters';
+import type { SignatureDefT } from './generated/tflite/signature-def';
+import { SparseIndexVector } from './generated/tflite/sparse-index-vector';
+import type { SparsityParametersT } from './generated/tflite/sparsity-parameters';
+import type { TensorT } from './generated/tflite/tensor';
+import type { TensorMapT } from './generated/tflite/tensor-map';
+import type { VariantSubTypeT } from './generated/tflite/variant-sub-type';
+import { readOptions, readOptions2 } from './options';
 
 export const TFLITE_IDENTIFIER = 'TFL3';
 
@@ -75,7 +100,7 @@ function parse(bytes: Uint8Array): Graph {
     const tensors: Tensor[] = [];
     for (let i = 0; i < sg.tensorsLength(); i++) tensors.push(toTensor(sg.tensors(i)!.unpack(), `subgraph ${s} tensor ${i}`));
     const operators: Operator[] = [];
-    for (let i = 0; i < sg.operatorsLength(); i++) operators.push(toOperator(sg.operators(i)!.unpack()));
+    for (let i = 0; i < sg.operatorsLength(); i++) operators.push(toOperator(sg.operators(i)!.unpack(), `subgraph ${s} operator ${i}`));
     subgraphs.push({
       name: sg.name() ?? '',
       tensors,
@@ -99,10 +124,10 @@ function parse(bytes: Uint8Array): Graph {
     subgraphs,
     buffers,
     metadata,
-    signatureDefs: Array.from({ length: model.signatureDefsLength() }, (_, i) => model.signatureDefs(i)!.unpack()),
+    signatureDefs: Array.from({ length: model.signatureDefsLength() }, (_, i) => toSignatureDef(model.signatureDefs(i)!.unpack())),
     metadataBuffer: intList(model.metadataBufferLength(), (i) => model.metadataBuffer(i)!),
-    externalBufferGroups: Array.from({ length: model.externalBufferGroupsLength() }, (_, i) => model.externalBufferGroups(i)!.unpack()),
-    externalBuffers: Array.from({ length: model.externalBuffersLength() }, (_, i) => model.externalBuffers(i)!.unpack()),
+    externalBufferGroups: Array.from({ length: model.externalBufferGroupsLength() }, (_, i) => toExternalBufferGroup(model.externalBufferGroups(i)!.unpack())),
+    externalBuffers: Array.from({ length: model.externalBuffersLength() }, (_, i) => toExternalBuffer(model.externalBuffers(i)!.unpack())),
   };
   validate(graph);
   return graph;
@@ -142,15 +167,16 @@ function toTensor(t: TensorT, where: string): Tensor {
     ...(quantization ? { quantization } : {}),
     isVariable: t.isVariable,
     hasRank: t.hasRank,
-    ...(t.sparsity ? { sparsity: t.sparsity } : {}),
-    ...(t.variantTensors.length > 0 ? { variantTensors: t.variantTensors } : {}),
+    ...(t.sparsity ? { sparsity: toSparsity(t.sparsity) } : {}),
+    ...(t.variantTensors.length > 0 ? { variantTensors: t.variantTensors.map((v) => toVariantSubType(v, where)) } : {}),
     externalBuffer: t.externalBuffer,
   };
 }
 
 function toQuant(q: QuantizationParametersT | null, where: string): QuantParams | undefined {
   if (!q) return undefined;
-  const empty = q.scale.length === 0 && q.zeroPoint.length === 0 && q.min.length === 0 && q.max.length === 0 && q.detailsType === QuantizationDetails.NONE;
+  const details = toQuantizationDetails(q);
+  const empty = q.scale.length === 0 && q.zeroPoint.length === 0 && q.min.length === 0 && q.max.length === 0 && !details;
   if (empty) return undefined;
   const zeroPoint = q.zeroPoint.map((z) => {
     if (z > BigInt(Number.MAX_SAFE_INTEGER) || z < BigInt(Number.MIN_SAFE_INTEGER)) {
@@ -164,18 +190,87 @@ function toQuant(q: QuantizationParametersT | null, where: string): QuantParams 
     quantizedDimension: q.quantizedDimension,
     ...(q.min.length > 0 ? { min: q.min } : {}),
     ...(q.max.length > 0 ? { max: q.max } : {}),
-    ...(q.detailsType !== QuantizationDetails.NONE ? { details: { type: q.detailsType, value: q.details } } : {}),
+    ...(details ? { details } : {}),
   };
 }
 
-function toOperator(o: OperatorT): Operator {
+/** A union member the schema does not know, or one whose table is missing, is left out. */
+function toQuantizationDetails(q: QuantizationParametersT): PlainQuantizationDetails | undefined {
+  const d = q.details;
+  if (!d) return undefined;
+  switch (q.detailsType) {
+    case QuantizationDetails.CustomQuantization:
+      return 'custom' in d ? { kind: 'CustomQuantization', custom: d.custom } : undefined;
+    case QuantizationDetails.BlockwiseQuantization:
+      return 'blockSize' in d ? { kind: 'BlockwiseQuantization', scales: d.scales, zeroPoints: d.zeroPoints, blockSize: d.blockSize } : undefined;
+    case QuantizationDetails.MultiAxisQuantization:
+      return 'quantizedDimensions' in d
+        ? { kind: 'MultiAxisQuantization', scales: d.scales, zeroPoints: d.zeroPoints, blockSize: d.blockSize, quantizedDimensions: d.quantizedDimensions }
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function toSparsity(s: SparsityParametersT): SparsityParameters {
+  return { traversalOrder: s.traversalOrder, blockMap: s.blockMap, dimMetadata: s.dimMetadata.map(toDimensionMetadata) };
+}
+
+function toDimensionMetadata(d: DimensionMetadataT): DimensionMetadata {
+  const segments = toIndexVector(d.arraySegmentsType, d.arraySegments);
+  const indices = toIndexVector(d.arrayIndicesType, d.arrayIndices);
+  return {
+    // DENSE is 0 and the only other value SPARSE_CSR; TFLite reads any non-zero format as sparse.
+    format: d.format === DimensionType.DENSE ? 'DENSE' : 'SPARSE_CSR',
+    denseSize: d.denseSize,
+    ...(segments ? { arraySegments: segments } : {}),
+    ...(indices ? { arrayIndices: indices } : {}),
+  };
+}
+
+function toIndexVector(type: SparseIndexVector, v: { values: number[] } | null): PlainSparseIndexVector | undefined {
+  if (!v) return undefined;
+  const kind = SparseIndexVector[type];
+  if (kind !== 'Int32Vector' && kind !== 'Uint16Vector' && kind !== 'Uint8Vector') return undefined;
+  return { kind, values: v.values };
+}
+
+function toVariantSubType(v: VariantSubTypeT, where: string): VariantSubType {
+  const dtype = dtypeFromCode(v.type);
+  if (dtype === undefined) throw new ModelFormatError('bad-value', `${where} has a variant of unknown type code ${v.type}`);
+  return { shape: v.shape, dtype, hasRank: v.hasRank };
+}
+
+function text(s: string | Uint8Array | null): string | null {
+  return s === null || typeof s === 'string' ? s : new TextDecoder().decode(s);
+}
+
+function toTensorMap(m: TensorMapT): TensorMap {
+  return { name: text(m.name), tensorIndex: m.tensorIndex };
+}
+
+function toSignatureDef(s: SignatureDefT): SignatureDef {
+  return { inputs: s.inputs.map(toTensorMap), outputs: s.outputs.map(toTensorMap), signatureKey: text(s.signatureKey), subgraphIndex: s.subgraphIndex };
+}
+
+function toExternalBufferGroup(g: ExternalBufferGroupT): ExternalBufferGroup {
+  return { name: text(g.name) };
+}
+
+function toExternalBuffer(b: ExternalBufferT): ExternalBuffer {
+  return { id: b.id, group: b.group, offset: b.offset, length: b.length, packing: text(b.packing) };
+}
+
+function toOperator(o: OperatorT, where: string): Operator {
+  const options = readOptions(o.builtinOptionsType, o.builtinOptions, where);
+  const options2 = readOptions2(o.builtinOptions2Type, o.builtinOptions2, where);
   return {
     opcodeIndex: o.opcodeIndex,
     inputs: o.inputs,
     outputs: o.outputs,
     intermediates: o.intermediates,
-    ...(o.builtinOptions ? { builtinOptions: o.builtinOptions } : {}),
-    ...(o.builtinOptions2 ? { builtinOptions2: o.builtinOptions2 } : {}),
+    ...(options ? { options } : {}),
+    ...(options2 ? { options2 } : {}),
     ...(o.customOptions.length > 0 ? { customOptions: Uint8Array.from(o.customOptions) } : {}),
     customOptionsFormat: o.customOptionsFormat,
     mutatingVariableInputs: o.mutatingVariableInputs,
@@ -269,20 +364,4 @@ function validateTensor(graph: Graph, t: Tensor, where: string): void {
   if (q && q.zeroPoint.length > 0 && q.scale.length > 0 && q.zeroPoint.length !== q.scale.length) {
     throw new ModelFormatError('bad-value', `${where} has ${q.scale.length} scales but ${q.zeroPoint.length} zero points`);
   }
-}
-
-/** Subgraph indices an operator runs (WHILE, IF, CALL_ONCE); empty for ordinary ops. */
-export function calledSubgraphs(op: Operator): number[] {
-  const o = op.builtinOptions;
-  if (o instanceof WhileOptionsT) return [o.condSubgraphIndex, o.bodySubgraphIndex];
-  if (o instanceof IfOptionsT) return [o.thenSubgraphIndex, o.elseSubgraphIndex];
-  if (o instanceof CallOnceOptionsT) return [o.initSubgraphIndex];
-  return [];
-}
-
-/** The operator's name: the builtin's enum name, or the custom code for CUSTOM ops. */
-export function opName(graph: Graph, op: Operator): string {
-  const code = graph.operatorCodes[op.opcodeIndex]!;
-  if (code.builtin === BuiltinOperator.CUSTOM) return code.customCode ?? 'CUSTOM';
-  return BuiltinOperator[code.builtin] ?? `BUILTIN_${code.builtin}`;
 }

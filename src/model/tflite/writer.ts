@@ -6,20 +6,50 @@
 import * as flatbuffers from 'flatbuffers';
 import { dtypeCode } from '../dtype';
 import { ModelFormatError } from '../errors';
-import type { Graph, Operator, QuantParams, Subgraph, Tensor } from '../graph';
+import type {
+  DimensionMetadata,
+  ExternalBuffer,
+  ExternalBufferGroup,
+  Graph,
+  Operator,
+  QuantizationDetails as PlainQuantizationDetails,
+  QuantParams,
+  SignatureDef,
+  SparseIndexVector as PlainSparseIndexVector,
+  SparsityParameters,
+  Subgraph,
+  Tensor,
+  TensorMap,
+  VariantSubType,
+} from '../graph';
+import { BlockwiseQuantizationT } from './generated/tflite/blockwise-quantization';
 import { Buffer as FbBuffer } from './generated/tflite/buffer';
 import { BuiltinOptions } from './generated/tflite/builtin-options';
 import { BuiltinOptions2 } from './generated/tflite/builtin-options2';
+import { CustomQuantizationT } from './generated/tflite/custom-quantization';
+import { DimensionMetadataT } from './generated/tflite/dimension-metadata';
+import { DimensionType } from './generated/tflite/dimension-type';
+import { ExternalBufferT } from './generated/tflite/external-buffer';
+import { ExternalBufferGroupT } from './generated/tflite/external-buffer-group';
+import { Int32VectorT } from './generated/tflite/int32-vector';
 import { MetadataT } from './generated/tflite/metadata';
 import { Model } from './generated/tflite/model';
+import { MultiAxisQuantizationT } from './generated/tflite/multi-axis-quantization';
 import { Operator as FbOperator, OperatorT } from './generated/tflite/operator';
 import { OperatorCodeT } from './generated/tflite/operator-code';
 import { QuantizationDetails } from './generated/tflite/quantization-details';
 import { QuantizationParametersT } from './generated/tflite/quantization-parameters';
+import { SignatureDefT } from './generated/tflite/signature-def';
+import { SparseIndexVector } from './generated/tflite/sparse-index-vector';
+import { SparsityParametersT } from './generated/tflite/sparsity-parameters';
 import { SubGraphT } from './generated/tflite/sub-graph';
 import { TensorT } from './generated/tflite/tensor';
+import { TensorMapT } from './generated/tflite/tensor-map';
+import { Uint16VectorT } from './generated/tflite/uint16-vector';
+import { Uint8VectorT } from './generated/tflite/uint8-vector';
+import { VariantSubTypeT } from './generated/tflite/variant-sub-type';
+import { writeOptions, writeOptions2 } from './options';
 import { TFLITE_IDENTIFIER } from './reader';
-import * as generated from './generated/tflite';
 
 const BUFFER_ALIGNMENT = 16;
 /** Flatbuffer offsets are 32-bit; bigger models need the external-buffer layout. */
@@ -75,9 +105,9 @@ export function writeTflite(graph: Graph): Uint8Array {
   const description = builder.createString(graph.description);
   const metadataBuffer = Model.createMetadataBufferVector(builder, [...graph.metadataBuffer]);
   const metadata = graph.metadata.map((m) => new MetadataT(m.name, m.buffer).pack(builder));
-  const signatureDefs = builder.createObjectOffsetList([...graph.signatureDefs]);
-  const externalBufferGroups = builder.createObjectOffsetList([...graph.externalBufferGroups]);
-  const externalBuffers = builder.createObjectOffsetList([...graph.externalBuffers]);
+  const signatureDefs = builder.createObjectOffsetList(graph.signatureDefs.map(toSignatureDefT));
+  const externalBufferGroups = builder.createObjectOffsetList(graph.externalBufferGroups.map(toExternalBufferGroupT));
+  const externalBuffers = builder.createObjectOffsetList(graph.externalBuffers.map(toExternalBufferT));
 
   const root = Model.createModel(
     builder,
@@ -115,10 +145,10 @@ function toTensorT(t: Tensor): TensorT {
     t.name,
     t.quantization ? toQuantT(t.quantization) : null,
     t.isVariable,
-    t.sparsity ?? null,
+    t.sparsity ? toSparsityT(t.sparsity) : null,
     t.shapeSignature ? [...t.shapeSignature] : [],
     t.hasRank,
-    t.variantTensors ? [...t.variantTensors] : [],
+    t.variantTensors ? t.variantTensors.map(toVariantSubTypeT) : [],
     t.externalBuffer,
   );
 }
@@ -129,10 +159,67 @@ function toQuantT(q: QuantParams): QuantizationParametersT {
     q.max ? [...q.max] : [],
     [...q.scale],
     q.zeroPoint.map((z) => BigInt(z)),
-    q.details?.type ?? QuantizationDetails.NONE,
-    q.details?.value ?? null,
+    q.details ? QuantizationDetails[q.details.kind] : QuantizationDetails.NONE,
+    q.details ? toQuantizationDetailsT(q.details) : null,
     q.quantizedDimension,
   );
+}
+
+function toQuantizationDetailsT(d: PlainQuantizationDetails): CustomQuantizationT | BlockwiseQuantizationT | MultiAxisQuantizationT {
+  switch (d.kind) {
+    case 'CustomQuantization':
+      return new CustomQuantizationT([...d.custom]);
+    case 'BlockwiseQuantization':
+      return new BlockwiseQuantizationT(d.scales, d.zeroPoints, d.blockSize);
+    case 'MultiAxisQuantization':
+      return new MultiAxisQuantizationT(d.scales, d.zeroPoints, d.blockSize, [...d.quantizedDimensions]);
+  }
+}
+
+function toSparsityT(s: SparsityParameters): SparsityParametersT {
+  return new SparsityParametersT([...s.traversalOrder], [...s.blockMap], s.dimMetadata.map(toDimensionMetadataT));
+}
+
+function toDimensionMetadataT(d: DimensionMetadata): DimensionMetadataT {
+  return new DimensionMetadataT(
+    DimensionType[d.format],
+    d.denseSize,
+    d.arraySegments ? SparseIndexVector[d.arraySegments.kind] : SparseIndexVector.NONE,
+    d.arraySegments ? toIndexVectorT(d.arraySegments) : null,
+    d.arrayIndices ? SparseIndexVector[d.arrayIndices.kind] : SparseIndexVector.NONE,
+    d.arrayIndices ? toIndexVectorT(d.arrayIndices) : null,
+  );
+}
+
+function toIndexVectorT(v: PlainSparseIndexVector): Int32VectorT | Uint16VectorT | Uint8VectorT {
+  switch (v.kind) {
+    case 'Int32Vector':
+      return new Int32VectorT([...v.values]);
+    case 'Uint16Vector':
+      return new Uint16VectorT([...v.values]);
+    case 'Uint8Vector':
+      return new Uint8VectorT([...v.values]);
+  }
+}
+
+function toVariantSubTypeT(v: VariantSubType): VariantSubTypeT {
+  return new VariantSubTypeT([...v.shape], dtypeCode(v.dtype), v.hasRank);
+}
+
+function toTensorMapT(m: TensorMap): TensorMapT {
+  return new TensorMapT(m.name, m.tensorIndex);
+}
+
+function toSignatureDefT(s: SignatureDef): SignatureDefT {
+  return new SignatureDefT(s.inputs.map(toTensorMapT), s.outputs.map(toTensorMapT), s.signatureKey, s.subgraphIndex);
+}
+
+function toExternalBufferGroupT(g: ExternalBufferGroup): ExternalBufferGroupT {
+  return new ExternalBufferGroupT(g.name);
+}
+
+function toExternalBufferT(b: ExternalBuffer): ExternalBufferT {
+  return new ExternalBufferT(b.id, b.group, b.offset, b.length, b.packing);
 }
 
 /**
@@ -170,49 +257,22 @@ class OperatorOut extends OperatorT {
 }
 
 function toOperatorT(op: Operator): OperatorT {
+  const options = op.options ? writeOptions(op.options) : undefined;
+  const options2 = op.options2 ? writeOptions2(op.options2) : undefined;
   return new OperatorOut(
     op.opcodeIndex,
     [...op.inputs],
     [...op.outputs],
-    op.builtinOptions ? builtinOptionsType(op) : BuiltinOptions.NONE,
-    op.builtinOptions ?? null,
+    options?.tag ?? BuiltinOptions.NONE,
+    (options?.table ?? null) as OperatorT['builtinOptions'],
     op.customOptions ? Array.from(op.customOptions) : [],
     op.customOptionsFormat,
     [...op.mutatingVariableInputs],
     [...op.intermediates],
     op.largeCustomOptionsOffset,
     op.largeCustomOptionsSize,
-    op.builtinOptions2 ? builtinOptions2Type(op) : BuiltinOptions2.NONE,
-    op.builtinOptions2 ?? null,
+    options2?.tag ?? BuiltinOptions2.NONE,
+    (options2?.table ?? null) as OperatorT['builtinOptions2'],
     op.debugMetadataIndex,
   );
-}
-
-/**
- * Union tags by options class, from the generated barrel's export names (`Conv2DOptions` →
- * `Conv2DOptionsT`): export names survive bundling and minification, class names may not.
- */
-function tagTable(tags: Record<string, string | number>): Map<unknown, number> {
-  const exports = generated as unknown as Record<string, unknown>;
-  const table = new Map<unknown, number>();
-  for (const [name, tag] of Object.entries(tags)) {
-    if (typeof tag === 'number' && exports[`${name}T`]) table.set(exports[`${name}T`], tag);
-  }
-  return table;
-}
-const OPTIONS_TAGS = tagTable(BuiltinOptions);
-const OPTIONS2_TAGS = tagTable(BuiltinOptions2);
-
-function builtinOptionsType(op: Operator): BuiltinOptions {
-  return unionTag(op.builtinOptions!, OPTIONS_TAGS);
-}
-
-function builtinOptions2Type(op: Operator): BuiltinOptions2 {
-  return unionTag(op.builtinOptions2!, OPTIONS2_TAGS);
-}
-
-function unionTag(value: object, table: Map<unknown, number>): number {
-  const tag = table.get(value.constructor);
-  if (tag === undefined) throw new ModelFormatError('unsupported', `operator options of kind ${value.constructor.name} have no union tag`);
-  return tag;
 }

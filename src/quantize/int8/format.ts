@@ -1,11 +1,10 @@
 /**
- * Everything the int8 stages know of the TFLite encoding itself: operator names, and the
- * QUANTIZE/DEQUANTIZE operators they insert. Kept in one place so that a change in how
- * operators are identified touches this file only.
+ * Everything the int8 stages know of operator identity: names, and the QUANTIZE/DEQUANTIZE
+ * operators they insert. Kept in one place so that a change in how operators are identified
+ * touches this file only.
  */
 import type { Graph, Operator } from '../../model/graph';
-import { BuiltinOperator } from '../../model/tflite/generated/tflite/builtin-operator';
-import { opName } from '../../model/tflite/reader';
+import { builtinCode, builtinName, opName } from '../../model/ops';
 import { plainOp, type EditOp } from '../graphEdit';
 
 /** The builtin (or custom) name of an operator of `graph`. */
@@ -13,17 +12,19 @@ export function layerOpName(graph: Graph, op: Operator): string {
   return opName(graph, op);
 }
 
+const CUSTOM = builtinCode('CUSTOM');
+
 /** The builtin name of an edited operator ('CUSTOM' for custom ones). */
 export function editOpName(e: EditOp): string {
-  return e.builtin === BuiltinOperator.CUSTOM ? 'CUSTOM' : (BuiltinOperator[e.builtin] ?? '');
+  return e.builtin === CUSTOM ? 'CUSTOM' : (builtinName(e.builtin) ?? '');
 }
 
 /** float (or int8) → int8 with the output's parameters; version 1 is the converter's for int8. */
 export function quantizeOp(input: number, output: number): EditOp {
-  return plainOp(BuiltinOperator.QUANTIZE, [input], [output], 1);
+  return plainOp('QUANTIZE', [input], [output], 1);
 }
 
 /** int8 → float; version 2 is the converter's for an int8 input. */
 export function dequantizeOp(input: number, output: number): EditOp {
-  return plainOp(BuiltinOperator.DEQUANTIZE, [input], [output], 2);
+  return plainOp('DEQUANTIZE', [input], [output], 2);
 }

@@ -9,18 +9,12 @@ import { join } from 'node:path';
 import { suite, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import { GraphBuilder } from '../../../src/model/graphBuilder';
-import { ActivationFunctionType } from '../../../src/model/tflite/generated/tflite/activation-function-type';
-import { BuiltinOperator as Op } from '../../../src/model/tflite/generated/tflite/builtin-operator';
-import { Conv2DOptionsT } from '../../../src/model/tflite/generated/tflite/conv2-doptions';
-import { FullyConnectedOptionsT } from '../../../src/model/tflite/generated/tflite/fully-connected-options';
-import { Padding } from '../../../src/model/tflite/generated/tflite/padding';
-import { ReshapeOptionsT } from '../../../src/model/tflite/generated/tflite/reshape-options';
-import { SoftmaxOptionsT } from '../../../src/model/tflite/generated/tflite/softmax-options';
-import { writeTflite } from '../../../src/model/tflite/writer';
 import { writeNpy } from '../../../src/runtime/inputs/npy';
 import type { QuantizationReport } from '../../../src/quantize/report';
 import { prng } from '../../../src/util/prng';
 import { until } from './until';
+import { writeModel } from '../../../src/model/io';
+import { makeOptions } from '../../../src/model/ops';
 
 function floatModel(): Uint8Array {
   const r = prng(5);
@@ -36,12 +30,12 @@ function floatModel(): Uint8Array {
   const fb = sg.tensor({ name: 'fc/b', shape: [3], dtype: 'float32', data: new Float32Array(3) });
   const logits = sg.tensor({ name: 'logits', shape: [1, 3], dtype: 'float32' });
   const probs = sg.tensor({ name: 'probs', shape: [1, 3], dtype: 'float32' });
-  sg.op({ op: Op.CONV_2D, inputs: [input, w, b], outputs: [c], options: new Conv2DOptionsT(Padding.SAME, 1, 1, ActivationFunctionType.RELU) })
-    .op({ op: Op.RESHAPE, inputs: [c, shape], outputs: [flat], options: new ReshapeOptionsT([1, 256]) })
-    .op({ op: Op.FULLY_CONNECTED, inputs: [flat, fw, fb], outputs: [logits], options: new FullyConnectedOptionsT() })
-    .op({ op: Op.SOFTMAX, inputs: [logits], outputs: [probs], options: new SoftmaxOptionsT(1) })
+  sg.op({ op: 'CONV_2D', inputs: [input, w, b], outputs: [c], options: makeOptions('Conv2DOptions', { padding: 'SAME', strideW: 1, strideH: 1, fusedActivationFunction: 'RELU' }) })
+    .op({ op: 'RESHAPE', inputs: [c, shape], outputs: [flat], options: makeOptions('ReshapeOptions', { newShape: [1, 256] }) })
+    .op({ op: 'FULLY_CONNECTED', inputs: [flat, fw, fb], outputs: [logits], options: makeOptions('FullyConnectedOptions') })
+    .op({ op: 'SOFTMAX', inputs: [logits], outputs: [probs], options: makeOptions('SoftmaxOptions', { beta: 1 }) })
     .io([input], [probs]);
-  return writeTflite(g.build());
+  return writeModel(g.build());
 }
 
 suite('quantize in VS Code', () => {

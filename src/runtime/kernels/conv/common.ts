@@ -1,22 +1,16 @@
 /**
- * What the convolution-like kernels share at prepare time: options, 4-D shapes, the data
+ * What the convolution-like kernels share at prepare time: 4-D shapes, the data
  * types a kernel accepts, and the quantized parameters of TFLM's
  * PopulateConvolutionQuantizationParams (kernel_util.cc): one requantizer per output channel,
  * the input offset (−zero point) and the output's activation range.
  */
-import type { ActivationFunctionType } from '../../../model/tflite/generated/tflite/activation-function-type';
+import type { ActivationFunction } from '../../../model/ops';
 import { fusedActivation, input, output, scaleOf, unsupportedType, zeroPointOf, type FusedActivation } from '../../kernelUtil';
 import { activationRangeFloat, activationRangeQuantizedFor, makeChannelRequantizer, type ChannelRequantizer, type RequantizeSpec } from '../../quant';
 import { RuntimeError, type KernelContext, type RuntimeTensor } from '../../types';
 
 export function badModel(ctx: KernelContext, detail: string): RuntimeError {
-  return new RuntimeError('bad-model', `${ctx.opName} (layer ${ctx.opIndex}) ${detail}`, ctx.opIndex);
-}
-
-/** The op's builtin options when they are of the expected class, else that class's defaults. */
-export function optionsOf<T>(ctx: KernelContext, ctor: new () => T): T {
-  const o = ctx.op.builtinOptions;
-  return o instanceof ctor ? o : new ctor();
+  return new RuntimeError('bad-model', `${ctx.name} (layer ${ctx.opIndex}) ${detail}`, ctx.opIndex);
 }
 
 export type Shape4 = readonly [number, number, number, number];
@@ -36,8 +30,8 @@ export function dataPath(ctx: KernelContext, x: RuntimeTensor, w: RuntimeTensor 
   throw unsupportedType(ctx, `${x.dtype} input, ${w ? `${w.dtype} weights, ` : ''}${y.dtype} output`);
 }
 
-export function activationOf(ctx: KernelContext, code: ActivationFunctionType): FusedActivation {
-  return fusedActivation(ctx, code);
+export function activationOf(ctx: KernelContext, act: ActivationFunction): FusedActivation {
+  return fusedActivation(ctx, act);
 }
 
 export function floatRange(act: FusedActivation): readonly [number, number] {
@@ -102,9 +96,9 @@ export function quantizedParams(ctx: KernelContext, o: QuantizedParamsOptions): 
     return { real, inputScale: sIn, weightScale: sW, outputScale: sOut };
   });
   const outZp = zeroPointOf(y);
-  const [actMin, actMax] = activationRangeQuantizedFor(ctx.options.rounding, o.activation, sOut, outZp, -128, 127);
+  const [actMin, actMax] = activationRangeQuantizedFor(ctx.rounding, o.activation, sOut, outZp, -128, 127);
   return {
-    requant: makeChannelRequantizer(specs, ctx.options.rounding, o.channels),
+    requant: makeChannelRequantizer(specs, ctx.rounding, o.channels),
     inputOffset: -zeroPointOf(x),
     weightOffset: -zeroPointOf(w),
     outputZeroPoint: outZp,

@@ -6,13 +6,13 @@
  * zero point is ignored, as in TFLM. Taps outside the input contribute nothing, which in int8
  * is padding with the input zero point (TFLM adds input_offset = −zero point to each input).
  */
-import { Conv2DOptionsT } from '../../../model/tflite/generated/tflite/conv2-doptions';
+import { optionsOrDefault } from '../../../model/ops';
 import { input, output } from '../../kernelUtil';
 import { requantizeChannels, type ChannelRequantizer } from '../../quant';
 import type { Eval, Kernel, KernelContext, RuntimeTensor } from '../../types';
-import { activationOf, badModel, dataPath, floatBias, floatRange, int32Bias, optionsOf, quantizedParams, shape4 } from './common';
+import { activationOf, badModel, dataPath, floatBias, floatRange, int32Bias, quantizedParams, shape4 } from './common';
 import { accumulateSpans, accumulateSpansInt, newSpans, packWeights, repackWeights, type PackedWeights, type Spans } from './gemm';
-import { computePaddingHeightWidth, tapRanges } from './padding';
+import { computePaddingHeightWidth, tapRanges } from '../../../model/geometry';
 import { prepareWasmConv } from './wasmConv';
 
 /** Everything an invoke needs, computed at prepare; one shape for every layer and path. */
@@ -122,7 +122,7 @@ function runFloat(s: ConvState, src: Float32Array, dst: Float32Array): void {
 }
 
 function prepare(ctx: KernelContext): Eval {
-  const opts = optionsOf(ctx, Conv2DOptionsT);
+  const opts = optionsOrDefault(ctx.op, 'Conv2DOptions');
   const x = input(ctx, 0);
   const w = input(ctx, 1);
   const y = output(ctx);

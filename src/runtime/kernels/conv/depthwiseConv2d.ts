@@ -6,12 +6,12 @@
  * file's quantized_dimension says: person_detect stores 3, which desktop TFLite rejects) or
  * per tensor.
  */
-import { DepthwiseConv2DOptionsT } from '../../../model/tflite/generated/tflite/depthwise-conv2-doptions';
+import { optionsOrDefault } from '../../../model/ops';
 import { input, output } from '../../kernelUtil';
 import { requantizeChannels, type ChannelRequantizer } from '../../quant';
 import type { Eval, Kernel, KernelContext, RuntimeTensor } from '../../types';
-import { activationOf, badModel, dataPath, floatBias, floatRange, int32Bias, optionsOf, quantizedParams, shape4 } from './common';
-import { computePaddingHeightWidth, tapRanges } from './padding';
+import { activationOf, badModel, dataPath, floatBias, floatRange, int32Bias, quantizedParams, shape4 } from './common';
+import { computePaddingHeightWidth, tapRanges } from '../../../model/geometry';
 import { prepareWasmDepthwise } from './wasmConv';
 
 interface DwState {
@@ -147,7 +147,7 @@ function runFloat(s: DwState, src: Float32Array, dst: Float32Array): void {
 }
 
 function prepare(ctx: KernelContext): Eval {
-  const opts = optionsOf(ctx, DepthwiseConv2DOptionsT);
+  const opts = optionsOrDefault(ctx.op, 'DepthwiseConv2DOptions');
   const x = input(ctx, 0);
   const w = input(ctx, 1);
   const y = output(ctx);

@@ -8,11 +8,11 @@
  * scales (GetQuantizedConvolutionMultipler); per-channel weights are symmetric (their zero
  * point is ignored) and widen each scale to double first.
  */
-import { FullyConnectedOptionsT } from '../../../model/tflite/generated/tflite/fully-connected-options';
+import { optionsOrDefault } from '../../../model/ops';
 import { elementCount, input, output } from '../../kernelUtil';
 import { requantizeChannels, type ChannelRequantizer } from '../../quant';
 import type { Eval, Kernel, KernelContext } from '../../types';
-import { activationOf, badModel, dataPath, floatBias, floatRange, int32Bias, optionsOf, quantizedParams } from './common';
+import { activationOf, badModel, dataPath, floatBias, floatRange, int32Bias, quantizedParams } from './common';
 import { accumulateSpans, accumulateSpansInt, newSpans, packWeights, repackWeights, type PackedWeights, type Spans } from './gemm';
 import { prepareWasmConv } from './wasmConv';
 
@@ -65,7 +65,7 @@ function runFloat(s: FcState, src: Float32Array, dst: Float32Array): void {
 }
 
 function prepare(ctx: KernelContext): Eval {
-  const opts = optionsOf(ctx, FullyConnectedOptionsT);
+  const opts = optionsOrDefault(ctx.op, 'FullyConnectedOptions');
   const x = input(ctx, 0);
   const w = input(ctx, 1);
   const y = output(ctx);

@@ -1,5 +1,6 @@
 /** Kernels of this family, by TFLite builtin name. */
-import type { KernelRegistry } from '../../types';
+import type { ByBuiltin } from '../../../model/ops';
+import type { Kernel, KernelRegistry } from '../../types';
 import { averagePool2d } from './averagePool2d';
 import { conv2d } from './conv2d';
 import { depthwiseConv2d } from './depthwiseConv2d';
@@ -14,4 +15,4 @@ export const KERNELS: KernelRegistry = {
   TRANSPOSE_CONV: transposeConv,
   AVERAGE_POOL_2D: averagePool2d,
   MAX_POOL_2D: maxPool2d,
-};
+} satisfies ByBuiltin<Kernel>;

@@ -4,12 +4,12 @@
  * int8, int16) and, for integer types, the check that input and output share their
  * quantization and the fused activation's range in the output's units.
  */
-import { Pool2DOptionsT } from '../../../model/tflite/generated/tflite/pool2-doptions';
+import { optionsOrDefault } from '../../../model/ops';
 import { input, output, scaleOf, unsupportedType, zeroPointOf } from '../../kernelUtil';
 import { activationRangeFloat, activationRangeQuantizedFor } from '../../quant';
 import type { KernelContext, RuntimeTensor } from '../../types';
-import { activationOf, badModel, optionsOf, shape4 } from './common';
-import { computePaddingHeightWidth, tapRanges } from './padding';
+import { activationOf, badModel, shape4 } from './common';
+import { computePaddingHeightWidth, tapRanges } from '../../../model/geometry';
 
 export interface PoolSetup {
   readonly x: RuntimeTensor;
@@ -34,7 +34,7 @@ export interface PoolSetup {
 }
 
 export function poolSetup(ctx: KernelContext): PoolSetup {
-  const opts = optionsOf(ctx, Pool2DOptionsT);
+  const opts = optionsOrDefault(ctx.op, 'Pool2DOptions');
   const x = input(ctx, 0);
   const y = output(ctx);
   if (x.dtype !== y.dtype || (x.dtype !== 'float32' && x.dtype !== 'int8' && x.dtype !== 'int16')) throw unsupportedType(ctx, `${x.dtype} input and ${y.dtype} output`);
@@ -54,7 +54,7 @@ export function poolSetup(ctx: KernelContext): PoolSetup {
   } else {
     if (Math.abs(scaleOf(x) - scaleOf(y)) > 1e-6 || zeroPointOf(x) !== zeroPointOf(y)) throw badModel(ctx, 'needs the same scale and zero point on its input and output (TFLite Micro checks this)');
     const [qmin, qmax] = x.dtype === 'int8' ? [-128, 127] : [-32768, 32767];
-    [min, max] = activationRangeQuantizedFor(ctx.options.rounding, act, Math.fround(scaleOf(y)), zeroPointOf(y), qmin, qmax);
+    [min, max] = activationRangeQuantizedFor(ctx.rounding, act, Math.fround(scaleOf(y)), zeroPointOf(y), qmin, qmax);
   }
   return { x, y, dtype: x.dtype, batches, inH, inW, channels, outH, outW, strideH: opts.strideH, strideW: opts.strideW, padTop: geo.padTop, padLeft: geo.padLeft, ys, xs, min, max };
 }

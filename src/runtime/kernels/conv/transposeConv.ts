@@ -11,15 +11,15 @@
  * 2026), passed kTfLiteActNone for int8; current TFLM, TFLite and XNNPACK apply it to both,
  * and so does this kernel.
  */
-import { TransposeConvOptionsT } from '../../../model/tflite/generated/tflite/transpose-conv-options';
+import { optionsOrDefault } from '../../../model/ops';
 import { input, output } from '../../kernelUtil';
 import { requantizeChannels } from '../../quant';
 import type { Eval, Kernel, KernelContext } from '../../types';
-import { activationOf, badModel, dataPath, floatBias, floatRange, int32Bias, optionsOf, quantizedParams, shape4 } from './common';
-import { computePaddingHeightWidth } from './padding';
+import { activationOf, badModel, dataPath, floatBias, floatRange, int32Bias, quantizedParams, shape4 } from './common';
+import { computePaddingHeightWidth } from '../../../model/geometry';
 
 function prepare(ctx: KernelContext): Eval {
-  const opts = optionsOf(ctx, TransposeConvOptionsT);
+  const opts = optionsOrDefault(ctx.op, 'TransposeConvOptions');
   const w = input(ctx, 1);
   const x = input(ctx, 2);
   const y = output(ctx);

@@ -42,7 +42,7 @@ function prepareAddSub(ctx: KernelContext, kind: Kind): () => void {
       const qa = qparams(ctx, a);
       const qb = qparams(ctx, b);
       const qy = qparams(ctx, y);
-      const plan = quantizedAddSub(kind, y.dtype, qa, qb, qy, act, ctx.options.rounding);
+      const plan = quantizedAddSub(kind, y.dtype, qa, qb, qy, act, ctx.rounding);
       return (plan.wasm && ctx.wasm && wasmAddSub(ctx.wasm, a, b, y, plan.wasm)) || int8TableEval(ctx, a, b, y, plan.f);
     }
     default:

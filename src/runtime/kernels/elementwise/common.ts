@@ -10,13 +10,7 @@ import { activationRangeFloat, activationRangeQuantizedFor, multiplyByQuantizedM
 import { RuntimeError, type KernelContext, type RuntimeTensor } from '../../types';
 
 export function badModel(ctx: KernelContext, detail: string): RuntimeError {
-  return new RuntimeError('bad-model', `${ctx.opName} (layer ${ctx.opIndex}) ${detail}`, ctx.opIndex);
-}
-
-/** The op's builtin options when they are of the expected class, else that class's defaults. */
-export function optionsOf<T>(ctx: KernelContext, ctor: new () => T): T {
-  const o = ctx.op.builtinOptions;
-  return o instanceof ctor ? o : new ctor();
+  return new RuntimeError('bad-model', `${ctx.name} (layer ${ctx.opIndex}) ${detail}`, ctx.opIndex);
 }
 
 /** Typed data of a tensor whose dtype the caller checked. */
@@ -110,8 +104,8 @@ export function broadcastIndex(ctx: KernelContext, aShape: readonly number[], bS
 
 /** The fused activation code of ADD/SUB/MUL-style options. */
 export function fusedActivationOf(ctx: KernelContext): FusedActivation {
-  const o = ctx.op.builtinOptions as { fusedActivationFunction?: number } | undefined;
-  return fusedActivation(ctx, o?.fusedActivationFunction ?? 0);
+  const o = ctx.op.options;
+  return fusedActivation(ctx, o && 'fusedActivationFunction' in o ? o.fusedActivationFunction : 'NONE');
 }
 
 export function floatActivationRange(act: FusedActivation): readonly [number, number] {

@@ -17,7 +17,8 @@
  * Every int8 unary op is a function of the input byte: prepare builds its 256-entry table and
  * eval is one lookup per element.
  */
-import type { KernelRegistry } from '../../types';
+import type { ByBuiltin } from '../../../model/ops';
+import type { Kernel, KernelRegistry } from '../../types';
 import { ADD, SUB } from './add';
 import { DEQUANTIZE } from './dequantize';
 import { HARD_SWISH } from './hardSwish';
@@ -46,4 +47,4 @@ export const KERNELS: KernelRegistry = {
   QUANTIZE,
   DEQUANTIZE,
   MEAN,
-};
+} satisfies ByBuiltin<Kernel>;

@@ -13,11 +13,11 @@
  * lrintf(256·s_in/s_out) and lrintf(256·s_in/s_out·alpha), out = (zp_out·256 + 128 + (x − zp_in)·m) >> 8;
  * the TFLite kernel when XNNPACK would refuse the scales.
  */
-import { LeakyReluOptionsT } from '../../../model/tflite/generated/tflite/leaky-relu-options';
+import { optionsOrDefault } from '../../../model/ops';
 import { input, intRange, output, unsupportedType } from '../../kernelUtil';
 import { quantizeMultiplier, roundHalfEven, type Rounding } from '../../quant';
 import type { Kernel, KernelContext } from '../../types';
-import { byteTable, f32, i16, i8, lookupEval, optionsOf, qparams, sameCount, type QParams, multiplyByQuantizedMultiplier } from './common';
+import { byteTable, f32, i16, i8, lookupEval, qparams, sameCount, type QParams, multiplyByQuantizedMultiplier } from './common';
 
 function quantizedLeakyRelu(qx: QParams, qy: QParams, alpha: number, dtype: 'int8' | 'int16', rounding: Rounding): (v: number) => number {
   const [qmin, qmax] = intRange(dtype);
@@ -55,7 +55,7 @@ function prepareLeakyRelu(ctx: KernelContext): () => void {
   const x = input(ctx, 0);
   const y = output(ctx);
   const n = sameCount(ctx, x, y);
-  const alpha = Math.fround(optionsOf(ctx, LeakyReluOptionsT).alpha);
+  const alpha = Math.fround(optionsOrDefault(ctx.op, 'LeakyReluOptions').alpha);
   if (x.dtype === 'float32' && y.dtype === 'float32') {
     const X = f32(x);
     const Y = f32(y);
@@ -67,7 +67,7 @@ function prepareLeakyRelu(ctx: KernelContext): () => void {
     };
   }
   if ((x.dtype === 'int8' || x.dtype === 'int16') && y.dtype === x.dtype) {
-    const fn = quantizedLeakyRelu(qparams(ctx, x), qparams(ctx, y), alpha, x.dtype, ctx.options.rounding);
+    const fn = quantizedLeakyRelu(qparams(ctx, x), qparams(ctx, y), alpha, x.dtype, ctx.rounding);
     if (x.dtype === 'int8') return lookupEval(i8(x), i8(y), byteTable('int8', (k) => new Int8Array(k), fn));
     const X = i16(x);
     const Y = i16(y);

@@ -78,10 +78,10 @@ function prepareLogistic(ctx: KernelContext): () => void {
     const qx = qparams(ctx, x);
     const qy = qparams(ctx, y);
     let table: Int8Array;
-    if (ctx.options.rounding === 'tflm') {
+    if (ctx.rounding === 'tflm') {
       if (qy.zeroPoint !== -128) throw badModel(ctx, `needs an int8 output with zero point -128 (TFLite Micro), got ${qy.zeroPoint}`);
       table = tflmLogisticTable(qx);
-    } else if (ctx.options.rounding === 'xnnpack' && qy.scale === 2 ** -8 && qy.zeroPoint === -128) {
+    } else if (ctx.rounding === 'xnnpack' && qy.scale === 2 ** -8 && qy.zeroPoint === -128) {
       table = xnnpackLut(qx, qy, xnnSigmoid);
     } else {
       table = tfliteLut(qx, qy, (v) => Math.fround(1 / Math.fround(1 + expf(-v))));

@@ -72,7 +72,7 @@ function prepareMean(ctx: KernelContext): () => void {
   if (y.data.length !== plan.outCount) throw badModel(ctx, `has an output of ${y.data.length} elements where the reduction gives ${plan.outCount}`);
   const { outIndex, outCount, count } = plan;
   const n = outIndex.length;
-  const rounding = ctx.options.rounding;
+  const rounding = ctx.rounding;
   const spatial4d = x.shape.length === 4 && plan.axes.length === 2 && plan.axes.includes(1) && plan.axes.includes(2);
 
   if (x.dtype === 'float32' && y.dtype === 'float32') {

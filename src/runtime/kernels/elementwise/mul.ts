@@ -37,7 +37,7 @@ function prepareMul(ctx: KernelContext): () => void {
       const offB = -qb.zeroPoint;
       const zp = qy.zeroPoint;
       const xnnScale = Math.fround(Math.fround(qa.scale * qb.scale) / qy.scale);
-      const xnn = ctx.options.rounding === 'xnnpack' && y.dtype === 'int8' && xnnScale >= 2 ** -16 && xnnScale < 2 ** 8;
+      const xnn = ctx.rounding === 'xnnpack' && y.dtype === 'int8' && xnnScale >= 2 ** -16 && xnnScale < 2 ** 8;
       // Fused bounds as the runtime that runs the op quantizes them.
       const [lo, hi] = quantActivationRange(act, qy, y.dtype, xnn ? 'xnnpack' : 'tflm');
       if (xnn) return int8TableEval(ctx, a, b, y, (p, q) => clamp(roundHalfEven(Math.fround((p + offA) * (q + offB) * xnnScale)) + zp, lo, hi));

@@ -25,7 +25,7 @@ function prepareQuantize(ctx: KernelContext): () => void {
   const x = input(ctx, 0);
   const y = output(ctx);
   const n = sameCount(ctx, x, y);
-  const rounding = ctx.options.rounding;
+  const rounding = ctx.rounding;
   if (x.dtype === 'float32' && isQuantType(y.dtype)) {
     const qy = qparams(ctx, y);
     const [qmin, qmax] = intRange(y.dtype);

@@ -50,7 +50,7 @@ function prepareRelu(ctx: KernelContext, which: Which): () => void {
     const qx = qparams(ctx, x);
     const qy = qparams(ctx, y);
     const [qmin, qmax] = intRange(x.dtype);
-    const rounding = ctx.options.rounding;
+    const rounding = ctx.rounding;
     let fn: (v: number) => number;
     if (which === 'relu6' && rounding === 'tflm') {
       // FloatToQuantizedType(6.0f, s_in, zp_in), clamped to the type.

@@ -17,7 +17,7 @@
  * expf(−s_in·beta·d) for d = max − x in [0, 255], summed in float32, each output
  * round(table·1/(sum·s_out)) + zp_out.
  */
-import { SoftmaxOptionsT } from '../../../model/tflite/generated/tflite/softmax-options';
+import { optionsOrDefault } from '../../../model/ops';
 import { input, output, unsupportedType } from '../../kernelUtil';
 import {
   expOnNegativeValues,
@@ -30,7 +30,7 @@ import {
   saturatingRoundingDoublingHighMul,
 } from '../../quant';
 import type { Kernel, KernelContext } from '../../types';
-import { badModel, f32, optionsOf, qparams, type QParams } from './common';
+import { badModel, f32, qparams, type QParams } from './common';
 
 const SCALED_DIFF_INTEGER_BITS = 5;
 const ACCUMULATION_INTEGER_BITS = 12;
@@ -39,7 +39,7 @@ function prepareSoftmax(ctx: KernelContext): () => void {
   const x = input(ctx, 0);
   const y = output(ctx);
   if (x.shape.length < 1) throw badModel(ctx, 'needs an input of rank 1 or more');
-  const beta = Math.fround(optionsOf(ctx, SoftmaxOptionsT).beta);
+  const beta = Math.fround(optionsOrDefault(ctx.op, 'SoftmaxOptions').beta);
   const depth = x.shape[x.shape.length - 1]!;
   const n = x.data.length;
   if (y.data.length !== n) throw badModel(ctx, `has an input of ${n} elements and an output of ${y.data.length}`);
@@ -69,7 +69,7 @@ function prepareSoftmax(ctx: KernelContext): () => void {
     const X = x.data as Int8Array;
     const Y = y.data as Int8Array | Int16Array;
     const outBits = y.dtype === 'int8' ? 8 : 16;
-    if (ctx.options.rounding === 'tflm') return tflmSoftmax(X, Y, rows, depth, outBits, beta, qx);
+    if (ctx.rounding === 'tflm') return tflmSoftmax(X, Y, rows, depth, outBits, beta, qx);
     return lookupSoftmax(X, Y, rows, depth, outBits, beta, qx, qy);
   }
   throw unsupportedType(ctx, `${x.dtype} input and ${y.dtype} output`);

@@ -41,7 +41,7 @@ function prepareTanh(ctx: KernelContext): () => void {
   }
   if (x.dtype === 'int8' && y.dtype === 'int8') {
     const qx = qparams(ctx, x);
-    const table = ctx.options.rounding === 'tflm' ? tflmTanhTable(qx) : tfliteLut(qx, qparams(ctx, y), (v) => Math.tanh(v));
+    const table = ctx.rounding === 'tflm' ? tflmTanhTable(qx) : tfliteLut(qx, qparams(ctx, y), (v) => Math.tanh(v));
     return lookupEval(i8(x), i8(y), table);
   }
   throw unsupportedType(ctx, `${x.dtype} input and ${y.dtype} output`);

@@ -9,7 +9,7 @@ import { byteView } from '../../kernelUtil';
 /** The values of a constant integer tensor (int32, int64, int16, int8, uint8), as numbers. */
 export function constantInts(ctx: KernelContext, t: RuntimeTensor, what: string): number[] {
   if (!t.constant) {
-    throw new RuntimeError('unsupported-op', `${ctx.opName} (layer ${ctx.opIndex}): a non-constant ${what} tensor is not supported (TFLite Micro needs it in the model)`, ctx.opIndex);
+    throw new RuntimeError('unsupported-op', `${ctx.name} (layer ${ctx.opIndex}): a non-constant ${what} tensor is not supported (TFLite Micro needs it in the model)`, ctx.opIndex);
   }
   switch (t.dtype) {
     case 'int32':
@@ -20,12 +20,12 @@ export function constantInts(ctx: KernelContext, t: RuntimeTensor, what: string)
     case 'int64':
       return Array.from(t.data as BigInt64Array, (v) => Number(v));
     default:
-      throw new RuntimeError('bad-model', `${ctx.opName} (layer ${ctx.opIndex}): the ${what} tensor is ${t.dtype}, not an integer type`, ctx.opIndex);
+      throw new RuntimeError('bad-model', `${ctx.name} (layer ${ctx.opIndex}): the ${what} tensor is ${t.dtype}, not an integer type`, ctx.opIndex);
   }
 }
 
 export function badModel(ctx: KernelContext, detail: string): RuntimeError {
-  return new RuntimeError('bad-model', `${ctx.opName} (layer ${ctx.opIndex}): ${detail}`, ctx.opIndex);
+  return new RuntimeError('bad-model', `${ctx.name} (layer ${ctx.opIndex}): ${detail}`, ctx.opIndex);
 }
 
 export function requireSameType(ctx: KernelContext, a: RuntimeTensor, b: RuntimeTensor): void {
@@ -48,7 +48,7 @@ export function requireMovable(ctx: KernelContext, t: RuntimeTensor): void {
     case 'bool':
       return;
     default:
-      throw new RuntimeError('unsupported-type', `${ctx.opName} (layer ${ctx.opIndex}) is not supported for ${t.dtype}`, ctx.opIndex);
+      throw new RuntimeError('unsupported-type', `${ctx.name} (layer ${ctx.opIndex}) is not supported for ${t.dtype}`, ctx.opIndex);
   }
 }
 
@@ -112,12 +112,6 @@ export function stridesOf(shape: readonly number[]): number[] {
 /** The shape padded with leading 1s to `rank` dimensions (RuntimeShape::ExtendedShape). */
 export function extendShape(shape: readonly number[], rank: number): number[] {
   return [...new Array<number>(Math.max(0, rank - shape.length)).fill(1), ...shape];
-}
-
-/** The operator's options when they are of the expected class, else undefined (defaults apply). */
-export function optionsOf<T>(ctx: KernelContext, ctor: abstract new (...args: never[]) => T): T | undefined {
-  const o = ctx.op.builtinOptions;
-  return o instanceof ctor ? o : undefined;
 }
 
 /**

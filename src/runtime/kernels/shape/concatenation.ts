@@ -5,19 +5,18 @@
  * never uses them, so inputs quantized differently from the output are NOT requantized;
  * TFLite refuses such int8 models in Prepare instead. A fused activation must be NONE.
  */
-import { ActivationFunctionType } from '../../../model/tflite/generated/tflite/activation-function-type';
-import { ConcatenationOptionsT } from '../../../model/tflite/generated/tflite/concatenation-options';
+import { optionsOf } from '../../../model/ops';
 import { input, output } from '../../kernelUtil';
 import { RuntimeError, type Kernel } from '../../types';
-import { badModel, optionsOf, requireSameType, type Elements } from './common';
+import { badModel, requireSameType, type Elements } from './common';
 
 export const CONCATENATION: Kernel = {
   prepare(ctx) {
     const out = output(ctx);
-    const options = optionsOf(ctx, ConcatenationOptionsT);
-    const activation = options?.fusedActivationFunction ?? ActivationFunctionType.NONE;
-    if (activation !== ActivationFunctionType.NONE) {
-      throw new RuntimeError('unsupported-op', `${ctx.opName} (layer ${ctx.opIndex}) has a fused activation, which TFLite Micro does not support`, ctx.opIndex);
+    const options = optionsOf(ctx.op, 'ConcatenationOptions');
+    const activation = options?.fusedActivationFunction ?? 'NONE';
+    if (activation !== 'NONE') {
+      throw new RuntimeError('unsupported-op', `${ctx.name} (layer ${ctx.opIndex}) has a fused activation, which TFLite Micro does not support`, ctx.opIndex);
     }
     const rank = out.shape.length;
     const rawAxis = options?.axis ?? 0;

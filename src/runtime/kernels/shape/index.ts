@@ -1,5 +1,6 @@
 /** Kernels of this family, by TFLite builtin name. */
-import type { KernelRegistry } from '../../types';
+import type { ByBuiltin } from '../../../model/ops';
+import type { Kernel, KernelRegistry } from '../../types';
 import { CONCATENATION } from './concatenation';
 import { PAD, PADV2 } from './pad';
 import { RESHAPE } from './reshape';
@@ -23,4 +24,4 @@ export const KERNELS: KernelRegistry = {
   RESIZE_NEAREST_NEIGHBOR,
   SVDF,
   UNIDIRECTIONAL_SEQUENCE_LSTM,
-};
+} satisfies ByBuiltin<Kernel>;

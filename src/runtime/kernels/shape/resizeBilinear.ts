@@ -20,11 +20,11 @@
  *   t = (tl << 11) + (tr − tl)·αx, b likewise, out = ((t << 11) + (b − t)·αy + 2^21) >> 22
  *   (xnn_indirection_init_resize_bilinear2d_hwc_q11, xnn_s8_ibilinear_ukernel__scalar_c1).
  */
-import { ResizeBilinearOptionsT } from '../../../model/tflite/generated/tflite/resize-bilinear-options';
+import { optionsOf } from '../../../model/ops';
 import { input, output } from '../../kernelUtil';
 import { roundHalfEven } from '../../quant';
 import type { Eval, Kernel, KernelContext, RuntimeTensor } from '../../types';
-import { badModel, checkSize, optionsOf, requireSameType, type Elements } from './common';
+import { badModel, checkSize, requireSameType, type Elements } from './common';
 
 const f = Math.fround;
 
@@ -210,7 +210,7 @@ export const RESIZE_BILINEAR: Kernel = {
     const [outB, outH, outW, outD] = y.shape as [number, number, number, number];
     if (outB !== batches || outD !== depth) throw badModel(ctx, `input [${x.shape.join(', ')}] and output [${y.shape.join(', ')}] differ outside height and width`);
     checkSize(ctx, outH, outW);
-    const o = optionsOf(ctx, ResizeBilinearOptionsT);
+    const o = optionsOf(ctx.op, 'ResizeBilinearOptions');
     const align = o?.alignCorners ?? false;
     const half = o?.halfPixelCenters ?? false;
     if (align && half) throw badModel(ctx, 'half_pixel_centers and align_corners cannot both be set');
@@ -219,10 +219,10 @@ export const RESIZE_BILINEAR: Kernel = {
       case 'float32':
         return floatEval(g, x, y);
       case 'int8':
-        if (ctx.options.rounding === 'xnnpack') return xnnpackInt8Eval(g, x, y);
-        return integerEval(g, x, y, ctx.options.rounding !== 'tflm');
+        if (ctx.rounding === 'xnnpack') return xnnpackInt8Eval(g, x, y);
+        return integerEval(g, x, y, ctx.rounding !== 'tflm');
       case 'int16':
-        return integerEval(g, x, y, ctx.options.rounding !== 'tflm');
+        return integerEval(g, x, y, ctx.rounding !== 'tflm');
       default:
         throw badModel(ctx, `${y.dtype} is not supported (float32, int8 or int16)`);
     }

@@ -7,11 +7,11 @@
  *   src = min(align_corners ? round(v) : floor(v), in - 1), and ≥ 0 with half_pixel_centers.
  * round() is C's round, half away from zero. The output size comes from the output tensor.
  */
-import { ResizeNearestNeighborOptionsT } from '../../../model/tflite/generated/tflite/resize-nearest-neighbor-options';
+import { optionsOf } from '../../../model/ops';
 import { input, output } from '../../kernelUtil';
 import { roundHalfAway } from '../../quant';
 import type { Kernel } from '../../types';
-import { badModel, checkSize, gatherEval, optionsOf, requireMovable, requireSameType } from './common';
+import { badModel, checkSize, gatherEval, requireMovable, requireSameType } from './common';
 
 function nearest(index: number, inSize: number, outSize: number, alignCorners: boolean, halfPixelCenters: boolean): number {
   const f = Math.fround;
@@ -33,7 +33,7 @@ export const RESIZE_NEAREST_NEIGHBOR: Kernel = {
     const [outB, outH, outW, outD] = y.shape as [number, number, number, number];
     if (outB !== batches || outD !== depth) throw badModel(ctx, `input [${x.shape.join(', ')}] and output [${y.shape.join(', ')}] differ outside height and width`);
     checkSize(ctx, outH, outW);
-    const o = optionsOf(ctx, ResizeNearestNeighborOptionsT);
+    const o = optionsOf(ctx.op, 'ResizeNearestNeighborOptions');
     const align = o?.alignCorners ?? false;
     const half = o?.halfPixelCenters ?? false;
 

@@ -16,10 +16,10 @@
  * for negative strides; masks override; a shrunk axis takes one element, none when its
  * start is past the end) and the elements are written in order.
  */
-import { StridedSliceOptionsT } from '../../../model/tflite/generated/tflite/strided-slice-options';
+import { optionsOf, type Options } from '../../../model/ops';
 import { input, output } from '../../kernelUtil';
 import { RuntimeError, type Kernel, type KernelContext } from '../../types';
-import { badModel, constantInts, gatherEval, optionsOf, requireMovable, requireSameType, stridesOf } from './common';
+import { badModel, constantInts, gatherEval, requireMovable, requireSameType, stridesOf } from './common';
 
 const INT_MAX = 2147483647;
 const INT_MIN = -2147483648;
@@ -101,7 +101,7 @@ interface Plan {
   readonly outputShape: readonly number[];
 }
 
-function tflmPlan(ctx: KernelContext, inShape: readonly number[], begin: number[], end: number[], strides: number[], o: StridedSliceOptionsT | undefined): Plan {
+function tflmPlan(ctx: KernelContext, inShape: readonly number[], begin: number[], end: number[], strides: number[], o: Options<'StridedSliceOptions'> | undefined): Plan {
   const rank = inShape.length;
   if (begin.length < rank || end.length < rank || strides.length < rank) throw badModel(ctx, `begin/end/strides have fewer than the input's ${rank} entries`);
   const params: SliceParams = {
@@ -123,7 +123,7 @@ function tflmPlan(ctx: KernelContext, inShape: readonly number[], begin: number[
 }
 
 /** TFLite's BuildStridedSliceParams + ResizeOutputTensor (strided_slice.cc). */
-function tflitePlan(inShape: readonly number[], begin: number[], end: number[], strides: number[], o: StridedSliceOptionsT | undefined): Plan {
+function tflitePlan(inShape: readonly number[], begin: number[], end: number[], strides: number[], o: Options<'StridedSliceOptions'> | undefined): Plan {
   const ellipsisMask = o?.ellipsisMask ?? 0;
   const newAxisMask = o?.newAxisMask ?? 0;
   const inputDims = inShape.length;
@@ -217,10 +217,10 @@ export function stridedSliceOutputShape(
   begin: readonly number[],
   end: readonly number[],
   strides: readonly number[],
-  options: StridedSliceOptionsT | undefined,
+  options: Options<'StridedSliceOptions'> | undefined,
   flavour: 'tflm' | 'tflite',
 ): number[] {
-  const fake = { opName: 'STRIDED_SLICE', opIndex: -1 } as KernelContext;
+  const fake = { name: 'STRIDED_SLICE', opIndex: -1 } as KernelContext;
   const plan = flavour === 'tflm' ? tflmPlan(fake, inShape, [...begin], [...end], [...strides], options) : tflitePlan(inShape, [...begin], [...end], [...strides], options);
   return [...plan.outputShape];
 }
@@ -235,8 +235,8 @@ export const STRIDED_SLICE: Kernel = {
     requireSameType(ctx, x, y);
     requireMovable(ctx, y);
     if (strides.some((s) => s === 0)) throw badModel(ctx, 'a stride is 0');
-    const o = optionsOf(ctx, StridedSliceOptionsT);
-    const tflm = ctx.options.rounding === 'tflm';
+    const o = optionsOf(ctx.op, 'StridedSliceOptions');
+    const tflm = ctx.rounding === 'tflm';
     const plan = tflm ? tflmPlan(ctx, x.shape, begin, end, strides, o) : tflitePlan(x.shape, begin, end, strides, o);
 
     if (plan.outputShape.length !== y.shape.length || plan.outputShape.some((d, i) => d !== y.shape[i])) {
@@ -244,7 +244,7 @@ export const STRIDED_SLICE: Kernel = {
       if (ignored) {
         throw new RuntimeError(
           'unsupported-op',
-          `${ctx.opName} (layer ${ctx.opIndex}) uses ellipsis_mask, new_axis_mask or offset, which TFLite Micro ignores: it computes an output of [${plan.outputShape.join(', ')}] where the model has [${y.shape.join(', ')}], and refuses the model`,
+          `${ctx.name} (layer ${ctx.opIndex}) uses ellipsis_mask, new_axis_mask or offset, which TFLite Micro ignores: it computes an output of [${plan.outputShape.join(', ')}] where the model has [${y.shape.join(', ')}], and refuses the model`,
           ctx.opIndex,
         );
       }

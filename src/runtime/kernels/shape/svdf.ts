@@ -22,12 +22,11 @@
  * tfjs-tflite runs: `tflm`, `xnnpack`), single rounding in `tflite` mode. TFLite itself only
  * runs int16 state with RELU (svdf.cc Prepare), and ignores the RELU in the integer path too.
  */
-import { ActivationFunctionType } from '../../../model/tflite/generated/tflite/activation-function-type';
-import { SVDFOptionsT } from '../../../model/tflite/generated/tflite/svdfoptions';
+import { optionsOf, type ActivationFunction } from '../../../model/ops';
 import { input, intRange, optionalInput, output, scaleOf, zeroPointOf } from '../../kernelUtil';
 import { makeIntegerRequantize } from '../../quant';
 import { RuntimeError, type Eval, type Kernel, type KernelContext, type RuntimeTensor } from '../../types';
-import { badModel, optionsOf } from './common';
+import { badModel } from './common';
 
 interface Dims {
   readonly batch: number;
@@ -39,22 +38,22 @@ interface Dims {
 }
 
 /** TFLM's ActivationValFloat for the activations SVDF accepts. */
-export function floatActivation(ctx: KernelContext, code: ActivationFunctionType): (v: number) => number {
-  switch (code) {
-    case ActivationFunctionType.NONE:
+export function floatActivation(ctx: KernelContext, act: ActivationFunction): (v: number) => number {
+  switch (act) {
+    case 'NONE':
       return (v) => v;
-    case ActivationFunctionType.RELU:
+    case 'RELU':
       return (v) => (v < 0 ? 0 : v);
-    case ActivationFunctionType.RELU_N1_TO_1:
+    case 'RELU_N1_TO_1':
       return (v) => (v > 1 ? 1 : v < -1 ? -1 : v);
-    case ActivationFunctionType.RELU6:
+    case 'RELU6':
       return (v) => (v < 0 ? 0 : v > 6 ? 6 : v);
-    case ActivationFunctionType.TANH:
+    case 'TANH':
       return (v) => Math.fround(Math.tanh(v));
-    case ActivationFunctionType.SIGN_BIT:
+    case 'SIGN_BIT':
       return (v) => (Math.sign(v) === -1 || Object.is(v, -0) ? 1 : 0);
     default:
-      throw new RuntimeError('unsupported-op', `${ctx.opName} (layer ${ctx.opIndex}) has fused activation ${ActivationFunctionType[code] ?? code}`, ctx.opIndex);
+      throw new RuntimeError('unsupported-op', `${ctx.name} (layer ${ctx.opIndex}) has fused activation ${String(act)}`, ctx.opIndex);
   }
 }
 
@@ -107,7 +106,7 @@ function integerEval(ctx: KernelContext, d: Dims, x: RuntimeTensor, wf: RuntimeT
   const f = Math.fround;
   const s1 = f(f(scaleOf(x) * scaleOf(wf)) / scaleOf(state));
   const s2 = f(f(scaleOf(state) * scaleOf(wt)) / scaleOf(y));
-  const rounding = ctx.options.rounding;
+  const rounding = ctx.rounding;
   const requant1 = makeIntegerRequantize(s1, rounding);
   const requant2 = makeIntegerRequantize(s2, rounding);
   const xZp = zeroPointOf(x);
@@ -161,7 +160,7 @@ export const SVDF: Kernel = {
     const bias = optionalInput(ctx, 3);
     const state = input(ctx, 4);
     const y = output(ctx);
-    const options = optionsOf(ctx, SVDFOptionsT);
+    const options = optionsOf(ctx.op, 'SVDFOptions');
     const rank = options?.rank ?? 0;
     if (x.shape.length !== 2 || wf.shape.length !== 2 || wt.shape.length !== 2) throw badModel(ctx, 'input, weights_feature and weights_time must be 2-D');
     const [batch, inputSize] = x.shape as [number, number];
@@ -177,9 +176,9 @@ export const SVDF: Kernel = {
     const d: Dims = { batch, inputSize, filters, units, memory, rank };
     if (x.dtype === 'float32') {
       if (y.dtype !== 'float32') throw badModel(ctx, `float SVDF needs a float32 output, not ${y.dtype}`);
-      return floatEval(ctx, d, x, wf, wt, bias, state, y, floatActivation(ctx, options?.fusedActivationFunction ?? ActivationFunctionType.NONE));
+      return floatEval(ctx, d, x, wf, wt, bias, state, y, floatActivation(ctx, options?.fusedActivationFunction ?? 'NONE'));
     }
     if (x.dtype === 'int8') return integerEval(ctx, d, x, wf, wt, bias, state, y);
-    throw new RuntimeError('unsupported-type', `${ctx.opName} (layer ${ctx.opIndex}) is not supported for ${x.dtype} input`, ctx.opIndex);
+    throw new RuntimeError('unsupported-type', `${ctx.name} (layer ${ctx.opIndex}) is not supported for ${x.dtype} input`, ctx.opIndex);
   },
 };

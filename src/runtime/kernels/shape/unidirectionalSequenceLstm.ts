@@ -32,12 +32,11 @@
  * float32: the same steps in float32, with sigmoid = 1/(1+e^-x) (e^x below -9, 1 above
  * 16.619…) and tanh, as reference_ops::Logistic and Tanh.
  */
-import { ActivationFunctionType } from '../../../model/tflite/generated/tflite/activation-function-type';
-import { UnidirectionalSequenceLSTMOptionsT } from '../../../model/tflite/generated/tflite/unidirectional-sequence-lstmoptions';
-import { optionalInput, output, zeroPointOf } from '../../kernelUtil';
+import { optionsOf } from '../../../model/ops';
+import { optionalInput, output, scaleOf, zeroPointOf } from '../../kernelUtil';
 import { logisticInt16, makeIntegerRequantize, roundHalfAway, tanhInt16, type Requantize } from '../../quant';
 import { RuntimeError, type Eval, type Kernel, type KernelContext, type RuntimeTensor } from '../../types';
-import { badModel, optionsOf } from './common';
+import { badModel } from './common';
 
 const INPUT = 0;
 const INPUT_WEIGHTS = [2, 1, 3, 4] as const; // forget, input, cell, output (TFLM's order)
@@ -72,7 +71,7 @@ interface Tensors {
 
 function required(ctx: KernelContext, slot: number, what: string): RuntimeTensor {
   const t = optionalInput(ctx, slot);
-  if (!t) throw new RuntimeError('unsupported-op', `${ctx.opName} (layer ${ctx.opIndex}) has no ${what} (input ${slot}); TFLite Micro only runs the standard LSTM (no CIFG)`, ctx.opIndex);
+  if (!t) throw new RuntimeError('unsupported-op', `${ctx.name} (layer ${ctx.opIndex}) has no ${what} (input ${slot}); TFLite Micro only runs the standard LSTM (no CIFG)`, ctx.opIndex);
   return t;
 }
 
@@ -150,7 +149,7 @@ function floatEval(ctx: KernelContext, s: Sizes, t: Tensors, clip: number): Eval
 function perTensorScale(ctx: KernelContext, m: RuntimeTensor): number {
   const q = m.info.quantization;
   if (!q || q.scale.length === 0) throw badModel(ctx, `${m.info.name} has no quantization`);
-  if (q.scale.length > 1) throw new RuntimeError('unsupported-op', `${ctx.opName} (layer ${ctx.opIndex}): per-channel weights (${m.info.name}) are not supported by TFLite Micro's integer LSTM`, ctx.opIndex);
+  if (q.scale.length > 1) throw new RuntimeError('unsupported-op', `${ctx.name} (layer ${ctx.opIndex}): per-channel weights (${m.info.name}) are not supported by TFLite Micro's integer LSTM`, ctx.opIndex);
   return q.scale[0]!;
 }
 
@@ -159,7 +158,7 @@ function integerEval(ctx: KernelContext, s: Sizes, t: Tensors, cellClip: number)
   for (const m of t.b) if (m.dtype !== 'int32') throw badModel(ctx, `int8 LSTM biases must be int32, not ${m.dtype} (${m.info.name})`);
   if (t.h.dtype !== 'int8' || t.y.dtype !== 'int8') throw badModel(ctx, 'the hidden state and the output must be int8 like the input');
   if (t.c.dtype !== 'int16') throw badModel(ctx, `the cell state must be int16, not ${t.c.dtype}`);
-  const rounding = ctx.options.rounding;
+  const rounding = ctx.rounding;
   const GATE_SCALE = 2 ** -12;
   const Q15 = 2 ** -15;
   const sx = perTensorScale(ctx, t.x);
@@ -246,7 +245,7 @@ function integerEval(ctx: KernelContext, s: Sizes, t: Tensors, cellClip: number)
 export const UNIDIRECTIONAL_SEQUENCE_LSTM: Kernel = {
   prepare(ctx) {
     for (const slot of ABSENT) {
-      if (optionalInput(ctx, slot)) throw new RuntimeError('unsupported-op', `${ctx.opName} (layer ${ctx.opIndex}) has input ${slot} (peephole, projection or layer norm); TFLite Micro only runs the standard LSTM`, ctx.opIndex);
+      if (optionalInput(ctx, slot)) throw new RuntimeError('unsupported-op', `${ctx.name} (layer ${ctx.opIndex}) has input ${slot} (peephole, projection or layer norm); TFLite Micro only runs the standard LSTM`, ctx.opIndex);
     }
     const x = required(ctx, INPUT, 'input');
     const tensors: Tensors = {
@@ -259,7 +258,7 @@ export const UNIDIRECTIONAL_SEQUENCE_LSTM: Kernel = {
       y: output(ctx),
     };
     if (!tensors.h.info.isVariable || !tensors.c.info.isVariable) throw badModel(ctx, 'the hidden and cell states must be variable tensors');
-    const o = optionsOf(ctx, UnidirectionalSequenceLSTMOptionsT);
+    const o = optionsOf(ctx.op, 'UnidirectionalSequenceLSTMOptions');
     const timeMajor = o?.timeMajor ?? false;
     if (x.shape.length !== 3) throw badModel(ctx, `the input must be 3-D, not [${x.shape.join(', ')}]`);
     const state = tensors.h.shape[tensors.h.shape.length - 1]!;
@@ -279,9 +278,9 @@ export const UNIDIRECTIONAL_SEQUENCE_LSTM: Kernel = {
     if (cellClip < 0) throw badModel(ctx, 'cell_clip is negative');
     // TFLM's CalculateLstmGate only knows sigmoid and tanh, and the schema's activation
     // codes have no sigmoid: anything but TANH hits its TFLITE_ASSERT_FALSE.
-    const act = o?.fusedActivationFunction ?? ActivationFunctionType.NONE;
-    if (act !== ActivationFunctionType.TANH) {
-      throw new RuntimeError('unsupported-op', `${ctx.opName} (layer ${ctx.opIndex}) has cell activation ${ActivationFunctionType[act] ?? act}; TFLite Micro supports only TANH`, ctx.opIndex);
+    const act = o?.fusedActivationFunction ?? 'NONE';
+    if (act !== 'TANH') {
+      throw new RuntimeError('unsupported-op', `${ctx.name} (layer ${ctx.opIndex}) has cell activation ${act}; TFLite Micro supports only TANH`, ctx.opIndex);
     }
     switch (x.dtype) {
       case 'float32':
@@ -289,7 +288,7 @@ export const UNIDIRECTIONAL_SEQUENCE_LSTM: Kernel = {
       case 'int8':
         return integerEval(ctx, sizes, tensors, cellClip);
       default:
-        throw new RuntimeError('unsupported-type', `${ctx.opName} (layer ${ctx.opIndex}) is not supported for ${x.dtype} input`, ctx.opIndex);
+        throw new RuntimeError('unsupported-type', `${ctx.name} (layer ${ctx.opIndex}) is not supported for ${x.dtype} input`, ctx.opIndex);
     }
   },
 };

@@ -2,9 +2,10 @@
  * Output size and padding of windowed ops (convolutions, pooling), as TFLite's
  * ComputePaddingHeightWidth in kernels/padding.h: SAME pads so that out = ceil(in / stride),
  * VALID does not pad; the padding before the data is floor(total / 2), the odd remainder
- * going after it. Shared by the float and the quantized paths of every kernel here.
+ * going after it. One copy for the runtime's kernels, the arena tables (CMSIS-NN scratch
+ * sizes depend on the padding) and anything else that needs a window's geometry.
  */
-import { Padding } from '../../../model/tflite/generated/tflite/padding';
+import type { Padding } from './ops';
 
 /** C's integer division (truncates toward zero). */
 function idiv(a: number, b: number): number {
@@ -20,9 +21,9 @@ export function computeOutSize(padding: Padding, imageSize: number, filterSize: 
   if (stride === 0) return 0;
   const effective = effectiveFilterSize(filterSize, dilation);
   switch (padding) {
-    case Padding.SAME:
+    case 'SAME':
       return idiv(imageSize + stride - 1, stride);
-    case Padding.VALID:
+    case 'VALID':
       return idiv(imageSize + stride - effective, stride);
     default:
       return 0;
