@@ -50,7 +50,13 @@ async function stage(name, fn) {
 function run(cmd, cmdArgs, options = {}) {
   const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', ...options });
   if (r.error) throw r.error;
-  if (r.status !== 0) throw new Error(`${[cmd, ...cmdArgs].map((a) => a.replace(root, '')).join(' ').slice(0, 120)} exited with ${r.status ?? r.signal}`);
+  if (r.status !== 0)
+    throw new Error(
+      `${[cmd, ...cmdArgs]
+        .map((a) => a.replace(root, ''))
+        .join(' ')
+        .slice(0, 120)} exited with ${r.status ?? r.signal}`,
+    );
 }
 const node = (nodeArgs, options) => run(process.execPath, nodeArgs, options);
 

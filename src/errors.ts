@@ -24,7 +24,20 @@ export type QuantizeErrorCode =
   | 'unsupported-model';
 
 /** Node's errno names for failed file operations, kept as they are: people and scripts know them. */
-export const FILE_ERROR_CODES = ['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'EEXIST', 'ENOSPC', 'EROFS', 'EMFILE', 'ENAMETOOLONG', 'ELOOP', 'EBUSY'] as const;
+export const FILE_ERROR_CODES = [
+  'ENOENT',
+  'EACCES',
+  'EPERM',
+  'EISDIR',
+  'ENOTDIR',
+  'EEXIST',
+  'ENOSPC',
+  'EROFS',
+  'EMFILE',
+  'ENAMETOOLONG',
+  'ELOOP',
+  'EBUSY',
+] as const;
 /** A file operation failed; `io-error` for an errno not in FILE_ERROR_CODES. */
 export type FileErrorCode = (typeof FILE_ERROR_CODES)[number] | 'io-error';
 

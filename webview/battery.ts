@@ -46,13 +46,29 @@ export function renderBattery(state: PanelState, t: T): HTMLElement | undefined 
       let band: { low: number; high: number };
       assumptions.replaceChildren();
       if (preset) {
-        const r = runScenario(preset, { inferenceUj: energy.uj, inferenceBandUj: energy.bandUj, inferenceMs: estimate.total.ms, mcuActiveMw: power.activeMw, sleepMicroAmps, mcuVolts: power.volts }, { perHour, batteryMah, batteryVolts });
+        const r = runScenario(
+          preset,
+          {
+            inferenceUj: energy.uj,
+            inferenceBandUj: energy.bandUj,
+            inferenceMs: estimate.total.ms,
+            mcuActiveMw: power.activeMw,
+            sleepMicroAmps,
+            mcuVolts: power.volts,
+          },
+          { perHour, batteryMah, batteryVolts },
+        );
         average = r.result.averageMicroWatts;
         days = r.result.batteryLifeDays;
         band = r.lifeDaysBand;
         assumptions.append(...r.assumptions.map((a) => el('li', {}, a)));
       } else {
-        const input = (uj: number): DutyCycleInput => ({ sleepMicroAmps, sleepVolts: power.volts, events: [{ name: 'inference', perHour, energyUj: uj, activeMs: estimate.total.ms }], battery: { mAh: batteryMah, volts: batteryVolts } });
+        const input = (uj: number): DutyCycleInput => ({
+          sleepMicroAmps,
+          sleepVolts: power.volts,
+          events: [{ name: 'inference', perHour, energyUj: uj, activeMs: estimate.total.ms }],
+          battery: { mAh: batteryMah, volts: batteryVolts },
+        });
         const r = dutyCycle(input(energy.uj));
         average = r.averageMicroWatts;
         days = r.batteryLifeDays;
@@ -69,7 +85,14 @@ export function renderBattery(state: PanelState, t: T): HTMLElement | undefined 
     const preset = SCENARIOS.find((s) => s.id === scenario.value);
     if (preset) {
       // Show the preset's own rate and battery, which the user can then change.
-      const r = runScenario(preset, { inferenceUj: energy.uj, inferenceBandUj: energy.bandUj, inferenceMs: estimate.total.ms, mcuActiveMw: power.activeMw, sleepMicroAmps: Number(sleep.input.value), mcuVolts: power.volts });
+      const r = runScenario(preset, {
+        inferenceUj: energy.uj,
+        inferenceBandUj: energy.bandUj,
+        inferenceMs: estimate.total.ms,
+        mcuActiveMw: power.activeMw,
+        sleepMicroAmps: Number(sleep.input.value),
+        mcuVolts: power.volts,
+      });
       const inference = r.input.events.find((e) => /inference/i.test(e.name)) ?? r.input.events[0];
       if (inference) rate.input.value = String(inference.perHour);
       mah.input.value = String(r.input.battery.mAh);
@@ -79,5 +102,12 @@ export function renderBattery(state: PanelState, t: T): HTMLElement | undefined 
   });
   for (const f of [rate, sleep, mah, volts]) f.input.addEventListener('input', update);
   update();
-  return el('section', { className: 'battery' }, el('h3', {}, t('Battery life')), el('div', { className: 'fields' }, el('label', { className: 'field' }, el('span', {}, t('scenario')), scenario), rate.row, sleep.row, mah.row, volts.row), result, assumptions);
+  return el(
+    'section',
+    { className: 'battery' },
+    el('h3', {}, t('Battery life')),
+    el('div', { className: 'fields' }, el('label', { className: 'field' }, el('span', {}, t('scenario')), scenario), rate.row, sleep.row, mah.row, volts.row),
+    result,
+    assumptions,
+  );
 }

@@ -30,7 +30,12 @@ const VIRTUAL_FROM = 200;
 const BASE_COLUMNS: readonly Column[] = [
   { title: 'layer', text: (l) => (l.subgraph ? `${l.subgraph}:${l.index}` : `${l.index}`), key: (l) => l.subgraph * 1e6 + l.index, numeric: true },
   { title: 'op', text: (l) => l.op, key: (l) => l.op, numeric: false },
-  { title: 'output', text: (l) => (l.outputs[0] ? l.outputs[0].shape.join('×') : ''), key: (l) => (l.outputs[0] ? l.outputs[0].shape.reduce((a, b) => a * b, 1) : 0), numeric: false },
+  {
+    title: 'output',
+    text: (l) => (l.outputs[0] ? l.outputs[0].shape.join('×') : ''),
+    key: (l) => (l.outputs[0] ? l.outputs[0].shape.reduce((a, b) => a * b, 1) : 0),
+    numeric: false,
+  },
   { title: 'dtype', text: (l) => l.outputs[0]?.dtype ?? '', key: (l) => l.outputs[0]?.dtype ?? '', numeric: false },
   { title: 'weights', text: (l) => formatBytes(l.weightBytes), key: (l) => l.weightBytes, numeric: true },
   { title: 'activations', text: (l) => formatBytes(l.activationBytes), key: (l) => l.activationBytes, numeric: true },
@@ -69,8 +74,26 @@ export class LayerTable {
   ) {
     this.columns = [
       ...BASE_COLUMNS,
-      ...(times ? [{ title: 'latency' as PanelString, text: (l: LayerReport) => ms(times.estimated.get(key(l))), key: (l: LayerReport) => times.estimated.get(key(l)) ?? -1, numeric: true }] : []),
-      ...(times?.measured ? [{ title: 'measured' as PanelString, text: (l: LayerReport) => ms(l.subgraph === 0 ? times.measured!.get(l.index) : undefined), key: (l: LayerReport) => (l.subgraph === 0 ? times.measured!.get(l.index) ?? -1 : -1), numeric: true }] : []),
+      ...(times
+        ? [
+            {
+              title: 'latency' as PanelString,
+              text: (l: LayerReport) => ms(times.estimated.get(key(l))),
+              key: (l: LayerReport) => times.estimated.get(key(l)) ?? -1,
+              numeric: true,
+            },
+          ]
+        : []),
+      ...(times?.measured
+        ? [
+            {
+              title: 'measured' as PanelString,
+              text: (l: LayerReport) => ms(l.subgraph === 0 ? times.measured!.get(l.index) : undefined),
+              key: (l: LayerReport) => (l.subgraph === 0 ? (times.measured!.get(l.index) ?? -1) : -1),
+              numeric: true,
+            },
+          ]
+        : []),
     ];
     this.sort = sort ?? { column: 0, descending: false };
     const table = el('table', { className: 'layer-table' });
@@ -111,7 +134,9 @@ export class LayerTable {
       const kb = c.key(b);
       return (ka < kb ? -1 : ka > kb ? 1 : 0) * dir;
     });
-    this.element.querySelectorAll('th').forEach((th, i) => th.setAttribute('aria-sort', i === this.sort.column ? (this.sort.descending ? 'descending' : 'ascending') : 'none'));
+    this.element
+      .querySelectorAll('th')
+      .forEach((th, i) => th.setAttribute('aria-sort', i === this.sort.column ? (this.sort.descending ? 'descending' : 'ascending') : 'none'));
     this.renderRows();
   }
 
@@ -121,7 +146,8 @@ export class LayerTable {
     const last = virtual ? Math.min(this.rows.length, first + WINDOW_ROWS) : this.rows.length;
     const fragment = document.createDocumentFragment();
     // A row without cells collapses to nothing: spacers carry one cell spanning the table.
-    const spacer = (rows: number): HTMLElement => el('tr', { className: 'spacer', 'aria-hidden': 'true' }, el('td', { colspan: this.columns.length, style: `height: ${rows * this.rowHeight}px` }));
+    const spacer = (rows: number): HTMLElement =>
+      el('tr', { className: 'spacer', 'aria-hidden': 'true' }, el('td', { colspan: this.columns.length, style: `height: ${rows * this.rowHeight}px` }));
     if (first > 0) fragment.append(spacer(first));
     for (let k = first; k < last; k++) fragment.append(this.row(this.rows[k]!));
     if (last < this.rows.length) fragment.append(spacer(this.rows.length - last));

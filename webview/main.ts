@@ -48,11 +48,23 @@ function meter(label: string, used: number, budget: number, detail: string): HTM
   bar.setAttribute('aria-valuemax', String(budget));
   bar.setAttribute('aria-valuenow', String(used));
   bar.append(el('div', { className: 'fill', style: `width: ${Math.min(100, share * 100).toFixed(1)}%` }));
-  return el('div', { className: 'meter-row' }, el('span', { className: 'meter-label' }, label), bar, el('span', { className: 'meter-value' }, `${formatBytes(used)} / ${formatBytes(budget)} (${Math.round(share * 100)}%) ${detail}`));
+  return el(
+    'div',
+    { className: 'meter-row' },
+    el('span', { className: 'meter-label' }, label),
+    bar,
+    el('span', { className: 'meter-value' }, `${formatBytes(used)} / ${formatBytes(budget)} (${Math.round(share * 100)}%) ${detail}`),
+  );
 }
 
 function card(title: string, value: string, detail = ''): HTMLElement {
-  return el('section', { className: 'card' }, el('h3', {}, title), el('div', { className: 'value' }, value), detail ? el('div', { className: 'detail' }, detail) : '');
+  return el(
+    'section',
+    { className: 'card' },
+    el('h3', {}, title),
+    el('div', { className: 'value' }, value),
+    detail ? el('div', { className: 'detail' }, detail) : '',
+  );
 }
 
 function render(state: PanelState): void {
@@ -84,28 +96,65 @@ function render(state: PanelState): void {
     'header',
     {},
     el('h2', {}, state.fileName, ' ', verdictTag),
-    el('div', { className: 'toolbar' }, el('label', { htmlFor: 'target' }, `${t('Target')}:`), picker, state.isDefaultTarget ? el('span', { className: 'hint' }, `(${t('default board: choose yours')})`) : '', layersButton, runButton, compareButton, ...(a.kind === 'int8' ? [] : [quantizeButton])),
+    el(
+      'div',
+      { className: 'toolbar' },
+      el('label', { htmlFor: 'target' }, `${t('Target')}:`),
+      picker,
+      state.isDefaultTarget ? el('span', { className: 'hint' }, `(${t('default board: choose yours')})`) : '',
+      layersButton,
+      runButton,
+      compareButton,
+      ...(a.kind === 'int8' ? [] : [quantizeButton]),
+    ),
   );
 
-  const byType = Object.entries(a.totals.weightBytesByType).map(([k, n]) => `${k} ${formatBytes(n ?? 0)}`).join(', ');
+  const byType = Object.entries(a.totals.weightBytesByType)
+    .map(([k, n]) => `${k} ${formatBytes(n ?? 0)}`)
+    .join(', ');
   const err = a.arena.persistentErrorBytes > 0 ? ` ±${a.arena.persistentErrorBytes} B` : '';
   const cards = el(
     'div',
     { className: 'cards' },
     card(t('Model (flash)'), formatBytes(a.totals.modelBytes), `${t('weights')} ${formatBytes(a.totals.weightBytes)}`),
-    card(t('Tensor arena (SRAM)'), formatBytes(a.arena.totalBytes), `${a.arena.nonPersistentBytes.toLocaleString()} B ${t('planned')} + ${a.arena.persistentBytes.toLocaleString()} B ${t('persistent')}${err} · TFLM ${a.arena.kernels}`),
+    card(
+      t('Tensor arena (SRAM)'),
+      formatBytes(a.arena.totalBytes),
+      `${a.arena.nonPersistentBytes.toLocaleString()} B ${t('planned')} + ${a.arena.persistentBytes.toLocaleString()} B ${t('persistent')}${err} · TFLM ${a.arena.kernels}`,
+    ),
     card(t('MACs'), a.totals.macs.toLocaleString(), a.totals.unknownCostOps.length ? `${t('unknown')}: ${a.totals.unknownCostOps.join(', ')}` : ''),
     card(t('Operators'), String(a.totals.operators), a.model.subgraphs > 1 ? `${a.model.subgraphs} subgraphs` : ''),
     card(t('Model kind'), a.kind),
     card(t('Weights by type'), byType || '-'),
     ...(state.estimate
-      ? [card(t('Latency'), formatMs(state.estimate.total.ms), `${t('an estimate')}: ${t('expected')} ${formatMs(state.estimate.total.bandMs.low)} – ${formatMs(state.estimate.total.bandMs.high)} · ${state.estimate.target.core} @ ${state.estimate.target.clockMHz} MHz${state.profileNote ? ` · ${state.profileNote}` : ''}`)]
-      : state.estimateNote ? [card(t('Latency'), '—', state.estimateNote)] : []),
-    ...(state.energy ? [card(t('Energy per inference'), formatUj(state.energy.uj), `${t('an estimate')}: ${t('expected')} ${formatUj(state.energy.bandUj.low)} – ${formatUj(state.energy.bandUj.high)} · ${state.energy.powerMw.toPrecision(3)} mW`)] : []),
+      ? [
+          card(
+            t('Latency'),
+            formatMs(state.estimate.total.ms),
+            `${t('an estimate')}: ${t('expected')} ${formatMs(state.estimate.total.bandMs.low)} – ${formatMs(state.estimate.total.bandMs.high)} · ${state.estimate.target.core} @ ${state.estimate.target.clockMHz} MHz${state.profileNote ? ` · ${state.profileNote}` : ''}`,
+          ),
+        ]
+      : state.estimateNote
+        ? [card(t('Latency'), '—', state.estimateNote)]
+        : []),
+    ...(state.energy
+      ? [
+          card(
+            t('Energy per inference'),
+            formatUj(state.energy.uj),
+            `${t('an estimate')}: ${t('expected')} ${formatUj(state.energy.bandUj.low)} – ${formatUj(state.energy.bandUj.high)} · ${state.energy.powerMw.toPrecision(3)} mW`,
+          ),
+        ]
+      : []),
   );
 
   const reserved = (n: number): string => (n > 0 ? `(${t('reserved')} ${formatBytes(n)})` : '');
-  const meters = el('div', { className: 'meters' }, meter('SRAM', v.sramUsedBytes, v.target.sramBytes, reserved(state.reservedSramBytes)), meter('Flash', v.flashUsedBytes, v.target.flashBytes, reserved(state.reservedFlashBytes)));
+  const meters = el(
+    'div',
+    { className: 'meters' },
+    meter('SRAM', v.sramUsedBytes, v.target.sramBytes, reserved(state.reservedSramBytes)),
+    meter('Flash', v.flashUsedBytes, v.target.flashBytes, reserved(state.reservedFlashBytes)),
+  );
 
   const findings = el('section', { className: 'findings' }, el('h3', {}, t('Findings')));
   if (v.findings.length === 0) findings.append(el('p', {}, t('No findings: the model fits.')));
@@ -135,10 +184,23 @@ function render(state: PanelState): void {
     ? {
         estimated: new Map(state.estimate.layers.map((l) => [`${l.subgraph}:${l.index}`, l.ms])),
         ...(state.measured ? { measured: new Map(state.measured.map((m) => [m.index, m.ms])) } : {}),
-        slowest: new Set([...state.estimate.layers].sort((x, y) => y.ms - x.ms).slice(0, 3).map((l) => `${l.subgraph}:${l.index}`)),
+        slowest: new Set(
+          [...state.estimate.layers]
+            .sort((x, y) => y.ms - x.ms)
+            .slice(0, 3)
+            .map((l) => `${l.subgraph}:${l.index}`),
+        ),
       }
     : undefined;
-  table = new LayerTable(a, t, saved?.sort, (layer) => vscode.postMessage({ type: 'openLayerView', layer }), (sort) => save({ sort }), (scrollTop) => save({ scrollTop }), times);
+  table = new LayerTable(
+    a,
+    t,
+    saved?.sort,
+    (layer) => vscode.postMessage({ type: 'openLayerView', layer }),
+    (sort) => save({ sort }),
+    (scrollTop) => save({ scrollTop }),
+    times,
+  );
   const battery = renderBattery(state, t);
   const layers = el('section', { className: 'layers' }, el('h3', {}, t('Layers')), table.element);
 
@@ -150,7 +212,11 @@ function render(state: PanelState): void {
 function renderResults(): void {
   if (!lastState) return;
   const t = (s: PanelString): string => lastState!.strings[s] ?? s;
-  results.replaceChildren(...(lastQuantize ? [renderQuantize(lastQuantize, t)] : []), ...(lastRun ? [renderRun(lastRun, t)] : []), ...(lastCompare ? [renderCompare(lastCompare, t)] : []));
+  results.replaceChildren(
+    ...(lastQuantize ? [renderQuantize(lastQuantize, t)] : []),
+    ...(lastRun ? [renderRun(lastRun, t)] : []),
+    ...(lastCompare ? [renderCompare(lastCompare, t)] : []),
+  );
 }
 
 window.addEventListener('message', (event: MessageEvent<ToWebview>) => {

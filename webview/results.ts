@@ -17,7 +17,8 @@ function histogram(counts: readonly number[]): HTMLElement {
   return bars;
 }
 
-const num = (v: number): string => (Number.isFinite(v) ? (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toPrecision(4)) : String(v));
+const num = (v: number): string =>
+  Number.isFinite(v) ? (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toPrecision(4)) : String(v);
 
 export function renderRun(run: RunView, t: T): HTMLElement {
   const section = el('section', { className: 'run' }, el('h3', {}, t('Run results')));
@@ -32,7 +33,10 @@ export function renderRun(run: RunView, t: T): HTMLElement {
       for (const item of s.top5) list.append(el('li', {}, `#${item.index}: ${num(item.score)}`));
       box.append(el('div', {}, `${t('top-5')}:`), list);
     }
-    box.append(el('div', { className: 'detail' }, `${t('min')} ${num(s.min)} · ${t('max')} ${num(s.max)} · ${t('mean')} ${num(s.mean)}`), histogram(s.histogram));
+    box.append(
+      el('div', { className: 'detail' }, `${t('min')} ${num(s.min)} · ${t('max')} ${num(s.max)} · ${t('mean')} ${num(s.mean)}`),
+      histogram(s.histogram),
+    );
     section.append(box);
   }
   return section;
@@ -42,7 +46,13 @@ export function renderCompare(view: CompareView, t: T): HTMLElement {
   const { result } = view;
   const a = result.agreement;
   const section = el('section', { className: 'compare' }, el('h3', {}, `${t('Float vs int8')}: ${view.floatName} → ${view.int8Name}`));
-  section.append(el('p', { className: 'detail' }, `${t('samples')}: ${view.samples} · ${t('top-1 agreement')} ${(100 * a.top1Agreement).toFixed(1)}% · ${t('SQNR (dB)')} ${a.meanSqnrDb.toFixed(1)} · ${t('cosine')} ${a.meanCosine.toFixed(5)} · ${t('max |error|')} ${num(a.maxAbsError)}`));
+  section.append(
+    el(
+      'p',
+      { className: 'detail' },
+      `${t('samples')}: ${view.samples} · ${t('top-1 agreement')} ${(100 * a.top1Agreement).toFixed(1)}% · ${t('SQNR (dB)')} ${a.meanSqnrDb.toFixed(1)} · ${t('cosine')} ${a.meanCosine.toFixed(5)} · ${t('max |error|')} ${num(a.maxAbsError)}`,
+    ),
+  );
   const finite = result.layers.map((l) => (Number.isFinite(l.sqnrDb) ? l.sqnrDb : 100));
   const worst = result.layers.length ? result.layers.reduce((w, l) => (l.sqnrDb < w.sqnrDb ? l : w)) : undefined;
   if (worst) section.append(el('p', {}, `${t('lowest SQNR')}: ${t('layer')} ${worst.int8Layer} ${worst.op} (${worst.sqnrDb.toFixed(1)} dB)`));
@@ -50,13 +60,33 @@ export function renderCompare(view: CompareView, t: T): HTMLElement {
   const top = Math.max(1, ...finite);
   const chart = el('div', { className: 'sqnr-chart', role: 'img' });
   chart.setAttribute('aria-label', `${t('SQNR (dB)')} per layer`);
-  result.layers.forEach((l, i) => chart.append(el('span', { className: l === worst ? 'worst' : '', style: `height: ${Math.max(2, Math.round((100 * Math.max(0, finite[i]!)) / top))}%`, title: `${t('layer')} ${l.int8Layer} ${l.op}: ${l.sqnrDb.toFixed(1)} dB` })));
+  result.layers.forEach((l, i) =>
+    chart.append(
+      el('span', {
+        className: l === worst ? 'worst' : '',
+        style: `height: ${Math.max(2, Math.round((100 * Math.max(0, finite[i]!)) / top))}%`,
+        title: `${t('layer')} ${l.int8Layer} ${l.op}: ${l.sqnrDb.toFixed(1)} dB`,
+      }),
+    ),
+  );
   section.append(chart);
   const table = el('table', { className: 'compare-table' });
-  table.append(el('thead', {}, el('tr', {}, ...[t('layer'), t('op'), t('SQNR (dB)'), t('cosine'), t('max |error|')].map((h) => el('th', { scope: 'col' }, h)))));
+  table.append(
+    el('thead', {}, el('tr', {}, ...[t('layer'), t('op'), t('SQNR (dB)'), t('cosine'), t('max |error|')].map((h) => el('th', { scope: 'col' }, h)))),
+  );
   const body = el('tbody', {});
   for (const l of result.layers) {
-    body.append(el('tr', { className: l === worst ? 'peak' : '' }, el('td', { className: 'num' }, String(l.int8Layer)), el('td', {}, l.op), el('td', { className: 'num' }, Number.isFinite(l.sqnrDb) ? l.sqnrDb.toFixed(1) : '∞'), el('td', { className: 'num' }, l.cosine.toFixed(5)), el('td', { className: 'num' }, num(l.maxAbsError))));
+    body.append(
+      el(
+        'tr',
+        { className: l === worst ? 'peak' : '' },
+        el('td', { className: 'num' }, String(l.int8Layer)),
+        el('td', {}, l.op),
+        el('td', { className: 'num' }, Number.isFinite(l.sqnrDb) ? l.sqnrDb.toFixed(1) : '∞'),
+        el('td', { className: 'num' }, l.cosine.toFixed(5)),
+        el('td', { className: 'num' }, num(l.maxAbsError)),
+      ),
+    );
   }
   table.append(body);
   section.append(table);
@@ -69,11 +99,17 @@ export function renderQuantize(view: QuantizeView, t: T): HTMLElement {
   const section = el('section', { className: 'quantize' }, el('h3', {}, `${t('Quantization')}: ${view.floatName} → ${view.int8Name}`));
   const o = r.options;
   section.append(
-    el('p', { className: 'detail' }, `${t('size')} ${formatBytes(r.size.beforeBytes)} → ${formatBytes(r.size.afterBytes)} · arena ${formatBytes(r.arena.beforeBytes)} → ${formatBytes(r.arena.afterBytes)} · ${t('range method')} ${o.method} · ${t('calibration samples')} ${o.calibrationSamples} · ${t('held-out samples')} ${o.heldOutSamples} · I/O ${o.io}${o.normalization ? ` · ${o.normalization.description}` : ''}`),
+    el(
+      'p',
+      { className: 'detail' },
+      `${t('size')} ${formatBytes(r.size.beforeBytes)} → ${formatBytes(r.size.afterBytes)} · arena ${formatBytes(r.arena.beforeBytes)} → ${formatBytes(r.arena.afterBytes)} · ${t('range method')} ${o.method} · ${t('calibration samples')} ${o.calibrationSamples} · ${t('held-out samples')} ${o.heldOutSamples} · I/O ${o.io}${o.normalization ? ` · ${o.normalization.description}` : ''}`,
+    ),
   );
   if (r.selection) {
     const sel = r.selection;
-    const scores = sel.candidates.map((c) => `${c.label} ${c.sqnrDb === undefined ? '–' : Number.isFinite(c.sqnrDb) ? c.sqnrDb.toFixed(1) : '∞'} dB`).join(' · ');
+    const scores = sel.candidates
+      .map((c) => `${c.label} ${c.sqnrDb === undefined ? '–' : Number.isFinite(c.sqnrDb) ? c.sqnrDb.toFixed(1) : '∞'} dB`)
+      .join(' · ');
     section.append(el('p', { className: 'detail' }, `auto: ${sel.chosen} (${sel.validationSamples} ${t('samples')}; ${scores})`));
   }
   if (r.warnings.length > 0) {
@@ -85,9 +121,25 @@ export function renderQuantize(view: QuantizeView, t: T): HTMLElement {
   if ('layers' in r.evaluation) {
     const e = r.evaluation;
     if (e.worstLayers.length > 0) {
-      section.append(el('p', {}, `${t('layers that lose the most')}: ${e.worstLayers.map((w) => `${t('layer')} ${w.layer} ${w.op} (${Number.isFinite(w.sqnrDb) ? w.sqnrDb.toFixed(1) : '∞'} dB)`).join(', ')}`));
+      section.append(
+        el(
+          'p',
+          {},
+          `${t('layers that lose the most')}: ${e.worstLayers.map((w) => `${t('layer')} ${w.layer} ${w.op} (${Number.isFinite(w.sqnrDb) ? w.sqnrDb.toFixed(1) : '∞'} dB)`).join(', ')}`,
+        ),
+      );
     }
-    section.append(renderCompare({ floatName: view.floatName, int8Name: view.int8Name, samples: String(e.samples), result: { layers: e.layers, agreement: e.output, random: o.randomCalibration } }, t));
+    section.append(
+      renderCompare(
+        {
+          floatName: view.floatName,
+          int8Name: view.int8Name,
+          samples: String(e.samples),
+          result: { layers: e.layers, agreement: e.output, random: o.randomCalibration },
+        },
+        t,
+      ),
+    );
   } else {
     section.append(el('p', { className: 'detail' }, r.evaluation.skipped));
   }

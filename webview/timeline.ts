@@ -35,7 +35,14 @@ export function renderTimeline(a: ModelAnalysis, budget: number, t: (s: PanelStr
 
   layers.forEach((l, i) => {
     const isPeak = l.index === a.arena.peakLayer;
-    const bar = svg('rect', { x: PAD + i * step + step * 0.1, y: y(l.arenaLiveBytes), width: Math.max(1, step * 0.8), height: Math.max(0, H - PAD - y(l.arenaLiveBytes)), class: isPeak ? 'bar peak' : 'bar', tabindex: 0 });
+    const bar = svg('rect', {
+      x: PAD + i * step + step * 0.1,
+      y: y(l.arenaLiveBytes),
+      width: Math.max(1, step * 0.8),
+      height: Math.max(0, H - PAD - y(l.arenaLiveBytes)),
+      class: isPeak ? 'bar peak' : 'bar',
+      tabindex: 0,
+    });
     const describe = `${t('layer')} ${l.index} ${l.op}: ${formatBytes(l.arenaLiveBytes)}${isPeak ? ` (${t('peak')})` : ''} — ${t('tensors alive')}: ${l.liveTensors.join(', ') || '-'}`;
     const title = svg('title', {});
     title.textContent = describe;
@@ -63,6 +70,7 @@ export function renderTimeline(a: ModelAnalysis, budget: number, t: (s: PanelStr
   const yLabel = svg('text', { x: PAD - 4, y: y(peakLive) + 4, 'text-anchor': 'end', class: 'label' });
   yLabel.textContent = formatBytes(peakLive);
   chart.append(yLabel);
-  const note = showBudget || budget <= 0 ? '' : el('div', { className: 'hint' }, `${t('budget')} ${formatBytes(budget)}: ${Math.round(budget / peakLive)}× ${t('peak')}`);
+  const note =
+    showBudget || budget <= 0 ? '' : el('div', { className: 'hint' }, `${t('budget')} ${formatBytes(budget)}: ${Math.round(budget / peakLive)}× ${t('peak')}`);
   return el('div', {}, chart, readout, note);
 }

@@ -28,7 +28,11 @@ function install() {
   if (installed) return;
   installed = true;
   process.once('exit', runAll);
-  for (const [sig, num] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]]) {
+  for (const [sig, num] of [
+    ['SIGINT', 2],
+    ['SIGTERM', 15],
+    ['SIGHUP', 1],
+  ]) {
     process.on(sig, () => {
       if (!signalsHandled) return;
       runAll();

@@ -41,4 +41,8 @@ export declare const CHROMIUM_ARGS: string[];
 export declare function freePort(): Promise<number>;
 export declare function isLocalUrl(url: string): boolean;
 export declare function startCodeServer(options: StartOptions): Promise<CodeServer>;
-export declare function launchChromium(options?: { headless?: boolean; viewport?: { width: number; height: number }; executablePath?: string }): Promise<Chromium>;
+export declare function launchChromium(options?: {
+  headless?: boolean;
+  viewport?: { width: number; height: number };
+  executablePath?: string;
+}): Promise<Chromium>;

@@ -107,7 +107,17 @@ export async function startCodeServer({ codeServer, port, baseDir, settings = {}
   for (let attempt = 0; attempt < 3; attempt++) {
     const p = port ?? (await freePort());
     try {
-      const server = await spawnServer({ codeServer, env, common: localized ? [...common, '--locale', locale] : common, port: p, base, ownBase, dirs, verbose, timeoutMs });
+      const server = await spawnServer({
+        codeServer,
+        env,
+        common: localized ? [...common, '--locale', locale] : common,
+        port: p,
+        base,
+        ownBase,
+        dirs,
+        verbose,
+        timeoutMs,
+      });
       const stop = server.stop;
       server.stop = async () => {
         await stop();
@@ -128,12 +138,14 @@ async function spawnServer({ codeServer, env, common, port, base, ownBase, dirs,
   const args = [
     codeServer,
     ...common,
-    '--auth', 'none',
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--ignore-last-opened',
   ];
   const logFile = join(base, `code-server-${port}.log`);

@@ -33,7 +33,9 @@ export function languagePackVsix(locale) {
     engines: { vscode: '^1.100.0' },
     categories: ['Language Packs'],
     contributes: {
-      localizations: [{ languageId: locale, languageName: locale, localizedLanguageName: locale, translations: [{ id: 'vscode', path: './translations/main.i18n.json' }] }],
+      localizations: [
+        { languageId: locale, languageName: locale, localizedLanguageName: locale, translations: [{ id: 'vscode', path: './translations/main.i18n.json' }] },
+      ],
     },
   };
   writeFileSync(join(ext, 'package.json'), JSON.stringify(manifest, null, 2));
@@ -41,7 +43,11 @@ export function languagePackVsix(locale) {
   // Keys missing here fall back to VS Code's English messages.
   writeFileSync(join(ext, 'translations', 'main.i18n.json'), JSON.stringify({ version: '1.0.0', contents: {} }));
   const vsix = join(dir, `${manifest.name}.vsix`);
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--out', vsix], { cwd: ext, stdio: 'pipe' });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--out', vsix],
+    { cwd: ext, stdio: 'pipe' },
+  );
   return vsix;
 }
 
@@ -54,6 +60,13 @@ export function registerLanguagePack(userDataDir, extensionsDir, locale) {
   const id = `${PUBLISHER}.${packName(locale)}`;
   const translations = join(extensionsDir, `${id}-${VERSION}`, 'translations', 'main.i18n.json');
   if (!existsSync(translations)) throw new Error(`language pack ${id} is not installed in ${extensionsDir}`);
-  const packs = { [locale]: { hash: `${id}-${VERSION}`, extensions: [{ extensionIdentifier: { id }, version: VERSION }], translations: { vscode: translations }, label: locale } };
+  const packs = {
+    [locale]: {
+      hash: `${id}-${VERSION}`,
+      extensions: [{ extensionIdentifier: { id }, version: VERSION }],
+      translations: { vscode: translations },
+      label: locale,
+    },
+  };
   writeFileSync(join(userDataDir, 'languagepacks.json'), JSON.stringify(packs));
 }

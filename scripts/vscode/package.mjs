@@ -32,7 +32,8 @@ run(process.execPath, [
   '--no-dependencies',
   '--allow-missing-repository',
   '--no-rewrite-relative-links',
-  '--out', out,
+  '--out',
+  out,
 ]);
 
 const bytes = statSync(out).size;

@@ -76,7 +76,13 @@ async function main() {
     await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
     let timer;
     const timeout = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no result from the extension host after ${TIMEOUT_MS / 1000} s (last output ${((Date.now() - lastLogAt) / 1000).toFixed(0)} s ago)`)), TIMEOUT_MS);
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(`no result from the extension host after ${TIMEOUT_MS / 1000} s (last output ${((Date.now() - lastLogAt) / 1000).toFixed(0)} s ago)`),
+          ),
+        TIMEOUT_MS,
+      );
     });
     try {
       const code = await Promise.race([exitCode, timeout]);
@@ -104,6 +110,6 @@ try {
   console.log(`\n[vscode-tests] extension-host suite in code-server: ${code === 0 ? 'PASSED' : `FAILED (exit code ${code})`} in ${secs()}`);
   process.exit(code);
 } catch (e) {
-  console.error(`\n[vscode-tests] extension-host suite in code-server: ERROR after ${secs()}: ${e instanceof SetupError ? e.message : e.stack ?? e}`);
+  console.error(`\n[vscode-tests] extension-host suite in code-server: ERROR after ${secs()}: ${e instanceof SetupError ? e.message : (e.stack ?? e)}`);
   process.exit(1);
 }

@@ -116,8 +116,24 @@ function withLock(lockDir, fn) {
       try {
         holder = Number(readFileSync(join(lockDir, 'pid'), 'utf8'));
       } catch {}
-      const alive = Number.isFinite(holder) && holder > 0 && (() => { try { process.kill(holder, 0); return true; } catch { return false; } })();
-      const old = (() => { try { return Date.now() - statSync(lockDir).mtimeMs > 20 * 60_000; } catch { return true; } })();
+      const alive =
+        Number.isFinite(holder) &&
+        holder > 0 &&
+        (() => {
+          try {
+            process.kill(holder, 0);
+            return true;
+          } catch {
+            return false;
+          }
+        })();
+      const old = (() => {
+        try {
+          return Date.now() - statSync(lockDir).mtimeMs > 20 * 60_000;
+        } catch {
+          return true;
+        }
+      })();
       if (!alive && (Number.isFinite(holder) || old)) {
         rmSync(lockDir, { recursive: true, force: true });
         continue;
@@ -143,7 +159,10 @@ function installCodeServer(dir, quiet) {
     log(quiet, `installing code-server@${CODE_SERVER_VERSION} into ${dir} (one time, about 1-2 minutes, ~300 MB)`);
     rmSync(dir, { recursive: true, force: true }); // a half-finished earlier attempt
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'tinyml-lens-code-server', private: true, allowScripts: { 'code-server': true, argon2: true } }, null, 2));
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: 'tinyml-lens-code-server', private: true, allowScripts: { 'code-server': true, argon2: true } }, null, 2),
+    );
     const tmp = join(dir, '.tmp');
     mkdirSync(tmp, { recursive: true });
     seedRipgrepCache(tmp);
@@ -161,10 +180,15 @@ function installCodeServer(dir, quiet) {
     try {
       runLoud(npm, ['install', '--no-save', '--no-package-lock', `code-server@${CODE_SERVER_VERSION}`], { cwd: dir, env });
     } catch (e) {
-      throw new SetupError(`${e.message}\n  installing code-server failed; the output above says why. Common causes: no access to the npm registry, ` +
-        `missing build tools (make, g++, python3) or Kerberos headers (libkrb5-dev). Folder: ${dir}`);
+      throw new SetupError(
+        `${e.message}\n  installing code-server failed; the output above says why. Common causes: no access to the npm registry, ` +
+          `missing build tools (make, g++, python3) or Kerberos headers (libkrb5-dev). Folder: ${dir}`,
+      );
     }
-    const version = spawnSync(process.execPath, [codeServerBin(dir), '--version'], { encoding: 'utf8', env: { ...process.env, XDG_CONFIG_HOME: tmp, XDG_DATA_HOME: tmp } });
+    const version = spawnSync(process.execPath, [codeServerBin(dir), '--version'], {
+      encoding: 'utf8',
+      env: { ...process.env, XDG_CONFIG_HOME: tmp, XDG_DATA_HOME: tmp },
+    });
     if (version.status !== 0 || !version.stdout.includes(CODE_SERVER_VERSION)) {
       throw new SetupError(`code-server was installed in ${dir} but \`code-server --version\` failed:\n${version.stdout}${version.stderr}`);
     }
@@ -179,7 +203,8 @@ function installCodeServer(dir, quiet) {
  * Returns { codeServer: path of code-server's entry script (run it with node), chromium }.
  */
 export function ensureVsCode({ quiet = false } = {}) {
-  if (process.platform !== 'linux') throw new SetupError('the code-server setup is written for Linux (Debian); use the @vscode/test-electron launcher elsewhere');
+  if (process.platform !== 'linux')
+    throw new SetupError('the code-server setup is written for Linux (Debian); use the @vscode/test-electron launcher elsewhere');
   const dir = codeServerDir();
   const installed = existsSync(join(dir, '.installed')) && existsSync(codeServerBin(dir));
   // Once code-server is built, only Chromium is needed at run time (code-server carries its own

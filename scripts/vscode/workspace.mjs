@@ -20,7 +20,9 @@ export function writeExampleModels(dir) {
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`node scripts/build.mjs\` first`);
   mkdirSync(dir, { recursive: true });
   execFileSync(process.execPath, [cli, 'examples', dir], { stdio: 'pipe' });
-  return readdirSync(dir).filter((f) => f.endsWith('.tflite')).sort();
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.tflite'))
+    .sort();
 }
 
 /** Writes `.vscode/settings.json` unless one is there (a user's edits are kept). */

@@ -117,7 +117,8 @@ export function analyzeModel(graph: Graph, fileBytes: number, options: AnalyzeOp
       const live = s === 0 ? liveAt(plan, index) : { buffers: [], liveBytes: 0, highWaterBytes: 0 };
       const first = present.length > 0 ? sg.tensors[present[0]!] : undefined;
       const float = [first, outputs[0]].some((t) => t !== undefined && !isConstant(graph, t) && isFloatType(t.dtype));
-      const hybrid = MAC_KINDS.has(cost.kind) && first !== undefined && isFloatType(first.dtype) && constants.some((t) => t.dtype === 'int8' || t.dtype === 'uint8');
+      const hybrid =
+        MAC_KINDS.has(cost.kind) && first !== undefined && isFloatType(first.dtype) && constants.some((t) => t.dtype === 'int8' || t.dtype === 'uint8');
       layers.push({
         index,
         subgraph: s,
@@ -128,7 +129,10 @@ export function analyzeModel(graph: Graph, fileBytes: number, options: AnalyzeOp
         outputs: op.outputs.map((t) => tensorInfo(sg, t)),
         weightBytes: constants.reduce((sum, t) => sum + graph.buffers[t.buffer]!.data.length, 0),
         activationBytes: outputs.filter((t) => !isConstant(graph, t)).reduce((sum, t) => sum + tflmTensorBytes(t), 0),
-        inputActivationBytes: [...new Set(present)].map((t) => sg.tensors[t]!).filter((t) => !isConstant(graph, t)).reduce((sum, t) => sum + tflmTensorBytes(t), 0),
+        inputActivationBytes: [...new Set(present)]
+          .map((t) => sg.tensors[t]!)
+          .filter((t) => !isConstant(graph, t))
+          .reduce((sum, t) => sum + tflmTensorBytes(t), 0),
         macs: cost.macs ?? null,
         elementOps: cost.elementOps ?? null,
         arenaLiveBytes: live.liveBytes,
@@ -156,11 +160,22 @@ export function analyzeModel(graph: Graph, fileBytes: number, options: AnalyzeOp
   // The layer whose live buffers reach highest in the arena; of several, the one holding the
   // most live bytes, which is where shrinking a tensor helps.
   for (const l of main) {
-    if (!peak || l.arenaHighWaterBytes > peak.arenaHighWaterBytes || (l.arenaHighWaterBytes === peak.arenaHighWaterBytes && l.arenaLiveBytes > peak.arenaLiveBytes)) peak = l;
+    if (
+      !peak ||
+      l.arenaHighWaterBytes > peak.arenaHighWaterBytes ||
+      (l.arenaHighWaterBytes === peak.arenaHighWaterBytes && l.arenaLiveBytes > peak.arenaLiveBytes)
+    )
+      peak = l;
   }
 
   return {
-    model: { ...(options.path ? { path: options.path } : {}), bytes: fileBytes, format: 'tflite', description: graph.description, subgraphs: graph.subgraphs.length },
+    model: {
+      ...(options.path ? { path: options.path } : {}),
+      bytes: fileBytes,
+      format: 'tflite',
+      description: graph.description,
+      subgraphs: graph.subgraphs.length,
+    },
     kind: modelKind(layers),
     layers,
     totals: {
@@ -184,7 +199,12 @@ export function analyzeModel(graph: Graph, fileBytes: number, options: AnalyzeOp
       persistentBreakdown: persistent.breakdown,
       buffers: plan.buffers,
     },
-    warnings: [...plan.warnings, ...(persistent.unverifiedOps.length > 0 ? [`persistent bytes assume kernel data for ${persistent.unverifiedOps.join(', ')} (±${persistent.errorBytes} bytes)`] : [])],
+    warnings: [
+      ...plan.warnings,
+      ...(persistent.unverifiedOps.length > 0
+        ? [`persistent bytes assume kernel data for ${persistent.unverifiedOps.join(', ')} (±${persistent.errorBytes} bytes)`]
+        : []),
+    ],
   };
 }
 

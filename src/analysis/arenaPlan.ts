@@ -146,13 +146,33 @@ export function planArena(graph: Graph, abi: Abi = 'arm32', kernels: KernelTable
       const fixed = offline?.[i];
       const offlineOffset = fixed !== undefined && fixed >= 0 ? fixed : undefined;
       const size = alignUp(bytes);
-      entries.push({ kind: 'tensor', subgraph: s, tensor: i, name: t.name, bytes, size, first: first[gid]!, last: last[gid]!, offline: offlineOffset !== undefined });
+      entries.push({
+        kind: 'tensor',
+        subgraph: s,
+        tensor: i,
+        name: t.name,
+        bytes,
+        size,
+        first: first[gid]!,
+        last: last[gid]!,
+        offline: offlineOffset !== undefined,
+      });
       planner.push({ size, first: first[gid]!, last: last[gid]!, ...(offlineOffset !== undefined ? { offlineOffset } : {}) });
     }),
   );
   scratch.forEach((r, k) => {
     const size = alignUp(r.bytes);
-    entries.push({ kind: 'scratch', subgraph: r.subgraph, op: r.op, name: `scratch of ${opName(graph, graph.subgraphs[r.subgraph]!.operators[r.op]!)} #${r.op}`, bytes: r.bytes, size, first: scratchFirst[k]!, last: scratchLast[k]!, offline: false });
+    entries.push({
+      kind: 'scratch',
+      subgraph: r.subgraph,
+      op: r.op,
+      name: `scratch of ${opName(graph, graph.subgraphs[r.subgraph]!.operators[r.op]!)} #${r.op}`,
+      bytes: r.bytes,
+      size,
+      first: scratchFirst[k]!,
+      last: scratchLast[k]!,
+      offline: false,
+    });
     planner.push({ size, first: scratchFirst[k]!, last: scratchLast[k]! });
   });
 

@@ -11,7 +11,18 @@
 import { elementCount, type Graph, type Operator, type Subgraph, type Tensor } from '../model/graph';
 import { opName, optionsOf, type BuiltinName } from '../model/ops';
 
-export type OpKind = 'conv' | 'pointwise' | 'depthwise' | 'fully-connected' | 'transpose-conv' | 'matmul' | 'recurrent' | 'elementwise' | 'data-movement' | 'control-flow' | 'unknown';
+export type OpKind =
+  | 'conv'
+  | 'pointwise'
+  | 'depthwise'
+  | 'fully-connected'
+  | 'transpose-conv'
+  | 'matmul'
+  | 'recurrent'
+  | 'elementwise'
+  | 'data-movement'
+  | 'control-flow'
+  | 'unknown';
 
 export interface OpCost {
   readonly kind: OpKind;
@@ -23,21 +34,98 @@ export interface OpCost {
 
 /** Ops that only move or relabel data: no arithmetic worth counting. */
 const DATA_MOVEMENT: ReadonlySet<string> = new Set<BuiltinName>([
-  'RESHAPE', 'SQUEEZE', 'EXPAND_DIMS', 'TRANSPOSE', 'CONCATENATION', 'PAD', 'PADV2', 'MIRROR_PAD',
-  'STRIDED_SLICE', 'SLICE', 'GATHER', 'GATHER_ND', 'PACK', 'UNPACK', 'SPLIT', 'SPLIT_V', 'SHAPE',
-  'DEPTH_TO_SPACE', 'SPACE_TO_DEPTH', 'BATCH_TO_SPACE_ND', 'SPACE_TO_BATCH_ND', 'BROADCAST_TO',
-  'FILL', 'ZEROS_LIKE', 'CAST', 'TILE', 'REVERSE_V2', 'EMBEDDING_LOOKUP',
+  'RESHAPE',
+  'SQUEEZE',
+  'EXPAND_DIMS',
+  'TRANSPOSE',
+  'CONCATENATION',
+  'PAD',
+  'PADV2',
+  'MIRROR_PAD',
+  'STRIDED_SLICE',
+  'SLICE',
+  'GATHER',
+  'GATHER_ND',
+  'PACK',
+  'UNPACK',
+  'SPLIT',
+  'SPLIT_V',
+  'SHAPE',
+  'DEPTH_TO_SPACE',
+  'SPACE_TO_DEPTH',
+  'BATCH_TO_SPACE_ND',
+  'SPACE_TO_BATCH_ND',
+  'BROADCAST_TO',
+  'FILL',
+  'ZEROS_LIKE',
+  'CAST',
+  'TILE',
+  'REVERSE_V2',
+  'EMBEDDING_LOOKUP',
 ]);
 const CONTROL_FLOW: ReadonlySet<string> = new Set<BuiltinName>(['WHILE', 'IF', 'CALL_ONCE', 'CALL', 'VAR_HANDLE', 'READ_VARIABLE', 'ASSIGN_VARIABLE']);
 /** Builtins whose element count is a fair measure of their work. */
 const ELEMENTWISE: ReadonlySet<string> = new Set<BuiltinName>([
-  'ADD', 'SUB', 'MUL', 'DIV', 'MAXIMUM', 'MINIMUM', 'SQUARED_DIFFERENCE', 'POW', 'ADD_N', 'RELU', 'RELU6',
-  'RELU_N1_TO_1', 'RELU_0_TO_1', 'LEAKY_RELU', 'PRELU', 'ELU', 'GELU', 'HARD_SWISH', 'LOGISTIC', 'TANH',
-  'SOFTMAX', 'LOG_SOFTMAX', 'EXP', 'LOG', 'SQRT', 'RSQRT', 'SQUARE', 'ABS', 'NEG', 'SIN', 'COS', 'FLOOR',
-  'CEIL', 'ROUND', 'QUANTIZE', 'DEQUANTIZE', 'EQUAL', 'NOT_EQUAL', 'LESS', 'LESS_EQUAL', 'GREATER',
-  'GREATER_EQUAL', 'LOGICAL_AND', 'LOGICAL_OR', 'LOGICAL_NOT', 'SELECT', 'SELECT_V2', 'FLOOR_DIV',
-  'FLOOR_MOD', 'L2_NORMALIZATION', 'RESIZE_BILINEAR', 'RESIZE_NEAREST_NEIGHBOR', 'CUMSUM', 'ARG_MAX',
-  'ARG_MIN', 'MEAN', 'SUM', 'REDUCE_MAX', 'REDUCE_MIN', 'REDUCE_PROD',
+  'ADD',
+  'SUB',
+  'MUL',
+  'DIV',
+  'MAXIMUM',
+  'MINIMUM',
+  'SQUARED_DIFFERENCE',
+  'POW',
+  'ADD_N',
+  'RELU',
+  'RELU6',
+  'RELU_N1_TO_1',
+  'RELU_0_TO_1',
+  'LEAKY_RELU',
+  'PRELU',
+  'ELU',
+  'GELU',
+  'HARD_SWISH',
+  'LOGISTIC',
+  'TANH',
+  'SOFTMAX',
+  'LOG_SOFTMAX',
+  'EXP',
+  'LOG',
+  'SQRT',
+  'RSQRT',
+  'SQUARE',
+  'ABS',
+  'NEG',
+  'SIN',
+  'COS',
+  'FLOOR',
+  'CEIL',
+  'ROUND',
+  'QUANTIZE',
+  'DEQUANTIZE',
+  'EQUAL',
+  'NOT_EQUAL',
+  'LESS',
+  'LESS_EQUAL',
+  'GREATER',
+  'GREATER_EQUAL',
+  'LOGICAL_AND',
+  'LOGICAL_OR',
+  'LOGICAL_NOT',
+  'SELECT',
+  'SELECT_V2',
+  'FLOOR_DIV',
+  'FLOOR_MOD',
+  'L2_NORMALIZATION',
+  'RESIZE_BILINEAR',
+  'RESIZE_NEAREST_NEIGHBOR',
+  'CUMSUM',
+  'ARG_MAX',
+  'ARG_MIN',
+  'MEAN',
+  'SUM',
+  'REDUCE_MAX',
+  'REDUCE_MIN',
+  'REDUCE_PROD',
 ]);
 
 function tensorAt(sg: Subgraph, index: number | undefined): Tensor | undefined {
@@ -96,7 +184,7 @@ export function opCost(graph: Graph, sg: Subgraph, op: Operator): OpCost {
     case 'LSTM': {
       if (!inp) break;
       const timeMajor = optionsOf(op, 'UnidirectionalSequenceLSTMOptions')?.timeMajor ?? false;
-      const steps = name === 'LSTM' ? 1 : (timeMajor ? inp.shape[0] : inp.shape[1]) ?? 1;
+      const steps = name === 'LSTM' ? 1 : ((timeMajor ? inp.shape[0] : inp.shape[1]) ?? 1);
       const batch = name === 'LSTM' ? (inp.shape[0] ?? 1) : ((timeMajor ? inp.shape[1] : inp.shape[0]) ?? 1);
       // Input-to-gate weights are inputs 1-4, recurrent weights 5-8, projection 16.
       let perStep = 0;

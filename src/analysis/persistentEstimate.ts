@@ -52,9 +52,33 @@ interface AbiSizes {
 }
 
 const SIZES: Readonly<Record<Abi, AbiSizes>> = {
-  arm32: { pointer: 4, evalTensor: 12, nodeAndRegistration: 32, tfLiteTensor: 40, affineQuantization: 12, allocatorObjects: [36, 44, 36], recordingObjects: 220 },
-  i386: { pointer: 4, evalTensor: 12, nodeAndRegistration: 32, tfLiteTensor: 40, affineQuantization: 12, allocatorObjects: [36, 44, 36], recordingObjects: 220 },
-  x86_64: { pointer: 8, evalTensor: 24, nodeAndRegistration: 64, tfLiteTensor: 64, affineQuantization: 24, allocatorObjects: [72, 72, 72], recordingObjects: 424 },
+  arm32: {
+    pointer: 4,
+    evalTensor: 12,
+    nodeAndRegistration: 32,
+    tfLiteTensor: 40,
+    affineQuantization: 12,
+    allocatorObjects: [36, 44, 36],
+    recordingObjects: 220,
+  },
+  i386: {
+    pointer: 4,
+    evalTensor: 12,
+    nodeAndRegistration: 32,
+    tfLiteTensor: 40,
+    affineQuantization: 12,
+    allocatorObjects: [36, 44, 36],
+    recordingObjects: 220,
+  },
+  x86_64: {
+    pointer: 8,
+    evalTensor: 24,
+    nodeAndRegistration: 64,
+    tfLiteTensor: 64,
+    affineQuantization: 24,
+    allocatorObjects: [72, 72, 72],
+    recordingObjects: 424,
+  },
 };
 
 class Tail {

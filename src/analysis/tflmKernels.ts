@@ -38,12 +38,14 @@ export interface KernelFacts {
 export type KernelTable = Readonly<Record<string, KernelFacts>>;
 
 /** Per-channel multiplier and shift arrays: conv and depthwise allocate them even for float. */
-const perChannel = (axis: 'first' | 'last') => (ctx: ArenaSite): number[] => {
-  const filter = input(ctx, 1);
-  if (!filter || filter.shape.length === 0) return [];
-  const channels = axis === 'first' ? filter.shape[0]! : filter.shape[filter.shape.length - 1]!;
-  return [4 * channels, 4 * channels];
-};
+const perChannel =
+  (axis: 'first' | 'last') =>
+  (ctx: ArenaSite): number[] => {
+    const filter = input(ctx, 1);
+    if (!filter || filter.shape.length === 0) return [];
+    const channels = axis === 'first' ? filter.shape[0]! : filter.shape[filter.shape.length - 1]!;
+    return [4 * channels, 4 * channels];
+  };
 
 const int4Unpack = (ctx: ArenaSite): number[] => {
   const filter = input(ctx, 1);

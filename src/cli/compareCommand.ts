@@ -18,8 +18,13 @@ export const compareCommand: Command = async (args, io) => {
     return EXIT_OK;
   }
   io.out(`${'layer'.padEnd(6)} ${'op'.padEnd(22)} ${'SQNR dB'.padStart(8)} ${'cosine'.padStart(8)} ${'max |err|'.padStart(10)}`);
-  for (const l of result.layers) io.out(`${String(l.int8Layer).padEnd(6)} ${l.op.padEnd(22)} ${l.sqnrDb.toFixed(1).padStart(8)} ${l.cosine.toFixed(5).padStart(8)} ${l.maxAbsError.toPrecision(3).padStart(10)}`);
+  for (const l of result.layers)
+    io.out(
+      `${String(l.int8Layer).padEnd(6)} ${l.op.padEnd(22)} ${l.sqnrDb.toFixed(1).padStart(8)} ${l.cosine.toFixed(5).padStart(8)} ${l.maxAbsError.toPrecision(3).padStart(10)}`,
+    );
   const a = result.agreement;
-  io.out(`outputs over ${a.samples} ${result.random ? 'random ' : ''}sample(s): top-1 agreement ${(100 * a.top1Agreement).toFixed(1)}%, mean SQNR ${a.meanSqnrDb.toFixed(1)} dB, cosine ${a.meanCosine.toFixed(5)}, max |err| ${a.maxAbsError.toPrecision(3)}`);
+  io.out(
+    `outputs over ${a.samples} ${result.random ? 'random ' : ''}sample(s): top-1 agreement ${(100 * a.top1Agreement).toFixed(1)}%, mean SQNR ${a.meanSqnrDb.toFixed(1)} dB, cosine ${a.meanCosine.toFixed(5)}, max |err| ${a.maxAbsError.toPrecision(3)}`,
+  );
   return EXIT_OK;
 };

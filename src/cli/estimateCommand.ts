@@ -68,7 +68,14 @@ function resolveTarget(args: ParsedArgs, kernels: KernelLibraryId): EstimateTarg
 
 const n0 = (v: number) => Math.round(v).toLocaleString('en-US');
 
-function renderText(analysis: ModelAnalysis, est: ModelEstimate, energy: EnergyEstimate | null, energyNote: string | null, profile: ProfileCalibration | null, scenario: ScenarioResult | null): string {
+function renderText(
+  analysis: ModelAnalysis,
+  est: ModelEstimate,
+  energy: EnergyEstimate | null,
+  energyNote: string | null,
+  profile: ProfileCalibration | null,
+  scenario: ScenarioResult | null,
+): string {
   const out: string[] = [];
   const t = est.target;
   out.push(`Estimate for ${analysis.model.path ?? 'model'} on ${t.name}, ${t.kernels} kernels`);
@@ -81,23 +88,41 @@ function renderText(analysis: ModelAnalysis, est: ModelEstimate, energy: EnergyE
     const row = `${String(l.index).padEnd(4)} ${l.op.slice(0, 24).padEnd(24)} ${l.kind.padEnd(16)} ${l.library.padEnd(10)} ${n0(l.cycles).padStart(13)} ${l.ms.toFixed(3).padStart(9)} ${`${(l.share * 100).toFixed(1)}%`.padStart(6)}`;
     const m = measured?.get(l.index);
     const before = profile?.before.layers.find((b) => b.index === l.index && b.subgraph === l.subgraph);
-    out.push(m && l.subgraph === 0 ? `${row} ${m.measuredMs === null ? '—'.padStart(9) : m.measuredMs.toFixed(3).padStart(9)} ${m.measuredMs === null || !before ? ''.padStart(8) : `${(m.measuredMs / before.ms).toFixed(2)}×`.padStart(8)}` : `${row}${l.subgraph > 0 ? `  (subgraph ${l.subgraph}, per call)` : ''}`);
+    out.push(
+      m && l.subgraph === 0
+        ? `${row} ${m.measuredMs === null ? '—'.padStart(9) : m.measuredMs.toFixed(3).padStart(9)} ${m.measuredMs === null || !before ? ''.padStart(8) : `${(m.measuredMs / before.ms).toFixed(2)}×`.padStart(8)}`
+        : `${row}${l.subgraph > 0 ? `  (subgraph ${l.subgraph}, per call)` : ''}`,
+    );
   }
   out.push('');
-  out.push(`Latency  ${formatMs(est.total.ms)} per inference (${n0(est.total.cycles)} cycles at ${t.clockMHz} MHz) — an estimate; expected range ${formatMs(est.total.bandMs.low)} – ${formatMs(est.total.bandMs.high)}`);
-  if (energy) out.push(`Energy   ${formatUj(energy.uj)} per inference — an estimate; expected range ${formatUj(energy.bandUj.low)} – ${formatUj(energy.bandUj.high)} (${energy.note})`);
+  out.push(
+    `Latency  ${formatMs(est.total.ms)} per inference (${n0(est.total.cycles)} cycles at ${t.clockMHz} MHz) — an estimate; expected range ${formatMs(est.total.bandMs.low)} – ${formatMs(est.total.bandMs.high)}`,
+  );
+  if (energy)
+    out.push(
+      `Energy   ${formatUj(energy.uj)} per inference — an estimate; expected range ${formatUj(energy.bandUj.low)} – ${formatUj(energy.bandUj.high)} (${energy.note})`,
+    );
   else if (energyNote) out.push(`Energy   not estimated: ${energyNote}`);
   if (profile) {
     out.push('');
-    out.push(`Profile: measured ${formatMs(profile.measuredMs)} over the matched layers; the calibrated estimate said ${formatMs(profile.estimatedMs)} (${(profile.measuredMs / profile.estimatedMs).toFixed(2)}×); refitted for this board: ${formatMs(profile.fittedMs)}.`);
-    out.push(`Board multipliers on the coefficients: ${Object.entries(profile.multipliers).map(([g, v]) => `${g} ${v.toFixed(2)}`).join(', ')}`);
+    out.push(
+      `Profile: measured ${formatMs(profile.measuredMs)} over the matched layers; the calibrated estimate said ${formatMs(profile.estimatedMs)} (${(profile.measuredMs / profile.estimatedMs).toFixed(2)}×); refitted for this board: ${formatMs(profile.fittedMs)}.`,
+    );
+    out.push(
+      `Board multipliers on the coefficients: ${Object.entries(profile.multipliers)
+        .map(([g, v]) => `${g} ${v.toFixed(2)}`)
+        .join(', ')}`,
+    );
     out.push('The estimate above uses the board-fitted coefficients; they apply to other models on this board.');
   }
   if (scenario) {
     const r = scenario.result;
     out.push('');
-    out.push(`Scenario: ${scenario.name} — average ${(r.averageMicroWatts / 1000).toFixed(3)} mW, ${r.batteryMicroAmps.toFixed(0)} µA from the battery, battery life ${formatDays(r.batteryLifeDays)} (range ${formatDays(scenario.lifeDaysBand.low)} – ${formatDays(scenario.lifeDaysBand.high)} from the inference energy band alone)`);
-    for (const p of r.breakdown) out.push(`  ${p.name.padEnd(18)} ${(p.microWatts / 1000).toFixed(4).padStart(10)} mW  ${(p.share * 100).toFixed(1).padStart(5)}%`);
+    out.push(
+      `Scenario: ${scenario.name} — average ${(r.averageMicroWatts / 1000).toFixed(3)} mW, ${r.batteryMicroAmps.toFixed(0)} µA from the battery, battery life ${formatDays(r.batteryLifeDays)} (range ${formatDays(scenario.lifeDaysBand.low)} – ${formatDays(scenario.lifeDaysBand.high)} from the inference energy band alone)`,
+    );
+    for (const p of r.breakdown)
+      out.push(`  ${p.name.padEnd(18)} ${(p.microWatts / 1000).toFixed(4).padStart(10)} mW  ${(p.share * 100).toFixed(1).padStart(5)}%`);
     out.push('  assumptions:');
     for (const a of scenario.assumptions) out.push(`  - ${a}`);
   }
@@ -109,7 +134,14 @@ function renderText(analysis: ModelAnalysis, est: ModelEstimate, energy: EnergyE
   return out.join('\n');
 }
 
-function jsonReport(analysis: ModelAnalysis, est: ModelEstimate, energy: EnergyEstimate | null, energyNote: string | null, profile: ProfileCalibration | null, scenario: ScenarioResult | null): unknown {
+function jsonReport(
+  analysis: ModelAnalysis,
+  est: ModelEstimate,
+  energy: EnergyEstimate | null,
+  energyNote: string | null,
+  profile: ProfileCalibration | null,
+  scenario: ScenarioResult | null,
+): unknown {
   return {
     kind: 'estimate',
     model: { path: analysis.model.path ?? null, kind: analysis.kind, macs: analysis.totals.macs },
@@ -120,8 +152,20 @@ function jsonReport(analysis: ModelAnalysis, est: ModelEstimate, energy: EnergyE
     sigmaLog: est.total.sigmaLog,
     energyUj: energy ? energy.uj : null,
     energyBandUj: energy ? energy.bandUj : null,
-    energy: energy ? { powerMw: energy.powerMw, volts: energy.volts, microAmpsPerMHz: energy.microAmpsPerMHz, powerSource: energy.powerSource, note: energy.note } : { note: energyNote },
-    layers: est.layers.map((l) => ({ index: l.index, subgraph: l.subgraph, op: l.op, kind: l.kind, library: l.library, cycles: l.cycles, latencyMs: l.ms, share: l.share, latencyBandMs: l.bandMs })),
+    energy: energy
+      ? { powerMw: energy.powerMw, volts: energy.volts, microAmpsPerMHz: energy.microAmpsPerMHz, powerSource: energy.powerSource, note: energy.note }
+      : { note: energyNote },
+    layers: est.layers.map((l) => ({
+      index: l.index,
+      subgraph: l.subgraph,
+      op: l.op,
+      kind: l.kind,
+      library: l.library,
+      cycles: l.cycles,
+      latencyMs: l.ms,
+      share: l.share,
+      latencyBandMs: l.bandMs,
+    })),
     warnings: [...est.warnings, ...(profile?.warnings ?? [])],
     ...(profile
       ? {
@@ -136,7 +180,20 @@ function jsonReport(analysis: ModelAnalysis, est: ModelEstimate, energy: EnergyE
           },
         }
       : {}),
-    ...(scenario ? { scenario: { id: scenario.id, name: scenario.name, averageMicroWatts: scenario.result.averageMicroWatts, batteryMicroAmps: scenario.result.batteryMicroAmps, batteryLifeDays: scenario.result.batteryLifeDays, batteryLifeDaysBand: scenario.lifeDaysBand, breakdown: scenario.result.breakdown, assumptions: scenario.assumptions } } : {}),
+    ...(scenario
+      ? {
+          scenario: {
+            id: scenario.id,
+            name: scenario.name,
+            averageMicroWatts: scenario.result.averageMicroWatts,
+            batteryMicroAmps: scenario.result.batteryMicroAmps,
+            batteryLifeDays: scenario.result.batteryLifeDays,
+            batteryLifeDaysBand: scenario.lifeDaysBand,
+            breakdown: scenario.result.breakdown,
+            assumptions: scenario.assumptions,
+          },
+        }
+      : {}),
   };
 }
 
@@ -183,12 +240,27 @@ function run(args: ParsedArgs, io: Io): number {
     const batteryVolts = positiveNumber(args, 'battery-v');
     scenario = runScenario(
       s,
-      { inferenceUj: energy.uj, inferenceBandUj: energy.bandUj, inferenceMs: est.total.ms, mcuActiveMw: activePowerMw(target.power, target.clockMHz, volts), sleepMicroAmps: target.power.sleepMicroAmps, mcuVolts: volts ?? target.power.volts },
-      { ...(perHour !== undefined ? { perHour } : {}), ...(batteryMah !== undefined ? { batteryMah } : {}), ...(batteryVolts !== undefined ? { batteryVolts } : {}) },
+      {
+        inferenceUj: energy.uj,
+        inferenceBandUj: energy.bandUj,
+        inferenceMs: est.total.ms,
+        mcuActiveMw: activePowerMw(target.power, target.clockMHz, volts),
+        sleepMicroAmps: target.power.sleepMicroAmps,
+        mcuVolts: volts ?? target.power.volts,
+      },
+      {
+        ...(perHour !== undefined ? { perHour } : {}),
+        ...(batteryMah !== undefined ? { batteryMah } : {}),
+        ...(batteryVolts !== undefined ? { batteryVolts } : {}),
+      },
     );
   }
 
-  io.out(args.flags.has('json') ? JSON.stringify(jsonReport(model, est, energy, energyNote, profile, scenario), null, 2) : renderText(model, est, energy, energyNote, profile, scenario));
+  io.out(
+    args.flags.has('json')
+      ? JSON.stringify(jsonReport(model, est, energy, energyNote, profile, scenario), null, 2)
+      : renderText(model, est, energy, energyNote, profile, scenario),
+  );
   return EXIT_OK;
 }
 

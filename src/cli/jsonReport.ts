@@ -58,7 +58,14 @@ export function jsonReport(a: ModelAnalysis, verdict: FitVerdict | undefined) {
           reservedFlashBytes: verdict.reserve.flashBytes,
           fits: verdict.fits,
           // `message` is the English rendering; `params` carries its numbers for tools that render their own.
-          diagnostics: verdict.findings.map((f) => ({ severity: f.severity, code: f.code, message: renderFinding(f), layer: f.layer, subgraph: f.subgraph, params: f.params })),
+          diagnostics: verdict.findings.map((f) => ({
+            severity: f.severity,
+            code: f.code,
+            message: renderFinding(f),
+            layer: f.layer,
+            subgraph: f.subgraph,
+            params: f.params,
+          })),
         }
       : null,
     warnings: a.warnings,

@@ -33,13 +33,16 @@ export function quantizeParams(args: ParsedArgs): QuantizeParams {
   if (args.positionals.length > 1) throw new UsageError(`quantize takes one model; unexpected "${args.positionals[1]}"`);
   const calibration = args.options.get('calibration');
   const random = args.flags.has('random-calibration');
-  if (calibration === undefined && !random) throw new UsageError('quantize needs --calibration <dir|glob> (or --random-calibration, which calibrates on random data and says so in the report)');
+  if (calibration === undefined && !random)
+    throw new UsageError('quantize needs --calibration <dir|glob> (or --random-calibration, which calibrates on random data and says so in the report)');
   if (calibration !== undefined && random) throw new UsageError('give either --calibration or --random-calibration, not both');
   const percentileText = args.options.get('percentile');
   const percentile = percentileText === undefined ? undefined : Number(percentileText);
-  if (percentile !== undefined && !(percentile > 50 && percentile <= 100)) throw new UsageError(`--percentile takes a number above 50 and at most 100, got "${percentileText}"`);
+  if (percentile !== undefined && !(percentile > 50 && percentile <= 100))
+    throw new UsageError(`--percentile takes a number above 50 and at most 100, got "${percentileText}"`);
   const normalization = args.options.get('normalization');
-  if (normalization !== undefined && !NORMALIZATIONS[normalization]) throw new UsageError(`--normalization is one of ${Object.keys(NORMALIZATIONS).join(', ')}`);
+  if (normalization !== undefined && !NORMALIZATIONS[normalization])
+    throw new UsageError(`--normalization is one of ${Object.keys(NORMALIZATIONS).join(', ')}`);
   const io = oneOf(args, 'io', ['int8', 'float'] as const);
   const method = oneOf<RangeMethodOption>(args, 'method', RANGE_METHOD_OPTIONS);
   const rounding = oneOf<Rounding>(args, 'rounding', ROUNDINGS);
@@ -70,22 +73,34 @@ const db = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(1)} dB` : n
 /** The report as a few lines for a person. */
 export function renderQuantizeReport(r: QuantizationReport, modelPath: string, reportPath: string): string {
   const lines: string[] = [];
-  lines.push(`wrote ${modelPath}: ${kb(r.size.afterBytes)} (was ${kb(r.size.beforeBytes)}, ×${r.size.ratio.toFixed(2)}), arena ${kb(r.arena.afterBytes)} (was ${kb(r.arena.beforeBytes)})`);
+  lines.push(
+    `wrote ${modelPath}: ${kb(r.size.afterBytes)} (was ${kb(r.size.beforeBytes)}, ×${r.size.ratio.toFixed(2)}), arena ${kb(r.arena.afterBytes)} (was ${kb(r.arena.beforeBytes)})`,
+  );
   const ranges = `${r.options.method}${r.options.percentile !== undefined ? ` ${r.options.percentile}%` : ''}${r.options.perChannelFullyConnected ? ' + per-channel FC' : ''}`;
   const sel = r.selection;
   const how = sel ? `auto ranges (kept ${sel.chosen})` : `${ranges} ranges`;
   lines.push(`  ${r.options.io} I/O, ${how} from ${r.options.calibrationSamples} calibration sample(s)${r.options.randomCalibration ? ' (random data)' : ''}`);
   if (sel) {
-    const scored = sel.candidates.map((c) => `${c.label}${c.label === sel.chosen ? ' (kept)' : ''} ${c.skipped !== undefined || c.sqnrDb === undefined ? 'not run' : db(c.sqnrDb)}${c.top1Agreement !== undefined ? ` ${(100 * c.top1Agreement).toFixed(0)}%` : ''}`);
-    lines.push(`  candidates on ${sel.validationSamples} ${sel.inSample ? 'calibration' : 'validation'} sample(s), output SQNR${sel.classifier ? ' and top-1 agreement' : ''}: ${scored.join('; ')}`);
+    const scored = sel.candidates.map(
+      (c) =>
+        `${c.label}${c.label === sel.chosen ? ' (kept)' : ''} ${c.skipped !== undefined || c.sqnrDb === undefined ? 'not run' : db(c.sqnrDb)}${c.top1Agreement !== undefined ? ` ${(100 * c.top1Agreement).toFixed(0)}%` : ''}`,
+    );
+    lines.push(
+      `  candidates on ${sel.validationSamples} ${sel.inSample ? 'calibration' : 'validation'} sample(s), output SQNR${sel.classifier ? ' and top-1 agreement' : ''}: ${scored.join('; ')}`,
+    );
   }
   if (r.keptFloat.length > 0) lines.push(`  kept in float: ${r.keptFloat.map((o) => `${o.op} (layer ${o.layer})`).join(', ')}`);
   const e = r.evaluation;
   if ('skipped' in e) lines.push(`  not evaluated: ${e.skipped}`);
   else {
     const o = e.output;
-    lines.push(`  on ${e.samples} held-out sample(s): output SQNR ${db(o.meanSqnrDb)}, cosine ${o.meanCosine.toFixed(4)}, max |err| ${o.maxAbsError.toPrecision(3)}, top-1 agreement ${(100 * o.top1Agreement).toFixed(1)}%`);
-    if (e.worstLayers.length > 0) lines.push(`  lowest SQNR: ${e.worstLayers.map((l) => `${l.op} (layer ${l.layer}) ${db(l.sqnrDb)}${l.dropDb !== undefined ? `, ${l.dropDb >= 0 ? 'lost' : 'gained'} ${Math.abs(l.dropDb).toFixed(1)} dB across it` : ''}`).join('; ')}`);
+    lines.push(
+      `  on ${e.samples} held-out sample(s): output SQNR ${db(o.meanSqnrDb)}, cosine ${o.meanCosine.toFixed(4)}, max |err| ${o.maxAbsError.toPrecision(3)}, top-1 agreement ${(100 * o.top1Agreement).toFixed(1)}%`,
+    );
+    if (e.worstLayers.length > 0)
+      lines.push(
+        `  lowest SQNR: ${e.worstLayers.map((l) => `${l.op} (layer ${l.layer}) ${db(l.sqnrDb)}${l.dropDb !== undefined ? `, ${l.dropDb >= 0 ? 'lost' : 'gained'} ${Math.abs(l.dropDb).toFixed(1)} dB across it` : ''}`).join('; ')}`,
+      );
   }
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   lines.push(`  report: ${reportPath}`);

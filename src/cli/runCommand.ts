@@ -14,7 +14,10 @@ export const runCommand: Command = async (args, io) => {
   const inputs = args.repeated.get('input') ?? [];
   const outDir = args.options.get('out-dir') ?? '.';
   const rounding = oneOf(args, 'rounding', ROUNDINGS) ?? 'tflm';
-  const result = await runJob({ path, inputs, rounding, ...(args.options.has('normalization') ? { normalization: args.options.get('normalization')! } : {}) }, UNATTENDED);
+  const result = await runJob(
+    { path, inputs, rounding, ...(args.options.has('normalization') ? { normalization: args.options.get('normalization')! } : {}) },
+    UNATTENDED,
+  );
   mkdirSync(outDir, { recursive: true });
   const outputs = [];
   for (const o of result.outputs) {

@@ -8,6 +8,7 @@ export const targetsCommand: Command = (args, io) => {
     io.out(JSON.stringify(BOARDS, null, 2));
     return EXIT_OK;
   }
-  for (const b of BOARDS) io.out(`${b.id.padEnd(28)} ${b.name} (${b.mcu}, ${b.core} ${b.maxClockMHz} MHz): ${formatBytes(b.sramBytes)} SRAM, ${formatBytes(b.flashBytes)} flash`);
+  for (const b of BOARDS)
+    io.out(`${b.id.padEnd(28)} ${b.name} (${b.mcu}, ${b.core} ${b.maxClockMHz} MHz): ${formatBytes(b.sramBytes)} SRAM, ${formatBytes(b.flashBytes)} flash`);
   return EXIT_OK;
 };

@@ -26,23 +26,35 @@ export function renderTable(a: ModelAnalysis): string {
   const widths = HEADERS.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   // Text columns align left, numbers right.
   const fmt = (cells: readonly string[]): string =>
-    cells.map((cell, c) => (c <= 3 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd();
+    cells
+      .map((cell, c) => (c <= 3 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+      .join('  ')
+      .trimEnd();
   return [fmt(HEADERS), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt), '(* arena peak)'].join('\n');
 }
 
 export function renderReport(a: ModelAnalysis, verdict: FitVerdict | undefined): string {
-  const lines = [`${a.model.path ?? 'model'}: ${formatBytes(a.model.bytes)}, ${a.kind}, ${a.totals.operators} operators${a.model.subgraphs > 1 ? ` in ${a.model.subgraphs} subgraphs` : ''}`, ''];
+  const lines = [
+    `${a.model.path ?? 'model'}: ${formatBytes(a.model.bytes)}, ${a.kind}, ${a.totals.operators} operators${a.model.subgraphs > 1 ? ` in ${a.model.subgraphs} subgraphs` : ''}`,
+    '',
+  ];
   lines.push(renderTable(a), '');
-  lines.push(`MACs            ${a.totals.macs.toLocaleString('en-US')}${a.totals.unknownCostOps.length ? ` (cost unknown: ${a.totals.unknownCostOps.join(', ')})` : ''}`);
+  lines.push(
+    `MACs            ${a.totals.macs.toLocaleString('en-US')}${a.totals.unknownCostOps.length ? ` (cost unknown: ${a.totals.unknownCostOps.join(', ')})` : ''}`,
+  );
   lines.push(`Weights (flash) ${formatBytes(a.totals.weightBytes)} of a ${formatBytes(a.totals.modelBytes)} model`);
   const err = a.arena.persistentErrorBytes > 0 ? ` ±${a.arena.persistentErrorBytes} B` : '';
-  lines.push(`Tensor arena    ${formatBytes(a.arena.totalBytes)} = ${a.arena.nonPersistentBytes.toLocaleString('en-US')} B planned + ${a.arena.persistentBytes.toLocaleString('en-US')} B persistent${err} (TFLM ${a.arena.kernels} kernels, ${a.arena.abi})`);
+  lines.push(
+    `Tensor arena    ${formatBytes(a.arena.totalBytes)} = ${a.arena.nonPersistentBytes.toLocaleString('en-US')} B planned + ${a.arena.persistentBytes.toLocaleString('en-US')} B persistent${err} (TFLM ${a.arena.kernels} kernels, ${a.arena.abi})`,
+  );
   if (a.arena.peakLayer !== null) lines.push(`Peak            layer ${a.arena.peakLayer}: ${a.arena.peakTensors.join(', ')}`);
   for (const w of a.warnings) lines.push(`note: ${w}`);
   if (verdict) {
-    lines.push('', `${verdict.fits ? 'FITS' : 'DOES NOT FIT'} ${verdict.target.name}: SRAM ${formatBytes(verdict.sramUsedBytes)} / ${formatBytes(verdict.target.sramBytes)}, flash ${formatBytes(verdict.flashUsedBytes)} / ${formatBytes(verdict.target.flashBytes)}`);
+    lines.push(
+      '',
+      `${verdict.fits ? 'FITS' : 'DOES NOT FIT'} ${verdict.target.name}: SRAM ${formatBytes(verdict.sramUsedBytes)} / ${formatBytes(verdict.target.sramBytes)}, flash ${formatBytes(verdict.flashUsedBytes)} / ${formatBytes(verdict.target.flashBytes)}`,
+    );
     for (const f of verdict.findings) lines.push(`${f.severity}: ${renderFinding(f)}`);
   }
   return lines.join('\n');
 }
-

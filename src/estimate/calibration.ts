@@ -22,7 +22,16 @@
 import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import type { ModelAnalysis } from '../analysis/analyzeModel';
 import { BOARDS } from '../targets/boards';
-import type { CalibrationData, CalibrationPlatform, CalibrationRow, EnergyCheck, ErrorSummary, LibraryCoefficients, LibraryPriors, PublishedPoint } from './calibrationData';
+import type {
+  CalibrationData,
+  CalibrationPlatform,
+  CalibrationRow,
+  EnergyCheck,
+  ErrorSummary,
+  LibraryCoefficients,
+  LibraryPriors,
+  PublishedPoint,
+} from './calibrationData';
 import { COREMARK_PER_MHZ, SOFT_FLOAT_FACTOR } from './coreProfiles';
 import { addTerms, layerTerms, zeroTerms, type Term, type TermSums } from './features';
 import { fitLibrary, predictCycles, summarizeLogErrors, type LibraryObservation } from './fit';
@@ -89,9 +98,32 @@ interface PlatformSpec {
 }
 
 const PLATFORMS: readonly PlatformSpec[] = [
-  { id: 'pcl-scepu02', name: 'PengChengLab PCL Scepu02 (RV32)', core: 'rv32imc', kernels: 'reference', anchor: true, matches: (r) => r.system_id === 'dividiti-closed-pcl-scepu02' },
-  { id: 'nucleo-l4r5zi', name: 'ST NUCLEO-L4R5ZI (MLPerf reference)', board: 'nucleo-l4r5zi', core: 'cortex-m4f', kernels: 'cmsis-nn', anchor: false, matches: (r) => r.org === 'reference' && r.system_id === 'Nucleo-L4R5ZI' },
-  { id: 'ek-ra6m4', name: 'Renesas EK-RA6M4', board: 'ek-ra6m4', core: 'cortex-m33', kernels: 'cmsis-nn', anchor: true, matches: (r) => r.org === 'renesas' && r.system_id === 'EK-RA6M4' },
+  {
+    id: 'pcl-scepu02',
+    name: 'PengChengLab PCL Scepu02 (RV32)',
+    core: 'rv32imc',
+    kernels: 'reference',
+    anchor: true,
+    matches: (r) => r.system_id === 'dividiti-closed-pcl-scepu02',
+  },
+  {
+    id: 'nucleo-l4r5zi',
+    name: 'ST NUCLEO-L4R5ZI (MLPerf reference)',
+    board: 'nucleo-l4r5zi',
+    core: 'cortex-m4f',
+    kernels: 'cmsis-nn',
+    anchor: false,
+    matches: (r) => r.org === 'reference' && r.system_id === 'Nucleo-L4R5ZI',
+  },
+  {
+    id: 'ek-ra6m4',
+    name: 'Renesas EK-RA6M4',
+    board: 'ek-ra6m4',
+    core: 'cortex-m33',
+    kernels: 'cmsis-nn',
+    anchor: true,
+    matches: (r) => r.org === 'renesas' && r.system_id === 'EK-RA6M4',
+  },
 ];
 
 const RX65N = (r: MlperfRow): boolean => r.org === 'renesas' && r.system_id === 'RX65N-Cloud-Kit';
@@ -153,14 +185,98 @@ interface Published {
 }
 
 export const PUBLISHED: readonly Published[] = [
-  { id: 'esp32s3-reference-person-detect', use: 'anchor', core: 'xtensa-lx7', kernels: 'reference', board: 'esp32-s3', model: 'person_detect', clockMHz: 240, measuredMs: 2300, source: 'espressif/esp-tflite-micro README, Performance Comparison', note: 'without ESP-NN, invoke() only, internal memory' },
-  { id: 'esp32-reference-person-detect', use: 'anchor', core: 'xtensa-lx6', kernels: 'reference', board: 'esp32', model: 'person_detect', clockMHz: 240, measuredMs: 4084, source: 'espressif/esp-tflite-micro README, Performance Comparison', note: 'without ESP-NN' },
-  { id: 'esp32c3-reference-person-detect', use: 'anchor', core: 'rv32imc', kernels: 'reference', board: 'esp32-c3', model: 'person_detect', clockMHz: 160, measuredMs: 3355, source: 'espressif/esp-tflite-micro README, Performance Comparison', note: 'without ESP-NN' },
-  { id: 'f413-reference-person-detect', use: 'anchor', core: 'cortex-m4f', kernels: 'reference', model: 'person_detect', clockMHz: 100, measuredMs: 13005.446, source: 'Samsung/ONE issue #7598 (2021), NUCLEO-F413ZH', note: 'TFLM reference kernels, Mbed build' },
-  { id: 'f413-cmsis-person-detect', use: 'check', core: 'cortex-m4f', kernels: 'cmsis-nn', model: 'person_detect', clockMHz: 100, measuredMs: 386.595, source: 'Samsung/ONE issue #7598 (2021), NUCLEO-F413ZH', note: 'TFLM + CMSIS-NN, a newer stack than the MLPerf M4F rows' },
-  { id: 'mcxn947-cmsis-person-detect', use: 'check', core: 'cortex-m33', kernels: 'cmsis-nn', model: 'person_detect', clockMHz: 150, measuredMs: 11526407 / 150000, source: 'embedded-agent-bridge docs, ML benchmark STM32N6 vs FRDM-MCXN947 (2026)', note: 'current TFLM + CMSIS-NN under Zephyr, DWT cycle count' },
-  { id: 'stm32n6-cmsis-person-detect', use: 'check', core: 'cortex-m55', kernels: 'cmsis-nn', board: 'stm32n6', model: 'person_detect', clockMHz: 600, measuredMs: 132413647 / 600000, source: 'embedded-agent-bridge docs, ML benchmark STM32N6 vs FRDM-MCXN947 (2026)', note: 'TFLM + CMSIS-NN Helium path, GCC 12, code in SRAM; the authors blame GCC\'s Helium code generation' },
-  { id: 'mcxn947-cmsis-micro-speech', use: 'check', core: 'cortex-m33', kernels: 'cmsis-nn', model: 'micro_speech_quantized', clockMHz: 150, measuredMs: 1705940 / 150000, source: 'embedded-agent-bridge docs, ML benchmark STM32N6 vs FRDM-MCXN947 (2026)', note: 'current TFLM + CMSIS-NN under Zephyr, DWT cycle count' },
+  {
+    id: 'esp32s3-reference-person-detect',
+    use: 'anchor',
+    core: 'xtensa-lx7',
+    kernels: 'reference',
+    board: 'esp32-s3',
+    model: 'person_detect',
+    clockMHz: 240,
+    measuredMs: 2300,
+    source: 'espressif/esp-tflite-micro README, Performance Comparison',
+    note: 'without ESP-NN, invoke() only, internal memory',
+  },
+  {
+    id: 'esp32-reference-person-detect',
+    use: 'anchor',
+    core: 'xtensa-lx6',
+    kernels: 'reference',
+    board: 'esp32',
+    model: 'person_detect',
+    clockMHz: 240,
+    measuredMs: 4084,
+    source: 'espressif/esp-tflite-micro README, Performance Comparison',
+    note: 'without ESP-NN',
+  },
+  {
+    id: 'esp32c3-reference-person-detect',
+    use: 'anchor',
+    core: 'rv32imc',
+    kernels: 'reference',
+    board: 'esp32-c3',
+    model: 'person_detect',
+    clockMHz: 160,
+    measuredMs: 3355,
+    source: 'espressif/esp-tflite-micro README, Performance Comparison',
+    note: 'without ESP-NN',
+  },
+  {
+    id: 'f413-reference-person-detect',
+    use: 'anchor',
+    core: 'cortex-m4f',
+    kernels: 'reference',
+    model: 'person_detect',
+    clockMHz: 100,
+    measuredMs: 13005.446,
+    source: 'Samsung/ONE issue #7598 (2021), NUCLEO-F413ZH',
+    note: 'TFLM reference kernels, Mbed build',
+  },
+  {
+    id: 'f413-cmsis-person-detect',
+    use: 'check',
+    core: 'cortex-m4f',
+    kernels: 'cmsis-nn',
+    model: 'person_detect',
+    clockMHz: 100,
+    measuredMs: 386.595,
+    source: 'Samsung/ONE issue #7598 (2021), NUCLEO-F413ZH',
+    note: 'TFLM + CMSIS-NN, a newer stack than the MLPerf M4F rows',
+  },
+  {
+    id: 'mcxn947-cmsis-person-detect',
+    use: 'check',
+    core: 'cortex-m33',
+    kernels: 'cmsis-nn',
+    model: 'person_detect',
+    clockMHz: 150,
+    measuredMs: 11526407 / 150000,
+    source: 'embedded-agent-bridge docs, ML benchmark STM32N6 vs FRDM-MCXN947 (2026)',
+    note: 'current TFLM + CMSIS-NN under Zephyr, DWT cycle count',
+  },
+  {
+    id: 'stm32n6-cmsis-person-detect',
+    use: 'check',
+    core: 'cortex-m55',
+    kernels: 'cmsis-nn',
+    board: 'stm32n6',
+    model: 'person_detect',
+    clockMHz: 600,
+    measuredMs: 132413647 / 600000,
+    source: 'embedded-agent-bridge docs, ML benchmark STM32N6 vs FRDM-MCXN947 (2026)',
+    note: "TFLM + CMSIS-NN Helium path, GCC 12, code in SRAM; the authors blame GCC's Helium code generation",
+  },
+  {
+    id: 'mcxn947-cmsis-micro-speech',
+    use: 'check',
+    core: 'cortex-m33',
+    kernels: 'cmsis-nn',
+    model: 'micro_speech_quantized',
+    clockMHz: 150,
+    measuredMs: 1705940 / 150000,
+    source: 'embedded-agent-bridge docs, ML benchmark STM32N6 vs FRDM-MCXN947 (2026)',
+    note: 'current TFLM + CMSIS-NN under Zephyr, DWT cycle count',
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -217,7 +333,12 @@ function chain(observed: readonly Observed[], analyses: Readonly<Record<string, 
   // 1. Reference kernels on the RISC-V rows.
   const refObs: LibraryObservation[] = observed
     .filter((o) => spec(o.platform).kernels === 'reference')
-    .map((o) => ({ platform: o.platform, sums: modelTerms(analysis(o.model), 'reference', FPU[spec(o.platform).core] ?? true).reference, fixedCycles: 0, measuredCycles: cyclesOf(o) }));
+    .map((o) => ({
+      platform: o.platform,
+      sums: modelTerms(analysis(o.model), 'reference', FPU[spec(o.platform).core] ?? true).reference,
+      fixedCycles: 0,
+      measuredCycles: cyclesOf(o),
+    }));
   const ref = fitLibrary(refObs, PRIORS.reference, 'pcl-scepu02', OBSERVATION_SIGMA);
 
   // 2. Published reference-kernel measurements place the other cores' reference kernels.
@@ -229,10 +350,16 @@ function chain(observed: readonly Observed[], analyses: Readonly<Record<string, 
   const f413 = anchors['f413-reference-person-detect']!;
 
   // 3. CMSIS-NN on the M33 (anchor) and M4F rows; reference fallback layers at their fixed cost.
-  const fallback = (model: string, core: string): number => predictCycles(ref.coefficients, modelTerms(analysis(model), 'cmsis-nn', true).reference, armReferenceFactor(core, f413));
+  const fallback = (model: string, core: string): number =>
+    predictCycles(ref.coefficients, modelTerms(analysis(model), 'cmsis-nn', true).reference, armReferenceFactor(core, f413));
   const cmsisObs: LibraryObservation[] = observed
     .filter((o) => spec(o.platform).kernels === 'cmsis-nn')
-    .map((o) => ({ platform: o.platform, sums: modelTerms(analysis(o.model), 'cmsis-nn', true)['cmsis-nn'], fixedCycles: fallback(o.model, spec(o.platform).core), measuredCycles: cyclesOf(o) }));
+    .map((o) => ({
+      platform: o.platform,
+      sums: modelTerms(analysis(o.model), 'cmsis-nn', true)['cmsis-nn'],
+      fixedCycles: fallback(o.model, spec(o.platform).core),
+      measuredCycles: cyclesOf(o),
+    }));
   const cmsis = fitLibrary(cmsisObs, PRIORS['cmsis-nn'], 'ek-ra6m4', OBSERVATION_SIGMA);
 
   const libraries = { reference: ref.coefficients, 'cmsis-nn': cmsis.coefficients };
@@ -241,7 +368,10 @@ function chain(observed: readonly Observed[], analyses: Readonly<Record<string, 
     const p = spec(o.platform);
     const scale = scales[o.platform] ?? 1;
     const terms = modelTerms(analysis(o.model), p.kernels, FPU[p.core] ?? true);
-    const cycles = p.kernels === 'reference' ? predictCycles(ref.coefficients, terms.reference, scale) : predictCycles(cmsis.coefficients, terms['cmsis-nn'], scale) + fallback(o.model, p.core);
+    const cycles =
+      p.kernels === 'reference'
+        ? predictCycles(ref.coefficients, terms.reference, scale)
+        : predictCycles(cmsis.coefficients, terms['cmsis-nn'], scale) + fallback(o.model, p.core);
     return cycles / (o.clockMHz * 1000);
   };
   return { libraries, scales, anchors, predictMs };
@@ -288,7 +418,13 @@ function m7OverM33(rows: readonly MlperfRow[]): CalibrationData['m7OverM33'] {
   if (ratios.length === 0) fail('no M7/M33 pairs in the CSV');
   const g = geomean(ratios);
   const logs = ratios.map((r) => Math.log(r / g));
-  return { ratios, geomean: g, sigmaLog: Math.sqrt(logs.reduce((s, v) => s + v * v, 0) / logs.length), source: 'MLPerf Tiny rows with the same engine on a Cortex-M7 and a Cortex-M33 board (X-CUBE-AI v0.7/v1.0 NUCLEO-H7A3ZI-Q vs NUCLEO-U575ZI-Q, Plumerai v1.0 DISCO_F746NG vs B_U585I_IOT02A)' };
+  return {
+    ratios,
+    geomean: g,
+    sigmaLog: Math.sqrt(logs.reduce((s, v) => s + v * v, 0) / logs.length),
+    source:
+      'MLPerf Tiny rows with the same engine on a Cortex-M7 and a Cortex-M33 board (X-CUBE-AI v0.7/v1.0 NUCLEO-H7A3ZI-Q vs NUCLEO-U575ZI-Q, Plumerai v1.0 DISCO_F746NG vs B_U585I_IOT02A)',
+  };
 }
 
 export function runCalibration(inputs: CalibrationInputs): CalibrationData {
@@ -302,16 +438,34 @@ export function runCalibration(inputs: CalibrationInputs): CalibrationData {
       const ms = num(r.latency_ms) ?? fail(`latency missing in ${r.system_id} ${r.benchmark}`);
       const e = num(r.energy_uJ);
       const v = volts(r.hw_notes);
-      observed.push({ platform: p.id, benchmark: r.benchmark!, model, measuredMs: ms, clockMHz: num(r.clock_MHz)!, ...(e !== undefined ? { energyUj: e } : {}), ...(v !== undefined ? { volts: v } : {}), source: r.source ?? '' });
+      observed.push({
+        platform: p.id,
+        benchmark: r.benchmark!,
+        model,
+        measuredMs: ms,
+        clockMHz: num(r.clock_MHz)!,
+        ...(e !== undefined ? { energyUj: e } : {}),
+        ...(v !== undefined ? { volts: v } : {}),
+        source: r.source ?? '',
+      });
     } else if ((r.software_stack ?? '').startsWith('TFLM')) {
-      const why = RX65N(r) ? 'modified CMSIS-NN ported to the RXv2 ISA (transfer check only)' : !tflmOnCpu(r) ? 'accelerator' : 'vendor kernel library, not TFLM reference or CMSIS-NN';
+      const why = RX65N(r)
+        ? 'modified CMSIS-NN ported to the RXv2 ISA (transfer check only)'
+        : !tflmOnCpu(r)
+          ? 'accelerator'
+          : 'vendor kernel library, not TFLM reference or CMSIS-NN';
       excluded.push(`${r.version} ${r.org} ${r.system_id} ${r.benchmark}: ${r.software_stack} — ${why}`);
     }
   }
   if (observed.length !== 12) fail(`expected 12 calibration rows, found ${observed.length}`);
 
   const full = chain(observed, inputs.analyses);
-  const loo = observed.map((o, i) => chain(observed.filter((_, j) => j !== i), inputs.analyses).predictMs(o));
+  const loo = observed.map((o, i) =>
+    chain(
+      observed.filter((_, j) => j !== i),
+      inputs.analyses,
+    ).predictMs(o),
+  );
 
   const calRows: CalibrationRow[] = observed.map((o, i) => ({
     platform: o.platform,
@@ -325,7 +479,8 @@ export function runCalibration(inputs: CalibrationInputs): CalibrationData {
     source: o.source,
   }));
   const libOf = (r: CalibrationRow): KernelLibraryId => PLATFORMS.find((p) => p.id === r.platform)!.kernels;
-  const summary = (pick: (r: CalibrationRow) => number, filter: (r: CalibrationRow) => boolean): ErrorSummary => summarizeLogErrors(calRows.filter(filter).map((r) => Math.log(pick(r) / r.measuredMs)));
+  const summary = (pick: (r: CalibrationRow) => number, filter: (r: CalibrationRow) => boolean): ErrorSummary =>
+    summarizeLogErrors(calRows.filter(filter).map((r) => Math.log(pick(r) / r.measuredMs)));
   const errors = (pick: (r: CalibrationRow) => number): Record<KernelLibraryId | 'all', ErrorSummary> => ({
     reference: summary(pick, (r) => libOf(r) === 'reference'),
     'cmsis-nn': summary(pick, (r) => libOf(r) === 'cmsis-nn'),
@@ -334,14 +489,28 @@ export function runCalibration(inputs: CalibrationInputs): CalibrationData {
 
   const platforms: CalibrationPlatform[] = PLATFORMS.map((p) => {
     const clock = observed.find((o) => o.platform === p.id)!.clockMHz;
-    return { id: p.id, name: p.name, ...(p.board ? { board: p.board } : {}), core: p.core, kernels: p.kernels, clockMHz: clock, stack: rows.find((r) => p.matches(r))?.software_stack ?? '', scale: full.scales[p.id] ?? 1, anchor: p.anchor };
+    return {
+      id: p.id,
+      name: p.name,
+      ...(p.board ? { board: p.board } : {}),
+      core: p.core,
+      kernels: p.kernels,
+      clockMHz: clock,
+      stack: rows.find((r) => p.matches(r))?.software_stack ?? '',
+      scale: full.scales[p.id] ?? 1,
+      anchor: p.anchor,
+    };
   });
 
   // Published points: anchors place cores; checks only compare.
   const anchorMs = (model: string, kernels: KernelLibraryId, clockMHz: number): number => {
     const a = inputs.analyses[model] ?? fail(`analysis of ${model} missing`);
     const t = modelTerms(a, kernels, true);
-    const cycles = kernels === 'reference' ? predictCycles(full.libraries.reference, t.reference, 1) : predictCycles(full.libraries['cmsis-nn'], t['cmsis-nn'], 1) + predictCycles(full.libraries.reference, t.reference, armReferenceFactor('cortex-m33', full.anchors['f413-reference-person-detect']!));
+    const cycles =
+      kernels === 'reference'
+        ? predictCycles(full.libraries.reference, t.reference, 1)
+        : predictCycles(full.libraries['cmsis-nn'], t['cmsis-nn'], 1) +
+          predictCycles(full.libraries.reference, t.reference, armReferenceFactor('cortex-m33', full.anchors['f413-reference-person-detect']!));
     return cycles / (clockMHz * 1000);
   };
   const published: PublishedPoint[] = PUBLISHED.map((p) => {
@@ -351,7 +520,9 @@ export function runCalibration(inputs: CalibrationInputs): CalibrationData {
   });
 
   // RX65N: the CMSIS-NN structure with one free scale (leave-one-out over its four rows).
-  const rx = rows.filter(RX65N).map((r) => ({ benchmark: r.benchmark!, model: BENCHMARK_MODELS[r.benchmark!]!, measuredMs: num(r.latency_ms)!, clockMHz: num(r.clock_MHz)! }));
+  const rx = rows
+    .filter(RX65N)
+    .map((r) => ({ benchmark: r.benchmark!, model: BENCHMARK_MODELS[r.benchmark!]!, measuredMs: num(r.latency_ms)!, clockMHz: num(r.clock_MHz)! }));
   const rxBase = rx.map((r) => anchorMs(r.model, 'cmsis-nn', r.clockMHz));
   const rxScale = (skip: number) => geomean(rx.filter((_, i) => i !== skip).map((r, i) => r.measuredMs / rxBase.filter((_, j) => j !== skip)[i]!));
   const s = rxScale(-1);
@@ -364,7 +535,16 @@ export function runCalibration(inputs: CalibrationInputs): CalibrationData {
       const board = BOARDS.find((b) => b.id === p.board) ?? fail(`board ${p.board} missing`);
       const measuredMw = r.measuredEnergyUj! / r.measuredMs;
       const datasheetMw = (r.supplyVolts! * board.power.activeMicroAmpsPerMHz * p.clockMHz) / 1000;
-      return { platform: r.platform, benchmark: r.benchmark, supplyVolts: r.supplyVolts!, measuredUj: r.measuredEnergyUj!, measuredMs: r.measuredMs, measuredMw, datasheetMw, ratio: measuredMw / datasheetMw };
+      return {
+        platform: r.platform,
+        benchmark: r.benchmark,
+        supplyVolts: r.supplyVolts!,
+        measuredUj: r.measuredEnergyUj!,
+        measuredMs: r.measuredMs,
+        measuredMw,
+        datasheetMw,
+        ratio: measuredMw / datasheetMw,
+      };
     });
 
   return {

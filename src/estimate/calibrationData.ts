@@ -103,7 +103,11 @@ export interface CalibrationData {
   /** M7 cycles ÷ M33 cycles for the same engine and model (X-CUBE-AI, Plumerai MLPerf rows). */
   readonly m7OverM33: { readonly ratios: readonly number[]; readonly geomean: number; readonly sigmaLog: number; readonly source: string };
   /** The RX65N rows (modified CMSIS-NN ported to RX), fitted with one scale only: a transfer check. */
-  readonly rx65n: { readonly scale: number; readonly rows: readonly { readonly benchmark: string; readonly measuredMs: number; readonly predictedMs: number; readonly looMs: number }[]; readonly loo: ErrorSummary };
+  readonly rx65n: {
+    readonly scale: number;
+    readonly rows: readonly { readonly benchmark: string; readonly measuredMs: number; readonly predictedMs: number; readonly looMs: number }[];
+    readonly loo: ErrorSummary;
+  };
   readonly energy: readonly EnergyCheck[];
   readonly excludedRows: readonly string[];
 }

@@ -26,7 +26,17 @@ import type { CalibrationData } from './calibrationData';
 import { platform, publishedPoint } from './calibrationData';
 import type { CoreKind } from '../targets/target';
 
-export const ESTIMATE_CORES = ['cortex-m0plus', 'cortex-m4f', 'cortex-m7', 'cortex-m33', 'cortex-m55', 'cortex-m85', 'xtensa-lx6', 'xtensa-lx7', 'rv32imc'] as const;
+export const ESTIMATE_CORES = [
+  'cortex-m0plus',
+  'cortex-m4f',
+  'cortex-m7',
+  'cortex-m33',
+  'cortex-m55',
+  'cortex-m85',
+  'xtensa-lx6',
+  'xtensa-lx7',
+  'rv32imc',
+] as const;
 export type EstimateCore = (typeof ESTIMATE_CORES)[number];
 
 export function isEstimateCore(s: string): s is EstimateCore {
@@ -114,7 +124,15 @@ function drift(data: CalibrationData, library: KernelLibraryId): number {
 
 function calibrated(data: CalibrationData, library: KernelLibraryId, platformId: string, derivation: string): LibraryProfile {
   const s = platform(data, platformId).scale;
-  return { mac: s, scalar: s, sigmaLog: calibratedSigma(data, library), driftLog: drift(data, library), basis: 'calibrated', derivation, sources: [SOURCES.mlperf] };
+  return {
+    mac: s,
+    scalar: s,
+    sigmaLog: calibratedSigma(data, library),
+    driftLog: drift(data, library),
+    basis: 'calibrated',
+    derivation,
+    sources: [SOURCES.mlperf],
+  };
 }
 
 function scaled(base: LibraryProfile, mac: number, scalar: number, extraSigma: number, derivation: string, sources: readonly string[]): LibraryProfile {
@@ -131,7 +149,15 @@ function scaled(base: LibraryProfile, mac: number, scalar: number, extraSigma: n
 
 function fromPublished(data: CalibrationData, id: string, extraSigma: number, derivation: string, source: string): LibraryProfile {
   const p = publishedPoint(data, id);
-  return { mac: p.factor, scalar: p.factor, sigmaLog: combine(calibratedSigma(data, p.kernels), extraSigma), driftLog: drift(data, p.kernels), basis: 'extrapolated', derivation, sources: [SOURCES.mlperf, source] };
+  return {
+    mac: p.factor,
+    scalar: p.factor,
+    sigmaLog: combine(calibratedSigma(data, p.kernels), extraSigma),
+    driftLog: drift(data, p.kernels),
+    basis: 'extrapolated',
+    derivation,
+    sources: [SOURCES.mlperf, source],
+  };
 }
 
 function cm(from: keyof typeof COREMARK_PER_MHZ, to: keyof typeof COREMARK_PER_MHZ): number {
@@ -140,20 +166,68 @@ function cm(from: keyof typeof COREMARK_PER_MHZ, to: keyof typeof COREMARK_PER_M
 
 /** Every core's profile from one calibration. */
 export function coreProfiles(data: CalibrationData): Readonly<Record<EstimateCore, CoreProfile>> {
-  const m4Ref = fromPublished(data, 'f413-reference-person-detect', Math.log(2), 'TFLM reference kernels on a Cortex-M4F: one published person_detect time on an STM32F413 @100 MHz, divided by the reference fit', SOURCES.f413);
+  const m4Ref = fromPublished(
+    data,
+    'f413-reference-person-detect',
+    Math.log(2),
+    'TFLM reference kernels on a Cortex-M4F: one published person_detect time on an STM32F413 @100 MHz, divided by the reference fit',
+    SOURCES.f413,
+  );
   const armRef = (core: keyof typeof COREMARK_PER_MHZ): LibraryProfile =>
-    core === 'cortex-m4f' ? m4Ref : scaled(m4Ref, cm('cortex-m4f', core), cm('cortex-m4f', core), 0, `reference kernels: the Cortex-M4F value × CoreMark/MHz ratio ${cm('cortex-m4f', core).toFixed(2)}`, [COREMARK_SOURCE]);
+    core === 'cortex-m4f'
+      ? m4Ref
+      : scaled(
+          m4Ref,
+          cm('cortex-m4f', core),
+          cm('cortex-m4f', core),
+          0,
+          `reference kernels: the Cortex-M4F value × CoreMark/MHz ratio ${cm('cortex-m4f', core).toFixed(2)}`,
+          [COREMARK_SOURCE],
+        );
   const m33 = calibrated(data, 'cmsis-nn', 'ek-ra6m4', 'TFLM + CMSIS-NN calibrated on Renesas EK-RA6M4 (Cortex-M33, MLPerf Tiny v0.7)');
-  const m4f = calibrated(data, 'cmsis-nn', 'nucleo-l4r5zi', 'TFLM v2.3.1 + CMSIS-NN calibrated on NUCLEO-L4R5ZI (Cortex-M4F, MLPerf Tiny v0.5 reference): an older stack than the M33 rows');
+  const m4f = calibrated(
+    data,
+    'cmsis-nn',
+    'nucleo-l4r5zi',
+    'TFLM v2.3.1 + CMSIS-NN calibrated on NUCLEO-L4R5ZI (Cortex-M4F, MLPerf Tiny v0.5 reference): an older stack than the M33 rows',
+  );
   const r7 = data.m7OverM33;
-  const m7 = scaled(m33, r7.geomean, r7.geomean, Math.max(r7.sigmaLog, Math.log(1.3)), `CMSIS-NN on M7: the M33 value × ${r7.geomean.toFixed(2)}, the geometric mean M7/M33 cycle ratio of the same engines in MLPerf Tiny`, [r7.source]);
+  const m7 = scaled(
+    m33,
+    r7.geomean,
+    r7.geomean,
+    Math.max(r7.sigmaLog, Math.log(1.3)),
+    `CMSIS-NN on M7: the M33 value × ${r7.geomean.toFixed(2)}, the geometric mean M7/M33 cycle ratio of the same engines in MLPerf Tiny`,
+    [r7.source],
+  );
   const heliumM55 = 1 / Math.sqrt(5);
   const heliumM85 = 1 / Math.sqrt(4);
-  const m55 = scaled(m33, heliumM55, cm('cortex-m33', 'cortex-m55'), Math.log(3), `CMSIS-NN Helium path: M33 MAC cycles × 1/√5, scalar × CoreMark ratio ${cm('cortex-m33', 'cortex-m55').toFixed(2)}`, [SOURCES.helium, SOURCES.n6, COREMARK_SOURCE]);
-  const m85 = scaled(m7, heliumM85, cm('cortex-m7', 'cortex-m85'), Math.log(3), `CMSIS-NN Helium path: M7 MAC cycles × 1/√4, scalar × CoreMark ratio ${cm('cortex-m7', 'cortex-m85').toFixed(2)}`, [SOURCES.helium, COREMARK_SOURCE]);
+  const m55 = scaled(
+    m33,
+    heliumM55,
+    cm('cortex-m33', 'cortex-m55'),
+    Math.log(3),
+    `CMSIS-NN Helium path: M33 MAC cycles × 1/√5, scalar × CoreMark ratio ${cm('cortex-m33', 'cortex-m55').toFixed(2)}`,
+    [SOURCES.helium, SOURCES.n6, COREMARK_SOURCE],
+  );
+  const m85 = scaled(
+    m7,
+    heliumM85,
+    cm('cortex-m7', 'cortex-m85'),
+    Math.log(3),
+    `CMSIS-NN Helium path: M7 MAC cycles × 1/√4, scalar × CoreMark ratio ${cm('cortex-m7', 'cortex-m85').toFixed(2)}`,
+    [SOURCES.helium, COREMARK_SOURCE],
+  );
   // CMSIS-NN's plain-C path on a core without the DSP extension: single multiply-accumulates
   // instead of dual 16-bit SMLADs (assumed ×2.5 on MAC loops) on a slower core (CoreMark).
-  const m0Cmsis = scaled(m4f, 2.5 * cm('cortex-m4f', 'cortex-m0plus'), cm('cortex-m4f', 'cortex-m0plus'), Math.log(2.5), 'CMSIS-NN plain-C path (no DSP extension): Cortex-M4F value × 2.5 on MAC loops (no dual MACs, assumption) × CoreMark ratio 1.39', [COREMARK_SOURCE]);
+  const m0Cmsis = scaled(
+    m4f,
+    2.5 * cm('cortex-m4f', 'cortex-m0plus'),
+    cm('cortex-m4f', 'cortex-m0plus'),
+    Math.log(2.5),
+    'CMSIS-NN plain-C path (no DSP extension): Cortex-M4F value × 2.5 on MAC loops (no dual MACs, assumption) × CoreMark ratio 1.39',
+    [COREMARK_SOURCE],
+  );
   const c3 = publishedPoint(data, 'esp32c3-reference-person-detect');
   const rv = calibrated(data, 'reference', 'pcl-scepu02', 'TFLM reference kernels calibrated on the PengChengLab RV32 board (MLPerf Tiny v0.5), 336 MHz');
   return {
@@ -163,18 +237,63 @@ export function coreProfiles(data: CalibrationData): Readonly<Record<EstimateCor
     'cortex-m33': { core: 'cortex-m33', name: 'Arm Cortex-M33', fpu: true, reference: armRef('cortex-m33'), cmsisNn: m33 },
     'cortex-m55': { core: 'cortex-m55', name: 'Arm Cortex-M55 (Helium)', fpu: true, reference: armRef('cortex-m55'), cmsisNn: m55 },
     'cortex-m85': { core: 'cortex-m85', name: 'Arm Cortex-M85 (Helium)', fpu: true, reference: armRef('cortex-m85'), cmsisNn: m85 },
-    'xtensa-lx6': { core: 'xtensa-lx6', name: 'Cadence Xtensa LX6 (ESP32)', fpu: true, reference: fromPublished(data, 'esp32-reference-person-detect', Math.log(1.5), 'TFLM reference kernels on ESP32 (LX6): Espressif\'s person_detect time without ESP-NN, divided by the reference fit', SOURCES.esp), cmsisNn: null },
-    'xtensa-lx7': { core: 'xtensa-lx7', name: 'Cadence Xtensa LX7 (ESP32-S3)', fpu: true, reference: fromPublished(data, 'esp32s3-reference-person-detect', Math.log(1.5), 'TFLM reference kernels on ESP32-S3 (LX7): Espressif\'s person_detect time without ESP-NN, divided by the reference fit', SOURCES.esp), cmsisNn: null },
+    'xtensa-lx6': {
+      core: 'xtensa-lx6',
+      name: 'Cadence Xtensa LX6 (ESP32)',
+      fpu: true,
+      reference: fromPublished(
+        data,
+        'esp32-reference-person-detect',
+        Math.log(1.5),
+        "TFLM reference kernels on ESP32 (LX6): Espressif's person_detect time without ESP-NN, divided by the reference fit",
+        SOURCES.esp,
+      ),
+      cmsisNn: null,
+    },
+    'xtensa-lx7': {
+      core: 'xtensa-lx7',
+      name: 'Cadence Xtensa LX7 (ESP32-S3)',
+      fpu: true,
+      reference: fromPublished(
+        data,
+        'esp32s3-reference-person-detect',
+        Math.log(1.5),
+        "TFLM reference kernels on ESP32-S3 (LX7): Espressif's person_detect time without ESP-NN, divided by the reference fit",
+        SOURCES.esp,
+      ),
+      cmsisNn: null,
+    },
     // The generic RV32IMC is the calibrated RISC-V board; an MCU-class part that runs from flash
     // through a cache (ESP32-C3) measured slower, so the band is widened to reach it.
-    rv32imc: { core: 'rv32imc', name: 'generic RISC-V RV32IMC', fpu: false, reference: { ...rv, sigmaLog: combine(rv.sigmaLog, Math.abs(Math.log(c3.factor / rv.mac)) / 2), basis: 'extrapolated', derivation: `${rv.derivation}; band widened to include ESP32-C3 (${(c3.factor / rv.mac).toFixed(2)}× its cycles)`, sources: [...rv.sources, SOURCES.esp] }, cmsisNn: null },
+    rv32imc: {
+      core: 'rv32imc',
+      name: 'generic RISC-V RV32IMC',
+      fpu: false,
+      reference: {
+        ...rv,
+        sigmaLog: combine(rv.sigmaLog, Math.abs(Math.log(c3.factor / rv.mac)) / 2),
+        basis: 'extrapolated',
+        derivation: `${rv.derivation}; band widened to include ESP32-C3 (${(c3.factor / rv.mac).toFixed(2)}× its cycles)`,
+        sources: [...rv.sources, SOURCES.esp],
+      },
+      cmsisNn: null,
+    },
   };
 }
 
 /** A board with its own published measurement replaces its core's profile for that library. */
 export function boardOverride(data: CalibrationData, boardId: string, profile: CoreProfile): CoreProfile {
   if (boardId === 'esp32-c3') {
-    return { ...profile, reference: fromPublished(data, 'esp32c3-reference-person-detect', Math.log(1.5), 'TFLM reference kernels on ESP32-C3: Espressif\'s person_detect time without ESP-NN, divided by the reference fit', SOURCES.esp) };
+    return {
+      ...profile,
+      reference: fromPublished(
+        data,
+        'esp32c3-reference-person-detect',
+        Math.log(1.5),
+        "TFLM reference kernels on ESP32-C3: Espressif's person_detect time without ESP-NN, divided by the reference fit",
+        SOURCES.esp,
+      ),
+    };
   }
   return profile;
 }

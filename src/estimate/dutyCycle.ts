@@ -71,7 +71,8 @@ export function dutyCycle(input: DutyCycleInput): DutyCycleResult {
   if (!(b.mAh > 0) || !(b.volts > 0)) throw new DutyCycleError('battery capacity (mAh) and voltage must be positive');
   const usable = b.usableFraction ?? 1;
   const efficiency = b.converterEfficiency ?? 1;
-  if (!(usable > 0 && usable <= 1) || !(efficiency > 0 && efficiency <= 1)) throw new DutyCycleError('usable fraction and converter efficiency must be in (0, 1]');
+  if (!(usable > 0 && usable <= 1) || !(efficiency > 0 && efficiency <= 1))
+    throw new DutyCycleError('usable fraction and converter efficiency must be in (0, 1]');
   for (const e of input.events) {
     nonNegative(e.perHour, `${e.name} rate`);
     nonNegative(e.energyUj, `${e.name} energy`);
@@ -79,7 +80,8 @@ export function dutyCycle(input: DutyCycleInput): DutyCycleResult {
   }
   const activeSecondsPerHour = input.events.reduce((s, e) => s + (e.perHour * e.activeMs) / 1000, 0);
   const activeFraction = activeSecondsPerHour / 3600;
-  if (activeFraction > 1) throw new DutyCycleError(`the events keep the MCU busy ${(activeFraction * 100).toFixed(0)}% of the time: they cannot all run at these rates`);
+  if (activeFraction > 1)
+    throw new DutyCycleError(`the events keep the MCU busy ${(activeFraction * 100).toFixed(0)}% of the time: they cannot all run at these rates`);
 
   const parts: { name: string; microWatts: number }[] = [{ name: 'sleep', microWatts: input.sleepMicroAmps * input.sleepVolts * (1 - activeFraction) }];
   for (const e of input.events) parts.push({ name: e.name, microWatts: (e.perHour * e.energyUj) / 3600 });

@@ -43,7 +43,12 @@ export function activePowerMw(power: PowerFacts, clockMHz: number, volts = power
 }
 
 /** null when the board's power figures are placeholders (FPGA, simulator, unchecked guesses). */
-export function estimateEnergy(latency: { readonly ms: number; readonly band: Band }, power: PowerFacts, clockMHz: number, options: EnergyOptions = {}): EnergyEstimate | null {
+export function estimateEnergy(
+  latency: { readonly ms: number; readonly band: Band },
+  power: PowerFacts,
+  clockMHz: number,
+  options: EnergyOptions = {},
+): EnergyEstimate | null {
   const source: PowerSource = power.source ?? 'estimate';
   if (source === 'placeholder') return null;
   const volts = options.volts ?? power.volts;

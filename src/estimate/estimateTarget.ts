@@ -9,7 +9,17 @@ import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import { BOARDS } from '../targets/boards';
 import type { PowerFacts } from '../targets/target';
 import { platform, type CalibrationData, type LibraryCoefficients } from './calibrationData';
-import { boardOverride, calibratedSigma, coreProfiles, estimateCoreFor, isEstimateCore, ESTIMATE_CORES, type CoreProfile, type EstimateCore, type LibraryProfile } from './coreProfiles';
+import {
+  boardOverride,
+  calibratedSigma,
+  coreProfiles,
+  estimateCoreFor,
+  isEstimateCore,
+  ESTIMATE_CORES,
+  type CoreProfile,
+  type EstimateCore,
+  type LibraryProfile,
+} from './coreProfiles';
 
 export class EstimateError extends LensError {
   override readonly name = 'EstimateError';
@@ -39,7 +49,9 @@ export interface EstimateTarget {
 function checkKernels(profile: CoreProfile, kernels: KernelLibraryId): void {
   if (kernels === 'cmsis-nn' && !profile.cmsisNn) {
     const arm = ESTIMATE_CORES.filter((c) => c.startsWith('cortex-'));
-    throw new EstimateError(`CMSIS-NN runs only on Arm Cortex-M cores (${arm.join(', ')}); ${profile.name} has TFLM reference kernels here (vendor libraries such as ESP-NN are not modelled): use --kernels reference`);
+    throw new EstimateError(
+      `CMSIS-NN runs only on Arm Cortex-M cores (${arm.join(', ')}); ${profile.name} has TFLM reference kernels here (vendor libraries such as ESP-NN are not modelled): use --kernels reference`,
+    );
   }
 }
 
@@ -52,7 +64,16 @@ export function coreTarget(data: CalibrationData, core: string, clockMHz: number
   checkClock(clockMHz);
   const profile = coreProfiles(data)[core];
   checkKernels(profile, kernels);
-  return { id: `${core}@${clockMHz}`, name: `${profile.name} @ ${clockMHz} MHz`, core, clockMHz, kernels, profile, coefficients: data.libraries, calibrationPlatform: false };
+  return {
+    id: `${core}@${clockMHz}`,
+    name: `${profile.name} @ ${clockMHz} MHz`,
+    core,
+    clockMHz,
+    kernels,
+    profile,
+    coefficients: data.libraries,
+    calibrationPlatform: false,
+  };
 }
 
 /** A board from boards.ts, at its maximum clock unless `clockMHz` is given. */
@@ -86,7 +107,15 @@ export function calibrationTarget(data: CalibrationData, platformId: string): Es
   const core = p.core;
   if (!isEstimateCore(core)) throw new EstimateError(`calibration platform ${p.id} has an unknown core ${core}`);
   const base = coreProfiles(data)[core];
-  const own: LibraryProfile = { mac: p.scale, scalar: p.scale, sigmaLog: calibratedSigma(data, p.kernels), driftLog: 0, basis: 'calibrated', derivation: `fitted on ${p.name} (${p.stack})`, sources: base.reference.sources };
+  const own: LibraryProfile = {
+    mac: p.scale,
+    scalar: p.scale,
+    sigmaLog: calibratedSigma(data, p.kernels),
+    driftLog: 0,
+    basis: 'calibrated',
+    derivation: `fitted on ${p.name} (${p.stack})`,
+    sources: base.reference.sources,
+  };
   const profile: CoreProfile = p.kernels === 'reference' ? { ...base, reference: own } : { ...base, cmsisNn: own };
   const board = p.board ? BOARDS.find((b) => b.id === p.board) : undefined;
   return {

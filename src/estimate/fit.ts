@@ -65,7 +65,10 @@ export function levenbergMarquardt(residuals: (p: readonly number[]) => number[]
       const damped = jtj.map((row, a) => row.map((v, b) => (a === b ? v + lambda * (v + 1e-9) : v)));
       let step: number[];
       try {
-        step = solveLinear(damped, jtr.map((v) => -v));
+        step = solveLinear(
+          damped,
+          jtr.map((v) => -v),
+        );
       } catch {
         lambda *= 10;
         continue;

@@ -127,7 +127,8 @@ export function estimateModel(analysis: ModelAnalysis, target: EstimateTarget, o
   const warnings: string[] = [];
   const unknown = [...new Set(raw.filter((r) => r.costUnknown).map((r) => r.layer.op))];
   if (unknown.length > 0) warnings.push(`cost of ${unknown.join(', ')} unknown: only their invocation overhead is counted`);
-  if (raw.some((r) => r.layer.subgraph > 0)) warnings.push('layers of subgraphs other than 0 are listed per call and left out of the total (how often control flow calls them is not known statically)');
+  if (raw.some((r) => r.layer.subgraph > 0))
+    warnings.push('layers of subgraphs other than 0 are listed per call and left out of the total (how often control flow calls them is not known statically)');
   const floats = main.filter((r) => r.layer.float);
   if (floats.length > 0) {
     warnings.push(
@@ -136,9 +137,17 @@ export function estimateModel(analysis: ModelAnalysis, target: EstimateTarget, o
   }
   if (main.some((r) => r.layer.hybrid)) warnings.push('hybrid (dynamic-range) layers: TFLM refuses them; the estimate assumes they ran');
   const mainProfile = libraryProfile(target.profile, target.kernels)!;
-  const basis: ProfileBasis = target.profileCalibration ? 'profile' : target.calibrationPlatform ? 'calibrated' : mainProfile.basis === 'calibrated' ? 'calibrated' : 'extrapolated';
-  if (basis === 'extrapolated') warnings.push(`no measured row for ${target.profile.name} with ${target.kernels} kernels: extrapolated (${mainProfile.derivation}), wider band`);
-  if (!target.calibrationPlatform && !target.profileCalibration && basis === 'calibrated') warnings.push('core calibrated on another board: band widened for this board\'s memory system');
+  const basis: ProfileBasis = target.profileCalibration
+    ? 'profile'
+    : target.calibrationPlatform
+      ? 'calibrated'
+      : mainProfile.basis === 'calibrated'
+        ? 'calibrated'
+        : 'extrapolated';
+  if (basis === 'extrapolated')
+    warnings.push(`no measured row for ${target.profile.name} with ${target.kernels} kernels: extrapolated (${mainProfile.derivation}), wider band`);
+  if (!target.calibrationPlatform && !target.profileCalibration && basis === 'calibrated')
+    warnings.push("core calibrated on another board: band widened for this board's memory system");
 
   return {
     kind: 'estimate',

@@ -84,7 +84,13 @@ function groupCycles(analysisLayer: ModelAnalysis['layers'][number], target: Est
   return out;
 }
 
-export function calibrateFromProfile(analysis: ModelAnalysis, target: EstimateTarget, profile: ParsedProfile, match: ProfileMatch, options: ProfileCalibrationOptions = {}): ProfileCalibration {
+export function calibrateFromProfile(
+  analysis: ModelAnalysis,
+  target: EstimateTarget,
+  profile: ParsedProfile,
+  match: ProfileMatch,
+  options: ProfileCalibrationOptions = {},
+): ProfileCalibration {
   const tpm = ticksPerMs(target, profile, options);
   const perKHz = target.clockMHz * 1000;
   const byIndex = new Map(match.layers.map((m) => [m.index, m]));
@@ -108,15 +114,24 @@ export function calibrateFromProfile(analysis: ModelAnalysis, target: EstimateTa
   };
   const theta = levenbergMarquardt(residuals, [0, ...used.map(() => 0)]);
   const g0 = Math.exp(theta[0]!);
-  const multipliers = Object.fromEntries(GROUPS.map((g) => [g, g0 * (used.includes(g) ? Math.exp(theta[used.indexOf(g) + 1]!) : 1)])) as Record<ProfileGroup, number>;
+  const multipliers = Object.fromEntries(GROUPS.map((g) => [g, g0 * (used.includes(g) ? Math.exp(theta[used.indexOf(g) + 1]!) : 1)])) as Record<
+    ProfileGroup,
+    number
+  >;
 
-  const fitted = residuals(theta).slice(0, observed.length).map((v) => v * LAYER_SIGMA);
+  const fitted = residuals(theta)
+    .slice(0, observed.length)
+    .map((v) => v * LAYER_SIGMA);
   const layerRms = Math.sqrt(fitted.reduce((s, v) => s + v * v, 0) / fitted.length);
   const layerSigmaLog = Math.max(0.05, layerRms);
   const sigmaLog = Math.sqrt(TRANSFER_FLOOR * TRANSFER_FLOOR + (layerRms / 2) ** 2);
 
-  const scaleCoefficients = (c: LibraryCoefficients): LibraryCoefficients => Object.fromEntries(TERMS.map((t) => [t, c[t] * multipliers[groupOf(t)]])) as Record<Term, number>;
-  const coefficients: Record<KernelLibraryId, LibraryCoefficients> = { reference: scaleCoefficients(target.coefficients.reference), 'cmsis-nn': scaleCoefficients(target.coefficients['cmsis-nn']) };
+  const scaleCoefficients = (c: LibraryCoefficients): LibraryCoefficients =>
+    Object.fromEntries(TERMS.map((t) => [t, c[t] * multipliers[groupOf(t)]])) as Record<Term, number>;
+  const coefficients: Record<KernelLibraryId, LibraryCoefficients> = {
+    reference: scaleCoefficients(target.coefficients.reference),
+    'cmsis-nn': scaleCoefficients(target.coefficients['cmsis-nn']),
+  };
   const note = `fitted to a MicroProfiler log of ${analysis.model.path ?? 'a model'} on this board (${observed.length} layers; ticks ${tpm.source === 'cpu-cycles' ? 'taken as CPU cycles' : tpm.source === 'given' ? `at ${tpm.value} per ms (given)` : `at ${tpm.value.toFixed(1)} per ms from the printed ms`})`;
   const calibrated: EstimateTarget = { ...target, coefficients, profileCalibration: { sigmaLog, layerSigmaLog, note } };
 
@@ -127,11 +142,22 @@ export function calibrateFromProfile(analysis: ModelAnalysis, target: EstimateTa
     .filter((l) => l.subgraph === 0)
     .map((l) => {
       const m = byIndex.get(l.index);
-      return { index: l.index, op: l.op, kind: l.kind, measuredTicks: m ? m.ticks : null, measuredMs: m ? m.ticks / tpm.value : null, estimatedMs: l.ms, fittedMs: afterByIndex.get(l.index)!.ms };
+      return {
+        index: l.index,
+        op: l.op,
+        kind: l.kind,
+        measuredTicks: m ? m.ticks : null,
+        measuredMs: m ? m.ticks / tpm.value : null,
+        estimatedMs: l.ms,
+        fittedMs: afterByIndex.get(l.index)!.ms,
+      };
     });
   const matchedRows = rows.filter((r) => r.measuredMs !== null);
   const warnings = [...profile.warnings, ...match.warnings];
-  if (tpm.source === 'cpu-cycles') warnings.push(`profiler ticks taken as CPU cycles at ${target.clockMHz} MHz (TFLM's Cortex-M timer counts cycles when DWT is enabled); pass ticks per ms if your timer differs`);
+  if (tpm.source === 'cpu-cycles')
+    warnings.push(
+      `profiler ticks taken as CPU cycles at ${target.clockMHz} MHz (TFLM's Cortex-M timer counts cycles when DWT is enabled); pass ticks per ms if your timer differs`,
+    );
   return {
     target: calibrated,
     multipliers,

@@ -102,7 +102,8 @@ export function parseProfilerLog(text: string): ParsedProfile {
   if (negative.length > 0) warnings.push(`${negative.length} event(s) with negative ticks (timer wrapped?) ignored`);
   const kept = events.filter((e) => e.ticks >= 0);
   const tpm = ticksPerMsFrom(kept);
-  if (kept.length === 0 && perTag.length > 0) warnings.push('only per-tag totals found (LogTicksPerTagCsv): layers cannot be matched one by one; use MicroProfiler::Log or LogCsv');
+  if (kept.length === 0 && perTag.length > 0)
+    warnings.push('only per-tag totals found (LogTicksPerTagCsv): layers cannot be matched one by one; use MicroProfiler::Log or LogCsv');
   return { events: kept, perTag, ...(tpm ? { ticksPerMs: tpm } : {}), warnings };
 }
 
@@ -218,8 +219,10 @@ export function matchProfile(analysis: ModelAnalysis, profile: ParsedProfile): P
     if (t && t.length > 0) matched.push({ index: l.index, op: l.op, ticks: median(t), runs: t.length });
     else unmatched.push({ index: l.index, op: l.op });
   });
-  if (opEvents.length === 0) warnings.push(profile.events.length > 0 ? 'no profiler event names an op of this model: is it the right model?' : 'no profiler events found');
-  if (unmatched.length > 0 && opEvents.length > 0) warnings.push(`${unmatched.length} layer(s) have no profiler event (${[...new Set(unmatched.map((u) => u.op))].join(', ')})`);
+  if (opEvents.length === 0)
+    warnings.push(profile.events.length > 0 ? 'no profiler event names an op of this model: is it the right model?' : 'no profiler events found');
+  if (unmatched.length > 0 && opEvents.length > 0)
+    warnings.push(`${unmatched.length} layer(s) have no profiler event (${[...new Set(unmatched.map((u) => u.op))].join(', ')})`);
   const runs = Math.max(...[...ticks.values()].map((t) => t.length), 0);
   if (runs > 1) warnings.push(`${runs} invocations in the log: per-layer ticks are the median over them`);
   return { layers: matched, unmatchedLayers: unmatched, ignoredEvents: ignored, unplacedEvents: opEvents.length - placed, runs, warnings };

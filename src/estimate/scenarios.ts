@@ -109,5 +109,12 @@ export function runScenario(scenario: Scenario, ctx: ScenarioContext, overrides:
   const result = dutyCycle(input);
   const atHigh = dutyCycle(scenario.build(ctx, ctx.inferenceBandUj.high, overrides));
   const atLow = dutyCycle(scenario.build(ctx, ctx.inferenceBandUj.low, overrides));
-  return { id: scenario.id, name: scenario.name, assumptions: scenario.assumptions, input, result, lifeDaysBand: { low: atHigh.batteryLifeDays, high: atLow.batteryLifeDays } };
+  return {
+    id: scenario.id,
+    name: scenario.name,
+    assumptions: scenario.assumptions,
+    input,
+    result,
+    lifeDaysBand: { low: atHigh.batteryLifeDays, high: atLow.batteryLifeDays },
+  };
 }

@@ -72,4 +72,3 @@ export type FitFinding =
 
 export type FindingCode = FitFinding['code'];
 export type FindingOf<C extends FindingCode> = Extract<FitFinding, { readonly code: C }>;
-

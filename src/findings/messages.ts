@@ -16,7 +16,8 @@ export const FINDING_MESSAGES = {
   'flash-over': 'Model {model}{reserved} exceeds {flash} flash on {target}',
   'flash-near': 'Model {model}{reserved} uses {percent} of {flash} flash on {target}',
   'op-unsupported': '{op} (layer {layer}) has no TensorFlow Lite Micro kernel',
-  'hybrid-op': '{op} (layer {layer}) has int8 weights under float activations (dynamic-range quantization); TFLite Micro refuses hybrid models: quantize fully to int8',
+  'hybrid-op':
+    '{op} (layer {layer}) has int8 weights under float activations (dynamic-range quantization); TFLite Micro refuses hybrid models: quantize fully to int8',
   'float-in-int8': '{op} (layer {layer}) computes in float inside an int8 model: slow on an MCU without an FPU, and it costs 4 bytes per value',
   'latency-over': 'Estimated latency {ms} (expected {low} – {high}) exceeds the {budget} ms real-time budget on {target}{slowest}',
 } as const satisfies Readonly<Record<FindingCode, string>>;

@@ -48,12 +48,23 @@ export function renderFinding(f: FitFinding, surface: FindingSurface = ENGLISH_T
     case 'sram-over':
     case 'sram-near': {
       const p = f.params;
-      const args = { arena: formatBytes(p.arenaBytes), reserved: reserved(p.reservedBytes), sram: formatBytes(p.sramBytes), target: text(p.target), peak: peak(p.peak) };
+      const args = {
+        arena: formatBytes(p.arenaBytes),
+        reserved: reserved(p.reservedBytes),
+        sram: formatBytes(p.sramBytes),
+        target: text(p.target),
+        peak: peak(p.peak),
+      };
       return f.code === 'sram-over' ? t(M['sram-over'], args) : t(M['sram-near'], { ...args, percent: percent(f.params.usedBytes, p.sramBytes) });
     }
     case 'sram-not-contiguous': {
       const p = f.params;
-      return t(M['sram-not-contiguous'], { arena: formatBytes(p.arenaBytes), contiguous: formatBytes(p.contiguousBytes), target: text(p.target), peak: peak(p.peak) });
+      return t(M['sram-not-contiguous'], {
+        arena: formatBytes(p.arenaBytes),
+        contiguous: formatBytes(p.contiguousBytes),
+        target: text(p.target),
+        peak: peak(p.peak),
+      });
     }
     case 'flash-over':
     case 'flash-near': {
@@ -71,7 +82,14 @@ export function renderFinding(f: FitFinding, surface: FindingSurface = ENGLISH_T
     case 'latency-over': {
       const p = f.params;
       const slowest = p.slowest ? t(P.slowest, { layer: String(p.slowest.index), op: text(p.slowest.op), ms: formatMs(p.slowest.ms) }) : '';
-      return t(M['latency-over'], { ms: formatMs(p.ms), low: formatMs(p.bandMs.low), high: formatMs(p.bandMs.high), budget: String(p.budgetMs), target: text(p.target), slowest });
+      return t(M['latency-over'], {
+        ms: formatMs(p.ms),
+        low: formatMs(p.bandMs.low),
+        high: formatMs(p.bandMs.high),
+        budget: String(p.budgetMs),
+        target: text(p.target),
+        slowest,
+      });
     }
   }
 }

@@ -40,7 +40,12 @@ export async function compareJob(params: CompareParams, ctx: JobContext): Promis
     let qin: Uint8Array[];
     if (random) {
       const reals = randomReals(q, 1000 + s);
-      const spec = (i: Interpreter, k: number) => ({ name: i.inputs[k]!.info.name, dtype: i.inputs[k]!.dtype, shape: i.inputs[k]!.shape, ...(i.inputs[k]!.info.quantization ? { quantization: i.inputs[k]!.info.quantization } : {}) });
+      const spec = (i: Interpreter, k: number) => ({
+        name: i.inputs[k]!.info.name,
+        dtype: i.inputs[k]!.dtype,
+        shape: i.inputs[k]!.shape,
+        ...(i.inputs[k]!.info.quantization ? { quantization: i.inputs[k]!.info.quantization } : {}),
+      });
       fin = reals.map((r, k) => fromReal(r, spec(f, k), 'random input'));
       qin = reals.map((r, k) => fromReal(r, spec(q, k), 'random input'));
     } else {

@@ -20,11 +20,17 @@ function normalization(name: string | undefined): Normalization {
 
 /** The bytes of each input, in order, converted to what the interpreter's inputs expect. */
 export async function loadInputs(interpreter: Interpreter, files: readonly string[], norm: string | undefined): Promise<Uint8Array[]> {
-  if (files.length !== interpreter.inputs.length) throw new InputError(`the model has ${interpreter.inputs.length} input(s); ${files.length} file(s) were given`);
+  if (files.length !== interpreter.inputs.length)
+    throw new InputError(`the model has ${interpreter.inputs.length} input(s); ${files.length} file(s) were given`);
   return Promise.all(
     files.map(async (file, i) => {
       const t = interpreter.inputs[i]!;
-      return inputBytes(basename(file), new Uint8Array(await readFile(file)), { name: t.info.name, dtype: t.dtype, shape: t.shape, ...(t.info.quantization ? { quantization: t.info.quantization } : {}) }, { normalization: normalization(norm) });
+      return inputBytes(
+        basename(file),
+        new Uint8Array(await readFile(file)),
+        { name: t.info.name, dtype: t.dtype, shape: t.shape, ...(t.info.quantization ? { quantization: t.info.quantization } : {}) },
+        { normalization: normalization(norm) },
+      );
     }),
   );
 }

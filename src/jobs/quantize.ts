@@ -82,7 +82,8 @@ export async function quantizeJob(params: QuantizeParams, ctx: JobContext): Prom
   })();
   const norm = normalizationOf(params.normalization);
   const wanted = params.samples ?? DEFAULT_CALIBRATION_SAMPLES;
-  if (!Number.isInteger(wanted) || wanted < 1) throw new QuantizeError('bad-calibration', `the number of calibration samples must be a positive whole number, not ${wanted}`);
+  if (!Number.isInteger(wanted) || wanted < 1)
+    throw new QuantizeError('bad-calibration', `the number of calibration samples must be a positive whole number, not ${wanted}`);
 
   let calibration: SampleSource;
   let heldOut: SampleSource | undefined;
@@ -93,9 +94,13 @@ export async function quantizeJob(params: QuantizeParams, ctx: JobContext): Prom
     images = usesImages(refs);
     const source = fileSamples(refs, floatInputs, norm.value);
     const order = shuffledIndices(refs.length);
-    const heldCount = Math.min(params.heldOut ?? Math.min(MAX_DEFAULT_HELD_OUT, Math.max(refs.length >= 2 ? 1 : 0, Math.floor(refs.length / 5))), Math.max(0, refs.length - 1));
+    const heldCount = Math.min(
+      params.heldOut ?? Math.min(MAX_DEFAULT_HELD_OUT, Math.max(refs.length >= 2 ? 1 : 0, Math.floor(refs.length / 5))),
+      Math.max(0, refs.length - 1),
+    );
     const calibCount = Math.min(wanted, refs.length - heldCount);
-    if (calibCount < wanted && params.samples !== undefined) warnings.push(`${params.samples} calibration samples were asked for; the data holds ${refs.length}, ${heldCount} of them held out`);
+    if (calibCount < wanted && params.samples !== undefined)
+      warnings.push(`${params.samples} calibration samples were asked for; the data holds ${refs.length}, ${heldCount} of them held out`);
     heldOut = heldCount > 0 ? subset(source, order.slice(0, heldCount)) : undefined;
     calibration = subset(source, order.slice(heldCount, heldCount + calibCount));
     if (!heldOut) warnings.push('no held-out samples: the report has no per-layer error (give more calibration files)');

@@ -10,5 +10,8 @@ export async function runJob(params: RunParams, ctx: JobContext): Promise<RunRes
   const interpreter = new Interpreter(await loadGraph(params.path), { rounding: params.rounding });
   const inputs = await loadInputs(interpreter, params.inputs, params.normalization);
   const run = runInterpreter(interpreter, inputs, { shouldStop: ctx.shouldStop, onProgress: (l, n) => ctx.progress(l / n, `layer ${l} of ${n}`) });
-  return { ms: run.ms, outputs: run.outputs.map((o) => ({ index: o.index, name: o.name, shape: o.shape, dtype: o.dtype, bytes: o.bytes, summary: summarize(o.values) })) };
+  return {
+    ms: run.ms,
+    outputs: run.outputs.map((o) => ({ index: o.index, name: o.name, shape: o.shape, dtype: o.dtype, bytes: o.bytes, summary: summarize(o.values) })),
+  };
 }

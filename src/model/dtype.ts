@@ -3,8 +3,24 @@
  * position in DTYPES is the value stored in a .tflite file.
  */
 export const DTYPES = [
-  'float32', 'float16', 'int32', 'uint8', 'int64', 'string', 'bool', 'int16', 'complex64',
-  'int8', 'float64', 'complex128', 'uint64', 'resource', 'variant', 'uint32', 'uint16', 'int4',
+  'float32',
+  'float16',
+  'int32',
+  'uint8',
+  'int64',
+  'string',
+  'bool',
+  'int16',
+  'complex64',
+  'int8',
+  'float64',
+  'complex128',
+  'uint64',
+  'resource',
+  'variant',
+  'uint32',
+  'uint16',
+  'int4',
   'bfloat16',
 ] as const;
 
@@ -12,9 +28,25 @@ export type DType = (typeof DTYPES)[number];
 
 /** Bits per element; 0 where the size is not fixed (strings, resources, variants). */
 const BITS: Readonly<Record<DType, number>> = {
-  float32: 32, float16: 16, int32: 32, uint8: 8, int64: 64, string: 0, bool: 8, int16: 16,
-  complex64: 64, int8: 8, float64: 64, complex128: 128, uint64: 64, resource: 0, variant: 0,
-  uint32: 32, uint16: 16, int4: 4, bfloat16: 16,
+  float32: 32,
+  float16: 16,
+  int32: 32,
+  uint8: 8,
+  int64: 64,
+  string: 0,
+  bool: 8,
+  int16: 16,
+  complex64: 64,
+  int8: 8,
+  float64: 64,
+  complex128: 128,
+  uint64: 64,
+  resource: 0,
+  variant: 0,
+  uint32: 32,
+  uint16: 16,
+  int4: 4,
+  bfloat16: 16,
 };
 
 export function dtypeFromCode(code: number): DType | undefined {

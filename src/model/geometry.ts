@@ -31,7 +31,13 @@ export function computeOutSize(padding: Padding, imageSize: number, filterSize: 
 }
 
 /** ComputePaddingWithOffset: padding before the data, and the extra one after it. */
-export function computePaddingWithOffset(stride: number, dilation: number, inSize: number, filterSize: number, outSize: number): { readonly before: number; readonly offset: number } {
+export function computePaddingWithOffset(
+  stride: number,
+  dilation: number,
+  inSize: number,
+  filterSize: number,
+  outSize: number,
+): { readonly before: number; readonly offset: number } {
   const total = Math.max(0, (outSize - 1) * stride + effectiveFilterSize(filterSize, dilation) - inSize);
   return { before: idiv(total, 2), offset: total % 2 };
 }
@@ -71,7 +77,14 @@ export function computePaddingHeightWidth(p: WindowParams): WindowGeometry {
  * image contribute nothing (TFLM skips them; in int8 that is padding with the input zero
  * point). Precomputed once so the loops only read two small arrays.
  */
-export function tapRanges(outSize: number, stride: number, pad: number, dilation: number, filterSize: number, inSize: number): { readonly start: Int32Array; readonly end: Int32Array } {
+export function tapRanges(
+  outSize: number,
+  stride: number,
+  pad: number,
+  dilation: number,
+  filterSize: number,
+  inSize: number,
+): { readonly start: Int32Array; readonly end: Int32Array } {
   const start = new Int32Array(outSize);
   const end = new Int32Array(outSize);
   for (let o = 0; o < outSize; o++) {

@@ -169,7 +169,13 @@ function argmax(v: ArrayLike<number>): number {
  * the outputs; top-1 agreement of output 0 for a classifier. Throws the runtime's error when
  * our runtime cannot run the model.
  */
-export function scoreCandidate(int8Graph: Graph, validation: ValidationData, rounding: Rounding, classifier: boolean, ctx: ProgressContext = {}): { readonly sqnrDb: number; readonly top1Agreement?: number } {
+export function scoreCandidate(
+  int8Graph: Graph,
+  validation: ValidationData,
+  rounding: Rounding,
+  classifier: boolean,
+  ctx: ProgressContext = {},
+): { readonly sqnrDb: number; readonly top1Agreement?: number } {
   const q = new Interpreter(int8Graph, { rounding });
   const outputs = validation.outputs[0]?.length ?? 0;
   const signal = new Float64Array(outputs);

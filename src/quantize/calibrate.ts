@@ -103,7 +103,10 @@ export async function calibrate(graph: Graph, samples: SampleSource, options: Ca
   const t0 = performance.now();
   const interpreter = new Interpreter(graph, { rounding: 'tflm' });
   const calibrationStats = new Map<number, TensorStats>();
-  const validation = options.validation && options.validation.size > 0 ? { stats: new Map<number, TensorStats>(), inputs: [] as (readonly Uint8Array[])[], outputs: [] as Float64Array[][] } : undefined;
+  const validation =
+    options.validation && options.validation.size > 0
+      ? { stats: new Map<number, TensorStats>(), inputs: [] as (readonly Uint8Array[])[], outputs: [] as Float64Array[][] }
+      : undefined;
   let stats = calibrationStats;
   const track = (t: RuntimeTensor): void => {
     if (t.dtype !== 'float32' || t.constant) return;
@@ -121,7 +124,8 @@ export async function calibrate(graph: Graph, samples: SampleSource, options: Ca
     if (options.shouldStop?.()) throw new Cancelled('quantization was cancelled');
     const inputs = await samples.sample(s);
     const name = samples.describe?.(s) ?? `calibration sample ${s}`;
-    if (inputs.length !== interpreter.inputs.length) throw new QuantizeError('bad-calibration', `${name} has ${inputs.length} input(s); the model has ${interpreter.inputs.length}`);
+    if (inputs.length !== interpreter.inputs.length)
+      throw new QuantizeError('bad-calibration', `${name} has ${inputs.length} input(s); the model has ${interpreter.inputs.length}`);
     interpreter.resetState();
     try {
       inputs.forEach((bytes, i) => interpreter.setInputBytes(i, bytes));

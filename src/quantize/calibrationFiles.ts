@@ -94,7 +94,12 @@ function samplesIn(file: string, t: InputTensorSpec): number {
     const header = head.subarray(0, got).toString('latin1');
     const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
     if (shapeText === undefined) return 1; // let the loader say what is wrong
-    const count = shapeText.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number).reduce((a, b) => a * b, 1);
+    const count = shapeText
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0)
+      .map(Number)
+      .reduce((a, b) => a * b, 1);
     return count > n && count % n === 0 ? count / n : 1;
   }
   if (lower.endsWith('.bin') || lower.endsWith('.raw')) {
@@ -125,11 +130,19 @@ export function listSamples(pathOrGlob: string, inputs: readonly InputTensorSpec
         return false;
       }
     });
-    if (!dir) throw new QuantizeError('bad-calibration', `the model has ${inputs.length} inputs: ${pathOrGlob} needs one subfolder per input (${candidates.map((c) => basename(c)).join(' or ')} for input ${k} "${t.name}")`);
+    if (!dir)
+      throw new QuantizeError(
+        'bad-calibration',
+        `the model has ${inputs.length} inputs: ${pathOrGlob} needs one subfolder per input (${candidates.map((c) => basename(c)).join(' or ')} for input ${k} "${t.name}")`,
+      );
     return walk(dir);
   });
   const count = Math.min(...perInput.map((f) => f.length));
-  if (perInput.some((f) => f.length !== count)) throw new QuantizeError('bad-calibration', `the input subfolders of ${pathOrGlob} hold different numbers of files (${perInput.map((f) => f.length).join(', ')})`);
+  if (perInput.some((f) => f.length !== count))
+    throw new QuantizeError(
+      'bad-calibration',
+      `the input subfolders of ${pathOrGlob} hold different numbers of files (${perInput.map((f) => f.length).join(', ')})`,
+    );
   return Array.from({ length: count }, (_, i) => ({ parts: perInput.map((f) => ({ file: f[i]!, index: 0, of: 1 })) }));
 }
 
@@ -167,7 +180,8 @@ function oneOf(file: string, bytes: Uint8Array, index: number, of: number, t: In
     const size = arr.data.BYTES_PER_ELEMENT;
     const chunk = new Uint8Array(arr.data.buffer, arr.data.byteOffset + index * n * size, n * size);
     if (arr.dtype === t.dtype) return chunk.slice();
-    const values = arr.dtype === 'float64' ? new Float64Array(chunk.slice().buffer) : arr.dtype === 'float32' ? new Float32Array(chunk.slice().buffer) : undefined;
+    const values =
+      arr.dtype === 'float64' ? new Float64Array(chunk.slice().buffer) : arr.dtype === 'float32' ? new Float32Array(chunk.slice().buffer) : undefined;
     if (!values) throw new InputError(`${name} holds ${arr.dtype} values; input "${t.name}" is ${t.dtype}`);
     return inputBytes(`${name}.bin`, new Uint8Array(Float32Array.from(values).buffer), { ...t, dtype: 'float32' });
   }
@@ -197,4 +211,3 @@ export function shuffledIndices(n: number, seed = 0): number[] {
 export function usesImages(refs: readonly SampleRef[]): boolean {
   return refs.some((r) => r.parts.some((p) => IMAGE.test(p.file)));
 }
-

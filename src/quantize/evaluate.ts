@@ -111,9 +111,25 @@ export async function evaluate(floatGraph: Graph, int8Graph: Graph, heldOut: Sam
     const out = int8Graph.subgraphs[0]!.operators[p.int8]!.outputs[0]!;
     const sqnr = acc.noise === 0 ? Infinity : acc.ff === 0 ? -Infinity : 10 * Math.log10(acc.ff / acc.noise);
     const cosine = acc.ff === 0 && acc.qq === 0 ? 1 : acc.ff === 0 || acc.qq === 0 ? 0 : acc.fq / Math.sqrt(acc.ff * acc.qq);
-    layers.push({ floatLayer: p.float, int8Layer: p.int8, op, tensor: int8Graph.subgraphs[0]!.tensors[out]!.name, sqnrDb: sqnr, cosine, maxAbsError: acc.maxAbs, matchedBy: p.by });
+    layers.push({
+      floatLayer: p.float,
+      int8Layer: p.int8,
+      op,
+      tensor: int8Graph.subgraphs[0]!.tensors[out]!.name,
+      sqnrDb: sqnr,
+      cosine,
+      maxAbsError: acc.maxAbs,
+      matchedBy: p.by,
+    });
   });
-  return { samples: heldOut.count, rounding, layers, output: outputAgreement(floatRuns, int8Runs), worstLayers: worstLayers(floatGraph, layers), ms: performance.now() - t0 };
+  return {
+    samples: heldOut.count,
+    rounding,
+    layers,
+    output: outputAgreement(floatRuns, int8Runs),
+    worstLayers: worstLayers(floatGraph, layers),
+    ms: performance.now() - t0,
+  };
 }
 
 /** The five layers with the lowest SQNR, with what each lost relative to its input. */
@@ -130,12 +146,24 @@ function worstLayers(floatGraph: Graph, layers: readonly LayerComparison[], coun
       const input = sg.operators[l.floatLayer]!.inputs[0];
       const from = input !== undefined && input >= 0 ? producer.get(input) : undefined;
       const before = from !== undefined ? byFloatLayer.get(from)?.sqnrDb : undefined;
-      return { layer: l.int8Layer, op: l.op, tensor: l.tensor, sqnrDb: l.sqnrDb, ...(before !== undefined && Number.isFinite(before) ? { dropDb: before - l.sqnrDb } : {}) };
+      return {
+        layer: l.int8Layer,
+        op: l.op,
+        tensor: l.tensor,
+        sqnrDb: l.sqnrDb,
+        ...(before !== undefined && Number.isFinite(before) ? { dropDb: before - l.sqnrDb } : {}),
+      };
     });
 }
 
 /** Runs `evaluate`, turning a runtime that cannot run the int8 model into a reason. */
-export async function tryEvaluate(floatGraph: Graph, int8Graph: Graph, heldOut: SampleSource, rounding: Rounding, ctx: ProgressContext = {}): Promise<Evaluation | { readonly skipped: string }> {
+export async function tryEvaluate(
+  floatGraph: Graph,
+  int8Graph: Graph,
+  heldOut: SampleSource,
+  rounding: Rounding,
+  ctx: ProgressContext = {},
+): Promise<Evaluation | { readonly skipped: string }> {
   try {
     return await evaluate(floatGraph, int8Graph, heldOut, rounding, ctx);
   } catch (e) {

@@ -158,7 +158,13 @@ export function toFloatGraph(input: Graph): FloatGraph {
     const types = op.inputs.map((t) => (t >= 0 ? tensors[t]!.dtype : undefined));
     const wasHybrid = e.op.inputs.some((t) => t >= 0 && int8Weights.has(t));
     const version = wasHybrid
-      ? operatorVersion({ op: name, operator: op, inputs: types, inputRanks: op.inputs.map((t) => (t >= 0 ? tensors[t]!.shape.length : 0)), outputs: op.outputs.map((t) => tensors[t]!.dtype) })
+      ? operatorVersion({
+          op: name,
+          operator: op,
+          inputs: types,
+          inputRanks: op.inputs.map((t) => (t >= 0 ? tensors[t]!.shape.length : 0)),
+          outputs: op.outputs.map((t) => tensors[t]!.dtype),
+        })
       : e.version;
     return { ...e, op, version };
   });

@@ -47,7 +47,10 @@ export function plainOp(builtin: BuiltinName, inputs: readonly number[], outputs
  * Operator codes for `subgraphOps` (one list per subgraph), reusing the graph's existing
  * codes where builtin, custom code and version agree, in order of first use.
  */
-export function assignOpcodes(original: readonly OperatorCode[], subgraphOps: readonly (readonly EditOp[])[]): { operatorCodes: OperatorCode[]; operators: Operator[][] } {
+export function assignOpcodes(
+  original: readonly OperatorCode[],
+  subgraphOps: readonly (readonly EditOp[])[],
+): { operatorCodes: OperatorCode[]; operators: Operator[][] } {
   const operatorCodes: OperatorCode[] = [];
   const index = (e: EditOp): number => {
     const found = operatorCodes.findIndex((c) => c.builtin === e.builtin && c.customCode === e.customCode && c.version === e.version);

@@ -23,7 +23,11 @@ import { optionsOf, type ActivationFunction, type ByBuiltin } from '../model/ops
 import type { DType } from '../model/dtype';
 import type { Operator } from '../model/graph';
 
-export type OutputRule = { readonly kind: 'own' } | { readonly kind: 'same' } | { readonly kind: 'shared' } | { readonly kind: 'fixed'; readonly scale: number; readonly zeroPoint: number };
+export type OutputRule =
+  | { readonly kind: 'own' }
+  | { readonly kind: 'same' }
+  | { readonly kind: 'shared' }
+  | { readonly kind: 'fixed'; readonly scale: number; readonly zeroPoint: number };
 
 export interface OpProperty {
   /** The real-valued input slots that are data (the first one is "the" input of 'same' ops); undefined: every float input. */

@@ -111,7 +111,12 @@ function channelRanges(values: Float32Array, shape: readonly number[], axis: num
  * SymmetricPerChannelQuantization / PortableSymmetricQuantizeFloats do. `rangeOverrides` replaces
  * the half range of a channel (the bias adjustment below).
  */
-export function symmetricWeights(values: Float32Array, shape: readonly number[], axis: number | undefined, rangeOverrides?: ReadonlyMap<number, number>): SymmetricWeights {
+export function symmetricWeights(
+  values: Float32Array,
+  shape: readonly number[],
+  axis: number | undefined,
+  rangeOverrides?: ReadonlyMap<number, number>,
+): SymmetricWeights {
   const { min, max } = channelRanges(values, shape, axis);
   const channels = min.length;
   const scales = new Array<number>(channels);
@@ -166,7 +171,7 @@ const INT32_MAX_AS_SCALE = 2147483647;
 export function biasScaleAdjustments(bias: Float32Array, inputScale: number, weightScales: readonly number[]): Map<number, number> {
   const out = new Map<number, number>();
   const sIn = f32(inputScale);
-  const rangeFor = (absBias: number): number => f32((2 * absBias / INT32_MAX_AS_SCALE) * f32(127 / sIn));
+  const rangeFor = (absBias: number): number => f32(((2 * absBias) / INT32_MAX_AS_SCALE) * f32(127 / sIn));
   if (weightScales.length === 1) {
     let half = 0;
     for (const b of bias) half = Math.max(half, Math.abs(b));
@@ -181,7 +186,11 @@ export function biasScaleAdjustments(bias: Float32Array, inputScale: number, wei
 }
 
 /** int32 biases: per-channel scale float(s_in · s_w[c]) (one weight scale broadcast when per tensor). */
-export function quantizeBias(values: Float32Array, inputScale: number, weightScales: readonly number[]): { readonly values: Int32Array; readonly scales: number[] } {
+export function quantizeBias(
+  values: Float32Array,
+  inputScale: number,
+  weightScales: readonly number[],
+): { readonly values: Int32Array; readonly scales: number[] } {
   const n = values.length;
   const scales = weightScales.length === 1 ? [f32(f32(inputScale) * f32(weightScales[0]!))] : weightScales.map((w) => f32(f32(inputScale) * f32(w)));
   const out = new Int32Array(n);
@@ -195,7 +204,13 @@ export function quantizeBias(values: Float32Array, inputScale: number, weightSca
 }
 
 /** Real values of int8 data with per-tensor or per-channel (along `axis`) parameters. */
-export function dequantizeValues(q: ArrayLike<number>, shape: readonly number[], scales: readonly number[], zeroPoints: readonly number[], axis: number): Float32Array {
+export function dequantizeValues(
+  q: ArrayLike<number>,
+  shape: readonly number[],
+  scales: readonly number[],
+  zeroPoints: readonly number[],
+  axis: number,
+): Float32Array {
   const out = new Float32Array(q.length);
   if (scales.length <= 1) {
     const s = scales[0] ?? 1;

@@ -13,7 +13,19 @@ import type { Graph } from '../model/graph';
 import { readModel, writeModel } from '../model/io';
 import type { Rounding } from '../runtime/quant';
 import { RuntimeError } from '../runtime/types';
-import { candidateLabel, candidatesFor, CRITERION, isClassifier, pickBest, sameParams, scoreCandidate, validationIndices, type Candidate, type CandidateScore, type RangeSelection } from './autoSelect';
+import {
+  candidateLabel,
+  candidatesFor,
+  CRITERION,
+  isClassifier,
+  pickBest,
+  sameParams,
+  scoreCandidate,
+  validationIndices,
+  type Candidate,
+  type CandidateScore,
+  type RangeSelection,
+} from './autoSelect';
 import { calibrate, toSource, type ProgressContext, type Samples } from './calibrate';
 import { QuantizeError } from './errors';
 import { tryEvaluate, type Evaluation } from './evaluate';
@@ -80,18 +92,24 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
   const reuseInt8Weights = options.reuseInt8Weights ?? true;
   const rounding = options.rounding ?? 'tflm';
   const auto = requestedMethod === 'auto';
-  if ((requestedMethod === 'percentile' || auto) && !(percentile > 50 && percentile <= 100)) throw new QuantizeError('bad-calibration', `the percentile must be above 50 and at most 100, not ${percentile}`);
+  if ((requestedMethod === 'percentile' || auto) && !(percentile > 50 && percentile <= 100))
+    throw new QuantizeError('bad-calibration', `the percentile must be above 50 and at most 100, not ${percentile}`);
 
   // 1. A pure float graph, and what the int8 path cannot take: named before any work.
   const source = toFloatGraph(model);
   const floatGraph = source.graph;
-  if (hasControlFlow(floatGraph)) throw new QuantizeError('unsupported-model', 'the model uses control flow (WHILE, IF, CALL_ONCE…); the quantizer handles single-subgraph models only');
+  if (hasControlFlow(floatGraph))
+    throw new QuantizeError('unsupported-model', 'the model uses control flow (WHILE, IF, CALL_ONCE…); the quantizer handles single-subgraph models only');
   const support = checkSupport(floatGraph);
   if (support.notRunnable.length > 0) {
     throw new QuantizeError('unsupported-model', `cannot calibrate: ${describeOps(support.notRunnable)}`, support.notRunnable);
   }
   if (support.unsupported.length > 0 && !keepFloat) {
-    throw new QuantizeError('unsupported-ops', `the int8 path cannot quantize ${describeOps(support.unsupported)}. Use the keep-float option to leave these ops in float (QUANTIZE/DEQUANTIZE around them).`, support.unsupported);
+    throw new QuantizeError(
+      'unsupported-ops',
+      `the int8 path cannot quantize ${describeOps(support.unsupported)}. Use the keep-float option to leave these ops in float (QUANTIZE/DEQUANTIZE around them).`,
+      support.unsupported,
+    );
   }
   const samples = toSource(calibration);
   if (samples.count === 0) throw new QuantizeError('bad-calibration', 'no calibration samples were given');
@@ -105,7 +123,11 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
   const split = auto ? validationIndices(samples.count) : [];
   const inSample = auto && split.length === 0;
   const validation = new Set(inSample ? Array.from({ length: samples.count }, (_, i) => i) : split);
-  const calib = await calibrate(floatGraph, samples, { histograms: requestedMethod !== 'minmax', ...(auto ? { validation } : {}), ...stage(ctx, 0, calibrationEnd) });
+  const calib = await calibrate(floatGraph, samples, {
+    histograms: requestedMethod !== 'minmax',
+    ...(auto ? { validation } : {}),
+    ...stage(ctx, 0, calibrationEnd),
+  });
   const warnings = [...(options.warnings ?? [])];
   const sg = floatGraph.subgraphs[0]!;
   // Statistics of every calibration sample (validation ones included).
@@ -116,7 +138,10 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
   for (const [t, stats] of allStats) {
     if (stats.nonFinite > 0) warnings.push(`tensor "${sg.tensors[t]!.name}" had ${stats.nonFinite} non-finite value(s) during calibration; they were ignored`);
   }
-  if (options.randomCalibration) warnings.push('calibrated on random data: the ranges do not reflect real inputs, so the int8 model may be far less accurate than one calibrated on real samples');
+  if (options.randomCalibration)
+    warnings.push(
+      'calibrated on random data: the ranges do not reflect real inputs, so the int8 model may be far less accurate than one calibrated on real samples',
+    );
   if (samples.count < 8) warnings.push(`only ${samples.count} calibration sample(s): ranges from so few samples may miss values real inputs reach`);
   const rangesOf = (stats: ReadonlyMap<number, TensorStats>, c: Candidate): Map<number, RangeChoice> => {
     const out = new Map<number, RangeChoice>();
@@ -126,12 +151,17 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
   const keep = new Set(keepFloat ? support.unsupported.map((o) => o.layer) : []);
   // Weights do not depend on the activation ranges: quantized once for all the graphs built here.
   const weightCache = new Map<string, SymmetricWeights>();
-  const build = (ranges: ReadonlyMap<number, RangeChoice>, c: Candidate) => buildInt8Graph(source, ranges, { io, perChannelFullyConnected: c.perChannelFullyConnected, keepFloat: keep, reuseInt8Weights, weightCache });
+  const build = (ranges: ReadonlyMap<number, RangeChoice>, c: Candidate) =>
+    buildInt8Graph(source, ranges, { io, perChannelFullyConnected: c.perChannelFullyConnected, keepFloat: keep, reuseInt8Weights, weightCache });
 
   // 3. auto: each candidate built from the other samples' statistics and run on the validation ones.
   let recipe: Candidate = auto
     ? { method: 'minmax', perChannelFullyConnected: options.perChannelFullyConnected ?? false }
-    : { method: requestedMethod, ...(requestedMethod === 'percentile' ? { percentile } : {}), perChannelFullyConnected: options.perChannelFullyConnected ?? false };
+    : {
+        method: requestedMethod,
+        ...(requestedMethod === 'percentile' ? { percentile } : {}),
+        perChannelFullyConnected: options.perChannelFullyConnected ?? false,
+      };
   let selection: RangeSelection | undefined;
   if (auto) {
     const ts = performance.now();
@@ -175,7 +205,10 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
     const best = pickBest(scores, { classifier, samples: validation.size });
     if (best < 0) warnings.push(`auto ranges: no candidate could be measured (${scores[0]?.skipped ?? 'no candidates'}); kept ${candidateLabel(recipe)}`);
     else recipe = candidates[best]!;
-    if (inSample) warnings.push(`auto ranges: with only ${samples.count} calibration sample(s) none could be kept apart, so the candidates were compared on the calibration samples themselves`);
+    if (inSample)
+      warnings.push(
+        `auto ranges: with only ${samples.count} calibration sample(s) none could be kept apart, so the candidates were compared on the calibration samples themselves`,
+      );
     selection = {
       chosen: candidateLabel(recipe),
       criterion: classifier ? CRITERION.classifier : CRITERION.plain,

@@ -35,7 +35,14 @@ export function checkSupport(graph: Graph, kernels: KernelRegistry = KERNELS): S
     if (!touchesFloat) return;
     const prop = OP_PROPERTIES[name];
     if (!prop) {
-      unsupported.push({ layer, op: name, reason: graph.operatorCodes[op.opcodeIndex]!.customCode !== undefined ? 'custom operator' : 'no int8 version in the quantizer (TFLite has no full-integer kernel for it)' });
+      unsupported.push({
+        layer,
+        op: name,
+        reason:
+          graph.operatorCodes[op.opcodeIndex]!.customCode !== undefined
+            ? 'custom operator'
+            : 'no int8 version in the quantizer (TFLite has no full-integer kernel for it)',
+      });
       return;
     }
     const act = fusedActivationOf(op.options);

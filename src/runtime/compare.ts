@@ -105,11 +105,14 @@ const EDGE_OPS = new Set(['QUANTIZE', 'DEQUANTIZE']);
  * Pairs the float model's layers with the int8 model's: by output tensor name (the
  * converter keeps most names), then by position among the remaining layers of the same op.
  */
-export function correspondingLayers(floatGraph: Graph, int8Graph: Graph): { readonly float: number; readonly int8: number; readonly by: 'name' | 'position' }[] {
+export function correspondingLayers(
+  floatGraph: Graph,
+  int8Graph: Graph,
+): { readonly float: number; readonly int8: number; readonly by: 'name' | 'position' }[] {
   const list = (g: Graph) =>
-    g.subgraphs[0]!.operators
-      .map((op, i) => ({ i, op: opName(g, op), name: g.subgraphs[0]!.tensors[op.outputs[0]!]?.name ?? '' }))
-      .filter((l) => !EDGE_OPS.has(l.op));
+    g.subgraphs[0]!.operators.map((op, i) => ({ i, op: opName(g, op), name: g.subgraphs[0]!.tensors[op.outputs[0]!]?.name ?? '' })).filter(
+      (l) => !EDGE_OPS.has(l.op),
+    );
   const f = list(floatGraph);
   const q = list(int8Graph);
   const pairs: { float: number; int8: number; by: 'name' | 'position' }[] = [];
@@ -150,7 +153,16 @@ export function compareLayers(floatGraph: Graph, int8Graph: Graph, floatRuns: re
       op = q.op;
     }
     if (fValues.length === 0) continue;
-    out.push({ floatLayer: pair.float, int8Layer: pair.int8, op, tensor, sqnrDb: sqnrDb(fValues, qValues), cosine: cosineSimilarity(fValues, qValues), maxAbsError: maxAbsError(fValues, qValues), matchedBy: pair.by });
+    out.push({
+      floatLayer: pair.float,
+      int8Layer: pair.int8,
+      op,
+      tensor,
+      sqnrDb: sqnrDb(fValues, qValues),
+      cosine: cosineSimilarity(fValues, qValues),
+      maxAbsError: maxAbsError(fValues, qValues),
+      matchedBy: pair.by,
+    });
   }
   return out;
 }

@@ -131,7 +131,9 @@ export class Interpreter {
       const data = constant ? typedView(info.dtype, graph.buffers[info.buffer]!.data) : allocate(info.dtype, elementCount(info.shape));
       return { index, info, dtype: info.dtype, shape: info.shape, data, constant };
     });
-    this.variables = this.tensors.filter((t) => t.info.isVariable).map((tensor) => ({ tensor, initial: tensor.constant ? tensor.data.slice() : resetValue(tensor) }));
+    this.variables = this.tensors
+      .filter((t) => t.info.isVariable)
+      .map((tensor) => ({ tensor, initial: tensor.constant ? tensor.data.slice() : resetValue(tensor) }));
     // Variables are written by their ops: give constant-initialized ones their own copy.
     this.tensors = this.tensors.map((t) => (t.info.isVariable && t.constant ? { ...t, data: t.data.slice(), constant: false } : t));
     this.inputs = sg.inputs.map((i) => this.tensors[i]!);
@@ -169,7 +171,10 @@ export class Interpreter {
     if (!t) throw new RuntimeError('bad-input', `the model has ${this.inputs.length} inputs; there is no input ${i}`);
     const view = byteView(t);
     if (bytes.byteLength !== view.byteLength) {
-      throw new RuntimeError('bad-input', `input ${i} ("${t.info.name}") is ${t.dtype}[${t.shape.join(', ')}]: ${view.byteLength} bytes, but ${bytes.byteLength} bytes were given`);
+      throw new RuntimeError(
+        'bad-input',
+        `input ${i} ("${t.info.name}") is ${t.dtype}[${t.shape.join(', ')}]: ${view.byteLength} bytes, but ${bytes.byteLength} bytes were given`,
+      );
     }
     view.set(bytes);
   }
@@ -180,7 +185,10 @@ export class Interpreter {
       this.evals[i]!();
       if (options.onLayer) {
         const op = this.graph.subgraphs[0]!.operators[i]!;
-        options.onLayer(i, op.outputs.map((t) => this.tensors[t]!));
+        options.onLayer(
+          i,
+          op.outputs.map((t) => this.tensors[t]!),
+        );
       }
     }
   }

@@ -44,7 +44,11 @@ export function fusedActivation(ctx: KernelContext, act: ActivationFunction): Fu
     case 'RELU_N1_TO_1':
       return act;
     default:
-      throw new RuntimeError('unsupported-op', `${ctx.name} (layer ${ctx.opIndex}) has fused activation ${act}, which TFLite Micro does not support`, ctx.opIndex);
+      throw new RuntimeError(
+        'unsupported-op',
+        `${ctx.name} (layer ${ctx.opIndex}) has fused activation ${act}, which TFLite Micro does not support`,
+        ctx.opIndex,
+      );
   }
 }
 

@@ -152,7 +152,13 @@ export function makeRequantize(spec: RequantizeSpec, rounding: Rounding): Requan
 }
 
 /** Fused activation bounds in the quantized domain, as TFLM's CalculateActivationRangeQuantized. */
-export function activationRangeQuantized(activation: 'NONE' | 'RELU' | 'RELU6' | 'RELU_N1_TO_1', scale: number, zeroPoint: number, qmin: number, qmax: number): readonly [number, number] {
+export function activationRangeQuantized(
+  activation: 'NONE' | 'RELU' | 'RELU6' | 'RELU_N1_TO_1',
+  scale: number,
+  zeroPoint: number,
+  qmin: number,
+  qmax: number,
+): readonly [number, number] {
   // TFLM divides in float (TfLiteRound(f / scale) with float operands): round the quotient to float32 first.
   const q = (v: number): number => zeroPoint + roundHalfAway(Math.fround(v / Math.fround(scale)));
   switch (activation) {
@@ -364,7 +370,7 @@ export function expOnNegativeValues(a: number, integerBits: number): number {
   let result = expOnIntervalBetweenNegativeOneQuarterAnd0Excl(fixedRescale(aModQuarterMinusOneQuarter, integerBits, 0));
   const remainder = (aModQuarterMinusOneQuarter - a) | 0;
   for (const [exponent, multiplier] of EXP_BARREL) {
-    if (integerBits > exponent && (remainder & (2 ** (fractionalBits + exponent) | 0)) !== 0) result = saturatingRoundingDoublingHighMul(result, multiplier);
+    if (integerBits > exponent && (remainder & ((2 ** (fractionalBits + exponent)) | 0)) !== 0) result = saturatingRoundingDoublingHighMul(result, multiplier);
   }
   if (integerBits > 5 && a < -(2 ** (36 - integerBits))) result = 0;
   return a === 0 ? INT32_MAX : result;
@@ -467,22 +473,18 @@ export function makeIntegerRequantize(real: number, rounding: Rounding): Requant
  */
 // prettier-ignore
 export const SIGMOID_TABLE_UINT16: Uint16Array = Uint16Array.from([
-    32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498, 40149, 40794, 41432, 42064, 42688,
-    43304, 43912, 44511, 45102, 45683, 46255, 46817, 47369, 47911, 48443, 48964, 49475, 49975, 50464, 50942, 51409,
-    51865, 52311, 52745, 53169, 53581, 53983, 54374, 54755, 55125, 55485, 55834, 56174, 56503, 56823, 57133, 57433,
-    57724, 58007, 58280, 58544, 58800, 59048, 59288, 59519, 59743, 59959, 60168, 60370, 60565, 60753, 60935, 61110,
-    61279, 61441, 61599, 61750, 61896, 62036, 62172, 62302, 62428, 62549, 62666, 62778, 62886, 62990, 63090, 63186,
-    63279, 63368, 63454, 63536, 63615, 63691, 63765, 63835, 63903, 63968, 64030, 64090, 64148, 64204, 64257, 64308,
-    64357, 64405, 64450, 64494, 64536, 64576, 64614, 64652, 64687, 64721, 64754, 64786, 64816, 64845, 64873, 64900,
-    64926, 64950, 64974, 64997, 65019, 65039, 65060, 65079, 65097, 65115, 65132, 65149, 65164, 65179, 65194, 65208,
-    65221, 65234, 65246, 65258, 65269, 65280, 65291, 65301, 65310, 65319, 65328, 65337, 65345, 65352, 65360, 65367,
-    65374, 65381, 65387, 65393, 65399, 65404, 65410, 65415, 65420, 65425, 65429, 65433, 65438, 65442, 65445, 65449,
-    65453, 65456, 65459, 65462, 65465, 65468, 65471, 65474, 65476, 65479, 65481, 65483, 65485, 65488, 65489, 65491,
-    65493, 65495, 65497, 65498, 65500, 65501, 65503, 65504, 65505, 65507, 65508, 65509, 65510, 65511, 65512, 65513,
-    65514, 65515, 65516, 65517, 65517, 65518, 65519, 65520, 65520, 65521, 65522, 65522, 65523, 65523, 65524, 65524,
-    65525, 65525, 65526, 65526, 65526, 65527, 65527, 65528, 65528, 65528, 65529, 65529, 65529, 65529, 65530, 65530,
-    65530, 65530, 65531, 65531, 65531, 65531, 65531, 65532, 65532, 65532, 65532, 65532, 65532, 65533, 65533, 65533,
-    65533, 65533, 65533, 65533, 65533, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65535,
+  32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498, 40149, 40794, 41432, 42064, 42688, 43304, 43912, 44511, 45102, 45683, 46255,
+  46817, 47369, 47911, 48443, 48964, 49475, 49975, 50464, 50942, 51409, 51865, 52311, 52745, 53169, 53581, 53983, 54374, 54755, 55125, 55485, 55834, 56174,
+  56503, 56823, 57133, 57433, 57724, 58007, 58280, 58544, 58800, 59048, 59288, 59519, 59743, 59959, 60168, 60370, 60565, 60753, 60935, 61110, 61279, 61441,
+  61599, 61750, 61896, 62036, 62172, 62302, 62428, 62549, 62666, 62778, 62886, 62990, 63090, 63186, 63279, 63368, 63454, 63536, 63615, 63691, 63765, 63835,
+  63903, 63968, 64030, 64090, 64148, 64204, 64257, 64308, 64357, 64405, 64450, 64494, 64536, 64576, 64614, 64652, 64687, 64721, 64754, 64786, 64816, 64845,
+  64873, 64900, 64926, 64950, 64974, 64997, 65019, 65039, 65060, 65079, 65097, 65115, 65132, 65149, 65164, 65179, 65194, 65208, 65221, 65234, 65246, 65258,
+  65269, 65280, 65291, 65301, 65310, 65319, 65328, 65337, 65345, 65352, 65360, 65367, 65374, 65381, 65387, 65393, 65399, 65404, 65410, 65415, 65420, 65425,
+  65429, 65433, 65438, 65442, 65445, 65449, 65453, 65456, 65459, 65462, 65465, 65468, 65471, 65474, 65476, 65479, 65481, 65483, 65485, 65488, 65489, 65491,
+  65493, 65495, 65497, 65498, 65500, 65501, 65503, 65504, 65505, 65507, 65508, 65509, 65510, 65511, 65512, 65513, 65514, 65515, 65516, 65517, 65517, 65518,
+  65519, 65520, 65520, 65521, 65522, 65522, 65523, 65523, 65524, 65524, 65525, 65525, 65526, 65526, 65526, 65527, 65527, 65528, 65528, 65528, 65529, 65529,
+  65529, 65529, 65530, 65530, 65530, 65530, 65531, 65531, 65531, 65531, 65531, 65532, 65532, 65532, 65532, 65532, 65532, 65533, 65533, 65533, 65533, 65533,
+  65533, 65533, 65533, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65535,
 ]);
 
 /**
@@ -517,7 +519,7 @@ export function logisticInt16(x: number, inputMultiplier: number, inputLeftShift
     result = ua * 512 + (abs & 0x1ff) * (ub - ua);
   }
   result = v >= 0 ? result + 512 : (1 << 25) - result + 511;
-  return (result >>> 10) << 16 >> 16;
+  return ((result >>> 10) << 16) >> 16;
 }
 
 /**
@@ -536,7 +538,7 @@ export function tanhInt16(x: number, inputMultiplier: number, inputLeftShift: nu
     result = ua * 256 + (abs & 0xff) * (ub - ua);
   }
   result = v >= 0 ? result - (1 << 23) + (1 << 7) : -result + (1 << 23) + (1 << 7) - 1;
-  return (result >> 8) << 16 >> 16;
+  return ((result >> 8) << 16) >> 16;
 }
 
 /**
@@ -546,7 +548,14 @@ export function tanhInt16(x: number, inputMultiplier: number, inputLeftShift: nu
  * lrintf(bound / scale + zp) in float32, halves to even). They differ only when a bound lands
  * on or within a float32 step of a half.
  */
-export function activationRangeQuantizedFor(rounding: Rounding, activation: 'NONE' | 'RELU' | 'RELU6' | 'RELU_N1_TO_1', scale: number, zeroPoint: number, qmin: number, qmax: number): readonly [number, number] {
+export function activationRangeQuantizedFor(
+  rounding: Rounding,
+  activation: 'NONE' | 'RELU' | 'RELU6' | 'RELU_N1_TO_1',
+  scale: number,
+  zeroPoint: number,
+  qmin: number,
+  qmax: number,
+): readonly [number, number] {
   if (rounding !== 'xnnpack') return activationRangeQuantized(activation, scale, zeroPoint, qmin, qmax);
   const [fmin, fmax] = activationRangeFloat(activation);
   const s = Math.fround(scale);

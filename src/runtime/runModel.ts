@@ -63,6 +63,13 @@ export function runInterpreter(interpreter: Interpreter, inputs: readonly Uint8A
     },
   });
   const ms = performance.now() - t0;
-  const outputs = interpreter.outputs.map((t) => ({ index: t.index, name: t.info.name, shape: t.shape, dtype: t.dtype, bytes: tensorBytes(t), values: realValues(t) }));
+  const outputs = interpreter.outputs.map((t) => ({
+    index: t.index,
+    name: t.info.name,
+    shape: t.shape,
+    dtype: t.dtype,
+    bytes: tensorBytes(t),
+    values: realValues(t),
+  }));
   return { outputs, ms, ...(options.captureLayers ? { captured: { layers, outputs: outputs.map((o) => o.values) } } : {}) };
 }

@@ -30,16 +30,13 @@ export const BOARDS: readonly Board[] = [
       sleepMicroAmps: 3.2,
       source: 'derived',
     },
-    sources: [
-      'nRF52840 Product Specification (Nordic Semiconductor)',
-      'Arduino Nano 33 BLE Sense product reference manual (ABX00031)',
-    ],
+    sources: ['nRF52840 Product Specification (Nordic Semiconductor)', 'Arduino Nano 33 BLE Sense product reference manual (ABX00031)'],
     notes:
       'All 256 KB of RAM is one block at 0x20000000; the Arduino Mbed OS core, its heap and stacks take a share of it, ' +
       'so the arena budget is smaller in practice. Rev2 of the board uses the same MCU. ' +
       'Power: derived — about 3.3 mA for CoreMark from flash at 64 MHz with the DC/DC regulator at 3 V, divided by 64 MHz. ' +
       'Sleep is System ON with full RAM retention and the RTC running (≈3 µA, recalled from the product specification; verify). ' +
-      'These are SoC figures: the board\'s sensors, LEDs and regulator draw considerably more.',
+      "These are SoC figures: the board's sensors, LEDs and regulator draw considerably more.",
   },
   {
     id: 'rpi-pico',
@@ -63,7 +60,7 @@ export const BOARDS: readonly Board[] = [
       'RP2040 has no internal flash; the Pico carries a 2 MB QSPI NOR chip executed in place through a 16 KB cache. ' +
       'The chip was later rated for 200 MHz in newer datasheet revisions; 133 MHz is the original rating. ' +
       'Power: estimate, board-level from VBUS at 5 V (includes the buck regulator and flash): roughly 24 mA at 125 MHz ' +
-      'with both cores busy, of the order given in the Pico datasheet power table; sleep is the Pico datasheet\'s SLEEP ' +
+      "with both cores busy, of the order given in the Pico datasheet power table; sleep is the Pico datasheet's SLEEP " +
       'state with the RTC running (≈1.3 mA at VBUS), which retains SRAM. Not a core-only figure.',
   },
   {
@@ -105,18 +102,14 @@ export const BOARDS: readonly Board[] = [
       source: 'estimate',
     },
     accelerator: 'PIE (Processor Instruction Extensions): 128-bit SIMD on the LX7 cores, used by ESP-NN and ESP-DL',
-    sources: [
-      'ESP32-S3 Series Datasheet (Espressif)',
-      'ESP32-S3 Technical Reference Manual (Espressif)',
-      'ESP32-S3-DevKitC-1 User Guide (Espressif)',
-    ],
+    sources: ['ESP32-S3 Series Datasheet (Espressif)', 'ESP32-S3 Technical Reference Manual (Espressif)', 'ESP32-S3-DevKitC-1 User Guide (Espressif)'],
     notes:
       'Dual-core LX7. The 512 KB internal SRAM is SRAM0 (32 KB), SRAM1 (416 KB) and SRAM2 (64 KB); parts of SRAM0 and ' +
       'SRAM2 are normally given to the instruction and data caches, and IRAM code also lives in SRAM1, so the largest free ' +
       'heap block under ESP-IDF is well below 416 KB. 16 KB of RTC SRAM is not counted. ' +
       'PSRAM variants (for example N8R2 with 2 MB quad PSRAM, N8R8 or N16R8 with 8 MB octal PSRAM) can hold a large arena ' +
-      'off-chip at lower bandwidth; that memory is not counted here. Flash is the module\'s 8 MB SPI flash. ' +
-      'Power: estimate — the datasheet\'s Modem-sleep table (CPU running, radio off) spans roughly 33 mA (cores idle) to ' +
+      "off-chip at lower bandwidth; that memory is not counted here. Flash is the module's 8 MB SPI flash. " +
+      "Power: estimate — the datasheet's Modem-sleep table (CPU running, radio off) spans roughly 33 mA (cores idle) to " +
       'about 90+ mA (both cores on 128-bit loads) at 240 MHz; 250 µA/MHz corresponds to about 60 mA, a single-core ' +
       'inference load. Sleep: datasheet Light-sleep, 240 µA, which keeps SRAM and the RTC (Deep-sleep loses main SRAM).',
   },
@@ -147,7 +140,7 @@ export const BOARDS: readonly Board[] = [
       'statically allocated DRAM, which is the bound used here for a static arena; with Wi-Fi/BT up, the largest free heap ' +
       'block is often nearer 100 KB. WROVER modules add 4–8 MB of PSRAM (not counted). Flash is the 4 MB of the common ' +
       'WROOM-32E variant (8 and 16 MB parts exist). ' +
-      'Power: derived from the datasheet\'s Modem-sleep range for dual-core 240 MHz (about 30–68 mA); 283 µA/MHz uses the ' +
+      "Power: derived from the datasheet's Modem-sleep range for dual-core 240 MHz (about 30–68 mA); 283 µA/MHz uses the " +
       'upper end (68 mA) for a compute-bound load. Sleep: datasheet Light-sleep, 0.8 mA, which keeps SRAM and the RTC ' +
       '(Deep-sleep is about 10 µA but only RTC memory survives).',
   },
@@ -255,7 +248,7 @@ export const BOARDS: readonly Board[] = [
       'Runs at 48 MHz normally; 96 MHz is the TurboSPOT burst mode, which is less efficient per MHz than the figure below. ' +
       'The 384 KB SRAM (including 64 KB of TCM at its start) is one address range. ' +
       'Power: datasheet headline, 6 µA/MHz executing from flash or RAM at 3.3 V (sub-threshold design, measured at 48 MHz). ' +
-      'Sleep: the datasheet\'s 1 µA deep-sleep headline; retaining all 384 KB of SRAM with the RTC running costs more, so ' +
+      "Sleep: the datasheet's 1 µA deep-sleep headline; retaining all 384 KB of SRAM with the RTC running costs more, so " +
       'treat 1 µA as a lower bound.',
   },
   {
@@ -279,7 +272,7 @@ export const BOARDS: readonly Board[] = [
       'in one range. The network core has its own 256 KB flash and 64 KB RAM, not counted. ' +
       'Power: estimate of about 50–55 µA/MHz running CoreMark from flash with cache and DC/DC at 3 V (128 MHz needs the ' +
       'higher core voltage and is a little less efficient than 64 MHz). Sleep is System ON idle with full RAM retention and ' +
-      'the RTC, estimated at a few µA. Check both against the product specification\'s current-consumption chapter.',
+      "the RTC, estimated at a few µA. Check both against the product specification's current-consumption chapter.",
   },
   {
     id: 'ek-ra6m4',
@@ -296,17 +289,13 @@ export const BOARDS: readonly Board[] = [
       sleepMicroAmps: 15,
       source: 'estimate',
     },
-    sources: [
-      'RA6M4 Group Datasheet (Renesas)',
-      'RA6M4 Group User\'s Manual: Hardware (Renesas)',
-      'EK-RA6M4 v1 User\'s Manual (Renesas)',
-    ],
+    sources: ['RA6M4 Group Datasheet (Renesas)', "RA6M4 Group User's Manual: Hardware (Renesas)", "EK-RA6M4 v1 User's Manual (Renesas)"],
     notes:
       '1 MB code flash plus 8 KB data flash; 256 KB SRAM in one range. The kit adds external QSPI and Octo-SPI flash ' +
       '(not counted). ' +
       'Power: estimate — of the order of 100 µA/MHz running from flash at 200 MHz (3.3 V); sleep is Software Standby ' +
       'with SRAM retained and the RTC on, estimated in the tens of µA or below. Neither value was confirmed against the ' +
-      'datasheet\'s supply-current tables.',
+      "datasheet's supply-current tables.",
   },
   {
     id: 'portenta-h7',
@@ -397,7 +386,7 @@ export const BOARDS: readonly Board[] = [
       'ST Edge AI places activations in the NPU RAMs, so the usable arena is smaller than the full range. 800 MHz is the ' +
       'overdrive rating (600 MHz nominal). ' +
       'Power: placeholder — no datasheet figure was checked; 200 µA/MHz (≈160 mA at 800 MHz) and 500 µA Stop-mode ' +
-      'retention are rough guesses for a part with this much SRAM. The NPU\'s own energy per inference is not modelled.',
+      "retention are rough guesses for a part with this much SRAM. The NPU's own energy per inference is not modelled.",
   },
   {
     id: 'arduino-nano-33-iot',
@@ -417,8 +406,8 @@ export const BOARDS: readonly Board[] = [
     sources: ['SAM D21/DA1 Family Data Sheet (Microchip)', 'Arduino Nano 33 IoT product reference manual (ABX00027)'],
     notes:
       'Cortex-M0+ without FPU or DSP extension; 32 KB SRAM in one range and 256 KB flash, part of which holds the ' +
-      'bootloader. The board\'s u-blox NINA-W102 Wi-Fi/BT module is a separate ESP32 and draws far more than the SAMD21. ' +
-      'Power: derived — the data sheet\'s ACTIVE current running a Fibonacci loop from flash at 48 MHz (DFLL48M), 3.3 V, ' +
+      "bootloader. The board's u-blox NINA-W102 Wi-Fi/BT module is a separate ESP32 and draws far more than the SAMD21. " +
+      "Power: derived — the data sheet's ACTIVE current running a Fibonacci loop from flash at 48 MHz (DFLL48M), 3.3 V, " +
       'is about 4.6 mA (a while(1) loop is about 3.4 mA); 4.6 / 48. Sleep is STANDBY with the 32 kHz crystal and RTC on, ' +
       'a few µA (≈4 µA, approximate).',
   },
@@ -437,13 +426,10 @@ export const BOARDS: readonly Board[] = [
       sleepMicroAmps: 10,
       source: 'datasheet',
     },
-    sources: [
-      'STM32F411xC STM32F411xE datasheet (STMicroelectronics)',
-      'RM0383 Reference manual: STM32F411xC/E',
-    ],
+    sources: ['STM32F411xC STM32F411xE datasheet (STMicroelectronics)', 'RM0383 Reference manual: STM32F411xC/E'],
     notes:
       'A low-cost community board; 128 KB SRAM in one block and 512 KB flash. ' +
-      'Power: datasheet headline, about 100 µA/MHz dynamic consumption in Run mode with peripherals off (the board\'s ' +
+      "Power: datasheet headline, about 100 µA/MHz dynamic consumption in Run mode with peripherals off (the board's " +
       'LED and regulator add to it). Sleep: Stop mode with flash in deep power-down is quoted "down to 9 µA" at 25 °C; ' +
       'about 1 µA more for the RTC on the LSE gives the 10 µA used here (approximate).',
   },
@@ -463,17 +449,13 @@ export const BOARDS: readonly Board[] = [
       source: 'estimate',
     },
     accelerator: 'Helium (M-profile Vector Extension) on the Cortex-M85',
-    sources: [
-      'RA8M1 Group Datasheet (Renesas)',
-      'RA8M1 Group User\'s Manual: Hardware (Renesas)',
-      'EK-RA8M1 User\'s Manual (Renesas)',
-    ],
+    sources: ['RA8M1 Group Datasheet (Renesas)', "RA8M1 Group User's Manual: Hardware (Renesas)", "EK-RA8M1 User's Manual (Renesas)"],
     notes:
       'RA8M1 has 1 MB of SRAM in total: 896 KB of user SRAM in one range plus 128 KB of TCM (64 KB ITCM for code, ' +
       '64 KB DTCM); counted here is user SRAM + DTCM. 2 MB code flash plus 12 KB data flash. The kit adds a 64 MB ' +
       'Octo-SPI flash (not counted). ' +
       'Power: estimate — of the order of 200 µA/MHz at 480 MHz running from flash (3.3 V), and tens of µA in Software ' +
-      'Standby with SRAM retained and the RTC on. Not confirmed against the datasheet\'s supply-current tables.',
+      "Standby with SRAM retained and the RTC on. Not confirmed against the datasheet's supply-current tables.",
   },
   {
     id: 'esp32-c3',
@@ -490,15 +472,11 @@ export const BOARDS: readonly Board[] = [
       sleepMicroAmps: 130,
       source: 'estimate',
     },
-    sources: [
-      'ESP32-C3 Series Datasheet (Espressif)',
-      'ESP32-C3 Technical Reference Manual (Espressif)',
-      'ESP32-C3-DevKitM-1 User Guide (Espressif)',
-    ],
+    sources: ['ESP32-C3 Series Datasheet (Espressif)', 'ESP32-C3 Technical Reference Manual (Espressif)', 'ESP32-C3-DevKitM-1 User Guide (Espressif)'],
     notes:
       'Single-core 32-bit RISC-V (RV32IMC, no FPU, no SIMD). 400 KB SRAM of which 16 KB is fixed as cache, leaving a ' +
       '384 KB block shared by IRAM code and data; ESP-IDF and Wi-Fi/BLE take a large share, so the free heap is well ' +
-      'below 384 KB. 8 KB RTC SRAM not counted. Flash is the module\'s 4 MB. ' +
+      "below 384 KB. 8 KB RTC SRAM not counted. Flash is the module's 4 MB. " +
       'Power: estimate — about 23 mA in Modem-sleep (CPU running, radio off) at 160 MHz, of the order of the datasheet ' +
       'table, divided by 160. Sleep: datasheet Light-sleep, 130 µA, which keeps SRAM and the RTC.',
   },
@@ -517,8 +495,7 @@ export const BOARDS: readonly Board[] = [
       sleepMicroAmps: 3,
       source: 'datasheet',
     },
-    accelerator:
-      'Hardware CNN accelerator: 64 parallel processors, 442 KB weight memory, 512 KB data memory (separate from the MCU SRAM)',
+    accelerator: 'Hardware CNN accelerator: 64 parallel processors, 442 KB weight memory, 512 KB data memory (separate from the MCU SRAM)',
     sources: [
       'MAX78000 Data Sheet (Analog Devices / Maxim Integrated)',
       'MAX78000 User Guide (Analog Devices)',
@@ -527,7 +504,7 @@ export const BOARDS: readonly Board[] = [
     notes:
       'Cortex-M4F at 100 MHz with a 60 MHz RISC-V coprocessor; 512 KB flash and 128 KB SRAM for the MCU. Models built ' +
       'with the ai8x tools run on the CNN accelerator, whose weights (up to 442 KB, 8-bit) and activations (512 KB) live ' +
-      'in the accelerator\'s own memories, so the MCU SRAM/flash figures here are the wrong budget for those models. ' +
+      "in the accelerator's own memories, so the MCU SRAM/flash figures here are the wrong budget for those models. " +
       'Power: datasheet headline, 22.2 µA/MHz for a while-loop from cache at 3.0 V (Cortex-M4 only) — real code is higher. ' +
       'Sleep: estimate of a few µA for a low-power mode retaining SRAM with the RTC on; check the data sheet table.',
   },

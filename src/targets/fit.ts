@@ -43,7 +43,6 @@ export function customTarget(sramBytes: number, flashBytes: number): Target {
   return { id: 'custom', name: 'custom budget', sramBytes, flashBytes };
 }
 
-
 export function checkFit(analysis: ModelAnalysis, target: Target, reserve: Reserve = NO_RESERVE): FitVerdict {
   const findings: FitFinding[] = [];
   const arena = analysis.arena.totalBytes;
@@ -61,7 +60,13 @@ export function checkFit(analysis: ModelAnalysis, target: Target, reserve: Reser
   }
   const contiguous = target.board?.contiguousSramBytes;
   if (contiguous !== undefined && contiguous < target.sramBytes && arena > contiguous && sramUsed <= target.sramBytes) {
-    findings.push({ severity: 'error', code: 'sram-not-contiguous', layer, subgraph: 0, params: { arenaBytes: arena, contiguousBytes: contiguous, target: target.name, peak } });
+    findings.push({
+      severity: 'error',
+      code: 'sram-not-contiguous',
+      layer,
+      subgraph: 0,
+      params: { arenaBytes: arena, contiguousBytes: contiguous, target: target.name, peak },
+    });
   }
 
   const flash = { modelBytes: analysis.totals.modelBytes, reservedBytes: reserve.flashBytes, flashBytes: target.flashBytes, target: target.name };

@@ -102,7 +102,11 @@ export class AnalysisService implements vscode.Disposable {
     const abort = new AbortController();
     const sub = token?.onCancellationRequested(() => abort.abort());
     try {
-      const analysis = await this.worker.request('analyze', { path: uri.fsPath, abi: 'arm32', kernels: settings.kernels, ...(settings.target.board ? { core: settings.target.board.core } : {}) }, { signal: abort.signal });
+      const analysis = await this.worker.request(
+        'analyze',
+        { path: uri.fsPath, abi: 'arm32', kernels: settings.kernels, ...(settings.target.board ? { core: settings.target.board.core } : {}) },
+        { signal: abort.signal },
+      );
       const verdict = checkFit(analysis, settings.target, settings.reserve);
       const latency = this.estimate(analysis, settings);
       const findings = [...verdict.findings];

@@ -5,7 +5,16 @@
  * can target its own board.
  */
 import * as vscode from 'vscode';
-import { readModelSettings, readRunSettings, readWindowSettings, SECTION, type ModelSettings, type RunSettings, type SettingsSource, type WindowSettings } from './configSchema';
+import {
+  readModelSettings,
+  readRunSettings,
+  readWindowSettings,
+  SECTION,
+  type ModelSettings,
+  type RunSettings,
+  type SettingsSource,
+  type WindowSettings,
+} from './configSchema';
 
 export { SettingError, type ModelSettings, type RunSettings, type WindowSettings } from './configSchema';
 

@@ -109,7 +109,12 @@ function readTarget(source: SettingsSource): Target {
   const board = (typeof id === 'string' ? findBoard(id) : undefined) ?? findBoard(DEFAULT_TARGET);
   if (!board) throw new Error(`the default target ${DEFAULT_TARGET} is not in boards.ts`);
   if (sram === null && flash === null) return board;
-  return { ...board, name: `${board.name} (custom budget)`, sramBytes: sram !== null ? sram * KB : board.sramBytes, flashBytes: flash !== null ? flash * KB : board.flashBytes };
+  return {
+    ...board,
+    name: `${board.name} (custom budget)`,
+    sramBytes: sram !== null ? sram * KB : board.sramBytes,
+    flashBytes: flash !== null ? flash * KB : board.flashBytes,
+  };
 }
 
 /** What the analysis of one model depends on: a change here re-analyzes it. */
@@ -136,7 +141,11 @@ export interface RunSettings {
 
 /** What running, comparing and quantizing read; the analysis depends on none of it. */
 export function readRunSettings(source: SettingsSource): RunSettings {
-  return { rounding: readChoice(source, 'rounding', ROUNDINGS), normalization: readChoice(source, 'imageNormalization', NORMALIZATIONS), samples: readNumber(source, 'compareSamples') };
+  return {
+    rounding: readChoice(source, 'rounding', ROUNDINGS),
+    normalization: readChoice(source, 'imageNormalization', NORMALIZATIONS),
+    samples: readNumber(source, 'compareSamples'),
+  };
 }
 
 // ---- the window -------------------------------------------------------------------------------

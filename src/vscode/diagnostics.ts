@@ -60,7 +60,9 @@ export class ModelDiagnostics implements vscode.Disposable {
     if (!this.models.has(model.toString())) return;
     const view = layerViewUri(model);
     if (!result.ok) {
-      this.collection.set(model, [this.diagnostic(new vscode.Range(0, 0, 0, 0), vscode.l10n.t('Cannot read this model: {0}', result.error), vscode.DiagnosticSeverity.Error, 'bad-model')]);
+      this.collection.set(model, [
+        this.diagnostic(new vscode.Range(0, 0, 0, 0), vscode.l10n.t('Cannot read this model: {0}', result.error), vscode.DiagnosticSeverity.Error, 'bad-model'),
+      ]);
       this.collection.delete(view);
       return;
     }
@@ -77,12 +79,23 @@ export class ModelDiagnostics implements vscode.Disposable {
       const more = verdict.findings.length > 1 ? ` ${vscode.l10n.t('(and {0} more in the layer view)', verdict.findings.length - 1)}` : '';
       const d = this.diagnostic(new vscode.Range(0, 0, 0, 0), `${localizedFinding(worst)}${more}`, SEVERITY[worst.severity], worst.code);
       const line = worst.layer === null ? 2 : layerLine(analysis, worst.subgraph, worst.layer);
-      d.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(view, new vscode.Range(line, 0, line, 0)), vscode.l10n.t('responsible layer'))];
+      d.relatedInformation = [
+        new vscode.DiagnosticRelatedInformation(new vscode.Location(view, new vscode.Range(line, 0, line, 0)), vscode.l10n.t('responsible layer')),
+      ];
       onFile.push(d);
     }
     if (random) {
       // This one belongs to the model file itself: every layer is affected.
-      onFile.push(this.diagnostic(new vscode.Range(0, 0, 0, 0), vscode.l10n.t('This model was calibrated on random data: its int8 ranges are guesses, expect poor accuracy. Quantize it again with real calibration data.'), vscode.DiagnosticSeverity.Warning, 'random-calibration'));
+      onFile.push(
+        this.diagnostic(
+          new vscode.Range(0, 0, 0, 0),
+          vscode.l10n.t(
+            'This model was calibrated on random data: its int8 ranges are guesses, expect poor accuracy. Quantize it again with real calibration data.',
+          ),
+          vscode.DiagnosticSeverity.Warning,
+          'random-calibration',
+        ),
+      );
     }
     if (onFile.length > 0) this.collection.set(model, onFile);
     else this.collection.delete(model);

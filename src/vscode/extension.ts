@@ -32,11 +32,16 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
   const service = new AnalysisService(worker, profiles);
   const layerView = new LayerView(service);
   const client = worker;
-  const editor: ModelEditorProvider = new ModelEditorProvider(context, service, {
-    run: async (model) => void (await runModelCommand(client, editor, model)),
-    compare: async (model) => void (await compareModelsCommand(client, editor, model)),
-    quantize: async (model) => void (await quantizeModelCommand(client, service, editor, context.workspaceState, model)),
-  }, profiles);
+  const editor: ModelEditorProvider = new ModelEditorProvider(
+    context,
+    service,
+    {
+      run: async (model) => void (await runModelCommand(client, editor, model)),
+      compare: async (model) => void (await compareModelsCommand(client, editor, model)),
+      quantize: async (model) => void (await quantizeModelCommand(client, service, editor, context.workspaceState, model)),
+    },
+    profiles,
+  );
   const diagnostics = new ModelDiagnostics(service);
   const statusBar = new ModelStatusBar(service);
 
@@ -48,7 +53,10 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
     statusBar,
     vscode.workspace.registerTextDocumentContentProvider(LAYER_SCHEME, layerView),
     vscode.languages.registerHoverProvider({ scheme: LAYER_SCHEME }, layerView),
-    vscode.window.registerCustomEditorProvider(MODEL_EDITOR, editor, { webviewOptions: { retainContextWhenHidden: false }, supportsMultipleEditorsPerDocument: true }),
+    vscode.window.registerCustomEditorProvider(MODEL_EDITOR, editor, {
+      webviewOptions: { retainContextWhenHidden: false },
+      supportsMultipleEditorsPerDocument: true,
+    }),
     vscode.commands.registerCommand('tinymlLens.analyzeModel', async (uri?: vscode.Uri) => {
       const model = uri ?? (await pickModel(statusBar));
       if (model) await vscode.commands.executeCommand('vscode.openWith', model, MODEL_EDITOR);
@@ -112,7 +120,12 @@ async function pickModel(statusBar: ModelStatusBar): Promise<vscode.Uri | undefi
 }
 
 async function selectTarget(): Promise<void> {
-  const items = BOARDS.map((b) => ({ label: b.name, description: `${b.core}, ${b.maxClockMHz} MHz`, detail: `${formatBytes(b.sramBytes)} SRAM, ${formatBytes(b.flashBytes)} flash`, id: b.id }));
+  const items = BOARDS.map((b) => ({
+    label: b.name,
+    description: `${b.core}, ${b.maxClockMHz} MHz`,
+    detail: `${formatBytes(b.sramBytes)} SRAM, ${formatBytes(b.flashBytes)} flash`,
+    id: b.id,
+  }));
   const pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Target board for memory budgets'), matchOnDescription: true });
   if (!pick) return;
   await saveTarget(pick.id);

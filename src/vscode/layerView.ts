@@ -18,7 +18,11 @@ export function modelUriOf(layerView: vscode.Uri): vscode.Uri {
   return vscode.Uri.parse(layerView.query);
 }
 
-export async function openLayerView(model: vscode.Uri, layer?: { readonly subgraph: number; readonly index: number }, service?: AnalysisService): Promise<vscode.TextEditor> {
+export async function openLayerView(
+  model: vscode.Uri,
+  layer?: { readonly subgraph: number; readonly index: number },
+  service?: AnalysisService,
+): Promise<vscode.TextEditor> {
   const doc = await vscode.workspace.openTextDocument(layerViewUri(model));
   const editor = await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Beside });
   if (layer && service) {

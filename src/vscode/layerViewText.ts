@@ -67,7 +67,9 @@ export function layerHoverMarkdown(a: ModelAnalysis, l: LayerReport, verdict: Fi
     `| MACs | ${l.macs === null ? 'unknown (no cost model for this op)' : l.macs.toLocaleString('en-US')} |`,
   ];
   if (estimate) {
-    lines.push(`| Estimated time${onTarget ? ` on ${onTarget}` : ''} | ${formatMsWithBand(estimate.ms, estimate.bandMs)}: an estimate, ${(100 * estimate.share).toFixed(1)}% of the model |`);
+    lines.push(
+      `| Estimated time${onTarget ? ` on ${onTarget}` : ''} | ${formatMsWithBand(estimate.ms, estimate.bandMs)}: an estimate, ${(100 * estimate.share).toFixed(1)}% of the model |`,
+    );
   }
   if (l.liveTensors.length > 0) lines.push('', `Tensors alive: ${l.liveTensors.map((t) => `\`${t}\``).join(', ')}`);
   if (!l.tflmSupported) lines.push('', `⚠ TensorFlow Lite Micro has no kernel for ${l.op}.`);

@@ -34,7 +34,11 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly service: AnalysisService,
-    private readonly commands: { readonly run: (model: vscode.Uri) => Promise<void>; readonly compare: (model: vscode.Uri) => Promise<void>; readonly quantize: (model: vscode.Uri) => Promise<void> },
+    private readonly commands: {
+      readonly run: (model: vscode.Uri) => Promise<void>;
+      readonly compare: (model: vscode.Uri) => Promise<void>;
+      readonly quantize: (model: vscode.Uri) => Promise<void>;
+    },
     private readonly profiles: ProfileStore,
   ) {}
 
@@ -85,7 +89,10 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
         fileName,
         analysis,
         verdict,
-        targets: [...BOARDS.map((b) => ({ id: b.id, name: b.name, sramBytes: b.sramBytes, flashBytes: b.flashBytes })), { id: 'custom', name: vscode.l10n.t('Custom budget'), sramBytes: 0, flashBytes: 0 }],
+        targets: [
+          ...BOARDS.map((b) => ({ id: b.id, name: b.name, sramBytes: b.sramBytes, flashBytes: b.flashBytes })),
+          { id: 'custom', name: vscode.l10n.t('Custom budget'), sramBytes: 0, flashBytes: 0 },
+        ],
         targetId: settings.target.board?.id ?? 'custom',
         isDefaultTarget: settings.isDefaultTarget,
         reservedSramBytes: settings.reserve.sramBytes,
@@ -143,7 +150,13 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
     const nonce = randomBytes(16).toString('base64');
     const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css'));
-    const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `img-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+    const csp = [
+      `default-src 'none'`,
+      `style-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `img-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
     return `<!DOCTYPE html>
 <html lang="${vscode.env.language}">
 <head>

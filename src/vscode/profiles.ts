@@ -46,8 +46,21 @@ export class ProfileStore implements FittedTargets {
   }
 }
 
-export async function importProfileCommand(service: AnalysisService, store: ProfileStore, model: vscode.Uri, logFile?: vscode.Uri): Promise<ProfileCalibration | undefined> {
-  const log = logFile ?? (await vscode.window.showOpenDialog({ canSelectMany: false, title: vscode.l10n.t('MicroProfiler log of {0} on your board', basename(model.fsPath)), filters: { [vscode.l10n.t('Logs')]: ['log', 'txt', 'csv'], [vscode.l10n.t('All files')]: ['*'] } }))?.[0];
+export async function importProfileCommand(
+  service: AnalysisService,
+  store: ProfileStore,
+  model: vscode.Uri,
+  logFile?: vscode.Uri,
+): Promise<ProfileCalibration | undefined> {
+  const log =
+    logFile ??
+    (
+      await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        title: vscode.l10n.t('MicroProfiler log of {0} on your board', basename(model.fsPath)),
+        filters: { [vscode.l10n.t('Logs')]: ['log', 'txt', 'csv'], [vscode.l10n.t('All files')]: ['*'] },
+      })
+    )?.[0];
   if (!log) return undefined;
   const result = await service.report(model);
   if (!result.ok) {
@@ -65,10 +78,21 @@ export async function importProfileCommand(service: AnalysisService, store: Prof
     const profile = parseProfilerLog(text);
     const calibration = calibrateFromProfile(analysis, boardTarget(CALIBRATION, board.id, settings.kernels), profile, matchProfile(analysis, profile));
     store.calibrations.set(model.toString(), calibration);
-    await store.save(`${board.id}:${settings.kernels}`, { target: calibration.target, fromModel: vscode.workspace.asRelativePath(model), fromLog: vscode.workspace.asRelativePath(log), when: new Date().toISOString() });
+    await store.save(`${board.id}:${settings.kernels}`, {
+      target: calibration.target,
+      fromModel: vscode.workspace.asRelativePath(model),
+      fromLog: vscode.workspace.asRelativePath(log),
+      when: new Date().toISOString(),
+    });
     service.invalidate();
     void vscode.window.showInformationMessage(
-      vscode.l10n.t('{0} on {1}: measured {2} ms; the estimate was {3} ms and is now fitted to your board for every model in this workspace.', basename(model.fsPath), board.name, calibration.measuredMs.toPrecision(3), calibration.estimatedMs.toPrecision(3)),
+      vscode.l10n.t(
+        '{0} on {1}: measured {2} ms; the estimate was {3} ms and is now fitted to your board for every model in this workspace.',
+        basename(model.fsPath),
+        board.name,
+        calibration.measuredMs.toPrecision(3),
+        calibration.estimatedMs.toPrecision(3),
+      ),
     );
     return calibration;
   } catch (e) {

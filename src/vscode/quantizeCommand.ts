@@ -47,14 +47,23 @@ async function chooseCalibration(model: vscode.Uri, remembered: Remembered | und
   const folder = dirname(model.fsPath);
   const items: Choice[] = [];
   if (remembered) {
-    items.push({ label: `$(history) ${remembered.random ? vscode.l10n.t('Random data (as last time)') : remembered.source}`, description: vscode.l10n.t('last used for this model'), pick: async () => remembered });
+    items.push({
+      label: `$(history) ${remembered.random ? vscode.l10n.t('Random data (as last time)') : remembered.source}`,
+      description: vscode.l10n.t('last used for this model'),
+      pick: async () => remembered,
+    });
   }
   items.push(
     {
       label: `$(folder) ${vscode.l10n.t('Choose a folder of calibration data…')}`,
       description: '.npy .bin .png .jpg .bmp .wav',
       pick: async () => {
-        const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, defaultUri: vscode.Uri.file(folder), openLabel: vscode.l10n.t('Calibrate with this folder') });
+        const picked = await vscode.window.showOpenDialog({
+          canSelectFolders: true,
+          canSelectFiles: false,
+          defaultUri: vscode.Uri.file(folder),
+          openLabel: vscode.l10n.t('Calibrate with this folder'),
+        });
         return picked?.[0] ? { source: picked[0].fsPath, random: false } : undefined;
       },
     },
@@ -62,11 +71,18 @@ async function chooseCalibration(model: vscode.Uri, remembered: Remembered | und
       label: `$(filter) ${vscode.l10n.t('A glob pattern…')}`,
       description: vscode.l10n.t('relative to the model, e.g. calibration/*.npy'),
       pick: async () => {
-        const glob = await vscode.window.showInputBox({ prompt: vscode.l10n.t('Calibration files, as a glob relative to the model'), value: 'calibration/*.npy' });
+        const glob = await vscode.window.showInputBox({
+          prompt: vscode.l10n.t('Calibration files, as a glob relative to the model'),
+          value: 'calibration/*.npy',
+        });
         return glob ? { source: join(folder, glob), random: false } : undefined;
       },
     },
-    { label: `$(warning) ${vscode.l10n.t('Random data')}`, description: vscode.l10n.t('only to try the flow: the result will be poor'), pick: async () => ({ source: 'random', random: true }) },
+    {
+      label: `$(warning) ${vscode.l10n.t('Random data')}`,
+      description: vscode.l10n.t('only to try the flow: the result will be poor'),
+      pick: async () => ({ source: 'random', random: true }),
+    },
     { label: `$(gear) ${vscode.l10n.t('Options: {0}', summary)}`, description: vscode.l10n.t('change…'), pick: async () => 'options' },
   );
   const choice = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Quantize {0} to int8: calibration data', basename(model.fsPath)) });
@@ -96,7 +112,11 @@ async function chooseOptions(current: FlowSettings): Promise<FlowSettings> {
     ],
     { title: vscode.l10n.t('Range method') },
   );
-  const samples = await vscode.window.showInputBox({ prompt: vscode.l10n.t('Calibration samples'), value: String(current.samples), validateInput: (v) => (/^\d+$/.test(v) && Number(v) > 0 ? undefined : vscode.l10n.t('a positive whole number')) });
+  const samples = await vscode.window.showInputBox({
+    prompt: vscode.l10n.t('Calibration samples'),
+    value: String(current.samples),
+    validateInput: (v) => (/^\d+$/.test(v) && Number(v) > 0 ? undefined : vscode.l10n.t('a positive whole number')),
+  });
   return { io: io?.value ?? current.io, method: method ? method.value : current.method, samples: samples ? Number(samples) : current.samples };
 }
 
@@ -115,7 +135,14 @@ async function outputPath(model: vscode.Uri, overwrite: boolean): Promise<{ read
   return undefined;
 }
 
-export async function quantizeModelCommand(worker: WorkerClient, service: AnalysisService, editor: ModelEditorProvider, state: vscode.Memento, model: vscode.Uri, options: QuantizeOptions = {}): Promise<QuantizationReport | undefined> {
+export async function quantizeModelCommand(
+  worker: WorkerClient,
+  service: AnalysisService,
+  editor: ModelEditorProvider,
+  state: vscode.Memento,
+  model: vscode.Uri,
+  options: QuantizeOptions = {},
+): Promise<QuantizationReport | undefined> {
   const analyzed = await service.report(model);
   if (analyzed.ok && analyzed.report.analysis.kind === 'int8') {
     void vscode.window.showInformationMessage(vscode.l10n.t('{0} is already an int8 model: there is nothing to quantize.', basename(model.fsPath)));
@@ -123,7 +150,11 @@ export async function quantizeModelCommand(worker: WorkerClient, service: Analys
   }
   const key = `${REMEMBERED}:${model.toString()}`;
   let settings: FlowSettings = { io: options.io ?? 'int8', method: options.method ?? 'auto', samples: options.samples ?? 100 };
-  let calibration: Remembered | undefined = options.randomCalibration ? { source: 'random', random: true } : options.calibration ? { source: options.calibration, random: false } : undefined;
+  let calibration: Remembered | undefined = options.randomCalibration
+    ? { source: 'random', random: true }
+    : options.calibration
+      ? { source: options.calibration, random: false }
+      : undefined;
   while (!calibration) {
     const summary = `${settings.io} I/O, ${settings.method ?? 'auto'}, ${settings.samples} ${vscode.l10n.t('samples')}`;
     const choice = await chooseCalibration(model, state.get<Remembered>(key), summary);
@@ -147,7 +178,9 @@ export async function quantizeModelCommand(worker: WorkerClient, service: Analys
     ...(options.keepFloat ? { keepFloat: true } : {}),
   };
   try {
-    const result = await withWorkerProgress(vscode.l10n.t('Quantizing {0}', basename(model.fsPath)), (signal, report) => worker.request('quantize', params, { signal, onProgress: report }));
+    const result = await withWorkerProgress(vscode.l10n.t('Quantizing {0}', basename(model.fsPath)), (signal, report) =>
+      worker.request('quantize', params, { signal, onProgress: report }),
+    );
     if (!result) return undefined;
     await writeFileAtomic(out.path, result.bytes, { overwrite: out.overwrite });
     await writeFileAtomic(reportNameFor(out.path), new TextEncoder().encode(reportJson(result.report)), { overwrite: true });
@@ -162,7 +195,17 @@ export async function quantizeModelCommand(worker: WorkerClient, service: Analys
       // The ops were named before any work started; offer the float fallback.
       const keep = vscode.l10n.t('Keep them in float');
       const answer = await vscode.window.showErrorMessage(vscode.l10n.t('Could not quantize {0}: {1}', basename(model.fsPath), detail), keep);
-      if (answer === keep) return quantizeModelCommand(worker, service, editor, state, model, { ...options, calibration: calibration.random ? undefined : calibration.source, randomCalibration: calibration.random, io: settings.io, ...(settings.method ? { method: settings.method } : {}), samples: settings.samples, overwrite: out.overwrite, keepFloat: true });
+      if (answer === keep)
+        return quantizeModelCommand(worker, service, editor, state, model, {
+          ...options,
+          calibration: calibration.random ? undefined : calibration.source,
+          randomCalibration: calibration.random,
+          io: settings.io,
+          ...(settings.method ? { method: settings.method } : {}),
+          samples: settings.samples,
+          overwrite: out.overwrite,
+          keepFloat: true,
+        });
       return undefined;
     }
     void vscode.window.showErrorMessage(vscode.l10n.t('Could not quantize {0}: {1}', basename(model.fsPath), detail));

@@ -14,7 +14,10 @@ import { runSettings } from './config';
 const INPUT_FILTERS = { [vscode.l10n.t('Model inputs')]: ['npy', 'bin', 'png', 'jpg', 'jpeg', 'bmp', 'wav'], [vscode.l10n.t('All files')]: ['*'] };
 
 /** Runs `work` in a cancellable notification; undefined when the user cancelled. */
-export async function withWorkerProgress<T>(title: string, work: (signal: AbortSignal, report: (fraction: number, message: string) => void) => Promise<T>): Promise<T | undefined> {
+export async function withWorkerProgress<T>(
+  title: string,
+  work: (signal: AbortSignal, report: (fraction: number, message: string) => void) => Promise<T>,
+): Promise<T | undefined> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort());
@@ -32,16 +35,38 @@ export async function withWorkerProgress<T>(title: string, work: (signal: AbortS
 }
 
 /** `inputs` skips the file dialog (for keybindings, tasks and tests). Returns what the panel shows. */
-export async function runModelCommand(worker: WorkerClient, editor: ModelEditorProvider, model: vscode.Uri, inputs?: readonly vscode.Uri[]): Promise<RunView | undefined> {
-  const files = inputs ?? await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: vscode.l10n.t('Run with these inputs'), title: vscode.l10n.t('Input files for {0} (one per model input, in order)', basename(model.fsPath)), filters: INPUT_FILTERS, defaultUri: vscode.Uri.file(dirname(model.fsPath)) });
+export async function runModelCommand(
+  worker: WorkerClient,
+  editor: ModelEditorProvider,
+  model: vscode.Uri,
+  inputs?: readonly vscode.Uri[],
+): Promise<RunView | undefined> {
+  const files =
+    inputs ??
+    (await vscode.window.showOpenDialog({
+      canSelectMany: true,
+      openLabel: vscode.l10n.t('Run with these inputs'),
+      title: vscode.l10n.t('Input files for {0} (one per model input, in order)', basename(model.fsPath)),
+      filters: INPUT_FILTERS,
+      defaultUri: vscode.Uri.file(dirname(model.fsPath)),
+    }));
   if (!files || files.length === 0) return undefined;
   const settings = runSettings(model);
   try {
     const result = await withWorkerProgress(vscode.l10n.t('Running {0}', basename(model.fsPath)), (signal, report) =>
-      worker.request('run', { path: model.fsPath, inputs: files.map((f) => f.fsPath), rounding: settings.rounding, normalization: settings.normalization }, { signal, onProgress: report }),
+      worker.request(
+        'run',
+        { path: model.fsPath, inputs: files.map((f) => f.fsPath), rounding: settings.rounding, normalization: settings.normalization },
+        { signal, onProgress: report },
+      ),
     );
     if (!result) return undefined;
-    const run: RunView = { inputs: files.map((f) => vscode.workspace.asRelativePath(f)), rounding: settings.rounding, ms: result.ms, outputs: result.outputs.map(({ bytes: _bytes, ...rest }) => rest) };
+    const run: RunView = {
+      inputs: files.map((f) => vscode.workspace.asRelativePath(f)),
+      rounding: settings.rounding,
+      ms: result.ms,
+      outputs: result.outputs.map(({ bytes: _bytes, ...rest }) => rest),
+    };
     await editor.showResult(model, { type: 'run', run });
     return run;
   } catch (e) {
@@ -51,13 +76,23 @@ export async function runModelCommand(worker: WorkerClient, editor: ModelEditorP
 }
 
 /** `options.random` skips the questions and compares on seeded random inputs. Returns what the panel shows. */
-export async function compareModelsCommand(worker: WorkerClient, editor: ModelEditorProvider, model: vscode.Uri, options: { readonly random?: boolean } = {}): Promise<CompareView | undefined> {
+export async function compareModelsCommand(
+  worker: WorkerClient,
+  editor: ModelEditorProvider,
+  model: vscode.Uri,
+  options: { readonly random?: boolean } = {},
+): Promise<CompareView | undefined> {
   const siblings = (await vscode.workspace.fs.readDirectory(vscode.Uri.file(dirname(model.fsPath)))).map(([name]) => name);
   const pair = findPair(basename(model.fsPath), siblings);
   let other: vscode.Uri | undefined = pair && vscode.Uri.file(`${dirname(model.fsPath)}/${pair.other}`);
   let fileIs = pair?.fileIs;
   if (!other) {
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, title: vscode.l10n.t('The other model to compare {0} with (float or int8)', basename(model.fsPath)), filters: { TFLite: ['tflite'] }, defaultUri: vscode.Uri.file(dirname(model.fsPath)) });
+    const picked = await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      title: vscode.l10n.t('The other model to compare {0} with (float or int8)', basename(model.fsPath)),
+      filters: { TFLite: ['tflite'] },
+      defaultUri: vscode.Uri.file(dirname(model.fsPath)),
+    });
     if (!picked?.[0]) return undefined;
     other = picked[0];
     fileIs = basename(model.fsPath).match(/int8|quant/i) ? 'int8' : 'float';
@@ -65,20 +100,45 @@ export async function compareModelsCommand(worker: WorkerClient, editor: ModelEd
   const [floatUri, int8Uri] = fileIs === 'int8' ? [other, model] : [model, other];
   const settings = runSettings(model);
   const random = vscode.l10n.t('{0} seeded random inputs', settings.samples);
-  const choice = options.random ? random : await vscode.window.showQuickPick([random, vscode.l10n.t('Choose input files…')], { title: vscode.l10n.t('Compare {0} with {1} on', basename(floatUri.fsPath), basename(int8Uri.fsPath)) });
+  const choice = options.random
+    ? random
+    : await vscode.window.showQuickPick([random, vscode.l10n.t('Choose input files…')], {
+        title: vscode.l10n.t('Compare {0} with {1} on', basename(floatUri.fsPath), basename(int8Uri.fsPath)),
+      });
   if (!choice) return undefined;
   let samples: string[][] = [];
   if (choice !== random) {
-    const files = await vscode.window.showOpenDialog({ canSelectMany: true, title: vscode.l10n.t('Input files: one sample each'), filters: INPUT_FILTERS, defaultUri: vscode.Uri.file(dirname(model.fsPath)) });
+    const files = await vscode.window.showOpenDialog({
+      canSelectMany: true,
+      title: vscode.l10n.t('Input files: one sample each'),
+      filters: INPUT_FILTERS,
+      defaultUri: vscode.Uri.file(dirname(model.fsPath)),
+    });
     if (!files?.length) return undefined;
     samples = files.map((f) => [f.fsPath]);
   }
   try {
     const result = await withWorkerProgress(vscode.l10n.t('Comparing {0} and {1}', basename(floatUri.fsPath), basename(int8Uri.fsPath)), (signal, report) =>
-      worker.request('compare', { floatPath: floatUri.fsPath, int8Path: int8Uri.fsPath, samples, randomSamples: settings.samples, rounding: settings.rounding, normalization: settings.normalization }, { signal, onProgress: report }),
+      worker.request(
+        'compare',
+        {
+          floatPath: floatUri.fsPath,
+          int8Path: int8Uri.fsPath,
+          samples,
+          randomSamples: settings.samples,
+          rounding: settings.rounding,
+          normalization: settings.normalization,
+        },
+        { signal, onProgress: report },
+      ),
     );
     if (!result) return undefined;
-    const compare: CompareView = { floatName: basename(floatUri.fsPath), int8Name: basename(int8Uri.fsPath), samples: samples.length ? `${samples.length}` : random, result };
+    const compare: CompareView = {
+      floatName: basename(floatUri.fsPath),
+      int8Name: basename(int8Uri.fsPath),
+      samples: samples.length ? `${samples.length}` : random,
+      result,
+    };
     await editor.showResult(model, { type: 'compare', compare });
     return compare;
   } catch (e) {

@@ -37,5 +37,7 @@ export async function analysisBench(): Promise<void> {
   }
   const bytes = corpusModel(largest.name);
   const loadMs = await medianMs(() => oracleModel(bytes), 10, 2);
-  console.log(`\nlargest model ${largest.name}: our analysis ${largest.ms.toFixed(3)} ms, tfjs-tflite load ${loadMs.toFixed(3)} ms, ratio ${(largest.ms / loadMs).toFixed(3)} (below 1: we are faster)`);
+  console.log(
+    `\nlargest model ${largest.name}: our analysis ${largest.ms.toFixed(3)} ms, tfjs-tflite load ${loadMs.toFixed(3)} ms, ratio ${(largest.ms / loadMs).toFixed(3)} (below 1: we are faster)`,
+  );
 }

@@ -69,8 +69,12 @@ export async function quantizeBench(): Promise<void> {
     return;
   }
   const cases = QUALITY_CASES.map((c) => ({ c, data: c.data() }));
-  console.log('\n## Quantization speed: quantization with N calibration samples ÷ N float inferences in our runtime (median of 3), default (auto) and min/max alone');
-  console.log(`${'model'.padEnd(12)} ${'N'.padStart(4)} ${'auto ms'.padStart(9)} ${'minmax ms'.padStart(10)} ${'N float ms'.padStart(11)} ${'auto ×'.padStart(7)} ${'minmax ×'.padStart(9)}`);
+  console.log(
+    '\n## Quantization speed: quantization with N calibration samples ÷ N float inferences in our runtime (median of 3), default (auto) and min/max alone',
+  );
+  console.log(
+    `${'model'.padEnd(12)} ${'N'.padStart(4)} ${'auto ms'.padStart(9)} ${'minmax ms'.padStart(10)} ${'N float ms'.padStart(11)} ${'auto ×'.padStart(7)} ${'minmax ×'.padStart(9)}`,
+  );
   for (const { c, data } of cases) {
     if ('skip' in data) {
       console.log(`${c.name.padEnd(12)} skipped: ${data.skip}`);
@@ -82,8 +86,12 @@ export async function quantizeBench(): Promise<void> {
     );
   }
 
-  console.log('\n## Quantization quality: output SQNR (dB) vs the float model on held-out inputs, our int8 and the official int8 (both in our runtime, tflm rounding)');
-  console.log(`${'model'.padEnd(12)} ${'config'.padEnd(28)} ${'N'.padStart(4)} ${'held'.padStart(5)} ${'ours dB'.padStart(8)} ${'official'.padStart(8)} ${'top-1 ours/off'.padStart(15)}`);
+  console.log(
+    '\n## Quantization quality: output SQNR (dB) vs the float model on held-out inputs, our int8 and the official int8 (both in our runtime, tflm rounding)',
+  );
+  console.log(
+    `${'model'.padEnd(12)} ${'config'.padEnd(28)} ${'N'.padStart(4)} ${'held'.padStart(5)} ${'ours dB'.padStart(8)} ${'official'.padStart(8)} ${'top-1 ours/off'.padStart(15)}`,
+  );
   const defaults: QualityRow[] = [];
   const explicit: QualityRow[] = [];
   for (const { c, data } of cases) {
@@ -98,7 +106,9 @@ export async function quantizeBench(): Promise<void> {
       );
       if (row.selection) {
         const v = row.selection;
-        console.log(`${''.padEnd(12)}   validation (${v.validationSamples} samples): ${v.candidates.map((x) => `${x.label} ${x.sqnrDb !== undefined ? db(x.sqnrDb) : '-'}${x.top1Agreement !== undefined ? `/${(100 * x.top1Agreement).toFixed(0)}%` : ''}`).join(', ')}`);
+        console.log(
+          `${''.padEnd(12)}   validation (${v.validationSamples} samples): ${v.candidates.map((x) => `${x.label} ${x.sqnrDb !== undefined ? db(x.sqnrDb) : '-'}${x.top1Agreement !== undefined ? `/${(100 * x.top1Agreement).toFixed(0)}%` : ''}`).join(', ')}`,
+        );
       }
       if (k.config === DEFAULT) defaults.push(row);
       if (QUALITY_CONFIG[c.name]?.config === k.config) explicit.push(row);
@@ -106,9 +116,13 @@ export async function quantizeBench(): Promise<void> {
   }
   const verdict = (r: QualityRow): string => (r.oursDb >= r.officialDb ? 'at least as good' : 'WORSE');
   console.log('\nquality claim (test/core/quantizeQuality.test.ts), the default settings:');
-  for (const r of defaults) console.log(`  ${r.name.padEnd(12)} auto kept ${(r.selection?.chosen ?? '?').padEnd(34)} ours ${db(r.oursDb)} dB, official ${db(r.officialDb)} dB: ${verdict(r)}`);
+  for (const r of defaults)
+    console.log(
+      `  ${r.name.padEnd(12)} auto kept ${(r.selection?.chosen ?? '?').padEnd(34)} ours ${db(r.oursDb)} dB, official ${db(r.officialDb)} dB: ${verdict(r)}`,
+    );
   console.log('and the explicit configuration each model is also held to:');
-  for (const r of explicit) console.log(`  ${r.name.padEnd(12)} ${r.config.padEnd(44)} ours ${db(r.oursDb)} dB, official ${db(r.officialDb)} dB: ${verdict(r)}`);
+  for (const r of explicit)
+    console.log(`  ${r.name.padEnd(12)} ${r.config.padEnd(44)} ours ${db(r.oursDb)} dB, official ${db(r.officialDb)} dB: ${verdict(r)}`);
 }
 
 if (require.main === module) {

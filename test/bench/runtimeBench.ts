@@ -23,7 +23,10 @@ function runnablePrefix(graph: Graph): { graph: Graph; layers: number; of: numbe
   const first = sg.operators.findIndex((op) => !KERNELS[opName(graph, op)]);
   if (first < 0) return undefined;
   const ops = sg.operators.slice(0, first);
-  const cut: Graph = { ...graph, subgraphs: [{ ...sg, operators: ops, outputs: ops.length > 0 ? ops[ops.length - 1]!.outputs : sg.inputs }, ...graph.subgraphs.slice(1)] };
+  const cut: Graph = {
+    ...graph,
+    subgraphs: [{ ...sg, operators: ops, outputs: ops.length > 0 ? ops[ops.length - 1]!.outputs : sg.inputs }, ...graph.subgraphs.slice(1)],
+  };
   return { graph: cut, layers: first, of: sg.operators.length };
 }
 
@@ -62,7 +65,9 @@ export async function runtimeBench(): Promise<void> {
     const full = readModel(bytes);
     const prefix = runnablePrefix(full);
     const graph = prefix?.graph ?? full;
-    const note = prefix ? `our time covers layers 0–${prefix.layers - 1} of ${prefix.of} (no kernel yet for ${opName(full, full.subgraphs[0]!.operators[prefix.layers]!)})` : '';
+    const note = prefix
+      ? `our time covers layers 0–${prefix.layers - 1} of ${prefix.of} (no kernel yet for ${opName(full, full.subgraphs[0]!.operators[prefix.layers]!)})`
+      : '';
     const interpreter = new Interpreter(graph, { rounding: 'tflm' });
     const inputs = interpreter.inputs.map((t, i) => {
       const b = deterministicBytes(t.data.byteLength, 17 + i);

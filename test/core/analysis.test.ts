@@ -26,7 +26,10 @@ describe('per-layer cost of the project models', () => {
 
   test('MACs follow the convention, layer by layer', () => {
     // 8×8×4 outputs × 3×3 × 1 input channel; depthwise 8×8×4 × 3×3; FC 3 outputs × 4 features.
-    assert.deepStrictEqual(a.layers.map((l) => l.macs), [2304, 2304, 0, 0, 12, 0]);
+    assert.deepStrictEqual(
+      a.layers.map((l) => l.macs),
+      [2304, 2304, 0, 0, 12, 0],
+    );
     assert.equal(a.totals.macs, 4620);
     assert.equal(a.layers[2]!.elementOps, 4 * 64, 'average pool: 4 outputs × an 8×8 window');
   });
@@ -35,7 +38,10 @@ describe('per-layer cost of the project models', () => {
     const conv = a.layers[0]!;
     assert.equal(conv.weightBytes, 36 + 16, 'int8 filter + int32 bias');
     assert.equal(conv.activationBytes, 8 * 8 * 4);
-    assert.deepStrictEqual(conv.inputs.map((t) => t.name), ['input', 'conv/w', 'conv/b']);
+    assert.deepStrictEqual(
+      conv.inputs.map((t) => t.name),
+      ['input', 'conv/w', 'conv/b'],
+    );
     assert.deepStrictEqual(conv.outputs[0]!.shape, [1, 8, 8, 4]);
     assert.equal(a.totals.weightBytes, 36 + 16 + 36 + 16 + 8 + 12 + 12);
     assert.equal(a.kind, 'int8');
@@ -74,7 +80,10 @@ describe('per-layer cost of the project models', () => {
 
   test('ops in WHILE/IF subgraphs are listed with their subgraph', () => {
     const c = analyze(controlFlowModel());
-    assert.deepStrictEqual(c.layers.map((l) => `${l.subgraph}:${l.op}`), ['0:WHILE', '0:IF', '1:SUM', '1:LESS', '2:ADD', '3:RELU', '4:TANH']);
+    assert.deepStrictEqual(
+      c.layers.map((l) => `${l.subgraph}:${l.op}`),
+      ['0:WHILE', '0:IF', '1:SUM', '1:LESS', '2:ADD', '3:RELU', '4:TANH'],
+    );
     assert.ok(c.layers.every((l) => l.macs !== null));
   });
 });
@@ -114,7 +123,11 @@ describe('MACs of the shared models (facts counted independently)', { skip: SKIP
 
   test('weights are counted once even when shared, and fit inside the file', () => {
     // int8 models spend a third of their file on per-channel quantization parameters and names.
-    for (const [name, share] of [['vww_96_int8', 0.6], ['person_detect', 0.6], ['ad01_fp32', 0.99]] as const) {
+    for (const [name, share] of [
+      ['vww_96_int8', 0.6],
+      ['person_detect', 0.6],
+      ['ad01_fp32', 0.99],
+    ] as const) {
       const a = analyzeCorpus(name);
       assert.ok(a.totals.weightBytes > share * a.totals.modelBytes && a.totals.weightBytes < a.totals.modelBytes, name);
     }

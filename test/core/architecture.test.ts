@@ -47,7 +47,9 @@ function specifiers(text: string): string[] {
 function formatLayerImports(file: string, text: string): string[] {
   return specifiers(text).filter((spec) => {
     if (!spec.startsWith('.')) return false;
-    const target = relative(REPO_ROOT, resolve(REPO_ROOT, dirname(file), spec)).split(sep).join('/');
+    const target = relative(REPO_ROOT, resolve(REPO_ROOT, dirname(file), spec))
+      .split(sep)
+      .join('/');
     return target === FORMAT_LAYER || target.startsWith(`${FORMAT_LAYER}/`);
   });
 }
@@ -75,7 +77,8 @@ test('nothing outside src/model imports the flatc classes or the reader and writ
     .flatMap((f) => formatLayerImports(f, readFileSync(join(REPO_ROOT, f), 'utf8')).map((spec) => `${f}: ${spec}`));
   assert.deepStrictEqual(offenders, []);
   // The exceptions stay honest: each one still needs the format layer.
-  for (const f of FORMAT_LAYER_TESTS) assert.ok(formatLayerImports(f, readFileSync(join(REPO_ROOT, f), 'utf8')).length > 0, `${f} no longer needs to be an exception`);
+  for (const f of FORMAT_LAYER_TESTS)
+    assert.ok(formatLayerImports(f, readFileSync(join(REPO_ROOT, f), 'utf8')).length > 0, `${f} no longer needs to be an exception`);
 });
 
 /**
@@ -159,8 +162,21 @@ test('the cycle finder finds a cycle, and only the files on it', () => {
     ['d', []],
     ['e', ['a', 'e']],
   ]);
-  assert.deepStrictEqual(importCycles(graph).map((c) => c.join(' → ')).sort(), ['a → b → c → a', 'e → e']);
-  assert.deepStrictEqual(importCycles(new Map([['a', ['b']], ['b', []]])), []);
+  assert.deepStrictEqual(
+    importCycles(graph)
+      .map((c) => c.join(' → '))
+      .sort(),
+    ['a → b → c → a', 'e → e'],
+  );
+  assert.deepStrictEqual(
+    importCycles(
+      new Map([
+        ['a', ['b']],
+        ['b', []],
+      ]),
+    ),
+    [],
+  );
 });
 
 test('no import cycles in src/, type-only imports included', () => {

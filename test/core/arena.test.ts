@@ -67,14 +67,20 @@ describe('arena plan of the project models', () => {
 
   test('OfflineMemoryAllocation offsets are used as given', () => {
     const plan = planArena(readModel(writeModel(chainModel([0, 4096, 8192, 4096, 0]))));
-    assert.deepStrictEqual(plan.buffers.map((b) => b.offset), [0, 4096, 8192, 4096, 0]);
+    assert.deepStrictEqual(
+      plan.buffers.map((b) => b.offset),
+      [0, 4096, 8192, 4096, 0],
+    );
     assert.ok(plan.buffers.every((b) => b.offline));
     assert.equal(plan.headBytes, 12288);
   });
 
   test('an offline table of the wrong length is refused as TFLM would, with a warning', () => {
     const plan = planArena(chainModel([0, 4096]));
-    assert.equal(plan.buffers.some((b) => b.offline), false);
+    assert.equal(
+      plan.buffers.some((b) => b.offline),
+      false,
+    );
     assert.match(plan.warnings[0]!, /lists 2 offsets but the model has 5 tensors/);
   });
 
@@ -84,20 +90,30 @@ describe('arena plan of the project models', () => {
     const byName = (sg: number, name: string) => plan.buffers.find((b) => b.subgraph === sg && b.name === name)!;
     const whileScope = plan.opScopes[0]!;
     assert.ok(whileScope.end > whileScope.start, 'WHILE spans its condition and body');
-    for (const [sg, name] of [[1, 'cx'], [2, 'bx'], [2, 'by']] as const) {
+    for (const [sg, name] of [
+      [1, 'cx'],
+      [2, 'bx'],
+      [2, 'by'],
+    ] as const) {
       const b = byName(sg, name);
       assert.ok(b.first >= whileScope.start && b.last <= whileScope.end, `${name} lives inside the WHILE`);
     }
     const ifScope = plan.opScopes[1]!;
     assert.ok(byName(3, 'out').first >= ifScope.start && byName(4, 'out').last <= ifScope.end);
     // Constants are never planned.
-    assert.equal(plan.buffers.some((b) => b.name === 'one' || b.name === 'limit'), false);
+    assert.equal(
+      plan.buffers.some((b) => b.name === 'one' || b.name === 'limit'),
+      false,
+    );
   });
 
   test('variable tensors are persistent, not planned', () => {
     const plan = planArena(readModel(writeModel(tinyInt8ConvNet())));
     assert.ok(plan.buffers.every((b) => b.kind === 'tensor'));
-    assert.equal(plan.buffers.some((b) => b.name.endsWith('/w') || b.name.endsWith('/b')), false);
+    assert.equal(
+      plan.buffers.some((b) => b.name.endsWith('/w') || b.name.endsWith('/b')),
+      false,
+    );
   });
 });
 
@@ -136,7 +152,10 @@ describe('the arena TFLite Micro really allocates (golden data from a real build
       assert.equal(plan.headBytes + estimatePersistent(graph, { abi: 'i386', scratchCount: plan.scratchCount }).bytes, g.arena_32bit.plain_arena_used_bytes);
       const plan64 = planArena(graph, 'x86_64');
       assert.equal(plan64.headBytes, g.arena_64bit.recording.head);
-      assert.equal(plan64.headBytes + estimatePersistent(graph, { abi: 'x86_64', scratchCount: plan64.scratchCount }).bytes, g.arena_64bit.plain_arena_used_bytes);
+      assert.equal(
+        plan64.headBytes + estimatePersistent(graph, { abi: 'x86_64', scratchCount: plan64.scratchCount }).bytes,
+        g.arena_64bit.plain_arena_used_bytes,
+      );
     });
     test(`${m.name}: the Cortex-M (arm32) prediction is within 2% of the 32-bit build`, () => {
       const bytes = corpusModel(m.name);

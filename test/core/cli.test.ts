@@ -107,7 +107,10 @@ test('tinyml-lens examples writes the example models, which analyze as designed'
   assert.equal(kws.target.fits, true);
   const cam = await cli('analyze', join(out, 'camera_trap_mobilenet_int8.tflite'), '--target', 'arduino-nano-33-ble-sense', '--json');
   assert.equal(cam.code, EXIT_DOES_NOT_FIT);
-  assert.deepStrictEqual(JSON.parse(cam.out).target.diagnostics.map((d: { code: string }) => d.code), ['sram-over', 'flash-near']);
+  assert.deepStrictEqual(
+    JSON.parse(cam.out).target.diagnostics.map((d: { code: string }) => d.code),
+    ['sram-over', 'flash-near'],
+  );
 });
 
 describe('the CLI maps error codes to exit codes in one place', () => {

@@ -10,7 +10,18 @@ import { describe, test } from 'node:test';
 import { isKernelLibraryId, KERNEL_LIBRARIES, parseKernelLibrary } from '../../src/analysis/kernelLibrary';
 import { NORMALIZATIONS } from '../../src/runtime/inputs/image';
 import { ROUNDINGS } from '../../src/runtime/quant';
-import { DEFAULT_TARGET, readModelSettings, readRunSettings, readWindowSettings, SECTION, SettingError, SETTINGS, type SettingKey, type SettingScope, type SettingsSource } from '../../src/vscode/configSchema';
+import {
+  DEFAULT_TARGET,
+  readModelSettings,
+  readRunSettings,
+  readWindowSettings,
+  SECTION,
+  SettingError,
+  SETTINGS,
+  type SettingKey,
+  type SettingScope,
+  type SettingsSource,
+} from '../../src/vscode/configSchema';
 import { REPO_ROOT } from '../helpers/corpus';
 
 const KB = 1024;
@@ -25,7 +36,9 @@ interface ManifestProperty {
 }
 
 function manifestSettings(): Map<string, ManifestProperty> {
-  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, ManifestProperty> } } };
+  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, ManifestProperty> } };
+  };
   const prefix = `${SECTION}.`;
   return new Map(Object.entries(manifest.contributes.configuration.properties).map(([k, v]) => [k.startsWith(prefix) ? k.slice(prefix.length) : k, v]));
 }
@@ -61,7 +74,8 @@ describe('settings: package.json and configSchema.ts agree', () => {
     for (const [key, p] of manifest) {
       assert.ok(isSettingKey(key), key);
       const d: Record<string, unknown> = SETTINGS[key];
-      for (const field of ['type', 'scope', 'default', 'enum', 'minimum', 'maximum'] as const) assert.deepStrictEqual(p[field], d[field], `${SECTION}.${key}: ${field}`);
+      for (const field of ['type', 'scope', 'default', 'enum', 'minimum', 'maximum'] as const)
+        assert.deepStrictEqual(p[field], d[field], `${SECTION}.${key}: ${field}`);
     }
   });
 
@@ -110,7 +124,7 @@ describe('settings: reading', () => {
     assert.deepStrictEqual(readWindowSettings(recording()), { scanLimit: 200 });
   });
 
-  test('a board with the user\'s budgets, a custom budget, and an unknown board id', () => {
+  test("a board with the user's budgets, a custom budget, and an unknown board id", () => {
     const board = readModelSettings(recording({ target: 'rpi-pico', sramBudgetKB: 100 }, ['target']));
     assert.equal(board.isDefaultTarget, false);
     assert.equal(board.target.board?.id, 'rpi-pico');
@@ -131,8 +145,14 @@ describe('settings: reading', () => {
 
   test('an unknown choice is an error that names the setting and the accepted values', () => {
     assert.equal(readModelSettings(recording({ kernels: 'cmsis-nn' })).kernels, 'cmsis-nn');
-    assert.throws(() => readModelSettings(recording({ kernels: 'esp-nn' })), (e: unknown) => e instanceof SettingError && e.message === 'tinymlLens.kernels: unknown kernel library "esp-nn"; use reference or cmsis-nn');
-    assert.throws(() => readRunSettings(recording({ rounding: 'banker' })), (e: unknown) => e instanceof SettingError && /^tinymlLens\.rounding: .*"banker".*tflm, tflite, xnnpack$/.test(e.message));
+    assert.throws(
+      () => readModelSettings(recording({ kernels: 'esp-nn' })),
+      (e: unknown) => e instanceof SettingError && e.message === 'tinymlLens.kernels: unknown kernel library "esp-nn"; use reference or cmsis-nn',
+    );
+    assert.throws(
+      () => readRunSettings(recording({ rounding: 'banker' })),
+      (e: unknown) => e instanceof SettingError && /^tinymlLens\.rounding: .*"banker".*tflm, tflite, xnnpack$/.test(e.message),
+    );
     assert.throws(() => readRunSettings(recording({ imageNormalization: '[0,2]' })), SettingError);
   });
 });

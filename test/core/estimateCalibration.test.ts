@@ -35,7 +35,8 @@ describe('estimator on the calibration rows', { skip: SKIP_SHARED }, () => {
     const names = [...Object.values(BENCHMARK_MODELS), 'person_detect', 'micro_speech_quantized'];
     const data = runCalibration({ csv, analyses: Object.fromEntries(names.map((n) => [n, analysis(n)])) });
     const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-4 * Math.max(Math.abs(a), Math.abs(b)), `${what}: ${a} vs ${b}`);
-    for (const lib of ['reference', 'cmsis-nn'] as const) for (const [k, v] of Object.entries(data.libraries[lib])) close(v, CALIBRATION.libraries[lib][k as Term], `${lib}.${k}`);
+    for (const lib of ['reference', 'cmsis-nn'] as const)
+      for (const [k, v] of Object.entries(data.libraries[lib])) close(v, CALIBRATION.libraries[lib][k as Term], `${lib}.${k}`);
     data.rows.forEach((r, i) => {
       close(r.fittedMs, CALIBRATION.rows[i]!.fittedMs, `fitted ${r.platform} ${r.benchmark}`);
       close(r.looMs, CALIBRATION.rows[i]!.looMs, `loo ${r.platform} ${r.benchmark}`);
@@ -51,7 +52,8 @@ describe('estimator on the calibration rows', { skip: SKIP_SHARED }, () => {
   });
 
   test('leave-one-out error as reported: within ×/÷1.6 for every row, rms below 0.25 (ln)', () => {
-    for (const r of CALIBRATION.rows) assert.ok(Math.abs(Math.log(r.looMs / r.measuredMs)) < Math.log(1.6), `${r.platform} ${r.benchmark}: LOO ${r.looMs} vs ${r.measuredMs}`);
+    for (const r of CALIBRATION.rows)
+      assert.ok(Math.abs(Math.log(r.looMs / r.measuredMs)) < Math.log(1.6), `${r.platform} ${r.benchmark}: LOO ${r.looMs} vs ${r.measuredMs}`);
     assert.ok(CALIBRATION.loo.all.rmsLog < 0.25, `LOO rms ${CALIBRATION.loo.all.rmsLog}`);
     assert.ok(CALIBRATION.fit.all.rmsLog <= CALIBRATION.loo.all.rmsLog);
   });
@@ -62,7 +64,10 @@ describe('estimator on the calibration rows', { skip: SKIP_SHARED }, () => {
       const est = estimateModel(analysis(row.model), target);
       // The estimator and the fit compute the same thing.
       assert.ok(Math.abs(est.total.ms / row.fittedMs - 1) < 1e-3, `estimator ${est.total.ms} vs fit ${row.fittedMs}`);
-      assert.ok(est.total.bandMs.low <= row.measuredMs && row.measuredMs <= est.total.bandMs.high, `${row.measuredMs} not in [${est.total.bandMs.low}, ${est.total.bandMs.high}]`);
+      assert.ok(
+        est.total.bandMs.low <= row.measuredMs && row.measuredMs <= est.total.bandMs.high,
+        `${row.measuredMs} not in [${est.total.bandMs.low}, ${est.total.bandMs.high}]`,
+      );
       assert.equal(est.target.basis, 'calibrated');
       const board = BOARDS.find((b) => b.id === row.platform);
       if (board) {
@@ -74,10 +79,19 @@ describe('estimator on the calibration rows', { skip: SKIP_SHARED }, () => {
 
   test('published measurements outside the fit: the anchors are reproduced, every check lies inside its band', () => {
     for (const p of CALIBRATION.published) {
-      const target = p.board && p.clockMHz === BOARDS.find((b) => b.id === p.board)?.maxClockMHz ? boardTarget(CALIBRATION, p.board, p.kernels) : p.board ? boardTarget(CALIBRATION, p.board, p.kernels, p.clockMHz) : coreTarget(CALIBRATION, p.core, p.clockMHz, p.kernels);
+      const target =
+        p.board && p.clockMHz === BOARDS.find((b) => b.id === p.board)?.maxClockMHz
+          ? boardTarget(CALIBRATION, p.board, p.kernels)
+          : p.board
+            ? boardTarget(CALIBRATION, p.board, p.kernels, p.clockMHz)
+            : coreTarget(CALIBRATION, p.core, p.clockMHz, p.kernels);
       const est = estimateModel(analysis(p.model), target);
-      if (p.use === 'anchor' && (p.board || p.core !== 'rv32imc')) assert.ok(Math.abs(est.total.ms / p.measuredMs - 1) < 1e-5, `${p.id}: anchor reproduces ${p.measuredMs} ms, got ${est.total.ms}`);
-      assert.ok(est.total.bandMs.low <= p.measuredMs && p.measuredMs <= est.total.bandMs.high, `${p.id}: ${p.measuredMs} ms not in [${est.total.bandMs.low}, ${est.total.bandMs.high}] (estimate ${est.total.ms})`);
+      if (p.use === 'anchor' && (p.board || p.core !== 'rv32imc'))
+        assert.ok(Math.abs(est.total.ms / p.measuredMs - 1) < 1e-5, `${p.id}: anchor reproduces ${p.measuredMs} ms, got ${est.total.ms}`);
+      assert.ok(
+        est.total.bandMs.low <= p.measuredMs && p.measuredMs <= est.total.bandMs.high,
+        `${p.id}: ${p.measuredMs} ms not in [${est.total.bandMs.low}, ${est.total.bandMs.high}] (estimate ${est.total.ms})`,
+      );
     }
   });
 
@@ -88,7 +102,10 @@ describe('estimator on the calibration rows', { skip: SKIP_SHARED }, () => {
       const target = calibrationTarget(CALIBRATION, row.platform);
       const est = estimateModel(analysis(row.model), target);
       const e = estimateEnergy({ ms: est.total.ms, band: est.total.band }, target.power!, target.clockMHz, { volts: row.supplyVolts! })!;
-      assert.ok(e.bandUj.low <= row.measuredEnergyUj! && row.measuredEnergyUj! <= e.bandUj.high, `${row.platform} ${row.benchmark}: ${row.measuredEnergyUj} µJ not in [${e.bandUj.low}, ${e.bandUj.high}]`);
+      assert.ok(
+        e.bandUj.low <= row.measuredEnergyUj! && row.measuredEnergyUj! <= e.bandUj.high,
+        `${row.platform} ${row.benchmark}: ${row.measuredEnergyUj} µJ not in [${e.bandUj.low}, ${e.bandUj.high}]`,
+      );
       // Honest about the bias: the datasheet run current underestimates inference power.
       assert.ok(e.uj < row.measuredEnergyUj!, `${row.platform} ${row.benchmark}: datasheet-based ${e.uj} µJ should be below measured ${row.measuredEnergyUj}`);
     }

@@ -58,7 +58,10 @@ describe('tinyml-lens estimate', () => {
   test('unknown core or target: exit 2 with the known ones listed', () => {
     const c = cli(modelPath, '--core', 'cortex-m99', '--mhz', '100');
     assert.equal(c.code, 2);
-    assert.match(c.err, /unknown core "cortex-m99". Known cores: cortex-m0plus, cortex-m4f, cortex-m7, cortex-m33, cortex-m55, cortex-m85, xtensa-lx6, xtensa-lx7, rv32imc/);
+    assert.match(
+      c.err,
+      /unknown core "cortex-m99". Known cores: cortex-m0plus, cortex-m4f, cortex-m7, cortex-m33, cortex-m55, cortex-m85, xtensa-lx6, xtensa-lx7, rv32imc/,
+    );
     const t = cli(modelPath, '--target', 'nano-99');
     assert.equal(t.code, 2);
     assert.match(t.err, /unknown target "nano-99". Known targets: arduino-nano-33-ble-sense/);
@@ -71,7 +74,17 @@ describe('tinyml-lens estimate', () => {
 
   test('--profile: measured next to estimated, and the board-fitted estimate', () => {
     const log = join(dir, 'profile.log');
-    writeFileSync(log, ['CONV_2D took 48000 ticks (0 ms).', 'DEPTHWISE_CONV_2D took 52000 ticks (0 ms).', 'AVERAGE_POOL_2D took 9000 ticks (0 ms).', 'RESHAPE took 900 ticks (0 ms).', 'FULLY_CONNECTED took 2500 ticks (0 ms).', 'SOFTMAX took 3000 ticks (0 ms).'].join('\n'));
+    writeFileSync(
+      log,
+      [
+        'CONV_2D took 48000 ticks (0 ms).',
+        'DEPTHWISE_CONV_2D took 52000 ticks (0 ms).',
+        'AVERAGE_POOL_2D took 9000 ticks (0 ms).',
+        'RESHAPE took 900 ticks (0 ms).',
+        'FULLY_CONNECTED took 2500 ticks (0 ms).',
+        'SOFTMAX took 3000 ticks (0 ms).',
+      ].join('\n'),
+    );
     const j = JSON.parse(cli(modelPath, '--target', 'arduino-nano-33-ble-sense', '--kernels', 'cmsis-nn', '--profile', log, '--json').out);
     assert.equal(j.target.basis, 'profile');
     assert.equal(j.profile.tickSource, 'cpu-cycles');

@@ -19,7 +19,7 @@ describe('energy per inference', () => {
     // Band: latency band × the datasheet power band (0.9–1.8) on the active part.
     near(e.bandUj.low, 3960 * 0.5 * 0.9 + 40);
     near(e.bandUj.high, 3960 * 2 * 1.8 + 40);
-    near(estimateEnergy({ ms: 100, band: { low: 1, high: 1 } }, power, 120, { volts: 1.8 })!.uj, 1.8 * 110 * 120 * 100 / 1000);
+    near(estimateEnergy({ ms: 100, band: { low: 1, high: 1 } }, power, 120, { volts: 1.8 })!.uj, (1.8 * 110 * 120 * 100) / 1000);
   });
 
   test('placeholder power figures give no energy', () => {
@@ -42,34 +42,59 @@ describe('duty cycle and battery life, hand-computed', () => {
     // 60 inferences/h × 1000 µJ = 60 000 µJ/h = 16.6667 µW.
     // Average 6 × 3597/3600 + 16.6667 = 5.995 + 16.66667 = 22.66167 µW.
     // Battery 1000 mAh × 3.6 C/mAh × 3 V = 10 800 J → 10 800 / 22.66167e-6 s = 476 577 006 s = 5515.94 days.
-    const r = dutyCycle({ sleepMicroAmps: 2, sleepVolts: 3, events: [{ name: 'inference', perHour: 60, energyUj: 1000, activeMs: 50 }], battery: { mAh: 1000, volts: 3 } });
+    const r = dutyCycle({
+      sleepMicroAmps: 2,
+      sleepVolts: 3,
+      events: [{ name: 'inference', perHour: 60, energyUj: 1000, activeMs: 50 }],
+      battery: { mAh: 1000, volts: 3 },
+    });
     near(r.activeFraction, 3 / 3600);
     near(r.averageMicroWatts, 6 * (3597 / 3600) + 60000 / 3600);
     near(r.batteryJoules, 10800);
     near(r.batteryLifeDays, 10800 / (r.averageMicroWatts * 1e-6) / 86400);
     near(r.batteryLifeDays, 5515.94, 1e-5);
     near(r.batteryMicroAmps, r.averageMicroWatts / 3);
-    near(r.breakdown.reduce((s, p) => s + p.share, 0), 1);
+    near(
+      r.breakdown.reduce((s, p) => s + p.share, 0),
+      1,
+    );
   });
 
   test('continuous loads, derating and converter efficiency', () => {
     // 10 µW sleep (fully asleep) + 90 µW PIR = 100 µW at the loads; 80% efficiency → 125 µW drawn.
     // 2000 mAh × 3.6 × 1.5 V × 0.5 usable = 5400 J → 5400 / 125e-6 = 43 200 000 s = 500 days.
-    const r = dutyCycle({ sleepMicroAmps: 5, sleepVolts: 2, events: [], continuous: [{ name: 'PIR', microWatts: 90 }], battery: { mAh: 2000, volts: 1.5, usableFraction: 0.5, converterEfficiency: 0.8 } });
+    const r = dutyCycle({
+      sleepMicroAmps: 5,
+      sleepVolts: 2,
+      events: [],
+      continuous: [{ name: 'PIR', microWatts: 90 }],
+      battery: { mAh: 2000, volts: 1.5, usableFraction: 0.5, converterEfficiency: 0.8 },
+    });
     near(r.averageMicroWatts, 100);
     near(r.batteryMicroAmps, 125 / 1.5);
     near(r.batteryLifeDays, 500);
   });
 
   test('events that cannot fit in an hour, and nonsense inputs, are errors', () => {
-    assert.throws(() => dutyCycle({ sleepMicroAmps: 1, sleepVolts: 3, events: [{ name: 'kws', perHour: 3600, energyUj: 1, activeMs: 1500 }], battery: { mAh: 100, volts: 3 } }), DutyCycleError);
+    assert.throws(
+      () =>
+        dutyCycle({ sleepMicroAmps: 1, sleepVolts: 3, events: [{ name: 'kws', perHour: 3600, energyUj: 1, activeMs: 1500 }], battery: { mAh: 100, volts: 3 } }),
+      DutyCycleError,
+    );
     assert.throws(() => dutyCycle({ sleepMicroAmps: -1, sleepVolts: 3, events: [], battery: { mAh: 100, volts: 3 } }), DutyCycleError);
     assert.throws(() => dutyCycle({ sleepMicroAmps: 1, sleepVolts: 3, events: [], battery: { mAh: 0, volts: 3 } }), DutyCycleError);
   });
 });
 
 describe('seed presets', () => {
-  const ctx: ScenarioContext = { inferenceUj: 10_000, inferenceBandUj: { low: 5000, high: 20_000 }, inferenceMs: 100, mcuActiveMw: 10, sleepMicroAmps: 3, mcuVolts: 3 };
+  const ctx: ScenarioContext = {
+    inferenceUj: 10_000,
+    inferenceBandUj: { low: 5000, high: 20_000 },
+    inferenceMs: 100,
+    mcuActiveMw: 10,
+    sleepMicroAmps: 3,
+    mcuVolts: 3,
+  };
 
   test('camera trap: 10 wakes/h, each wake-up + capture + inference, 1 photo/h, PIR always on; hand-checked', () => {
     const s = runScenario(CAMERA_TRAP, ctx);

@@ -116,8 +116,14 @@ describe('latency model arithmetic', () => {
   });
 
   test('CMSIS-NN routes only the ops it overrides; the rest and float layers run reference kernels', () => {
-    const est = estimateModel(synthetic([layer('CONV_2D', 'conv', 1000), layer('RESHAPE', 'data-movement', 0), layer('FULLY_CONNECTED', 'fully-connected', 1000, { float: true })]), t);
-    assert.deepStrictEqual(est.layers.map((l) => l.library), ['cmsis-nn', 'reference', 'reference']);
+    const est = estimateModel(
+      synthetic([layer('CONV_2D', 'conv', 1000), layer('RESHAPE', 'data-movement', 0), layer('FULLY_CONNECTED', 'fully-connected', 1000, { float: true })]),
+      t,
+    );
+    assert.deepStrictEqual(
+      est.layers.map((l) => l.library),
+      ['cmsis-nn', 'reference', 'reference'],
+    );
   });
 
   test('unknown-cost ops, float layers and extrapolated cores are said so', () => {
@@ -138,9 +144,18 @@ describe('latency model arithmetic', () => {
   });
 
   test('unknown core, unknown board, CMSIS-NN off Arm: clear errors listing what is known', () => {
-    assert.throws(() => coreTarget(CALIBRATION, 'cortex-m99', 100, 'reference'), (e: unknown) => e instanceof EstimateError && /Known cores: cortex-m0plus, .*rv32imc/.test(e.message));
-    assert.throws(() => boardTarget(CALIBRATION, 'nano-99', 'reference'), (e: unknown) => e instanceof EstimateError && /Known targets: arduino-nano-33-ble-sense/.test(e.message));
-    assert.throws(() => coreTarget(CALIBRATION, 'xtensa-lx7', 240, 'cmsis-nn'), (e: unknown) => e instanceof EstimateError && /only on Arm Cortex-M/.test(e.message));
+    assert.throws(
+      () => coreTarget(CALIBRATION, 'cortex-m99', 100, 'reference'),
+      (e: unknown) => e instanceof EstimateError && /Known cores: cortex-m0plus, .*rv32imc/.test(e.message),
+    );
+    assert.throws(
+      () => boardTarget(CALIBRATION, 'nano-99', 'reference'),
+      (e: unknown) => e instanceof EstimateError && /Known targets: arduino-nano-33-ble-sense/.test(e.message),
+    );
+    assert.throws(
+      () => coreTarget(CALIBRATION, 'xtensa-lx7', 240, 'cmsis-nn'),
+      (e: unknown) => e instanceof EstimateError && /only on Arm Cortex-M/.test(e.message),
+    );
     assert.throws(() => coreTarget(CALIBRATION, 'cortex-m4f', 0, 'reference'), EstimateError);
   });
 });

@@ -28,10 +28,16 @@ function logLines(ticks: readonly number[], ticksPerMs: number, ops = OPS): stri
 
 describe('MicroProfiler log parsing', () => {
   test('Log() lines, with setup events and an ESP-IDF prefix', () => {
-    const text = ['I (312) main: tflite::MicroInterpreter::AllocateTensors took 363531 ticks (2 ms).', ...logLines([120000, 90000, 5000, 300, 2000, 700], 160000).map((l) => `I (1234) tflm: ${l}`)].join('\n');
+    const text = [
+      'I (312) main: tflite::MicroInterpreter::AllocateTensors took 363531 ticks (2 ms).',
+      ...logLines([120000, 90000, 5000, 300, 2000, 700], 160000).map((l) => `I (1234) tflm: ${l}`),
+    ].join('\n');
     const p = parseProfilerLog(text);
     assert.equal(p.events.length, 7);
-    assert.deepStrictEqual(p.events.slice(1).map((e) => e.tag), OPS);
+    assert.deepStrictEqual(
+      p.events.slice(1).map((e) => e.tag),
+      OPS,
+    );
     assert.equal(p.events[1]!.ticks, 120000);
     assert.equal(p.events[0]!.tag, 'tflite::MicroInterpreter::AllocateTensors');
     assert.ok(p.events.every((e) => e.format === 'log'));
@@ -48,11 +54,29 @@ describe('MicroProfiler log parsing', () => {
   test('LogCsv(): current header, the older header with an ms column, and per-tag totals', () => {
     const current = ['"Event","Tag","Ticks"', '0,CONV_2D,1234', '1,DEPTHWISE_CONV_2D,567', '2,AVERAGE_POOL_2D,89'].join('\n');
     const p = parseProfilerLog(current);
-    assert.deepStrictEqual(p.events.map((e) => [e.tag, e.ticks, e.format]), [['CONV_2D', 1234, 'csv'], ['DEPTHWISE_CONV_2D', 567, 'csv'], ['AVERAGE_POOL_2D', 89, 'csv']]);
+    assert.deepStrictEqual(
+      p.events.map((e) => [e.tag, e.ticks, e.format]),
+      [
+        ['CONV_2D', 1234, 'csv'],
+        ['DEPTHWISE_CONV_2D', 567, 'csv'],
+        ['AVERAGE_POOL_2D', 89, 'csv'],
+      ],
+    );
     const older = parseProfilerLog(['"Event","Tag","Ticks","ms"', '0,CONV_2D,480000,4', '1,SOFTMAX,120,0'].join('\r\n'));
-    assert.deepStrictEqual(older.events.map((e) => [e.tag, e.ticks, e.ms]), [['CONV_2D', 480000, 4], ['SOFTMAX', 120, 0]]);
-    const tags = parseProfilerLog(['"Unique Tag","Total ticks across all events with that tag."', 'CONV_2D, 1001689', 'RESHAPE, 797', '"total number of ticks", 1002486'].join('\n'));
-    assert.deepStrictEqual(tags.perTag, [{ tag: 'CONV_2D', ticks: 1001689 }, { tag: 'RESHAPE', ticks: 797 }]);
+    assert.deepStrictEqual(
+      older.events.map((e) => [e.tag, e.ticks, e.ms]),
+      [
+        ['CONV_2D', 480000, 4],
+        ['SOFTMAX', 120, 0],
+      ],
+    );
+    const tags = parseProfilerLog(
+      ['"Unique Tag","Total ticks across all events with that tag."', 'CONV_2D, 1001689', 'RESHAPE, 797', '"total number of ticks", 1002486'].join('\n'),
+    );
+    assert.deepStrictEqual(tags.perTag, [
+      { tag: 'CONV_2D', ticks: 1001689 },
+      { tag: 'RESHAPE', ticks: 797 },
+    ]);
     assert.equal(tags.events.length, 0);
     assert.ok(tags.warnings.some((w) => /per-tag/.test(w)));
   });
@@ -69,7 +93,16 @@ describe('matching events to layers', () => {
     const p = parseProfilerLog(['tflite::GetModel took 4 ticks (0 ms).', ...lines].join('\n'));
     const m = matchProfile(TINY, p);
     assert.equal(m.ignoredEvents, 1);
-    assert.deepStrictEqual(m.layers.map((l) => [l.index, l.op, l.ticks]), [[0, 'CONV_2D', 100], [1, 'DEPTHWISE_CONV_2D', 200], [2, 'AVERAGE_POOL_2D', 30], [4, 'FULLY_CONNECTED', 50], [5, 'SOFTMAX', 6]]);
+    assert.deepStrictEqual(
+      m.layers.map((l) => [l.index, l.op, l.ticks]),
+      [
+        [0, 'CONV_2D', 100],
+        [1, 'DEPTHWISE_CONV_2D', 200],
+        [2, 'AVERAGE_POOL_2D', 30],
+        [4, 'FULLY_CONNECTED', 50],
+        [5, 'SOFTMAX', 6],
+      ],
+    );
     assert.deepStrictEqual(m.unmatchedLayers, [{ index: 3, op: 'RESHAPE' }]);
     assert.ok(m.warnings.some((w) => /RESHAPE/.test(w)));
   });
@@ -78,7 +111,10 @@ describe('matching events to layers', () => {
     const text = [...logLines([100, 200, 30, 4, 50, 6], 1e9), ...logLines([110, 180, 30, 4, 52, 6], 1e9), ...logLines([90, 900, 31, 5, 51, 7], 1e9)].join('\n');
     const m = matchProfile(TINY, parseProfilerLog(text));
     assert.equal(m.runs, 3);
-    assert.deepStrictEqual(m.layers.map((l) => l.ticks), [100, 200, 30, 4, 51, 6]);
+    assert.deepStrictEqual(
+      m.layers.map((l) => l.ticks),
+      [100, 200, 30, 4, 51, 6],
+    );
     assert.ok(m.layers.every((l) => l.runs === 3));
   });
 
@@ -124,7 +160,14 @@ describe('calibrating a board from its profile', () => {
     assert.ok(Math.abs(cal.fittedMs / cal.measuredMs - 1) < 0.05, `fitted ${cal.fittedMs} vs measured ${cal.measuredMs}`);
     assert.ok(cal.multipliers.conv > cal.multipliers.depthwise * 2, 'conv and depthwise moved apart');
     // Another model: same kinds of layers in other proportions.
-    const other: ModelAnalysis = { ...TINY, layers: TINY.layers.map((l) => ({ ...l, macs: l.macs === null ? null : l.macs * (l.kind === 'depthwise' ? 2000 : 300), activationBytes: l.activationBytes * 2 })) };
+    const other: ModelAnalysis = {
+      ...TINY,
+      layers: TINY.layers.map((l) => ({
+        ...l,
+        macs: l.macs === null ? null : l.macs * (l.kind === 'depthwise' ? 2000 : 300),
+        activationBytes: l.activationBytes * 2,
+      })),
+    };
     const want = estimateModel(other, truth).total.ms;
     const got = estimateModel(other, cal.target);
     assert.equal(got.target.basis, 'profile');

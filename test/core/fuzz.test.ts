@@ -204,10 +204,14 @@ const plausibleCache = new WeakMap<Seed, number[]>();
 function offsetValue(r: Rand, s: Seed, at: number, old: number): number {
   const len = s.bytes.length;
   switch (int(r, 0, 3)) {
-    case 0: return (old + pick(r, SMALL_DELTAS)) | 0;
-    case 1: return (old - pick(r, SMALL_DELTAS)) | 0;
-    case 2: return pick(r, [0x7fffffff, -0x80000000, -4, -at, len - at, len - at - 4, len, 0x7ffffffc]) | 0;
-    default: return (old + int(r, -len, len)) | 0;
+    case 0:
+      return (old + pick(r, SMALL_DELTAS)) | 0;
+    case 1:
+      return (old - pick(r, SMALL_DELTAS)) | 0;
+    case 2:
+      return pick(r, [0x7fffffff, -0x80000000, -4, -at, len - at, len - at - 4, len, 0x7ffffffc]) | 0;
+    default:
+      return (old + int(r, -len, len)) | 0;
   }
 }
 
@@ -264,7 +268,21 @@ const STRATEGIES: readonly [string, number, (r: Rand, s: Seed) => Op[]][] = [
       const at = pick(r, s.vectorLengths);
       const old = i32At(s, at);
       const len = s.bytes.length;
-      const value = pick(r, [old + 1, old * 2, old * 4 + 3, 0x7fffffff, 0x40000000, 0x3fffffff, -1, -0x80000000, len >> 2, (len - at) >> 2, len - at - 4, len - at - 3, len]);
+      const value = pick(r, [
+        old + 1,
+        old * 2,
+        old * 4 + 3,
+        0x7fffffff,
+        0x40000000,
+        0x3fffffff,
+        -1,
+        -0x80000000,
+        len >> 2,
+        (len - at) >> 2,
+        len - at - 4,
+        len - at - 3,
+        len,
+      ]);
       return [{ op: 'i32', at, value: value | 0 }];
     },
   ],
@@ -461,7 +479,11 @@ function campaign(set: SeedSet, progress: Int32Array): Report {
 
 function formatMutant(seed: string, index: number, m: Mutant): string {
   const ops = m.ops.map((o) =>
-    o.op === 'cut' ? `cut to ${o.length} bytes` : o.op === 'xor' ? `xor byte ${o.at} with 0x${o.mask.toString(16)}` : `${o.op} at ${o.at} = 0x${(o.value >>> 0).toString(16)}`,
+    o.op === 'cut'
+      ? `cut to ${o.length} bytes`
+      : o.op === 'xor'
+        ? `xor byte ${o.at} with 0x${o.mask.toString(16)}`
+        : `${o.op} at ${o.at} = 0x${(o.value >>> 0).toString(16)}`,
   );
   return `${seed} mutant #${index} (${m.strategy}: ${ops.join('; ')})`;
 }
@@ -516,7 +538,9 @@ function runCampaign(set: SeedSet): Promise<Report> {
 }
 
 function check(report: Report, diagnostic: (msg: string) => void): void {
-  const codes = Object.entries(report.rejected).map(([c, n]) => `${c} ${n}`).join(', ');
+  const codes = Object.entries(report.rejected)
+    .map(([c, n]) => `${c} ${n}`)
+    .join(', ');
   diagnostic(
     `${report.mutants} mutants of ${report.seeds} seeds in ${(report.elapsedMs / 1000).toFixed(1)} s: ` +
       `${report.parsed} parsed (${report.roundTrips} round-tripped, ${report.writerRefused} refused by the writer), ` +

@@ -16,15 +16,24 @@ const int8Input: InputTensorSpec = { name: 'input', dtype: 'int8', shape: [1, 4,
 
 describe('.npy', () => {
   test('round trip of every supported dtype', () => {
-    for (const data of [Float32Array.of(1.5, -2), Float64Array.of(0.25), Int8Array.of(-128, 127), Uint8Array.of(0, 255), Int16Array.of(-300, 300), Int32Array.of(1 << 30)]) {
-      const dtype = ({ Float32Array: 'float32', Float64Array: 'float64', Int8Array: 'int8', Uint8Array: 'uint8', Int16Array: 'int16', Int32Array: 'int32' } as const)[data.constructor.name as 'Int8Array'];
+    for (const data of [
+      Float32Array.of(1.5, -2),
+      Float64Array.of(0.25),
+      Int8Array.of(-128, 127),
+      Uint8Array.of(0, 255),
+      Int16Array.of(-300, 300),
+      Int32Array.of(1 << 30),
+    ]) {
+      const dtype = (
+        { Float32Array: 'float32', Float64Array: 'float64', Int8Array: 'int8', Uint8Array: 'uint8', Int16Array: 'int16', Int32Array: 'int32' } as const
+      )[data.constructor.name as 'Int8Array'];
       const back = parseNpy(writeNpy({ dtype, shape: [data.length], data }), 'x.npy');
       assert.equal(back.dtype, dtype);
       assert.deepStrictEqual([...back.data], [...data]);
     }
   });
 
-  test('float values are quantized with the input tensor\'s scale and zero point', () => {
+  test("float values are quantized with the input tensor's scale and zero point", () => {
     const npy = writeNpy({ dtype: 'float32', shape: [8], data: Float32Array.of(0, 0.25, 0.75, -1, 100, -100, 1, -0.25) });
     const bytes = inputBytes('x.npy', npy, int8Input);
     // q = round_half_away(v / 0.5) + 10, clamped to int8.
@@ -33,14 +42,17 @@ describe('.npy', () => {
 
   test('a size or type mismatch says what the model expects', () => {
     const wrongSize = writeNpy({ dtype: 'float32', shape: [3], data: new Float32Array(3) });
-    assert.throws(() => inputBytes('a.npy', wrongSize, int8Input), (e: unknown) => e instanceof InputError && /a\.npy is float32\[3\] \(3 values\); input "input" expects int8\[1, 4, 2, 1\] \(8 values\)/.test(e.message));
+    assert.throws(
+      () => inputBytes('a.npy', wrongSize, int8Input),
+      (e: unknown) => e instanceof InputError && /a\.npy is float32\[3\] \(3 values\); input "input" expects int8\[1, 4, 2, 1\] \(8 values\)/.test(e.message),
+    );
     const wrongType = writeNpy({ dtype: 'int16', shape: [8], data: new Int16Array(8) });
     assert.throws(() => inputBytes('b.npy', wrongType, int8Input), /holds int16 values/);
     assert.throws(() => inputBytes('c.bin', new Uint8Array(7), int8Input), /c\.bin is 7 bytes; input "input" expects .* = 8 bytes of raw int8/);
     assert.throws(() => parseNpy(Uint8Array.of(1, 2, 3), 'bad.npy'), /not a \.npy file/);
   });
 
-  test('raw .bin files are the tensor\'s bytes', () => {
+  test("raw .bin files are the tensor's bytes", () => {
     const raw = Uint8Array.from({ length: 8 }, (_, i) => i);
     assert.deepStrictEqual(inputBytes('x.bin', raw, int8Input), raw);
   });
@@ -67,7 +79,7 @@ describe('images', () => {
     assert.throws(() => inputBytes('x.png', new Uint8Array(10), { name: 'audio', dtype: 'int16', shape: [1, 16000] }), /not an image/);
   });
 
-  test('person_detect\'s BMP becomes its int8 input: pixel − 128', { skip: SKIP_SHARED }, () => {
+  test("person_detect's BMP becomes its int8 input: pixel − 128", { skip: SKIP_SHARED }, () => {
     const file = join(MODELS_DIR, 'tflm/person_detection/testdata/person.bmp');
     const bmp = new Uint8Array(readFileSync(file));
     const img = decodeImage(bmp, 'person.bmp');
@@ -89,7 +101,10 @@ describe('.wav', () => {
     assert.deepStrictEqual(asInt16.subarray(0, 100), pcm.samples.subarray(0, 100));
     const asFloat = new Float32Array(inputBytes('yes.wav', bytes, { name: 'audio', dtype: 'float32', shape: [16000] }).buffer);
     assert.equal(asFloat[5], pcm.samples[5]! / 32768);
-    assert.throws(() => inputBytes('yes.wav', bytes, { name: 'audio', dtype: 'int16', shape: [1, 8000] }), /16000 samples \(16000 Hz\); input "audio" expects int16\[1, 8000\]/);
+    assert.throws(
+      () => inputBytes('yes.wav', bytes, { name: 'audio', dtype: 'int16', shape: [1, 8000] }),
+      /16000 samples \(16000 Hz\); input "audio" expects int16\[1, 8000\]/,
+    );
   });
 
   test('not a wav file', () => assert.throws(() => parseWav(new Uint8Array(20), 'x.wav'), /not a RIFF\/WAVE file/));
@@ -101,7 +116,17 @@ test('real values for an unquantized int8 input are refused', () => {
 
 test('float/int8 siblings are found by the names converters give them', async () => {
   const { findPair } = await import('../../src/runtime/modelPairs');
-  const dir = ['vww_96_float.tflite', 'vww_96_int8.tflite', 'pretrainedResnet.tflite', 'pretrainedResnet_quant.tflite', 'ad01_fp32.tflite', 'ad01_int8.tflite', 'kws_ref_model.tflite', 'kws_ref_model_float32.tflite', 'lonely.tflite'];
+  const dir = [
+    'vww_96_float.tflite',
+    'vww_96_int8.tflite',
+    'pretrainedResnet.tflite',
+    'pretrainedResnet_quant.tflite',
+    'ad01_fp32.tflite',
+    'ad01_int8.tflite',
+    'kws_ref_model.tflite',
+    'kws_ref_model_float32.tflite',
+    'lonely.tflite',
+  ];
   assert.deepStrictEqual(findPair('vww_96_int8.tflite', dir), { other: 'vww_96_float.tflite', fileIs: 'int8' });
   assert.deepStrictEqual(findPair('vww_96_float.tflite', dir), { other: 'vww_96_int8.tflite', fileIs: 'float' });
   assert.deepStrictEqual(findPair('pretrainedResnet.tflite', dir), { other: 'pretrainedResnet_quant.tflite', fileIs: 'float' });

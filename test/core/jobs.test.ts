@@ -35,7 +35,10 @@ describe('jobs', () => {
     const done = await runJob({ path: model, inputs: [input], rounding: 'tflm' }, { ...UNATTENDED, progress: (f) => progress.push(f) });
     assert.equal(done.outputs.length, 1);
     assert.equal(progress.at(-1), 1);
-    await assert.rejects(runJob({ path: model, inputs: [input], rounding: 'tflm' }, stopAfter(2)), (e: unknown) => e instanceof Cancelled && e.code === 'cancelled' && !(e instanceof RuntimeError));
+    await assert.rejects(
+      runJob({ path: model, inputs: [input], rounding: 'tflm' }, stopAfter(2)),
+      (e: unknown) => e instanceof Cancelled && e.code === 'cancelled' && !(e instanceof RuntimeError),
+    );
   });
 
   test('compare: stopped between samples or inside a run, it throws Cancelled', async () => {

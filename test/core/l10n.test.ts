@@ -21,7 +21,10 @@ test('every runtime string has a Korean translation', () => {
     for (const m of readFileSync(f, 'utf8').matchAll(/l10n\.t\('([^']*)'/g)) used.add(m[1]!);
   }
   const ko = json('l10n/bundle.l10n.ko.json');
-  assert.deepStrictEqual([...used].filter((s) => !(s in ko)), []);
+  assert.deepStrictEqual(
+    [...used].filter((s) => !(s in ko)),
+    [],
+  );
   for (const [en, translated] of Object.entries(ko)) {
     // Placeholders survive translation.
     assert.deepStrictEqual([...translated.matchAll(/\{\d\}/g)].map(String).sort(), [...en.matchAll(/\{\d\}/g)].map(String).sort(), en);
@@ -34,14 +37,30 @@ test('every %key% in the manifest exists in English and Korean', () => {
   assert.ok(keys.length > 10);
   const en = json('package.nls.json');
   const ko = json('package.nls.ko.json');
-  assert.deepStrictEqual(keys.filter((k) => !(k in en)), []);
-  assert.deepStrictEqual(keys.filter((k) => !(k in ko)), []);
+  assert.deepStrictEqual(
+    keys.filter((k) => !(k in en)),
+    [],
+  );
+  assert.deepStrictEqual(
+    keys.filter((k) => !(k in ko)),
+    [],
+  );
 });
 
 test('every finding message has a Korean translation with the same named placeholders', () => {
   const ko = json('l10n/bundle.l10n.ko.json');
   // Each code's message is in the table the renderers use.
-  assert.deepStrictEqual(Object.keys(FINDING_MESSAGES).sort(), ['flash-near', 'flash-over', 'float-in-int8', 'hybrid-op', 'latency-over', 'op-unsupported', 'sram-near', 'sram-not-contiguous', 'sram-over']);
+  assert.deepStrictEqual(Object.keys(FINDING_MESSAGES).sort(), [
+    'flash-near',
+    'flash-over',
+    'float-in-int8',
+    'hybrid-op',
+    'latency-over',
+    'op-unsupported',
+    'sram-near',
+    'sram-not-contiguous',
+    'sram-over',
+  ]);
   for (const en of FINDING_TEMPLATES) {
     const translated = ko[en];
     assert.ok(translated !== undefined, `no Korean for "${en}"`);

@@ -50,7 +50,17 @@ describe('messages from the webview are validated', () => {
     assert.ok(isFromWebview({ type: 'openLayerView', layer: { subgraph: 0, index: 3 } }));
   });
   test('anything else is refused', () => {
-    for (const bad of [null, 'ready', {}, { type: 'eval', code: '1' }, { type: 'ready', extra: 1 }, { type: 'setTarget', targetId: '../../etc' }, { type: 'setTarget' }, { type: 'openLayerView', layer: { subgraph: -1, index: 0 } }, { type: 'openLayerView', layer: { subgraph: 0, index: 1.5 } }]) {
+    for (const bad of [
+      null,
+      'ready',
+      {},
+      { type: 'eval', code: '1' },
+      { type: 'ready', extra: 1 },
+      { type: 'setTarget', targetId: '../../etc' },
+      { type: 'setTarget' },
+      { type: 'openLayerView', layer: { subgraph: -1, index: 0 } },
+      { type: 'openLayerView', layer: { subgraph: 0, index: 1.5 } },
+    ]) {
       assert.equal(isFromWebview(bad), false, JSON.stringify(bad));
     }
   });

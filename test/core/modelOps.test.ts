@@ -53,7 +53,10 @@ describe('operator names', () => {
 
   test('opName names builtins, custom codes and codes the schema lacks', () => {
     const g = tinyInt8ConvNet();
-    assert.deepStrictEqual(g.subgraphs[0]!.operators.map((op) => opName(g, op)), ['CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'RESHAPE', 'FULLY_CONNECTED', 'SOFTMAX']);
+    assert.deepStrictEqual(
+      g.subgraphs[0]!.operators.map((op) => opName(g, op)),
+      ['CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'RESHAPE', 'FULLY_CONNECTED', 'SOFTMAX'],
+    );
     const custom = customOpModel();
     assert.equal(opName(custom, firstOp(custom)), 'MyVendorOp');
     const future: Graph = { ...g, operatorCodes: g.operatorCodes.map((c, i) => (i === 0 ? { ...c, builtin: 9999 } : c)) };
@@ -125,16 +128,25 @@ describe('operator options', () => {
     assert.deepStrictEqual([relu[at], relu6[at]], [1, 3]);
     const bad = relu.slice();
     bad[at] = 77;
-    assert.throws(() => readModel(bad), (e: unknown) => e instanceof ModelFormatError && e.code === 'bad-value' && /AddOptions\.fusedActivationFunction is 77/.test(e.message));
+    assert.throws(
+      () => readModel(bad),
+      (e: unknown) => e instanceof ModelFormatError && e.code === 'bad-value' && /AddOptions\.fusedActivationFunction is 77/.test(e.message),
+    );
     const unknown = { ...makeOptions('AddOptions'), fusedActivationFunction: 'SWISH' } as unknown as OpOptions;
-    assert.throws(() => writeModel(oneOp(unknown)), (e: unknown) => e instanceof ModelFormatError && e.code === 'bad-value');
+    assert.throws(
+      () => writeModel(oneOp(unknown)),
+      (e: unknown) => e instanceof ModelFormatError && e.code === 'bad-value',
+    );
   });
 });
 
 describe('operator structure', () => {
   test('calledSubgraphs reads WHILE, IF and CALL_ONCE', () => {
     const g = controlFlowModel();
-    assert.deepStrictEqual(g.subgraphs[0]!.operators.map(calledSubgraphs), [[1, 2], [3, 4]]);
+    assert.deepStrictEqual(g.subgraphs[0]!.operators.map(calledSubgraphs), [
+      [1, 2],
+      [3, 4],
+    ]);
     const once: Operator = { ...firstOp(g), options: makeOptions('CallOnceOptions', { initSubgraphIndex: 3 }) };
     assert.deepStrictEqual(calledSubgraphs(once), [3]);
     assert.deepStrictEqual(calledSubgraphs(firstOp(tinyInt8ConvNet())), []);
@@ -171,7 +183,12 @@ describe('the rest of the graph is plain data too', () => {
                 blockMap: [],
                 dimMetadata: [
                   { format: 'DENSE', denseSize: 1 },
-                  { format: 'SPARSE_CSR', denseSize: 0, arraySegments: { kind: 'Int32Vector', values: [0, 2] }, arrayIndices: { kind: 'Uint8Vector', values: [1, 3] } },
+                  {
+                    format: 'SPARSE_CSR',
+                    denseSize: 0,
+                    arraySegments: { kind: 'Int32Vector', values: [0, 2] },
+                    arrayIndices: { kind: 'Uint8Vector', values: [1, 3] },
+                  },
                 ],
               },
               quantization: { scale: [0.5], zeroPoint: [0], quantizedDimension: 0, details: { kind: 'CustomQuantization', custom: [7, 8] } },

@@ -9,7 +9,16 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Graph } from '../../src/model/graph';
 import { GraphBuilder } from '../../src/model/graphBuilder';
-import { candidateLabel, candidatesFor, isClassifier, MAX_VALIDATION_SAMPLES, pickBest, SQNR_TIE_DB, validationIndices, type CandidateScore } from '../../src/quantize/autoSelect';
+import {
+  candidateLabel,
+  candidatesFor,
+  isClassifier,
+  MAX_VALIDATION_SAMPLES,
+  pickBest,
+  SQNR_TIE_DB,
+  validationIndices,
+  type CandidateScore,
+} from '../../src/quantize/autoSelect';
 import { Cancelled } from '../../src/errors';
 import { QuantizeError } from '../../src/quantize/errors';
 import { Histogram } from '../../src/quantize/histogram';
@@ -30,13 +39,28 @@ function mlp(softmax: boolean): Graph {
   const input = sg.tensor({ name: 'input', shape: [1, 512], dtype: 'float32' });
   const w1 = sg.tensor({ name: 'w1', shape: [16, 512], dtype: 'float32', data: Float32Array.from({ length: 16 * 512 }, () => (r() * 2 - 1) * 0.1) });
   // Rows of very different magnitude: per-channel FC weights matter.
-  const w2 = sg.tensor({ name: 'w2', shape: [8, 16], dtype: 'float32', data: Float32Array.from({ length: 128 }, (_, i) => (r() * 2 - 1) * (i < 16 ? 4 : 0.2)) });
+  const w2 = sg.tensor({
+    name: 'w2',
+    shape: [8, 16],
+    dtype: 'float32',
+    data: Float32Array.from({ length: 128 }, (_, i) => (r() * 2 - 1) * (i < 16 ? 4 : 0.2)),
+  });
   const b1 = sg.tensor({ name: 'b1', shape: [16], dtype: 'float32', data: Float32Array.from({ length: 16 }, () => r() * 0.2 - 0.1) });
   const b2 = sg.tensor({ name: 'b2', shape: [8], dtype: 'float32', data: Float32Array.from({ length: 8 }, () => r() * 0.2 - 0.1) });
   const hidden = sg.tensor({ name: 'hidden', shape: [1, 16], dtype: 'float32' });
   const logits = sg.tensor({ name: softmax ? 'logits' : 'output', shape: [1, 8], dtype: 'float32' });
-  sg.op({ op: 'FULLY_CONNECTED', inputs: [input, w1, b1], outputs: [hidden], options: makeOptions('FullyConnectedOptions', { fusedActivationFunction: 'RELU' }) });
-  sg.op({ op: 'FULLY_CONNECTED', inputs: [hidden, w2, b2], outputs: [logits], options: makeOptions('FullyConnectedOptions', { fusedActivationFunction: 'NONE' }) });
+  sg.op({
+    op: 'FULLY_CONNECTED',
+    inputs: [input, w1, b1],
+    outputs: [hidden],
+    options: makeOptions('FullyConnectedOptions', { fusedActivationFunction: 'RELU' }),
+  });
+  sg.op({
+    op: 'FULLY_CONNECTED',
+    inputs: [hidden, w2, b2],
+    outputs: [logits],
+    options: makeOptions('FullyConnectedOptions', { fusedActivationFunction: 'NONE' }),
+  });
   if (softmax) {
     const probs = sg.tensor({ name: 'output', shape: [1, 8], dtype: 'float32' });
     sg.op({ op: 'SOFTMAX', inputs: [logits], outputs: [probs], options: makeOptions('SoftmaxOptions', { beta: 1 }) });
@@ -77,13 +101,23 @@ describe('auto: the pieces', () => {
       assert.ok(v.every((i, k) => i >= 0 && i < n && (k === 0 || i > v[k - 1]!)));
       // Spread: no gap between neighbours much larger than N / count.
       const gaps = v.slice(1).map((i, k) => i - v[k]!);
-      assert.ok(gaps.every((g) => g <= Math.ceil(n / v.length)), `N = ${n}: gaps ${gaps.join(',')}`);
+      assert.ok(
+        gaps.every((g) => g <= Math.ceil(n / v.length)),
+        `N = ${n}: gaps ${gaps.join(',')}`,
+      );
     }
   });
 
   test('candidates: three range methods, × per-channel FULLY_CONNECTED where there is FULLY_CONNECTED and the caller did not fix it', () => {
     const labels = (g: Graph, pc?: boolean) => candidatesFor(g, 99.9, pc).map(candidateLabel);
-    assert.deepEqual(labels(mlp(false)), ['minmax', 'percentile 99.9', 'mse', 'minmax + per-channel FC', 'percentile 99.9 + per-channel FC', 'mse + per-channel FC']);
+    assert.deepEqual(labels(mlp(false)), [
+      'minmax',
+      'percentile 99.9',
+      'mse',
+      'minmax + per-channel FC',
+      'percentile 99.9 + per-channel FC',
+      'mse + per-channel FC',
+    ]);
     assert.deepEqual(labels(mlp(false), true), ['minmax + per-channel FC', 'percentile 99.9 + per-channel FC', 'mse + per-channel FC']);
     assert.deepEqual(labels(mlp(false), false), ['minmax', 'percentile 99.9', 'mse']);
     assert.deepEqual(labels(float16WeightsModel()), ['minmax', 'percentile 99.9', 'mse'], 'no FULLY_CONNECTED: nothing to vary');
@@ -159,7 +193,10 @@ describe('auto: the quantizer', () => {
     assert.equal(sel.validationSamples, 10);
     assert.equal(sel.inSample, false);
     assert.equal(sel.classifier, true);
-    assert.deepEqual(sel.candidates.map((c) => c.label), candidatesFor(model, 99.99).map(candidateLabel));
+    assert.deepEqual(
+      sel.candidates.map((c) => c.label),
+      candidatesFor(model, 99.99).map(candidateLabel),
+    );
     assert.ok(sel.candidates.every((c) => typeof c.sqnrDb === 'number' && typeof c.top1Agreement === 'number'));
     const best = pickBest(sel.candidates, { classifier: true, samples: sel.validationSamples });
     assert.equal(sel.chosen, sel.candidates[best]!.label);
@@ -180,7 +217,9 @@ describe('auto: the quantizer', () => {
     const calibration = gaussianSamples(32, 3);
     const strip = (s: NonNullable<Awaited<ReturnType<typeof quantizeModel>>['report']['selection']>) => ({ ...s, ms: 0 });
     const a = await quantizeModel(model, calibration, { heldOut: gaussianSamples(6, 4) });
-    const b = await quantizeModel(model, calibration, { heldOut: gaussianSamples(12, 5).map(([x]) => [f32(new Float32Array(x!.slice().buffer).map((v) => v * 3))]) });
+    const b = await quantizeModel(model, calibration, {
+      heldOut: gaussianSamples(12, 5).map(([x]) => [f32(new Float32Array(x!.slice().buffer).map((v) => v * 3))]),
+    });
     const c = await quantizeModel(model, calibration);
     assert.deepEqual(strip(a.report.selection!), strip(b.report.selection!));
     assert.deepEqual(strip(a.report.selection!), strip(c.report.selection!));
@@ -242,7 +281,10 @@ describe('auto: the quantizer', () => {
     assert.equal(fixed.report.options.perChannelFullyConnected, false);
     const explicit = await quantizeModel(mlp(false), gaussianSamples(20, 10), { method: 'mse' });
     assert.equal(explicit.report.selection, undefined);
-    assert.deepEqual([explicit.report.options.requestedMethod, explicit.report.options.method, explicit.report.options.perChannelFullyConnected], ['mse', 'mse', false]);
+    assert.deepEqual(
+      [explicit.report.options.requestedMethod, explicit.report.options.method, explicit.report.options.perChannelFullyConnected],
+      ['mse', 'mse', false],
+    );
     assert.equal(explicit.report.timing.selectionMs, 0);
   });
 

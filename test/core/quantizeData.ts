@@ -33,8 +33,23 @@ import { corpusModel, MODELS_DIR } from '../helpers/corpus';
 import { readModel } from '../../src/model/io';
 
 export const PHOTOS = [
-  'astronaut.png', 'chelsea.png', 'coffee.png', 'rocket.jpg', 'motorcycle_left.png', 'camera.png', 'coins.png', 'moon.png', 'brick.png',
-  'grass.png', 'gravel.png', 'hubble_deep_field.jpg', 'retina.jpg', 'ihc.png', 'clock_motion.png', 'cell.png', 'motorcycle_right.png',
+  'astronaut.png',
+  'chelsea.png',
+  'coffee.png',
+  'rocket.jpg',
+  'motorcycle_left.png',
+  'camera.png',
+  'coins.png',
+  'moon.png',
+  'brick.png',
+  'grass.png',
+  'gravel.png',
+  'hubble_deep_field.jpg',
+  'retina.jpg',
+  'ihc.png',
+  'clock_motion.png',
+  'cell.png',
+  'motorcycle_right.png',
 ] as const;
 
 export const CACHE_DIR = process.env.TINYML_CACHE ?? join(homedir(), '.cache', 'tinyml-lens');
@@ -183,7 +198,12 @@ const UNIT: Normalization = { kind: 'unit' };
 const RAW: Normalization = { kind: 'raw' };
 
 export const QUALITY_CASES: readonly QualityCase[] = [
-  { name: 'hello_world', float: 'hello_world_float', official: 'hello_world_int8', data: () => ({ calibration: helloWorldSamples(200), heldOut: helloWorldSamples(100, 7) }) },
+  {
+    name: 'hello_world',
+    float: 'hello_world_float',
+    official: 'hello_world_int8',
+    data: () => ({ calibration: helloWorldSamples(200), heldOut: helloWorldSamples(100, 7) }),
+  },
   { name: 'ad01', float: 'ad01_fp32', official: 'ad01_int8', data: adSplit },
   { name: 'kws', float: 'kws_ref_model_float32', official: 'kws_ref_model', data: () => ({ calibration: kwsSamples(100, 1), heldOut: kwsSamples(50, 2) }) },
   {
@@ -242,7 +262,12 @@ const argmaxOf = (v: ArrayLike<number>): number => {
 const agreement = (a: readonly Float64Array[], b: readonly Float64Array[]): number => a.filter((x, i) => argmaxOf(x) === argmaxOf(b[i]!)).length / a.length;
 
 /** Our int8 model (`options` as given: {} is the default, auto) and the official one, both against the float model on the same held-out inputs. */
-export async function qualityRow(c: QualityCase, config: string, options: QuantizeOptions, data: { calibration: Uint8Array[][]; heldOut: Uint8Array[][] }): Promise<QualityRow> {
+export async function qualityRow(
+  c: QualityCase,
+  config: string,
+  options: QuantizeOptions,
+  data: { calibration: Uint8Array[][]; heldOut: Uint8Array[][] },
+): Promise<QualityRow> {
   const model = readModel(corpusModel(c.float));
   const reference = toFloatGraph(model).graph;
   const result = await quantizeModel(model, data.calibration, options);

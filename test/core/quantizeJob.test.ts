@@ -57,7 +57,9 @@ describe('quantizeJob', { skip: SKIP_SHARED }, () => {
 
   test('one .npy holding 60 samples, and a raw .bin of 40 back to back, through a glob', async () => {
     const dir = tmp();
-    const windows = adWindows().slice(0, 60).map((s) => new Float32Array(s[0]!.slice().buffer));
+    const windows = adWindows()
+      .slice(0, 60)
+      .map((s) => new Float32Array(s[0]!.slice().buffer));
     const all = new Float32Array(60 * 640);
     windows.forEach((w, i) => all.set(w, i * 640));
     writeFileSync(join(dir, 'windows.npy'), npy([60, 640], all));
@@ -73,14 +75,23 @@ describe('quantizeJob', { skip: SKIP_SHARED }, () => {
     const dir = tmp();
     copyFileSync(AD_SAMPLE, join(dir, 'good.bin'));
     writeFileSync(join(dir, 'short.bin'), new Uint8Array(1000));
-    await assert.rejects(quantizeJob({ modelPath: AD, calibration: dir, heldOut: 0, samples: 200 }, NO_CTX), (e: unknown) => e instanceof QuantizeError && e.code === 'bad-calibration' && /short\.bin/.test(e.message));
+    await assert.rejects(
+      quantizeJob({ modelPath: AD, calibration: dir, heldOut: 0, samples: 200 }, NO_CTX),
+      (e: unknown) => e instanceof QuantizeError && e.code === 'bad-calibration' && /short\.bin/.test(e.message),
+    );
     const images = tmp();
     const photos = photoDir();
     if ('dir' in photos) {
       copyFileSync(join(photos.dir, 'coins.png'), join(images, 'coins.png'));
-      await assert.rejects(quantizeJob({ modelPath: AD, calibration: images, heldOut: 0 }, NO_CTX), (e: unknown) => e instanceof QuantizeError && /coins\.png/.test(e.message));
+      await assert.rejects(
+        quantizeJob({ modelPath: AD, calibration: images, heldOut: 0 }, NO_CTX),
+        (e: unknown) => e instanceof QuantizeError && /coins\.png/.test(e.message),
+      );
     }
-    await assert.rejects(quantizeJob({ modelPath: AD, calibration: join(dir, 'nothing-here') }, NO_CTX), (e: unknown) => e instanceof QuantizeError && /does not exist/.test(e.message));
+    await assert.rejects(
+      quantizeJob({ modelPath: AD, calibration: join(dir, 'nothing-here') }, NO_CTX),
+      (e: unknown) => e instanceof QuantizeError && /does not exist/.test(e.message),
+    );
   });
 
   test('random calibration only when asked, and the report says so', async () => {
@@ -92,7 +103,10 @@ describe('quantizeJob', { skip: SKIP_SHARED }, () => {
 
   test('cancellation', async () => {
     let n = 0;
-    await assert.rejects(quantizeJob({ modelPath: AD, calibration: AD_SAMPLE }, { shouldStop: () => ++n > 5, progress: () => undefined }), (e: unknown) => e instanceof Cancelled && e.code === 'cancelled');
+    await assert.rejects(
+      quantizeJob({ modelPath: AD, calibration: AD_SAMPLE }, { shouldStop: () => ++n > 5, progress: () => undefined }),
+      (e: unknown) => e instanceof Cancelled && e.code === 'cancelled',
+    );
   });
 });
 
@@ -110,7 +124,11 @@ describe('tinyml-lens quantize', { skip: SKIP_SHARED }, () => {
     const first = capture();
     assert.equal(await quantizeCommand(parseArgs([model, '--calibration', AD_SAMPLE, '--method', 'percentile']), first.io), 0);
     assert.ok(existsSync(join(dir, 'ad01_fp32_int8.tflite')));
-    const report = JSON.parse(readFileSync(join(dir, 'ad01_fp32_int8.report.json'), 'utf8')) as { tool: string; options: { method: string; requestedMethod: string }; selection?: unknown };
+    const report = JSON.parse(readFileSync(join(dir, 'ad01_fp32_int8.report.json'), 'utf8')) as {
+      tool: string;
+      options: { method: string; requestedMethod: string };
+      selection?: unknown;
+    };
     assert.equal(report.tool, 'tinyml-lens quantize');
     assert.equal(report.options.method, 'percentile');
     assert.equal(report.options.requestedMethod, 'percentile');
@@ -145,7 +163,13 @@ describe('tinyml-lens quantize', { skip: SKIP_SHARED }, () => {
     const g = readModel(readFileSync(target));
     assert.equal(g.subgraphs[0]!.tensors[g.subgraphs[0]!.inputs[0]!]!.dtype, 'float32');
     const bad = capture();
-    assert.equal(await quantizeCommand(parseArgs([join(MODELS_DIR, 'mlperf_tiny', 'ad', 'ad01_int8.tflite'), '--calibration', AD_SAMPLE, '--out', join(dir, 'x.tflite')]), bad.io), 2);
+    assert.equal(
+      await quantizeCommand(
+        parseArgs([join(MODELS_DIR, 'mlperf_tiny', 'ad', 'ad01_int8.tflite'), '--calibration', AD_SAMPLE, '--out', join(dir, 'x.tflite')]),
+        bad.io,
+      ),
+      2,
+    );
     assert.match(bad.err.join('\n'), /already quantized/);
   });
 

@@ -29,7 +29,9 @@ const f32 = (a: Float32Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffs
 function randomSamples(graph: Graph, count: number, seed: number, lo = -1, hi = 1): Uint8Array[][] {
   const r = prng(seed);
   const sg = graph.subgraphs[0]!;
-  return Array.from({ length: count }, () => sg.inputs.map((i) => f32(Float32Array.from({ length: sg.tensors[i]!.shape.reduce((a, b) => a * b, 1) }, () => lo + r() * (hi - lo)))));
+  return Array.from({ length: count }, () =>
+    sg.inputs.map((i) => f32(Float32Array.from({ length: sg.tensors[i]!.shape.reduce((a, b) => a * b, 1) }, () => lo + r() * (hi - lo)))),
+  );
 }
 
 /** Our runtime (xnnpack rounding) and tfjs-tflite give the same output bytes on these float samples. */
@@ -64,7 +66,10 @@ describe('every float model in ../shared quantizes', { skip: SKIP_SHARED }, () =
         const g = result.graph;
         const sg = g.subgraphs[0]!;
         const types = [...sg.inputs, ...sg.outputs].map((i) => sg.tensors[i]!.dtype);
-        assert.ok(types.every((d) => d === (io === 'int8' ? 'int8' : 'float32')), `${c.name} ${io}: I/O types ${types.join(', ')}`);
+        assert.ok(
+          types.every((d) => d === (io === 'int8' ? 'int8' : 'float32')),
+          `${c.name} ${io}: I/O types ${types.join(', ')}`,
+        );
         if (io === 'int8') {
           // The operator versions of the official int8 model (converter: op_version.cc).
           assert.deepEqual(usedVersions(g), usedVersions(readModel(corpusModel(c.official))), `${c.name}: operator versions`);
@@ -105,7 +110,10 @@ describe('sources built here', () => {
     const result = await quantizeModel(model, randomSamples(model, 16, 1));
     assert.deepEqual(result.report.source.kinds, ['float16']);
     const sg = result.graph.subgraphs[0]!;
-    assert.deepEqual(sg.operators.map((o) => opName(result.graph, o)), ['CONV_2D']);
+    assert.deepEqual(
+      sg.operators.map((o) => opName(result.graph, o)),
+      ['CONV_2D'],
+    );
     assert.ok(!sg.tensors.some((t) => t.dtype === 'float16' || t.dtype === 'float32'));
     await assertMatchesOracle(result.bytes, randomSamples(model, 4, 2), 'fp16 model');
   });
@@ -135,7 +143,12 @@ describe('sources built here', () => {
     const sm = sg.tensor({ name: 'softmax', shape: [1, 80], dtype: 'float32' });
     const out = sg.tensor({ name: 'output', shape: [1, 160], dtype: 'float32' });
     sg.op({ op: 'CONV_2D', inputs: [input, w, b], outputs: [a], options: makeOptions('Conv2DOptions', { padding: 'SAME', strideW: 1, strideH: 1 }) })
-      .op({ op: 'MAX_POOL_2D', inputs: [input], outputs: [p], options: makeOptions('Pool2DOptions', { padding: 'SAME', strideW: 1, strideH: 1, filterWidth: 1, filterHeight: 1 }) })
+      .op({
+        op: 'MAX_POOL_2D',
+        inputs: [input],
+        outputs: [p],
+        options: makeOptions('Pool2DOptions', { padding: 'SAME', strideW: 1, strideH: 1, filterWidth: 1, filterHeight: 1 }),
+      })
       .op({ op: 'CONCATENATION', inputs: [a, p], outputs: [c], options: makeOptions('ConcatenationOptions', { axis: 3 }) })
       .op({ op: 'RESHAPE', inputs: [c, shape], outputs: [flat], options: makeOptions('ReshapeOptions', { newShape: [1, 80] }) })
       .op({ op: 'SOFTMAX', inputs: [flat], outputs: [sm], options: makeOptions('SoftmaxOptions', { beta: 1 }) })
@@ -180,13 +193,19 @@ describe('errors come before any work', () => {
   };
 
   test('an int8 model is refused, not quantized twice', async () => {
-    await assert.rejects(quantizeModel(tinyInt8ConvNet(), untouchable()), (e: unknown) => e instanceof QuantizeError && e.code === 'already-quantized' && /already quantized/.test(e.message));
+    await assert.rejects(
+      quantizeModel(tinyInt8ConvNet(), untouchable()),
+      (e: unknown) => e instanceof QuantizeError && e.code === 'already-quantized' && /already quantized/.test(e.message),
+    );
   });
 
   test('a custom op our runtime cannot run is named, keep-float or not', async () => {
     for (const keepFloat of [false, true]) {
       const data = untouchable();
-      await assert.rejects(quantizeModel(customOpModel(), data, { keepFloat }), (e: unknown) => e instanceof QuantizeError && /MyVendorOp \(layer 0\)/.test(e.message));
+      await assert.rejects(
+        quantizeModel(customOpModel(), data, { keepFloat }),
+        (e: unknown) => e instanceof QuantizeError && /MyVendorOp \(layer 0\)/.test(e.message),
+      );
       assert.equal(data.touched, false);
     }
   });
@@ -224,7 +243,10 @@ describe('ops the int8 path cannot take', { skip: SKIP_SHARED }, () => {
     };
     await assert.rejects(quantizeModel(lstm(), data), (e: unknown) => {
       assert.ok(e instanceof QuantizeError && e.code === 'unsupported-ops', String(e));
-      assert.deepEqual(e.ops.map((o) => `${o.op}@${o.layer}`), ['UNIDIRECTIONAL_SEQUENCE_LSTM@0']);
+      assert.deepEqual(
+        e.ops.map((o) => `${o.op}@${o.layer}`),
+        ['UNIDIRECTIONAL_SEQUENCE_LSTM@0'],
+      );
       assert.match(e.message, /UNIDIRECTIONAL_SEQUENCE_LSTM \(layer 0\)/);
       return true;
     });
@@ -237,7 +259,10 @@ describe('ops the int8 path cannot take', { skip: SKIP_SHARED }, () => {
     const g = result.graph;
     const ops = g.subgraphs[0]!.operators.map((o) => opName(g, o));
     assert.deepEqual(ops, ['DEQUANTIZE', 'UNIDIRECTIONAL_SEQUENCE_LSTM', 'QUANTIZE', 'RESHAPE', 'FULLY_CONNECTED', 'SOFTMAX']);
-    assert.deepEqual(result.report.keptFloat.map((o) => o.op), ['UNIDIRECTIONAL_SEQUENCE_LSTM']);
+    assert.deepEqual(
+      result.report.keptFloat.map((o) => o.op),
+      ['UNIDIRECTIONAL_SEQUENCE_LSTM'],
+    );
     assert.ok(!('skipped' in result.report.evaluation));
     await assertMatchesOracle(result.bytes, samples(2, 4), 'keep-float LSTM');
   });

@@ -26,7 +26,7 @@ describe('activation parameters equal the converter’s (GetAsymmetricQuantizati
       for (const sg of g.subgraphs) {
         for (const t of sg.tensors) {
           const q = t.quantization;
-          if (t.dtype !== 'int8' || !q?.min || q.min.length !== 1 || q.scale.length !== 1 || t.buffer > 0 && g.buffers[t.buffer]!.data.length > 0) continue;
+          if (t.dtype !== 'int8' || !q?.min || q.min.length !== 1 || q.scale.length !== 1 || (t.buffer > 0 && g.buffers[t.buffer]!.data.length > 0)) continue;
           const p = asymmetricParams(q.min[0]!, q.max![0]!);
           assert.equal(p.scale, q.scale[0], `${m.name} "${t.name}" scale`);
           assert.equal(p.zeroPoint, q.zeroPoint[0], `${m.name} "${t.name}" zero point`);
@@ -99,7 +99,10 @@ describe('histogram and range methods', () => {
     h.add(Float32Array.from([100, 0, -50]), 100);
     assert.equal(h.total, before + 3);
     assert.equal(h.zeros, 1);
-    assert.equal(h.counts.reduce((a, b) => a + b, 0), 5);
+    assert.equal(
+      h.counts.reduce((a, b) => a + b, 0),
+      5,
+    );
     assert.ok(h.range > 100 && h.range <= 256);
   });
 
@@ -126,7 +129,9 @@ describe('histogram and range methods', () => {
 
   test('percentile clips rare outliers; min/max keeps them', () => {
     const r = prng(9);
-    const stats = statsOf(Float32Array.from({ length: 50000 }, (_, i) => (i % 5000 === 0 ? 60 * (r() - 0.5) : Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r()))));
+    const stats = statsOf(
+      Float32Array.from({ length: 50000 }, (_, i) => (i % 5000 === 0 ? 60 * (r() - 0.5) : Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r()))),
+    );
     assert.deepEqual(chooseRange(stats, 'minmax'), { min: stats.min, max: stats.max });
     const pc = chooseRange(stats, 'percentile', 99.9);
     assert.ok(pc.min >= stats.min && pc.max <= stats.max);

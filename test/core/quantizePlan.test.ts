@@ -55,7 +55,12 @@ describe('scale groups', () => {
     const softmax = sg.tensor({ name: 'softmax', shape: [1, 80], dtype: 'float32' });
     const output = sg.tensor({ name: 'output', shape: [1, 160], dtype: 'float32' });
     sg.op({ op: 'CONV_2D', inputs: [input, w, b], outputs: [conv], options: makeOptions('Conv2DOptions', { padding: 'SAME', strideW: 1, strideH: 1 }) })
-      .op({ op: 'MAX_POOL_2D', inputs: [input], outputs: [pool], options: makeOptions('Pool2DOptions', { padding: 'SAME', strideW: 1, strideH: 1, filterWidth: 1, filterHeight: 1 }) })
+      .op({
+        op: 'MAX_POOL_2D',
+        inputs: [input],
+        outputs: [pool],
+        options: makeOptions('Pool2DOptions', { padding: 'SAME', strideW: 1, strideH: 1, filterWidth: 1, filterHeight: 1 }),
+      })
       .op({ op: 'CONCATENATION', inputs: [conv, pool], outputs: [concat], options: makeOptions('ConcatenationOptions', { axis: 3 }) })
       .op({ op: 'RESHAPE', inputs: [concat, shape], outputs: [flat], options: makeOptions('ReshapeOptions', { newShape: [1, 80] }) })
       .op({ op: 'SOFTMAX', inputs: [flat], outputs: [softmax], options: makeOptions('SoftmaxOptions', { beta: 1 }) })
@@ -83,7 +88,10 @@ describe('scale groups', () => {
     const shared = plan.groups.groups.get(root)!;
     assert.equal(shared.rule, 'shared');
     assert.equal(shared.from, at('output'), 'the later (outer) concatenation gives the range');
-    assert.deepEqual(shared.members, ['input', 'conv', 'pool', 'concat', 'flat', 'output'].map(at).sort((a, b) => a - b));
+    assert.deepEqual(
+      shared.members,
+      ['input', 'conv', 'pool', 'concat', 'flat', 'output'].map(at).sort((a, b) => a - b),
+    );
 
     const expected = asymmetricParams(-4, 5);
     const params = plan.tensors.groupParams.get(root)!;
@@ -105,7 +113,9 @@ describe('scale groups', () => {
     assert.deepEqual(plan.groups.requantize, [{ layer: 5, slot: 0, group: plan.groups.groupOf.get(at('output'))! }]);
     assert.deepEqual(origins(plan.rewrite.ops, g), ['layer 0', 'layer 1', 'layer 2', 'layer 3', 'layer 4', 'requantize 5:0', 'layer 5']);
     assert.deepEqual(
-      plan.tensors.params.filter((p) => ['softmax', 'conv', 'pool', 'input'].includes(p.name)).map((p) => `${p.name} ${p.rule}${p.from ? ` from ${p.from}` : ''}`),
+      plan.tensors.params
+        .filter((p) => ['softmax', 'conv', 'pool', 'input'].includes(p.name))
+        .map((p) => `${p.name} ${p.rule}${p.from ? ` from ${p.from}` : ''}`),
       ['input shared from output', 'conv shared from output', 'pool shared from output', 'softmax fixed'],
     );
   });
@@ -120,7 +130,10 @@ describe('scale groups', () => {
     assert.deepEqual([conv.layer, conv.weight, conv.axis, conv.reused, conv.widenedChannels], [0, at('w'), 0, false, 0]);
     assert.equal(conv.inputScale, asymmetricParams(-4, 5).scale, 'the input takes the shared group’s scale');
     assert.equal(conv.quantized.scales.length, 3);
-    assert.deepEqual(conv.bias!.scales, conv.quantized.scales.map((s) => f32(f32(conv.inputScale) * f32(s))));
+    assert.deepEqual(
+      conv.bias!.scales,
+      conv.quantized.scales.map((s) => f32(f32(conv.inputScale) * f32(s))),
+    );
   });
 });
 
@@ -172,7 +185,15 @@ describe('a layer kept in float', () => {
     const g = model();
     const at = indexer(g);
     const plan = planInt8Graph(toFloatGraph(g), ranges(g), { ...OPTIONS, io: 'float', keepFloat: new Set([1]) });
-    assert.deepEqual(origins(plan.rewrite.ops, g), ['quantize input', 'layer 0', 'dequantize fc', 'float layer 1', 'quantize relu', 'layer 2', 'dequantize output']);
+    assert.deepEqual(origins(plan.rewrite.ops, g), [
+      'quantize input',
+      'layer 0',
+      'dequantize fc',
+      'float layer 1',
+      'quantize relu',
+      'layer 2',
+      'dequantize output',
+    ]);
     const name = (t: number) => plan.rewrite.tensors[t]!.name;
     assert.deepEqual([plan.io.inputs.map(name), plan.io.outputs.map(name)], [['input'], ['output']]);
     assert.deepEqual([name(plan.tensors.forms.get(at('input'))!.int8!), name(plan.tensors.forms.get(at('output'))!.int8!)], ['input_int8', 'output_int8']);

@@ -31,8 +31,12 @@ describe('with the default settings (auto ranges), our int8 models are at least 
       const row = await qualityRow(c, 'default (auto)', {}, data);
       const sel = row.selection;
       assert.ok(sel, `${c.name}: the default is auto, so the report has a selection`);
-      t.diagnostic(`${c.name}: auto kept ${sel.chosen}; ours ${dB(row.oursDb)} dB, official ${dB(row.officialDb)} dB, top-1 agreement ${row.oursTop1} vs ${row.officialTop1}`);
-      t.diagnostic(`  validation (${sel.validationSamples} samples): ${sel.candidates.map((k) => `${k.label} ${k.sqnrDb?.toFixed(2)}${k.top1Agreement !== undefined ? `/${k.top1Agreement.toFixed(2)}` : ''}`).join(', ')}`);
+      t.diagnostic(
+        `${c.name}: auto kept ${sel.chosen}; ours ${dB(row.oursDb)} dB, official ${dB(row.officialDb)} dB, top-1 agreement ${row.oursTop1} vs ${row.officialTop1}`,
+      );
+      t.diagnostic(
+        `  validation (${sel.validationSamples} samples): ${sel.candidates.map((k) => `${k.label} ${k.sqnrDb?.toFixed(2)}${k.top1Agreement !== undefined ? `/${k.top1Agreement.toFixed(2)}` : ''}`).join(', ')}`,
+      );
       // Every candidate was scored, on validation samples from the calibration data.
       const expected = candidatesFor(toFloatGraph(readModel(corpusModel(c.float))).graph, 99.99).length;
       assert.equal(sel.candidates.length, expected);

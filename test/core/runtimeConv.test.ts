@@ -91,14 +91,18 @@ function convTensors(
   const sOut = Math.fround(sIn * meanW * Math.sqrt(Math.max(1, macs)) * 75 * logUniform(r, 0.3, 3));
   const x = sg.tensor({ name: 'x', shape: xShape, dtype, quantization: quant(sIn, int(r, -128, 127)) });
   const w = sg.tensor({ name: 'w', shape: wShape, dtype, ...withData, quantization: quant(sW, 0, axis) });
-  const biasRange = sOut / (sIn * meanW) * 40;
+  const biasRange = (sOut / (sIn * meanW)) * 40;
   const b = opts.bias
     ? sg.tensor({
         name: 'b',
         shape: [channels],
         dtype: 'int32',
         data: Int32Array.from({ length: channels }, () => Math.round((r() * 2 - 1) * biasRange)),
-        quantization: quant(sW.map((s) => sIn * s), 0, 0),
+        quantization: quant(
+          sW.map((s) => sIn * s),
+          0,
+          0,
+        ),
       })
     : -1;
   const y = sg.tensor({ name: 'y', shape: yShape, dtype, quantization: quant(sOut, int(r, -128, 127)) });
@@ -142,9 +146,26 @@ function convCase(r: Rand, i: number, dtype: 'int8' | 'float32'): Case {
   const perChannel = r() < 0.7;
   const dynamic = r() < 0.25 || negativeSamePadding(padding, inH, kH, strideH, dil, outH) || negativeSamePadding(padding, inW, kW, strideW, dil, outW);
   // The oracle's TFLite requires the bias of CONV_2D and DEPTHWISE_CONV_2D (TFLM does not: see 'kernel details').
-  const t = convTensors(r, sg, dtype, [batch, inH, inW, inC], [outC, kH, kW, inC], [batch, outH, outW, outC], outC, 0, kH * kW * inC, { perChannel, bias: true, dynamic });
-  sg.op({ op: 'CONV_2D', inputs: [t.x, t.w, t.b], outputs: [t.y], options: makeOptions('Conv2DOptions', { padding, strideW, strideH, fusedActivationFunction: act, dilationWFactor: dil, dilationHFactor: dil }), version: 3 }).io(t.io, [t.y]);
-  return finish(g, `conv#${i} ${dtype} ${batch}x${inH}x${inW}x${inC} k${kH}x${kW} s${strideH},${strideW} d${dil} ${padding} ${act} oc${outC}${perChannel ? ' pc' : ''}`, r, dtype, [batch, inH, inW, inC], t.weightBytes);
+  const t = convTensors(r, sg, dtype, [batch, inH, inW, inC], [outC, kH, kW, inC], [batch, outH, outW, outC], outC, 0, kH * kW * inC, {
+    perChannel,
+    bias: true,
+    dynamic,
+  });
+  sg.op({
+    op: 'CONV_2D',
+    inputs: [t.x, t.w, t.b],
+    outputs: [t.y],
+    options: makeOptions('Conv2DOptions', { padding, strideW, strideH, fusedActivationFunction: act, dilationWFactor: dil, dilationHFactor: dil }),
+    version: 3,
+  }).io(t.io, [t.y]);
+  return finish(
+    g,
+    `conv#${i} ${dtype} ${batch}x${inH}x${inW}x${inC} k${kH}x${kW} s${strideH},${strideW} d${dil} ${padding} ${act} oc${outC}${perChannel ? ' pc' : ''}`,
+    r,
+    dtype,
+    [batch, inH, inW, inC],
+    t.weightBytes,
+  );
 }
 
 function depthwiseCase(r: Rand, i: number, dtype: 'int8' | 'float32'): Case {
@@ -168,9 +189,34 @@ function depthwiseCase(r: Rand, i: number, dtype: 'int8' | 'float32'): Case {
   const act = pick(r, ACTS);
   const perChannel = r() < 0.6;
   const dynamic = r() < 0.25 || negativeSamePadding(padding, inH, kH, strideH, dil, outH) || negativeSamePadding(padding, inW, kW, strideW, dil, outW);
-  const t = convTensors(r, sg, dtype, [batch, inH, inW, inC], [1, kH, kW, outC], [batch, outH, outW, outC], outC, 3, kH * kW, { perChannel, bias: true, dynamic });
-  sg.op({ op: 'DEPTHWISE_CONV_2D', inputs: [t.x, t.w, t.b], outputs: [t.y], options: makeOptions('DepthwiseConv2DOptions', { padding, strideW, strideH, depthMultiplier: mult, fusedActivationFunction: act, dilationWFactor: dil, dilationHFactor: dil }), version: 3 }).io(t.io, [t.y]);
-  return finish(g, `dw#${i} ${dtype} ${batch}x${inH}x${inW}x${inC} k${kH}x${kW} m${mult} s${strideH},${strideW} d${dil} ${padding} ${act}${perChannel ? ' pc' : ''}`, r, dtype, [batch, inH, inW, inC], t.weightBytes);
+  const t = convTensors(r, sg, dtype, [batch, inH, inW, inC], [1, kH, kW, outC], [batch, outH, outW, outC], outC, 3, kH * kW, {
+    perChannel,
+    bias: true,
+    dynamic,
+  });
+  sg.op({
+    op: 'DEPTHWISE_CONV_2D',
+    inputs: [t.x, t.w, t.b],
+    outputs: [t.y],
+    options: makeOptions('DepthwiseConv2DOptions', {
+      padding,
+      strideW,
+      strideH,
+      depthMultiplier: mult,
+      fusedActivationFunction: act,
+      dilationWFactor: dil,
+      dilationHFactor: dil,
+    }),
+    version: 3,
+  }).io(t.io, [t.y]);
+  return finish(
+    g,
+    `dw#${i} ${dtype} ${batch}x${inH}x${inW}x${inC} k${kH}x${kW} m${mult} s${strideH},${strideW} d${dil} ${padding} ${act}${perChannel ? ' pc' : ''}`,
+    r,
+    dtype,
+    [batch, inH, inW, inC],
+    t.weightBytes,
+  );
 }
 
 function fullyConnectedCase(r: Rand, i: number, dtype: 'int8' | 'float32'): Case {
@@ -186,7 +232,13 @@ function fullyConnectedCase(r: Rand, i: number, dtype: 'int8' | 'float32'): Case
   const act = pick(r, ACTS);
   const perChannel = r() < 0.4;
   const t = convTensors(r, sg, dtype, xShape, [outD, accum], yShape, outD, 0, accum, { perChannel, bias: r() < 0.8, dynamic: r() < 0.25 });
-  sg.op({ op: 'FULLY_CONNECTED', inputs: [t.x, t.w, t.b], outputs: [t.y], options: makeOptions('FullyConnectedOptions', { fusedActivationFunction: act, weightsFormat: 'DEFAULT', keepNumDims: keep }), version: dtype === 'int8' ? 4 : 1 }).io(t.io, [t.y]);
+  sg.op({
+    op: 'FULLY_CONNECTED',
+    inputs: [t.x, t.w, t.b],
+    outputs: [t.y],
+    options: makeOptions('FullyConnectedOptions', { fusedActivationFunction: act, weightsFormat: 'DEFAULT', keepNumDims: keep }),
+    version: dtype === 'int8' ? 4 : 1,
+  }).io(t.io, [t.y]);
   return finish(g, `fc#${i} ${dtype} [${xShape.join('x')}]→${outD}${keep ? ' keep' : ''} ${act}${perChannel ? ' pc' : ''}`, r, dtype, xShape, t.weightBytes);
 }
 
@@ -211,9 +263,33 @@ function transposeConvCase(r: Rand, i: number, dtype: 'int8' | 'float32'): Case 
   const shape = sg.tensor({ name: 'output_shape', shape: [4], dtype: 'int32', data: Int32Array.from([batch, outH, outW, outC]) });
   // The padding is that of a forward convolution from the output back to the input.
   const dynamic = r() < 0.25 || negativeSamePadding(padding, outH, kH, strideH, 1, inH) || negativeSamePadding(padding, outW, kW, strideW, 1, inW);
-  const t = convTensors(r, sg, dtype, [batch, inH, inW, inC], [outC, kH, kW, inC], [batch, outH, outW, outC], outC, 0, Math.ceil((kH * kW) / (strideH * strideW)) * inC, { perChannel, bias: r() < 0.8, dynamic });
-  sg.op({ op: 'TRANSPOSE_CONV', inputs: [shape, t.w, t.x, ...(t.b >= 0 ? [t.b] : [])], outputs: [t.y], options: makeOptions('TransposeConvOptions', { padding, strideW, strideH, fusedActivationFunction: act }), version: 3 }).io(t.io, [t.y]);
-  return finish(g, `tconv#${i} ${dtype} ${batch}x${inH}x${inW}x${inC} k${kH}x${kW} s${strideH},${strideW} ${padding} ${act} oc${outC}${perChannel ? ' pc' : ''}`, r, dtype, [batch, inH, inW, inC], t.weightBytes);
+  const t = convTensors(
+    r,
+    sg,
+    dtype,
+    [batch, inH, inW, inC],
+    [outC, kH, kW, inC],
+    [batch, outH, outW, outC],
+    outC,
+    0,
+    Math.ceil((kH * kW) / (strideH * strideW)) * inC,
+    { perChannel, bias: r() < 0.8, dynamic },
+  );
+  sg.op({
+    op: 'TRANSPOSE_CONV',
+    inputs: [shape, t.w, t.x, ...(t.b >= 0 ? [t.b] : [])],
+    outputs: [t.y],
+    options: makeOptions('TransposeConvOptions', { padding, strideW, strideH, fusedActivationFunction: act }),
+    version: 3,
+  }).io(t.io, [t.y]);
+  return finish(
+    g,
+    `tconv#${i} ${dtype} ${batch}x${inH}x${inW}x${inC} k${kH}x${kW} s${strideH},${strideW} ${padding} ${act} oc${outC}${perChannel ? ' pc' : ''}`,
+    r,
+    dtype,
+    [batch, inH, inW, inC],
+    t.weightBytes,
+  );
 }
 
 function poolCase(r: Rand, i: number, dtype: 'int8' | 'int16' | 'float32', op: 'AVERAGE_POOL_2D' | 'MAX_POOL_2D'): Case {
@@ -235,7 +311,13 @@ function poolCase(r: Rand, i: number, dtype: 'int8' | 'int16' | 'float32', op: '
   const q = dtype === 'float32' ? undefined : quant(logUniform(r, 0.005, 0.2), dtype === 'int8' ? int(r, -128, 127) : 0);
   const x = sg.tensor({ name: 'x', shape: [batch, inH, inW, c], dtype, ...(q ? { quantization: q } : {}) });
   const y = sg.tensor({ name: 'y', shape: [batch, outH, outW, c], dtype, ...(q ? { quantization: q } : {}) });
-  sg.op({ op, inputs: [x], outputs: [y], options: makeOptions('Pool2DOptions', { padding, strideW, strideH, filterWidth: kW, filterHeight: kH, fusedActivationFunction: act }), version: 2 }).io([x], [y]);
+  sg.op({
+    op,
+    inputs: [x],
+    outputs: [y],
+    options: makeOptions('Pool2DOptions', { padding, strideW, strideH, filterWidth: kW, filterHeight: kH, fusedActivationFunction: act }),
+    version: 2,
+  }).io([x], [y]);
   const name = op === 'AVERAGE_POOL_2D' ? 'avgpool' : 'maxpool';
   return finish(g, `${name}#${i} ${dtype} ${batch}x${inH}x${inW}x${c} k${kH}x${kW} s${strideH},${strideW} ${padding} ${act}`, r, dtype, [batch, inH, inW, c]);
 }
@@ -302,7 +384,10 @@ describe('random single-op models against tfjs-tflite (TFLite WASM, one thread)'
     tflite = (await loadOracle()) as unknown as typeof tflite;
   });
   after(() => {
-    for (const [k, v] of tally) console.log(`  ${k}: ${v.cases} models, ${v.xnnpack} through XNNPACK ('xnnpack' rounding), ${v.builtin} through the builtin kernel ('${BUILTIN_ROUNDING[k.split(' ')[0]!] ?? 'tflite'}' rounding)`);
+    for (const [k, v] of tally)
+      console.log(
+        `  ${k}: ${v.cases} models, ${v.xnnpack} through XNNPACK ('xnnpack' rounding), ${v.builtin} through the builtin kernel ('${BUILTIN_ROUNDING[k.split(' ')[0]!] ?? 'tflite'}' rounding)`,
+      );
   });
 
   /** Runs a case in the oracle and in our runtime in the oracle's rounding mode; returns a failure message or undefined. */
@@ -392,7 +477,9 @@ describe('the three rounding modes', () => {
         const s = { ...spec, real: (spec.inputScale * spec.weightScale) / spec.outputScale };
         const one = makeRequantize(s, rounding);
         const rq = makeChannelRequantizer([s], rounding, 1);
-        const acc = Int32Array.from({ length: 64 }, (_, k) => (k < 8 ? [0, 1, -1, 2147483647, -2147483648, 2097151, -2097152, 2097152][k]! : Math.round((r() * 2 - 1) * 2 ** int(r, 0, 31))));
+        const acc = Int32Array.from({ length: 64 }, (_, k) =>
+          k < 8 ? [0, 1, -1, 2147483647, -2147483648, 2097151, -2097152, 2097152][k]! : Math.round((r() * 2 - 1) * 2 ** int(r, 0, 31)),
+        );
         const out = new Int32Array(1);
         for (const a of acc) {
           const wide = new Int16Array(1);
@@ -412,7 +499,17 @@ describe('kernel details', () => {
     assert.equal(computeOutSize('VALID', 7, 3, 2), 3);
     assert.equal(computeOutSize('VALID', 7, 3, 1, 3), 1);
     assert.equal(computeOutSize('VALID', 2, 3, 1), 0);
-    const g = computePaddingHeightWidth({ padding: 'SAME', strideH: 2, strideW: 1, dilationH: 1, dilationW: 2, inHeight: 8, inWidth: 5, filterHeight: 3, filterWidth: 3 });
+    const g = computePaddingHeightWidth({
+      padding: 'SAME',
+      strideH: 2,
+      strideW: 1,
+      dilationH: 1,
+      dilationW: 2,
+      inHeight: 8,
+      inWidth: 5,
+      filterHeight: 3,
+      filterWidth: 3,
+    });
     // height: out 4, total (4−1)·2 + 3 − 8 = 1 → 0 before, 1 after; width: out 5, total 4 + 5 − 5 = 4 → 2 and 2.
     assert.deepStrictEqual(g, { outHeight: 4, outWidth: 5, padTop: 0, padLeft: 2, padBottomExtra: 1, padRightExtra: 0 });
   });
@@ -422,7 +519,13 @@ describe('kernel details', () => {
     const sg = g.subgraph('main');
     const x = sg.tensor({ name: 'x', shape: [1, 1, 4, 2], dtype: 'int8', quantization: quant(0.1, 0) });
     const y = sg.tensor({ name: 'y', shape: [1, 1, 2, 2], dtype: 'int8', quantization: quant(0.1, 0) });
-    sg.op({ op: 'AVERAGE_POOL_2D', inputs: [x], outputs: [y], options: makeOptions('Pool2DOptions', { padding: 'VALID', strideW: 2, strideH: 1, filterWidth: 2, filterHeight: 1 }), version: 2 }).io([x], [y]);
+    sg.op({
+      op: 'AVERAGE_POOL_2D',
+      inputs: [x],
+      outputs: [y],
+      options: makeOptions('Pool2DOptions', { padding: 'VALID', strideW: 2, strideH: 1, filterWidth: 2, filterHeight: 1 }),
+      version: 2,
+    }).io([x], [y]);
     // Pairs (1, 2) → 1.5 → 2; (−1, −2) → −1.5 → −2; (3, 4) → 3.5 → 4; (−3, −3) → −3.
     const out = runOurs(writeModel(g.build()), [bytesOf(Int8Array.from([1, -1, 2, -2, 3, -3, 4, -3]))], 'tflm');
     assert.deepStrictEqual(Array.from(new Int8Array(out[0]!.buffer)), [2, -2, 4, -3]);
@@ -442,18 +545,29 @@ describe('kernel details', () => {
         const wt = sg.tensor({ name: 'w', shape: [outC, 3, 3, depth], dtype, data: w, ...q(0.02, 0) });
         const bt = sg.tensor({ name: 'b', shape: [outC], dtype: dtype === 'int8' ? 'int32' : 'float32', data: b, ...q(0.001, 0) });
         const y = sg.tensor({ name: 'y', shape: [1, 5, 5, outC], dtype, ...q(0.2, -3) });
-        sg.op({ op: 'CONV_2D', inputs: [x, wt, bt], outputs: [y], options: makeOptions('Conv2DOptions', { padding: 'SAME', strideW: 1, strideH: 1, fusedActivationFunction: 'NONE' }), version: 3 }).io([x], [y]);
+        sg.op({
+          op: 'CONV_2D',
+          inputs: [x, wt, bt],
+          outputs: [y],
+          options: makeOptions('Conv2DOptions', { padding: 'SAME', strideW: 1, strideH: 1, fusedActivationFunction: 'NONE' }),
+          version: 3,
+        }).io([x], [y]);
         return writeModel(g.build());
       };
       const w = randomData(r, dtype, groups * perGroup * 9 * depth) as Int8Array | Float32Array;
-      const b = dtype === 'int8' ? Int32Array.from({ length: groups * perGroup }, () => int(r, -500, 500)) : (randomData(r, dtype, groups * perGroup) as Float32Array);
+      const b =
+        dtype === 'int8' ? Int32Array.from({ length: groups * perGroup }, () => int(r, -500, 500)) : (randomData(r, dtype, groups * perGroup) as Float32Array);
       const xData = randomData(r, dtype, 25 * groups * depth);
       const whole = runOurs(build(groups * depth, groups * perGroup, w, b), [bytesOf(xData)], 'tflm')[0]!;
       const size = dtype === 'int8' ? 1 : 4;
       for (let gi = 0; gi < groups; gi++) {
         const xs = (dtype === 'int8' ? new Int8Array(25 * depth) : new Float32Array(25 * depth)) as Int8Array | Float32Array;
         for (let p = 0; p < 25; p++) for (let c = 0; c < depth; c++) xs[p * depth + c] = xData[p * groups * depth + gi * depth + c]!;
-        const part = runOurs(build(depth, perGroup, w.slice(gi * perGroup * 9 * depth, (gi + 1) * perGroup * 9 * depth), b.slice(gi * perGroup, (gi + 1) * perGroup)), [bytesOf(xs)], 'tflm')[0]!;
+        const part = runOurs(
+          build(depth, perGroup, w.slice(gi * perGroup * 9 * depth, (gi + 1) * perGroup * 9 * depth), b.slice(gi * perGroup, (gi + 1) * perGroup)),
+          [bytesOf(xs)],
+          'tflm',
+        )[0]!;
         for (let p = 0; p < 25; p++) {
           const got = whole.subarray((p * groups * perGroup + gi * perGroup) * size, (p * groups * perGroup + (gi + 1) * perGroup) * size);
           assert.deepStrictEqual(got, part.subarray(p * perGroup * size, (p + 1) * perGroup * size), `${dtype} group ${gi} pixel ${p}`);
@@ -469,23 +583,60 @@ describe('kernel details', () => {
         const build = (withBias: boolean): Uint8Array => {
           const g = new GraphBuilder();
           const sg = g.subgraph('main');
-          const q = (s: number, z: number, axis = 0): { quantization?: ReturnType<typeof quant> } => (dtype === 'int8' ? { quantization: quant(s, z, axis) } : {});
+          const q = (s: number, z: number, axis = 0): { quantization?: ReturnType<typeof quant> } =>
+            dtype === 'int8' ? { quantization: quant(s, z, axis) } : {};
           const fc = op === 'FULLY_CONNECTED';
           const xShape = fc ? [2, 12] : [1, 5, 5, 3];
           const wShape = fc ? [4, 12] : op === 'DEPTHWISE_CONV_2D' ? [1, 3, 3, 3] : [4, 3, 3, 3];
           const channels = wShape[op === 'DEPTHWISE_CONV_2D' ? 3 : 0]!;
           const yShape = fc ? [2, 4] : [1, 5, 5, channels];
           const x = sg.tensor({ name: 'x', shape: xShape, dtype, ...q(0.05, 3) });
-          const w = sg.tensor({ name: 'w', shape: wShape, dtype, data: randomData(prng(3), dtype, wShape.reduce((a, b) => a * b, 1)), ...q(0.02, 0, op === 'DEPTHWISE_CONV_2D' ? 3 : 0) });
-          const b = withBias ? sg.tensor({ name: 'b', shape: [channels], dtype: dtype === 'int8' ? 'int32' : 'float32', data: dtype === 'int8' ? new Int32Array(channels) : new Float32Array(channels), ...q(0.001, 0) }) : -1;
+          const w = sg.tensor({
+            name: 'w',
+            shape: wShape,
+            dtype,
+            data: randomData(
+              prng(3),
+              dtype,
+              wShape.reduce((a, b) => a * b, 1),
+            ),
+            ...q(0.02, 0, op === 'DEPTHWISE_CONV_2D' ? 3 : 0),
+          });
+          const b = withBias
+            ? sg.tensor({
+                name: 'b',
+                shape: [channels],
+                dtype: dtype === 'int8' ? 'int32' : 'float32',
+                data: dtype === 'int8' ? new Int32Array(channels) : new Float32Array(channels),
+                ...q(0.001, 0),
+              })
+            : -1;
           const y = sg.tensor({ name: 'y', shape: yShape, dtype, ...q(0.1, -4) });
           if (op === 'TRANSPOSE_CONV') {
             const shape = sg.tensor({ name: 'shape', shape: [4], dtype: 'int32', data: Int32Array.from(yShape) });
-            sg.op({ op, inputs: [shape, w, x, ...(withBias ? [b] : [])], outputs: [y], options: makeOptions('TransposeConvOptions', { padding: 'SAME', strideW: 1, strideH: 1 }), version: 3 });
+            sg.op({
+              op,
+              inputs: [shape, w, x, ...(withBias ? [b] : [])],
+              outputs: [y],
+              options: makeOptions('TransposeConvOptions', { padding: 'SAME', strideW: 1, strideH: 1 }),
+              version: 3,
+            });
           } else if (op === 'DEPTHWISE_CONV_2D') {
-            sg.op({ op, inputs: [x, w, b], outputs: [y], options: makeOptions('DepthwiseConv2DOptions', { padding: 'SAME', strideW: 1, strideH: 1, depthMultiplier: 1, fusedActivationFunction: 'RELU' }), version: 3 });
+            sg.op({
+              op,
+              inputs: [x, w, b],
+              outputs: [y],
+              options: makeOptions('DepthwiseConv2DOptions', { padding: 'SAME', strideW: 1, strideH: 1, depthMultiplier: 1, fusedActivationFunction: 'RELU' }),
+              version: 3,
+            });
           } else if (op === 'CONV_2D') {
-            sg.op({ op, inputs: [x, w, b], outputs: [y], options: makeOptions('Conv2DOptions', { padding: 'SAME', strideW: 1, strideH: 1, fusedActivationFunction: 'RELU' }), version: 3 });
+            sg.op({
+              op,
+              inputs: [x, w, b],
+              outputs: [y],
+              options: makeOptions('Conv2DOptions', { padding: 'SAME', strideW: 1, strideH: 1, fusedActivationFunction: 'RELU' }),
+              version: 3,
+            });
           } else {
             sg.op({ op, inputs: [x, w, b], outputs: [y], options: makeOptions('FullyConnectedOptions', { fusedActivationFunction: 'RELU' }), version: 4 });
           }
@@ -505,7 +656,13 @@ describe('kernel details', () => {
     const w = sg.tensor({ name: 'w', shape: [1, 1, 1, 1], dtype: 'int8', data: Int8Array.of(-10), quantization: quant(0.1) });
     const shape = sg.tensor({ name: 'shape', shape: [4], dtype: 'int32', data: Int32Array.of(1, 2, 2, 1) });
     const y = sg.tensor({ name: 'y', shape: [1, 2, 2, 1], dtype: 'int8', quantization: quant(0.1, 0) });
-    sg.op({ op: 'TRANSPOSE_CONV', inputs: [shape, w, x], outputs: [y], options: makeOptions('TransposeConvOptions', { padding: 'VALID', strideW: 1, strideH: 1, fusedActivationFunction: 'RELU' }), version: 4 }).io([x], [y]);
+    sg.op({
+      op: 'TRANSPOSE_CONV',
+      inputs: [shape, w, x],
+      outputs: [y],
+      options: makeOptions('TransposeConvOptions', { padding: 'VALID', strideW: 1, strideH: 1, fusedActivationFunction: 'RELU' }),
+      version: 4,
+    }).io([x], [y]);
     // x · (−1.0): 1, −2, 3, −4 → −1, 2, −3, 4 → RELU → 0, 2, 0, 4 (in units of 0.1).
     const out = runOurs(writeModel(g.build()), [bytesOf(Int8Array.of(10, -20, 30, -40))], 'tflm')[0]!;
     assert.deepStrictEqual(Array.from(new Int8Array(out.buffer)), [0, 20, 0, 40]);

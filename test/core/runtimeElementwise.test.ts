@@ -87,7 +87,21 @@ interface Case {
   readonly outDtype: DType;
 }
 
-type OpKind = 'ADD' | 'SUB' | 'MUL' | 'SOFTMAX' | 'LOGISTIC' | 'TANH' | 'RELU' | 'RELU6' | 'LEAKY_RELU' | 'HARD_SWISH' | 'PRELU' | 'QUANTIZE' | 'DEQUANTIZE' | 'MEAN';
+type OpKind =
+  | 'ADD'
+  | 'SUB'
+  | 'MUL'
+  | 'SOFTMAX'
+  | 'LOGISTIC'
+  | 'TANH'
+  | 'RELU'
+  | 'RELU6'
+  | 'LEAKY_RELU'
+  | 'HARD_SWISH'
+  | 'PRELU'
+  | 'QUANTIZE'
+  | 'DEQUANTIZE'
+  | 'MEAN';
 type Flavor = 'float32' | 'int8' | 'int16';
 
 function randomQuant(r: Rand, dtype: DType): ReturnType<typeof quant> {
@@ -170,14 +184,28 @@ function binaryCase(r: Rand, op: 'ADD' | 'SUB' | 'MUL', flavor: Flavor): Built {
   const b = sg.tensor({ name: 'b', shape: sb, dtype: flavor, quantization: q() });
   const o = sg.tensor({ name: 'o', shape: so, dtype: flavor, quantization: q() });
   // int16: TFLite's general int16 path (pot_scale_int16 false), the one TFLM runs.
-  const options: OpOptions = op === 'ADD' ? makeOptions('AddOptions', { fusedActivationFunction: act, potScaleInt16: false }) : op === 'SUB' ? makeOptions('SubOptions', { fusedActivationFunction: act, potScaleInt16: false }) : makeOptions('MulOptions', { fusedActivationFunction: act });
+  const options: OpOptions =
+    op === 'ADD'
+      ? makeOptions('AddOptions', { fusedActivationFunction: act, potScaleInt16: false })
+      : op === 'SUB'
+        ? makeOptions('SubOptions', { fusedActivationFunction: act, potScaleInt16: false })
+        : makeOptions('MulOptions', { fusedActivationFunction: act });
   sg.op({ op, inputs: [a, b], outputs: [o], options, version: flavor === 'int16' ? 3 : flavor === 'int8' ? 2 : 1 }).io([a, b], [o]);
   const da = randomData(r, flavor, countOf(sa));
   const db = randomData(r, flavor, countOf(sb));
   return { graph: g.build(), inputs: [da, db], outDtype: flavor, floatRef: Math.max(maxAbs(da), maxAbs(db)) ** (op === 'MUL' ? 2 : 1) * 2 };
 }
 
-function unaryGraph(inDtype: DType, outDtype: DType, shape: readonly number[], op: BuiltinName, inQ: ReturnType<typeof quant> | undefined, outQ: ReturnType<typeof quant> | undefined, options?: OpOptions, version = 1): Graph {
+function unaryGraph(
+  inDtype: DType,
+  outDtype: DType,
+  shape: readonly number[],
+  op: BuiltinName,
+  inQ: ReturnType<typeof quant> | undefined,
+  outQ: ReturnType<typeof quant> | undefined,
+  options?: OpOptions,
+  version = 1,
+): Graph {
   const g = new GraphBuilder();
   const sg = g.subgraph();
   const x = sg.tensor({ name: 'x', shape, dtype: inDtype, quantization: inQ });
@@ -192,8 +220,17 @@ function unaryCase(r: Rand, op: BuiltinName, flavor: Flavor, fixedOut?: ReturnTy
   const inQ = flavor === 'int8' ? randomQuant(r, 'int8') : undefined;
   const outQ = inQ ? (fixedOut ?? relatedQuant(r, inQ, 'int8')) : undefined;
   const d = randomData(r, flavor, countOf(shape), floatRange);
-  const info = inQ && outQ ? `in ${inQ.scale[0]}/${inQ.zeroPoint[0]}, out ${outQ.scale[0]}/${outQ.zeroPoint[0]}${options?.kind === 'LeakyReluOptions' ? `, alpha ${options.alpha}` : ''}` : '';
-  return { graph: unaryGraph(flavor, flavor, shape, op, inQ, outQ, options, op === 'HARD_SWISH' ? 1 : flavor === 'int8' ? 2 : 1), inputs: [d], outDtype: flavor, floatRef: Math.max(1, maxAbs(d)), info };
+  const info =
+    inQ && outQ
+      ? `in ${inQ.scale[0]}/${inQ.zeroPoint[0]}, out ${outQ.scale[0]}/${outQ.zeroPoint[0]}${options?.kind === 'LeakyReluOptions' ? `, alpha ${options.alpha}` : ''}`
+      : '';
+  return {
+    graph: unaryGraph(flavor, flavor, shape, op, inQ, outQ, options, op === 'HARD_SWISH' ? 1 : flavor === 'int8' ? 2 : 1),
+    inputs: [d],
+    outDtype: flavor,
+    floatRef: Math.max(1, maxAbs(d)),
+    info,
+  };
 }
 
 function softmaxCase(r: Rand, flavor: Flavor): Built {
@@ -204,7 +241,12 @@ function softmaxCase(r: Rand, flavor: Flavor): Built {
   const inQ = flavor === 'int8' ? quant(logUniform(r, 0.01, 0.5), int(r, -128, 127)) : undefined;
   const outQ = flavor === 'int8' ? (int16Out ? quant(1 / 65536, -32768) : quant(1 / 256, -128)) : undefined;
   const d = randomData(r, flavor, countOf(shape), 5);
-  return { graph: unaryGraph(flavor, int16Out ? 'int16' : flavor, shape, 'SOFTMAX', inQ, outQ, makeOptions('SoftmaxOptions', { beta }), flavor === 'int8' ? 2 : 1), inputs: [d], outDtype: int16Out ? 'int16' : flavor, floatRef: 1 };
+  return {
+    graph: unaryGraph(flavor, int16Out ? 'int16' : flavor, shape, 'SOFTMAX', inQ, outQ, makeOptions('SoftmaxOptions', { beta }), flavor === 'int8' ? 2 : 1),
+    inputs: [d],
+    outDtype: int16Out ? 'int16' : flavor,
+    floatRef: 1,
+  };
 }
 
 function preluCase(r: Rand, flavor: Flavor): Built {
@@ -217,13 +259,20 @@ function preluCase(r: Rand, flavor: Flavor): Built {
   if (flavor === 'float32' && countOf(alphaShape) === 1) alphaShape = [shape[shape.length - 1]!];
   const base = randomQuant(r, 'int8');
   const q = (): ReturnType<typeof quant> | undefined => (flavor === 'int8' ? relatedQuant(r, base, 'int8') : undefined);
-  const alphaData = flavor === 'float32' ? Float32Array.from({ length: countOf(alphaShape) }, () => r() * 1.5 - 0.25) : randomData(r, 'int8', countOf(alphaShape));
+  const alphaData =
+    flavor === 'float32' ? Float32Array.from({ length: countOf(alphaShape) }, () => r() * 1.5 - 0.25) : randomData(r, 'int8', countOf(alphaShape));
   const x = sg.tensor({ name: 'x', shape, dtype: flavor, quantization: q() });
   const alpha = sg.tensor({ name: 'alpha', shape: alphaShape, dtype: flavor, data: alphaData, quantization: q() });
   const y = sg.tensor({ name: 'y', shape, dtype: flavor, quantization: q() });
   sg.op({ op: 'PRELU', inputs: [x, alpha], outputs: [y], version: 1 }).io([x], [y]);
   const d = randomData(r, flavor, countOf(shape));
-  return { graph: g.build(), inputs: [d], outDtype: flavor, floatRef: Math.max(1, maxAbs(d)) * 1.5, info: `x [${shape.join(',')}], alpha [${alphaShape.join(',')}]` };
+  return {
+    graph: g.build(),
+    inputs: [d],
+    outDtype: flavor,
+    floatRef: Math.max(1, maxAbs(d)) * 1.5,
+    info: `x [${shape.join(',')}], alpha [${alphaShape.join(',')}]`,
+  };
 }
 
 function quantizeCase(r: Rand): Built {
@@ -243,14 +292,27 @@ function quantizeCase(r: Rand): Built {
   const inQ = inDtype === 'float32' ? undefined : randomQuant(r, inDtype);
   let outQ = randomQuant(r, outDtype);
   // Requantizations between 8-bit types: keep the scale ratio where converters put it.
-  if (inQ && outDtype !== 'int16' && inDtype !== 'int16' && r() < 0.8) outQ = quant(inQ.scale[0]! * (r() < 0.5 ? pick(r, [1, 2, 0.5, 4, 0.25]) : logUniform(r, 0.25, 4)), outQ.zeroPoint[0]!);
+  if (inQ && outDtype !== 'int16' && inDtype !== 'int16' && r() < 0.8)
+    outQ = quant(inQ.scale[0]! * (r() < 0.5 ? pick(r, [1, 2, 0.5, 4, 0.25]) : logUniform(r, 0.25, 4)), outQ.zeroPoint[0]!);
   // float → int: some inputs exactly on halves of the output scale.
   if (!inQ && r() < 0.5) {
     const d = Float32Array.from({ length: countOf(shape) }, () => Math.fround(outQ.scale[0]! * (int(r, -300, 300) + pick(r, [0, 0.5, -0.5]))));
-    return { graph: unaryGraph(inDtype, outDtype, shape, 'QUANTIZE', inQ, outQ, undefined, 1), inputs: [d], outDtype, floatRef: 1, info: `${inDtype} → ${outDtype}, halves` };
+    return {
+      graph: unaryGraph(inDtype, outDtype, shape, 'QUANTIZE', inQ, outQ, undefined, 1),
+      inputs: [d],
+      outDtype,
+      floatRef: 1,
+      info: `${inDtype} → ${outDtype}, halves`,
+    };
   }
   const d = randomData(r, inDtype, countOf(shape), 4);
-  return { graph: unaryGraph(inDtype, outDtype, shape, 'QUANTIZE', inQ, outQ, undefined, 1), inputs: [d], outDtype, floatRef: 1, info: `${inDtype} → ${outDtype}` };
+  return {
+    graph: unaryGraph(inDtype, outDtype, shape, 'QUANTIZE', inQ, outQ, undefined, 1),
+    inputs: [d],
+    outDtype,
+    floatRef: 1,
+    info: `${inDtype} → ${outDtype}`,
+  };
 }
 
 function dequantizeCase(r: Rand): Built {
@@ -266,14 +328,21 @@ function dequantizeCase(r: Rand): Built {
     const w32 = sg.tensor({ name: 'w32', shape, dtype: 'float32' });
     const x = sg.tensor({ name: 'x', shape, dtype: 'float32' });
     const y = sg.tensor({ name: 'y', shape, dtype: 'float32' });
-    sg.op({ op: 'DEQUANTIZE', inputs: [w8], outputs: [w32], version: 2 }).op({ op: 'ADD', inputs: [x, w32], outputs: [y], options: makeOptions('AddOptions') }).io([x], [y]);
+    sg.op({ op: 'DEQUANTIZE', inputs: [w8], outputs: [w32], version: 2 })
+      .op({ op: 'ADD', inputs: [x, w32], outputs: [y], options: makeOptions('AddOptions') })
+      .io([x], [y]);
     const d = randomData(r, 'float32', countOf(shape));
     return { graph: g.build(), inputs: [d], outDtype: 'float32', floatRef: 16, info: `per-channel along ${axis} of [${shape.join(',')}]` };
   }
   if (kind !== 'float16') {
     const q = randomQuant(r, kind);
     const d = randomData(r, kind, countOf(shape));
-    return { graph: unaryGraph(kind, 'float32', shape, 'DEQUANTIZE', q, undefined, undefined, kind === 'int8' ? 2 : 1), inputs: [d], outDtype: 'float32', floatRef: 1e-3 };
+    return {
+      graph: unaryGraph(kind, 'float32', shape, 'DEQUANTIZE', q, undefined, undefined, kind === 'int8' ? 2 : 1),
+      inputs: [d],
+      outDtype: 'float32',
+      floatRef: 1e-3,
+    };
   }
   // fp16 weights: DEQUANTIZE of a constant feeding ADD with the input.
   const g = new GraphBuilder();
@@ -283,7 +352,9 @@ function dequantizeCase(r: Rand): Built {
   const w32 = sg.tensor({ name: 'w32', shape, dtype: 'float32' });
   const x = sg.tensor({ name: 'x', shape, dtype: 'float32' });
   const y = sg.tensor({ name: 'y', shape, dtype: 'float32' });
-  sg.op({ op: 'DEQUANTIZE', inputs: [w16], outputs: [w32], version: 3 }).op({ op: 'ADD', inputs: [x, w32], outputs: [y], options: makeOptions('AddOptions') }).io([x], [y]);
+  sg.op({ op: 'DEQUANTIZE', inputs: [w16], outputs: [w32], version: 3 })
+    .op({ op: 'ADD', inputs: [x, w32], outputs: [y], options: makeOptions('AddOptions') })
+    .io([x], [y]);
   const d = randomData(r, 'float32', countOf(shape));
   return { graph: g.build(), inputs: [d], outDtype: 'float32', floatRef: 8 };
 }
@@ -382,7 +453,8 @@ function compare(c: Case, ours: Uint8Array, theirs: Uint8Array): { differ: numbe
     }
     return { differ: differ + Math.abs(a.length - e.length), maxDiff, values: e.length };
   }
-  const view = (b: Uint8Array): Int8Array | Uint8Array | Int16Array => (c.outDtype === 'int16' ? new Int16Array(b.slice().buffer) : c.outDtype === 'uint8' ? b : new Int8Array(b.slice().buffer));
+  const view = (b: Uint8Array): Int8Array | Uint8Array | Int16Array =>
+    c.outDtype === 'int16' ? new Int16Array(b.slice().buffer) : c.outDtype === 'uint8' ? b : new Int8Array(b.slice().buffer);
   const a = view(ours);
   const e = view(theirs);
   let differ = 0;
@@ -420,7 +492,9 @@ describe('random single-op models against tfjs-tflite (TFLite WASM, one thread)'
   });
   after(() => {
     for (const [k, v] of tally) {
-      const paths = [v.xnnpack ? `${v.xnnpack} via XNNPACK ('xnnpack')` : '', v.builtin ? `${v.builtin} via the builtin kernel ('tflite')` : ''].filter(Boolean).join(', ');
+      const paths = [v.xnnpack ? `${v.xnnpack} via XNNPACK ('xnnpack')` : '', v.builtin ? `${v.builtin} via the builtin kernel ('tflite')` : '']
+        .filter(Boolean)
+        .join(', ');
       const tells = k.endsWith('float32') ? '' : `; another mode would differ on ${v.discriminating} of ${v.values} values`;
       console.log(`  ${k}: ${v.cases} models, ${paths}${tells}`);
     }
@@ -485,7 +559,8 @@ describe('random single-op models against tfjs-tflite (TFLite WASM, one thread)'
       }
     }
     if (differ === 0) return undefined;
-    const what = c.outDtype === 'float32' ? `float values beyond 1e-5 (worst ${maxDiff.toExponential(2)})` : `${c.outDtype} values differ (by up to ${maxDiff})`;
+    const what =
+      c.outDtype === 'float32' ? `float values beyond 1e-5 (worst ${maxDiff.toExponential(2)})` : `${c.outDtype} values differ (by up to ${maxDiff})`;
     return `${c.name} (${mode}; oracle ran ${profile.join(', ')}): ${differ} of ${values} ${what}${info}`;
   }
 
@@ -547,11 +622,16 @@ describe("TFLM's fixed-point int8 activations", () => {
   });
 });
 
-
 // ---------------------------------------------------------------------------------------
 // TFLM-only semantics, on hand-made models.
 
-function singleOp(op: BuiltinName, x: { shape: number[]; dtype: DType; q?: ReturnType<typeof quant> }, y: { shape: number[]; dtype: DType; q?: ReturnType<typeof quant> }, options?: OpOptions, extra?: (sg: ReturnType<GraphBuilder['subgraph']>) => number): Uint8Array {
+function singleOp(
+  op: BuiltinName,
+  x: { shape: number[]; dtype: DType; q?: ReturnType<typeof quant> },
+  y: { shape: number[]; dtype: DType; q?: ReturnType<typeof quant> },
+  options?: OpOptions,
+  extra?: (sg: ReturnType<GraphBuilder['subgraph']>) => number,
+): Uint8Array {
   const g = new GraphBuilder();
   const sg = g.subgraph();
   const a = sg.tensor({ name: 'x', shape: x.shape, dtype: x.dtype, quantization: x.q });
@@ -574,20 +654,37 @@ describe('TFLM-only semantics', () => {
 
   test('int8 MEAN: same quantization divides the raw sum, truncating; otherwise requantizes', () => {
     const axis = (sg: ReturnType<GraphBuilder['subgraph']>): number => sg.tensor({ name: 'axis', shape: [1], dtype: 'int32', data: Int32Array.of(1) });
-    const same = singleOp('MEAN', { shape: [2, 2], dtype: 'int8', q: quant(0.5, 7) }, { shape: [2], dtype: 'int8', q: quant(0.5, 7) }, makeOptions('ReducerOptions', { keepDims: false }), axis);
+    const same = singleOp(
+      'MEAN',
+      { shape: [2, 2], dtype: 'int8', q: quant(0.5, 7) },
+      { shape: [2], dtype: 'int8', q: quant(0.5, 7) },
+      makeOptions('ReducerOptions', { keepDims: false }),
+      axis,
+    );
     const input = new Uint8Array(Int8Array.from([-3, -2, 3, 2]).buffer);
     for (const m of ['tflm', 'tflite'] as const) assert.deepStrictEqual(int8s(runOurs(same, [input], m)[0]!), [-2, 2], m);
     // s_in/s_out = 2, four values: (sum − 4·zp)/2 = ±5.5. TFLM's multiplier (2^30, shift 0 after
     // folding 1/4) rounds the half up through SaturatingRoundingDoublingHighMul; TFLite's float
     // path rounds it away from zero.
-    const rescaled = singleOp('MEAN', { shape: [2, 4], dtype: 'int8', q: quant(0.5, 0) }, { shape: [2], dtype: 'int8', q: quant(0.25, 0) }, makeOptions('ReducerOptions', { keepDims: false }), axis);
+    const rescaled = singleOp(
+      'MEAN',
+      { shape: [2, 4], dtype: 'int8', q: quant(0.5, 0) },
+      { shape: [2], dtype: 'int8', q: quant(0.25, 0) },
+      makeOptions('ReducerOptions', { keepDims: false }),
+      axis,
+    );
     const values = new Uint8Array(Int8Array.from([1, 2, 3, 5, -1, -2, -3, -5]).buffer);
     assert.deepStrictEqual(int8s(runOurs(rescaled, [values], 'tflm')[0]!), [6, -5]);
     assert.deepStrictEqual(int8s(runOurs(rescaled, [values], 'tflite')[0]!), [6, -6]);
   });
 
   test('int8 SOFTMAX with beta·s_in·2^26 ≥ 2^31: the capped multiplier keeps only the maxima', () => {
-    const bytes = singleOp('SOFTMAX', { shape: [1, 4], dtype: 'int8', q: quant(4, 0) }, { shape: [1, 4], dtype: 'int8', q: quant(1 / 256, -128) }, makeOptions('SoftmaxOptions', { beta: 16 }));
+    const bytes = singleOp(
+      'SOFTMAX',
+      { shape: [1, 4], dtype: 'int8', q: quant(4, 0) },
+      { shape: [1, 4], dtype: 'int8', q: quant(1 / 256, -128) },
+      makeOptions('SoftmaxOptions', { beta: 16 }),
+    );
     assert.deepStrictEqual(int8s(runOurs(bytes, [new Uint8Array(Int8Array.from([5, 9, 9, -3]).buffer)], 'tflm')[0]!), [-128, 0, 0, -128]);
     assert.deepStrictEqual(int8s(runOurs(bytes, [new Uint8Array(Int8Array.from([5, 9, 1, -3]).buffer)], 'tflm')[0]!), [-128, 127, -128, -128]);
   });
@@ -615,6 +712,9 @@ describe('TFLM-only semantics', () => {
 
   test('types the kernels do not handle fail at prepare, naming the op', () => {
     const bytes = singleOp('LOGISTIC', { shape: [4], dtype: 'int16', q: quant(1 / 4096, 0) }, { shape: [4], dtype: 'int16', q: quant(1 / 32768, 0) });
-    assert.throws(() => runOurs(bytes, [new Uint8Array(8)], 'tflm'), (e: unknown) => e instanceof RuntimeError && e.code === 'unsupported-type' && /LOGISTIC \(layer 0\)/.test(e.message));
+    assert.throws(
+      () => runOurs(bytes, [new Uint8Array(8)], 'tflm'),
+      (e: unknown) => e instanceof RuntimeError && e.code === 'unsupported-type' && /LOGISTIC \(layer 0\)/.test(e.message),
+    );
   });
 });

@@ -70,7 +70,10 @@ function svdfCase(r: Rand, k: number, dtype: 'float32' | 'int8'): Case {
     const b = withBias ? sg.tensor({ name: 'b', shape: [units], dtype, data: randomFloats(r, units, 1) }) : -1;
     const st = sg.tensor({ name: 'state', shape: [batch, memory * filters], dtype, isVariable: true });
     const y = sg.tensor({ name: 'y', shape: [batch, units], dtype });
-    sg.op({ op: 'SVDF', inputs: [x, wf, wt, b, st], outputs: [y], options: makeOptions('SVDFOptions', { rank, fusedActivationFunction: act }), version: 1 }).io([x], [y]);
+    sg.op({ op: 'SVDF', inputs: [x, wf, wt, b, st], outputs: [y], options: makeOptions('SVDFOptions', { rank, fusedActivationFunction: act }), version: 1 }).io(
+      [x],
+      [y],
+    );
   } else {
     // What TFLite runs: int16 weights_time and state (zero point 0) and RELU.
     act = 'RELU';
@@ -80,11 +83,26 @@ function svdfCase(r: Rand, k: number, dtype: 'float32' | 'int8'): Case {
     const swt = 0.00005 + r() * 0.0005;
     const x = sg.tensor({ name: 'x', shape: [batch, inputSize], dtype, quantization: quant(sx, int(r, -20, 20)) });
     const wf = sg.tensor({ name: 'wf', shape: [filters, inputSize], dtype, data: randomInt8s(r, filters * inputSize), quantization: quant(swf) });
-    const wt = sg.tensor({ name: 'wt', shape: [filters, memory], dtype: 'int16', data: Int16Array.from({ length: filters * memory }, () => int(r, -32767, 32767)), quantization: quant(swt) });
-    const b = sg.tensor({ name: 'b', shape: [units], dtype: 'int32', data: Int32Array.from({ length: units }, () => int(r, -5000, 5000)), quantization: quant(Math.fround(sst) * Math.fround(swt)) });
+    const wt = sg.tensor({
+      name: 'wt',
+      shape: [filters, memory],
+      dtype: 'int16',
+      data: Int16Array.from({ length: filters * memory }, () => int(r, -32767, 32767)),
+      quantization: quant(swt),
+    });
+    const b = sg.tensor({
+      name: 'b',
+      shape: [units],
+      dtype: 'int32',
+      data: Int32Array.from({ length: units }, () => int(r, -5000, 5000)),
+      quantization: quant(Math.fround(sst) * Math.fround(swt)),
+    });
     const st = sg.tensor({ name: 'state', shape: [batch, memory * filters], dtype: 'int16', quantization: quant(sst, 0), isVariable: true });
     const y = sg.tensor({ name: 'y', shape: [batch, units], dtype, quantization: quant(0.01 + r() * 0.1, int(r, -30, 30)) });
-    sg.op({ op: 'SVDF', inputs: [x, wf, wt, b, st], outputs: [y], options: makeOptions('SVDFOptions', { rank, fusedActivationFunction: act }), version: 3 }).io([x], [y]);
+    sg.op({ op: 'SVDF', inputs: [x, wf, wt, b, st], outputs: [y], options: makeOptions('SVDFOptions', { rank, fusedActivationFunction: act }), version: 3 }).io(
+      [x],
+      [y],
+    );
   }
   return {
     name: `svdf#${k} ${dtype} batch ${batch} input ${inputSize} rank ${rank} units ${units} memory ${memory} ${act}`,
@@ -126,7 +144,9 @@ function lstmCase(r: Rand, k: number, dtype: 'float32' | 'int8'): Case {
     x = sg.tensor({ name: 'x', shape: inShape, dtype, quantization: quant(sx, int(r, -20, 20)) });
     const w = [0, 1, 2, 3].map((i) => sg.tensor({ name: `w${i}`, shape: [S, I], dtype, data: randomInt8s(r, S * I), quantization: quant(scale()) }));
     const rw = [0, 1, 2, 3].map((i) => sg.tensor({ name: `r${i}`, shape: [S, S], dtype, data: randomInt8s(r, S * S), quantization: quant(scale()) }));
-    const b = [0, 1, 2, 3].map((i) => sg.tensor({ name: `b${i}`, shape: [S], dtype: 'int32', data: Int32Array.from({ length: S }, () => int(r, -3000, 3000)), quantization: quant(sx * 0.01) }));
+    const b = [0, 1, 2, 3].map((i) =>
+      sg.tensor({ name: `b${i}`, shape: [S], dtype: 'int32', data: Int32Array.from({ length: S }, () => int(r, -3000, 3000)), quantization: quant(sx * 0.01) }),
+    );
     // A zero hidden zero point: there TFLite's int8 LSTM and TFLM's agree (see above).
     const h = sg.tensor({ name: 'h', shape: [B, S], dtype, quantization: quant(sh, 0), isVariable: true });
     const c = sg.tensor({ name: 'c', shape: [B, S], dtype: 'int16', quantization: quant(2 ** int(r, -15, -11)), isVariable: true });
@@ -135,7 +155,14 @@ function lstmCase(r: Rand, k: number, dtype: 'float32' | 'int8'): Case {
     y = sg.tensor({ name: 'y', shape: outShape, dtype, quantization: quant(sh, 0) });
     inputs = [x, ...w, ...rw, -1, -1, -1, ...b, -1, -1, h, c, -1, -1, -1, -1];
   }
-  const options = makeOptions('UnidirectionalSequenceLSTMOptions', { fusedActivationFunction: 'TANH', cellClip: clip, projClip: 0, timeMajor, asymmetricQuantizeInputs: false, diagonalRecurrentTensors: false });
+  const options = makeOptions('UnidirectionalSequenceLSTMOptions', {
+    fusedActivationFunction: 'TANH',
+    cellClip: clip,
+    projClip: 0,
+    timeMajor,
+    asymmetricQuantizeInputs: false,
+    diagonalRecurrentTensors: false,
+  });
   sg.op({ op: 'UNIDIRECTIONAL_SEQUENCE_LSTM', inputs, outputs: [y], intermediates, options, version: 1 }).io([x], [y]);
   return {
     name: `lstm#${k} ${dtype} ${timeMajor ? 'time-major ' : ''}[${inShape}] state ${S} clip ${clip.toFixed(2)}`,
@@ -225,7 +252,8 @@ describe('recurrent kernels against tfjs-tflite (SVDF last)', () => {
     const failures: string[] = [];
     for (const c of svdfInt8) {
       compare(c, oracles.get(c)!, (mode, step, ours, want) => {
-        if (ours.length !== want.length || ours.some((v, i) => v !== want[i])) failures.push(`${c.name} [${mode}] invoke ${step}: ${Array.from(new Int8Array(ours.buffer))} vs ${Array.from(new Int8Array(want.buffer))}`);
+        if (ours.length !== want.length || ours.some((v, i) => v !== want[i]))
+          failures.push(`${c.name} [${mode}] invoke ${step}: ${Array.from(new Int8Array(ours.buffer))} vs ${Array.from(new Int8Array(want.buffer))}`);
       });
     }
     assert.deepEqual(failures.slice(0, 6), [], `${failures.length} int8 mismatches`);
@@ -243,7 +271,10 @@ describe('TFLM integer arithmetic, computed by hand from the TFLM sources', () =
       assert.ok(s >= previous[0]! && t >= previous[1]!, `not monotone at ${x}`);
       previous = [s, t];
     }
-    assert.deepEqual([logisticInt16(0, 0, 0), logisticInt16(-32768, 0, 0), tanhInt16(0, 0, 0), tanhInt16(4096, 0, 0), tanhInt16(-32768, 0, 0)], [16384, 11, 0, 24956, -32767]);
+    assert.deepEqual(
+      [logisticInt16(0, 0, 0), logisticInt16(-32768, 0, 0), tanhInt16(0, 0, 0), tanhInt16(4096, 0, 0), tanhInt16(-32768, 0, 0)],
+      [16384, 11, 0, 24956, -32767],
+    );
     // A cell state in Q2.13 (scale 2^-13) enters tanh with left shift 15 − 13 − 3 < 0, i.e.
     // multiplier 3 and a rounding right shift of 1: tanh(1.0) again.
     assert.equal(tanhInt16(8192, 3, 1), 24956);
@@ -258,7 +289,13 @@ describe('TFLM integer arithmetic, computed by hand from the TFLM sources', () =
     const wt = sg.tensor({ name: 'wt', shape: [1, 2], dtype: 'int8', data: Int8Array.from([1, 2]), quantization: quant(1) });
     const st = sg.tensor({ name: 'state', shape: [1, 2], dtype: 'int8', quantization: quant(1, 100), isVariable: true });
     const y = sg.tensor({ name: 'y', shape: [1, 1], dtype: 'int8', quantization: quant(1, 0) });
-    sg.op({ op: 'SVDF', inputs: [x, wf, wt, -1, st], outputs: [y], options: makeOptions('SVDFOptions', { rank: 1, fusedActivationFunction: 'RELU' }), version: 3 }).io([x], [y]);
+    sg.op({
+      op: 'SVDF',
+      inputs: [x, wf, wt, -1, st],
+      outputs: [y],
+      options: makeOptions('SVDFOptions', { rank: 1, fusedActivationFunction: 'RELU' }),
+      version: 3,
+    }).io([x], [y]);
     const it = new Interpreter(g.build(), { rounding: 'tflm' });
     assert.deepEqual(Array.from(it.tensors[st]!.data as Int8Array), [100, 100]);
     const invoke = (v: number): number => {
@@ -284,7 +321,8 @@ describe('TFLM integer arithmetic, computed by hand from the TFLM sources', () =
     const g = new GraphBuilder();
     const sg = g.subgraph();
     const x = sg.tensor({ name: 'x', shape: [1, 1, 1], dtype: 'int8', quantization: quant(2 ** -4, 0) });
-    const zeros = (shape: number[]): number => sg.tensor({ name: `w${shape}`, shape, dtype: 'int8', data: new Int8Array(shape[0]! * shape[1]!), quantization: quant(2 ** -8) });
+    const zeros = (shape: number[]): number =>
+      sg.tensor({ name: `w${shape}`, shape, dtype: 'int8', data: new Int8Array(shape[0]! * shape[1]!), quantization: quant(2 ** -8) });
     const w = [0, 1, 2, 3].map(() => zeros([1, 1]));
     const rw = [0, 1, 2, 3].map(() => zeros([1, 1]));
     const bias = (v: number): number => sg.tensor({ name: `b${v}`, shape: [1], dtype: 'int32', data: Int32Array.from([v]), quantization: quant(2 ** -12) });
@@ -293,7 +331,19 @@ describe('TFLM integer arithmetic, computed by hand from the TFLM sources', () =
     const c = sg.tensor({ name: 'c', shape: [1, 1], dtype: 'int16', quantization: quant(2 ** -12), isVariable: true });
     const y = sg.tensor({ name: 'y', shape: [1, 1, 1], dtype: 'int8', quantization: quant(2 ** -7, 5) });
     const inputs = [x, ...w, ...rw, -1, -1, -1, ...b, -1, -1, h, c, -1, -1, -1, -1];
-    sg.op({ op: 'UNIDIRECTIONAL_SEQUENCE_LSTM', inputs, outputs: [y], options: makeOptions('UnidirectionalSequenceLSTMOptions', { fusedActivationFunction: 'TANH', cellClip: 0, projClip: 0, timeMajor: false, asymmetricQuantizeInputs: false, diagonalRecurrentTensors: false }) }).io([x], [y]);
+    sg.op({
+      op: 'UNIDIRECTIONAL_SEQUENCE_LSTM',
+      inputs,
+      outputs: [y],
+      options: makeOptions('UnidirectionalSequenceLSTMOptions', {
+        fusedActivationFunction: 'TANH',
+        cellClip: 0,
+        projClip: 0,
+        timeMajor: false,
+        asymmetricQuantizeInputs: false,
+        diagonalRecurrentTensors: false,
+      }),
+    }).io([x], [y]);
     const it = new Interpreter(g.build(), { rounding: 'tflm' });
     it.setInputBytes(0, Uint8Array.from([7]));
     it.invoke();

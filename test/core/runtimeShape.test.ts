@@ -63,9 +63,17 @@ function singleOp(opts: {
   const g = new GraphBuilder();
   const sg = g.subgraph();
   const x = sg.tensor({ name: 'x', shape: opts.inShape, dtype: opts.dtype, ...(opts.q ? { quantization: opts.q } : {}) });
-  const side = (opts.constants ?? []).map((c, i) => sg.tensor({ name: `c${i}`, shape: c.shape, dtype: c.dtype, data: c.data, ...(c.q ? { quantization: c.q } : {}) }));
+  const side = (opts.constants ?? []).map((c, i) =>
+    sg.tensor({ name: `c${i}`, shape: c.shape, dtype: c.dtype, data: c.data, ...(c.q ? { quantization: c.q } : {}) }),
+  );
   const y = sg.tensor({ name: 'y', shape: opts.outShape, dtype: opts.dtype, ...(opts.q ? { quantization: opts.q } : {}) });
-  sg.op({ op: opts.op, inputs: [x, ...side], outputs: [y], ...(opts.options ? { options: opts.options } : {}), ...(opts.version ? { version: opts.version } : {}) }).io([x], [y]);
+  sg.op({
+    op: opts.op,
+    inputs: [x, ...side],
+    outputs: [y],
+    ...(opts.options ? { options: opts.options } : {}),
+    ...(opts.version ? { version: opts.version } : {}),
+  }).io([x], [y]);
   return g.build();
 }
 
@@ -165,7 +173,13 @@ function squeezeCases(): Case[] {
     const outShape = inShape.filter((_, i) => !squeezed.includes(i));
     const options = makeOptions('SqueezeOptions', { squeezeDims: dims.map((d) => (r() < 0.3 ? d - rank : d)) });
     const graph = singleOp({ op: 'SQUEEZE', dtype, inShape, outShape, q: activationQuant(r), options });
-    return { name: `squeeze ${dtype} [${inShape}] dims [${options.squeezeDims}]`, graph, inputs: [randomInput(r, dtype, count(inShape))], dtype, modes: ALL_MODES };
+    return {
+      name: `squeeze ${dtype} [${inShape}] dims [${options.squeezeDims}]`,
+      graph,
+      inputs: [randomInput(r, dtype, count(inShape))],
+      dtype,
+      modes: ALL_MODES,
+    };
   });
 }
 
@@ -185,7 +199,13 @@ function concatenationCases(): Case[] {
     const xs = shapes.map((shape, i) => sg.tensor({ name: `x${i}`, shape, dtype, ...(q ? { quantization: q } : {}) }));
     const y = sg.tensor({ name: 'y', shape: outShape, dtype, ...(q ? { quantization: q } : {}) });
     const axisValue = r() < 0.3 ? axis - rank : axis;
-    sg.op({ op: 'CONCATENATION', inputs: xs, outputs: [y], options: makeOptions('ConcatenationOptions', { axis: axisValue, fusedActivationFunction: 'NONE' }), version: dtype === 'int8' ? 2 : 1 }).io(xs, [y]);
+    sg.op({
+      op: 'CONCATENATION',
+      inputs: xs,
+      outputs: [y],
+      options: makeOptions('ConcatenationOptions', { axis: axisValue, fusedActivationFunction: 'NONE' }),
+      version: dtype === 'int8' ? 2 : 1,
+    }).io(xs, [y]);
     return {
       name: `concat ${dtype} ${shapes.map((s) => `[${s}]`).join(' + ')} axis ${axisValue}`,
       graph: g.build(),
@@ -205,10 +225,33 @@ function padCases(v2: boolean): Case[] {
     const paddings = Array.from({ length: rank * 2 }, () => (r() < 0.3 ? 0 : int(r, 0, 3)));
     const outShape = inShape.map((d, i) => d + paddings[2 * i]! + paddings[2 * i + 1]!);
     const q = dtype === 'int8' ? activationQuant(r) : undefined;
-    const constants: { shape: number[]; dtype: DType; data: TensorData; q?: ReturnType<typeof quant> }[] = [{ shape: [rank, 2], dtype: 'int32', data: Int32Array.from(paddings) }];
-    if (v2) constants.push({ shape: [], dtype, data: dtype === 'float32' ? Float32Array.from([r() * 4 - 2]) : Int8Array.from([int(r, -128, 127)]), ...(q ? { q } : {}) });
-    const graph = singleOp({ op: v2 ? 'PADV2' : 'PAD', dtype, inShape, outShape, ...(q ? { q } : {}), options: v2 ? makeOptions('PadV2Options') : makeOptions('PadOptions'), constants, version: dtype === 'int8' ? 2 : 1 });
-    return { name: `${v2 ? 'padv2' : 'pad'} ${dtype} [${inShape}] by [${paddings}]`, graph, inputs: [randomInput(r, dtype, count(inShape))], dtype, modes: ALL_MODES };
+    const constants: { shape: number[]; dtype: DType; data: TensorData; q?: ReturnType<typeof quant> }[] = [
+      { shape: [rank, 2], dtype: 'int32', data: Int32Array.from(paddings) },
+    ];
+    if (v2)
+      constants.push({
+        shape: [],
+        dtype,
+        data: dtype === 'float32' ? Float32Array.from([r() * 4 - 2]) : Int8Array.from([int(r, -128, 127)]),
+        ...(q ? { q } : {}),
+      });
+    const graph = singleOp({
+      op: v2 ? 'PADV2' : 'PAD',
+      dtype,
+      inShape,
+      outShape,
+      ...(q ? { q } : {}),
+      options: v2 ? makeOptions('PadV2Options') : makeOptions('PadOptions'),
+      constants,
+      version: dtype === 'int8' ? 2 : 1,
+    });
+    return {
+      name: `${v2 ? 'padv2' : 'pad'} ${dtype} [${inShape}] by [${paddings}]`,
+      graph,
+      inputs: [randomInput(r, dtype, count(inShape))],
+      dtype,
+      modes: ALL_MODES,
+    };
   });
 }
 
@@ -224,7 +267,16 @@ function transposeCases(): Case[] {
       [perm[i], perm[j]] = [perm[j]!, perm[i]!];
     }
     const outShape = perm.map((p) => inShape[p]!);
-    const graph = singleOp({ op: 'TRANSPOSE', dtype, inShape, outShape, q: activationQuant(r), options: makeOptions('TransposeOptions'), constants: [{ shape: [rank], dtype: 'int32', data: Int32Array.from(perm) }], version: 2 });
+    const graph = singleOp({
+      op: 'TRANSPOSE',
+      dtype,
+      inShape,
+      outShape,
+      q: activationQuant(r),
+      options: makeOptions('TransposeOptions'),
+      constants: [{ shape: [rank], dtype: 'int32', data: Int32Array.from(perm) }],
+      version: 2,
+    });
     return { name: `transpose ${dtype} [${inShape}] perm [${perm}]`, graph, inputs: [randomInput(r, dtype, count(inShape))], dtype, modes: ALL_MODES };
   });
 }
@@ -323,7 +375,9 @@ function resizeCases(bilinear: boolean): Case[] {
     const mode = int(r, 0, 2); // legacy, align_corners, half_pixel_centers
     const align = mode === 1;
     const half = mode === 2;
-    const options = bilinear ? makeOptions('ResizeBilinearOptions', { alignCorners: align, halfPixelCenters: half }) : makeOptions('ResizeNearestNeighborOptions', { alignCorners: align, halfPixelCenters: half });
+    const options = bilinear
+      ? makeOptions('ResizeBilinearOptions', { alignCorners: align, halfPixelCenters: half })
+      : makeOptions('ResizeNearestNeighborOptions', { alignCorners: align, halfPixelCenters: half });
     const graph = singleOp({
       op: bilinear ? 'RESIZE_BILINEAR' : 'RESIZE_NEAREST_NEIGHBOR',
       dtype,
@@ -335,7 +389,13 @@ function resizeCases(bilinear: boolean): Case[] {
       version: 3,
     });
     const modes: readonly Rounding[] = bilinear && dtype === 'int8' ? ['xnnpack'] : ALL_MODES;
-    return { name: `${bilinear ? 'bilinear' : 'nearest'} ${dtype} [${b},${h},${w},${c}] → ${oh}×${ow} ${['legacy', 'align', 'half'][mode]}`, graph, inputs: [randomInput(r, dtype, b * h * w * c)], dtype, modes };
+    return {
+      name: `${bilinear ? 'bilinear' : 'nearest'} ${dtype} [${b},${h},${w},${c}] → ${oh}×${ow} ${['legacy', 'align', 'half'][mode]}`,
+      graph,
+      inputs: [randomInput(r, dtype, b * h * w * c)],
+      dtype,
+      modes,
+    };
   });
 }
 
@@ -373,7 +433,14 @@ describe('TFLM-specific semantics', () => {
 
   test('int8 PAD fills with the output zero point; PADV2 with its constant', () => {
     const q = quant(0.1, -5);
-    const pad = singleOp({ op: 'PAD', dtype: 'int8', inShape: [2], outShape: [4], q, constants: [{ shape: [1, 2], dtype: 'int32', data: Int32Array.from([1, 1]) }] });
+    const pad = singleOp({
+      op: 'PAD',
+      dtype: 'int8',
+      inShape: [2],
+      outShape: [4],
+      q,
+      constants: [{ shape: [1, 2], dtype: 'int32', data: Int32Array.from([1, 1]) }],
+    });
     assert.deepEqual(runInt8(pad, [7, 8], 'tflm'), [-5, 7, 8, -5]);
     const padv2 = singleOp({
       op: 'PADV2',
@@ -393,7 +460,15 @@ describe('TFLM-specific semantics', () => {
     // 1×1×2×1 → 1×1×4×1, legacy mode: scale10 = 512, x = 0, 512, 1024→clamped, 1536.
     // Column 1 sits halfway between -3 and -2: the sum is -2.5·2^20, so TFLM gives -3
     // (away from zero) where single rounding gives (-2.5·2^20 + 2^19) >> 20 = -2.
-    const graph = singleOp({ op: 'RESIZE_BILINEAR', dtype: 'int8', inShape: [1, 1, 2, 1], outShape: [1, 1, 4, 1], q: quant(0.1, 0), options: makeOptions('ResizeBilinearOptions', { alignCorners: false, halfPixelCenters: false }), constants: [{ shape: [2], dtype: 'int32', data: Int32Array.from([1, 4]) }] });
+    const graph = singleOp({
+      op: 'RESIZE_BILINEAR',
+      dtype: 'int8',
+      inShape: [1, 1, 2, 1],
+      outShape: [1, 1, 4, 1],
+      q: quant(0.1, 0),
+      options: makeOptions('ResizeBilinearOptions', { alignCorners: false, halfPixelCenters: false }),
+      constants: [{ shape: [2], dtype: 'int32', data: Int32Array.from([1, 4]) }],
+    });
     assert.deepEqual(runInt8(graph, [-3, -2], 'tflm'), [-3, -3, -2, -2]);
     assert.deepEqual(runInt8(graph, [-3, -2], 'tflite'), [-3, -2, -2, -2]);
     assert.deepEqual(runInt8(graph, [3, 2], 'tflm'), [3, 3, 2, 2]);
@@ -417,7 +492,10 @@ describe('TFLM-specific semantics', () => {
       constants: [begin, end, strides].map((v) => ({ shape: [2], dtype: 'int32' as DType, data: Int32Array.from(v) })),
     });
     assert.deepEqual(runInt8(graph, [4, 5, 6], 'tflite'), [4, 5, 6]);
-    assert.throws(() => runInt8(graph, [4, 5, 6], 'tflm'), (e) => e instanceof RuntimeError && e.code === 'unsupported-op');
+    assert.throws(
+      () => runInt8(graph, [4, 5, 6], 'tflm'),
+      (e) => e instanceof RuntimeError && e.code === 'unsupported-op',
+    );
   });
 
   test('STRIDED_SLICE offset (TFLite only): end counts from begin', () => {
@@ -436,12 +514,23 @@ describe('TFLM-specific semantics', () => {
     });
     assert.deepEqual(runInt8(graph, [0, 1, 2, 3, 4, 5], 'tflite'), [1, 2, 3]);
     // TFLM never sets params.offset: it computes [2] and refuses the [3] output.
-    assert.throws(() => runInt8(graph, [0, 1, 2, 3, 4, 5], 'tflm'), (e) => e instanceof RuntimeError && e.code === 'unsupported-op');
+    assert.throws(
+      () => runInt8(graph, [0, 1, 2, 3, 4, 5], 'tflm'),
+      (e) => e instanceof RuntimeError && e.code === 'unsupported-op',
+    );
   });
 
   test('RESIZE_NEAREST_NEIGHBOR rounds half away from zero with align_corners (float32 index math)', () => {
     // in 3 → out 5 with align_corners: scale 0.5; x = 0, 0.5, 1, 1.5, 2 → round → 0, 1, 1, 2, 2.
-    const graph = singleOp({ op: 'RESIZE_NEAREST_NEIGHBOR', dtype: 'int8', inShape: [1, 1, 3, 1], outShape: [1, 1, 5, 1], q: quant(0.1, 0), options: makeOptions('ResizeNearestNeighborOptions', { alignCorners: true, halfPixelCenters: false }), constants: [{ shape: [2], dtype: 'int32', data: Int32Array.from([1, 5]) }] });
+    const graph = singleOp({
+      op: 'RESIZE_NEAREST_NEIGHBOR',
+      dtype: 'int8',
+      inShape: [1, 1, 3, 1],
+      outShape: [1, 1, 5, 1],
+      q: quant(0.1, 0),
+      options: makeOptions('ResizeNearestNeighborOptions', { alignCorners: true, halfPixelCenters: false }),
+      constants: [{ shape: [2], dtype: 'int32', data: Int32Array.from([1, 5]) }],
+    });
     assert.deepEqual(runInt8(graph, [10, 20, 30], 'tflm'), [10, 20, 20, 30, 30]);
   });
 });

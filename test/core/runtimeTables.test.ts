@@ -32,7 +32,12 @@ function model(op: BuiltinName, q: Quant, aShape: readonly number[], bShape: rea
   const a = sg.tensor({ name: 'a', shape: aShape, dtype: 'int8', quantization: quant(q.a[0], q.a[1]) });
   const b = sg.tensor({ name: 'b', shape: bShape, dtype: 'int8', quantization: quant(q.b[0], q.b[1]) });
   const y = sg.tensor({ name: 'y', shape: yShape, dtype: 'int8', quantization: quant(q.y[0], q.y[1]) });
-  const options = op === 'ADD' ? makeOptions('AddOptions', { fusedActivationFunction: q.act }) : op === 'SUB' ? makeOptions('SubOptions', { fusedActivationFunction: q.act }) : makeOptions('MulOptions', { fusedActivationFunction: q.act });
+  const options =
+    op === 'ADD'
+      ? makeOptions('AddOptions', { fusedActivationFunction: q.act })
+      : op === 'SUB'
+        ? makeOptions('SubOptions', { fusedActivationFunction: q.act })
+        : makeOptions('MulOptions', { fusedActivationFunction: q.act });
   sg.op({ op, inputs: [a, b], outputs: [y], options, version: 2 }).io([a, b], [y]);
   return g.build();
 }
@@ -53,7 +58,12 @@ test('int8 ADD, SUB and MUL from their tables and SIMD kernel equal the per-elem
     for (let trial = 0; trial < 8; trial++) {
       // Scale ratios up to 2^10 apart: some beyond what XNNPACK takes (its ADD then falls back).
       const scale = (): number => logUniform(r, trial < 4 ? 0.005 : 0.0005, trial < 4 ? 0.5 : 1);
-      const q: Quant = { a: [scale(), int(r, -128, 127)], b: [scale(), int(r, -128, 127)], y: [scale() * (op === 'MUL' ? 4 : 1), int(r, -128, 127)], act: (['NONE', 'RELU', 'RELU6'] as const)[trial % 3]! };
+      const q: Quant = {
+        a: [scale(), int(r, -128, 127)],
+        b: [scale(), int(r, -128, 127)],
+        y: [scale() * (op === 'MUL' ? 4 : 1), int(r, -128, 127)],
+        act: (['NONE', 'RELU', 'RELU6'] as const)[trial % 3]!,
+      };
       const broadcast = trial % 2 === 1;
       const bCols = broadcast ? [1, cols] : [rows, cols];
       const a = Int8Array.from({ length: rows * cols }, () => int(r, -128, 127));
@@ -64,7 +74,13 @@ test('int8 ADD, SUB and MUL from their tables and SIMD kernel equal the per-elem
         assert.deepStrictEqual(run(graph, a, b, rounding, true), table, `${op} trial ${trial} ${rounding}: SIMD`);
         const slice = 16;
         for (let s = 0; s < rows; s += slice) {
-          const part = run(model(op, q, [slice, cols], broadcast ? bCols : [slice, cols], [slice, cols]), a.subarray(s * cols, (s + slice) * cols), broadcast ? b : b.subarray(s * cols, (s + slice) * cols), rounding, false);
+          const part = run(
+            model(op, q, [slice, cols], broadcast ? bCols : [slice, cols], [slice, cols]),
+            a.subarray(s * cols, (s + slice) * cols),
+            broadcast ? b : b.subarray(s * cols, (s + slice) * cols),
+            rounding,
+            false,
+          );
           assert.deepStrictEqual(table.subarray(s * cols, (s + slice) * cols), part, `${op} trial ${trial} ${rounding} rows ${s}..${s + slice}`);
         }
       }

@@ -17,7 +17,14 @@ import { Interpreter, tensorBytes } from '../../src/runtime/interpreter';
 import { computeOutSize } from '../../src/model/geometry';
 import { planRequant } from '../../src/runtime/kernels/conv/wasmConv';
 import { add8Params } from '../../src/runtime/kernels/elementwise/add';
-import { makeChannelRequantizer, multiplyByQuantizedMultiplierTflm, quantizeMultiplier, requantizeChannels, ROUNDINGS, type RequantizeSpec } from '../../src/runtime/quant';
+import {
+  makeChannelRequantizer,
+  multiplyByQuantizedMultiplierTflm,
+  quantizeMultiplier,
+  requantizeChannels,
+  ROUNDINGS,
+  type RequantizeSpec,
+} from '../../src/runtime/quant';
 import { WasmArena, wasmSimdAvailable } from '../../src/runtime/wasm/simd';
 import { corpusModel, REPO_ROOT, SKIP_SHARED } from '../helpers/corpus';
 import { prng } from '../../src/util/prng';
@@ -37,7 +44,12 @@ function nearBoundary(m: number, shift: number, rounding: string, t: number): nu
   const modulus = 2n ** k;
   const positive = 2n ** 30n + (e > 0 ? 2n ** BigInt(e - 1) * 2n ** 31n : 0n);
   const variants: [bigint, (p: bigint) => boolean][] =
-    rounding === 'tflite' ? [[2n ** (k - 1n), () => true]] : [[positive, (p) => p >= -(2n ** 30n)], [positive - (e > 0 ? 2n ** 31n : 0n), (p) => p < -(2n ** 30n)]];
+    rounding === 'tflite'
+      ? [[2n ** (k - 1n), () => true]]
+      : [
+          [positive, (p) => p >= -(2n ** 30n)],
+          [positive - (e > 0 ? 2n ** 31n : 0n), (p) => p < -(2n ** 30n)],
+        ];
   const inv = modInverse(BigInt(m), modulus);
   for (const [addend, holds] of variants) {
     const x0 = ((((BigInt(t) - addend) * inv) % modulus) + modulus) % modulus;
@@ -112,10 +124,28 @@ function convCase(r: Rand, i: number, regime: Regime): Case {
   const x = sg.tensor({ name: 'x', shape: [batch, inH, inW, inC], dtype: 'int8', quantization: quant(a.sIn, a.inputZp) });
   const w = sg.tensor({ name: 'w', shape: [outC, kH, kW, depth], dtype: 'int8', data: a.weights, quantization: quant(a.sW, 0, 0) });
   const withBias = r() < 0.85;
-  const b = withBias ? sg.tensor({ name: 'b', shape: [outC], dtype: 'int32', data: a.bias, quantization: quant(a.sW.map((s) => a.sIn * s), 0, 0) }) : -1;
+  const b = withBias
+    ? sg.tensor({
+        name: 'b',
+        shape: [outC],
+        dtype: 'int32',
+        data: a.bias,
+        quantization: quant(
+          a.sW.map((s) => a.sIn * s),
+          0,
+          0,
+        ),
+      })
+    : -1;
   const y = sg.tensor({ name: 'y', shape: [batch, outH, outW, outC], dtype: 'int8', quantization: quant(a.sOut, int(r, -128, 127)) });
   const act = pick(r, ACTS);
-  sg.op({ op: 'CONV_2D', inputs: [x, w, b], outputs: [y], options: makeOptions('Conv2DOptions', { padding, strideW, strideH, fusedActivationFunction: act, dilationWFactor: dil, dilationHFactor: dil }), version: 3 }).io([x], [y]);
+  sg.op({
+    op: 'CONV_2D',
+    inputs: [x, w, b],
+    outputs: [y],
+    options: makeOptions('Conv2DOptions', { padding, strideW, strideH, fusedActivationFunction: act, dilationWFactor: dil, dilationHFactor: dil }),
+    version: 3,
+  }).io([x], [y]);
   const name = `conv#${i} ${regime} ${batch}x${inH}x${inW}x${inC} k${kH}x${kW} g${groups} s${strideH},${strideW} d${dil} ${padding} ${act} oc${outC}${a.perChannel ? ' pc' : ''}`;
   return { name, graph: g.build(), input: a.input };
 }
@@ -141,10 +171,37 @@ function depthwiseCase(r: Rand, i: number, regime: Regime): Case {
   const a = arithmetic(r, regime, kH * kW * outC, batch * inH * inW * inC, outC, kH * kW);
   const x = sg.tensor({ name: 'x', shape: [batch, inH, inW, inC], dtype: 'int8', quantization: quant(a.sIn, a.inputZp) });
   const w = sg.tensor({ name: 'w', shape: [1, kH, kW, outC], dtype: 'int8', data: a.weights, quantization: quant(a.sW, 0, 3) });
-  const b = r() < 0.85 ? sg.tensor({ name: 'b', shape: [outC], dtype: 'int32', data: a.bias, quantization: quant(a.sW.map((s) => a.sIn * s), 0, 0) }) : -1;
+  const b =
+    r() < 0.85
+      ? sg.tensor({
+          name: 'b',
+          shape: [outC],
+          dtype: 'int32',
+          data: a.bias,
+          quantization: quant(
+            a.sW.map((s) => a.sIn * s),
+            0,
+            0,
+          ),
+        })
+      : -1;
   const y = sg.tensor({ name: 'y', shape: [batch, outH, outW, outC], dtype: 'int8', quantization: quant(a.sOut, int(r, -128, 127)) });
   const act = pick(r, ACTS);
-  sg.op({ op: 'DEPTHWISE_CONV_2D', inputs: [x, w, b], outputs: [y], options: makeOptions('DepthwiseConv2DOptions', { padding, strideW, strideH, depthMultiplier: mult, fusedActivationFunction: act, dilationWFactor: dil, dilationHFactor: dil }), version: 3 }).io([x], [y]);
+  sg.op({
+    op: 'DEPTHWISE_CONV_2D',
+    inputs: [x, w, b],
+    outputs: [y],
+    options: makeOptions('DepthwiseConv2DOptions', {
+      padding,
+      strideW,
+      strideH,
+      depthMultiplier: mult,
+      fusedActivationFunction: act,
+      dilationWFactor: dil,
+      dilationHFactor: dil,
+    }),
+    version: 3,
+  }).io([x], [y]);
   const name = `dw#${i} ${regime} ${batch}x${inH}x${inW}x${inC} k${kH}x${kW} m${mult} s${strideH},${strideW} d${dil} ${padding} ${act}${a.perChannel ? ' pc' : ''}`;
   return { name, graph: g.build(), input: a.input };
 }
@@ -160,10 +217,29 @@ function fullyConnectedCase(r: Rand, i: number, regime: Regime): Case {
   const wZp = a.perChannel ? 0 : pick(r, [0, int(r, -128, 127)]);
   const x = sg.tensor({ name: 'x', shape: [batches, accum], dtype: 'int8', quantization: quant(a.sIn, a.inputZp) });
   const w = sg.tensor({ name: 'w', shape: [outD, accum], dtype: 'int8', data: a.weights, quantization: quant(a.sW, a.perChannel ? 0 : wZp, 0) });
-  const b = r() < 0.8 ? sg.tensor({ name: 'b', shape: [outD], dtype: 'int32', data: a.bias, quantization: quant(a.sW.map((s) => a.sIn * s), 0, 0) }) : -1;
+  const b =
+    r() < 0.8
+      ? sg.tensor({
+          name: 'b',
+          shape: [outD],
+          dtype: 'int32',
+          data: a.bias,
+          quantization: quant(
+            a.sW.map((s) => a.sIn * s),
+            0,
+            0,
+          ),
+        })
+      : -1;
   const y = sg.tensor({ name: 'y', shape: [batches, outD], dtype: 'int8', quantization: quant(a.sOut, int(r, -128, 127)) });
   const act = pick(r, ACTS);
-  sg.op({ op: 'FULLY_CONNECTED', inputs: [x, w, b], outputs: [y], options: makeOptions('FullyConnectedOptions', { fusedActivationFunction: act, weightsFormat: 'DEFAULT', keepNumDims: false }), version: 4 }).io([x], [y]);
+  sg.op({
+    op: 'FULLY_CONNECTED',
+    inputs: [x, w, b],
+    outputs: [y],
+    options: makeOptions('FullyConnectedOptions', { fusedActivationFunction: act, weightsFormat: 'DEFAULT', keepNumDims: false }),
+    version: 4,
+  }).io([x], [y]);
   const name = `fc#${i} ${regime} [${batches}x${accum}]→${outD} wzp${wZp} ${act}${a.perChannel ? ' pc' : ''}`;
   return { name, graph: g.build(), input: a.input };
 }
@@ -267,7 +343,8 @@ describe('WebAssembly SIMD kernels equal the JavaScript loops', () => {
         arena.kernels.requant(accAt, channels * 4, pixels, channels, plan.prm, plan.cp, outAt, plan.mode, zp, lo, hi);
         const got = arena.i8.slice(outAt, outAt + expected.length);
         for (let i = 0; i < expected.length; i++) {
-          if (got[i] !== expected[i]) assert.fail(`${rounding} channel ${i % channels} real ${specs[i % channels]!.real} acc ${withBias[i]}: ${got[i]} vs ${expected[i]}`);
+          if (got[i] !== expected[i])
+            assert.fail(`${rounding} channel ${i % channels} real ${specs[i % channels]!.real} acc ${withBias[i]}: ${got[i]} vs ${expected[i]}`);
         }
       }
     }
@@ -317,7 +394,8 @@ describe('WebAssembly SIMD kernels equal the JavaScript loops', () => {
       const probe = new Interpreter(graph, { simd: false });
       const r = prng(77);
       const inputs = probe.inputs.map((t) => Uint8Array.from({ length: t.data.byteLength }, () => int(r, 0, 255)));
-      for (const rounding of ROUNDINGS) assert.deepStrictEqual(run(graph, inputs, rounding, true), run(graph, inputs, rounding, false), `${name} (${rounding})`);
+      for (const rounding of ROUNDINGS)
+        assert.deepStrictEqual(run(graph, inputs, rounding, true), run(graph, inputs, rounding, false), `${name} (${rounding})`);
     }
   });
 

@@ -31,7 +31,8 @@ describe('the board table', () => {
     assert.equal(kb('rpi-pico'), 264);
     assert.equal(kb('nucleo-l4r5zi'), 640);
     assert.equal(findBoard('stm32f746-disco')!.flashBytes, 1024 * 1024);
-    for (const id of ['rpi-pico2', 'esp32-s3', 'stm32h743', 'sparkfun-edge', 'nrf5340-dk', 'ek-ra6m4', 'portenta-h7', 'corstone-300', 'stm32n6']) assert.ok(findBoard(id), id);
+    for (const id of ['rpi-pico2', 'esp32-s3', 'stm32h743', 'sparkfun-edge', 'nrf5340-dk', 'ek-ra6m4', 'portenta-h7', 'corstone-300', 'stm32n6'])
+      assert.ok(findBoard(id), id);
   });
 });
 
@@ -51,13 +52,19 @@ describe('fit verdict', () => {
     const f = v.findings.find((x) => x.code === 'sram-over')!;
     assert.equal(f.severity, 'error');
     assert.equal(f.layer, a.arena.peakLayer);
-    assert.equal(renderFinding(f), `Tensor arena ${formatBytes(arena)} + 1 KB reserved exceeds ${formatBytes(arena + 100)} SRAM on Tiny Board; peak at layer 1 DEPTHWISE_CONV_2D`);
+    assert.equal(
+      renderFinding(f),
+      `Tensor arena ${formatBytes(arena)} + 1 KB reserved exceeds ${formatBytes(arena + 100)} SRAM on Tiny Board; peak at layer 1 DEPTHWISE_CONV_2D`,
+    );
   });
 
   test('at 90% of a budget: a warning, and it still fits', () => {
     const v = checkFit(a, customTarget(Math.ceil(arena / 0.95), 1024 * 1024));
     assert.equal(v.fits, true);
-    assert.deepStrictEqual(v.findings.map((f) => [f.code, f.severity]), [['sram-near', 'warning']]);
+    assert.deepStrictEqual(
+      v.findings.map((f) => [f.code, f.severity]),
+      [['sram-near', 'warning']],
+    );
   });
 
   test('flash: the model file against the budget, with the reserve', () => {
@@ -77,13 +84,22 @@ describe('fit verdict', () => {
 
   test('ops TFLM has no kernel for, hybrid ops and float ops in int8 models are flagged on their layer', () => {
     const custom = checkFit(analyze(customOpModel()), customTarget(1 << 20, 1 << 20));
-    assert.deepStrictEqual(custom.findings.map((f) => [f.code, f.layer]), [['op-unsupported', 0]]);
+    assert.deepStrictEqual(
+      custom.findings.map((f) => [f.code, f.layer]),
+      [['op-unsupported', 0]],
+    );
     const hybrid = checkFit(analyze(hybridModel()), customTarget(1 << 20, 1 << 20));
-    assert.deepStrictEqual(hybrid.findings.map((f) => [f.code, f.layer]), [['hybrid-op', 0]]);
+    assert.deepStrictEqual(
+      hybrid.findings.map((f) => [f.code, f.layer]),
+      [['hybrid-op', 0]],
+    );
     // An int8 model with one float op in the middle.
     const mixed = { ...a, kind: 'int8' as const, layers: a.layers.map((l, i) => (i === 2 ? { ...l, float: true } : l)) };
     const v = checkFit(mixed, customTarget(1 << 20, 1 << 20));
-    assert.deepStrictEqual(v.findings.map((f) => [f.code, f.layer]), [['float-in-int8', 2]]);
+    assert.deepStrictEqual(
+      v.findings.map((f) => [f.code, f.layer]),
+      [['float-in-int8', 2]],
+    );
   });
 });
 

@@ -129,7 +129,10 @@ describe('TFLite format traps', () => {
   test('the hybrid MLPerf KWS model has int8 conv weights under float activations', { skip: SKIP_SHARED }, () => {
     const g = readModel(corpusModel('kws_ref_model_float32'));
     const sg = g.subgraphs[0]!;
-    const int8Weights = sg.operators.filter((op) => opName(g, op) === 'CONV_2D').map((op) => sg.tensors[op.inputs[1]!]!).filter((w) => w.dtype === 'int8');
+    const int8Weights = sg.operators
+      .filter((op) => opName(g, op) === 'CONV_2D')
+      .map((op) => sg.tensors[op.inputs[1]!]!)
+      .filter((w) => w.dtype === 'int8');
     assert.equal(int8Weights.length, 5);
     assert.equal(sg.tensors[sg.inputs[0]!]!.dtype, 'float32');
   });
@@ -145,7 +148,10 @@ describe('TFLite format traps', () => {
   test('several subgraphs (WHILE/IF) survive with their indices', () => {
     const g = roundTrip(controlFlowModel());
     assert.equal(g.subgraphs.length, 5);
-    assert.deepStrictEqual(g.subgraphs.map((s) => s.name), ['main', 'cond', 'body', 'then', 'else']);
+    assert.deepStrictEqual(
+      g.subgraphs.map((s) => s.name),
+      ['main', 'cond', 'body', 'then', 'else'],
+    );
     const w = g.subgraphs[0]!.operators[0]!.options;
     assert.ok(w?.kind === 'WhileOptions');
     assert.equal(w.bodySubgraphIndex, 2);
@@ -192,7 +198,10 @@ describe('bad input gives typed errors', () => {
     fails(bad, 'bad-identifier', /expected the identifier "TFL3"/);
   });
   test('a file cut in half', () => {
-    assert.throws(() => readModel(good.subarray(0, good.length >> 1)), (e: unknown) => e instanceof ModelFormatError && e.offset !== undefined);
+    assert.throws(
+      () => readModel(good.subarray(0, good.length >> 1)),
+      (e: unknown) => e instanceof ModelFormatError && e.offset !== undefined,
+    );
   });
   test('a root offset pointing past the end', () => {
     const bad = good.slice();
@@ -230,7 +239,16 @@ describe('bad input gives typed errors', () => {
   test('a WHILE that calls a missing subgraph', () => {
     const g = controlFlowModel();
     const main = g.subgraphs[0]!;
-    const broken: Graph = { ...g, subgraphs: [{ ...main, operators: [{ ...main.operators[0]!, options: makeOptions('WhileOptions', { condSubgraphIndex: 1, bodySubgraphIndex: 9 }) }, main.operators[1]!] }, ...g.subgraphs.slice(1)] };
+    const broken: Graph = {
+      ...g,
+      subgraphs: [
+        {
+          ...main,
+          operators: [{ ...main.operators[0]!, options: makeOptions('WhileOptions', { condSubgraphIndex: 1, bodySubgraphIndex: 9 }) }, main.operators[1]!],
+        },
+        ...g.subgraphs.slice(1),
+      ],
+    };
     fails(writeModel(broken), 'bad-reference', /calls subgraph 9/);
   });
   test('a vector that claims billions of elements', () => {

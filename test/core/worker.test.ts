@@ -26,8 +26,14 @@ describe('the analysis worker', () => {
   test('a broken model comes back as a typed error, and the worker lives on', async () => {
     const broken = join(dir, 'broken.tflite');
     writeFileSync(broken, writeModel(tinyInt8ConvNet()).subarray(0, 64));
-    await assert.rejects(client.request('analyze', { path: broken, abi: 'arm32', kernels: 'reference' }), (e: unknown) => e instanceof WorkerError && e.code === 'out-of-range');
-    await assert.rejects(client.request('analyze', { path: join(dir, 'missing.tflite'), abi: 'arm32', kernels: 'reference' }), (e: unknown) => e instanceof WorkerError && e.code === 'ENOENT');
+    await assert.rejects(
+      client.request('analyze', { path: broken, abi: 'arm32', kernels: 'reference' }),
+      (e: unknown) => e instanceof WorkerError && e.code === 'out-of-range',
+    );
+    await assert.rejects(
+      client.request('analyze', { path: join(dir, 'missing.tflite'), abi: 'arm32', kernels: 'reference' }),
+      (e: unknown) => e instanceof WorkerError && e.code === 'ENOENT',
+    );
     assert.equal((await client.request('analyze', { path: model, abi: 'arm32', kernels: 'reference' })).layers.length, 6);
   });
 
@@ -40,7 +46,10 @@ describe('the analysis worker', () => {
 
   test('a crashed worker fails its requests and the next request gets a fresh one', async () => {
     const crashing = new WorkerClient(join(dir, 'no-such-worker.js'));
-    await assert.rejects(crashing.request('analyze', { path: model, abi: 'arm32', kernels: 'reference' }), (e: unknown) => e instanceof WorkerError && e.code === 'crashed');
+    await assert.rejects(
+      crashing.request('analyze', { path: model, abi: 'arm32', kernels: 'reference' }),
+      (e: unknown) => e instanceof WorkerError && e.code === 'crashed',
+    );
     const healthy = new WorkerClient(script);
     const first = healthy.request('analyze', { path: model, abi: 'arm32', kernels: 'reference' });
     assert.equal((await first).totals.macs, 4620);

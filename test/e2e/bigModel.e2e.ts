@@ -55,7 +55,10 @@ test('a 27 MB, 440-layer model opens and its table renders virtually', async () 
     const p = wb.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     await p.getByText('Tensor arena (SRAM)').waitFor({ timeout: 60_000 });
     const cards = await p.locator('.card').allInnerTexts();
-    assert.ok(cards.some((c) => /OPERATORS\s+440/i.test(c)), cards.join(' | '));
+    assert.ok(
+      cards.some((c) => /OPERATORS\s+440/i.test(c)),
+      cards.join(' | '),
+    );
     // Only a window of rows is in the page, not all 440.
     const rendered = await p.locator('.layer-table tbody tr:not(.spacer)').count();
     assert.ok(rendered > 10 && rendered < 100, `${rendered} rows rendered`);
@@ -68,7 +71,11 @@ test('a 27 MB, 440-layer model opens and its table renders virtually', async () 
     await table.evaluate((el) => (el.scrollTop = el.scrollHeight));
     await wb.page.waitForTimeout(200);
     await table.evaluate((el) => (el.scrollTop = el.scrollHeight));
-    await p.locator('.layer-table tbody tr', { hasText: 'FULLY_CONNECTED' }).filter({ hasText: /^\s*439/ }).first().waitFor({ timeout: 10_000 });
+    await p
+      .locator('.layer-table tbody tr', { hasText: 'FULLY_CONNECTED' })
+      .filter({ hasText: /^\s*439/ })
+      .first()
+      .waitFor({ timeout: 10_000 });
     await wb.screenshot('big-model');
   });
 });

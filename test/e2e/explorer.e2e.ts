@@ -24,5 +24,9 @@ test('right-clicking a .tflite file in the explorer offers "Analyze Model"', asy
     assert.ok(shot.endsWith('.png'));
     await wb.page.keyboard.press('Escape');
   });
-  assert.deepEqual(wb.blocked.filter((u) => !u.startsWith('http://127.0.0.1')), wb.blocked, 'only non-local requests are blocked');
+  assert.deepEqual(
+    wb.blocked.filter((u) => !u.startsWith('http://127.0.0.1')),
+    wb.blocked,
+    'only non-local requests are blocked',
+  );
 });

@@ -149,7 +149,10 @@ function makeWorkbench(page: Page, workspace: string, url: string, pageErrors: s
       const panel = page.locator('.markers-panel');
       await panel.waitFor({ state: 'visible', timeout: 15_000 });
       const rows = panel.locator('.monaco-list-row');
-      await rows.first().waitFor({ state: 'visible', timeout: 15_000 }).catch(() => undefined);
+      await rows
+        .first()
+        .waitFor({ state: 'visible', timeout: 15_000 })
+        .catch(() => undefined);
       const labels: string[] = [];
       for (const row of await rows.all()) labels.push((await row.getAttribute('aria-label')) ?? (await row.innerText()));
       return labels;
@@ -175,7 +178,9 @@ function makeWorkbench(page: Page, workspace: string, url: string, pageErrors: s
     },
 
     explorerItem(name) {
-      return page.locator('.explorer-folders-view .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) });
+      return page
+        .locator('.explorer-folders-view .monaco-list-row')
+        .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) });
     },
 
     async explorerContextMenu(name, expect, timeoutMs = 30_000) {
@@ -265,7 +270,11 @@ async function openPalette(page: Page): Promise<void> {
   } catch {}
   const center = page.locator('.command-center .command-center-center').first();
   if (await center.isVisible()) await center.click();
-  else await page.locator('.part.statusbar').click({ position: { x: 2, y: 2 } }).then(() => page.keyboard.press('F1'));
+  else
+    await page
+      .locator('.part.statusbar')
+      .click({ position: { x: 2, y: 2 } })
+      .then(() => page.keyboard.press('F1'));
   await input.waitFor({ state: 'visible', timeout: 15_000 });
 }
 

@@ -29,9 +29,15 @@ test('the Problems panel shows Korean findings under a Korean VS Code', async ()
       if (rows.some((r) => korean.test(r))) break;
       await wb.page.waitForTimeout(500);
     }
-    assert.ok(rows.some((r) => korean.test(r)), `Problems rows: ${rows.join(' || ')}`);
+    assert.ok(
+      rows.some((r) => korean.test(r)),
+      `Problems rows: ${rows.join(' || ')}`,
+    );
     // No finding is left in English.
-    assert.deepStrictEqual(rows.filter((r) => /Tensor arena|exceeds|SRAM on/.test(r)), []);
+    assert.deepStrictEqual(
+      rows.filter((r) => /Tensor arena|exceeds|SRAM on/.test(r)),
+      [],
+    );
     await wb.screenshot('problems-ko');
   });
 });

@@ -15,7 +15,10 @@ after(async () => {
   for (const wb of opened) await wb.close();
 });
 
-for (const [name, theme] of [['dark', 'Default Dark Modern'], ['high-contrast', 'Default High Contrast']] as const) {
+for (const [name, theme] of [
+  ['dark', 'Default Dark Modern'],
+  ['high-contrast', 'Default High Contrast'],
+] as const) {
   test(`the panel in the ${name} theme`, async () => {
     const wb = await openWorkbench({ settings: { 'workbench.colorTheme': theme } });
     opened.push(wb);

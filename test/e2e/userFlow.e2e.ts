@@ -30,14 +30,20 @@ test('opening a model from the explorer shows the model panel', async () => {
     const header = await p.locator('header h2').innerText();
     assert.match(header, /kws_ds_cnn_int8\.tflite/);
     const cards = await p.locator('.card').allInnerTexts();
-    assert.ok(cards.some((c) => /MACs\s+2,656,768/i.test(c)), cards.join(' | '));
+    assert.ok(
+      cards.some((c) => /MACs\s+2,656,768/i.test(c)),
+      cards.join(' | '),
+    );
     // The peak row of the layer table is marked, and the timeline has a column per layer.
     assert.equal(await p.locator('tr.peak').count(), 1);
     assert.equal(await p.locator('.chart rect.bar').count(), 13);
     // The SRAM meter's fill is as wide as the share it shows (inline styles survive the CSP).
     const share = await p.locator('.meter-row', { hasText: 'SRAM' }).locator('.meter-value').innerText();
     const percent = Number(/\((\d+)%\)/.exec(share)![1]);
-    const [fill, track] = await Promise.all([p.locator('.meter-row', { hasText: 'SRAM' }).locator('.fill').boundingBox(), p.locator('.meter-row', { hasText: 'SRAM' }).locator('.meter').boundingBox()]);
+    const [fill, track] = await Promise.all([
+      p.locator('.meter-row', { hasText: 'SRAM' }).locator('.fill').boundingBox(),
+      p.locator('.meter-row', { hasText: 'SRAM' }).locator('.meter').boundingBox(),
+    ]);
     assert.ok(fill && track && Math.abs(fill.width / track.width - percent / 100) < 0.02, `fill ${fill?.width} of ${track?.width} for ${percent}%`);
     await wb.screenshot('panel');
   });
@@ -47,8 +53,14 @@ test('the panel estimates latency and energy, and its battery calculator follows
   await wb.capture('battery', async () => {
     const p = panel();
     const cards = await p.locator('.card').allInnerTexts();
-    assert.ok(cards.some((c) => /LATENCY\s+[\d.]+ m?s\s+an estimate/i.test(c)), cards.join(' | '));
-    assert.ok(cards.some((c) => /ENERGY PER INFERENCE\s+[\d.]+ (µJ|mJ)/i.test(c)), cards.join(' | '));
+    assert.ok(
+      cards.some((c) => /LATENCY\s+[\d.]+ m?s\s+an estimate/i.test(c)),
+      cards.join(' | '),
+    );
+    assert.ok(
+      cards.some((c) => /ENERGY PER INFERENCE\s+[\d.]+ (µJ|mJ)/i.test(c)),
+      cards.join(' | '),
+    );
     assert.equal(await p.locator('tr.slow').count(), 3, 'the three slowest layers are highlighted');
     const result = p.locator('.battery-result');
     await result.scrollIntoViewIfNeeded();
@@ -71,7 +83,7 @@ test('the panel estimates latency and energy, and its battery calculator follows
   });
 });
 
-test('the layer view shows a layer\'s memory cost on hover', async () => {
+test("the layer view shows a layer's memory cost on hover", async () => {
   await wb.capture('hover', async () => {
     await wb.runCommand('TinyML Lens: Open Layer View');
     const text = await wb.hover('DEPTHWISE_CONV_2D');

@@ -40,7 +40,13 @@ export function corpusModels(): CorpusModel[] {
   if (!HAVE_SHARED) return [];
   return walk(MODELS_DIR)
     .sort()
-    .map((path) => ({ name: path.split('/').pop()!.replace(/\.tflite$/, ''), path }));
+    .map((path) => ({
+      name: path
+        .split('/')
+        .pop()!
+        .replace(/\.tflite$/, ''),
+      path,
+    }));
 }
 
 export function corpusModel(name: string): Uint8Array {

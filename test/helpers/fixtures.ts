@@ -44,9 +44,27 @@ export function tinyInt8ConvNet(): Graph {
   const b5 = sg.tensor({ name: 'fc/b', shape: [3], dtype: 'int32', data: randomInt32(3, r), quantization: quant(0.0008) });
   const a5 = sg.tensor({ name: 'fc/out', shape: [1, 3], dtype: 'int8', quantization: quant(0.1, 10) });
   const out = sg.tensor({ name: 'output', shape: [1, 3], dtype: 'int8', quantization: quant(1 / 256, -128) });
-  sg.op({ op: 'CONV_2D', inputs: [input, w1, b1], outputs: [a1], options: makeOptions('Conv2DOptions', { padding: 'SAME', strideW: 1, strideH: 1, fusedActivationFunction: 'RELU' }), version: 3 })
-    .op({ op: 'DEPTHWISE_CONV_2D', inputs: [a1, w2, b2], outputs: [a2], options: makeOptions('DepthwiseConv2DOptions', { padding: 'SAME', strideW: 1, strideH: 1, depthMultiplier: 1, fusedActivationFunction: 'RELU6' }), version: 3 })
-    .op({ op: 'AVERAGE_POOL_2D', inputs: [a2], outputs: [a3], options: makeOptions('Pool2DOptions', { padding: 'VALID', strideW: 8, strideH: 8, filterWidth: 8, filterHeight: 8 }), version: 2 })
+  sg.op({
+    op: 'CONV_2D',
+    inputs: [input, w1, b1],
+    outputs: [a1],
+    options: makeOptions('Conv2DOptions', { padding: 'SAME', strideW: 1, strideH: 1, fusedActivationFunction: 'RELU' }),
+    version: 3,
+  })
+    .op({
+      op: 'DEPTHWISE_CONV_2D',
+      inputs: [a1, w2, b2],
+      outputs: [a2],
+      options: makeOptions('DepthwiseConv2DOptions', { padding: 'SAME', strideW: 1, strideH: 1, depthMultiplier: 1, fusedActivationFunction: 'RELU6' }),
+      version: 3,
+    })
+    .op({
+      op: 'AVERAGE_POOL_2D',
+      inputs: [a2],
+      outputs: [a3],
+      options: makeOptions('Pool2DOptions', { padding: 'VALID', strideW: 8, strideH: 8, filterWidth: 8, filterHeight: 8 }),
+      version: 2,
+    })
     .op({ op: 'RESHAPE', inputs: [a3, shape], outputs: [a4], options: makeOptions('ReshapeOptions', { newShape: [1, 4] }) })
     .op({ op: 'FULLY_CONNECTED', inputs: [a4, w5, b5], outputs: [a5], options: makeOptions('FullyConnectedOptions'), version: 4 })
     .op({ op: 'SOFTMAX', inputs: [a5], outputs: [out], options: makeOptions('SoftmaxOptions', { beta: 1 }), version: 2 })
@@ -81,7 +99,13 @@ export function hybridModel(): Graph {
   const w = sg.tensor({ name: 'w', shape: [8, 16], dtype: 'int8', data: randomInt8(128, r), quantization: quant(0.01) });
   const b = sg.tensor({ name: 'b', shape: [8], dtype: 'float32', data: randomFloat32(8, r) });
   const out = sg.tensor({ name: 'output', shape: [1, 8], dtype: 'float32' });
-  sg.op({ op: 'FULLY_CONNECTED', inputs: [input, w, b], outputs: [out], options: makeOptions('FullyConnectedOptions', { fusedActivationFunction: 'RELU' }), version: 3 }).io([input], [out]);
+  sg.op({
+    op: 'FULLY_CONNECTED',
+    inputs: [input, w, b],
+    outputs: [out],
+    options: makeOptions('FullyConnectedOptions', { fusedActivationFunction: 'RELU' }),
+    version: 3,
+  }).io([input], [out]);
   return g.build();
 }
 
@@ -114,7 +138,8 @@ export function controlFlowModel(): Graph {
   const flag = main.tensor({ name: 'flag', shape: [1], dtype: 'bool' });
   const looped = main.tensor({ name: 'looped', shape: [1, 64], dtype: 'float32' });
   const out = main.tensor({ name: 'output', shape: [1, 64], dtype: 'float32' });
-  main.op({ op: 'WHILE', inputs: [x], outputs: [looped], options: makeOptions('WhileOptions', { condSubgraphIndex: 1, bodySubgraphIndex: 2 }) })
+  main
+    .op({ op: 'WHILE', inputs: [x], outputs: [looped], options: makeOptions('WhileOptions', { condSubgraphIndex: 1, bodySubgraphIndex: 2 }) })
     .op({ op: 'IF', inputs: [flag, looped], outputs: [out], options: makeOptions('IfOptions', { thenSubgraphIndex: 3, elseSubgraphIndex: 4 }) })
     .io([x, flag], [out]);
 
@@ -123,14 +148,20 @@ export function controlFlowModel(): Graph {
   const total = cond.tensor({ name: 'total', shape: [1], dtype: 'float32' });
   const limit = cond.tensor({ name: 'limit', shape: [1], dtype: 'float32', data: Float32Array.from([640]) });
   const keepGoing = cond.tensor({ name: 'keep_going', shape: [1], dtype: 'bool' });
-  cond.op({ op: 'SUM', inputs: [cx, sumAxis], outputs: [total] }).op({ op: 'LESS', inputs: [total, limit], outputs: [keepGoing] }).io([cx], [keepGoing]);
+  cond
+    .op({ op: 'SUM', inputs: [cx, sumAxis], outputs: [total] })
+    .op({ op: 'LESS', inputs: [total, limit], outputs: [keepGoing] })
+    .io([cx], [keepGoing]);
 
   const bx = body.tensor({ name: 'bx', shape: [1, 64], dtype: 'float32' });
   const one = body.tensor({ name: 'one', shape: [1], dtype: 'float32', data: Float32Array.from([1]) });
   const by = body.tensor({ name: 'by', shape: [1, 64], dtype: 'float32' });
   body.op({ op: 'ADD', inputs: [bx, one], outputs: [by], options: makeOptions('AddOptions') }).io([bx], [by]);
 
-  for (const [sg, op] of [[thenG, 'RELU'], [elseG, 'TANH']] as const) {
+  for (const [sg, op] of [
+    [thenG, 'RELU'],
+    [elseG, 'TANH'],
+  ] as const) {
     const i = sg.tensor({ name: 'in', shape: [1, 64], dtype: 'float32' });
     const o = sg.tensor({ name: 'out', shape: [1, 64], dtype: 'float32' });
     sg.op({ op, inputs: [i], outputs: [o] }).io([i], [o]);

@@ -61,7 +61,9 @@ export type AnyOptionsKind = OptionsKind | Options2Kind;
 type Generated = typeof generated;
 /** The flatc object-API class of a table (`Conv2DOptionsT` for 'Conv2DOptions'). */
 type ObjectApi<N extends string> = `${N}T` extends keyof Generated
-  ? Generated[`${N}T`] extends abstract new (...args: never[]) => infer I
+  ? Generated[`${N}T`] extends abstract new (
+      ...args: never[]
+    ) => infer I
     ? I
     : never
   : never;
@@ -90,7 +92,11 @@ const ENUM_FIELDS: EnumFieldTable = {
   Pool2DOptions: { padding: 'Padding', fusedActivationFunction: 'ActivationFunctionType' },
   SVDFOptions: { fusedActivationFunction: 'ActivationFunctionType' },
   RNNOptions: { fusedActivationFunction: 'ActivationFunctionType' },
-  FullyConnectedOptions: { fusedActivationFunction: 'ActivationFunctionType', weightsFormat: 'FullyConnectedOptionsWeightsFormat', quantizedBiasType: 'TensorType' },
+  FullyConnectedOptions: {
+    fusedActivationFunction: 'ActivationFunctionType',
+    weightsFormat: 'FullyConnectedOptionsWeightsFormat',
+    quantizedBiasType: 'TensorType',
+  },
   ConcatenationOptions: { fusedActivationFunction: 'ActivationFunctionType' },
   AddOptions: { fusedActivationFunction: 'ActivationFunctionType' },
   L2NormOptions: { fusedActivationFunction: 'ActivationFunctionType' },

@@ -296,7 +296,10 @@ function validate(graph: Graph): void {
     if (!sg) throw new ModelFormatError('bad-reference', `signature ${i} names subgraph ${sig.subgraphIndex}; the model has ${graph.subgraphs.length}`);
     for (const m of [...sig.inputs, ...sig.outputs]) {
       if (m.tensorIndex < 0 || m.tensorIndex >= sg.tensors.length) {
-        throw new ModelFormatError('bad-reference', `signature ${i} maps "${String(m.name)}" to tensor ${m.tensorIndex}; subgraph ${sig.subgraphIndex} has ${sg.tensors.length}`);
+        throw new ModelFormatError(
+          'bad-reference',
+          `signature ${i} maps "${String(m.name)}" to tensor ${m.tensorIndex}; subgraph ${sig.subgraphIndex} has ${sg.tensors.length}`,
+        );
       }
     }
   });
@@ -346,7 +349,10 @@ function validateTensor(graph: Graph, t: Tensor, where: string): void {
     // int4 weights are stored packed two to a byte, but older files kept one per byte.
     const unpacked = t.dtype === 'int4' ? elements : packed;
     if (data.length !== packed && data.length !== unpacked) {
-      throw new ModelFormatError('bad-value', `${where} is ${t.dtype}[${t.shape.join(', ')}] (${packed} bytes) but its buffer ${t.buffer} holds ${data.length} bytes`);
+      throw new ModelFormatError(
+        'bad-value',
+        `${where} is ${t.dtype}[${t.shape.join(', ')}] (${packed} bytes) but its buffer ${t.buffer} holds ${data.length} bytes`,
+      );
     }
   }
   const q = t.quantization;

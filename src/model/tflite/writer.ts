@@ -127,14 +127,7 @@ export function writeTflite(graph: Graph): Uint8Array {
 }
 
 function toSubGraphT(sg: Subgraph): SubGraphT {
-  return new SubGraphT(
-    sg.tensors.map(toTensorT),
-    [...sg.inputs],
-    [...sg.outputs],
-    sg.operators.map(toOperatorT),
-    sg.name,
-    sg.debugMetadataIndex,
-  );
+  return new SubGraphT(sg.tensors.map(toTensorT), [...sg.inputs], [...sg.outputs], sg.operators.map(toOperatorT), sg.name, sg.debugMetadataIndex);
 }
 
 function toTensorT(t: Tensor): TensorT {

@@ -32,7 +32,10 @@ export function assembleInt8Graph(plan: Int8Plan): Int8GraphResult {
     operatorCodes,
     buffers: [...rewrite.buffers],
     signatureDefs,
-    subgraphs: [{ ...sg, tensors: [...rewrite.tensors], inputs: [...io.inputs], outputs: [...io.outputs], operators: operators[0]! }, ...others.map((o, k) => ({ ...o, operators: operators[k + 1]! }))],
+    subgraphs: [
+      { ...sg, tensors: [...rewrite.tensors], inputs: [...io.inputs], outputs: [...io.outputs], operators: operators[0]! },
+      ...others.map((o, k) => ({ ...o, operators: operators[k + 1]! })),
+    ],
   });
   return { graph: result, params: plan.tensors.params, notes: weightNotes(plan.weights), biasAdjusted: biasAdjusted(plan.weights) };
 }

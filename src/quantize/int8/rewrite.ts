@@ -56,7 +56,11 @@ export function rewriteOperators(s: Int8Source, groups: ScaleGroups, tp: TensorP
   const conversionAfter = (t: number): RewrittenOp[] => {
     const f = tp.forms.get(t);
     if (f?.int8 === undefined || f.float === undefined || f.int8 === f.float) return [];
-    return [f.bornInt8 ? { origin: { kind: 'dequantize', tensor: t }, edit: dequantizeOp(f.int8, f.float) } : { origin: { kind: 'quantize', tensor: t }, edit: quantizeOp(f.float, f.int8) }];
+    return [
+      f.bornInt8
+        ? { origin: { kind: 'dequantize', tensor: t }, edit: dequantizeOp(f.int8, f.float) }
+        : { origin: { kind: 'quantize', tensor: t }, edit: quantizeOp(f.float, f.int8) },
+    ];
   };
   for (const t of sg.inputs) if (!isConst(s, t)) out.push(...conversionAfter(t));
 
@@ -89,7 +93,12 @@ export function rewriteOperators(s: Int8Source, groups: ScaleGroups, tp: TensorP
       const target = requantized.get(`${layer}:${slot}`);
       if (target !== undefined) {
         const g = tp.groupParams.get(target)!;
-        const r = addTensor({ ...withoutQuantization(tensors[i8]!), name: uniqueName(names, `${sg.tensors[t]!.name}_requantized`), buffer: 0, quantization: activationQuantization(g) });
+        const r = addTensor({
+          ...withoutQuantization(tensors[i8]!),
+          name: uniqueName(names, `${sg.tensors[t]!.name}_requantized`),
+          buffer: 0,
+          quantization: activationQuantization(g),
+        });
         pre.push({ origin: { kind: 'requantize', layer, slot }, edit: quantizeOp(i8, r) });
         i8 = r;
       }

@@ -108,7 +108,14 @@ export function planTensors(s: Int8Source, groups: ScaleGroups, ranges: Readonly
     const group = groups.groups.get(root)!;
     if (group.fixed) {
       const p = group.fixed;
-      g = { scale: p.scale, zeroPoint: p.zeroPoint, min: p.scale * (-128 - p.zeroPoint), max: p.scale * (127 - p.zeroPoint), rule: group.rule, from: group.from };
+      g = {
+        scale: p.scale,
+        zeroPoint: p.zeroPoint,
+        min: p.scale * (-128 - p.zeroPoint),
+        max: p.scale * (127 - p.zeroPoint),
+        rule: group.rule,
+        from: group.from,
+      };
     } else {
       const r = rangeOf(group.from);
       const p = asymmetricParams(r.min, r.max);
@@ -148,9 +155,24 @@ export function planTensors(s: Int8Source, groups: ScaleGroups, ranges: Readonly
   const record = (t: number, rule?: ParamRule): void => {
     const g = paramsOf(t);
     const r = rule ?? (g.rule === 'calibrated' && g.from !== t ? 'same-as-input' : g.rule);
-    params.push({ tensor: t, name: sg.tensors[t]!.name, rule: r, ...(g.from !== t ? { from: sg.tensors[g.from]!.name } : {}), scale: g.scale, zeroPoint: g.zeroPoint, min: g.min, max: g.max });
+    params.push({
+      tensor: t,
+      name: sg.tensors[t]!.name,
+      rule: r,
+      ...(g.from !== t ? { from: sg.tensors[g.from]!.name } : {}),
+      scale: g.scale,
+      zeroPoint: g.zeroPoint,
+      min: g.min,
+      max: g.max,
+    });
   };
-  const int8Tensor = (base: Tensor, name: string, t: number): Tensor => ({ ...withoutQuantization(base), name, dtype: 'int8', buffer: 0, quantization: activationQuantization(paramsOf(t)) });
+  const int8Tensor = (base: Tensor, name: string, t: number): Tensor => ({
+    ...withoutQuantization(base),
+    name,
+    dtype: 'int8',
+    buffer: 0,
+    quantization: activationQuantization(paramsOf(t)),
+  });
 
   for (let t = 0; t < sg.tensors.length; t++) {
     if (!float(t) || (!needsInt8.has(t) && !needsFloat.has(t))) continue;

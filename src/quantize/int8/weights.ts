@@ -35,7 +35,12 @@ export interface WeightPlan {
   readonly layers: readonly LayerWeights[];
 }
 
-export function planWeights(s: Int8Source, groups: ScaleGroups, tensors: TensorPlan, options: Pick<Int8GraphOptions, 'perChannelFullyConnected' | 'reuseInt8Weights' | 'weightCache'>): WeightPlan {
+export function planWeights(
+  s: Int8Source,
+  groups: ScaleGroups,
+  tensors: TensorPlan,
+  options: Pick<Int8GraphOptions, 'perChannelFullyConnected' | 'reuseInt8Weights' | 'weightCache'>,
+): WeightPlan {
   const graph = s.graph;
   const sg = s.subgraph;
   const layers: LayerWeights[] = [];
@@ -106,6 +111,9 @@ export function weightNotes(plan: WeightPlan): string[] {
   const reused = plan.layers.filter((l) => l.reused).length;
   const adjusted = biasAdjusted(plan);
   if (reused > 0) notes.push(`${reused} int8 weight tensor(s) of the hybrid source reused exactly (no second rounding)`);
-  if (adjusted.length > 0) notes.push(`weight scales widened on ${adjusted.reduce((n, b) => n + b.channels, 0)} channel(s) of ${adjusted.length} layer(s) so their bias fits int32 (the converter's bias-scale check)`);
+  if (adjusted.length > 0)
+    notes.push(
+      `weight scales widened on ${adjusted.reduce((n, b) => n + b.channels, 0)} channel(s) of ${adjusted.length} layer(s) so their bias fits int32 (the converter's bias-scale check)`,
+    );
   return notes;
 }

@@ -63,7 +63,9 @@ export function inputBytes(fileName: string, bytes: Uint8Array, t: InputTensorSp
     if (count !== n) throw new InputError(`${fileName} is ${arr.dtype}[${arr.shape.join(', ')}] (${count} values); input "${t.name}" expects ${describe(t)}`);
     if (arr.dtype === t.dtype) return new Uint8Array(arr.data.buffer, arr.data.byteOffset, arr.data.byteLength).slice();
     if (arr.dtype === 'float32' || arr.dtype === 'float64') return fromReal(arr.data as ArrayLike<number>, t, fileName);
-    throw new InputError(`${fileName} holds ${arr.dtype} values; input "${t.name}" expects ${describe(t)}. Give ${t.dtype} values, or float values to quantize`);
+    throw new InputError(
+      `${fileName} holds ${arr.dtype} values; input "${t.name}" expects ${describe(t)}. Give ${t.dtype} values, or float values to quantize`,
+    );
   }
   if (lower.endsWith('.png') || lower.endsWith('.jpg') || lower.endsWith('.jpeg') || lower.endsWith('.bmp')) {
     if (t.shape.length !== 4) throw new InputError(`input "${t.name}" is ${describe(t)}, not an image (N×H×W×C)`);
@@ -74,13 +76,19 @@ export function inputBytes(fileName: string, bytes: Uint8Array, t: InputTensorSp
   }
   if (lower.endsWith('.wav')) {
     const pcm = parseWav(bytes, fileName);
-    if (pcm.samples.length !== n) throw new InputError(`${fileName} has ${pcm.samples.length} samples (${pcm.sampleRate} Hz); input "${t.name}" expects ${describe(t)}`);
+    if (pcm.samples.length !== n)
+      throw new InputError(`${fileName} has ${pcm.samples.length} samples (${pcm.sampleRate} Hz); input "${t.name}" expects ${describe(t)}`);
     if (t.dtype === 'int16') return new Uint8Array(pcm.samples.buffer).slice();
-    return fromReal(Float32Array.from(pcm.samples, (s) => s / 32768), t, fileName);
+    return fromReal(
+      Float32Array.from(pcm.samples, (s) => s / 32768),
+      t,
+      fileName,
+    );
   }
   // Anything else is raw little-endian bytes of the input's type.
   const size = ELEMENT_BYTES[t.dtype];
   if (size === undefined) throw new InputError(`input "${t.name}" is ${t.dtype}, which raw files cannot fill`);
-  if (bytes.length !== n * size) throw new InputError(`${fileName} is ${bytes.length} bytes; input "${t.name}" expects ${describe(t)} = ${n * size} bytes of raw ${t.dtype}`);
+  if (bytes.length !== n * size)
+    throw new InputError(`${fileName} is ${bytes.length} bytes; input "${t.name}" expects ${describe(t)} = ${n * size} bytes of raw ${t.dtype}`);
   return bytes.slice();
 }

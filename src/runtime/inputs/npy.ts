@@ -13,7 +13,16 @@ export interface NpyArray {
 }
 
 const DESCR: Readonly<Record<string, NpyDtype>> = {
-  '<f4': 'float32', '<f8': 'float64', '|i1': 'int8', 'i1': 'int8', '<i1': 'int8', '|u1': 'uint8', 'u1': 'uint8', '<u1': 'uint8', '<i2': 'int16', '<i4': 'int32',
+  '<f4': 'float32',
+  '<f8': 'float64',
+  '|i1': 'int8',
+  i1: 'int8',
+  '<i1': 'int8',
+  '|u1': 'uint8',
+  u1: 'uint8',
+  '<u1': 'uint8',
+  '<i2': 'int16',
+  '<i4': 'int32',
 };
 
 export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
@@ -28,11 +37,16 @@ export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) throw new InputError(`${name}: unreadable .npy header ${JSON.stringify(header.trim())}`);
+  if (descr === undefined || fortran === undefined || shapeText === undefined)
+    throw new InputError(`${name}: unreadable .npy header ${JSON.stringify(header.trim())}`);
   const dtype = DESCR[descr];
   if (!dtype) throw new InputError(`${name}: .npy dtype ${descr} is not supported (float32, float64, int8, uint8, int16, int32, little-endian)`);
   if (fortran === 'True') throw new InputError(`${name}: Fortran-ordered .npy arrays are not supported; save it with np.ascontiguousarray`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map(Number);
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new InputError(`${name}: bad .npy shape (${shapeText})`);
   const count = shape.reduce((a, b) => a * b, 1);
   const dataStart = start + headerLength;

@@ -19,10 +19,16 @@ export function parseWav(bytes: Uint8Array, name: string): Pcm16 {
     const body = o + 8;
     if (body + size > bytes.length && id !== 'data') throw new InputError(`${name}: chunk "${id}" runs past the end of the file`);
     if (id === 'fmt ') {
-      format = { code: view.getUint16(body, true), channels: view.getUint16(body + 2, true), sampleRate: view.getUint32(body + 4, true), bits: view.getUint16(body + 14, true) };
+      format = {
+        code: view.getUint16(body, true),
+        channels: view.getUint16(body + 2, true),
+        sampleRate: view.getUint32(body + 4, true),
+        bits: view.getUint16(body + 14, true),
+      };
     } else if (id === 'data') {
       if (!format) throw new InputError(`${name}: the data chunk comes before the format chunk`);
-      if (format.code !== 1 || format.bits !== 16) throw new InputError(`${name} is ${format.bits}-bit (format ${format.code}); only 16-bit PCM .wav is supported`);
+      if (format.code !== 1 || format.bits !== 16)
+        throw new InputError(`${name} is ${format.bits}-bit (format ${format.code}); only 16-bit PCM .wav is supported`);
       const frames = Math.floor(Math.min(size, bytes.length - body) / (2 * format.channels));
       const samples = new Int16Array(frames);
       for (let i = 0; i < frames; i++) samples[i] = view.getInt16(body + i * 2 * format.channels, true);

@@ -17,9 +17,34 @@ import { KERNELS_WASM_BASE64 } from './kernelsWasm';
 /** The exports of kernels.wat; pointers are byte offsets in the arena's memory. */
 export interface WasmKernels {
   pad(src: number, rows: number, n: number, dst: number, top: number, bottom: number, left: number, right: number, off: number, rep: number): void;
-  conv(x: number, pix: number, pixels: number, seg: number, segments: number, quads: number, w: number, blk: number, blocks: number, bias: number, acc: number, pitch: number): void;
+  conv(
+    x: number,
+    pix: number,
+    pixels: number,
+    seg: number,
+    segments: number,
+    quads: number,
+    w: number,
+    blk: number,
+    blocks: number,
+    bias: number,
+    acc: number,
+    pitch: number,
+  ): void;
   dw(x: number, pix: number, pixels: number, tap: number, taps: number, w: number, chunks: number, bias: number, acc: number): void;
-  requant(acc: number, pitch: number, pixels: number, channels: number, prm: number, cp: number, out: number, mode: number, zp: number, lo: number, hi: number): void;
+  requant(
+    acc: number,
+    pitch: number,
+    pixels: number,
+    channels: number,
+    prm: number,
+    cp: number,
+    out: number,
+    mode: number,
+    zp: number,
+    lo: number,
+    hi: number,
+  ): void;
   add8(a: number, b: number, out: number, n: number, prm: number): void;
 }
 
@@ -96,7 +121,14 @@ export class WasmArena {
   }
 
   private static viewsOf(b: ArrayBuffer): WasmArena['views'] {
-    return { i8: new Int8Array(b), i16: new Int16Array(b), i32: new Int32Array(b), f32: new Float32Array(b), f64: new Float64Array(b), i64: new BigInt64Array(b) };
+    return {
+      i8: new Int8Array(b),
+      i16: new Int16Array(b),
+      i32: new Int32Array(b),
+      f32: new Float32Array(b),
+      f64: new Float64Array(b),
+      i64: new BigInt64Array(b),
+    };
   }
 
   /** Grows the memory to `end` bytes; a RangeError when it cannot (past 4 GiB, or out of memory). */

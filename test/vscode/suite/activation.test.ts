@@ -18,7 +18,13 @@ suite('activation', () => {
 
   test(`${EXTENSION_ID} is present and activates on the workspace by itself`, async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
-    assert.ok(ext, `${EXTENSION_ID} is not installed; extensions: ${vscode.extensions.all.map((e) => e.id).filter((id) => !id.startsWith('vscode.')).join(', ')}`);
+    assert.ok(
+      ext,
+      `${EXTENSION_ID} is not installed; extensions: ${vscode.extensions.all
+        .map((e) => e.id)
+        .filter((id) => !id.startsWith('vscode.'))
+        .join(', ')}`,
+    );
     // workspaceContains:**/*.tflite activates it without anyone calling activate().
     await until(() => ext.isActive, 'the extension to activate on a workspace with .tflite files', 30_000);
     const api = await ext.activate();

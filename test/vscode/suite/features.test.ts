@@ -42,7 +42,7 @@ suite('features', () => {
     assert.equal(tab.uri.toString(), kws.toString());
   });
 
-  test('the status bar shows the active model\'s arena against SRAM', async () => {
+  test("the status bar shows the active model's arena against SRAM", async () => {
     const { statusBar } = await api();
     const text = await until(() => (statusBar.item.text.includes('Arena') ? statusBar.item.text : undefined), 'the status bar item');
     assert.match(text, /^\$\(pass\) Arena [\d.]+ KB \/ 256 KB$/);
@@ -76,7 +76,7 @@ suite('features', () => {
     await until(() => errors().length === 0, 'the error to go under a 512 KB budget');
   });
 
-  test('the layer view has one line per layer and its hover gives the layer\'s memory cost', async () => {
+  test("the layer view has one line per layer and its hover gives the layer's memory cost", async () => {
     const kws = await model('kws_ds_cnn_int8.tflite');
     const doc = await vscode.workspace.openTextDocument(layerView(kws));
     await vscode.window.showTextDocument(doc);
@@ -101,7 +101,10 @@ suite('features', () => {
     await config().update('latencyBudgetMs', 1, vscode.ConfigurationTarget.Workspace);
     const found = await until(() => (late().length ? late() : undefined), 'the latency warning');
     assert.equal(found[0]!.severity, vscode.DiagnosticSeverity.Warning);
-    assert.match(found[0]!.message, /^Estimated latency [\d.]+ m?s \(expected [\d.]+ m?s – [\d.]+ m?s\) exceeds the 1 ms real-time budget on Arduino Nano 33 BLE Sense @ 64 MHz; slowest layer \d+ CONV_2D/);
+    assert.match(
+      found[0]!.message,
+      /^Estimated latency [\d.]+ m?s \(expected [\d.]+ m?s – [\d.]+ m?s\) exceeds the 1 ms real-time budget on Arduino Nano 33 BLE Sense @ 64 MHz; slowest layer \d+ CONV_2D/,
+    );
     await config().update('latencyBudgetMs', undefined, vscode.ConfigurationTarget.Workspace);
     await until(() => late().length === 0, 'the latency warning to go');
   });

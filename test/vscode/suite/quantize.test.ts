@@ -30,7 +30,12 @@ function floatModel(): Uint8Array {
   const fb = sg.tensor({ name: 'fc/b', shape: [3], dtype: 'float32', data: new Float32Array(3) });
   const logits = sg.tensor({ name: 'logits', shape: [1, 3], dtype: 'float32' });
   const probs = sg.tensor({ name: 'probs', shape: [1, 3], dtype: 'float32' });
-  sg.op({ op: 'CONV_2D', inputs: [input, w, b], outputs: [c], options: makeOptions('Conv2DOptions', { padding: 'SAME', strideW: 1, strideH: 1, fusedActivationFunction: 'RELU' }) })
+  sg.op({
+    op: 'CONV_2D',
+    inputs: [input, w, b],
+    outputs: [c],
+    options: makeOptions('Conv2DOptions', { padding: 'SAME', strideW: 1, strideH: 1, fusedActivationFunction: 'RELU' }),
+  })
     .op({ op: 'RESHAPE', inputs: [c, shape], outputs: [flat], options: makeOptions('ReshapeOptions', { newShape: [1, 256] }) })
     .op({ op: 'FULLY_CONNECTED', inputs: [flat, fw, fb], outputs: [logits], options: makeOptions('FullyConnectedOptions') })
     .op({ op: 'SOFTMAX', inputs: [logits], outputs: [probs], options: makeOptions('SoftmaxOptions', { beta: 1 }) })
@@ -53,9 +58,15 @@ suite('quantize in VS Code', () => {
     await vscode.workspace.fs.writeFile(model, floatModel());
     const r = prng(9);
     for (let i = 0; i < 12; i++) {
-      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(data, `sample_${i}.npy`), writeNpy({ dtype: 'float32', shape: [1, 8, 8, 1], data: Float32Array.from({ length: 64 }, () => r()) }));
+      await vscode.workspace.fs.writeFile(
+        vscode.Uri.joinPath(data, `sample_${i}.npy`),
+        writeNpy({ dtype: 'float32', shape: [1, 8, 8, 1], data: Float32Array.from({ length: 64 }, () => r()) }),
+      );
     }
-    const report = await vscode.commands.executeCommand<QuantizationReport | undefined>('tinymlLens.quantizeModel', model, { calibration: data.fsPath, overwrite: true });
+    const report = await vscode.commands.executeCommand<QuantizationReport | undefined>('tinymlLens.quantizeModel', model, {
+      calibration: data.fsPath,
+      overwrite: true,
+    });
     assert.ok(report, 'the quantization returned nothing');
     assert.equal(report.options.randomCalibration, false);
     assert.ok(report.options.calibrationSamples > 0);
@@ -63,16 +74,23 @@ suite('quantize in VS Code', () => {
     const int8 = vscode.Uri.joinPath(root(), 'tiny_float_int8.tflite');
     const stat = await vscode.workspace.fs.stat(int8);
     assert.ok(stat.size > 0);
-    const json = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root(), 'tiny_float_int8.report.json')))) as QuantizationReport;
+    const json = JSON.parse(
+      new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root(), 'tiny_float_int8.report.json'))),
+    ) as QuantizationReport;
     assert.equal(json.options.io, 'int8');
     // The new model opens in its panel.
-    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputCustom && t.input.uri.toString() === int8.toString());
+    const tab = vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .find((t) => t.input instanceof vscode.TabInputCustom && t.input.uri.toString() === int8.toString());
     assert.ok(tab, 'the int8 model is open in the model panel');
   });
 
   test('an int8 model is not quantized twice', async () => {
     const [kws] = await vscode.workspace.findFiles('**/kws_ds_cnn_int8.tflite');
-    const report = await vscode.commands.executeCommand<QuantizationReport | undefined>('tinymlLens.quantizeModel', kws, { randomCalibration: true, overwrite: true });
+    const report = await vscode.commands.executeCommand<QuantizationReport | undefined>('tinymlLens.quantizeModel', kws, {
+      randomCalibration: true,
+      overwrite: true,
+    });
     assert.equal(report, undefined);
   });
 
@@ -84,9 +102,16 @@ suite('quantize in VS Code', () => {
     const model = vscode.Uri.joinPath(root(), 'lstm_float.tflite');
     created.push(model, vscode.Uri.joinPath(root(), 'lstm_float_int8.tflite'), vscode.Uri.joinPath(root(), 'lstm_float_int8.report.json'));
     await vscode.workspace.fs.writeFile(model, readFileSync(lstm));
-    const report = await vscode.commands.executeCommand<QuantizationReport | undefined>('tinymlLens.quantizeModel', model, { randomCalibration: true, overwrite: true, keepFloat: true });
+    const report = await vscode.commands.executeCommand<QuantizationReport | undefined>('tinymlLens.quantizeModel', model, {
+      randomCalibration: true,
+      overwrite: true,
+      keepFloat: true,
+    });
     assert.ok(report, 'the quantization returned nothing');
-    assert.deepEqual(report.keptFloat.map((k) => k.op), ['UNIDIRECTIONAL_SEQUENCE_LSTM']);
+    assert.deepEqual(
+      report.keptFloat.map((k) => k.op),
+      ['UNIDIRECTIONAL_SEQUENCE_LSTM'],
+    );
   });
 
   test('random-data calibration warns in the report and in the Problems panel', async () => {
@@ -94,10 +119,16 @@ suite('quantize in VS Code', () => {
     const int8 = vscode.Uri.joinPath(root(), 'tiny_random_int8.tflite');
     created.push(model, int8, vscode.Uri.joinPath(root(), 'tiny_random_int8.report.json'));
     await vscode.workspace.fs.writeFile(model, floatModel());
-    const report = await vscode.commands.executeCommand<QuantizationReport | undefined>('tinymlLens.quantizeModel', model, { randomCalibration: true, overwrite: true });
+    const report = await vscode.commands.executeCommand<QuantizationReport | undefined>('tinymlLens.quantizeModel', model, {
+      randomCalibration: true,
+      overwrite: true,
+    });
     assert.ok(report);
     assert.equal(report.options.randomCalibration, true);
-    assert.ok(report.warnings.some((w) => /random/i.test(w)), report.warnings.join(' | '));
+    assert.ok(
+      report.warnings.some((w) => /random/i.test(w)),
+      report.warnings.join(' | '),
+    );
     const warning = await until(() => vscode.languages.getDiagnostics(int8).find((d) => d.code === 'random-calibration'), 'the random-calibration warning');
     assert.equal(warning.severity, vscode.DiagnosticSeverity.Warning);
   });

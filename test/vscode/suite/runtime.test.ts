@@ -20,7 +20,7 @@ async function model(name: string): Promise<vscode.Uri> {
 suite('runtime in VS Code', () => {
   suiteTeardown(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
 
-  test('Run Model runs the KWS example on a .npy input and shows a classifier\'s top-5', async () => {
+  test("Run Model runs the KWS example on a .npy input and shows a classifier's top-5", async () => {
     const kws = await model('kws_ds_cnn_int8.tflite');
     const dir = mkdtempSync(join(tmpdir(), 'tinyml-run-'));
     const input = join(dir, 'mfcc.npy');

@@ -61,9 +61,11 @@ function run(s: AvgState, src: Float32Array | Int8Array | Int16Array, dst: Float
 function prepare(ctx: KernelContext): Eval {
   const setup = poolSetup(ctx);
   const { outH, outW, ys, xs } = setup;
-  for (let oy = 0; oy < outH; oy++) for (let ox = 0; ox < outW; ox++) {
-    if (ys.end[oy]! <= ys.start[oy]! || xs.end[ox]! <= xs.start[ox]!) throw badModel(ctx, `has an output position (${oy}, ${ox}) whose window holds no input (TFLite Micro fails there)`);
-  }
+  for (let oy = 0; oy < outH; oy++)
+    for (let ox = 0; ox < outW; ox++) {
+      if (ys.end[oy]! <= ys.start[oy]! || xs.end[ox]! <= xs.start[ox]!)
+        throw badModel(ctx, `has an output position (${oy}, ${ox}) whose window holds no input (TFLite Micro fails there)`);
+    }
   const s: AvgState = { ...setup, acc: new Float64Array(setup.channels), integer: setup.dtype !== 'float32' };
   const src = setup.x.data as Float32Array | Int8Array | Int16Array;
   const dst = setup.y.data as Float32Array | Int8Array | Int16Array;

@@ -26,7 +26,8 @@ export type Path = 'float32' | 'int8';
 export function dataPath(ctx: KernelContext, x: RuntimeTensor, w: RuntimeTensor | undefined, y: RuntimeTensor): Path {
   if (x.dtype === 'float32' && y.dtype === 'float32' && (!w || w.dtype === 'float32')) return 'float32';
   if (x.dtype === 'int8' && y.dtype === 'int8' && (!w || w.dtype === 'int8')) return 'int8';
-  if (x.dtype === 'float32' && w && w.dtype === 'int8') throw unsupportedType(ctx, 'hybrid float32 activations with int8 weights (TFLite Micro does not run hybrid models)');
+  if (x.dtype === 'float32' && w && w.dtype === 'int8')
+    throw unsupportedType(ctx, 'hybrid float32 activations with int8 weights (TFLite Micro does not run hybrid models)');
   throw unsupportedType(ctx, `${x.dtype} input, ${w ? `${w.dtype} weights, ` : ''}${y.dtype} output`);
 }
 

@@ -130,13 +130,24 @@ function prepare(ctx: KernelContext): Eval {
   const [batches, inH, inW, inC] = shape4(ctx, x, 'input');
   const [outC, kH, kW, depth] = shape4(ctx, w, 'filter');
   const [outB, outH, outW, outC2] = shape4(ctx, y, 'output');
-  if (outB !== batches || outC2 !== outC) throw badModel(ctx, `output [${y.shape.join(', ')}] does not match input [${x.shape.join(', ')}] and filter [${w.shape.join(', ')}]`);
+  if (outB !== batches || outC2 !== outC)
+    throw badModel(ctx, `output [${y.shape.join(', ')}] does not match input [${x.shape.join(', ')}] and filter [${w.shape.join(', ')}]`);
   if (depth <= 0 || inC % depth !== 0) throw badModel(ctx, `has input depth ${inC}, not a multiple of the filter depth ${depth}`);
   const groups = inC / depth;
   if (outC % groups !== 0) throw badModel(ctx, `has ${outC} output channels for ${groups} groups`);
   const dilationH = opts.dilationHFactor || 1;
   const dilationW = opts.dilationWFactor || 1;
-  const geo = computePaddingHeightWidth({ padding: opts.padding, strideH: opts.strideH, strideW: opts.strideW, dilationH, dilationW, inHeight: inH, inWidth: inW, filterHeight: kH, filterWidth: kW });
+  const geo = computePaddingHeightWidth({
+    padding: opts.padding,
+    strideH: opts.strideH,
+    strideW: opts.strideW,
+    dilationH,
+    dilationW,
+    inHeight: inH,
+    inWidth: inW,
+    filterHeight: kH,
+    filterWidth: kW,
+  });
   const act = activationOf(ctx, opts.fusedActivationFunction);
   const taps = kH * kW;
   const common = {
@@ -190,7 +201,27 @@ function prepare(ctx: KernelContext): Eval {
   if (ctx.wasm && w.constant) {
     const run = prepareWasmConv(
       ctx.wasm,
-      { batches, inH, inW, inC, outH, outW, outC, kH, kW, depth, strideH: opts.strideH, strideW: opts.strideW, dilationH, dilationW, padTop: geo.padTop, padLeft: geo.padLeft, weights: w.data as Int8Array, weightOffset: 0, inputOffset: off },
+      {
+        batches,
+        inH,
+        inW,
+        inC,
+        outH,
+        outW,
+        outC,
+        kH,
+        kW,
+        depth,
+        strideH: opts.strideH,
+        strideW: opts.strideW,
+        dilationH,
+        dilationW,
+        padTop: geo.padTop,
+        padLeft: geo.padLeft,
+        weights: w.data as Int8Array,
+        weightOffset: 0,
+        inputOffset: off,
+      },
       { requant: q.requant, bias: biasI, zeroPoint: q.outputZeroPoint, min: q.actMin, max: q.actMax },
       x.data as Int8Array,
       y.data as Int8Array,

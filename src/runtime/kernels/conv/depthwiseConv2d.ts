@@ -155,7 +155,8 @@ function prepare(ctx: KernelContext): Eval {
   const [batches, inH, inW, inC] = shape4(ctx, x, 'input');
   const [one, kH, kW, outC] = shape4(ctx, w, 'filter');
   const [outB, outH, outW, outC2] = shape4(ctx, y, 'output');
-  if (one !== 1 || outB !== batches || outC2 !== outC) throw badModel(ctx, `output [${y.shape.join(', ')}] does not match input [${x.shape.join(', ')}] and filter [${w.shape.join(', ')}]`);
+  if (one !== 1 || outB !== batches || outC2 !== outC)
+    throw badModel(ctx, `output [${y.shape.join(', ')}] does not match input [${x.shape.join(', ')}] and filter [${w.shape.join(', ')}]`);
   // TFLM takes the multiplier from the options and expects output depth = input depth · multiplier.
   const mult = opts.depthMultiplier > 0 ? opts.depthMultiplier : outC / inC;
   if (inC * mult !== outC) throw badModel(ctx, `has ${outC} output channels for ${inC} input channels and depth multiplier ${opts.depthMultiplier}`);
@@ -163,7 +164,17 @@ function prepare(ctx: KernelContext): Eval {
   const dilationW = opts.dilationWFactor || 1;
   const strideH = opts.strideH;
   const strideW = opts.strideW;
-  const geo = computePaddingHeightWidth({ padding: opts.padding, strideH, strideW, dilationH, dilationW, inHeight: inH, inWidth: inW, filterHeight: kH, filterWidth: kW });
+  const geo = computePaddingHeightWidth({
+    padding: opts.padding,
+    strideH,
+    strideW,
+    dilationH,
+    dilationW,
+    inHeight: inH,
+    inWidth: inW,
+    filterHeight: kH,
+    filterWidth: kW,
+  });
   const act = activationOf(ctx, opts.fusedActivationFunction);
   const taps = kH * kW;
   const wt = new Float64Array(taps * outC);
@@ -209,7 +220,25 @@ function prepare(ctx: KernelContext): Eval {
   if (ctx.wasm && w.constant) {
     const run = prepareWasmDepthwise(
       ctx.wasm,
-      { batches, inH, inW, inC, multiplier: mult, outH, outW, kH, kW, strideH, strideW, dilationH, dilationW, padTop: geo.padTop, padLeft: geo.padLeft, weights: w.data as Int8Array, inputOffset: q.inputOffset },
+      {
+        batches,
+        inH,
+        inW,
+        inC,
+        multiplier: mult,
+        outH,
+        outW,
+        kH,
+        kW,
+        strideH,
+        strideW,
+        dilationH,
+        dilationW,
+        padTop: geo.padTop,
+        padLeft: geo.padLeft,
+        weights: w.data as Int8Array,
+        inputOffset: q.inputOffset,
+      },
       { requant: q.requant, bias: biasI, zeroPoint: q.outputZeroPoint, min: q.actMin, max: q.actMax },
       x.data as Int8Array,
       y.data as Int8Array,

@@ -84,7 +84,17 @@ function prepare(ctx: KernelContext): Eval {
   spans.len[0] = accum;
   // Only the first outDepth weight rows are used.
   const weights = (w.data as Float32Array | Int8Array).subarray(0, outDepth * accum);
-  const common = { batches, accum, outDepth, spans, weights, constant: w.constant, xin: new Float64Array(inSize), acc: new Float64Array(outDepth), acc32: new Int32Array(outDepth) };
+  const common = {
+    batches,
+    accum,
+    outDepth,
+    spans,
+    weights,
+    constant: w.constant,
+    xin: new Float64Array(inSize),
+    acc: new Float64Array(outDepth),
+    acc32: new Int32Array(outDepth),
+  };
 
   if (path === 'float32') {
     const [min, max] = floatRange(act);
@@ -115,7 +125,27 @@ function prepare(ctx: KernelContext): Eval {
     // A 1×1 convolution over a 1 × batches image of accum channels.
     const run = prepareWasmConv(
       ctx.wasm,
-      { batches: 1, inH: 1, inW: batches, inC: accum, outH: 1, outW: batches, outC: outDepth, kH: 1, kW: 1, depth: accum, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0, weights: weights as Int8Array, weightOffset, inputOffset: off },
+      {
+        batches: 1,
+        inH: 1,
+        inW: batches,
+        inC: accum,
+        outH: 1,
+        outW: batches,
+        outC: outDepth,
+        kH: 1,
+        kW: 1,
+        depth: accum,
+        strideH: 1,
+        strideW: 1,
+        dilationH: 1,
+        dilationW: 1,
+        padTop: 0,
+        padLeft: 0,
+        weights: weights as Int8Array,
+        weightOffset,
+        inputOffset: off,
+      },
       { requant: q.requant, bias: biasI, zeroPoint: q.outputZeroPoint, min: q.actMin, max: q.actMax },
       x.data as Int8Array,
       y.data as Int8Array,

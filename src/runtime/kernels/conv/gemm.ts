@@ -70,7 +70,16 @@ export function packWeights(w: ArrayLike<number>, o: PackOptions): PackedWeights
     }
   }
   const blocks = starts.length;
-  const packed = { data: new Float64Array(blocks * k * 4), pairs, blocks, blockStart: Int32Array.from(starts), blockCount: Int32Array.from(counts), blockGroup: Int32Array.from(groupsOf), taps, depth };
+  const packed = {
+    data: new Float64Array(blocks * k * 4),
+    pairs,
+    blocks,
+    blockStart: Int32Array.from(starts),
+    blockCount: Int32Array.from(counts),
+    blockGroup: Int32Array.from(groupsOf),
+    taps,
+    depth,
+  };
   repackWeights(packed, w, weightOffset);
   return packed;
 }

@@ -37,13 +37,24 @@ export function poolSetup(ctx: KernelContext): PoolSetup {
   const opts = optionsOrDefault(ctx.op, 'Pool2DOptions');
   const x = input(ctx, 0);
   const y = output(ctx);
-  if (x.dtype !== y.dtype || (x.dtype !== 'float32' && x.dtype !== 'int8' && x.dtype !== 'int16')) throw unsupportedType(ctx, `${x.dtype} input and ${y.dtype} output`);
+  if (x.dtype !== y.dtype || (x.dtype !== 'float32' && x.dtype !== 'int8' && x.dtype !== 'int16'))
+    throw unsupportedType(ctx, `${x.dtype} input and ${y.dtype} output`);
   const [batches, inH, inW, channels] = shape4(ctx, x, 'input');
   const [outB, outH, outW, outC] = shape4(ctx, y, 'output');
   if (outB !== batches || outC !== channels) throw badModel(ctx, `output [${y.shape.join(', ')}] does not match input [${x.shape.join(', ')}]`);
   const kH = opts.filterHeight;
   const kW = opts.filterWidth;
-  const geo = computePaddingHeightWidth({ padding: opts.padding, strideH: opts.strideH, strideW: opts.strideW, dilationH: 1, dilationW: 1, inHeight: inH, inWidth: inW, filterHeight: kH, filterWidth: kW });
+  const geo = computePaddingHeightWidth({
+    padding: opts.padding,
+    strideH: opts.strideH,
+    strideW: opts.strideW,
+    dilationH: 1,
+    dilationW: 1,
+    inHeight: inH,
+    inWidth: inW,
+    filterHeight: kH,
+    filterWidth: kW,
+  });
   const ys = tapRanges(outH, opts.strideH, geo.padTop, 1, kH, inH);
   const xs = tapRanges(outW, opts.strideW, geo.padLeft, 1, kW, inW);
   const act = activationOf(ctx, opts.fusedActivationFunction);
@@ -52,9 +63,28 @@ export function poolSetup(ctx: KernelContext): PoolSetup {
   if (x.dtype === 'float32') {
     [min, max] = activationRangeFloat(act);
   } else {
-    if (Math.abs(scaleOf(x) - scaleOf(y)) > 1e-6 || zeroPointOf(x) !== zeroPointOf(y)) throw badModel(ctx, 'needs the same scale and zero point on its input and output (TFLite Micro checks this)');
+    if (Math.abs(scaleOf(x) - scaleOf(y)) > 1e-6 || zeroPointOf(x) !== zeroPointOf(y))
+      throw badModel(ctx, 'needs the same scale and zero point on its input and output (TFLite Micro checks this)');
     const [qmin, qmax] = x.dtype === 'int8' ? [-128, 127] : [-32768, 32767];
     [min, max] = activationRangeQuantizedFor(ctx.rounding, act, Math.fround(scaleOf(y)), zeroPointOf(y), qmin, qmax);
   }
-  return { x, y, dtype: x.dtype, batches, inH, inW, channels, outH, outW, strideH: opts.strideH, strideW: opts.strideW, padTop: geo.padTop, padLeft: geo.padLeft, ys, xs, min, max };
+  return {
+    x,
+    y,
+    dtype: x.dtype,
+    batches,
+    inH,
+    inW,
+    channels,
+    outH,
+    outW,
+    strideH: opts.strideH,
+    strideW: opts.strideW,
+    padTop: geo.padTop,
+    padLeft: geo.padLeft,
+    ys,
+    xs,
+    min,
+    max,
+  };
 }

@@ -27,10 +27,21 @@ function prepare(ctx: KernelContext): Eval {
   const [batches, inH, inW, inC] = shape4(ctx, x, 'input');
   const [outC, kH, kW, depth] = shape4(ctx, w, 'filter');
   const [outB, outH, outW, outC2] = shape4(ctx, y, 'output');
-  if (outB !== batches || outC2 !== outC || depth !== inC) throw badModel(ctx, `output [${y.shape.join(', ')}] does not match input [${x.shape.join(', ')}] and filter [${w.shape.join(', ')}]`);
+  if (outB !== batches || outC2 !== outC || depth !== inC)
+    throw badModel(ctx, `output [${y.shape.join(', ')}] does not match input [${x.shape.join(', ')}] and filter [${w.shape.join(', ')}]`);
   const strideH = opts.strideH;
   const strideW = opts.strideW;
-  const geo = computePaddingHeightWidth({ padding: opts.padding, strideH, strideW, dilationH: 1, dilationW: 1, inHeight: outH, inWidth: outW, filterHeight: kH, filterWidth: kW });
+  const geo = computePaddingHeightWidth({
+    padding: opts.padding,
+    strideH,
+    strideW,
+    dilationH: 1,
+    dilationW: 1,
+    inHeight: outH,
+    inWidth: outW,
+    filterHeight: kH,
+    filterWidth: kW,
+  });
   const padTop = geo.padTop;
   const padLeft = geo.padLeft;
   const act = activationOf(ctx, opts.fusedActivationFunction);

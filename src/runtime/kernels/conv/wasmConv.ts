@@ -64,7 +64,14 @@ export interface RequantPlan {
  * in kernels.wat), or int64 in tflite layers with multipliers above 1 (left shifts); tflm layers
  * with such multipliers take int64 for every sum (mode 4).
  */
-export function planRequant(arena: WasmArena, rq: ChannelRequantizer, channels: number, bias: Int32Array | null, biasChannels = channels, spread?: Float64Array): RequantPlan | undefined {
+export function planRequant(
+  arena: WasmArena,
+  rq: ChannelRequantizer,
+  channels: number,
+  bias: Int32Array | null,
+  biasChannels = channels,
+  spread?: Float64Array,
+): RequantPlan | undefined {
   const cp = Math.max(16, Math.ceil(channels / 16) * 16);
   let mode: number;
   if (rq.rounding === 'xnnpack') {

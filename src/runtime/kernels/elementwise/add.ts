@@ -19,7 +19,16 @@ import { quantizeMultiplier, roundHalfEven, type QuantizedMultiplier, type Round
 import type { Kernel, KernelContext, RuntimeTensor } from '../../types';
 import type { WasmArena } from '../../wasm/simd';
 import { binaryEval, int8TableEval } from './binary';
-import { clamp, fusedActivationOf, floatActivationRange, qparams, quantActivationRange, type QParams, type QuantType, multiplyByQuantizedMultiplier } from './common';
+import {
+  clamp,
+  fusedActivationOf,
+  floatActivationRange,
+  qparams,
+  quantActivationRange,
+  type QParams,
+  type QuantType,
+  multiplyByQuantizedMultiplier,
+} from './common';
 
 type Kind = 'add' | 'sub';
 
@@ -54,7 +63,15 @@ function prepareAddSub(ctx: KernelContext, kind: Kind): () => void {
  * The per-element function of the quantized path, with everything model-dependent computed,
  * and for int8 the same constants in the layout of the WebAssembly kernel `add8`.
  */
-function quantizedAddSub(kind: Kind, dtype: QuantType, qa: QParams, qb: QParams, qy: QParams, act: FusedActivation, rounding: Rounding): { f: (p: number, q: number) => number; wasm?: Int32Array } {
+function quantizedAddSub(
+  kind: Kind,
+  dtype: QuantType,
+  qa: QParams,
+  qb: QParams,
+  qy: QParams,
+  act: FusedActivation,
+  rounding: Rounding,
+): { f: (p: number, q: number) => number; wasm?: Int32Array } {
   const xnn = rounding === 'xnnpack' && dtype === 'int8' ? xnnpackAdd(kind, qa, qb, qy) : undefined;
   // Fused bounds as the runtime that runs the op quantizes them.
   const [lo, hi] = quantActivationRange(act, qy, dtype, xnn ? 'xnnpack' : 'tflm');

@@ -58,7 +58,12 @@ interface BroadcastIndex {
   readonly b: Int32Array;
 }
 
-export function broadcastIndex(ctx: KernelContext, aShape: readonly number[], bShape: readonly number[], outShape: readonly number[]): BroadcastIndex | undefined {
+export function broadcastIndex(
+  ctx: KernelContext,
+  aShape: readonly number[],
+  bShape: readonly number[],
+  outShape: readonly number[],
+): BroadcastIndex | undefined {
   const rank = Math.max(aShape.length, bShape.length, outShape.length);
   const ext = (s: readonly number[]): number[] => [...new Array<number>(rank - s.length).fill(1), ...s];
   const ea = ext(aShape);
@@ -140,7 +145,11 @@ export function byteTable<T extends Int8Array | Uint8Array | Int16Array | Float3
 }
 
 /** Applies a byte table from an 8-bit input to an output array of the table's type. */
-export function lookupEval(inp: Int8Array | Uint8Array, out: Int8Array | Uint8Array | Int16Array | Float32Array, table: Int8Array | Uint8Array | Int16Array | Float32Array): () => void {
+export function lookupEval(
+  inp: Int8Array | Uint8Array,
+  out: Int8Array | Uint8Array | Int16Array | Float32Array,
+  table: Int8Array | Uint8Array | Int16Array | Float32Array,
+): () => void {
   const n = Math.min(inp.length, out.length);
   return () => {
     for (let i = 0; i < n; i++) out[i] = table[inp[i]! & 0xff]!;

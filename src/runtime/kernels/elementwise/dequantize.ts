@@ -45,7 +45,8 @@ function prepareDequantize(ctx: KernelContext): () => void {
   }
   if (x.dtype === 'int8' || x.dtype === 'uint8' || x.dtype === 'int16') {
     const q = x.info.quantization;
-    if (q && q.scale.length > 1) return perChannel(ctx, x.data as Int8Array | Uint8Array | Int16Array, x.shape, q.scale, q.zeroPoint, q.quantizedDimension, Y, x.constant);
+    if (q && q.scale.length > 1)
+      return perChannel(ctx, x.data as Int8Array | Uint8Array | Int16Array, x.shape, q.scale, q.zeroPoint, q.quantizedDimension, Y, x.constant);
     const { scale, zeroPoint } = qparams(ctx, x);
     const dequantize = (v: number): number => Math.fround(scale * (v - zeroPoint));
     if (x.dtype === 'int16') {
@@ -54,13 +55,26 @@ function prepareDequantize(ctx: KernelContext): () => void {
         for (let i = 0; i < n; i++) Y[i] = dequantize(X[i]!);
       };
     }
-    return lookupEval(x.data as Int8Array | Uint8Array, Y, byteTable(x.dtype, (k) => new Float32Array(k), dequantize));
+    return lookupEval(
+      x.data as Int8Array | Uint8Array,
+      Y,
+      byteTable(x.dtype, (k) => new Float32Array(k), dequantize),
+    );
   }
   throw unsupportedType(ctx, `${x.dtype} input`);
 }
 
 /** PerChannelDequantize: scale and zero point of the element's index along the quantized dimension. */
-function perChannel(ctx: KernelContext, X: Int8Array | Uint8Array | Int16Array, shape: readonly number[], scales: readonly number[], zeroPoints: readonly number[], axis: number, Y: Float32Array, constant: boolean): () => void {
+function perChannel(
+  ctx: KernelContext,
+  X: Int8Array | Uint8Array | Int16Array,
+  shape: readonly number[],
+  scales: readonly number[],
+  zeroPoints: readonly number[],
+  axis: number,
+  Y: Float32Array,
+  constant: boolean,
+): () => void {
   const channels = shape[axis] ?? 0;
   if (scales.length !== channels) throw badModel(ctx, `has ${scales.length} scales for ${channels} channels along dimension ${axis}`);
   let inner = 1;

@@ -50,21 +50,25 @@ function prepareHardSwish(ctx: KernelContext): () => void {
     const reluishQ = quantizeMultiplier(Math.fround(hiresInputScale / reluishScale));
     const reluishM16 = downScaleInt32ToInt16Multiplier(reluishQ.multiplier);
     const reluishExp = reluishQ.shift;
-    const table = byteTable('int8', (k) => new Int8Array(k), (v) => {
-      const inputValue = toInt16(v - qx.zeroPoint);
-      const hires = toInt16(inputValue * 128);
-      const preshiftOutputScale = saturatingRoundingDoublingHighMul16(hires, outM16);
-      let reluish = hires;
-      if (reluishExp > 0) reluish = saturatingLeftShift16(reluish, reluishExp - 1);
-      reluish = saturatingRoundingDoublingHighMul16(reluish, reluishM16);
-      if (reluishExp > 0) reluish = saturatingLeftShift16(reluish, 1);
-      if (reluishExp < 0) reluish = roundingDivideByPOT(reluish, -reluishExp);
-      reluish = toInt16((reluish + 32768) >> 1);
-      const preshiftOutput = saturatingDoublingHighMul16(reluish, preshiftOutputScale);
-      let out = toInt16(roundingDivideByPOT(preshiftOutput, -outQ.shift) + qy.zeroPoint);
-      out = out > 127 ? 127 : out < -128 ? -128 : out;
-      return out;
-    });
+    const table = byteTable(
+      'int8',
+      (k) => new Int8Array(k),
+      (v) => {
+        const inputValue = toInt16(v - qx.zeroPoint);
+        const hires = toInt16(inputValue * 128);
+        const preshiftOutputScale = saturatingRoundingDoublingHighMul16(hires, outM16);
+        let reluish = hires;
+        if (reluishExp > 0) reluish = saturatingLeftShift16(reluish, reluishExp - 1);
+        reluish = saturatingRoundingDoublingHighMul16(reluish, reluishM16);
+        if (reluishExp > 0) reluish = saturatingLeftShift16(reluish, 1);
+        if (reluishExp < 0) reluish = roundingDivideByPOT(reluish, -reluishExp);
+        reluish = toInt16((reluish + 32768) >> 1);
+        const preshiftOutput = saturatingDoublingHighMul16(reluish, preshiftOutputScale);
+        let out = toInt16(roundingDivideByPOT(preshiftOutput, -outQ.shift) + qy.zeroPoint);
+        out = out > 127 ? 127 : out < -128 ? -128 : out;
+        return out;
+      },
+    );
     return lookupEval(i8(x), i8(y), table);
   }
   throw unsupportedType(ctx, `${x.dtype} input and ${y.dtype} output`);

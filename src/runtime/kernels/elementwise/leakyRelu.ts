@@ -24,7 +24,13 @@ function quantizedLeakyRelu(qx: QParams, qy: QParams, alpha: number, dtype: 'int
   if (rounding === 'xnnpack' && dtype === 'int8') {
     const positiveScale = Math.fround(qx.scale / qy.scale);
     const negativeScale = Math.fround(positiveScale * alpha);
-    if (positiveScale >= 2 ** -8 && positiveScale <= 2 ** 7 && negativeScale <= 2 ** 7 && negativeScale >= -127.99609375 && Math.abs(negativeScale) >= 2 ** -8) {
+    if (
+      positiveScale >= 2 ** -8 &&
+      positiveScale <= 2 ** 7 &&
+      negativeScale <= 2 ** 7 &&
+      negativeScale >= -127.99609375 &&
+      Math.abs(negativeScale) >= 2 ** -8
+    ) {
       const positiveMultiplier = roundHalfEven(256 * positiveScale);
       const negativeMultiplier = roundHalfEven(256 * negativeScale);
       const bias = qy.zeroPoint * 256 + 128;
@@ -68,7 +74,12 @@ function prepareLeakyRelu(ctx: KernelContext): () => void {
   }
   if ((x.dtype === 'int8' || x.dtype === 'int16') && y.dtype === x.dtype) {
     const fn = quantizedLeakyRelu(qparams(ctx, x), qparams(ctx, y), alpha, x.dtype, ctx.rounding);
-    if (x.dtype === 'int8') return lookupEval(i8(x), i8(y), byteTable('int8', (k) => new Int8Array(k), fn));
+    if (x.dtype === 'int8')
+      return lookupEval(
+        i8(x),
+        i8(y),
+        byteTable('int8', (k) => new Int8Array(k), fn),
+      );
     const X = i16(x);
     const Y = i16(y);
     return () => {

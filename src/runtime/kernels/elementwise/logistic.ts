@@ -48,14 +48,18 @@ export function fixedPointInputParams(scale: number): { multiplier: number; shif
 
 export function tflmLogisticTable(qx: QParams): Int8Array {
   const { multiplier, shift, radius } = fixedPointInputParams(qx.scale);
-  return byteTable('int8', (n) => new Int8Array(n), (x) => {
-    const v = x - qx.zeroPoint;
-    if (v <= -radius) return -128;
-    if (v >= radius) return 127;
-    const inQ4 = multiplyByQuantizedMultiplierTflm(v, multiplier, shift);
-    const out = roundingDivideByPOT(fixedLogistic(inQ4, 4), 23) - 128;
-    return out < -128 ? -128 : out > 127 ? 127 : out;
-  });
+  return byteTable(
+    'int8',
+    (n) => new Int8Array(n),
+    (x) => {
+      const v = x - qx.zeroPoint;
+      if (v <= -radius) return -128;
+      if (v >= radius) return 127;
+      const inQ4 = multiplyByQuantizedMultiplierTflm(v, multiplier, shift);
+      const out = roundingDivideByPOT(fixedLogistic(inQ4, 4), 23) - 128;
+      return out < -128 ? -128 : out > 127 ? 127 : out;
+    },
+  );
 }
 
 /** XNNPACK's calculate_sigmoid: the branch keeps precision for positive x. */

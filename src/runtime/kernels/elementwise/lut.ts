@@ -14,13 +14,17 @@ import { byteTable, type QParams } from './common';
  */
 export function tfliteLut(qx: QParams, qy: QParams, transform: (v: number) => number): Int8Array {
   const inverseScale = Math.fround(1 / qy.scale);
-  return byteTable('int8', (n) => new Int8Array(n), (x) => {
-    const dequantized = Math.fround(qx.scale * (x - qx.zeroPoint));
-    const transformed = Math.fround(transform(dequantized));
-    const rescaled = roundHalfAway(Math.fround(transformed * inverseScale));
-    const q = Math.trunc(Math.fround(rescaled + qy.zeroPoint));
-    return q < -128 ? -128 : q > 127 ? 127 : q;
-  });
+  return byteTable(
+    'int8',
+    (n) => new Int8Array(n),
+    (x) => {
+      const dequantized = Math.fround(qx.scale * (x - qx.zeroPoint));
+      const transformed = Math.fround(transform(dequantized));
+      const rescaled = roundHalfAway(Math.fround(transformed * inverseScale));
+      const q = Math.trunc(Math.fround(rescaled + qy.zeroPoint));
+      return q < -128 ? -128 : q > 127 ? 127 : q;
+    },
+  );
 }
 
 /**
@@ -29,11 +33,15 @@ export function tfliteLut(qx: QParams, qy: QParams, transform: (v: number) => nu
  */
 export function xnnpackLut(qx: QParams, qy: QParams, fn: (v: number) => number): Int8Array {
   const inverseScale = Math.fround(1 / qy.scale);
-  return byteTable('int8', (n) => new Int8Array(n), (x) => {
-    const dequantized = Math.fround((x - qx.zeroPoint) * qx.scale);
-    const q = roundHalfEven(Math.fround(Math.fround(fn(dequantized)) * inverseScale)) + qy.zeroPoint;
-    return q < -128 ? -128 : q > 127 ? 127 : q;
-  });
+  return byteTable(
+    'int8',
+    (n) => new Int8Array(n),
+    (x) => {
+      const dequantized = Math.fround((x - qx.zeroPoint) * qx.scale);
+      const q = roundHalfEven(Math.fround(Math.fround(fn(dequantized)) * inverseScale)) + qy.zeroPoint;
+      return q < -128 ? -128 : q > 127 ? 127 : q;
+    },
+  );
 }
 
 /** expf, as the float32 result of the double exponential (within an ulp of a libm's expf). */

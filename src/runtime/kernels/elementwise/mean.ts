@@ -28,7 +28,11 @@ import { badModel, f32, qparams, multiplyByQuantizedMultiplier } from './common'
 import { elementCount } from '../../kernelUtil';
 
 /** Resolved reduction axes and, per input element, the output element it adds to. */
-function reductionPlan(ctx: KernelContext, shape: readonly number[], axisValues: readonly number[]): { axes: number[]; outIndex: Int32Array; outCount: number; count: number } {
+function reductionPlan(
+  ctx: KernelContext,
+  shape: readonly number[],
+  axisValues: readonly number[],
+): { axes: number[]; outIndex: Int32Array; outCount: number; count: number } {
   const rank = shape.length;
   const axes: number[] = [];
   for (const a of axisValues) {

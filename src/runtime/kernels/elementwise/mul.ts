@@ -41,7 +41,7 @@ function prepareMul(ctx: KernelContext): () => void {
       // Fused bounds as the runtime that runs the op quantizes them.
       const [lo, hi] = quantActivationRange(act, qy, y.dtype, xnn ? 'xnnpack' : 'tflm');
       if (xnn) return int8TableEval(ctx, a, b, y, (p, q) => clamp(roundHalfEven(Math.fround((p + offA) * (q + offB) * xnnScale)) + zp, lo, hi));
-      const { multiplier, shift } = quantizeMultiplier(qa.scale * qb.scale / qy.scale);
+      const { multiplier, shift } = quantizeMultiplier((qa.scale * qb.scale) / qy.scale);
       return int8TableEval(ctx, a, b, y, (p, q) => clamp(multiplyByQuantizedMultiplier((p + offA) * (q + offB), multiplier, shift) + zp, lo, hi));
     }
     default:

@@ -27,7 +27,10 @@ function preparePrelu(ctx: KernelContext): () => void {
     const m2 = quantizeMultiplier((qx.scale * qa.scale) / qy.scale);
     return binaryEval(ctx, x, alpha, y, (v, a) => {
       const iv = v - qx.zeroPoint;
-      const r = (iv >= 0 ? multiplyByQuantizedMultiplier(iv, m1.multiplier, m1.shift) : multiplyByQuantizedMultiplier(iv * (a - qa.zeroPoint), m2.multiplier, m2.shift)) + qy.zeroPoint;
+      const r =
+        (iv >= 0
+          ? multiplyByQuantizedMultiplier(iv, m1.multiplier, m1.shift)
+          : multiplyByQuantizedMultiplier(iv * (a - qa.zeroPoint), m2.multiplier, m2.shift)) + qy.zeroPoint;
       return r < -128 ? -128 : r > 127 ? 127 : r;
     });
   }

@@ -74,7 +74,11 @@ function prepareQuantize(ctx: KernelContext): () => void {
     const X = x.data as IntArray;
     const Y = y.data as IntArray;
     if ((x.dtype === 'int8' || x.dtype === 'uint8') && y.dtype !== 'int32') {
-      return lookupEval(X as Int8Array | Uint8Array, Y as Int8Array | Uint8Array | Int16Array, byteTable(x.dtype, newTable(y.dtype as 'int8' | 'uint8' | 'int16'), fn));
+      return lookupEval(
+        X as Int8Array | Uint8Array,
+        Y as Int8Array | Uint8Array | Int16Array,
+        byteTable(x.dtype, newTable(y.dtype as 'int8' | 'uint8' | 'int16'), fn),
+      );
     }
     return () => {
       for (let i = 0; i < n; i++) Y[i] = fn(X[i]!);

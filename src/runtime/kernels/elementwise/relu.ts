@@ -66,7 +66,12 @@ function prepareRelu(ctx: KernelContext, which: Which): () => void {
         return r < lo ? lo : r > hi ? hi : r;
       };
     }
-    if (x.dtype === 'int8') return lookupEval(i8(x), i8(y), byteTable('int8', (k) => new Int8Array(k), fn));
+    if (x.dtype === 'int8')
+      return lookupEval(
+        i8(x),
+        i8(y),
+        byteTable('int8', (k) => new Int8Array(k), fn),
+      );
     const X = i16(x);
     const Y = i16(y);
     return () => {

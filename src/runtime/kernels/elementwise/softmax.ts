@@ -117,7 +117,16 @@ function tflmSoftmax(X: Int8Array, Y: Int8Array | Int16Array, rows: number, dept
   };
 }
 
-function lookupSoftmax(X: Int8Array, Y: Int8Array | Int16Array, rows: number, depth: number, outBits: number, beta: number, qx: QParams, qy: QParams): () => void {
+function lookupSoftmax(
+  X: Int8Array,
+  Y: Int8Array | Int16Array,
+  rows: number,
+  depth: number,
+  outBits: number,
+  beta: number,
+  qx: QParams,
+  qy: QParams,
+): () => void {
   // table[255 − d] = expf(−s_in·beta·d); indexed below by d directly.
   const scale = Math.fround(-qx.scale * beta);
   const expOfDiff = new Float64Array(256);

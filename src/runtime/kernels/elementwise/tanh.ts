@@ -18,14 +18,18 @@ import { tfliteLut } from './lut';
 
 export function tflmTanhTable(qx: QParams): Int8Array {
   const { multiplier, shift, radius } = fixedPointInputParams(qx.scale);
-  return byteTable('int8', (n) => new Int8Array(n), (x) => {
-    const v = x - qx.zeroPoint;
-    if (v <= -radius) return -128;
-    if (v >= radius) return 127;
-    const inQ4 = multiplyByQuantizedMultiplierTflm(v, multiplier, shift);
-    const out = roundingDivideByPOT(fixedTanh(inQ4, 4), 24);
-    return out < -128 ? -128 : out > 127 ? 127 : out;
-  });
+  return byteTable(
+    'int8',
+    (n) => new Int8Array(n),
+    (x) => {
+      const v = x - qx.zeroPoint;
+      if (v <= -radius) return -128;
+      if (v >= radius) return 127;
+      const inQ4 = multiplyByQuantizedMultiplierTflm(v, multiplier, shift);
+      const out = roundingDivideByPOT(fixedTanh(inQ4, 4), 24);
+      return out < -128 ? -128 : out > 127 ? 127 : out;
+    },
+  );
 }
 
 function prepareTanh(ctx: KernelContext): () => void {

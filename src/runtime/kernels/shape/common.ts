@@ -9,7 +9,11 @@ import { byteView } from '../../kernelUtil';
 /** The values of a constant integer tensor (int32, int64, int16, int8, uint8), as numbers. */
 export function constantInts(ctx: KernelContext, t: RuntimeTensor, what: string): number[] {
   if (!t.constant) {
-    throw new RuntimeError('unsupported-op', `${ctx.name} (layer ${ctx.opIndex}): a non-constant ${what} tensor is not supported (TFLite Micro needs it in the model)`, ctx.opIndex);
+    throw new RuntimeError(
+      'unsupported-op',
+      `${ctx.name} (layer ${ctx.opIndex}): a non-constant ${what} tensor is not supported (TFLite Micro needs it in the model)`,
+      ctx.opIndex,
+    );
   }
   switch (t.dtype) {
     case 'int32':

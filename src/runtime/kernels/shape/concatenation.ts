@@ -32,7 +32,8 @@ export const CONCATENATION: Kernel = {
       if (t.shape.length !== rank) throw badModel(ctx, `input ${t.info.name} has rank ${t.shape.length}, the output ${rank}`);
       let inner = 1;
       for (let d = axis; d < rank; d++) {
-        if (d !== axis && t.shape[d] !== out.shape[d]) throw badModel(ctx, `input ${t.info.name} [${t.shape.join(', ')}] does not fit the output [${out.shape.join(', ')}]`);
+        if (d !== axis && t.shape[d] !== out.shape[d])
+          throw badModel(ctx, `input ${t.info.name} [${t.shape.join(', ')}] does not fit the output [${out.shape.join(', ')}]`);
         inner *= t.shape[d]!;
       }
       total += t.shape[axis]!;

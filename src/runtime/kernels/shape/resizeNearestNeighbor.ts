@@ -31,7 +31,8 @@ export const RESIZE_NEAREST_NEIGHBOR: Kernel = {
     if (x.shape.length !== 4 || y.shape.length !== 4) throw badModel(ctx, 'input and output must be 4-D (NHWC)');
     const [batches, inH, inW, depth] = x.shape as [number, number, number, number];
     const [outB, outH, outW, outD] = y.shape as [number, number, number, number];
-    if (outB !== batches || outD !== depth) throw badModel(ctx, `input [${x.shape.join(', ')}] and output [${y.shape.join(', ')}] differ outside height and width`);
+    if (outB !== batches || outD !== depth)
+      throw badModel(ctx, `input [${x.shape.join(', ')}] and output [${y.shape.join(', ')}] differ outside height and width`);
     checkSize(ctx, outH, outW);
     const o = optionsOf(ctx.op, 'ResizeNearestNeighborOptions');
     const align = o?.alignCorners ?? false;

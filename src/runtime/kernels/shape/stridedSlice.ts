@@ -101,7 +101,14 @@ interface Plan {
   readonly outputShape: readonly number[];
 }
 
-function tflmPlan(ctx: KernelContext, inShape: readonly number[], begin: number[], end: number[], strides: number[], o: Options<'StridedSliceOptions'> | undefined): Plan {
+function tflmPlan(
+  ctx: KernelContext,
+  inShape: readonly number[],
+  begin: number[],
+  end: number[],
+  strides: number[],
+  o: Options<'StridedSliceOptions'> | undefined,
+): Plan {
   const rank = inShape.length;
   if (begin.length < rank || end.length < rank || strides.length < rank) throw badModel(ctx, `begin/end/strides have fewer than the input's ${rank} entries`);
   const params: SliceParams = {
@@ -221,7 +228,10 @@ export function stridedSliceOutputShape(
   flavour: 'tflm' | 'tflite',
 ): number[] {
   const fake = { name: 'STRIDED_SLICE', opIndex: -1 } as KernelContext;
-  const plan = flavour === 'tflm' ? tflmPlan(fake, inShape, [...begin], [...end], [...strides], options) : tflitePlan(inShape, [...begin], [...end], [...strides], options);
+  const plan =
+    flavour === 'tflm'
+      ? tflmPlan(fake, inShape, [...begin], [...end], [...strides], options)
+      : tflitePlan(inShape, [...begin], [...end], [...strides], options);
   return [...plan.outputShape];
 }
 

@@ -57,8 +57,19 @@ export function floatActivation(ctx: KernelContext, act: ActivationFunction): (v
   }
 }
 
-function floatEval(ctx: KernelContext, d: Dims, x: RuntimeTensor, wf: RuntimeTensor, wt: RuntimeTensor, bias: RuntimeTensor | undefined, state: RuntimeTensor, y: RuntimeTensor, act: (v: number) => number): Eval {
-  for (const t of [wf, wt, state, ...(bias ? [bias] : [])]) if (t.dtype !== 'float32') throw badModel(ctx, `float SVDF needs float32 ${t.info.name}, not ${t.dtype}`);
+function floatEval(
+  ctx: KernelContext,
+  d: Dims,
+  x: RuntimeTensor,
+  wf: RuntimeTensor,
+  wt: RuntimeTensor,
+  bias: RuntimeTensor | undefined,
+  state: RuntimeTensor,
+  y: RuntimeTensor,
+  act: (v: number) => number,
+): Eval {
+  for (const t of [wf, wt, state, ...(bias ? [bias] : [])])
+    if (t.dtype !== 'float32') throw badModel(ctx, `float SVDF needs float32 ${t.info.name}, not ${t.dtype}`);
   const f = Math.fround;
   const xs = x.data as Float32Array;
   const wfs = wf.data as Float32Array;
@@ -97,7 +108,16 @@ function floatEval(ctx: KernelContext, d: Dims, x: RuntimeTensor, wf: RuntimeTen
   };
 }
 
-function integerEval(ctx: KernelContext, d: Dims, x: RuntimeTensor, wf: RuntimeTensor, wt: RuntimeTensor, bias: RuntimeTensor | undefined, state: RuntimeTensor, y: RuntimeTensor): Eval {
+function integerEval(
+  ctx: KernelContext,
+  d: Dims,
+  x: RuntimeTensor,
+  wf: RuntimeTensor,
+  wt: RuntimeTensor,
+  bias: RuntimeTensor | undefined,
+  state: RuntimeTensor,
+  y: RuntimeTensor,
+): Eval {
   if (wf.dtype !== 'int8') throw badModel(ctx, `int8 SVDF needs int8 weights_feature, not ${wf.dtype}`);
   if (state.dtype !== 'int8' && state.dtype !== 'int16') throw badModel(ctx, `the activation state must be int8 or int16, not ${state.dtype}`);
   if (wt.dtype !== state.dtype) throw badModel(ctx, `weights_time (${wt.dtype}) and the activation state (${state.dtype}) must share a type`);
@@ -169,7 +189,8 @@ export const SVDF: Kernel = {
     if (rank <= 0 || filters % rank !== 0) throw badModel(ctx, `rank ${rank} does not divide the ${filters} filters`);
     const units = filters / rank;
     if (wf.shape[1] !== inputSize || wt.shape[0] !== filters) throw badModel(ctx, 'weight shapes do not match the input');
-    if (state.data.length !== batch * memory * filters) throw badModel(ctx, `the activation state has ${state.data.length} elements, not batch·memory·filters = ${batch * memory * filters}`);
+    if (state.data.length !== batch * memory * filters)
+      throw badModel(ctx, `the activation state has ${state.data.length} elements, not batch·memory·filters = ${batch * memory * filters}`);
     if (!state.info.isVariable) throw badModel(ctx, 'the activation state must be a variable tensor');
     if (y.data.length !== batch * units) throw badModel(ctx, `the output has ${y.data.length} elements, not batch·units = ${batch * units}`);
     if (bias && bias.data.length !== units) throw badModel(ctx, `the bias has ${bias.data.length} elements, not ${units}`);

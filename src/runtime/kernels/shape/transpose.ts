@@ -16,8 +16,10 @@ export const TRANSPOSE: Kernel = {
     requireMovable(ctx, y);
     const rank = x.shape.length;
     const seen = new Set(perm);
-    if (perm.length !== rank || seen.size !== rank || perm.some((p) => p < 0 || p >= rank)) throw badModel(ctx, `perm [${perm.join(', ')}] is not a permutation of ${rank} axes`);
-    if (perm.some((p, i) => x.shape[p] !== y.shape[i])) throw badModel(ctx, `input [${x.shape.join(', ')}] permuted by [${perm.join(', ')}] is not the output [${y.shape.join(', ')}]`);
+    if (perm.length !== rank || seen.size !== rank || perm.some((p) => p < 0 || p >= rank))
+      throw badModel(ctx, `perm [${perm.join(', ')}] is not a permutation of ${rank} axes`);
+    if (perm.some((p, i) => x.shape[p] !== y.shape[i]))
+      throw badModel(ctx, `input [${x.shape.join(', ')}] permuted by [${perm.join(', ')}] is not the output [${y.shape.join(', ')}]`);
 
     const inStrides = stridesOf(x.shape);
     const step = perm.map((p) => inStrides[p]!);

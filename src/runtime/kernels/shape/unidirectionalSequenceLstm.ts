@@ -71,7 +71,12 @@ interface Tensors {
 
 function required(ctx: KernelContext, slot: number, what: string): RuntimeTensor {
   const t = optionalInput(ctx, slot);
-  if (!t) throw new RuntimeError('unsupported-op', `${ctx.name} (layer ${ctx.opIndex}) has no ${what} (input ${slot}); TFLite Micro only runs the standard LSTM (no CIFG)`, ctx.opIndex);
+  if (!t)
+    throw new RuntimeError(
+      'unsupported-op',
+      `${ctx.name} (layer ${ctx.opIndex}) has no ${what} (input ${slot}); TFLite Micro only runs the standard LSTM (no CIFG)`,
+      ctx.opIndex,
+    );
   return t;
 }
 
@@ -93,7 +98,8 @@ function tanhFloat(v: number): number {
 }
 
 function floatEval(ctx: KernelContext, s: Sizes, t: Tensors, clip: number): Eval {
-  for (const m of [t.h, t.c, t.y, ...t.w, ...t.r, ...t.b]) if (m.dtype !== 'float32') throw badModel(ctx, `a float LSTM needs float32 ${m.info.name}, not ${m.dtype}`);
+  for (const m of [t.h, t.c, t.y, ...t.w, ...t.r, ...t.b])
+    if (m.dtype !== 'float32') throw badModel(ctx, `a float LSTM needs float32 ${m.info.name}, not ${m.dtype}`);
   const x = t.x.data as Float32Array;
   const w = t.w.map((m) => m.data as Float32Array);
   const r = t.r.map((m) => m.data as Float32Array);
@@ -149,7 +155,12 @@ function floatEval(ctx: KernelContext, s: Sizes, t: Tensors, clip: number): Eval
 function perTensorScale(ctx: KernelContext, m: RuntimeTensor): number {
   const q = m.info.quantization;
   if (!q || q.scale.length === 0) throw badModel(ctx, `${m.info.name} has no quantization`);
-  if (q.scale.length > 1) throw new RuntimeError('unsupported-op', `${ctx.name} (layer ${ctx.opIndex}): per-channel weights (${m.info.name}) are not supported by TFLite Micro's integer LSTM`, ctx.opIndex);
+  if (q.scale.length > 1)
+    throw new RuntimeError(
+      'unsupported-op',
+      `${ctx.name} (layer ${ctx.opIndex}): per-channel weights (${m.info.name}) are not supported by TFLite Micro's integer LSTM`,
+      ctx.opIndex,
+    );
   return q.scale[0]!;
 }
 
@@ -245,7 +256,12 @@ function integerEval(ctx: KernelContext, s: Sizes, t: Tensors, cellClip: number)
 export const UNIDIRECTIONAL_SEQUENCE_LSTM: Kernel = {
   prepare(ctx) {
     for (const slot of ABSENT) {
-      if (optionalInput(ctx, slot)) throw new RuntimeError('unsupported-op', `${ctx.name} (layer ${ctx.opIndex}) has input ${slot} (peephole, projection or layer norm); TFLite Micro only runs the standard LSTM`, ctx.opIndex);
+      if (optionalInput(ctx, slot))
+        throw new RuntimeError(
+          'unsupported-op',
+          `${ctx.name} (layer ${ctx.opIndex}) has input ${slot} (peephole, projection or layer norm); TFLite Micro only runs the standard LSTM`,
+          ctx.opIndex,
+        );
     }
     const x = required(ctx, INPUT, 'input');
     const tensors: Tensors = {
@@ -269,11 +285,16 @@ export const UNIDIRECTIONAL_SEQUENCE_LSTM: Kernel = {
       state,
       timeMajor,
     };
-    for (const m of tensors.w) if (m.shape[0] !== state || m.shape[1] !== sizes.inputSize) throw badModel(ctx, `${m.info.name} is [${m.shape.join(', ')}], not [${state}, ${sizes.inputSize}]`);
-    for (const m of tensors.r) if (m.shape[0] !== state || m.shape[1] !== state) throw badModel(ctx, `${m.info.name} is [${m.shape.join(', ')}], not [${state}, ${state}]`);
+    for (const m of tensors.w)
+      if (m.shape[0] !== state || m.shape[1] !== sizes.inputSize)
+        throw badModel(ctx, `${m.info.name} is [${m.shape.join(', ')}], not [${state}, ${sizes.inputSize}]`);
+    for (const m of tensors.r)
+      if (m.shape[0] !== state || m.shape[1] !== state) throw badModel(ctx, `${m.info.name} is [${m.shape.join(', ')}], not [${state}, ${state}]`);
     for (const m of tensors.b) if (m.data.length !== state) throw badModel(ctx, `${m.info.name} has ${m.data.length} elements, not ${state}`);
-    if (tensors.h.data.length !== sizes.batch * state || tensors.c.data.length !== sizes.batch * state) throw badModel(ctx, 'the state tensors do not hold batch × state values');
-    if (tensors.y.data.length !== sizes.batch * sizes.steps * state) throw badModel(ctx, `the output has ${tensors.y.data.length} elements, not ${sizes.batch * sizes.steps * state}`);
+    if (tensors.h.data.length !== sizes.batch * state || tensors.c.data.length !== sizes.batch * state)
+      throw badModel(ctx, 'the state tensors do not hold batch × state values');
+    if (tensors.y.data.length !== sizes.batch * sizes.steps * state)
+      throw badModel(ctx, `the output has ${tensors.y.data.length} elements, not ${sizes.batch * sizes.steps * state}`);
     const cellClip = o?.cellClip ?? 0;
     if (cellClip < 0) throw badModel(ctx, 'cell_clip is negative');
     // TFLM's CalculateLstmGate only knows sigmoid and tanh, and the schema's activation
