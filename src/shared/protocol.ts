@@ -14,6 +14,7 @@ import type { Rounding } from '../runtime/quant';
 import type { EnergyEstimate, ModelEstimate } from '../estimate';
 import type { ErrorCode } from '../errors';
 import type { IoType } from '../quantize/int8Graph';
+import type { OptimizeSummary } from '../optimize/result';
 import type { RangeMethodOption } from '../quantize/ranges';
 import type { QuantizationReport } from '../quantize/report';
 
@@ -100,6 +101,27 @@ export interface QuantizeJobResult {
   /** Where the model and its report go by default: beside the float model. */
   readonly outputPath: string;
   readonly reportPath: string;
+}
+
+export interface OptimizeParams {
+  readonly path: string;
+  readonly abi: Abi;
+  readonly kernels: KernelLibraryId;
+  /** The target's core, which picks CMSIS-NN's code path. */
+  readonly core?: CoreKind;
+  /** Also search operator orders with a lower peak (never changes results). */
+  readonly reorder: boolean;
+  /** The search stops here and keeps the best plan found so far. */
+  readonly timeLimitMs: number;
+  /** Where the caller will write the model; default `<name>_opt.tflite` beside the original. */
+  readonly outputPath?: string;
+}
+
+export interface OptimizeJobResult {
+  /** The optimized .tflite: reordered operators and the plan as OfflineMemoryAllocation metadata. */
+  readonly bytes: Uint8Array;
+  readonly outputPath: string;
+  readonly summary: OptimizeSummary;
 }
 
 /** Every job the worker runs: its parameters and its result. */
