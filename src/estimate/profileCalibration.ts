@@ -8,6 +8,8 @@
  */
 import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import type { ModelAnalysis } from '../analysis/analyzeModel';
+import type { ProfileNotice } from '../findings/notice';
+import { englishNotices } from '../findings/renderNotice';
 import type { LibraryCoefficients } from './calibrationData';
 import { libraryProfile } from './coreProfiles';
 import { SOFT_FLOAT_FACTOR } from './coreProfiles';
@@ -58,6 +60,9 @@ export interface ProfileCalibration {
   readonly fittedMs: number;
   readonly before: ModelEstimate;
   readonly after: ModelEstimate;
+  /** The log's and the fit's; the estimates carry their own. */
+  readonly warningCodes: readonly ProfileNotice[];
+  /** `warningCodes` in English, in the same order. */
   readonly warnings: readonly string[];
 }
 
@@ -153,11 +158,8 @@ export function calibrateFromProfile(
       };
     });
   const matchedRows = rows.filter((r) => r.measuredMs !== null);
-  const warnings = [...profile.warnings, ...match.warnings];
-  if (tpm.source === 'cpu-cycles')
-    warnings.push(
-      `profiler ticks taken as CPU cycles at ${target.clockMHz} MHz (TFLM's Cortex-M timer counts cycles when DWT is enabled); pass ticks per ms if your timer differs`,
-    );
+  const warnings = [...profile.warningCodes, ...match.warningCodes];
+  if (tpm.source === 'cpu-cycles') warnings.push({ code: 'profile-ticks-as-cycles', params: { clockMHz: target.clockMHz } });
   return {
     target: calibrated,
     multipliers,
@@ -169,6 +171,7 @@ export function calibrateFromProfile(
     fittedMs: matchedRows.reduce((s, r) => s + r.fittedMs, 0),
     before,
     after,
-    warnings,
+    warningCodes: warnings,
+    warnings: englishNotices(warnings),
   };
 }
