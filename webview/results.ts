@@ -141,7 +141,7 @@ export function renderQuantize(view: QuantizeView, t: T): HTMLElement {
       ),
     );
   } else {
-    section.append(el('p', { className: 'detail' }, r.evaluation.skipped));
+    section.append(el('p', { className: 'detail' }, view.skippedMessage ?? r.evaluation.skipped));
   }
   return section;
 }

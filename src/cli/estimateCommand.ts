@@ -155,7 +155,14 @@ function jsonReport(
     energyUj: energy ? energy.uj : null,
     energyBandUj: energy ? energy.bandUj : null,
     energy: energy
-      ? { powerMw: energy.powerMw, volts: energy.volts, microAmpsPerMHz: energy.microAmpsPerMHz, powerSource: energy.powerSource, note: energy.note }
+      ? {
+          powerMw: energy.powerMw,
+          volts: energy.volts,
+          microAmpsPerMHz: energy.microAmpsPerMHz,
+          powerSource: energy.powerSource,
+          note: energy.note,
+          noteCode: energy.noteCode,
+        }
       : { note: energyNote && renderNotice(energyNote), noteCode: energyNote },
     layers: est.layers.map((l) => ({
       index: l.index,

@@ -9,7 +9,7 @@
 import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import type { ModelAnalysis } from '../analysis/analyzeModel';
 import type { ProfileNotice } from '../findings/notice';
-import { englishNotices } from '../findings/renderNotice';
+import { englishNotices, renderNotice } from '../findings/renderNotice';
 import type { LibraryCoefficients } from './calibrationData';
 import { libraryProfile } from './coreProfiles';
 import { SOFT_FLOAT_FACTOR } from './coreProfiles';
@@ -60,6 +60,8 @@ export interface ProfileCalibration {
   readonly fittedMs: number;
   readonly before: ModelEstimate;
   readonly after: ModelEstimate;
+  /** Where the fitted coefficients came from; `target.profileCalibration.note` in English. */
+  readonly fitNote: ProfileNotice;
   /** The log's and the fit's; the estimates carry their own. */
   readonly warningCodes: readonly ProfileNotice[];
   /** `warningCodes` in English, in the same order. */
@@ -137,8 +139,15 @@ export function calibrateFromProfile(
     reference: scaleCoefficients(target.coefficients.reference),
     'cmsis-nn': scaleCoefficients(target.coefficients['cmsis-nn']),
   };
-  const note = `fitted to a MicroProfiler log of ${analysis.model.path ?? 'a model'} on this board (${observed.length} layers; ticks ${tpm.source === 'cpu-cycles' ? 'taken as CPU cycles' : tpm.source === 'given' ? `at ${tpm.value} per ms (given)` : `at ${tpm.value.toFixed(1)} per ms from the printed ms`})`;
-  const calibrated: EstimateTarget = { ...target, coefficients, profileCalibration: { sigmaLog, layerSigmaLog, note } };
+  const fitNote: ProfileNotice = {
+    code: 'profile-fitted',
+    params: {
+      model: analysis.model.path ?? null,
+      layers: observed.length,
+      ticks: tpm.source === 'cpu-cycles' ? { source: tpm.source } : { source: tpm.source, ticksPerMs: tpm.value },
+    },
+  };
+  const calibrated: EstimateTarget = { ...target, coefficients, profileCalibration: { sigmaLog, layerSigmaLog, note: renderNotice(fitNote) } };
 
   const before = estimateModel(analysis, target);
   const after = estimateModel(analysis, calibrated);
@@ -171,6 +180,7 @@ export function calibrateFromProfile(
     fittedMs: matchedRows.reduce((s, r) => s + r.fittedMs, 0),
     before,
     after,
+    fitNote,
     warningCodes: warnings,
     warnings: englishNotices(warnings),
   };

@@ -52,6 +52,7 @@ export const NOTICE_MESSAGES = {
   'estimate-needs-board': 'latency is estimated for boards, not for custom budgets',
   'energy-bare-core': 'no board power facts for a bare core (use --target <board>)',
   'energy-placeholder': 'the power figures of {board} are placeholders',
+  'energy-formula': '{microAmpsPerMHz} µA/MHz × {clockMHz} MHz × {volts} V ({source}) × estimated latency{overhead}',
   'profile-negative-ticks': '{events} event(s) with negative ticks (timer wrapped?) ignored',
   'profile-per-tag-only': 'only per-tag totals found (LogTicksPerTagCsv): layers cannot be matched one by one; use MicroProfiler::Log or LogCsv',
   'profile-truncated': 'log too long to align in full: only the first {runs} invocation(s) are used',
@@ -61,6 +62,7 @@ export const NOTICE_MESSAGES = {
   'profile-median': '{runs} invocations in the log: per-layer ticks are the median over them',
   'profile-ticks-as-cycles':
     "profiler ticks taken as CPU cycles at {clockMHz} MHz (TFLM's Cortex-M timer counts cycles when DWT is enabled); pass ticks per ms if your timer differs",
+  'profile-fitted': 'fitted to a MicroProfiler log of {model} on this board ({layers} layers; ticks {ticks})',
   'samples-short': '{asked} calibration samples were asked for; the data holds {available}, {heldOut} of them held out',
   'no-held-out': 'no held-out samples: the report has no per-layer error (give more calibration files)',
   'non-finite': 'tensor "{tensor}" had {values} non-finite value(s) during calibration; they were ignored',
@@ -70,7 +72,9 @@ export const NOTICE_MESSAGES = {
   'auto-unmeasured': 'auto ranges: no candidate could be measured ({reason}); kept {kept}',
   'auto-in-sample':
     'auto ranges: with only {samples} calibration sample(s) none could be kept apart, so the candidates were compared on the calibration samples themselves',
-  'not-evaluated': 'not evaluated: {reason}',
+  'evaluation-no-held-out': 'no held-out samples were given',
+  'evaluation-refused': 'our runtime cannot run the int8 model: {error}',
+  'not-evaluated': 'not evaluated: {why}',
   'dequantize-folded': '{ops} DEQUANTIZE op(s) of constant weights folded into float32 constants',
   'hybrid-dequantized': '{tensors} int8 weight tensor(s) of a hybrid (dynamic-range) model dequantized to float32',
   'weights-reused': '{tensors} int8 weight tensor(s) of the hybrid source reused exactly (no second rounding)',
@@ -81,6 +85,11 @@ export const NOTICE_MESSAGES = {
 export const NOTICE_PARTS = {
   softFloat: ' in software floating point (×{factor}, no FPU on {core})',
   noCandidates: 'no candidates',
+  energyOverhead: ' + {overheadUj} µJ overhead',
+  aModel: 'a model',
+  ticksAsCycles: 'taken as CPU cycles',
+  ticksGiven: 'at {ticksPerMs} per ms (given)',
+  ticksPrinted: 'at {ticksPerMs} per ms from the printed ms',
 } as const;
 
 /** Every English template a notice can be rendered with. */

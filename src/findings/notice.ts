@@ -25,7 +25,19 @@ export type EstimateNotice =
   | Notice_<'other-board'>
   | Notice_<'estimate-needs-board'>
   | Notice_<'energy-bare-core'>
-  | Notice_<'energy-placeholder', { readonly board: string }>;
+  | Notice_<'energy-placeholder', { readonly board: string }>
+  /** How an energy figure was computed (a formula, for the CLI and JSON). */
+  | Notice_<
+      'energy-formula',
+      {
+        readonly microAmpsPerMHz: number;
+        readonly clockMHz: number;
+        readonly volts: number;
+        /** Where the power figure comes from: datasheet, derived or estimate. */
+        readonly source: string;
+        readonly overheadUj: number;
+      }
+    >;
 
 /** Reading a MicroProfiler log and fitting a board to it. */
 export type ProfileNotice =
@@ -36,7 +48,19 @@ export type ProfileNotice =
   | Notice_<'profile-empty'>
   | Notice_<'profile-unmatched', { readonly layers: number; readonly ops: readonly string[] }>
   | Notice_<'profile-median', { readonly runs: number }>
-  | Notice_<'profile-ticks-as-cycles', { readonly clockMHz: number }>;
+  | Notice_<'profile-ticks-as-cycles', { readonly clockMHz: number }>
+  /** Where a board's fitted coefficients came from; `model` null when the log's model has no path. */
+  | Notice_<
+      'profile-fitted',
+      {
+        readonly model: string | null;
+        readonly layers: number;
+        readonly ticks: { readonly source: 'cpu-cycles' } | { readonly source: 'given' | 'printed-ms'; readonly ticksPerMs: number };
+      }
+    >;
+
+/** Why a quantization report has no evaluation. */
+export type EvaluationSkip = Notice_<'evaluation-no-held-out'> | Notice_<'evaluation-refused', { readonly error: string }>;
 
 /** The quantizer's warnings and the notes of its report. */
 export type QuantizeNotice =
@@ -48,8 +72,8 @@ export type QuantizeNotice =
   /** `reason`: why the first candidate was skipped (an English error message), null when there were none. */
   | Notice_<'auto-unmeasured', { readonly reason: string | null; readonly kept: string }>
   | Notice_<'auto-in-sample', { readonly samples: number }>
-  /** `reason`: why the evaluation was skipped (an English error message). */
-  | Notice_<'not-evaluated', { readonly reason: string }>
+  | EvaluationSkip
+  | Notice_<'not-evaluated', { readonly why: EvaluationSkip }>
   | Notice_<'dequantize-folded', { readonly ops: number }>
   | Notice_<'hybrid-dequantized', { readonly tensors: number }>
   | Notice_<'weights-reused', { readonly tensors: number }>

@@ -31,6 +31,25 @@ export function renderNotice(n: Notice, surface: FindingSurface = ENGLISH_TEXT):
         reason: n.params.reason === null ? t(P.noCandidates, {}) : surface.escape(n.params.reason),
         kept: surface.escape(n.params.kept),
       });
+    case 'energy-formula': {
+      const { overheadUj, ...rest } = n.params;
+      return t(M[n.code], { ...fill(rest, surface.escape), overhead: overheadUj > 0 ? t(P.energyOverhead, { overheadUj: String(overheadUj) }) : '' });
+    }
+    case 'profile-fitted': {
+      const { model, layers, ticks } = n.params;
+      return t(M[n.code], {
+        model: model === null ? t(P.aModel, {}) : surface.escape(model),
+        layers: String(layers),
+        ticks:
+          ticks.source === 'cpu-cycles'
+            ? t(P.ticksAsCycles, {})
+            : ticks.source === 'given'
+              ? t(P.ticksGiven, { ticksPerMs: String(ticks.ticksPerMs) })
+              : t(P.ticksPrinted, { ticksPerMs: ticks.ticksPerMs.toFixed(1) }),
+      });
+    }
+    case 'not-evaluated':
+      return t(M[n.code], { why: renderNotice(n.params.why, surface) });
     default:
       return t(M[n.code], fill(n.params, surface.escape));
   }

@@ -30,7 +30,7 @@ import {
 } from './autoSelect';
 import { calibrate, toSource, type ProgressContext, type Samples } from './calibrate';
 import { QuantizeError } from './errors';
-import { tryEvaluate, type Evaluation } from './evaluate';
+import { skippedEvaluation, tryEvaluate, type Evaluation, type SkippedEvaluation } from './evaluate';
 import { toFloatGraph } from './floatGraph';
 import { hasControlFlow } from './graphEdit';
 import { buildInt8Graph, type IoType } from './int8Graph';
@@ -225,9 +225,9 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
   const quantizeMs = performance.now() - t0;
 
   // 5. What it cost, on held-out samples.
-  let evaluation: Evaluation | { readonly skipped: string } = { skipped: 'no held-out samples were given' };
+  let evaluation: Evaluation | SkippedEvaluation = skippedEvaluation({ code: 'evaluation-no-held-out', params: {} });
   if (evaluates) evaluation = await tryEvaluate(floatGraph, graph, heldOut, rounding, stage(ctx, selectionEnd, 1));
-  if ('skipped' in evaluation && evaluates) warnings.push({ code: 'not-evaluated', params: { reason: evaluation.skipped } });
+  if ('skipped' in evaluation && evaluates) warnings.push({ code: 'not-evaluated', params: { why: evaluation.skippedCode } });
 
   const sourceBytes = options.sourceBytes ?? writeModel(model).length;
   const arenaOf = (g: Graph, size: number): number => analyzeModel(g, size).arena.totalBytes;

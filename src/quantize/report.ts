@@ -6,7 +6,7 @@
  */
 import type { QuantizeNotice } from '../findings/notice';
 import type { UnsupportedOp } from './errors';
-import type { Evaluation } from './evaluate';
+import type { Evaluation, SkippedEvaluation } from './evaluate';
 import type { IoType, TensorParams } from './int8Graph';
 import type { RangeSelection } from './autoSelect';
 import type { RangeMethod, RangeMethodOption } from './ranges';
@@ -55,7 +55,7 @@ export interface QuantizationReport {
   /** Ops left in float (keep-float), by layer of the float graph. */
   readonly keptFloat: readonly UnsupportedOp[];
   readonly ranges: readonly (TensorParams & { readonly calibratedMin?: number; readonly calibratedMax?: number })[];
-  readonly evaluation: Evaluation | { readonly skipped: string };
+  readonly evaluation: Evaluation | SkippedEvaluation;
   readonly timing: {
     readonly calibrationMs: number;
     /** Float inferences alone inside calibration. */

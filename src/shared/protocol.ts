@@ -195,6 +195,8 @@ export interface QuantizeView {
   readonly report: QuantizationReport;
   /** `report.warningCodes` rendered by the host in the user's language, in the same order. */
   readonly warningMessages: readonly string[];
+  /** Why there is no evaluation (`report.evaluation.skippedCode`), in the user's language. */
+  readonly skippedMessage?: string;
 }
 
 export interface CompareView {

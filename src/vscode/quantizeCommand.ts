@@ -191,6 +191,7 @@ export async function quantizeModelCommand(
       int8Name: basename(out.path),
       report: result.report,
       warningMessages: result.report.warningCodes.map(localizedNotice),
+      ...('skipped' in result.report.evaluation ? { skippedMessage: localizedNotice(result.report.evaluation.skippedCode) } : {}),
     };
     await vscode.commands.executeCommand('vscode.openWith', int8, MODEL_EDITOR, vscode.ViewColumn.Beside);
     await editor.showResult(int8, { type: 'quantize', quantize: view });

@@ -101,8 +101,21 @@ const EXAMPLES: { readonly [C in NoticeCode]: readonly [NoticeOf<C>, string] } =
     'auto ranges: with only 2 calibration sample(s) none could be kept apart, so the candidates were compared on the calibration samples themselves',
   ],
   'not-evaluated': [
-    { code: 'not-evaluated', params: { reason: 'our runtime cannot run the int8 model: no kernel' } },
+    { code: 'not-evaluated', params: { why: { code: 'evaluation-refused', params: { error: 'no kernel' } } } },
     'not evaluated: our runtime cannot run the int8 model: no kernel',
+  ],
+  'evaluation-no-held-out': [{ code: 'evaluation-no-held-out', params: {} }, 'no held-out samples were given'],
+  'evaluation-refused': [
+    { code: 'evaluation-refused', params: { error: 'no kernel for MyVendorOp' } },
+    'our runtime cannot run the int8 model: no kernel for MyVendorOp',
+  ],
+  'energy-formula': [
+    { code: 'energy-formula', params: { microAmpsPerMHz: 112, clockMHz: 80, volts: 3.3, source: 'datasheet', overheadUj: 0 } },
+    '112 µA/MHz × 80 MHz × 3.3 V (datasheet) × estimated latency',
+  ],
+  'profile-fitted': [
+    { code: 'profile-fitted', params: { model: 'kws.tflite', layers: 13, ticks: { source: 'printed-ms', ticksPerMs: 80012.345 } } },
+    'fitted to a MicroProfiler log of kws.tflite on this board (13 layers; ticks at 80012.3 per ms from the printed ms)',
   ],
   'dequantize-folded': [{ code: 'dequantize-folded', params: { ops: 4 } }, '4 DEQUANTIZE op(s) of constant weights folded into float32 constants'],
   'hybrid-dequantized': [
@@ -129,6 +142,21 @@ describe('notices in English', () => {
     assert.equal(
       renderNotice({ code: 'auto-unmeasured', params: { reason: 'our runtime cannot run it: x', kept: 'mse' } }),
       'auto ranges: no candidate could be measured (our runtime cannot run it: x); kept mse',
+    );
+  });
+
+  test('the energy overhead and the other tick sources', () => {
+    assert.equal(
+      renderNotice({ code: 'energy-formula', params: { microAmpsPerMHz: 50, clockMHz: 64, volts: 1.8, source: 'estimate', overheadUj: 12 } }),
+      '50 µA/MHz × 64 MHz × 1.8 V (estimate) × estimated latency + 12 µJ overhead',
+    );
+    assert.equal(
+      renderNotice({ code: 'profile-fitted', params: { model: null, layers: 2, ticks: { source: 'cpu-cycles' } } }),
+      'fitted to a MicroProfiler log of a model on this board (2 layers; ticks taken as CPU cycles)',
+    );
+    assert.equal(
+      renderNotice({ code: 'profile-fitted', params: { model: 'm', layers: 2, ticks: { source: 'given', ticksPerMs: 1000 } } }),
+      'fitted to a MicroProfiler log of m on this board (2 layers; ticks at 1000 per ms (given))',
     );
   });
 
