@@ -112,10 +112,10 @@ export function renderQuantize(view: QuantizeView, t: T): HTMLElement {
       .join(' · ');
     section.append(el('p', { className: 'detail' }, `auto: ${sel.chosen} (${sel.validationSamples} ${t('samples')}; ${scores})`));
   }
-  if (r.warnings.length > 0) {
+  if (view.warningMessages.length > 0) {
     const list = el('ul', { className: 'warnings' });
     list.setAttribute('aria-label', t('warnings'));
-    for (const w of r.warnings) list.append(el('li', { className: 'warning' }, w));
+    for (const w of view.warningMessages) list.append(el('li', { className: 'warning' }, w));
     section.append(list);
   }
   if ('layers' in r.evaluation) {
@@ -141,7 +141,7 @@ export function renderQuantize(view: QuantizeView, t: T): HTMLElement {
       ),
     );
   } else {
-    section.append(el('p', { className: 'detail' }, r.evaluation.skipped));
+    section.append(el('p', { className: 'detail' }, view.skippedMessage ?? r.evaluation.skipped));
   }
   return section;
 }

@@ -3,6 +3,8 @@
  * per-layer shapes, weights, activations, MACs and live arena bytes, and the arena TFLM
  * will need. Pure: bytes in, a plain data object out.
  */
+import type { AnalysisNotice } from '../findings/notice';
+import { englishNotices } from '../findings/renderNotice';
 import { isFloatType, type DType } from '../model/dtype';
 import { isConstant, type Graph, type Tensor } from '../model/graph';
 import { isBuiltin, opName } from '../model/ops';
@@ -83,6 +85,8 @@ export interface ModelAnalysis {
     readonly weightBytesByType: Readonly<Partial<Record<DType, number>>>;
   };
   readonly arena: ArenaReport;
+  readonly warningCodes: readonly AnalysisNotice[];
+  /** `warningCodes` in English, in the same order. */
   readonly warnings: readonly string[];
 }
 
@@ -167,6 +171,12 @@ export function analyzeModel(graph: Graph, fileBytes: number, options: AnalyzeOp
     )
       peak = l;
   }
+  const warnings: AnalysisNotice[] = [
+    ...plan.warningCodes,
+    ...(persistent.unverifiedOps.length > 0
+      ? [{ code: 'persistent-unverified' as const, params: { ops: persistent.unverifiedOps, errorBytes: persistent.errorBytes } }]
+      : []),
+  ];
 
   return {
     model: {
@@ -199,12 +209,8 @@ export function analyzeModel(graph: Graph, fileBytes: number, options: AnalyzeOp
       persistentBreakdown: persistent.breakdown,
       buffers: plan.buffers,
     },
-    warnings: [
-      ...plan.warnings,
-      ...(persistent.unverifiedOps.length > 0
-        ? [`persistent bytes assume kernel data for ${persistent.unverifiedOps.join(', ')} (±${persistent.errorBytes} bytes)`]
-        : []),
-    ],
+    warningCodes: warnings,
+    warnings: englishNotices(warnings),
   };
 }
 

@@ -3,6 +3,8 @@
  * is alive, and where the GreedyMemoryPlanner puts it. Mirrors TFLM's AllocationInfoBuilder
  * (micro_allocation_info.cc) feeding memoryPlanner.ts.
  */
+import type { AnalysisNotice } from '../findings/notice';
+import { englishNotices } from '../findings/renderNotice';
 import { ModelFormatError } from '../model/errors';
 import { elementCount, isConstant, type Graph, type Tensor } from '../model/graph';
 import { calledSubgraphs, opName } from '../model/ops';
@@ -39,6 +41,8 @@ export interface ArenaPlan {
   readonly opScopes: readonly OpScope[];
   /** Scratch requests by subgraph and operator, for the persistent estimate's handles. */
   readonly scratchCount: number;
+  readonly warningCodes: readonly AnalysisNotice[];
+  /** `warningCodes` in English, in the same order. */
   readonly warnings: readonly string[];
 }
 
@@ -66,25 +70,25 @@ export function scratchRequests(graph: Graph, abi: Abi, kernels: KernelTable): S
 }
 
 /** Offsets from OfflineMemoryAllocation metadata, or undefined (with a warning if malformed). */
-function offlineOffsets(graph: Graph, totalTensors: number, warnings: string[]): Int32Array | undefined {
+function offlineOffsets(graph: Graph, totalTensors: number, warnings: AnalysisNotice[]): Int32Array | undefined {
   const meta = graph.metadata.find((m) => m.name === 'OfflineMemoryAllocation');
   if (!meta) return undefined;
   const data = graph.buffers[meta.buffer]!.data;
   if (data.length < 12 || data.length % 4 !== 0) {
-    warnings.push(`OfflineMemoryAllocation metadata is ${data.length} bytes, not a list of int32 words; planning online`);
+    warnings.push({ code: 'offline-plan-not-words', params: { bytes: data.length } });
     return undefined;
   }
   const words = new Int32Array(data.slice().buffer);
   const count = words[2]!;
   if (count !== totalTensors || words.length < 3 + count) {
-    warnings.push(`OfflineMemoryAllocation lists ${count} offsets but the model has ${totalTensors} tensors; TFLM would refuse it. Planning online`);
+    warnings.push({ code: 'offline-plan-count', params: { offsets: count, tensors: totalTensors } });
     return undefined;
   }
   return words.subarray(3, 3 + count);
 }
 
 export function planArena(graph: Graph, abi: Abi = 'arm32', kernels: KernelTable = TFLM_KERNELS): ArenaPlan {
-  const warnings: string[] = [];
+  const warnings: AnalysisNotice[] = [];
   const tensorBase: number[] = [];
   let total = 0;
   for (const sg of graph.subgraphs) {
@@ -182,7 +186,8 @@ export function planArena(graph: Graph, abi: Abi = 'arm32', kernels: KernelTable
     headBytes,
     opScopes,
     scratchCount: scratch.length,
-    warnings,
+    warningCodes: warnings,
+    warnings: englishNotices(warnings),
   };
 }
 

@@ -19,6 +19,8 @@ import { calibrateFromProfile, type ProfileCalibration } from '../estimate/profi
 import { matchProfile, parseProfilerLog } from '../estimate/profilerLog';
 import { runScenario, SCENARIOS, type ScenarioResult } from '../estimate/scenarios';
 import { errorCode, errorMessage } from '../errors';
+import type { EstimateNotice } from '../findings/notice';
+import { renderNotice } from '../findings/renderNotice';
 import { kernelsOption, UsageError, type ParsedArgs } from './args';
 import { EXIT_OK, type Io } from './command';
 
@@ -72,7 +74,7 @@ function renderText(
   analysis: ModelAnalysis,
   est: ModelEstimate,
   energy: EnergyEstimate | null,
-  energyNote: string | null,
+  energyNote: EstimateNotice | null,
   profile: ProfileCalibration | null,
   scenario: ScenarioResult | null,
 ): string {
@@ -102,7 +104,7 @@ function renderText(
     out.push(
       `Energy   ${formatUj(energy.uj)} per inference — an estimate; expected range ${formatUj(energy.bandUj.low)} – ${formatUj(energy.bandUj.high)} (${energy.note})`,
     );
-  else if (energyNote) out.push(`Energy   not estimated: ${energyNote}`);
+  else if (energyNote) out.push(`Energy   not estimated: ${renderNotice(energyNote)}`);
   if (profile) {
     out.push('');
     out.push(
@@ -138,7 +140,7 @@ function jsonReport(
   analysis: ModelAnalysis,
   est: ModelEstimate,
   energy: EnergyEstimate | null,
-  energyNote: string | null,
+  energyNote: EstimateNotice | null,
   profile: ProfileCalibration | null,
   scenario: ScenarioResult | null,
 ): unknown {
@@ -153,8 +155,15 @@ function jsonReport(
     energyUj: energy ? energy.uj : null,
     energyBandUj: energy ? energy.bandUj : null,
     energy: energy
-      ? { powerMw: energy.powerMw, volts: energy.volts, microAmpsPerMHz: energy.microAmpsPerMHz, powerSource: energy.powerSource, note: energy.note }
-      : { note: energyNote },
+      ? {
+          powerMw: energy.powerMw,
+          volts: energy.volts,
+          microAmpsPerMHz: energy.microAmpsPerMHz,
+          powerSource: energy.powerSource,
+          note: energy.note,
+          noteCode: energy.noteCode,
+        }
+      : { note: energyNote && renderNotice(energyNote), noteCode: energyNote },
     layers: est.layers.map((l) => ({
       index: l.index,
       subgraph: l.subgraph,
@@ -167,6 +176,7 @@ function jsonReport(
       latencyBandMs: l.bandMs,
     })),
     warnings: [...est.warnings, ...(profile?.warnings ?? [])],
+    warningCodes: [...est.warningCodes, ...(profile?.warningCodes ?? [])],
     ...(profile
       ? {
           profile: {
@@ -222,11 +232,11 @@ function run(args: ParsedArgs, io: Io): number {
   const est = estimateModel(model, target);
   const volts = positiveNumber(args, 'volts');
   let energy: EnergyEstimate | null = null;
-  let energyNote: string | null = null;
-  if (!target.power) energyNote = 'no board power facts for a bare core (use --target <board>)';
+  let energyNote: EstimateNotice | null = null;
+  if (!target.power) energyNote = { code: 'energy-bare-core', params: {} };
   else {
     energy = estimateEnergy({ ms: est.total.ms, band: est.total.band }, target.power, target.clockMHz, volts !== undefined ? { volts } : {});
-    if (!energy) energyNote = `the power figures of ${target.name} are placeholders`;
+    if (!energy) energyNote = { code: 'energy-placeholder', params: { board: target.name } };
   }
 
   let scenario: ScenarioResult | null = null;
@@ -234,7 +244,7 @@ function run(args: ParsedArgs, io: Io): number {
   if (scenarioId !== undefined) {
     const s = SCENARIOS.find((x) => x.id === scenarioId);
     if (!s) throw new UsageError(`unknown scenario "${scenarioId}". Known scenarios: ${SCENARIOS.map((x) => x.id).join(', ')}`);
-    if (!energy || !target.power) throw new UsageError(`--scenario needs energy per inference: ${energyNote ?? 'no power facts'}`);
+    if (!energy || !target.power) throw new UsageError(`--scenario needs energy per inference: ${energyNote ? renderNotice(energyNote) : 'no power facts'}`);
     const perHour = positiveNumber(args, 'per-hour');
     const batteryMah = positiveNumber(args, 'battery-mah');
     const batteryVolts = positiveNumber(args, 'battery-v');

@@ -69,6 +69,8 @@ export function jsonReport(a: ModelAnalysis, verdict: FitVerdict | undefined) {
         }
       : null,
     warnings: a.warnings,
+    // The same warnings as codes and parameters, in the same order (added beside the strings).
+    warningCodes: a.warningCodes,
   };
 }
 

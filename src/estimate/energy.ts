@@ -7,6 +7,8 @@
  * run currents are quoted for light loads (CoreMark, while-loops) and inference keeps the MAC
  * units, SRAM and flash busy. Placeholder power figures give no energy at all.
  */
+import type { EstimateNotice } from '../findings/notice';
+import { renderNotice } from '../findings/renderNotice';
 import type { PowerFacts, PowerSource } from '../targets/target';
 import type { Band } from './latencyModel';
 
@@ -21,7 +23,9 @@ export interface EnergyEstimate {
   readonly clockMHz: number;
   readonly overheadUj: number;
   readonly powerSource: PowerSource;
+  /** The formula in English; `noteCode` holds it as a code and its parameters. */
   readonly note: string;
+  readonly noteCode: EstimateNotice;
 }
 
 export interface EnergyOptions {
@@ -56,6 +60,10 @@ export function estimateEnergy(
   const overheadUj = options.overheadUj ?? 0;
   if (!(overheadUj >= 0)) throw new RangeError(`energy overhead must be ≥ 0 µJ (got ${overheadUj})`);
   const powerMw = activePowerMw(power, clockMHz, volts);
+  const noteCode: EstimateNotice = {
+    code: 'energy-formula',
+    params: { microAmpsPerMHz: power.activeMicroAmpsPerMHz, clockMHz, volts, source, overheadUj },
+  };
   // mW × ms = µJ.
   const active = powerMw * latency.ms;
   const pb = POWER_BANDS[source];
@@ -70,6 +78,7 @@ export function estimateEnergy(
     clockMHz,
     overheadUj,
     powerSource: source,
-    note: `${power.activeMicroAmpsPerMHz} µA/MHz × ${clockMHz} MHz × ${volts} V (${source}) × estimated latency${overheadUj > 0 ? ` + ${overheadUj} µJ overhead` : ''}`,
+    note: renderNotice(noteCode),
+    noteCode,
   };
 }

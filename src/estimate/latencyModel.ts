@@ -6,6 +6,8 @@
  * every number carries its band and the basis it was derived on.
  */
 import type { KernelLibraryId } from '../analysis/kernelLibrary';
+import type { EstimateNotice } from '../findings/notice';
+import { englishNotices } from '../findings/renderNotice';
 import type { LayerReport, ModelAnalysis } from '../analysis/analyzeModel';
 import { libraryProfile, SOFT_FLOAT_FACTOR, BOARD_TRANSFER_SIGMA, type ProfileBasis } from './coreProfiles';
 import type { EstimateTarget } from './estimateTarget';
@@ -53,6 +55,8 @@ export interface ModelEstimate {
     /** One-sigma log error behind the band. */
     readonly sigmaLog: number;
   };
+  readonly warningCodes: readonly EstimateNotice[];
+  /** `warningCodes` in English, in the same order. */
   readonly warnings: readonly string[];
 }
 
@@ -124,18 +128,16 @@ export function estimateModel(analysis: ModelAnalysis, target: EstimateTarget, o
     };
   });
 
-  const warnings: string[] = [];
+  const warnings: EstimateNotice[] = [];
   const unknown = [...new Set(raw.filter((r) => r.costUnknown).map((r) => r.layer.op))];
-  if (unknown.length > 0) warnings.push(`cost of ${unknown.join(', ')} unknown: only their invocation overhead is counted`);
-  if (raw.some((r) => r.layer.subgraph > 0))
-    warnings.push('layers of subgraphs other than 0 are listed per call and left out of the total (how often control flow calls them is not known statically)');
+  if (unknown.length > 0) warnings.push({ code: 'cost-unknown', params: { ops: unknown } });
+  if (raw.some((r) => r.layer.subgraph > 0)) warnings.push({ code: 'subgraphs-per-call', params: {} });
   const floats = main.filter((r) => r.layer.float);
   if (floats.length > 0) {
-    warnings.push(
-      `${floats.length} float layer(s) run TFLM's reference float kernels${target.profile.fpu ? '' : ` in software floating point (×${SOFT_FLOAT_FACTOR}, no FPU on ${target.profile.name})`}; float costs are extrapolated from the int8 calibration`,
-    );
+    const softFloat = target.profile.fpu ? null : { factor: SOFT_FLOAT_FACTOR, core: target.profile.name };
+    warnings.push({ code: 'float-layers', params: { layers: floats.length, softFloat } });
   }
-  if (main.some((r) => r.layer.hybrid)) warnings.push('hybrid (dynamic-range) layers: TFLM refuses them; the estimate assumes they ran');
+  if (main.some((r) => r.layer.hybrid)) warnings.push({ code: 'hybrid-layers', params: {} });
   const mainProfile = libraryProfile(target.profile, target.kernels)!;
   const basis: ProfileBasis = target.profileCalibration
     ? 'profile'
@@ -145,9 +147,8 @@ export function estimateModel(analysis: ModelAnalysis, target: EstimateTarget, o
         ? 'calibrated'
         : 'extrapolated';
   if (basis === 'extrapolated')
-    warnings.push(`no measured row for ${target.profile.name} with ${target.kernels} kernels: extrapolated (${mainProfile.derivation}), wider band`);
-  if (!target.calibrationPlatform && !target.profileCalibration && basis === 'calibrated')
-    warnings.push("core calibrated on another board: band widened for this board's memory system");
+    warnings.push({ code: 'extrapolated', params: { core: target.profile.name, kernels: target.kernels, derivation: mainProfile.derivation } });
+  if (!target.calibrationPlatform && !target.profileCalibration && basis === 'calibrated') warnings.push({ code: 'other-board', params: {} });
 
   return {
     kind: 'estimate',
@@ -163,6 +164,7 @@ export function estimateModel(analysis: ModelAnalysis, target: EstimateTarget, o
     },
     layers,
     total: { cycles: total, ms: total / perKHz, band, bandMs: { low: (total / perKHz) * band.low, high: (total / perKHz) * band.high }, sigmaLog: sigma },
-    warnings,
+    warningCodes: warnings,
+    warnings: englishNotices(warnings),
   };
 }

@@ -8,6 +8,8 @@
  */
 import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import type { ModelAnalysis } from '../analysis/analyzeModel';
+import type { ProfileNotice } from '../findings/notice';
+import { englishNotices, renderNotice } from '../findings/renderNotice';
 import type { LibraryCoefficients } from './calibrationData';
 import { libraryProfile } from './coreProfiles';
 import { SOFT_FLOAT_FACTOR } from './coreProfiles';
@@ -58,6 +60,11 @@ export interface ProfileCalibration {
   readonly fittedMs: number;
   readonly before: ModelEstimate;
   readonly after: ModelEstimate;
+  /** Where the fitted coefficients came from; `target.profileCalibration.note` in English. */
+  readonly fitNote: ProfileNotice;
+  /** The log's and the fit's; the estimates carry their own. */
+  readonly warningCodes: readonly ProfileNotice[];
+  /** `warningCodes` in English, in the same order. */
   readonly warnings: readonly string[];
 }
 
@@ -132,8 +139,15 @@ export function calibrateFromProfile(
     reference: scaleCoefficients(target.coefficients.reference),
     'cmsis-nn': scaleCoefficients(target.coefficients['cmsis-nn']),
   };
-  const note = `fitted to a MicroProfiler log of ${analysis.model.path ?? 'a model'} on this board (${observed.length} layers; ticks ${tpm.source === 'cpu-cycles' ? 'taken as CPU cycles' : tpm.source === 'given' ? `at ${tpm.value} per ms (given)` : `at ${tpm.value.toFixed(1)} per ms from the printed ms`})`;
-  const calibrated: EstimateTarget = { ...target, coefficients, profileCalibration: { sigmaLog, layerSigmaLog, note } };
+  const fitNote: ProfileNotice = {
+    code: 'profile-fitted',
+    params: {
+      model: analysis.model.path ?? null,
+      layers: observed.length,
+      ticks: tpm.source === 'cpu-cycles' ? { source: tpm.source } : { source: tpm.source, ticksPerMs: tpm.value },
+    },
+  };
+  const calibrated: EstimateTarget = { ...target, coefficients, profileCalibration: { sigmaLog, layerSigmaLog, note: renderNotice(fitNote) } };
 
   const before = estimateModel(analysis, target);
   const after = estimateModel(analysis, calibrated);
@@ -153,11 +167,8 @@ export function calibrateFromProfile(
       };
     });
   const matchedRows = rows.filter((r) => r.measuredMs !== null);
-  const warnings = [...profile.warnings, ...match.warnings];
-  if (tpm.source === 'cpu-cycles')
-    warnings.push(
-      `profiler ticks taken as CPU cycles at ${target.clockMHz} MHz (TFLM's Cortex-M timer counts cycles when DWT is enabled); pass ticks per ms if your timer differs`,
-    );
+  const warnings = [...profile.warningCodes, ...match.warningCodes];
+  if (tpm.source === 'cpu-cycles') warnings.push({ code: 'profile-ticks-as-cycles', params: { clockMHz: target.clockMHz } });
   return {
     target: calibrated,
     multipliers,
@@ -169,6 +180,8 @@ export function calibrateFromProfile(
     fittedMs: matchedRows.reduce((s, r) => s + r.fittedMs, 0),
     before,
     after,
-    warnings,
+    fitNote,
+    warningCodes: warnings,
+    warnings: englishNotices(warnings),
   };
 }

@@ -11,6 +11,8 @@
  * missing and extra events and several invocations in one log.
  */
 import type { ModelAnalysis } from '../analysis/analyzeModel';
+import type { ProfileNotice } from '../findings/notice';
+import { englishNotices } from '../findings/renderNotice';
 
 export interface ProfilerEvent {
   readonly tag: string;
@@ -28,6 +30,8 @@ export interface ParsedProfile {
   readonly perTag: readonly { readonly tag: string; readonly ticks: number }[];
   /** Ticks per millisecond implied by the printed ms values, when they pin it down. */
   readonly ticksPerMs?: { readonly value: number; readonly low: number; readonly high: number };
+  readonly warningCodes: readonly ProfileNotice[];
+  /** `warningCodes` in English, in the same order. */
   readonly warnings: readonly string[];
 }
 
@@ -57,7 +61,7 @@ const TAG_ROW = /^"?([^",]+?)"?\s*,\s*(-?\d+)$/;
 export function parseProfilerLog(text: string): ParsedProfile {
   const events: ProfilerEvent[] = [];
   const perTag: { tag: string; ticks: number }[] = [];
-  const warnings: string[] = [];
+  const warnings: ProfileNotice[] = [];
   let block: 'none' | 'csv' | 'tags' = 'none';
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, i) => {
@@ -99,12 +103,11 @@ export function parseProfilerLog(text: string): ParsedProfile {
     }
   });
   const negative = events.filter((e) => e.ticks < 0);
-  if (negative.length > 0) warnings.push(`${negative.length} event(s) with negative ticks (timer wrapped?) ignored`);
+  if (negative.length > 0) warnings.push({ code: 'profile-negative-ticks', params: { events: negative.length } });
   const kept = events.filter((e) => e.ticks >= 0);
   const tpm = ticksPerMsFrom(kept);
-  if (kept.length === 0 && perTag.length > 0)
-    warnings.push('only per-tag totals found (LogTicksPerTagCsv): layers cannot be matched one by one; use MicroProfiler::Log or LogCsv');
-  return { events: kept, perTag, ...(tpm ? { ticksPerMs: tpm } : {}), warnings };
+  if (kept.length === 0 && perTag.length > 0) warnings.push({ code: 'profile-per-tag-only', params: {} });
+  return { events: kept, perTag, ...(tpm ? { ticksPerMs: tpm } : {}), warningCodes: warnings, warnings: englishNotices(warnings) };
 }
 
 /**
@@ -144,6 +147,8 @@ export interface ProfileMatch {
   /** Op events that did not fit the layer order. */
   readonly unplacedEvents: number;
   readonly runs: number;
+  readonly warningCodes: readonly ProfileNotice[];
+  /** `warningCodes` in English, in the same order. */
   readonly warnings: readonly string[];
 }
 
@@ -191,7 +196,7 @@ export function matchProfile(analysis: ModelAnalysis, profile: ParsedProfile): P
   const known = new Set(analysis.layers.map((l) => l.op));
   const opEvents = profile.events.filter((e) => known.has(e.tag));
   const ignored = profile.events.length - opEvents.length;
-  const warnings: string[] = [];
+  const warnings: ProfileNotice[] = [];
 
   const n = Math.max(1, ops.length);
   // As many copies of the layer list as the most repeated op needs.
@@ -202,7 +207,7 @@ export function matchProfile(analysis: ModelAnalysis, profile: ParsedProfile): P
   let repeats = Math.max(1, ...[...inLog].map(([op, k]) => Math.ceil(k / (inModel.get(op) ?? k))));
   if (opEvents.length * n * repeats > MAX_ALIGN_CELLS) {
     repeats = Math.max(1, Math.floor(MAX_ALIGN_CELLS / (Math.max(1, opEvents.length) * n)));
-    warnings.push(`log too long to align in full: only the first ${repeats} invocation(s) are used`);
+    warnings.push({ code: 'profile-truncated', params: { runs: repeats } });
   }
   const sequence = Array.from({ length: repeats }, () => ops).flat();
   const ticks = new Map<number, number[]>();
@@ -219,11 +224,18 @@ export function matchProfile(analysis: ModelAnalysis, profile: ParsedProfile): P
     if (t && t.length > 0) matched.push({ index: l.index, op: l.op, ticks: median(t), runs: t.length });
     else unmatched.push({ index: l.index, op: l.op });
   });
-  if (opEvents.length === 0)
-    warnings.push(profile.events.length > 0 ? 'no profiler event names an op of this model: is it the right model?' : 'no profiler events found');
+  if (opEvents.length === 0) warnings.push({ code: profile.events.length > 0 ? 'profile-wrong-model' : 'profile-empty', params: {} });
   if (unmatched.length > 0 && opEvents.length > 0)
-    warnings.push(`${unmatched.length} layer(s) have no profiler event (${[...new Set(unmatched.map((u) => u.op))].join(', ')})`);
+    warnings.push({ code: 'profile-unmatched', params: { layers: unmatched.length, ops: [...new Set(unmatched.map((u) => u.op))] } });
   const runs = Math.max(...[...ticks.values()].map((t) => t.length), 0);
-  if (runs > 1) warnings.push(`${runs} invocations in the log: per-layer ticks are the median over them`);
-  return { layers: matched, unmatchedLayers: unmatched, ignoredEvents: ignored, unplacedEvents: opEvents.length - placed, runs, warnings };
+  if (runs > 1) warnings.push({ code: 'profile-median', params: { runs } });
+  return {
+    layers: matched,
+    unmatchedLayers: unmatched,
+    ignoredEvents: ignored,
+    unplacedEvents: opEvents.length - placed,
+    runs,
+    warningCodes: warnings,
+    warnings: englishNotices(warnings),
+  };
 }

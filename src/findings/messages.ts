@@ -7,6 +7,7 @@
  * translation can place them where its grammar wants them.
  */
 import type { FindingCode } from './finding';
+import type { NoticeCode } from './notice';
 
 /** One message per code; a code whose sentence depends on the finding has variants below. */
 export const FINDING_MESSAGES = {
@@ -32,6 +33,70 @@ export const FINDING_PARTS = {
 
 /** Every English template a finding can be rendered with: what a translation must cover. */
 export const FINDING_TEMPLATES: readonly string[] = [...Object.values(FINDING_MESSAGES), ...Object.values(FINDING_PARTS)];
+
+/**
+ * The notices of the analysis, the estimator and the quantizer (notice.ts). A list of op names
+ * fills one placeholder, joined with ", ".
+ */
+export const NOTICE_MESSAGES = {
+  'offline-plan-not-words': 'OfflineMemoryAllocation metadata is {bytes} bytes, not a list of int32 words; planning online',
+  'offline-plan-count': 'OfflineMemoryAllocation lists {offsets} offsets but the model has {tensors} tensors; TFLM would refuse it. Planning online',
+  'persistent-unverified': 'persistent bytes assume kernel data for {ops} (±{errorBytes} bytes)',
+  'cost-unknown': 'cost of {ops} unknown: only their invocation overhead is counted',
+  'subgraphs-per-call':
+    'layers of subgraphs other than 0 are listed per call and left out of the total (how often control flow calls them is not known statically)',
+  'float-layers': "{layers} float layer(s) run TFLM's reference float kernels{softFloat}; float costs are extrapolated from the int8 calibration",
+  'hybrid-layers': 'hybrid (dynamic-range) layers: TFLM refuses them; the estimate assumes they ran',
+  extrapolated: 'no measured row for {core} with {kernels} kernels: extrapolated ({derivation}), wider band',
+  'other-board': "core calibrated on another board: band widened for this board's memory system",
+  'estimate-needs-board': 'latency is estimated for boards, not for custom budgets',
+  'energy-bare-core': 'no board power facts for a bare core (use --target <board>)',
+  'energy-placeholder': 'the power figures of {board} are placeholders',
+  'energy-formula': '{microAmpsPerMHz} µA/MHz × {clockMHz} MHz × {volts} V ({source}) × estimated latency{overhead}',
+  'profile-negative-ticks': '{events} event(s) with negative ticks (timer wrapped?) ignored',
+  'profile-per-tag-only': 'only per-tag totals found (LogTicksPerTagCsv): layers cannot be matched one by one; use MicroProfiler::Log or LogCsv',
+  'profile-truncated': 'log too long to align in full: only the first {runs} invocation(s) are used',
+  'profile-wrong-model': 'no profiler event names an op of this model: is it the right model?',
+  'profile-empty': 'no profiler events found',
+  'profile-unmatched': '{layers} layer(s) have no profiler event ({ops})',
+  'profile-median': '{runs} invocations in the log: per-layer ticks are the median over them',
+  'profile-ticks-as-cycles':
+    "profiler ticks taken as CPU cycles at {clockMHz} MHz (TFLM's Cortex-M timer counts cycles when DWT is enabled); pass ticks per ms if your timer differs",
+  'profile-fitted': 'fitted to a MicroProfiler log of {model} on this board ({layers} layers; ticks {ticks})',
+  'samples-short': '{asked} calibration samples were asked for; the data holds {available}, {heldOut} of them held out',
+  'no-held-out': 'no held-out samples: the report has no per-layer error (give more calibration files)',
+  'non-finite': 'tensor "{tensor}" had {values} non-finite value(s) during calibration; they were ignored',
+  'random-calibration':
+    'calibrated on random data: the ranges do not reflect real inputs, so the int8 model may be far less accurate than one calibrated on real samples',
+  'few-samples': 'only {samples} calibration sample(s): ranges from so few samples may miss values real inputs reach',
+  'auto-unmeasured': 'auto ranges: no candidate could be measured ({reason}); kept {kept}',
+  'auto-in-sample':
+    'auto ranges: with only {samples} calibration sample(s) none could be kept apart, so the candidates were compared on the calibration samples themselves',
+  'evaluation-no-held-out': 'no held-out samples were given',
+  'evaluation-refused': 'our runtime cannot run the int8 model: {error}',
+  'not-evaluated': 'not evaluated: {why}',
+  'dequantize-folded': '{ops} DEQUANTIZE op(s) of constant weights folded into float32 constants',
+  'hybrid-dequantized': '{tensors} int8 weight tensor(s) of a hybrid (dynamic-range) model dequantized to float32',
+  'weights-reused': '{tensors} int8 weight tensor(s) of the hybrid source reused exactly (no second rounding)',
+  'bias-widened': "weight scales widened on {channels} channel(s) of {layers} layer(s) so their bias fits int32 (the converter's bias-scale check)",
+} as const satisfies Readonly<Record<NoticeCode, string>>;
+
+/** Fragments the notices above are assembled with. */
+export const NOTICE_PARTS = {
+  softFloat: ' in software floating point (×{factor}, no FPU on {core})',
+  noCandidates: 'no candidates',
+  energyOverhead: ' + {overheadUj} µJ overhead',
+  aModel: 'a model',
+  ticksAsCycles: 'taken as CPU cycles',
+  ticksGiven: 'at {ticksPerMs} per ms (given)',
+  ticksPrinted: 'at {ticksPerMs} per ms from the printed ms',
+} as const;
+
+/** Every English template a notice can be rendered with. */
+export const NOTICE_TEMPLATES: readonly string[] = [...Object.values(NOTICE_MESSAGES), ...Object.values(NOTICE_PARTS)];
+
+/** Every English template the core renders, findings and notices: what a translation must cover. */
+export const ALL_TEMPLATES: readonly string[] = [...FINDING_TEMPLATES, ...NOTICE_TEMPLATES];
 
 /** The names of a template's placeholders, sorted: `{arena}` → `arena`. */
 export function placeholders(template: string): string[] {

@@ -5,6 +5,7 @@
  * `<name>_int8.report.json` (atomically).
  */
 import { readFile } from 'node:fs/promises';
+import type { QuantizeNotice } from '../findings/notice';
 import { readModel } from '../model/io';
 import { describeNormalization, NORMALIZATIONS, type Normalization } from '../runtime/inputs/image';
 import type { InputTensorSpec } from '../runtime/inputs/loadInput';
@@ -88,7 +89,7 @@ export async function quantizeJob(params: QuantizeParams, ctx: JobContext): Prom
   let calibration: SampleSource;
   let heldOut: SampleSource | undefined;
   let images = false;
-  const warnings: string[] = [];
+  const warnings: QuantizeNotice[] = [];
   if (params.calibration !== undefined) {
     const refs = listSamples(params.calibration, floatInputs);
     images = usesImages(refs);
@@ -100,10 +101,10 @@ export async function quantizeJob(params: QuantizeParams, ctx: JobContext): Prom
     );
     const calibCount = Math.min(wanted, refs.length - heldCount);
     if (calibCount < wanted && params.samples !== undefined)
-      warnings.push(`${params.samples} calibration samples were asked for; the data holds ${refs.length}, ${heldCount} of them held out`);
+      warnings.push({ code: 'samples-short', params: { asked: params.samples, available: refs.length, heldOut: heldCount } });
     heldOut = heldCount > 0 ? subset(source, order.slice(0, heldCount)) : undefined;
     calibration = subset(source, order.slice(heldCount, heldCount + calibCount));
-    if (!heldOut) warnings.push('no held-out samples: the report has no per-layer error (give more calibration files)');
+    if (!heldOut) warnings.push({ code: 'no-held-out', params: {} });
   } else if (params.randomCalibration) {
     const range = randomRange(params.normalization !== undefined ? norm.value : undefined);
     calibration = randomSamples(floatInputs, wanted, range, 1);

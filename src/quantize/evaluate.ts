@@ -6,6 +6,8 @@
  * number of samples.
  */
 import { Cancelled } from '../errors';
+import type { EvaluationSkip } from '../findings/notice';
+import { renderNotice } from '../findings/renderNotice';
 import type { Graph } from '../model/graph';
 import { correspondingLayers, outputAgreement, type CapturedRun, type LayerComparison, type OutputAgreement } from '../runtime/compare';
 import { Interpreter } from '../runtime/interpreter';
@@ -156,6 +158,16 @@ function worstLayers(floatGraph: Graph, layers: readonly LayerComparison[], coun
     });
 }
 
+/** No evaluation, and why: in English for the report, and as a code. */
+export interface SkippedEvaluation {
+  readonly skipped: string;
+  readonly skippedCode: EvaluationSkip;
+}
+
+export function skippedEvaluation(why: EvaluationSkip): SkippedEvaluation {
+  return { skipped: renderNotice(why), skippedCode: why };
+}
+
 /** Runs `evaluate`, turning a runtime that cannot run the int8 model into a reason. */
 export async function tryEvaluate(
   floatGraph: Graph,
@@ -163,11 +175,11 @@ export async function tryEvaluate(
   heldOut: SampleSource,
   rounding: Rounding,
   ctx: ProgressContext = {},
-): Promise<Evaluation | { readonly skipped: string }> {
+): Promise<Evaluation | SkippedEvaluation> {
   try {
     return await evaluate(floatGraph, int8Graph, heldOut, rounding, ctx);
   } catch (e) {
-    if (e instanceof RuntimeError) return { skipped: `our runtime cannot run the int8 model: ${e.message}` };
+    if (e instanceof RuntimeError) return skippedEvaluation({ code: 'evaluation-refused', params: { error: e.message } });
     throw e;
   }
 }

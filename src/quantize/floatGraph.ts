@@ -7,6 +7,7 @@
  *   become float32 (scale · (q − zero point)), and the original int8 values are remembered so
  *   that the quantizer can reuse them exactly instead of rounding twice.
  */
+import type { QuantizeNotice } from '../findings/notice';
 import { toBytes } from '../model/graphBuilder';
 import { isConstant, type Buffer, type Graph, type Tensor } from '../model/graph';
 import { builtinCode, builtinName, opName } from '../model/ops';
@@ -29,7 +30,7 @@ export interface FloatGraph {
   readonly graph: Graph;
   /** What the source was: plain float, hybrid int8 weights, FLOAT16 weights (or several). */
   readonly kinds: readonly SourceKind[];
-  readonly notes: readonly string[];
+  readonly notes: readonly QuantizeNotice[];
   /** Tensor index (subgraph 0 of `graph`) → the int8 weights it was dequantized from. */
   readonly int8Weights: ReadonlyMap<number, SourceWeights>;
 }
@@ -103,7 +104,7 @@ export function toFloatGraph(input: Graph): FloatGraph {
   const buffers: Buffer[] = [...input.buffers];
   const int8Weights = new Map<number, SourceWeights>();
   const kinds = new Set<SourceKind>();
-  const notes: string[] = [];
+  const notes: QuantizeNotice[] = [];
   const toFloat = (i: number, values: Float32Array): void => {
     buffers.push({ data: toBytes(values) });
     const { quantization: _q, ...rest } = tensors[i]!;
@@ -127,7 +128,7 @@ export function toFloatGraph(input: Graph): FloatGraph {
     }
     ops.push(e);
   }
-  if (folded > 0) notes.push(`${folded} DEQUANTIZE op(s) of constant weights folded into float32 constants`);
+  if (folded > 0) notes.push({ code: 'dequantize-folded', params: { ops: folded } });
 
   // Hybrid: integer constants read by float ops.
   let hybrid = 0;
@@ -144,7 +145,7 @@ export function toFloatGraph(input: Graph): FloatGraph {
   }
   if (hybrid > 0) {
     kinds.add('hybrid');
-    notes.push(`${hybrid} int8 weight tensor(s) of a hybrid (dynamic-range) model dequantized to float32`);
+    notes.push({ code: 'hybrid-dequantized', params: { tensors: hybrid } });
   }
   if (kinds.size === 0) kinds.add('float');
 

@@ -9,6 +9,8 @@
  */
 import { analyzeModel } from '../analysis/analyzeModel';
 import { Cancelled } from '../errors';
+import type { QuantizeNotice } from '../findings/notice';
+import { englishNotices } from '../findings/renderNotice';
 import type { Graph } from '../model/graph';
 import { readModel, writeModel } from '../model/io';
 import type { Rounding } from '../runtime/quant';
@@ -28,7 +30,7 @@ import {
 } from './autoSelect';
 import { calibrate, toSource, type ProgressContext, type Samples } from './calibrate';
 import { QuantizeError } from './errors';
-import { tryEvaluate, type Evaluation } from './evaluate';
+import { skippedEvaluation, tryEvaluate, type Evaluation, type SkippedEvaluation } from './evaluate';
 import { toFloatGraph } from './floatGraph';
 import { hasControlFlow } from './graphEdit';
 import { buildInt8Graph, type IoType } from './int8Graph';
@@ -63,7 +65,7 @@ export interface QuantizeOptions {
   /** Said in the report: the caller calibrated on random data, how images were normalized… */
   readonly randomCalibration?: boolean;
   readonly normalization?: { readonly name: string; readonly description: string };
-  readonly warnings?: readonly string[];
+  readonly warnings?: readonly QuantizeNotice[];
 }
 
 export interface QuantizeResult {
@@ -128,7 +130,7 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
     ...(auto ? { validation } : {}),
     ...stage(ctx, 0, calibrationEnd),
   });
-  const warnings = [...(options.warnings ?? [])];
+  const warnings: QuantizeNotice[] = [...(options.warnings ?? [])];
   const sg = floatGraph.subgraphs[0]!;
   // Statistics of every calibration sample (validation ones included).
   const allStats = new Map<number, TensorStats>();
@@ -136,13 +138,10 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
     allStats.set(t, inSample ? calib.validation!.stats.get(t)! : mergeStats(calib.stats.get(t), calib.validation?.stats.get(t))!);
   }
   for (const [t, stats] of allStats) {
-    if (stats.nonFinite > 0) warnings.push(`tensor "${sg.tensors[t]!.name}" had ${stats.nonFinite} non-finite value(s) during calibration; they were ignored`);
+    if (stats.nonFinite > 0) warnings.push({ code: 'non-finite', params: { tensor: sg.tensors[t]!.name, values: stats.nonFinite } });
   }
-  if (options.randomCalibration)
-    warnings.push(
-      'calibrated on random data: the ranges do not reflect real inputs, so the int8 model may be far less accurate than one calibrated on real samples',
-    );
-  if (samples.count < 8) warnings.push(`only ${samples.count} calibration sample(s): ranges from so few samples may miss values real inputs reach`);
+  if (options.randomCalibration) warnings.push({ code: 'random-calibration', params: {} });
+  if (samples.count < 8) warnings.push({ code: 'few-samples', params: { samples: samples.count } });
   const rangesOf = (stats: ReadonlyMap<number, TensorStats>, c: Candidate): Map<number, RangeChoice> => {
     const out = new Map<number, RangeChoice>();
     for (const [t, s] of stats) out.set(t, chooseRange(s, c.method, c.percentile ?? percentile));
@@ -203,12 +202,9 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
     }
     const scores = tried.map((x) => x.score);
     const best = pickBest(scores, { classifier, samples: validation.size });
-    if (best < 0) warnings.push(`auto ranges: no candidate could be measured (${scores[0]?.skipped ?? 'no candidates'}); kept ${candidateLabel(recipe)}`);
+    if (best < 0) warnings.push({ code: 'auto-unmeasured', params: { reason: scores[0]?.skipped ?? null, kept: candidateLabel(recipe) } });
     else recipe = candidates[best]!;
-    if (inSample)
-      warnings.push(
-        `auto ranges: with only ${samples.count} calibration sample(s) none could be kept apart, so the candidates were compared on the calibration samples themselves`,
-      );
+    if (inSample) warnings.push({ code: 'auto-in-sample', params: { samples: samples.count } });
     selection = {
       chosen: candidateLabel(recipe),
       criterion: classifier ? CRITERION.classifier : CRITERION.plain,
@@ -229,16 +225,16 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
   const quantizeMs = performance.now() - t0;
 
   // 5. What it cost, on held-out samples.
-  let evaluation: Evaluation | { readonly skipped: string } = { skipped: 'no held-out samples were given' };
+  let evaluation: Evaluation | SkippedEvaluation = skippedEvaluation({ code: 'evaluation-no-held-out', params: {} });
   if (evaluates) evaluation = await tryEvaluate(floatGraph, graph, heldOut, rounding, stage(ctx, selectionEnd, 1));
-  if ('skipped' in evaluation && evaluates) warnings.push(`not evaluated: ${evaluation.skipped}`);
+  if ('skipped' in evaluation && evaluates) warnings.push({ code: 'not-evaluated', params: { why: evaluation.skippedCode } });
 
   const sourceBytes = options.sourceBytes ?? writeModel(model).length;
   const arenaOf = (g: Graph, size: number): number => analyzeModel(g, size).arena.totalBytes;
   const report: QuantizationReport = {
     tool: 'tinyml-lens quantize',
     reportVersion: 1,
-    source: { ...(options.sourcePath ? { path: options.sourcePath } : {}), kinds: source.kinds, notes: source.notes },
+    source: { ...(options.sourcePath ? { path: options.sourcePath } : {}), kinds: source.kinds, notes: englishNotices(source.notes), noteCodes: source.notes },
     options: {
       io,
       requestedMethod,
@@ -253,8 +249,10 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
       ...(options.normalization ? { normalization: options.normalization } : {}),
     },
     ...(selection ? { selection } : {}),
-    warnings,
-    notes: built.notes,
+    warnings: englishNotices(warnings),
+    warningCodes: warnings,
+    notes: englishNotices(built.notes),
+    noteCodes: built.notes,
     size: { beforeBytes: sourceBytes, afterBytes: bytes.length, ratio: bytes.length / sourceBytes },
     arena: { beforeBytes: arenaOf(model, sourceBytes), afterBytes: arenaOf(graph, bytes.length) },
     keptFloat: keepFloat ? support.unsupported : [],

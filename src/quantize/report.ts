@@ -4,8 +4,9 @@
  * and the one kept), and what quantization cost on held-out samples. Plain data;
  * `reportJson` writes non-finite numbers (an exact layer's SQNR is Infinity) as strings.
  */
+import type { QuantizeNotice } from '../findings/notice';
 import type { UnsupportedOp } from './errors';
-import type { Evaluation } from './evaluate';
+import type { Evaluation, SkippedEvaluation } from './evaluate';
 import type { IoType, TensorParams } from './int8Graph';
 import type { RangeSelection } from './autoSelect';
 import type { RangeMethod, RangeMethodOption } from './ranges';
@@ -14,7 +15,12 @@ import type { SourceKind } from './floatGraph';
 export interface QuantizationReport {
   readonly tool: 'tinyml-lens quantize';
   readonly reportVersion: 1;
-  readonly source: { readonly path?: string; readonly kinds: readonly SourceKind[]; readonly notes: readonly string[] };
+  readonly source: {
+    readonly path?: string;
+    readonly kinds: readonly SourceKind[];
+    readonly notes: readonly string[];
+    readonly noteCodes: readonly QuantizeNotice[];
+  };
   readonly output?: { readonly path?: string };
   readonly options: {
     readonly io: IoType;
@@ -35,15 +41,21 @@ export interface QuantizationReport {
   };
   /** With `auto`: every candidate's score on the validation samples and the one kept. */
   readonly selection?: RangeSelection;
+  /**
+   * Sentences in English, as the report has always had them; `warningCodes` and `noteCodes`
+   * hold the same, in the same order, as codes and parameters (a surface renders them in its language).
+   */
   readonly warnings: readonly string[];
+  readonly warningCodes: readonly QuantizeNotice[];
   readonly notes: readonly string[];
+  readonly noteCodes: readonly QuantizeNotice[];
   readonly size: { readonly beforeBytes: number; readonly afterBytes: number; readonly ratio: number };
   /** TFLM arena (non-persistent + persistent estimate), from analyzeModel. */
   readonly arena: { readonly beforeBytes: number; readonly afterBytes: number };
   /** Ops left in float (keep-float), by layer of the float graph. */
   readonly keptFloat: readonly UnsupportedOp[];
   readonly ranges: readonly (TensorParams & { readonly calibratedMin?: number; readonly calibratedMax?: number })[];
-  readonly evaluation: Evaluation | { readonly skipped: string };
+  readonly evaluation: Evaluation | SkippedEvaluation;
   readonly timing: {
     readonly calibrationMs: number;
     /** Float inferences alone inside calibration. */

@@ -193,6 +193,10 @@ export interface QuantizeView {
   readonly floatName: string;
   readonly int8Name: string;
   readonly report: QuantizationReport;
+  /** `report.warningCodes` rendered by the host in the user's language, in the same order. */
+  readonly warningMessages: readonly string[];
+  /** Why there is no evaluation (`report.evaluation.skippedCode`), in the user's language. */
+  readonly skippedMessage?: string;
 }
 
 export interface CompareView {

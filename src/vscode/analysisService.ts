@@ -12,6 +12,7 @@ import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import { modelSettings, type ModelSettings } from './config';
 import { boardTarget, CALIBRATION, estimateEnergy, estimateModel, type EnergyEstimate, type EstimateTarget, type ModelEstimate } from '../estimate';
 import { latencyFinding } from '../estimate/latencyBudget';
+import { localizedNotice } from './findingText';
 
 export interface ModelReport {
   readonly uri: vscode.Uri;
@@ -86,7 +87,7 @@ export class AnalysisService implements vscode.Disposable {
   /** Estimates are arithmetic over the analysed layers: microseconds, fine on this thread. */
   private estimate(analysis: ModelAnalysis, settings: ModelSettings): Pick<ModelReport, 'estimate' | 'energy' | 'estimateNote'> {
     const board = settings.target.board;
-    if (!board) return { estimateNote: 'latency is estimated for boards, not for custom budgets' };
+    if (!board) return { estimateNote: localizedNotice({ code: 'estimate-needs-board', params: {} }) };
     try {
       const target = this.fitted.get(board.id, settings.kernels) ?? boardTarget(CALIBRATION, board.id, settings.kernels);
       const estimate = estimateModel(analysis, target);

@@ -14,6 +14,7 @@ import { outputNames, reportJson, reportNameFor, type QuantizationReport } from 
 import type { QuantizeParams, QuantizeView } from '../shared/protocol';
 import type { WorkerClient } from '../worker/workerClient';
 import type { AnalysisService } from './analysisService';
+import { localizedNotice } from './findingText';
 import { MODEL_EDITOR, type ModelEditorProvider } from './modelEditor';
 import { runSettings } from './config';
 import { withWorkerProgress } from './runCommands';
@@ -185,7 +186,13 @@ export async function quantizeModelCommand(
     await writeFileAtomic(out.path, result.bytes, { overwrite: out.overwrite });
     await writeFileAtomic(reportNameFor(out.path), new TextEncoder().encode(reportJson(result.report)), { overwrite: true });
     const int8 = vscode.Uri.file(out.path);
-    const view: QuantizeView = { floatName: basename(model.fsPath), int8Name: basename(out.path), report: result.report };
+    const view: QuantizeView = {
+      floatName: basename(model.fsPath),
+      int8Name: basename(out.path),
+      report: result.report,
+      warningMessages: result.report.warningCodes.map(localizedNotice),
+      ...('skipped' in result.report.evaluation ? { skippedMessage: localizedNotice(result.report.evaluation.skippedCode) } : {}),
+    };
     await vscode.commands.executeCommand('vscode.openWith', int8, MODEL_EDITOR, vscode.ViewColumn.Beside);
     await editor.showResult(int8, { type: 'quantize', quantize: view });
     return result.report;

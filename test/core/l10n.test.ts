@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FINDING_MESSAGES, FINDING_TEMPLATES, placeholders } from '../../src/findings/messages';
+import { ALL_TEMPLATES, FINDING_MESSAGES, FINDING_TEMPLATES, NOTICE_TEMPLATES, placeholders } from '../../src/findings/messages';
 import { PANEL_STRINGS } from '../../src/shared/protocol';
 import { REPO_ROOT } from '../helpers/corpus';
 
@@ -62,6 +62,17 @@ test('every finding message has a Korean translation with the same named placeho
     'sram-over',
   ]);
   for (const en of FINDING_TEMPLATES) {
+    const translated = ko[en];
+    assert.ok(translated !== undefined, `no Korean for "${en}"`);
+    assert.notEqual(translated, en, `"${en}" is not translated`);
+    assert.deepStrictEqual(placeholders(translated), placeholders(en), en);
+  }
+});
+
+test('every notice of the analysis, the estimator and the quantizer has a Korean translation with the same named placeholders', () => {
+  const ko = json('l10n/bundle.l10n.ko.json');
+  assert.equal(ALL_TEMPLATES.length, FINDING_TEMPLATES.length + NOTICE_TEMPLATES.length);
+  for (const en of ALL_TEMPLATES) {
     const translated = ko[en];
     assert.ok(translated !== undefined, `no Korean for "${en}"`);
     assert.notEqual(translated, en, `"${en}" is not translated`);

@@ -4,6 +4,7 @@
  * new I/O tensors, and what no operator uses any more (the float originals of int8 tensors,
  * their buffers) is dropped.
  */
+import type { QuantizeNotice } from '../../findings/notice';
 import type { Graph } from '../../model/graph';
 import { assignOpcodes, compact, editOps, remapSignature } from '../graphEdit';
 import type { Int8Plan } from './plan';
@@ -13,7 +14,7 @@ import { biasAdjusted, weightNotes } from './weights';
 export interface Int8GraphResult {
   readonly graph: Graph;
   readonly params: readonly TensorParams[];
-  readonly notes: readonly string[];
+  readonly notes: readonly QuantizeNotice[];
   /** Weights whose scale was widened so the bias fits int32 (layer, channels). */
   readonly biasAdjusted: readonly { readonly layer: number; readonly channels: number }[];
 }

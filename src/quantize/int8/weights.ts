@@ -7,6 +7,7 @@
  * s_in · s_w. Int8 weights of a hybrid source are reused as they are when they fit the int8
  * kernel (symmetric, no −128, per tensor or on the same axis) and their bias fits.
  */
+import type { QuantizeNotice } from '../../findings/notice';
 import { floatData } from '../graphEdit';
 import { biasScaleAdjustments, quantizeBias, symmetricWeights, type SymmetricWeights } from '../params';
 import type { Int8GraphOptions } from './options';
@@ -106,14 +107,11 @@ export function biasAdjusted(plan: WeightPlan): { readonly layer: number; readon
 }
 
 /** What the report says about the weights. */
-export function weightNotes(plan: WeightPlan): string[] {
-  const notes: string[] = [];
+export function weightNotes(plan: WeightPlan): QuantizeNotice[] {
+  const notes: QuantizeNotice[] = [];
   const reused = plan.layers.filter((l) => l.reused).length;
   const adjusted = biasAdjusted(plan);
-  if (reused > 0) notes.push(`${reused} int8 weight tensor(s) of the hybrid source reused exactly (no second rounding)`);
-  if (adjusted.length > 0)
-    notes.push(
-      `weight scales widened on ${adjusted.reduce((n, b) => n + b.channels, 0)} channel(s) of ${adjusted.length} layer(s) so their bias fits int32 (the converter's bias-scale check)`,
-    );
+  if (reused > 0) notes.push({ code: 'weights-reused', params: { tensors: reused } });
+  if (adjusted.length > 0) notes.push({ code: 'bias-widened', params: { channels: adjusted.reduce((n, b) => n + b.channels, 0), layers: adjusted.length } });
   return notes;
 }
