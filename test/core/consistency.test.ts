@@ -1,0 +1,156 @@
+/**
+ * Issue 10, "every number consistent": one peak, the budget the verdict compares, one default
+ * reserve, short tensor names. Each test failed before the change it covers.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { analyzeModel, arenaBarBytes, type ModelAnalysis } from '../../src/analysis/analyzeModel';
+import { main } from '../../src/cli/main';
+import { readModel } from '../../src/model/io';
+import { checkFit, customTarget, DEFAULT_RESERVE, DEFAULT_RESERVE_KB, findBoard } from '../../src/targets/fit';
+import { readModelSettings, SETTINGS, type SettingsSource } from '../../src/vscode/configSchema';
+import { shortName } from '../../src/util/shortName';
+import { corpusModel, corpusModels, SKIP_SHARED } from '../helpers/corpus';
+
+const KB = 1024;
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) });
+  return { code, out, err };
+}
+
+const pathOf = (name: string): string => corpusModels().find((m) => m.name === name)!.path;
+
+function analyze(name: string): ModelAnalysis {
+  const bytes = corpusModel(name);
+  return analyzeModel(readModel(bytes), bytes.length);
+}
+
+/** The starred row of the CLI table and the values of one of its columns. */
+function table(out: string, column: string): { starred: number; values: string[] } {
+  const lines = out.split('\n');
+  const head = lines.findIndex((l) => l.startsWith('#  '));
+  const headers = lines[head]!.trim().split(/\s{2,}/);
+  const c = headers.indexOf(column);
+  assert.ok(c >= 0, `column ${column} in ${headers.join('|')}`);
+  const rows = lines.slice(head + 2, lines.indexOf('(* arena peak)')).map((l) => l.trim().split(/\s{2,}/));
+  return { starred: rows.findIndex((r) => r[0]!.endsWith('*')), values: rows.map((r) => r[c]!) };
+}
+
+const bytesOf = (s: string): number => {
+  const [n, unit] = s.split(' ');
+  return Number(n) * (unit === 'MB' ? KB * KB : unit === 'KB' ? KB : 1);
+};
+
+describe('one arena peak', { skip: SKIP_SHARED }, () => {
+  test('vww_96_float: the peak is the tallest bar, its height is the arena the verdict compares', () => {
+    const a = analyze('vww_96_float');
+    const main = a.layers.filter((l) => l.subgraph === 0);
+    const bars = main.map((l) => arenaBarBytes(l, a.arena));
+    const tallest = Math.max(...bars);
+    const peak = a.arena.peak!;
+    assert.equal(arenaBarBytes(main[peak.layer]!, a.arena), tallest);
+    assert.equal(peak.bytes, tallest);
+    assert.equal(peak.bytes, a.arena.totalBytes, 'the tallest bar is planned head + persistent');
+    assert.equal(peak.plannedBytes, a.arena.nonPersistentBytes);
+    assert.equal(a.arena.peakLayer, peak.layer);
+    const verdict = checkFit(a, customTarget(256 * KB, 4 * KB * KB), DEFAULT_RESERVE);
+    const finding = verdict.findings.find((f) => f.code === 'sram-over')!;
+    assert.equal(finding.layer, peak.layer);
+  });
+
+  test('every corpus model: the peak is a tallest bar, and that bar is the arena', () => {
+    for (const m of corpusModels()) {
+      const a = analyze(m.name);
+      if (!a.arena.peak) continue;
+      const bars = a.layers.filter((l) => l.subgraph === 0).map((l) => arenaBarBytes(l, a.arena));
+      assert.equal(a.arena.peak.bytes, Math.max(...bars), m.name);
+      assert.equal(a.arena.peak.bytes, a.arena.totalBytes, m.name);
+    }
+  });
+
+  test("CLI: the starred row has the table's highest arena, and the Peak line names that layer and the arena", async () => {
+    const r = await cli('analyze', pathOf('vww_96_float'));
+    const { starred, values } = table(r.out, 'arena top');
+    const bytes = values.map(bytesOf);
+    assert.equal(bytes[starred], Math.max(...bytes));
+    const a = analyze('vww_96_float');
+    const peakLine = r.out.split('\n').find((l) => l.startsWith('Peak'))!;
+    assert.match(peakLine, new RegExp(`layer ${a.arena.peak!.layer} CONV_2D: .* = 314.3 KB`));
+  });
+});
+
+describe('the budget the verdict compares', { skip: SKIP_SHARED }, () => {
+  test('KWS on a 32 KB board: the tallest bar crosses the line at SRAM − reserve exactly when the verdict says it does not fit', () => {
+    const a = analyze('kws_ref_model');
+    const board = findBoard('arduino-nano-33-iot')!;
+    assert.equal(board.sramBytes, 32 * KB);
+    const v = checkFit(a, board, DEFAULT_RESERVE);
+    assert.equal(v.fits, false);
+    assert.equal(v.arena.budgetBytes, 16 * KB);
+    assert.equal(v.arena.arenaBytes, a.arena.totalBytes);
+    assert.equal(v.arena.persistentBytes, a.arena.persistentBytes);
+    assert.ok(a.arena.peak!.bytes > v.arena.budgetBytes, 'the tallest bar is over the line');
+    assert.equal(v.sramUsedBytes, v.arena.arenaBytes + v.arena.reservedBytes);
+    // With room for it, the same bar is under the line and the verdict agrees.
+    const roomy = checkFit(a, customTarget(64 * KB, 1024 * KB), DEFAULT_RESERVE);
+    assert.equal(roomy.fits, true);
+    assert.ok(a.arena.peak!.bytes <= roomy.arena.budgetBytes);
+  });
+});
+
+describe('one default reserve', () => {
+  const nothingSet: SettingsSource = { value: () => undefined, isSet: () => false };
+
+  test('the CLI and the editor assume the same reserve, declared once', async () => {
+    assert.deepStrictEqual(readModelSettings(nothingSet).reserve, DEFAULT_RESERVE);
+    assert.equal(SETTINGS.reservedSramKB.default, DEFAULT_RESERVE_KB.sram);
+    assert.equal(SETTINGS.reservedFlashKB.default, DEFAULT_RESERVE_KB.flash);
+    const { tinyInt8ConvNet } = await import('../helpers/fixtures');
+    const { writeModel } = await import('../../src/model/io');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const path = join(mkdtempSync(join(tmpdir(), 'tinyml-lens-consistency-')), 'tiny.tflite');
+    writeFileSync(path, writeModel(tinyInt8ConvNet()));
+    const j = JSON.parse((await cli('analyze', path, '--target', 'arduino-nano-33-iot', '--json')).out);
+    assert.equal(j.target.reservedSramBytes, DEFAULT_RESERVE.sramBytes);
+    assert.equal(j.target.reservedFlashBytes, DEFAULT_RESERVE.flashBytes);
+    const zero = JSON.parse((await cli('analyze', path, '--target', 'arduino-nano-33-iot', '--reserve-sram', '0', '--json')).out);
+    assert.equal(zero.target.reservedSramBytes, 0);
+  });
+});
+
+describe('short tensor names', () => {
+  test("the last ';' part, its end kept behind an ellipsis when still too long", () => {
+    assert.equal(shortName('model/activation/Relu;model/batch_normalization/FusedBatchNormV3;model/conv2d/Conv2D1'), 'model/conv2d/Conv2D1');
+    assert.equal(shortName('input_1'), 'input_1');
+    const long = `a/${'x'.repeat(100)}/Conv2D`;
+    const s = shortName(long, 20);
+    assert.equal(s.length, 20);
+    assert.ok(s.startsWith('…') && s.endsWith('/Conv2D'));
+    assert.equal(shortName(';;'), ';;');
+  });
+
+  test('CLI: the Peak line is short; --json keeps the full names', { skip: SKIP_SHARED }, async () => {
+    const text = await cli('analyze', pathOf('vww_96_float'));
+    const peakLine = text.out.split('\n').find((l) => l.startsWith('Peak'))!;
+    assert.ok(peakLine.length < 160, peakLine);
+    assert.doesNotMatch(peakLine, /FusedBatchNorm|Relu;/);
+    const j = JSON.parse((await cli('analyze', pathOf('vww_96_float'), '--json')).out);
+    assert.ok(j.arena.peakTensors.some((n: string) => n.includes(';')));
+  });
+});
+
+describe('a budget not given is not checked', { skip: SKIP_SHARED }, () => {
+  test('--sram without --flash prints no Infinity', async () => {
+    const r = await cli('analyze', pathOf('kws_ref_model'), '--sram', '256');
+    assert.doesNotMatch(r.out, /Infinity/);
+    assert.match(r.out, /flash not checked/);
+    const f = await cli('analyze', pathOf('kws_ref_model'), '--flash', '1024');
+    assert.doesNotMatch(f.out, /Infinity/);
+    assert.match(f.out, /SRAM not checked/);
+  });
+});
