@@ -154,3 +154,28 @@ describe('a budget not given is not checked', { skip: SKIP_SHARED }, () => {
     assert.match(f.out, /SRAM not checked/);
   });
 });
+
+describe('run: outputs by position', () => {
+  test('output_<i>.bin and `index` are the output position; the tensor index has its own field', async () => {
+    const { tinyInt8ConvNet } = await import('../helpers/fixtures');
+    const { writeModel } = await import('../../src/model/io');
+    const { existsSync, mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'tinyml-lens-run-'));
+    const graph = tinyInt8ConvNet();
+    const path = join(dir, 'tiny.tflite');
+    writeFileSync(path, writeModel(graph));
+    writeFileSync(join(dir, 'in.bin'), new Uint8Array(64).fill(3));
+    const tensorIndex = graph.subgraphs[0]!.outputs[0]!;
+    assert.notEqual(tensorIndex, 0, 'the fixture must tell the two numbers apart');
+    const r = await cli('run', path, '--input', join(dir, 'in.bin'), '--out-dir', join(dir, 'out'), '--json');
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    assert.equal(j.outputs[0].index, 0);
+    assert.equal(j.outputs[0].tensorIndex, tensorIndex);
+    assert.equal(j.outputs[0].file, join(dir, 'out', 'output_0.bin'));
+    assert.ok(existsSync(join(dir, 'out', 'output_0.bin')));
+    assert.ok(!existsSync(join(dir, 'out', `output_${tensorIndex}.bin`)));
+  });
+});
