@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { analyzeModel, arenaBarBytes, type ModelAnalysis } from '../../src/analysis/analyzeModel';
 import { main } from '../../src/cli/main';
+import { COMMANDS_HELP } from '../../src/cli/usage';
 import { readModel } from '../../src/model/io';
 import { checkFit, customTarget, DEFAULT_RESERVE, DEFAULT_RESERVE_KB, findBoard } from '../../src/targets/fit';
 import { readModelSettings, SETTINGS, type SettingsSource } from '../../src/vscode/configSchema';
@@ -177,5 +178,42 @@ describe('run: outputs by position', () => {
     assert.equal(j.outputs[0].file, join(dir, 'out', 'output_0.bin'));
     assert.ok(existsSync(join(dir, 'out', 'output_0.bin')));
     assert.ok(!existsSync(join(dir, 'out', `output_${tensorIndex}.bin`)));
+  });
+});
+
+describe('CLI usability', () => {
+  test('<command> --help describes the command and each option', async () => {
+    for (const c of COMMANDS_HELP) {
+      const r = await cli(c.name, '--help');
+      assert.equal(r.code, 0, c.name);
+      assert.match(r.out, new RegExp(`^Usage: tinyml-lens ${c.name}`), c.name);
+      assert.ok(r.out.includes(c.description), c.name);
+      for (const o of c.options) assert.match(r.out, new RegExp(`--${o.name}\\b.*\\S`), `${c.name} --${o.name}`);
+    }
+    const analyze = (await cli('analyze', '--help')).out;
+    assert.match(analyze, /--reserve-sram <KB>\s+SRAM the application needs besides the arena/);
+    const overview = await cli('--help');
+    for (const c of COMMANDS_HELP) assert.match(overview.out, new RegExp(`^  ${c.name}\\s+\\S`, 'm'));
+  });
+
+  test('an unknown option is called unknown, on one line', async () => {
+    const r = await cli('analyze', 'model.tflite', '--frobnicate');
+    assert.equal(r.code, 2);
+    assert.equal(r.err, 'tinyml-lens analyze: unknown option --frobnicate (see tinyml-lens analyze --help)\n');
+    const v = await cli('analyze', 'model.tflite', '--frobnicate', 'x');
+    assert.match(v.err, /unknown option --frobnicate/);
+    const flag = await cli('targets', '--force');
+    assert.match(flag.err, /unknown option --force/);
+    // A known option without its value still says so.
+    assert.match((await cli('analyze', 'model.tflite', '--target')).err, /--target needs a value/);
+  });
+
+  test('errors print one line, not the usage', async () => {
+    for (const argv of [['analyze'], ['frobnicate'], ['compare', 'a.tflite'], ['quantize', 'a.tflite']]) {
+      const r = await cli(...argv);
+      assert.equal(r.code, 2, argv.join(' '));
+      assert.equal(r.err.trimEnd().split('\n').length, 1, r.err);
+      assert.doesNotMatch(r.err, /Usage:/);
+    }
   });
 });
