@@ -95,7 +95,7 @@ export function renderQuantizeReport(r: QuantizationReport, modelPath: string, r
   else {
     const o = e.output;
     lines.push(
-      `  on ${e.samples} held-out sample(s): output SQNR ${db(o.meanSqnrDb)}, cosine ${o.meanCosine.toFixed(4)}, max |err| ${o.maxAbsError.toPrecision(3)}, top-1 agreement ${(100 * o.top1Agreement).toFixed(1)}%`,
+      `  on ${e.samples} held-out sample(s): output SQNR ${db(o.sqnrDb)}, cosine ${o.cosine.toFixed(4)}, max |err| ${o.maxAbsError.toPrecision(3)}${o.top1Agreement !== undefined ? `, top-1 agreement ${(100 * o.top1Agreement).toFixed(1)}%` : ''}`,
     );
     if (e.worstLayers.length > 0)
       lines.push(

@@ -8,6 +8,7 @@ import { analyzeModel, arenaBarBytes, type ModelAnalysis } from '../../src/analy
 import { main } from '../../src/cli/main';
 import { COMMANDS_HELP } from '../../src/cli/usage';
 import { readModel } from '../../src/model/io';
+import { accumulate, emptySums, isClassifierOutput, outputAgreement, pooledCosine, pooledSqnrDb, sqnrDb, type CapturedRun } from '../../src/runtime/compare';
 import { checkFit, customTarget, DEFAULT_RESERVE, DEFAULT_RESERVE_KB, findBoard } from '../../src/targets/fit';
 import { readModelSettings, SETTINGS, type SettingsSource } from '../../src/vscode/configSchema';
 import { shortName } from '../../src/util/shortName';
@@ -215,5 +216,53 @@ describe('CLI usability', () => {
       assert.equal(r.err.trimEnd().split('\n').length, 1, r.err);
       assert.doesNotMatch(r.err, /Usage:/);
     }
+  });
+});
+
+describe('SQNR, defined once: pooled over samples', () => {
+  const run = (...outputs: number[][]): CapturedRun => ({ layers: [], outputs: outputs.map((o) => Float64Array.from(o)) });
+
+  test('output agreement pools the sums over samples; it is no mean of per-sample dB', () => {
+    // A loud sample with a small error and a quiet one with a relatively large error.
+    const f = [run([10, -10, 10]), run([0.1, 0.1, -0.1])];
+    const q = [run([10.01, -10, 10]), run([0.2, 0.1, -0.1])];
+    const a = outputAgreement(f, q, false);
+    const signal = 300 + 0.03;
+    const noise = 0.01 ** 2 + 0.1 ** 2;
+    assert.ok(Math.abs(a.sqnrDb - 10 * Math.log10(signal / noise)) < 1e-9);
+    const perSample = (sqnrDb([10, -10, 10], [10.01, -10, 10]) + sqnrDb([0.1, 0.1, -0.1], [0.2, 0.1, -0.1])) / 2;
+    assert.ok(Math.abs(a.sqnrDb - perSample) > 5, 'the old mean of per-sample dB was far from the pooled figure');
+    const sums = emptySums();
+    accumulate(sums, [10, -10, 10, 0.1, 0.1, -0.1], [10.01, -10, 10, 0.2, 0.1, -0.1]);
+    assert.equal(a.sqnrDb, pooledSqnrDb(sums), 'the same number as one pooled run over all values');
+    assert.ok(Math.abs(a.cosine - pooledCosine(sums)) < 1e-12);
+    assert.equal(a.maxAbsError, sums.maxAbs);
+  });
+
+  test('top-1 agreement only for a classifier output', () => {
+    const f = [run([0.1, 0.9]), run([0.8, 0.2])];
+    const q = [run([0.2, 0.8]), run([0.4, 0.6])];
+    assert.equal(outputAgreement(f, q, true).top1Agreement, 0.5);
+    assert.ok(!('top1Agreement' in outputAgreement(f, q, false)));
+  });
+
+  test('the classifier rule: a SOFTMAX over one vector of scores', { skip: SKIP_SHARED }, () => {
+    const graph = (name: string) => readModel(corpusModel(name));
+    assert.equal(isClassifierOutput(graph('kws_ref_model_float32')), true);
+    assert.equal(isClassifierOutput(graph('kws_ref_model')), true, 'through the int8 model too');
+    assert.equal(isClassifierOutput(graph('vww_96_float')), true);
+    assert.equal(isClassifierOutput(graph('ad01_fp32')), false, "an autoencoder's reconstruction is no class");
+    assert.equal(isClassifierOutput(graph('hello_world_float')), false, 'one value');
+  });
+
+  test('compare: no top-1 agreement for a model without a classifier output', { skip: SKIP_SHARED }, async () => {
+    const r = await cli('compare', pathOf('hello_world_float'), pathOf('hello_world_int8'), '--samples', '3');
+    assert.equal(r.code, 0, r.err);
+    assert.doesNotMatch(r.out, /top-1/);
+    assert.doesNotMatch(r.out, /mean SQNR/);
+    assert.match(r.out, /outputs over 3 random sample\(s\): SQNR -?[\d.]+ dB/);
+    const j = JSON.parse((await cli('compare', pathOf('hello_world_float'), pathOf('hello_world_int8'), '--samples', '3', '--json')).out);
+    assert.ok(!('top1Agreement' in j.agreement));
+    assert.ok(!('meanSqnrDb' in j.agreement));
   });
 });
