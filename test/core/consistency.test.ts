@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { analyzeModel, arenaBarBytes, type ModelAnalysis } from '../../src/analysis/analyzeModel';
 import { main } from '../../src/cli/main';
+import { bandDigits, formatDaysRange, formatMsEstimate, formatPowerUw, formatSignificant } from '../../src/estimate/format';
 import { COMMANDS_HELP } from '../../src/cli/usage';
 import { readModel } from '../../src/model/io';
 import { accumulate, emptySums, isClassifierOutput, outputAgreement, pooledCosine, pooledSqnrDb, sqnrDb, type CapturedRun } from '../../src/runtime/compare';
@@ -264,5 +265,40 @@ describe('SQNR, defined once: pooled over samples', () => {
     const j = JSON.parse((await cli('compare', pathOf('hello_world_float'), pathOf('hello_world_int8'), '--samples', '3', '--json')).out);
     assert.ok(!('top1Agreement' in j.agreement));
     assert.ok(!('meanSqnrDb' in j.agreement));
+  });
+});
+
+describe('units and digits: one formatting module', () => {
+  test('power in the unit that fits, ranges with their unit, no exponent notation', () => {
+    assert.equal(formatPowerUw(3770), '3.77 mW');
+    assert.equal(formatPowerUw(22.66), '22.7 µW');
+    assert.equal(formatPowerUw(1.2e6), '1.20 W');
+    assert.equal(formatDaysRange(8, 346), '8.0 days – 346 days');
+    assert.equal(formatSignificant(3456, 2), '3500');
+    assert.equal(formatSignificant(0.0012345, 2), '0.0012');
+    assert.doesNotMatch(formatSignificant(1.234e9, 3), /e/);
+  });
+
+  test("an estimate's digits follow its band: two beside a ±20× band, three beside a narrow one", () => {
+    assert.equal(bandDigits({ low: 171 / 20, high: 171 * 20 }), 2);
+    assert.equal(bandDigits({ low: 150, high: 200 }), 3);
+    assert.equal(formatMsEstimate(171.4, { low: 8.6, high: 3428 }), '170 ms');
+    assert.equal(formatMsEstimate(171.4, { low: 150, high: 200 }), '171 ms');
+    assert.equal(formatMsEstimate(0.04812, { low: 0.002, high: 0.9 }), '0.048 ms');
+  });
+
+  test('CLI estimate: per-layer milliseconds carry no more digits than their band allows', { skip: SKIP_SHARED }, async () => {
+    const argv = ['estimate', pathOf('kws_ref_model'), '--target', 'arduino-nano-33-ble-sense'];
+    const j = JSON.parse((await cli(...argv, '--json')).out);
+    const text = (await cli(...argv)).out.split('\n');
+    const head = text.findIndex((l) => l.startsWith('#  '));
+    const col = text[head]!.indexOf('est. ms');
+    j.layers.forEach((l: { latencyMs: number; latencyBandMs: { low: number; high: number } }, i: number) => {
+      const cell = text[head + 1 + i]!.slice(col - 2, col + 7).trim();
+      assert.equal(cell, formatSignificant(l.latencyMs, bandDigits(l.latencyBandMs)), text[head + 1 + i]);
+      assert.doesNotMatch(cell, /^\d\.\d{3}$/);
+    });
+    const latency = text.find((l) => l.startsWith('Latency'))!;
+    assert.ok(latency.includes(formatMsEstimate(j.latencyMs, j.latencyBandMs)), latency);
   });
 });
