@@ -122,7 +122,7 @@ export const COMMANDS_HELP: readonly CommandHelp[] = [
   },
 ];
 
-export const EXIT_CODES = 'Exit codes: 0 fits (or no budget given), 1 does not fit, 2 bad input.';
+export const EXIT_CODES = 'Exit codes: 0 fits (or no budget given), 1 does not fit, 2 bad input, 130 cancelled (Ctrl-C).';
 
 /** The overview `tinyml-lens --help` prints: one line per command. */
 export const USAGE = [

@@ -302,3 +302,35 @@ describe('units and digits: one formatting module', () => {
     assert.ok(latency.includes(formatMsEstimate(j.latencyMs, j.latencyBandMs)), latency);
   });
 });
+
+describe('a cancelled quantization says so', { skip: SKIP_SHARED }, () => {
+  test('the job: one message wherever it stops; the CLI: that sentence, exit 130, nothing written', async () => {
+    const { quantizeJob, QUANTIZE_CANCELLED } = await import('../../src/jobs/quantize');
+    const { quantizeCommand } = await import('../../src/cli/quantizeCommand');
+    const { parseArgs } = await import('../../src/cli/args');
+    const { Cancelled } = await import('../../src/errors');
+    const { existsSync, mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const model = pathOf('hello_world_float');
+    for (const after of [0, 3, 40]) {
+      let n = 0;
+      await assert.rejects(
+        quantizeJob({ modelPath: model, randomCalibration: true, samples: 20 }, { shouldStop: () => ++n > after, progress: () => undefined }),
+        (e: unknown) => e instanceof Cancelled && e.message === QUANTIZE_CANCELLED,
+        `stopped after ${after} checks`,
+      );
+    }
+    const out = join(mkdtempSync(join(tmpdir(), 'tinyml-lens-cancel-')), 'm_int8.tflite');
+    const err: string[] = [];
+    let n = 0;
+    const code = await quantizeCommand(
+      parseArgs([model, '--random-calibration', '--samples', '20', '--out', out]),
+      { out: () => undefined, err: (t) => err.push(t) },
+      () => ++n > 3,
+    );
+    assert.equal(code, 130);
+    assert.deepStrictEqual(err, ['tinyml-lens quantize: quantization was cancelled; nothing was written']);
+    assert.ok(!existsSync(out));
+  });
+});
