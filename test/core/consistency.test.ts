@@ -334,3 +334,29 @@ describe('a cancelled quantization says so', { skip: SKIP_SHARED }, () => {
     assert.ok(!existsSync(out));
   });
 });
+
+describe('the quantize headline', { skip: SKIP_SHARED }, () => {
+  test("is the output layer's pooled SQNR, with no top-1 agreement for a model without a classifier output", async () => {
+    const { quantizeCommand } = await import('../../src/cli/quantizeCommand');
+    const { parseArgs } = await import('../../src/cli/args');
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const out = join(mkdtempSync(join(tmpdir(), 'tinyml-lens-headline-')), 'hw_int8.tflite');
+    const lines: string[] = [];
+    const code = await quantizeCommand(parseArgs([pathOf('hello_world_float'), '--random-calibration', '--samples', '16', '--out', out]), {
+      out: (t) => lines.push(t),
+      err: (t) => lines.push(t),
+    });
+    assert.equal(code, 0, lines.join('\n'));
+    const text = lines.join('\n');
+    assert.doesNotMatch(text, /top-1/);
+    const report = JSON.parse(readFileSync(out.replace(/\.tflite$/, '.report.json'), 'utf8'));
+    assert.equal(report.reportVersion, 2);
+    const e = report.evaluation;
+    assert.ok(!('top1Agreement' in e.output));
+    const last = e.layers[e.layers.length - 1];
+    assert.ok(Math.abs(e.output.sqnrDb - last.sqnrDb) < 1e-9, `headline ${e.output.sqnrDb} vs output row ${last.sqnrDb}`);
+    assert.match(text, new RegExp(`output SQNR ${e.output.sqnrDb.toFixed(1)} dB`));
+  });
+});
