@@ -50,7 +50,7 @@ export function renderCompare(view: CompareView, t: T): HTMLElement {
     el(
       'p',
       { className: 'detail' },
-      `${t('samples')}: ${view.samples} · ${t('top-1 agreement')} ${(100 * a.top1Agreement).toFixed(1)}% · ${t('SQNR (dB)')} ${a.meanSqnrDb.toFixed(1)} · ${t('cosine')} ${a.meanCosine.toFixed(5)} · ${t('max |error|')} ${num(a.maxAbsError)}`,
+      `${t('samples')}: ${view.samples}${a.top1Agreement !== undefined ? ` · ${t('top-1 agreement')} ${(100 * a.top1Agreement).toFixed(1)}%` : ''} · ${t('SQNR (dB)')} ${a.sqnrDb.toFixed(1)} · ${t('cosine')} ${a.cosine.toFixed(5)} · ${t('max |error|')} ${num(a.maxAbsError)}`,
     ),
   );
   const finite = result.layers.map((l) => (Number.isFinite(l.sqnrDb) ? l.sqnrDb : 100));

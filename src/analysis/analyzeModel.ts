@@ -62,11 +62,71 @@ export interface ArenaReport {
   readonly persistentErrorBytes: number;
   readonly abi: Abi;
   readonly kernels: string;
-  /** Index (in subgraph 0) of the layer where the arena's high-water mark is reached. */
+  /** The one peak (see ArenaPeak); null when no layer of subgraph 0 uses the arena. */
+  readonly peak: ArenaPeak | null;
+  /** `peak.layer`, kept for the JSON contract and older callers. */
   readonly peakLayer: number | null;
+  /** `peak.tensors`. */
   readonly peakTensors: readonly string[];
   readonly persistentBreakdown: readonly TailItem[];
   readonly buffers: readonly ArenaBuffer[];
+}
+
+/**
+ * The arena's peak, defined once for every surface: the step of subgraph 0 whose bar is tallest
+ * on the memory timeline. It is what the fit finding points at, what the table marks and what
+ * the timeline's caption and marker name.
+ *
+ * A bar's height (arenaBarBytes) is the top of the highest buffer live at that step (its
+ * planned offset plus its size, `arenaHighWaterBytes`) plus the persistent part, not the sum of
+ * the live bytes: the planner leaves gaps between buffers, and TFLM needs the arena up to the
+ * top of the highest one. So the tallest bar is the arena the fit verdict compares
+ * (`totalBytes`, planned head + persistent) whenever every planned buffer is live at some step,
+ * which holds for every graph whose buffers are used by an operator; and a budget line drawn at
+ * SRAM − reserve (targets/fit.ts arenaBudget) crosses the tallest bar exactly when the verdict
+ * says the model does not fit. Of several equally tall bars, the one holding the most live
+ * bytes wins (shrinking a tensor there helps most), then the earliest.
+ */
+export interface ArenaPeak {
+  /** Index of the layer in subgraph 0. */
+  readonly layer: number;
+  readonly op: string;
+  /** The bar's height: plannedBytes + the persistent part. */
+  readonly bytes: number;
+  /** Top of the highest live buffer (its offset + size in the plan). */
+  readonly plannedBytes: number;
+  /** Sum of the live buffers' sizes (at most plannedBytes; the difference is the planner's gaps). */
+  readonly liveBytes: number;
+  /** Full tensor names of the live buffers (use util/shortName for display). */
+  readonly tensors: readonly string[];
+}
+
+/** The height of a layer's bar on the memory timeline: see ArenaPeak. Layers outside subgraph 0 have none. */
+export function arenaBarBytes(layer: LayerReport, arena: { readonly persistentBytes: number }): number {
+  return layer.subgraph === 0 ? layer.arenaHighWaterBytes + arena.persistentBytes : 0;
+}
+
+/** The tallest bar of the memory timeline, by ArenaPeak's rule. */
+export function findArenaPeak(layers: readonly LayerReport[], persistentBytes: number): ArenaPeak | null {
+  let peak: LayerReport | undefined;
+  for (const l of layers) {
+    if (l.subgraph !== 0) continue;
+    if (
+      !peak ||
+      l.arenaHighWaterBytes > peak.arenaHighWaterBytes ||
+      (l.arenaHighWaterBytes === peak.arenaHighWaterBytes && l.arenaLiveBytes > peak.arenaLiveBytes)
+    )
+      peak = l;
+  }
+  if (!peak || peak.arenaHighWaterBytes === 0) return null;
+  return {
+    layer: peak.index,
+    op: peak.op,
+    bytes: arenaBarBytes(peak, { persistentBytes }),
+    plannedBytes: peak.arenaHighWaterBytes,
+    liveBytes: peak.arenaLiveBytes,
+    tensors: peak.liveTensors,
+  };
 }
 
 export interface ModelAnalysis {
@@ -159,18 +219,7 @@ export function analyzeModel(graph: Graph, fileBytes: number, options: AnalyzeOp
     weightBytesByType[t.dtype] = (weightBytesByType[t.dtype] ?? 0) + n;
   }
 
-  const main = layers.filter((l) => l.subgraph === 0);
-  let peak: LayerReport | undefined;
-  // The layer whose live buffers reach highest in the arena; of several, the one holding the
-  // most live bytes, which is where shrinking a tensor helps.
-  for (const l of main) {
-    if (
-      !peak ||
-      l.arenaHighWaterBytes > peak.arenaHighWaterBytes ||
-      (l.arenaHighWaterBytes === peak.arenaHighWaterBytes && l.arenaLiveBytes > peak.arenaLiveBytes)
-    )
-      peak = l;
-  }
+  const peak = findArenaPeak(layers, persistent.bytes);
   const warnings: AnalysisNotice[] = [
     ...plan.warningCodes,
     ...(persistent.unverifiedOps.length > 0
@@ -204,8 +253,9 @@ export function analyzeModel(graph: Graph, fileBytes: number, options: AnalyzeOp
       persistentErrorBytes: persistent.errorBytes + Math.ceil(kernels.tailErrorShare * persistent.bytes),
       abi,
       kernels: kernels.name,
-      peakLayer: peak && peak.arenaHighWaterBytes > 0 ? peak.index : null,
-      peakTensors: peak?.liveTensors ?? [],
+      peak,
+      peakLayer: peak?.layer ?? null,
+      peakTensors: peak?.tensors ?? [],
       persistentBreakdown: persistent.breakdown,
       buffers: plan.buffers,
     },

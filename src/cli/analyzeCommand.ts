@@ -5,7 +5,7 @@ import { kernelLibrary } from '../analysis/kernelLibrary';
 import { ABIS, type Abi } from '../analysis/tflmKernels';
 import { readModel } from '../model/io';
 import { BOARDS } from '../targets/boards';
-import { checkFit, customTarget, findBoard } from '../targets/fit';
+import { checkFit, customTarget, DEFAULT_RESERVE, findBoard } from '../targets/fit';
 import type { Target } from '../targets/target';
 import { kernelsOption, UsageError, type ParsedArgs } from './args';
 import { EXIT_DOES_NOT_FIT, EXIT_FITS, type Command } from './command';
@@ -55,7 +55,9 @@ export const analyzeCommand: Command = (args, io) => {
 
   const bytes = readModelFile(path);
   const analysis = analyzeModel(readModel(bytes), bytes.length, { path, abi: abiName as Abi, kernels });
-  const verdict = target && checkFit(analysis, target, { sramBytes: kb(args, 'reserve-sram') ?? 0, flashBytes: kb(args, 'reserve-flash') ?? 0 });
+  // The editor's default reserve too (targets/fit.ts), so both give the same verdict.
+  const reserve = { sramBytes: kb(args, 'reserve-sram') ?? DEFAULT_RESERVE.sramBytes, flashBytes: kb(args, 'reserve-flash') ?? DEFAULT_RESERVE.flashBytes };
+  const verdict = target && checkFit(analysis, target, reserve);
   if (args.flags.has('json')) io.out(JSON.stringify(jsonReport(analysis, verdict), null, 2));
   else io.out(renderReport(analysis, verdict));
   return verdict && !verdict.fits ? EXIT_DOES_NOT_FIT : EXIT_FITS;

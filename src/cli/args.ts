@@ -2,7 +2,7 @@
 import { DEFAULT_KERNEL_LIBRARY, parseKernelLibrary, type KernelLibraryId } from '../analysis/kernelLibrary';
 import { LensError } from '../errors';
 
-/** The command line is wrong: the CLI prints the message and the usage, and exits 2. */
+/** The command line is wrong: the CLI prints the message on one line, with where to find help, and exits 2. */
 export class UsageError extends LensError {
   override readonly name = 'UsageError';
   declare readonly code: 'usage';
@@ -19,10 +19,21 @@ export interface ParsedArgs {
   readonly flags: ReadonlySet<string>;
 }
 
-/** Options that take no value. Everything else named `--x` expects one. */
+/** Options that take no value, for a parse without a command's help: everything else named `--x` expects one. */
 const FLAGS = new Set(['json', 'help', 'per-channel-fc', 'random-calibration', 'keep-float', 'force']);
 
-export function parseArgs(argv: readonly string[]): ParsedArgs {
+/** What a command accepts (usage.ts's CommandHelp): options with a `value` take one, the others are flags. */
+export interface ArgSpec {
+  readonly options: readonly { readonly name: string; readonly value?: string }[];
+}
+
+/**
+ * Parses `argv`. With a command's `spec`, an option it does not list is refused as unknown
+ * (`--help` is always known); without one, any `--name` is accepted.
+ */
+export function parseArgs(argv: readonly string[], spec?: ArgSpec): ParsedArgs {
+  const known = spec && new Map<string, boolean>([['help', false], ...spec.options.map((o): [string, boolean] => [o.name, o.value !== undefined])]);
+  const isFlag = (name: string): boolean => (known ? known.get(name) === false : FLAGS.has(name));
   const positionals: string[] = [];
   const options = new Map<string, string>();
   const repeated = new Map<string, string[]>();
@@ -35,7 +46,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq > 0 ? eq : undefined);
-    if (FLAGS.has(name)) {
+    if (known && !known.has(name)) throw new UsageError(`unknown option --${name}`);
+    if (isFlag(name)) {
       if (eq > 0) throw new UsageError(`--${name} takes no value`);
       flags.add(name);
       continue;

@@ -14,3 +14,5 @@ export const EXIT_OK = 0;
 export const EXIT_FITS = EXIT_OK;
 export const EXIT_DOES_NOT_FIT = 1;
 export const EXIT_BAD_INPUT = 2;
+/** The user stopped a long command (Ctrl-C): 128 + SIGINT, as shells report it. */
+export const EXIT_CANCELLED = 130;

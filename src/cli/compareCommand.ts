@@ -24,7 +24,7 @@ export const compareCommand: Command = async (args, io) => {
     );
   const a = result.agreement;
   io.out(
-    `outputs over ${a.samples} ${result.random ? 'random ' : ''}sample(s): top-1 agreement ${(100 * a.top1Agreement).toFixed(1)}%, mean SQNR ${a.meanSqnrDb.toFixed(1)} dB, cosine ${a.meanCosine.toFixed(5)}, max |err| ${a.maxAbsError.toPrecision(3)}`,
+    `outputs over ${a.samples} ${result.random ? 'random ' : ''}sample(s): ${a.top1Agreement !== undefined ? `top-1 agreement ${(100 * a.top1Agreement).toFixed(1)}%, ` : ''}SQNR ${a.sqnrDb.toFixed(1)} dB, cosine ${a.cosine.toFixed(5)}, max |err| ${a.maxAbsError.toPrecision(3)}`,
   );
   return EXIT_OK;
 };

@@ -13,7 +13,7 @@ import { ESTIMATE_CORES } from '../estimate/coreProfiles';
 import { CALIBRATION } from '../estimate/defaultCalibration';
 import { activePowerMw, estimateEnergy, type EnergyEstimate } from '../estimate/energy';
 import { boardTarget, coreTarget, type EstimateTarget } from '../estimate/estimateTarget';
-import { formatDays, formatMs, formatUj } from '../estimate/format';
+import { bandDigits, formatDays, formatDaysRange, formatMs, formatMsEstimate, formatPowerUw, formatSignificant, formatUj } from '../estimate/format';
 import { estimateModel, type ModelEstimate } from '../estimate/latencyModel';
 import { calibrateFromProfile, type ProfileCalibration } from '../estimate/profileCalibration';
 import { matchProfile, parseProfilerLog } from '../estimate/profilerLog';
@@ -87,7 +87,7 @@ function renderText(
   const head = `${'#'.padEnd(4)} ${'op'.padEnd(24)} ${'kind'.padEnd(16)} ${'kernels'.padEnd(10)} ${'cycles'.padStart(13)} ${'est. ms'.padStart(9)} ${'share'.padStart(6)}`;
   out.push(measured ? `${head} ${'measured'.padStart(9)} ${'meas/est'.padStart(8)}` : head);
   for (const l of est.layers) {
-    const row = `${String(l.index).padEnd(4)} ${l.op.slice(0, 24).padEnd(24)} ${l.kind.padEnd(16)} ${l.library.padEnd(10)} ${n0(l.cycles).padStart(13)} ${l.ms.toFixed(3).padStart(9)} ${`${(l.share * 100).toFixed(1)}%`.padStart(6)}`;
+    const row = `${String(l.index).padEnd(4)} ${l.op.slice(0, 24).padEnd(24)} ${l.kind.padEnd(16)} ${l.library.padEnd(10)} ${n0(l.cycles).padStart(13)} ${formatSignificant(l.ms, bandDigits(l.bandMs)).padStart(9)} ${`${(l.share * 100).toFixed(1)}%`.padStart(6)}`;
     const m = measured?.get(l.index);
     const before = profile?.before.layers.find((b) => b.index === l.index && b.subgraph === l.subgraph);
     out.push(
@@ -98,7 +98,7 @@ function renderText(
   }
   out.push('');
   out.push(
-    `Latency  ${formatMs(est.total.ms)} per inference (${n0(est.total.cycles)} cycles at ${t.clockMHz} MHz) — an estimate; expected range ${formatMs(est.total.bandMs.low)} – ${formatMs(est.total.bandMs.high)}`,
+    `Latency  ${formatMsEstimate(est.total.ms, est.total.bandMs)} per inference (${n0(est.total.cycles)} cycles at ${t.clockMHz} MHz) — an estimate; expected range ${formatMsEstimate(est.total.bandMs.low, est.total.bandMs)} – ${formatMsEstimate(est.total.bandMs.high, est.total.bandMs)}`,
   );
   if (energy)
     out.push(
@@ -121,10 +121,9 @@ function renderText(
     const r = scenario.result;
     out.push('');
     out.push(
-      `Scenario: ${scenario.name} — average ${(r.averageMicroWatts / 1000).toFixed(3)} mW, ${r.batteryMicroAmps.toFixed(0)} µA from the battery, battery life ${formatDays(r.batteryLifeDays)} (range ${formatDays(scenario.lifeDaysBand.low)} – ${formatDays(scenario.lifeDaysBand.high)} from the inference energy band alone)`,
+      `Scenario: ${scenario.name} — average ${formatPowerUw(r.averageMicroWatts)}, ${formatSignificant(r.batteryMicroAmps, 3)} µA from the battery, battery life ${formatDays(r.batteryLifeDays)} (range ${formatDaysRange(scenario.lifeDaysBand.low, scenario.lifeDaysBand.high)} from the inference energy band alone)`,
     );
-    for (const p of r.breakdown)
-      out.push(`  ${p.name.padEnd(18)} ${(p.microWatts / 1000).toFixed(4).padStart(10)} mW  ${(p.share * 100).toFixed(1).padStart(5)}%`);
+    for (const p of r.breakdown) out.push(`  ${p.name.padEnd(18)} ${formatPowerUw(p.microWatts).padStart(10)}  ${(p.share * 100).toFixed(1).padStart(5)}%`);
     out.push('  assumptions:');
     for (const a of scenario.assumptions) out.push(`  - ${a}`);
   }

@@ -45,6 +45,8 @@ export function jsonReport(a: ModelAnalysis, verdict: FitVerdict | undefined) {
       persistentErrorBytes: a.arena.persistentErrorBytes,
       peakLayer: a.arena.peakLayer,
       peakTensors: a.arena.peakTensors,
+      // The one peak (ArenaPeak): layer, op, bar height (planned + persistent), full tensor names.
+      peak: a.arena.peak,
       abi: a.arena.abi,
       kernels: a.arena.kernels,
     },
@@ -56,6 +58,8 @@ export function jsonReport(a: ModelAnalysis, verdict: FitVerdict | undefined) {
           flashBytes: verdict.target.flashBytes,
           reservedSramBytes: verdict.reserve.sramBytes,
           reservedFlashBytes: verdict.reserve.flashBytes,
+          /** SRAM left for the arena (SRAM − reserve): what the arena is compared with. */
+          arenaBudgetBytes: verdict.arena.budgetBytes,
           fits: verdict.fits,
           // `message` is the English rendering; `params` carries its numbers for tools that render their own.
           diagnostics: verdict.findings.map((f) => ({

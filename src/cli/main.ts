@@ -13,7 +13,7 @@ import { reportFailure } from './failure';
 import { quantizeCommand } from './quantizeCommand';
 import { runCommand } from './runCommand';
 import { targetsCommand } from './targetsCommand';
-import { USAGE } from './usage';
+import { commandHelp, renderCommandHelp, USAGE } from './usage';
 
 const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['analyze', analyzeCommand],
@@ -26,17 +26,23 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map([
 ]);
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  const known = command !== undefined && COMMANDS.has(command) ? command : undefined;
   try {
-    const [command, ...rest] = argv;
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       io.out(USAGE);
       return command === undefined ? EXIT_BAD_INPUT : EXIT_OK;
     }
     const run = COMMANDS.get(command);
-    if (!run) throw new UsageError(`unknown command "${command}"`);
-    return await run(parseArgs(rest), io);
+    const help = commandHelp(command);
+    if (!run || !help) throw new UsageError(`unknown command "${command}"`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.out(renderCommandHelp(help));
+      return EXIT_OK;
+    }
+    return await run(parseArgs(rest, help), io);
   } catch (e) {
-    return reportFailure(e, io);
+    return reportFailure(e, io, known);
   }
 }
 

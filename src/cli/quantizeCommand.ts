@@ -8,14 +8,15 @@
 import { existsSync } from 'node:fs';
 import { FileExistsError, writeFileAtomic } from '../io/atomicWrite';
 import { UNATTENDED } from '../jobs/context';
-import { quantizeJob } from '../jobs/quantize';
+import { QUANTIZE_CANCELLED, quantizeJob } from '../jobs/quantize';
+import { errorCode } from '../errors';
 import { RANGE_METHOD_OPTIONS, type RangeMethodOption } from '../quantize/ranges';
 import { outputNames, reportJson, reportNameFor, type QuantizationReport } from '../quantize/report';
 import { NORMALIZATIONS } from '../runtime/inputs/image';
 import { ROUNDINGS, type Rounding } from '../runtime/quant';
 import type { QuantizeParams } from '../shared/protocol';
 import { oneOf, UsageError, type ParsedArgs } from './args';
-import { EXIT_OK, type Io } from './command';
+import { EXIT_CANCELLED, EXIT_OK, type Io } from './command';
 import { reportFailure } from './failure';
 
 function count(args: ParsedArgs, name: string, min: number): number | undefined {
@@ -95,7 +96,7 @@ export function renderQuantizeReport(r: QuantizationReport, modelPath: string, r
   else {
     const o = e.output;
     lines.push(
-      `  on ${e.samples} held-out sample(s): output SQNR ${db(o.meanSqnrDb)}, cosine ${o.meanCosine.toFixed(4)}, max |err| ${o.maxAbsError.toPrecision(3)}, top-1 agreement ${(100 * o.top1Agreement).toFixed(1)}%`,
+      `  on ${e.samples} held-out sample(s): output SQNR ${db(o.sqnrDb)}, cosine ${o.cosine.toFixed(4)}, max |err| ${o.maxAbsError.toPrecision(3)}${o.top1Agreement !== undefined ? `, top-1 agreement ${(100 * o.top1Agreement).toFixed(1)}%` : ''}`,
     );
     if (e.worstLayers.length > 0)
       lines.push(
@@ -107,8 +108,25 @@ export function renderQuantizeReport(r: QuantizationReport, modelPath: string, r
   return lines.join('\n');
 }
 
-/** Bad input returns 2 here (as `main` would), so a caller running the command directly gets the exit code; usage errors still throw. */
-export async function quantizeCommand(args: ParsedArgs, io: Io): Promise<number> {
+/**
+ * Stops the job on Ctrl-C (once: a second Ctrl-C ends the process as usual), so a long
+ * quantization ends with a sentence and nothing half-written.
+ */
+function interruptible(): { readonly shouldStop: () => boolean; readonly dispose: () => void } {
+  let stop = false;
+  const onInterrupt = (): void => {
+    stop = true;
+  };
+  process.once('SIGINT', onInterrupt);
+  return { shouldStop: () => stop, dispose: () => process.off('SIGINT', onInterrupt) };
+}
+
+/**
+ * Bad input returns 2 here (as `main` would), so a caller running the command directly gets the
+ * exit code; usage errors still throw. A cancelled run says so and exits 130. `shouldStop`
+ * replaces Ctrl-C (tests).
+ */
+export async function quantizeCommand(args: ParsedArgs, io: Io, shouldStop?: () => boolean): Promise<number> {
   const params = quantizeParams(args);
   const force = args.flags.has('force');
   const outputPath = params.outputPath!;
@@ -118,12 +136,18 @@ export async function quantizeCommand(args: ParsedArgs, io: Io): Promise<number>
     if (!force) {
       for (const p of [outputPath, reportPath]) if (existsSync(p)) throw new FileExistsError(p);
     }
-    const result = await quantizeJob(params, UNATTENDED);
+    const interrupt = shouldStop ? undefined : interruptible();
+    const stop = shouldStop ?? interrupt!.shouldStop;
+    const result = await quantizeJob(params, { ...UNATTENDED, shouldStop: stop }).finally(() => interrupt?.dispose());
     await writeFileAtomic(outputPath, result.bytes, { overwrite: force });
     await writeFileAtomic(reportPath, new TextEncoder().encode(`${reportJson(result.report)}\n`), { overwrite: force });
     io.out(args.flags.has('json') ? reportJson(result.report) : renderQuantizeReport(result.report, outputPath, reportPath));
     return EXIT_OK;
   } catch (e) {
+    if (errorCode(e) === 'cancelled') {
+      io.err(`tinyml-lens quantize: ${QUANTIZE_CANCELLED}`);
+      return EXIT_CANCELLED;
+    }
     return reportFailure(e, io);
   }
 }

@@ -20,10 +20,12 @@ export const runCommand: Command = async (args, io) => {
   );
   mkdirSync(outDir, { recursive: true });
   const outputs = [];
-  for (const o of result.outputs) {
-    const file = join(outDir, `output_${o.index}.bin`);
+  // `index` is the output's position among the model's outputs (the contract, docs/cli.md), not
+  // the tensor's index in the subgraph, which has its own field.
+  for (const [index, o] of result.outputs.entries()) {
+    const file = join(outDir, `output_${index}.bin`);
     await writeFileAtomic(file, o.bytes, { overwrite: true });
-    outputs.push({ index: o.index, name: o.name, shape: o.shape, dtype: o.dtype, file, summary: o.summary });
+    outputs.push({ index, tensorIndex: o.index, name: o.name, shape: o.shape, dtype: o.dtype, file, summary: o.summary });
   }
   if (args.flags.has('json')) io.out(JSON.stringify({ outputs, ms: result.ms }, null, 2));
   else {

@@ -2,7 +2,7 @@
  * The compare job: a float model and its int8 twin run on the same samples (files, or seeded
  * random inputs), compared layer by layer and at the outputs.
  */
-import { compareLayers, outputAgreement, type CapturedRun } from '../runtime/compare';
+import { compareLayers, isClassifierOutput, outputAgreement, type CapturedRun } from '../runtime/compare';
 import { fromReal } from '../runtime/inputs/loadInput';
 import { Interpreter } from '../runtime/interpreter';
 import { runInterpreter } from '../runtime/runModel';
@@ -56,5 +56,9 @@ export async function compareJob(params: CompareParams, ctx: JobContext): Promis
     int8Runs.push(runInterpreter(q, qin, { captureLayers: true, shouldStop: ctx.shouldStop }).captured!);
     ctx.progress((s + 1) / count, `sample ${s + 1} of ${count}`);
   }
-  return { layers: compareLayers(floatGraph, int8Graph, floatRuns, int8Runs), agreement: outputAgreement(floatRuns, int8Runs), random };
+  return {
+    layers: compareLayers(floatGraph, int8Graph, floatRuns, int8Runs),
+    agreement: outputAgreement(floatRuns, int8Runs, isClassifierOutput(floatGraph)),
+    random,
+  };
 }

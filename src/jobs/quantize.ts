@@ -16,7 +16,14 @@ import { toFloatGraph } from '../quantize/floatGraph';
 import { quantizeModel } from '../quantize/quantizeModel';
 import { outputNames, reportNameFor, type QuantizationReport } from '../quantize/report';
 import type { QuantizeJobResult, QuantizeParams } from '../shared/protocol';
-import type { JobContext } from './context';
+import { Cancelled, errorCode } from '../errors';
+import { stopIfAsked, type JobContext } from './context';
+
+/**
+ * What a cancelled quantization says, wherever it was cancelled (calibration, auto's candidates,
+ * the evaluation): the job writes nothing, so nothing was written.
+ */
+export const QUANTIZE_CANCELLED = 'quantization was cancelled; nothing was written';
 
 export const DEFAULT_CALIBRATION_SAMPLES = 100;
 const MAX_DEFAULT_HELD_OUT = 20;
@@ -73,6 +80,16 @@ function subset(source: SampleSource, indices: readonly number[]): SampleSource 
 }
 
 export async function quantizeJob(params: QuantizeParams, ctx: JobContext): Promise<QuantizeJobResult> {
+  try {
+    stopIfAsked(ctx, QUANTIZE_CANCELLED);
+    return await quantize(params, ctx);
+  } catch (e) {
+    if (errorCode(e) === 'cancelled') throw new Cancelled(QUANTIZE_CANCELLED);
+    throw e;
+  }
+}
+
+async function quantize(params: QuantizeParams, ctx: JobContext): Promise<QuantizeJobResult> {
   const fileBytes = new Uint8Array(await readFile(params.modelPath));
   const model = readModel(fileBytes);
   // The float graph's inputs are what calibration files must fill (a hybrid's are float too).

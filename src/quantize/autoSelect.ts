@@ -22,7 +22,8 @@
  */
 import { Cancelled } from '../errors';
 import type { Graph } from '../model/graph';
-import { isBuiltin, opName } from '../model/ops';
+import { isBuiltin } from '../model/ops';
+import { accumulate, emptySums, isClassifierOutput, pooledSqnrDb } from '../runtime/compare';
 import { Interpreter } from '../runtime/interpreter';
 import type { Rounding } from '../runtime/quant';
 import { realValues } from '../runtime/runModel';
@@ -103,13 +104,9 @@ export function candidatesFor(graph: Graph, percentile: number, perChannelFullyC
   return out;
 }
 
-/** A classifier: output 0 is a SOFTMAX of at least two values. */
+/** A classifier: output 0 is a classifier's (runtime/compare.ts isClassifierOutput, the one rule). */
 export function isClassifier(graph: Graph): boolean {
-  const sg = graph.subgraphs[0]!;
-  const out = sg.outputs[0];
-  if (out === undefined) return false;
-  const producer = sg.operators.find((op) => op.outputs.includes(out));
-  return producer !== undefined && opName(graph, producer) === 'SOFTMAX' && sg.tensors[out]!.shape.reduce((a, b) => a * b, 1) >= 2;
+  return isClassifierOutput(graph, 0);
 }
 
 export const CRITERION = {
@@ -178,8 +175,7 @@ export function scoreCandidate(
 ): { readonly sqnrDb: number; readonly top1Agreement?: number } {
   const q = new Interpreter(int8Graph, { rounding });
   const outputs = validation.outputs[0]?.length ?? 0;
-  const signal = new Float64Array(outputs);
-  const noise = new Float64Array(outputs);
+  const sums = Array.from({ length: outputs }, emptySums);
   let agree = 0;
   validation.inputs.forEach((inputs, s) => {
     if (ctx.shouldStop?.()) throw new Cancelled('quantization was cancelled');
@@ -190,16 +186,12 @@ export function scoreCandidate(
     for (let k = 0; k < outputs; k++) {
       const f = reference[k]!;
       const v = realValues(q.outputs[k]!);
-      for (let i = 0; i < f.length; i++) {
-        const d = f[i]! - v[i]!;
-        signal[k]! += f[i]! * f[i]!;
-        noise[k]! += d * d;
-      }
+      accumulate(sums[k]!, f, v);
       if (k === 0 && classifier && argmax(f) === argmax(v)) agree++;
     }
   });
   let sum = 0;
-  for (let k = 0; k < outputs; k++) sum += noise[k] === 0 ? 200 : signal[k] === 0 ? -200 : Math.min(200, 10 * Math.log10(signal[k]! / noise[k]!));
+  for (const k of sums) sum += Math.max(-200, Math.min(200, pooledSqnrDb(k)));
   const n = validation.inputs.length;
   return { sqnrDb: outputs > 0 ? sum / outputs : 0, ...(classifier ? { top1Agreement: n > 0 ? agree / n : 0 } : {}) };
 }

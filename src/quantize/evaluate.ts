@@ -9,7 +9,19 @@ import { Cancelled } from '../errors';
 import type { EvaluationSkip } from '../findings/notice';
 import { renderNotice } from '../findings/renderNotice';
 import type { Graph } from '../model/graph';
-import { correspondingLayers, outputAgreement, type CapturedRun, type LayerComparison, type OutputAgreement } from '../runtime/compare';
+import {
+  accumulate,
+  correspondingLayers,
+  emptySums,
+  isClassifierOutput,
+  outputAgreement,
+  pooledCosine,
+  pooledSqnrDb,
+  type CapturedRun,
+  type LayerComparison,
+  type OutputAgreement,
+  type SqnrSums,
+} from '../runtime/compare';
 import { Interpreter } from '../runtime/interpreter';
 import type { Rounding } from '../runtime/quant';
 import { realValues } from '../runtime/runModel';
@@ -37,15 +49,6 @@ export interface Evaluation {
   readonly ms: number;
 }
 
-interface Sums {
-  ff: number;
-  qq: number;
-  fq: number;
-  noise: number;
-  maxAbs: number;
-  count: number;
-}
-
 /** Raw float32 input bytes → the bytes an input of `t`'s type takes (QUANTIZE's arithmetic for int8). */
 export function convertInput(bytes: Uint8Array, t: Interpreter['inputs'][number]): Uint8Array {
   if (t.dtype === 'float32') return bytes;
@@ -63,7 +66,7 @@ export async function evaluate(floatGraph: Graph, int8Graph: Graph, heldOut: Sam
   const pairs = correspondingLayers(floatGraph, int8Graph);
   const byFloat = new Map(pairs.map((p, k) => [p.float, k]));
   const byInt8 = new Map(pairs.map((p, k) => [p.int8, k]));
-  const sums: Sums[] = pairs.map(() => ({ ff: 0, qq: 0, fq: 0, noise: 0, maxAbs: 0, count: 0 }));
+  const sums: SqnrSums[] = pairs.map(emptySums);
   const floatRuns: CapturedRun[] = [];
   const int8Runs: CapturedRun[] = [];
   for (let s = 0; s < heldOut.count; s++) {
@@ -87,18 +90,7 @@ export async function evaluate(floatGraph: Graph, int8Graph: Graph, heldOut: Sam
         if (k === undefined || !fv || !outs[0]) return;
         const qv = realValues(outs[0]);
         if (qv.length !== fv.length) return;
-        const acc = sums[k]!;
-        for (let i = 0; i < fv.length; i++) {
-          const a = fv[i]!;
-          const b = qv[i]!;
-          const d = a - b;
-          acc.ff += a * a;
-          acc.qq += b * b;
-          acc.fq += a * b;
-          acc.noise += d * d;
-          if (Math.abs(d) > acc.maxAbs) acc.maxAbs = Math.abs(d);
-        }
-        acc.count += fv.length;
+        accumulate(sums[k]!, fv, qv);
       },
     });
     floatRuns.push({ layers: [], outputs: f.outputs.map(realValues) });
@@ -111,15 +103,13 @@ export async function evaluate(floatGraph: Graph, int8Graph: Graph, heldOut: Sam
     if (acc.count === 0) return;
     const op = opName(int8Graph, int8Graph.subgraphs[0]!.operators[p.int8]!);
     const out = int8Graph.subgraphs[0]!.operators[p.int8]!.outputs[0]!;
-    const sqnr = acc.noise === 0 ? Infinity : acc.ff === 0 ? -Infinity : 10 * Math.log10(acc.ff / acc.noise);
-    const cosine = acc.ff === 0 && acc.qq === 0 ? 1 : acc.ff === 0 || acc.qq === 0 ? 0 : acc.fq / Math.sqrt(acc.ff * acc.qq);
     layers.push({
       floatLayer: p.float,
       int8Layer: p.int8,
       op,
       tensor: int8Graph.subgraphs[0]!.tensors[out]!.name,
-      sqnrDb: sqnr,
-      cosine,
+      sqnrDb: pooledSqnrDb(acc),
+      cosine: pooledCosine(acc),
       maxAbsError: acc.maxAbs,
       matchedBy: p.by,
     });
@@ -128,7 +118,7 @@ export async function evaluate(floatGraph: Graph, int8Graph: Graph, heldOut: Sam
     samples: heldOut.count,
     rounding,
     layers,
-    output: outputAgreement(floatRuns, int8Runs),
+    output: outputAgreement(floatRuns, int8Runs, isClassifierOutput(floatGraph)),
     worstLayers: worstLayers(floatGraph, layers),
     ms: performance.now() - t0,
   };

@@ -233,7 +233,7 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
   const arenaOf = (g: Graph, size: number): number => analyzeModel(g, size).arena.totalBytes;
   const report: QuantizationReport = {
     tool: 'tinyml-lens quantize',
-    reportVersion: 1,
+    reportVersion: 2,
     source: { ...(options.sourcePath ? { path: options.sourcePath } : {}), kinds: source.kinds, notes: englishNotices(source.notes), noteCodes: source.notes },
     options: {
       io,

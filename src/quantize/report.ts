@@ -3,6 +3,13 @@
  * came out, the ranges chosen (with `auto`, every candidate's score on the validation samples
  * and the one kept), and what quantization cost on held-out samples. Plain data;
  * `reportJson` writes non-finite numbers (an exact layer's SQNR is Infinity) as strings.
+ *
+ * Every SQNR in it is pooled over its samples (runtime/compare.ts SqnrSums), so the headline
+ * `evaluation.output.sqnrDb` is the output layer's own row. The selection's scores are on other
+ * samples (validation ones from the calibration data) and, for a model with several outputs,
+ * the mean of each output's pooled SQNR: they rank candidates and are not the headline.
+ * Version 2: `evaluation.output` has `sqnrDb` and `cosine` pooled (version 1 had per-sample
+ * means, `meanSqnrDb` and `meanCosine`) and `top1Agreement` only for a classifier output.
  */
 import type { QuantizeNotice } from '../findings/notice';
 import type { UnsupportedOp } from './errors';
@@ -14,7 +21,7 @@ import type { SourceKind } from './floatGraph';
 
 export interface QuantizationReport {
   readonly tool: 'tinyml-lens quantize';
-  readonly reportVersion: 1;
+  readonly reportVersion: 2;
   readonly source: {
     readonly path?: string;
     readonly kinds: readonly SourceKind[];

@@ -26,13 +26,96 @@ export interface LayerComparison {
   readonly matchedBy: 'name' | 'position';
 }
 
+/**
+ * How the int8 model's first output agrees with the float model's over all samples. SQNR and
+ * cosine are pooled over the samples (see SqnrSums), never a mean of per-sample figures, so
+ * the headline is the output layer's own row.
+ */
 export interface OutputAgreement {
   readonly samples: number;
-  /** Share of samples whose argmax agrees (classifiers). */
-  readonly top1Agreement: number;
+  /**
+   * Share of samples whose argmax agrees; only for a classifier output (isClassifierOutput),
+   * absent otherwise (an argmax over a detector's boxes names no class).
+   */
+  readonly top1Agreement?: number;
   readonly maxAbsError: number;
-  readonly meanCosine: number;
-  readonly meanSqnrDb: number;
+  /** Cosine similarity pooled over the samples: Σ f·q / √(Σ f² · Σ q²). */
+  readonly cosine: number;
+  /** SQNR pooled over the samples: 10·log10(Σ f² / Σ (f − q)²); Infinity when identical. */
+  readonly sqnrDb: number;
+}
+
+/**
+ * The sums SQNR and cosine are defined by, accumulated value by value over any number of
+ * samples: the one definition of both (pooled, 10·log10(Σ f² / Σ (f − q)²)) for the compare
+ * job, the quantizer's evaluation and its candidate scores. Memory does not grow with samples.
+ */
+export interface SqnrSums {
+  ff: number;
+  qq: number;
+  fq: number;
+  noise: number;
+  maxAbs: number;
+  count: number;
+}
+
+export function emptySums(): SqnrSums {
+  return { ff: 0, qq: 0, fq: 0, noise: 0, maxAbs: 0, count: 0 };
+}
+
+/** Adds one sample's reference values `f` and test values `q` (same length) to `sums`. */
+export function accumulate(sums: SqnrSums, f: ArrayLike<number>, q: ArrayLike<number>): void {
+  for (let i = 0; i < f.length; i++) {
+    const a = f[i]!;
+    const b = q[i]!;
+    const d = a - b;
+    sums.ff += a * a;
+    sums.qq += b * b;
+    sums.fq += a * b;
+    sums.noise += d * d;
+    if (Math.abs(d) > sums.maxAbs) sums.maxAbs = Math.abs(d);
+  }
+  sums.count += f.length;
+}
+
+/** Pooled SQNR in dB: Infinity when identical, −Infinity when the reference is all zeros. */
+export function pooledSqnrDb(s: SqnrSums): number {
+  if (s.noise === 0) return Infinity;
+  if (s.ff === 0) return -Infinity;
+  return 10 * Math.log10(s.ff / s.noise);
+}
+
+export function pooledCosine(s: SqnrSums): number {
+  if (s.ff === 0 && s.qq === 0) return 1;
+  if (s.ff === 0 || s.qq === 0) return 0;
+  return s.fq / Math.sqrt(s.ff * s.qq);
+}
+
+/**
+ * Whether a model's output is a classifier's, so that top-1 agreement means something: it is
+ * a SOFTMAX (through a trailing QUANTIZE or DEQUANTIZE) over one vector of at least two
+ * scores, every dimension but the last being 1 ([N], [1, N], [1, 1, 1, N]). The model says so
+ * itself: a keyword spotter or an image classifier ends in one. A detector's per-anchor
+ * SOFTMAX ([1, 896, 2]) is many decisions, an autoencoder's [1, 640] reconstruction no
+ * decision at all; an argmax over either names no class.
+ */
+export function isClassifierOutput(graph: Graph, output = 0): boolean {
+  const sg = graph.subgraphs[0];
+  let tensor: number | undefined = sg?.outputs[output];
+  if (sg === undefined || tensor === undefined) return false;
+  const shape = sg.tensors[tensor]?.shape ?? [];
+  const last = shape[shape.length - 1] ?? 0;
+  if (last < 2 || shape.slice(0, -1).some((d) => d !== 1)) return false;
+  for (let hops = 0; hops < 3; hops++) {
+    const t: number = tensor;
+    const producer = sg.operators.find((op) => op.outputs.includes(t));
+    if (!producer) return false;
+    const name = opName(graph, producer);
+    if (name === 'SOFTMAX') return true;
+    if (!EDGE_OPS.has(name) || producer.inputs[0] === undefined) return false;
+    tensor = producer.inputs[0];
+  }
+  return false;
 }
 
 export function sqnrDb(reference: ArrayLike<number>, test: ArrayLike<number>): number {
@@ -167,19 +250,25 @@ export function compareLayers(floatGraph: Graph, int8Graph: Graph, floatRuns: re
   return out;
 }
 
-export function outputAgreement(floatRuns: readonly CapturedRun[], int8Runs: readonly CapturedRun[]): OutputAgreement {
+/**
+ * Output agreement over the samples (output 0 of each run): pooled SQNR and cosine, the
+ * largest |error|, and top-1 agreement when `classifier` (isClassifierOutput of the float model).
+ */
+export function outputAgreement(floatRuns: readonly CapturedRun[], int8Runs: readonly CapturedRun[], classifier: boolean): OutputAgreement {
   const n = Math.min(floatRuns.length, int8Runs.length);
+  const sums = emptySums();
   let agree = 0;
-  let maxErr = 0;
-  let cos = 0;
-  let sqnr = 0;
   for (let s = 0; s < n; s++) {
     const f = floatRuns[s]!.outputs[0]!;
     const q = int8Runs[s]!.outputs[0]!;
     if (argmax(f) === argmax(q)) agree++;
-    maxErr = Math.max(maxErr, maxAbsError(f, q));
-    cos += cosineSimilarity(f, q);
-    sqnr += Math.min(sqnrDb(f, q), 200);
+    accumulate(sums, f, q);
   }
-  return { samples: n, top1Agreement: n ? agree / n : 0, maxAbsError: maxErr, meanCosine: n ? cos / n : 0, meanSqnrDb: n ? sqnr / n : 0 };
+  return {
+    samples: n,
+    ...(classifier ? { top1Agreement: n ? agree / n : 0 } : {}),
+    maxAbsError: sums.maxAbs,
+    cosine: pooledCosine(sums),
+    sqnrDb: n ? pooledSqnrDb(sums) : 0,
+  };
 }

@@ -20,9 +20,28 @@ export interface Reserve {
   readonly flashBytes: number;
 }
 
+/**
+ * The SRAM side of a verdict as the memory timeline draws it: bars up to `arenaBytes` (the
+ * tallest bar, analysis/analyzeModel.ts ArenaPeak) against a line at `budgetBytes`. The model's
+ * arena fits exactly when arenaBytes ≤ budgetBytes, which is the verdict's own comparison
+ * (arena + reserve ≤ SRAM) written on the arena's side.
+ */
+export interface ArenaBudget {
+  /** The tensor arena: planned head + persistent part (`ModelAnalysis.arena.totalBytes`). */
+  readonly arenaBytes: number;
+  /** The persistent part inside arenaBytes (the base every bar stands on). */
+  readonly persistentBytes: number;
+  /** SRAM left for the arena: the target's SRAM less the reserve (never below 0). */
+  readonly budgetBytes: number;
+  readonly sramBytes: number;
+  readonly reservedBytes: number;
+}
+
 export interface FitVerdict {
   readonly target: Target;
   readonly reserve: Reserve;
+  /** What the timeline draws against: the same numbers this verdict compares. */
+  readonly arena: ArenaBudget;
   readonly sramUsedBytes: number;
   readonly flashUsedBytes: number;
   readonly fits: boolean;
@@ -34,6 +53,27 @@ export const NEAR_BUDGET = 0.9;
 
 export const NO_RESERVE: Reserve = { sramBytes: 0, flashBytes: 0 };
 
+/**
+ * The reserve every surface assumes when the user gives none, in KB: the CLI's
+ * `--reserve-sram/--reserve-flash` and the editor's `reservedSramKB/reservedFlashKB` settings
+ * (package.json's defaults are checked against it). 16 KB of SRAM covers a small application's
+ * stack, heap and buffers; 64 KB of flash, TFLM itself with a few kernels and the code around it.
+ */
+export const DEFAULT_RESERVE_KB = { sram: 16, flash: 64 } as const;
+
+export const DEFAULT_RESERVE: Reserve = { sramBytes: DEFAULT_RESERVE_KB.sram * 1024, flashBytes: DEFAULT_RESERVE_KB.flash * 1024 };
+
+/** The arena against the SRAM it may use: see ArenaBudget. */
+export function arenaBudget(analysis: ModelAnalysis, target: Target, reserve: Reserve = NO_RESERVE): ArenaBudget {
+  return {
+    arenaBytes: analysis.arena.totalBytes,
+    persistentBytes: analysis.arena.persistentBytes,
+    budgetBytes: Math.max(0, target.sramBytes - reserve.sramBytes),
+    sramBytes: target.sramBytes,
+    reservedBytes: reserve.sramBytes,
+  };
+}
+
 export function findBoard(id: string): Target | undefined {
   const board = BOARDS.find((b) => b.id === id);
   return board && { id: board.id, name: board.name, sramBytes: board.sramBytes, flashBytes: board.flashBytes, board };
@@ -43,14 +83,20 @@ export function customTarget(sramBytes: number, flashBytes: number): Target {
   return { id: 'custom', name: 'custom budget', sramBytes, flashBytes };
 }
 
+/**
+ * The verdict against `target` with the reserve given (none by default: a bare budget). The
+ * surfaces pass the user's reserve, or DEFAULT_RESERVE when the user gave none.
+ */
 export function checkFit(analysis: ModelAnalysis, target: Target, reserve: Reserve = NO_RESERVE): FitVerdict {
   const findings: FitFinding[] = [];
-  const arena = analysis.arena.totalBytes;
+  const budget = arenaBudget(analysis, target, reserve);
+  const arena = budget.arenaBytes;
   const sramUsed = arena + reserve.sramBytes;
   const flashUsed = analysis.totals.modelBytes + reserve.flashBytes;
-  const layer = analysis.arena.peakLayer;
-  const peakLayer = layer === null ? undefined : analysis.layers.find((l) => l.subgraph === 0 && l.index === layer);
-  const peak: LayerRef | null = peakLayer ? { index: peakLayer.index, op: peakLayer.op } : null;
+  // The one peak (ArenaPeak): the layer whose timeline bar is tallest.
+  const found = analysis.arena.peak;
+  const layer = found?.layer ?? null;
+  const peak: LayerRef | null = found ? { index: found.layer, op: found.op } : null;
   const sram = { arenaBytes: arena, reservedBytes: reserve.sramBytes, sramBytes: target.sramBytes, target: target.name, peak };
 
   if (sramUsed > target.sramBytes) {
@@ -91,5 +137,5 @@ export function checkFit(analysis: ModelAnalysis, target: Target, reserve: Reser
     }
   }
   const fits = sramUsed <= target.sramBytes && flashUsed <= target.flashBytes && !findings.some((f) => f.code === 'sram-not-contiguous');
-  return { target, reserve, sramUsedBytes: sramUsed, flashUsedBytes: flashUsed, fits, findings };
+  return { target, reserve, arena: budget, sramUsedBytes: sramUsed, flashUsedBytes: flashUsed, fits, findings };
 }

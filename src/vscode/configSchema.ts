@@ -7,7 +7,7 @@
 import { KERNEL_LIBRARIES, DEFAULT_KERNEL_LIBRARY, parseKernelLibrary, type KernelLibraryId } from '../analysis/kernelLibrary';
 import type { Rounding } from '../runtime/quant';
 import { BOARDS } from '../targets/boards';
-import { customTarget, findBoard, type Reserve } from '../targets/fit';
+import { customTarget, DEFAULT_RESERVE_KB, findBoard, type Reserve } from '../targets/fit';
 import type { Target } from '../targets/target';
 
 export const SECTION = 'tinymlLens';
@@ -37,8 +37,8 @@ export const SETTINGS = {
   target: { type: 'string', scope: 'resource', default: DEFAULT_TARGET, enum: [...BOARDS.map((b) => b.id), 'custom'] },
   sramBudgetKB: { type: ['number', 'null'], scope: 'resource', default: null, minimum: 1 },
   flashBudgetKB: { type: ['number', 'null'], scope: 'resource', default: null, minimum: 1 },
-  reservedSramKB: { type: 'number', scope: 'resource', default: 16, minimum: 0 },
-  reservedFlashKB: { type: 'number', scope: 'resource', default: 64, minimum: 0 },
+  reservedSramKB: { type: 'number', scope: 'resource', default: DEFAULT_RESERVE_KB.sram, minimum: 0 },
+  reservedFlashKB: { type: 'number', scope: 'resource', default: DEFAULT_RESERVE_KB.flash, minimum: 0 },
   kernels: { type: 'string', scope: 'resource', default: DEFAULT_KERNEL_LIBRARY, enum: KERNEL_LIBRARIES },
   scanLimit: { type: 'number', scope: 'window', default: 200, minimum: 0 },
   rounding: { type: 'string', scope: 'resource', default: 'tflm', enum: ROUNDINGS },
