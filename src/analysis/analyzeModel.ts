@@ -6,7 +6,7 @@
 import { isFloatType, type DType } from '../model/dtype';
 import { isConstant, type Graph, type Tensor } from '../model/graph';
 import { isBuiltin, opName } from '../model/ops';
-import { liveAt, planArena, tflmTensorBytes, type ArenaBuffer } from './arenaPlan';
+import { liveSets, planArena, tflmTensorBytes, type ArenaBuffer } from './arenaPlan';
 import { opCost, type OpKind } from './layerCost';
 import { estimatePersistent, type TailItem } from './persistentEstimate';
 import { tflmSupports } from './tflmOps';
@@ -105,6 +105,7 @@ export function analyzeModel(graph: Graph, fileBytes: number, options: AnalyzeOp
   const plan = planArena(graph, abi, kernels.table);
   const persistent = estimatePersistent(graph, { abi, scratchCount: plan.scratchCount, kernels: kernels.table });
 
+  const live0 = liveSets(plan);
   const layers: LayerReport[] = [];
   graph.subgraphs.forEach((sg, s) =>
     sg.operators.forEach((op, index) => {
@@ -114,7 +115,7 @@ export function analyzeModel(graph: Graph, fileBytes: number, options: AnalyzeOp
       const present = op.inputs.filter((t) => t >= 0);
       const constants = [...new Set(present)].map((t) => sg.tensors[t]!).filter((t) => isConstant(graph, t));
       const outputs = op.outputs.map((t) => sg.tensors[t]!);
-      const live = s === 0 ? liveAt(plan, index) : { buffers: [], liveBytes: 0, highWaterBytes: 0 };
+      const live = (s === 0 ? live0[index] : undefined) ?? { buffers: [], liveBytes: 0, highWaterBytes: 0 };
       const first = present.length > 0 ? sg.tensors[present[0]!] : undefined;
       const float = [first, outputs[0]].some((t) => t !== undefined && !isConstant(graph, t) && isFloatType(t.dtype));
       const hybrid =

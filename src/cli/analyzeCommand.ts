@@ -1,8 +1,8 @@
 /** `tinyml-lens analyze`: the layer table and the memory plan, and whether the model fits a budget. */
-import { readFileSync, statSync } from 'node:fs';
 import { analyzeModel } from '../analysis/analyzeModel';
 import { kernelLibrary } from '../analysis/kernelLibrary';
 import { ABIS, type Abi } from '../analysis/tflmKernels';
+import { readUserFile } from '../io/userFile';
 import { readModel } from '../model/io';
 import { BOARDS } from '../targets/boards';
 import { checkFit, customTarget, findBoard } from '../targets/fit';
@@ -36,13 +36,7 @@ function resolveTarget(args: ParsedArgs): Target | undefined {
 }
 
 function readModelFile(path: string): Uint8Array {
-  try {
-    if (!statSync(path).isFile()) throw new UsageError(`${path} is not a file`);
-    return readFileSync(path);
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
+  return readUserFile(path, 'model', 'model');
 }
 
 export const analyzeCommand: Command = (args, io) => {

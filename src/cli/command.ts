@@ -14,3 +14,5 @@ export const EXIT_OK = 0;
 export const EXIT_FITS = EXIT_OK;
 export const EXIT_DOES_NOT_FIT = 1;
 export const EXIT_BAD_INPUT = 2;
+/** A bug in TinyML Lens, not in the input: one line, and the stack with TINYML_DEBUG=1. */
+export const EXIT_INTERNAL = 3;

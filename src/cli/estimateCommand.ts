@@ -5,7 +5,7 @@
  * `--profile` a TFLM MicroProfiler log calibrates the board, and the table shows measured next
  * to estimated.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readUserFile, readUserText } from '../io/userFile';
 import { analyzeModel, type ModelAnalysis } from '../analysis/analyzeModel';
 import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import { readModel as parseModel } from '../model/io';
@@ -31,23 +31,23 @@ function positiveNumber(args: ParsedArgs, name: string): number | undefined {
 }
 
 function readModel(path: string): ModelAnalysis {
-  let bytes: Uint8Array;
-  try {
-    if (!statSync(path).isFile()) throw new UsageError(`${path} is not a file`);
-    bytes = readFileSync(path);
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
+  const bytes = cannotRead(path, () => readUserFile(path, 'model', 'model'));
   return analyzeModel(parseModel(bytes), bytes.length, { path });
 }
 
-function readText(path: string): string {
+/** A file-system error (ENOENT…) as this command has always said it; a folder or an oversized file as userFile.ts says it. */
+function cannotRead<T>(path: string, read: () => T): T {
   try {
-    return readFileSync(path, 'utf8');
+    return read();
   } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && code.startsWith('E')) throw new UsageError(`cannot read ${path}: ${code}`);
+    throw e;
   }
+}
+
+function readText(path: string): string {
+  return cannotRead(path, () => readUserText(path, 'text'));
 }
 
 function resolveTarget(args: ParsedArgs, kernels: KernelLibraryId): EstimateTarget {

@@ -6,7 +6,7 @@
  * unsupported ops, bad calibration data, existing output).
  */
 import { existsSync } from 'node:fs';
-import { FileExistsError, writeFileAtomic } from '../io/atomicWrite';
+import { FileExistsError, writeFilesAtomic } from '../io/atomicWrite';
 import { UNATTENDED } from '../jobs/context';
 import { quantizeJob } from '../jobs/quantize';
 import { RANGE_METHOD_OPTIONS, type RangeMethodOption } from '../quantize/ranges';
@@ -115,12 +115,19 @@ export async function quantizeCommand(args: ParsedArgs, io: Io): Promise<number>
   const reportPath = reportNameFor(outputPath);
   if (!/\.tflite$/i.test(outputPath)) throw new UsageError(`--out names a .tflite file, not "${outputPath}"`);
   try {
+    // Early, so that a run does not quantize for nothing; writeFilesAtomic is what guarantees it.
     if (!force) {
       for (const p of [outputPath, reportPath]) if (existsSync(p)) throw new FileExistsError(p);
     }
     const result = await quantizeJob(params, UNATTENDED);
-    await writeFileAtomic(outputPath, result.bytes, { overwrite: force });
-    await writeFileAtomic(reportPath, new TextEncoder().encode(`${reportJson(result.report)}\n`), { overwrite: force });
+    // One unit, the report first: a model on disk always has the report of the run that wrote it.
+    await writeFilesAtomic(
+      [
+        { path: reportPath, bytes: new TextEncoder().encode(`${reportJson(result.report)}\n`) },
+        { path: outputPath, bytes: result.bytes },
+      ],
+      { overwrite: force },
+    );
     io.out(args.flags.has('json') ? reportJson(result.report) : renderQuantizeReport(result.report, outputPath, reportPath));
     return EXIT_OK;
   } catch (e) {

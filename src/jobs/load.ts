@@ -1,15 +1,36 @@
 /** Reading a job's files: the model, and one input file per model input. */
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Graph } from '../model/graph';
+import { readUserFile } from '../io/userFile';
+
+import { LensError } from '../errors';
+import { bytesFor } from '../model/dtype';
+import { elementCount, isConstant, type Graph } from '../model/graph';
 import { readModel } from '../model/io';
 import { NORMALIZATIONS, type Normalization } from '../runtime/inputs/image';
 import { InputError } from '../runtime/inputs/inputError';
 import { inputBytes } from '../runtime/inputs/loadInput';
 import type { Interpreter } from '../runtime/interpreter';
 
+/**
+ * Bytes of tensors the runtime allocates for a model at most. The arena of a model that runs
+ * on a microcontroller is a few hundred KB; this only stops a file that claims billions of
+ * elements from taking the host's memory (or a RangeError) before anything runs.
+ */
+export const MAX_RUNTIME_TENSOR_BYTES = 1024 * 1024 * 1024;
+
+/** The model at `path`, checked to be something our runtime can hold and feed. */
 export async function loadGraph(path: string): Promise<Graph> {
-  return readModel(await readFile(path));
+  const graph = readModel(readUserFile(path, 'model', 'model'));
+  const sg = graph.subgraphs[0]!;
+  let bytes = 0;
+  for (const t of sg.tensors) if (!isConstant(graph, t)) bytes += bytesFor(t.dtype, elementCount(t.shape));
+  if (bytes > MAX_RUNTIME_TENSOR_BYTES)
+    throw new LensError(
+      'limit',
+      `${path} needs ${(bytes / 2 ** 30).toFixed(1)} GB of tensors to run; the runtime holds at most ${MAX_RUNTIME_TENSOR_BYTES / 2 ** 30} GB`,
+    );
+  if (sg.inputs.length === 0) throw new LensError('bad-model', `${path} has no inputs: there is nothing to feed it`);
+  return graph;
 }
 
 function normalization(name: string | undefined): Normalization {
@@ -27,7 +48,7 @@ export async function loadInputs(interpreter: Interpreter, files: readonly strin
       const t = interpreter.inputs[i]!;
       return inputBytes(
         basename(file),
-        new Uint8Array(await readFile(file)),
+        readUserFile(file, 'input', 'input'),
         { name: t.info.name, dtype: t.dtype, shape: t.shape, ...(t.info.quantization ? { quantization: t.info.quantization } : {}) },
         { normalization: normalization(norm) },
       );

@@ -135,51 +135,116 @@ export function correspondingLayers(
   return pairs.sort((a, b) => a.int8 - b.int8);
 }
 
+/** Running sums for SQNR, cosine and max |err| of one pair of tensors, over any number of samples. */
+interface PairSums {
+  signal: number;
+  noise: number;
+  dot: number;
+  qq: number;
+  maxErr: number;
+  count: number;
+  tensor: string;
+  op: string;
+}
+
+function accumulate(sums: PairSums, f: ArrayLike<number>, q: ArrayLike<number>): void {
+  for (let i = 0; i < f.length; i++) {
+    const a = f[i]!;
+    const b = q[i]!;
+    const d = a - b;
+    sums.signal += a * a;
+    sums.noise += d * d;
+    sums.dot += a * b;
+    sums.qq += b * b;
+    sums.maxErr = Math.max(sums.maxErr, Math.abs(d));
+  }
+  sums.count += f.length;
+}
+
+/**
+ * Compares runs one sample at a time, keeping only running sums: a comparison over many
+ * samples holds one sample's captures at a time, not all of them. The results equal those of
+ * the same metrics over the samples' values concatenated.
+ */
+export class LayerComparer {
+  private readonly pairs: readonly { readonly float: number; readonly int8: number; readonly by: 'name' | 'position'; readonly sums: PairSums }[];
+  private readonly outputs = new AgreementAccumulator();
+
+  constructor(floatGraph: Graph, int8Graph: Graph) {
+    this.pairs = correspondingLayers(floatGraph, int8Graph).map((p) => ({
+      ...p,
+      sums: { signal: 0, noise: 0, dot: 0, qq: 0, maxErr: 0, count: 0, tensor: '', op: '' },
+    }));
+  }
+
+  add(floatRun: CapturedRun, int8Run: CapturedRun): void {
+    const fByLayer = new Map(floatRun.layers.map((l) => [l.layer, l]));
+    const qByLayer = new Map(int8Run.layers.map((l) => [l.layer, l]));
+    for (const pair of this.pairs) {
+      const f = fByLayer.get(pair.float);
+      const q = qByLayer.get(pair.int8);
+      if (!f || !q || f.values.length !== q.values.length) continue;
+      accumulate(pair.sums, f.values, q.values);
+      pair.sums.tensor = q.tensor;
+      pair.sums.op = q.op;
+    }
+    this.outputs.add(floatRun.outputs[0]!, int8Run.outputs[0]!);
+  }
+
+  layers(): LayerComparison[] {
+    const out: LayerComparison[] = [];
+    for (const { float, int8, by, sums: s } of this.pairs) {
+      if (s.count === 0) continue;
+      out.push({
+        floatLayer: float,
+        int8Layer: int8,
+        op: s.op,
+        tensor: s.tensor,
+        sqnrDb: s.noise === 0 ? Infinity : s.signal === 0 ? -Infinity : 10 * Math.log10(s.signal / s.noise),
+        cosine: s.signal === 0 && s.qq === 0 ? 1 : s.signal === 0 || s.qq === 0 ? 0 : s.dot / Math.sqrt(s.signal * s.qq),
+        maxAbsError: s.maxErr,
+        matchedBy: by,
+      });
+    }
+    return out;
+  }
+
+  agreement(): OutputAgreement {
+    return this.outputs.result();
+  }
+}
+
 /** Per-layer metrics over one or more samples (values concatenated across samples). */
 export function compareLayers(floatGraph: Graph, int8Graph: Graph, floatRuns: readonly CapturedRun[], int8Runs: readonly CapturedRun[]): LayerComparison[] {
-  const out: LayerComparison[] = [];
-  for (const pair of correspondingLayers(floatGraph, int8Graph)) {
-    const fValues: number[] = [];
-    const qValues: number[] = [];
-    let tensor = '';
-    let op = '';
-    for (let s = 0; s < Math.min(floatRuns.length, int8Runs.length); s++) {
-      const f = floatRuns[s]!.layers.find((l) => l.layer === pair.float);
-      const q = int8Runs[s]!.layers.find((l) => l.layer === pair.int8);
-      if (!f || !q || f.values.length !== q.values.length) continue;
-      fValues.push(...f.values);
-      qValues.push(...q.values);
-      tensor = q.tensor;
-      op = q.op;
-    }
-    if (fValues.length === 0) continue;
-    out.push({
-      floatLayer: pair.float,
-      int8Layer: pair.int8,
-      op,
-      tensor,
-      sqnrDb: sqnrDb(fValues, qValues),
-      cosine: cosineSimilarity(fValues, qValues),
-      maxAbsError: maxAbsError(fValues, qValues),
-      matchedBy: pair.by,
-    });
+  const c = new LayerComparer(floatGraph, int8Graph);
+  for (let s = 0; s < Math.min(floatRuns.length, int8Runs.length); s++) c.add(floatRuns[s]!, int8Runs[s]!);
+  return c.layers();
+}
+
+/** The first output's agreement, one sample at a time. */
+export class AgreementAccumulator {
+  private n = 0;
+  private agree = 0;
+  private maxErr = 0;
+  private cos = 0;
+  private sqnr = 0;
+
+  add(f: Float64Array, q: Float64Array): void {
+    if (argmax(f) === argmax(q)) this.agree++;
+    this.maxErr = Math.max(this.maxErr, maxAbsError(f, q));
+    this.cos += cosineSimilarity(f, q);
+    this.sqnr += Math.min(sqnrDb(f, q), 200);
+    this.n++;
   }
-  return out;
+
+  result(): OutputAgreement {
+    const n = this.n;
+    return { samples: n, top1Agreement: n ? this.agree / n : 0, maxAbsError: this.maxErr, meanCosine: n ? this.cos / n : 0, meanSqnrDb: n ? this.sqnr / n : 0 };
+  }
 }
 
 export function outputAgreement(floatRuns: readonly CapturedRun[], int8Runs: readonly CapturedRun[]): OutputAgreement {
-  const n = Math.min(floatRuns.length, int8Runs.length);
-  let agree = 0;
-  let maxErr = 0;
-  let cos = 0;
-  let sqnr = 0;
-  for (let s = 0; s < n; s++) {
-    const f = floatRuns[s]!.outputs[0]!;
-    const q = int8Runs[s]!.outputs[0]!;
-    if (argmax(f) === argmax(q)) agree++;
-    maxErr = Math.max(maxErr, maxAbsError(f, q));
-    cos += cosineSimilarity(f, q);
-    sqnr += Math.min(sqnrDb(f, q), 200);
-  }
-  return { samples: n, top1Agreement: n ? agree / n : 0, maxAbsError: maxErr, meanCosine: n ? cos / n : 0, meanSqnrDb: n ? sqnr / n : 0 };
+  const a = new AgreementAccumulator();
+  for (let s = 0; s < Math.min(floatRuns.length, int8Runs.length); s++) a.add(floatRuns[s]!.outputs[0]!, int8Runs[s]!.outputs[0]!);
+  return a.result();
 }
