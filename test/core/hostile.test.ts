@@ -21,6 +21,9 @@ import { tapRanges } from '../../src/model/geometry';
 import type { Graph } from '../../src/model/graph';
 import { calledSubgraphs } from '../../src/model/ops';
 import { buildHostileCorpus, doublingIfChain, floatFcModel, hugePoolFilter, longChain } from '../helpers/hostileCorpus';
+import { GraphBuilder } from '../../src/model/graphBuilder';
+import { MAX_SHOWN_CHARS, markdownCode, markdownText, notificationText } from '../../src/vscode/escapeText';
+import { layerHoverMarkdown } from '../../src/vscode/layerViewText';
 import { controlFlowModel, tinyInt8ConvNet } from '../helpers/fixtures';
 
 /** The tensor lifetimes of the recursive walk arenaPlan.ts used to make (and TFLM makes): every call visits again. */
@@ -256,3 +259,41 @@ describe('writing a model and its report: atomic, exclusive, one unit', () => {
   });
 });
 
+describe('model strings at the VS Code surfaces', () => {
+  test('a notification shows a markdown command link as text, never as a link', () => {
+    const op = '[Click](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22rm%22%7D)';
+    const shown = notificationText(`the runtime has no kernel for ${op} (layer 0)`);
+    assert.doesNotMatch(shown, /\]\(/);
+    assert.match(shown, /\[Click\] \(command:/);
+    assert.equal(notificationText('a\nb\u202ec'), 'a b c');
+    assert.equal(notificationText('x'.repeat(500)).length, MAX_SHOWN_CHARS);
+  });
+
+  test('a backtick in a tensor name stays inside its code span', () => {
+    const name = 'a`![x](https://evil.example/p.png)`b';
+    const span = markdownCode(name);
+    assert.equal(span, '``a`![x](https://evil.example/p.png)`b``');
+    assert.equal(markdownCode('`edge`'), '`` `edge` ``');
+    assert.equal(markdownCode('a|b'), '`a\\|b`');
+  });
+
+  test('Markdown text escapes links, images, emphasis, HTML and $(icons)', () => {
+    assert.equal(markdownText('[x](command:y)'), '\\[x\\]\\(command\\:y\\)');
+    assert.equal(markdownText('<img src=x>'), '&lt;img src=x&gt;');
+    assert.equal(markdownText('$(zap) **b**'), '\\$\\(zap\\) \\*\\*b\\*\\*');
+    assert.equal(markdownText('_em_ DEPTHWISE_CONV_2D'), '\\_em\\_ DEPTHWISE_CONV_2D');
+  });
+
+  test('the layer hover escapes the op and every live tensor name', () => {
+    const g = new GraphBuilder();
+    const sg = g.subgraph('main');
+    const x = sg.tensor({ name: 'in`![i](https://evil.example/x.png)', shape: [1, 4], dtype: 'float32' });
+    const y = sg.tensor({ name: 'out', shape: [1, 4], dtype: 'float32' });
+    sg.op({ op: { custom: '[run](command:workbench.action.quit)' }, inputs: [x], outputs: [y] }).io([x], [y]);
+    const a = analyzeModel(g.build(), 0);
+    const md = layerHoverMarkdown(a, a.layers[0]!, undefined);
+    assert.doesNotMatch(md, /\]\(command:/);
+    assert.match(md, /``in`!\[i\]\(https:\/\/evil\.example\/x\.png\)``/);
+    assert.doesNotMatch(md.replace(/``[^`]*(`[^`]+)*``/g, ''), /!\[/);
+  });
+});
