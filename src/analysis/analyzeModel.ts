@@ -3,6 +3,7 @@
  * per-layer shapes, weights, activations, MACs and live arena bytes, and the arena TFLM
  * will need. Pure: bytes in, a plain data object out.
  */
+import { Cancelled } from '../errors';
 import { isFloatType, type DType } from '../model/dtype';
 import { isConstant, type Graph, type Tensor } from '../model/graph';
 import { isBuiltin, opName } from '../model/ops';
@@ -90,6 +91,8 @@ export interface AnalyzeOptions {
   readonly path?: string;
   readonly abi?: Abi;
   readonly kernels?: KernelLibrary;
+  /** Checked once per layer: a worker's cancel stops a long analysis (throws Cancelled). */
+  readonly shouldStop?: () => boolean;
 }
 
 const MAC_KINDS: ReadonlySet<OpKind> = new Set(['conv', 'pointwise', 'depthwise', 'fully-connected', 'transpose-conv', 'matmul', 'recurrent']);
@@ -109,6 +112,7 @@ export function analyzeModel(graph: Graph, fileBytes: number, options: AnalyzeOp
   const layers: LayerReport[] = [];
   graph.subgraphs.forEach((sg, s) =>
     sg.operators.forEach((op, index) => {
+      if (options.shouldStop?.()) throw new Cancelled('the analysis was cancelled');
       const name = opName(graph, op);
       const custom = isBuiltin(graph, op, 'CUSTOM');
       const cost = opCost(graph, sg, op);

@@ -2,8 +2,7 @@
 import { analyzeModel } from '../analysis/analyzeModel';
 import { kernelLibrary } from '../analysis/kernelLibrary';
 import { ABIS, type Abi } from '../analysis/tflmKernels';
-import { readUserFile } from '../io/userFile';
-import { readModel } from '../model/io';
+import { readModelFile } from '../jobs/load';
 import { BOARDS } from '../targets/boards';
 import { checkFit, customTarget, findBoard } from '../targets/fit';
 import type { Target } from '../targets/target';
@@ -35,10 +34,6 @@ function resolveTarget(args: ParsedArgs): Target | undefined {
   return customTarget(sram ?? Number.POSITIVE_INFINITY, flash ?? Number.POSITIVE_INFINITY);
 }
 
-function readModelFile(path: string): Uint8Array {
-  return readUserFile(path, 'model', 'model');
-}
-
 export const analyzeCommand: Command = (args, io) => {
   const path = args.positionals[0];
   if (!path) throw new UsageError('analyze needs a model file');
@@ -47,8 +42,8 @@ export const analyzeCommand: Command = (args, io) => {
   if (!(ABIS as readonly string[]).includes(abiName)) throw new UsageError(`--abi is one of ${ABIS.join(', ')}`);
   const kernels = kernelLibrary(kernelsOption(args), target?.board?.core);
 
-  const bytes = readModelFile(path);
-  const analysis = analyzeModel(readModel(bytes), bytes.length, { path, abi: abiName as Abi, kernels });
+  const { graph, bytes } = readModelFile(path);
+  const analysis = analyzeModel(graph, bytes.length, { path, abi: abiName as Abi, kernels });
   const verdict = target && checkFit(analysis, target, { sramBytes: kb(args, 'reserve-sram') ?? 0, flashBytes: kb(args, 'reserve-flash') ?? 0 });
   if (args.flags.has('json')) io.out(JSON.stringify(jsonReport(analysis, verdict), null, 2));
   else io.out(renderReport(analysis, verdict));

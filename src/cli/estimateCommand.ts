@@ -5,10 +5,10 @@
  * `--profile` a TFLM MicroProfiler log calibrates the board, and the table shows measured next
  * to estimated.
  */
-import { readUserFile, readUserText } from '../io/userFile';
+import { readUserText } from '../io/userFile';
+import { readModelFile } from '../jobs/load';
 import { analyzeModel, type ModelAnalysis } from '../analysis/analyzeModel';
 import type { KernelLibraryId } from '../analysis/kernelLibrary';
-import { readModel as parseModel } from '../model/io';
 import { ESTIMATE_CORES } from '../estimate/coreProfiles';
 import { CALIBRATION } from '../estimate/defaultCalibration';
 import { activePowerMw, estimateEnergy, type EnergyEstimate } from '../estimate/energy';
@@ -31,8 +31,8 @@ function positiveNumber(args: ParsedArgs, name: string): number | undefined {
 }
 
 function readModel(path: string): ModelAnalysis {
-  const bytes = cannotRead(path, () => readUserFile(path, 'model', 'model'));
-  return analyzeModel(parseModel(bytes), bytes.length, { path });
+  const { graph, bytes } = cannotRead(path, () => readModelFile(path));
+  return analyzeModel(graph, bytes.length, { path });
 }
 
 /** A file-system error (ENOENT…) as this command has always said it; a folder or an oversized file as userFile.ts says it. */

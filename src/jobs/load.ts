@@ -18,9 +18,25 @@ import type { Interpreter } from '../runtime/interpreter';
  */
 export const MAX_RUNTIME_TENSOR_BYTES = 1024 * 1024 * 1024;
 
+/**
+ * Operators a model may have, over all its subgraphs. Microcontroller models have hundreds;
+ * analysis is linear and quantization close to it, so this only bounds time and memory for a
+ * file built to exhaust them, with one clear line instead.
+ */
+export const MAX_OPERATORS = 100_000;
+
+/** Reads the model at `path` (userFile.ts limits, validate.ts checks) and checks it against MAX_OPERATORS. */
+export function readModelFile(path: string): { readonly graph: Graph; readonly bytes: Uint8Array } {
+  const bytes = readUserFile(path, 'model', 'model');
+  const graph = readModel(bytes);
+  const operators = graph.subgraphs.reduce((n, sg) => n + sg.operators.length, 0);
+  if (operators > MAX_OPERATORS) throw new LensError('limit', `${path} has ${operators} operators; models of more than ${MAX_OPERATORS} are refused`);
+  return { graph, bytes };
+}
+
 /** The model at `path`, checked to be something our runtime can hold and feed. */
 export async function loadGraph(path: string): Promise<Graph> {
-  const graph = readModel(readUserFile(path, 'model', 'model'));
+  const { graph } = readModelFile(path);
   const sg = graph.subgraphs[0]!;
   let bytes = 0;
   for (const t of sg.tensors) if (!isConstant(graph, t)) bytes += bytesFor(t.dtype, elementCount(t.shape));

@@ -5,8 +5,6 @@
  * `<name>_int8.report.json` (atomically).
  */
 import { LensError } from '../errors';
-import { readUserFile } from '../io/userFile';
-import { readModel } from '../model/io';
 import { describeNormalization, NORMALIZATIONS, type Normalization } from '../runtime/inputs/image';
 import type { InputTensorSpec } from '../runtime/inputs/loadInput';
 import type { SampleSource } from '../quantize/calibrate';
@@ -17,6 +15,7 @@ import { quantizeModel } from '../quantize/quantizeModel';
 import { outputNames, reportNameFor, type QuantizationReport } from '../quantize/report';
 import type { QuantizeJobResult, QuantizeParams } from '../shared/protocol';
 import type { JobContext } from './context';
+import { readModelFile } from './load';
 
 export const DEFAULT_CALIBRATION_SAMPLES = 100;
 /**
@@ -78,8 +77,7 @@ function subset(source: SampleSource, indices: readonly number[]): SampleSource 
 }
 
 export async function quantizeJob(params: QuantizeParams, ctx: JobContext): Promise<QuantizeJobResult> {
-  const fileBytes = readUserFile(params.modelPath, 'model', 'model');
-  const model = readModel(fileBytes);
+  const { graph: model, bytes: fileBytes } = readModelFile(params.modelPath);
   if (model.subgraphs[0]!.inputs.length === 0) throw new QuantizeError('unsupported-model', `${params.modelPath} has no inputs: there is nothing to calibrate`);
   // The float graph's inputs are what calibration files must fill (a hybrid's are float too).
   const floatInputs = (() => {

@@ -11,6 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { analyzeModel } from '../../src/analysis/analyzeModel';
+import { Cancelled } from '../../src/errors';
+import { analyzeJob } from '../../src/jobs/analyze';
+import { MAX_OPERATORS } from '../../src/jobs/load';
+import type { AnalyzeParams } from '../../src/shared/protocol';
 import { liveAt, liveSets, planArena } from '../../src/analysis/arenaPlan';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL } from '../../src/cli/command';
 import { main, reportBug } from '../../src/cli/main';
@@ -170,6 +174,25 @@ describe('analysis stays linear on models built to make it blow up', () => {
       liveSets(small),
       small.opScopes.map((_, i) => liveAt(small, i)),
     );
+  });
+
+  test('more operators than MAX_OPERATORS: one line, exit 2, before any analysis', async () => {
+    const f = join(dir, 'too_many_ops.tflite');
+    writeFileSync(f, writeModel(longChain(MAX_OPERATORS + 1)));
+    const r = await cli('analyze', f);
+    assert.equal(r.code, EXIT_BAD_INPUT);
+    assert.match(r.err.trim(), new RegExp(`has ${MAX_OPERATORS + 1} operators; models of more than ${MAX_OPERATORS} are refused$`));
+  });
+
+  test('in the worker, cancel stops an analysis between layers', async () => {
+    const f = join(dir, 'cancel_me.tflite');
+    writeFileSync(f, writeModel(longChain(2000)));
+    let asked = 0;
+    await assert.rejects(
+      analyzeJob({ path: f, abi: 'arm32', kernels: 'reference' } satisfies AnalyzeParams, { shouldStop: () => ++asked > 100 }),
+      (e: unknown) => e instanceof Cancelled,
+    );
+    assert.ok(asked <= 102, `asked ${asked} times after the stop`);
   });
 
   test('a pool filter of 2^31 − 1 prepares and runs at once', async () => {
