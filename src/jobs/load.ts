@@ -36,7 +36,11 @@ export function readModelFile(path: string): { readonly graph: Graph; readonly b
 
 /** The model at `path`, checked to be something our runtime can hold and feed. */
 export async function loadGraph(path: string): Promise<Graph> {
-  const { graph } = readModelFile(path);
+  return checkRunnable(readModelFile(path).graph, path);
+}
+
+/** Throws unless the runtime can hold the model's tensors (MAX_RUNTIME_TENSOR_BYTES) and it has inputs to feed. */
+export function checkRunnable(graph: Graph, path: string): Graph {
   const sg = graph.subgraphs[0]!;
   let bytes = 0;
   for (const t of sg.tensors) if (!isConstant(graph, t)) bytes += bytesFor(t.dtype, elementCount(t.shape));

@@ -15,7 +15,7 @@ import { quantizeModel } from '../quantize/quantizeModel';
 import { outputNames, reportNameFor, type QuantizationReport } from '../quantize/report';
 import type { QuantizeJobResult, QuantizeParams } from '../shared/protocol';
 import type { JobContext } from './context';
-import { readModelFile } from './load';
+import { checkRunnable, readModelFile } from './load';
 
 export const DEFAULT_CALIBRATION_SAMPLES = 100;
 /**
@@ -79,6 +79,7 @@ function subset(source: SampleSource, indices: readonly number[]): SampleSource 
 export async function quantizeJob(params: QuantizeParams, ctx: JobContext): Promise<QuantizeJobResult> {
   const { graph: model, bytes: fileBytes } = readModelFile(params.modelPath);
   if (model.subgraphs[0]!.inputs.length === 0) throw new QuantizeError('unsupported-model', `${params.modelPath} has no inputs: there is nothing to calibrate`);
+  checkRunnable(model, params.modelPath);
   // The float graph's inputs are what calibration files must fill (a hybrid's are float too).
   const floatInputs = (() => {
     const g = toFloatGraph(model).graph;

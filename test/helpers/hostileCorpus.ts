@@ -286,6 +286,12 @@ export function buildHostileCorpus(dir: string): HostileCase[] {
       argv: ['run', model('huge_tensor.tflite', hugeActivation([1, 46340, 46340])), '--out-dir', p('out_huge')],
       says: /GB of tensors|limit/,
     },
+    {
+      name: 'tensor near 2^31 elements, quantize',
+      item: 4,
+      argv: ['quantize', p('huge_tensor.tflite'), '--random-calibration', '--out', p('never6.tflite')],
+      says: /GB of tensors/,
+    },
     { name: 'a folder as the model', item: 4, argv: ['analyze', folder('model_dir.tflite')], says: notAFile },
     {
       name: '/dev/zero as the model',
