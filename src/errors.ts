@@ -52,6 +52,12 @@ export type ErrorCode =
   | 'bad-duty-cycle'
   /** An output file exists and the caller did not ask to replace it. */
   | 'file-exists'
+  /** A path the user named is a folder, a pipe or a device where a file was expected. */
+  | 'not-a-file'
+  /** A file larger than anything of its kind could be (src/io/userFile.ts FILE_LIMITS). */
+  | 'file-too-large'
+  /** A count or a size over what we will compute (samples, operators, nesting). */
+  | 'limit'
   /** The command line of the CLI. */
   | 'usage'
   /** The caller asked the job to stop (see Cancelled). */

@@ -3,12 +3,13 @@
  * per-layer shapes, weights, activations, MACs and live arena bytes, and the arena TFLM
  * will need. Pure: bytes in, a plain data object out.
  */
+import { Cancelled } from '../errors';
 import type { AnalysisNotice } from '../findings/notice';
 import { englishNotices } from '../findings/renderNotice';
 import { isFloatType, type DType } from '../model/dtype';
 import { isConstant, type Graph, type Tensor } from '../model/graph';
 import { isBuiltin, opName } from '../model/ops';
-import { liveAt, planArena, tflmTensorBytes, type ArenaBuffer } from './arenaPlan';
+import { liveSets, planArena, tflmTensorBytes, type ArenaBuffer } from './arenaPlan';
 import { opCost, type OpKind } from './layerCost';
 import { estimatePersistent, type TailItem } from './persistentEstimate';
 import { tflmSupports } from './tflmOps';
@@ -154,6 +155,8 @@ export interface AnalyzeOptions {
   readonly path?: string;
   readonly abi?: Abi;
   readonly kernels?: KernelLibrary;
+  /** Checked once per layer: a worker's cancel stops a long analysis (throws Cancelled). */
+  readonly shouldStop?: () => boolean;
 }
 
 const MAC_KINDS: ReadonlySet<OpKind> = new Set(['conv', 'pointwise', 'depthwise', 'fully-connected', 'transpose-conv', 'matmul', 'recurrent']);
@@ -169,16 +172,18 @@ export function analyzeModel(graph: Graph, fileBytes: number, options: AnalyzeOp
   const plan = planArena(graph, abi, kernels.table);
   const persistent = estimatePersistent(graph, { abi, scratchCount: plan.scratchCount, kernels: kernels.table });
 
+  const live0 = liveSets(plan);
   const layers: LayerReport[] = [];
   graph.subgraphs.forEach((sg, s) =>
     sg.operators.forEach((op, index) => {
+      if (options.shouldStop?.()) throw new Cancelled('the analysis was cancelled');
       const name = opName(graph, op);
       const custom = isBuiltin(graph, op, 'CUSTOM');
       const cost = opCost(graph, sg, op);
       const present = op.inputs.filter((t) => t >= 0);
       const constants = [...new Set(present)].map((t) => sg.tensors[t]!).filter((t) => isConstant(graph, t));
       const outputs = op.outputs.map((t) => sg.tensors[t]!);
-      const live = s === 0 ? liveAt(plan, index) : { buffers: [], liveBytes: 0, highWaterBytes: 0 };
+      const live = (s === 0 ? live0[index] : undefined) ?? { buffers: [], liveBytes: 0, highWaterBytes: 0 };
       const first = present.length > 0 ? sg.tensors[present[0]!] : undefined;
       const float = [first, outputs[0]].some((t) => t !== undefined && !isConstant(graph, t) && isFloatType(t.dtype));
       const hybrid =

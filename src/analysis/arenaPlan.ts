@@ -102,11 +102,56 @@ export function planArena(graph: Graph, abi: Abi = 'arm32', kernels: KernelTable
   const scratchLast = scratch.map(() => -1);
   const opScopes: OpScope[] = [];
 
-  let scope = 0;
-  const onStack = new Set<number>();
-  const mark = (s: number): void => {
-    if (onStack.has(s)) throw new ModelFormatError('bad-reference', `subgraph ${s} calls itself; TFLM cannot plan a recursive model`);
-    onStack.add(s);
+  // Scratch requests by subgraph and operator, so that marking an op finds its own in one lookup.
+  const scratchOf = new Map<string, number[]>();
+  scratch.forEach((r, k) => {
+    const key = `${r.subgraph}:${r.op}`;
+    const list = scratchOf.get(key);
+    if (list) list.push(k);
+    else scratchOf.set(key, [k]);
+  });
+
+  // TFLM marks a called subgraph anew at every call, so a chain of IFs that each call the
+  // next twice takes 2^depth visits. Only a subgraph's first visit (which sets `first`) and
+  // its last (which sets `last`) decide its lifetimes; every visit in between only advances
+  // the scope counter by the subgraph's span. So: the span of each subgraph, then where its
+  // first and last visits start, then two marking passes per subgraph. Linear in the model.
+  const order = callOrder(graph);
+  const span = new Array<number>(graph.subgraphs.length).fill(0);
+  for (const s of [...order].reverse()) {
+    let n = 0;
+    for (const op of graph.subgraphs[s]!.operators) {
+      n += 1;
+      for (const callee of calledSubgraphs(op)) n += 1 + span[callee]!;
+    }
+    if (n > Number.MAX_SAFE_INTEGER)
+      throw new ModelFormatError('too-large', `subgraph ${s} runs its called subgraphs more than 2^53 times; TFLM could not plan it either`);
+    span[s] = n;
+  }
+  const firstStart = new Array<number>(graph.subgraphs.length).fill(-1);
+  const lastStart = new Array<number>(graph.subgraphs.length).fill(-1);
+  if (order.length > 0) {
+    firstStart[0] = 0;
+    lastStart[0] = 0;
+  }
+  for (const s of order) {
+    let offset = 0;
+    for (const op of graph.subgraphs[s]!.operators) {
+      offset++;
+      for (const callee of calledSubgraphs(op)) {
+        offset++;
+        const first = firstStart[s]! + offset;
+        const last = lastStart[s]! + offset;
+        if (firstStart[callee] === -1 || first < firstStart[callee]!) firstStart[callee] = first;
+        if (last > lastStart[callee]!) lastStart[callee] = last;
+        offset += span[callee]!;
+      }
+    }
+  }
+
+  /** One visit of subgraph `s` starting at scope `base`, its calls stepped over by their spans. */
+  const markVisit = (s: number, base: number): void => {
+    let scope = base;
     const sg = graph.subgraphs[s]!;
     const id = (t: number): number => tensorBase[s]! + t;
     for (const t of sg.inputs) {
@@ -117,26 +162,24 @@ export function planArena(graph: Graph, abi: Abi = 'arm32', kernels: KernelTable
       scope++;
       for (const t of op.outputs) if (first[id(t)] === -1) first[id(t)] = scope;
       const start = scope;
-      for (const callee of calledSubgraphs(op)) {
-        scope++;
-        mark(callee);
-      }
+      for (const callee of calledSubgraphs(op)) scope += 1 + span[callee]!;
       for (const t of op.inputs) if (t >= 0) last[id(t)] = scope;
       for (const t of op.outputs) last[id(t)] = scope;
-      scratch.forEach((r, k) => {
-        if (r.subgraph !== s || r.op !== i) return;
+      for (const k of scratchOf.get(`${s}:${i}`) ?? []) {
         if (scratchFirst[k] === -1) scratchFirst[k] = start;
         scratchLast[k] = scope;
-      });
+      }
       if (s === 0) opScopes.push({ start, end: scope });
     });
     for (const t of sg.outputs) {
       if (first[id(t)] === -1) first[id(t)] = scope;
       last[id(t)] = scope;
     }
-    onStack.delete(s);
   };
-  if (graph.subgraphs.length > 0) mark(0);
+  for (const s of order) {
+    markVisit(s, firstStart[s]!);
+    if (lastStart[s] !== firstStart[s]) markVisit(s, lastStart[s]!);
+  }
 
   const offline = offlineOffsets(graph, total, warnings);
   const entries: Omit<ArenaBuffer, 'offset'>[] = [];
@@ -191,6 +234,36 @@ export function planArena(graph: Graph, abi: Abi = 'arm32', kernels: KernelTable
   };
 }
 
+/**
+ * Subgraphs reachable from subgraph 0, callers before callees (empty for a model without
+ * subgraphs). A subgraph that calls itself, directly or not, is refused: TFLM cannot plan it.
+ */
+function callOrder(graph: Graph): number[] {
+  if (graph.subgraphs.length === 0) return [];
+  const state = new Uint8Array(graph.subgraphs.length); // 0 unseen, 1 on the path, 2 done
+  const post: number[] = [];
+  // Iterative depth-first search: a chain of thousands of subgraphs must not exhaust the stack.
+  const stack: { s: number; next: number; callees: number[] }[] = [];
+  const enter = (s: number): void => {
+    state[s] = 1;
+    stack.push({ s, next: 0, callees: graph.subgraphs[s]!.operators.flatMap((op) => calledSubgraphs(op)) });
+  };
+  enter(0);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.next < top.callees.length) {
+      const c = top.callees[top.next++]!;
+      if (state[c] === 1) throw new ModelFormatError('bad-reference', `subgraph ${c} calls itself; TFLM cannot plan a recursive model`);
+      if (state[c] === 0) enter(c);
+    } else {
+      state[top.s] = 2;
+      post.push(top.s);
+      stack.pop();
+    }
+  }
+  return post.reverse();
+}
+
 export interface LiveSet {
   /** Buffers alive while the op runs (its inputs, outputs and anything still needed later). */
   readonly buffers: readonly ArenaBuffer[];
@@ -198,6 +271,42 @@ export interface LiveSet {
   readonly liveBytes: number;
   /** The highest end offset among them: how much of the arena this step touches. */
   readonly highWaterBytes: number;
+}
+
+/**
+ * liveAt for every operator of subgraph 0 at once, in one sweep: each buffer is added to the
+ * operators its lifetime spans (found by binary search, the scopes being increasing), so a
+ * model of n layers costs n plus the sizes of the live sets, not n times the buffers.
+ */
+export function liveSets(plan: ArenaPlan): LiveSet[] {
+  const scopes = plan.opScopes;
+  const lists: ArenaBuffer[][] = scopes.map(() => []);
+  // First operator whose scope ends at or after `at` (ends are increasing).
+  const firstEndingFrom = (at: number): number => {
+    let lo = 0;
+    let hi = scopes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (scopes[mid]!.end < at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  for (const b of plan.buffers) {
+    for (let op = firstEndingFrom(b.first); op < scopes.length && scopes[op]!.start <= b.last; op++) {
+      const scope = scopes[op]!;
+      if (b.first <= scope.end && b.last >= scope.start) lists[op]!.push(b);
+    }
+  }
+  return lists.map((buffers) => {
+    let liveBytes = 0;
+    let highWaterBytes = 0;
+    for (const b of buffers) {
+      liveBytes += b.size;
+      highWaterBytes = Math.max(highWaterBytes, b.offset + b.size);
+    }
+    return { buffers, liveBytes, highWaterBytes };
+  });
 }
 
 export function liveAt(plan: ArenaPlan, op: number): LiveSet {

@@ -27,10 +27,6 @@ export interface PlannerResult {
   readonly headBytes: number;
 }
 
-function overlaps(a: PlannerBuffer, b: PlannerBuffer): boolean {
-  return !(a.first > b.last || b.first > a.last);
-}
-
 export function planGreedy(buffers: readonly PlannerBuffer[]): PlannerResult {
   const offline: number[] = [];
   const online: number[] = [];
@@ -41,32 +37,83 @@ export function planGreedy(buffers: readonly PlannerBuffer[]): PlannerResult {
   const order = [...offline, ...online];
 
   const offsets = new Array<number>(buffers.length).fill(0);
-  // Placed buffers by ascending offset; a new one goes after all with an offset <= its own.
-  const placed: number[] = [];
+  // TFLM scans every placed buffer by ascending offset and skips those not alive at the same
+  // time: quadratic in the buffers. Only the ones alive at the same time matter, and in the
+  // same order (ascending offset; of equal offsets, the earlier placed first), so they are
+  // looked up in a time index instead: the same offsets, in time proportional to the overlaps.
+  const index = new LifetimeIndex(buffers);
+  const placedAt = new Array<number>(buffers.length).fill(-1);
   order.forEach((id, k) => {
     const buf = buffers[id]!;
     let offset = 0;
     if (buf.offlineOffset !== undefined) {
       offset = buf.offlineOffset;
     } else if (k > 0) {
+      const alive = index.overlapping(buf).sort((a, b) => offsets[a]! - offsets[b]! || placedAt[a]! - placedAt[b]!);
       let candidate = 0;
-      for (const other of placed) {
-        const o = buffers[other]!;
-        if (!overlaps(o, buf)) continue;
+      for (const other of alive) {
         if (offsets[other]! - candidate >= buf.size) break;
-        candidate = Math.max(candidate, offsets[other]! + o.size);
+        candidate = Math.max(candidate, offsets[other]! + buffers[other]!.size);
       }
       offset = candidate;
     }
     offsets[id] = offset;
-    let at = placed.length;
-    while (at > 0 && offsets[placed[at - 1]!]! > offset) at--;
-    placed.splice(at, 0, id);
+    placedAt[id] = k;
+    index.add(id);
   });
 
   let headBytes = 0;
   buffers.forEach((b, id) => (headBytes = Math.max(headBytes, offsets[id]! + b.size)));
   return { offsets, headBytes };
+}
+
+/**
+ * Placed buffers by lifetime, answering "which are alive at some scope in [first, last]": those
+ * alive at `first` (a point query on a segment tree over the distinct scopes) and those that
+ * start inside (first, last] (listed by start). The two sets are disjoint.
+ */
+class LifetimeIndex {
+  private readonly scopes: number[];
+  private readonly size: number;
+  private readonly tree: number[][];
+  private readonly byStart: number[][];
+
+  constructor(private readonly buffers: readonly PlannerBuffer[]) {
+    this.scopes = [...new Set(buffers.flatMap((b) => [b.first, b.last]))].sort((a, b) => a - b);
+    this.size = Math.max(1, this.scopes.length);
+    this.tree = Array.from({ length: 2 * this.size }, () => []);
+    this.byStart = Array.from({ length: this.size }, () => []);
+  }
+
+  private at(scope: number): number {
+    let lo = 0;
+    let hi = this.scopes.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.scopes[mid]! < scope) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  add(id: number): void {
+    const b = this.buffers[id]!;
+    const first = this.at(b.first);
+    this.byStart[first]!.push(id);
+    for (let l = first + this.size, r = this.at(b.last) + this.size + 1; l < r; l >>= 1, r >>= 1) {
+      if (l & 1) this.tree[l++]!.push(id);
+      if (r & 1) this.tree[--r]!.push(id);
+    }
+  }
+
+  overlapping(b: PlannerBuffer): number[] {
+    const first = this.at(b.first);
+    const last = this.at(b.last);
+    const out: number[] = [];
+    for (let i = first + this.size; i >= 1; i >>= 1) for (const id of this.tree[i]!) out.push(id);
+    for (let c = first + 1; c <= last; c++) for (const id of this.byStart[c]!) out.push(id);
+    return out;
+  }
 }
 
 export const ARENA_ALIGNMENT = 16;

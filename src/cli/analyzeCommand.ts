@@ -1,9 +1,8 @@
 /** `tinyml-lens analyze`: the layer table and the memory plan, and whether the model fits a budget. */
-import { readFileSync, statSync } from 'node:fs';
 import { analyzeModel } from '../analysis/analyzeModel';
 import { kernelLibrary } from '../analysis/kernelLibrary';
 import { ABIS, type Abi } from '../analysis/tflmKernels';
-import { readModel } from '../model/io';
+import { readModelFile } from '../jobs/load';
 import { BOARDS } from '../targets/boards';
 import { checkFit, customTarget, DEFAULT_RESERVE, findBoard } from '../targets/fit';
 import type { Target } from '../targets/target';
@@ -35,16 +34,6 @@ function resolveTarget(args: ParsedArgs): Target | undefined {
   return customTarget(sram ?? Number.POSITIVE_INFINITY, flash ?? Number.POSITIVE_INFINITY);
 }
 
-function readModelFile(path: string): Uint8Array {
-  try {
-    if (!statSync(path).isFile()) throw new UsageError(`${path} is not a file`);
-    return readFileSync(path);
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-}
-
 export const analyzeCommand: Command = (args, io) => {
   const path = args.positionals[0];
   if (!path) throw new UsageError('analyze needs a model file');
@@ -53,8 +42,8 @@ export const analyzeCommand: Command = (args, io) => {
   if (!(ABIS as readonly string[]).includes(abiName)) throw new UsageError(`--abi is one of ${ABIS.join(', ')}`);
   const kernels = kernelLibrary(kernelsOption(args), target?.board?.core);
 
-  const bytes = readModelFile(path);
-  const analysis = analyzeModel(readModel(bytes), bytes.length, { path, abi: abiName as Abi, kernels });
+  const { graph, bytes } = readModelFile(path);
+  const analysis = analyzeModel(graph, bytes.length, { path, abi: abiName as Abi, kernels });
   // The editor's default reserve too (targets/fit.ts), so both give the same verdict.
   const reserve = { sramBytes: kb(args, 'reserve-sram') ?? DEFAULT_RESERVE.sramBytes, flashBytes: kb(args, 'reserve-flash') ?? DEFAULT_RESERVE.flashBytes };
   const verdict = target && checkFit(analysis, target, reserve);

@@ -16,3 +16,5 @@ export const EXIT_DOES_NOT_FIT = 1;
 export const EXIT_BAD_INPUT = 2;
 /** The user stopped a long command (Ctrl-C): 128 + SIGINT, as shells report it. */
 export const EXIT_CANCELLED = 130;
+/** A bug in TinyML Lens, not in the input: one line, and the stack with TINYML_DEBUG=1. */
+export const EXIT_INTERNAL = 3;

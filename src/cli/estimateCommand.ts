@@ -5,10 +5,10 @@
  * `--profile` a TFLM MicroProfiler log calibrates the board, and the table shows measured next
  * to estimated.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readUserText } from '../io/userFile';
+import { readModelFile } from '../jobs/load';
 import { analyzeModel, type ModelAnalysis } from '../analysis/analyzeModel';
 import type { KernelLibraryId } from '../analysis/kernelLibrary';
-import { readModel as parseModel } from '../model/io';
 import { ESTIMATE_CORES } from '../estimate/coreProfiles';
 import { CALIBRATION } from '../estimate/defaultCalibration';
 import { activePowerMw, estimateEnergy, type EnergyEstimate } from '../estimate/energy';
@@ -33,23 +33,23 @@ function positiveNumber(args: ParsedArgs, name: string): number | undefined {
 }
 
 function readModel(path: string): ModelAnalysis {
-  let bytes: Uint8Array;
+  const { graph, bytes } = cannotRead(path, () => readModelFile(path));
+  return analyzeModel(graph, bytes.length, { path });
+}
+
+/** A file-system error (ENOENT…) as this command has always said it; a folder or an oversized file as userFile.ts says it. */
+function cannotRead<T>(path: string, read: () => T): T {
   try {
-    if (!statSync(path).isFile()) throw new UsageError(`${path} is not a file`);
-    bytes = readFileSync(path);
+    return read();
   } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && code.startsWith('E')) throw new UsageError(`cannot read ${path}: ${code}`);
+    throw e;
   }
-  return analyzeModel(parseModel(bytes), bytes.length, { path });
 }
 
 function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
+  return cannotRead(path, () => readUserText(path, 'text'));
 }
 
 function resolveTarget(args: ParsedArgs, kernels: KernelLibraryId): EstimateTarget {

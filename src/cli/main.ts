@@ -5,7 +5,8 @@
  */
 import { analyzeCommand } from './analyzeCommand';
 import { parseArgs, UsageError } from './args';
-import { EXIT_BAD_INPUT, EXIT_OK, type Command, type Io } from './command';
+import { errorMessage } from '../errors';
+import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, type Command, type Io } from './command';
 import { compareCommand } from './compareCommand';
 import { estimateCommand } from './estimateCommand';
 import { examplesCommand } from './examplesCommand';
@@ -46,8 +47,20 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
+/**
+ * A bug (an error without a code) still ends in one line, and never with exit 1, which means
+ * "does not fit" to a firmware CI; TINYML_DEBUG=1 prints the stack for a bug report.
+ */
+export function reportBug(e: unknown, io: Io): number {
+  io.err(`tinyml-lens: internal error: ${errorMessage(e).split('\n')[0]} (a bug; TINYML_DEBUG=1 shows where)`);
+  if (process.env.TINYML_DEBUG && e instanceof Error && e.stack) io.err(e.stack);
+  return EXIT_INTERNAL;
+}
+
 if (require.main === module) {
-  void main(process.argv.slice(2), { out: (t) => process.stdout.write(`${t}\n`), err: (t) => process.stderr.write(`${t}\n`) }).then(
+  const io: Io = { out: (t) => process.stdout.write(`${t}\n`), err: (t) => process.stderr.write(`${t}\n`) };
+  void main(process.argv.slice(2), io).then(
     (code) => (process.exitCode = code),
+    (e: unknown) => (process.exitCode = reportBug(e, io)),
   );
 }

@@ -6,7 +6,7 @@
  * unsupported ops, bad calibration data, existing output).
  */
 import { existsSync } from 'node:fs';
-import { FileExistsError, writeFileAtomic } from '../io/atomicWrite';
+import { FileExistsError, writeFilesAtomic } from '../io/atomicWrite';
 import { UNATTENDED } from '../jobs/context';
 import { QUANTIZE_CANCELLED, quantizeJob } from '../jobs/quantize';
 import { errorCode } from '../errors';
@@ -133,14 +133,21 @@ export async function quantizeCommand(args: ParsedArgs, io: Io, shouldStop?: () 
   const reportPath = reportNameFor(outputPath);
   if (!/\.tflite$/i.test(outputPath)) throw new UsageError(`--out names a .tflite file, not "${outputPath}"`);
   try {
+    // Early, so that a run does not quantize for nothing; writeFilesAtomic is what guarantees it.
     if (!force) {
       for (const p of [outputPath, reportPath]) if (existsSync(p)) throw new FileExistsError(p);
     }
     const interrupt = shouldStop ? undefined : interruptible();
     const stop = shouldStop ?? interrupt!.shouldStop;
     const result = await quantizeJob(params, { ...UNATTENDED, shouldStop: stop }).finally(() => interrupt?.dispose());
-    await writeFileAtomic(outputPath, result.bytes, { overwrite: force });
-    await writeFileAtomic(reportPath, new TextEncoder().encode(`${reportJson(result.report)}\n`), { overwrite: force });
+    // One unit, the report first: a model on disk always has the report of the run that wrote it.
+    await writeFilesAtomic(
+      [
+        { path: reportPath, bytes: new TextEncoder().encode(`${reportJson(result.report)}\n`) },
+        { path: outputPath, bytes: result.bytes },
+      ],
+      { overwrite: force },
+    );
     io.out(args.flags.has('json') ? reportJson(result.report) : renderQuantizeReport(result.report, outputPath, reportPath));
     return EXIT_OK;
   } catch (e) {

@@ -1,6 +1,7 @@
 /** `tinyml-lens run`: one inference on our runtime; each output to `output_<i>.bin`, with a summary. */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { LensError } from '../errors';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { UNATTENDED } from '../jobs/context';
 import { runJob } from '../jobs/run';
@@ -14,6 +15,9 @@ export const runCommand: Command = async (args, io) => {
   const inputs = args.repeated.get('input') ?? [];
   const outDir = args.options.get('out-dir') ?? '.';
   const rounding = oneOf(args, 'rounding', ROUNDINGS) ?? 'tflm';
+  // Before the run, so that a wrong folder costs nothing: mkdir would only say EEXIST.
+  const existing = statSync(outDir, { throwIfNoEntry: false });
+  if (existing && !existing.isDirectory()) throw new LensError('not-a-file', `--out-dir ${outDir} is a file, not a folder`);
   const result = await runJob(
     { path, inputs, rounding, ...(args.options.has('normalization') ? { normalization: args.options.get('normalization')! } : {}) },
     UNATTENDED,

@@ -1,12 +1,13 @@
 /** The analyze job: a model's layers, memory plan and costs, for a kernel library and an ABI. */
-import { readFile } from 'node:fs/promises';
 import { analyzeModel, type ModelAnalysis } from '../analysis/analyzeModel';
 import { kernelLibrary } from '../analysis/kernelLibrary';
-import { readModel } from '../model/io';
 import type { AnalyzeParams } from '../shared/protocol';
+import { stopIfAsked, UNATTENDED, type JobContext } from './context';
+import { readModelFile } from './load';
 
-export async function analyzeJob(params: AnalyzeParams): Promise<ModelAnalysis> {
-  const bytes = await readFile(params.path);
+export async function analyzeJob(params: AnalyzeParams, ctx: Pick<JobContext, 'shouldStop'> = UNATTENDED): Promise<ModelAnalysis> {
+  const { graph, bytes } = readModelFile(params.path);
   const kernels = kernelLibrary(params.kernels, params.core);
-  return analyzeModel(readModel(bytes), bytes.length, { path: params.path, abi: params.abi, kernels });
+  stopIfAsked(ctx, 'the analysis was cancelled');
+  return analyzeModel(graph, bytes.length, { path: params.path, abi: params.abi, kernels, shouldStop: ctx.shouldStop });
 }

@@ -2,7 +2,8 @@
  * The compare job: a float model and its int8 twin run on the same samples (files, or seeded
  * random inputs), compared layer by layer and at the outputs.
  */
-import { compareLayers, isClassifierOutput, outputAgreement, type CapturedRun } from '../runtime/compare';
+import { LensError } from '../errors';
+import { isClassifierOutput, LayerComparer } from '../runtime/compare';
 import { fromReal } from '../runtime/inputs/loadInput';
 import { Interpreter } from '../runtime/interpreter';
 import { runInterpreter } from '../runtime/runModel';
@@ -25,6 +26,9 @@ function randomReals(interpreter: Interpreter, seed: number): Float64Array[] {
   });
 }
 
+/** Samples a comparison runs at most: the statistics settle long before, and each sample runs both models. */
+export const MAX_COMPARE_SAMPLES = 10_000;
+
 export async function compareJob(params: CompareParams, ctx: JobContext): Promise<CompareResult> {
   const floatGraph = await loadGraph(params.floatPath);
   const int8Graph = await loadGraph(params.int8Path);
@@ -32,8 +36,8 @@ export async function compareJob(params: CompareParams, ctx: JobContext): Promis
   const q = new Interpreter(int8Graph, { rounding: params.rounding });
   const random = params.samples.length === 0;
   const count = random ? params.randomSamples : params.samples.length;
-  const floatRuns: CapturedRun[] = [];
-  const int8Runs: CapturedRun[] = [];
+  if (!(count <= MAX_COMPARE_SAMPLES)) throw new LensError('limit', `${count} samples asked for; a comparison runs at most ${MAX_COMPARE_SAMPLES}`);
+  const comparer = new LayerComparer(floatGraph, int8Graph, isClassifierOutput(floatGraph));
   for (let s = 0; s < count; s++) {
     stopIfAsked(ctx, 'the comparison was cancelled');
     let fin: Uint8Array[];
@@ -52,13 +56,11 @@ export async function compareJob(params: CompareParams, ctx: JobContext): Promis
       fin = await loadInputs(f, params.samples[s]!, params.normalization);
       qin = await loadInputs(q, params.samples[s]!, params.normalization);
     }
-    floatRuns.push(runInterpreter(f, fin, { captureLayers: true, shouldStop: ctx.shouldStop }).captured!);
-    int8Runs.push(runInterpreter(q, qin, { captureLayers: true, shouldStop: ctx.shouldStop }).captured!);
+    comparer.add(
+      runInterpreter(f, fin, { captureLayers: true, shouldStop: ctx.shouldStop }).captured!,
+      runInterpreter(q, qin, { captureLayers: true, shouldStop: ctx.shouldStop }).captured!,
+    );
     ctx.progress((s + 1) / count, `sample ${s + 1} of ${count}`);
   }
-  return {
-    layers: compareLayers(floatGraph, int8Graph, floatRuns, int8Runs),
-    agreement: outputAgreement(floatRuns, int8Runs, isClassifierOutput(floatGraph)),
-    random,
-  };
+  return { layers: comparer.layers(), agreement: comparer.agreement(), random };
 }

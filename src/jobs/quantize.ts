@@ -4,9 +4,7 @@
  * and the report. It writes nothing: the caller writes `<name>_int8.tflite` and
  * `<name>_int8.report.json` (atomically).
  */
-import { readFile } from 'node:fs/promises';
 import type { QuantizeNotice } from '../findings/notice';
-import { readModel } from '../model/io';
 import { describeNormalization, NORMALIZATIONS, type Normalization } from '../runtime/inputs/image';
 import type { InputTensorSpec } from '../runtime/inputs/loadInput';
 import type { SampleSource } from '../quantize/calibrate';
@@ -16,8 +14,9 @@ import { toFloatGraph } from '../quantize/floatGraph';
 import { quantizeModel } from '../quantize/quantizeModel';
 import { outputNames, reportNameFor, type QuantizationReport } from '../quantize/report';
 import type { QuantizeJobResult, QuantizeParams } from '../shared/protocol';
-import { Cancelled, errorCode } from '../errors';
+import { Cancelled, errorCode, LensError } from '../errors';
 import { stopIfAsked, type JobContext } from './context';
+import { checkRunnable, readModelFile } from './load';
 
 /**
  * What a cancelled quantization says, wherever it was cancelled (calibration, auto's candidates,
@@ -26,6 +25,11 @@ import { stopIfAsked, type JobContext } from './context';
 export const QUANTIZE_CANCELLED = 'quantization was cancelled; nothing was written';
 
 export const DEFAULT_CALIBRATION_SAMPLES = 100;
+/**
+ * Calibration and held-out samples a quantization takes at most: each sample runs the whole
+ * float model, and ranges settle long before this, so a larger count is a typo (1e8), not a wish.
+ */
+export const MAX_CALIBRATION_SAMPLES = 10_000;
 const MAX_DEFAULT_HELD_OUT = 20;
 
 function normalizationOf(name: string | undefined): { name: string; value: Normalization } {
@@ -90,8 +94,9 @@ export async function quantizeJob(params: QuantizeParams, ctx: JobContext): Prom
 }
 
 async function quantize(params: QuantizeParams, ctx: JobContext): Promise<QuantizeJobResult> {
-  const fileBytes = new Uint8Array(await readFile(params.modelPath));
-  const model = readModel(fileBytes);
+  const { graph: model, bytes: fileBytes } = readModelFile(params.modelPath);
+  if (model.subgraphs[0]!.inputs.length === 0) throw new QuantizeError('unsupported-model', `${params.modelPath} has no inputs: there is nothing to calibrate`);
+  checkRunnable(model, params.modelPath);
   // The float graph's inputs are what calibration files must fill (a hybrid's are float too).
   const floatInputs = (() => {
     const g = toFloatGraph(model).graph;
@@ -102,6 +107,11 @@ async function quantize(params: QuantizeParams, ctx: JobContext): Promise<Quanti
   const wanted = params.samples ?? DEFAULT_CALIBRATION_SAMPLES;
   if (!Number.isInteger(wanted) || wanted < 1)
     throw new QuantizeError('bad-calibration', `the number of calibration samples must be a positive whole number, not ${wanted}`);
+  for (const [name, n] of [
+    ['calibration', wanted],
+    ['held-out', params.heldOut ?? 0],
+  ] as const)
+    if (n > MAX_CALIBRATION_SAMPLES) throw new LensError('limit', `${n} ${name} samples asked for; at most ${MAX_CALIBRATION_SAMPLES} are taken`);
 
   let calibration: SampleSource;
   let heldOut: SampleSource | undefined;

@@ -87,12 +87,13 @@ export function tapRanges(
 ): { readonly start: Int32Array; readonly end: Int32Array } {
   const start = new Int32Array(outSize);
   const end = new Int32Array(outSize);
+  // In closed form, not tap by tap: a filter may claim 2^31 taps (validate.ts refuses dilation < 1).
+  const d = Math.max(1, dilation);
   for (let o = 0; o < outSize; o++) {
     const origin = o * stride - pad;
-    let s = 0;
-    while (s < filterSize && origin + s * dilation < 0) s++;
-    let e = filterSize;
-    while (e > s && origin + (e - 1) * dilation >= inSize) e--;
+    // First k with origin + k·d >= 0, and one past the last with origin + k·d < inSize.
+    const s = Math.min(filterSize, Math.max(0, Math.ceil(-origin / d)));
+    const e = Math.max(s, Math.min(filterSize, Math.ceil((inSize - origin) / d)));
     start[o] = s;
     end[o] = e;
   }

@@ -6,10 +6,11 @@
 import type { Graph } from './graph';
 import { readTflite } from './tflite/reader';
 import { writeTflite } from './tflite/writer';
+import { validateModel } from './validate';
 
-/** Reads a .tflite file, checking every cross-reference. */
+/** Reads a .tflite file, checking every cross-reference and what TFLM's Prepare would refuse (validate.ts). */
 export function readModel(bytes: Uint8Array): Graph {
-  return readTflite(bytes);
+  return validateModel(readTflite(bytes));
 }
 
 /** Serializes a Graph into a fresh .tflite file; the graph is not changed. */

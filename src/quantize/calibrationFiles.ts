@@ -11,8 +11,10 @@
  * loaded when the calibration asks for it. A file of the wrong size, type or shape is an
  * error naming the file.
  */
-import { closeSync, openSync, readdirSync, readFileSync, readSync, type Stats, statSync } from 'node:fs';
+import { readdirSync, type Stats, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
+import { LensError } from '../errors';
+import { readUserFile, readUserFileHead, userFileSize } from '../io/userFile';
 import type { Normalization } from '../runtime/inputs/image';
 import { InputError } from '../runtime/inputs/inputError';
 import { inputBytes, type InputTensorSpec } from '../runtime/inputs/loadInput';
@@ -65,6 +67,7 @@ export function listCalibrationFiles(pathOrGlob: string): string[] {
       throw new QuantizeError('bad-calibration', `calibration data ${pathOrGlob} does not exist`);
     }
     if (st.isFile()) return [pathOrGlob];
+    if (!st.isDirectory()) throw new QuantizeError('bad-calibration', `calibration data ${pathOrGlob} is neither a file nor a folder`);
     return walk(pathOrGlob);
   }
   // The fixed leading folders of the pattern, then the rest matched against relative paths.
@@ -87,11 +90,7 @@ function samplesIn(file: string, t: InputTensorSpec): number {
   const lower = file.toLowerCase();
   const n = t.shape.reduce((a, b) => a * b, 1);
   if (lower.endsWith('.npy')) {
-    const fd = openSync(file, 'r');
-    const head = Buffer.alloc(4096);
-    const got = readSync(fd, head, 0, head.length, 0);
-    closeSync(fd);
-    const header = head.subarray(0, got).toString('latin1');
+    const header = Buffer.from(readUserFileHead(file, 'calibration', 4096)).toString('latin1');
     const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
     if (shapeText === undefined) return 1; // let the loader say what is wrong
     const count = shapeText
@@ -100,23 +99,32 @@ function samplesIn(file: string, t: InputTensorSpec): number {
       .filter((s) => s.length > 0)
       .map(Number)
       .reduce((a, b) => a * b, 1);
+    // A header may claim any shape: believe it only if the file could hold that many values.
+    if (!(count <= userFileSize(file, 'calibration', 'input'))) return 1;
     return count > n && count % n === 0 ? count / n : 1;
   }
   if (lower.endsWith('.bin') || lower.endsWith('.raw')) {
     const size = ELEMENT_BYTES[t.dtype] ?? 1;
-    const bytes = statSync(file).size;
+    const bytes = userFileSize(file, 'calibration', 'input');
     return bytes > n * size && bytes % (n * size) === 0 ? bytes / (n * size) : 1;
   }
   return 1;
 }
+
+/** Samples the calibration data may hold in all; the quantizer takes far fewer (MAX_CALIBRATION_SAMPLES). */
+export const MAX_LISTED_SAMPLES = 1_000_000;
 
 /** Every sample the calibration data holds, in order. */
 export function listSamples(pathOrGlob: string, inputs: readonly InputTensorSpec[]): SampleRef[] {
   if (inputs.length === 1) {
     const files = listCalibrationFiles(pathOrGlob);
     if (files.length === 0) throw new QuantizeError('bad-calibration', `no calibration files (${CALIBRATION_EXTENSIONS.join(', ')}) in ${pathOrGlob}`);
-    return files.flatMap((file) => {
-      const of = samplesIn(file, inputs[0]!);
+    const counts = files.map((file) => samplesIn(file, inputs[0]!));
+    const total = counts.reduce((a, b) => a + b, 0);
+    if (total > MAX_LISTED_SAMPLES)
+      throw new LensError('limit', `${pathOrGlob} holds ${total} samples; calibration data of more than ${MAX_LISTED_SAMPLES} samples is refused`);
+    return files.flatMap((file, k) => {
+      const of = counts[k]!;
       return Array.from({ length: of }, (_, index) => ({ parts: [{ file, index, of }] }));
     });
   }
@@ -150,7 +158,7 @@ export function listSamples(pathOrGlob: string, inputs: readonly InputTensorSpec
 export function fileSamples(refs: readonly SampleRef[], inputs: readonly InputTensorSpec[], normalization: Normalization): SampleSource {
   let cached: { file: string; bytes: Uint8Array } | undefined;
   const read = (file: string): Uint8Array => {
-    if (cached?.file !== file) cached = { file, bytes: new Uint8Array(readFileSync(file)) };
+    if (cached?.file !== file) cached = { file, bytes: readUserFile(file, 'calibration', 'input') };
     return cached.bytes;
   };
   return {

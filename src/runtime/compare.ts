@@ -218,57 +218,101 @@ export function correspondingLayers(
   return pairs.sort((a, b) => a.int8 - b.int8);
 }
 
-/** Per-layer metrics over one or more samples (values concatenated across samples). */
-export function compareLayers(floatGraph: Graph, int8Graph: Graph, floatRuns: readonly CapturedRun[], int8Runs: readonly CapturedRun[]): LayerComparison[] {
-  const out: LayerComparison[] = [];
-  for (const pair of correspondingLayers(floatGraph, int8Graph)) {
-    const fValues: number[] = [];
-    const qValues: number[] = [];
-    let tensor = '';
-    let op = '';
-    for (let s = 0; s < Math.min(floatRuns.length, int8Runs.length); s++) {
-      const f = floatRuns[s]!.layers.find((l) => l.layer === pair.float);
-      const q = int8Runs[s]!.layers.find((l) => l.layer === pair.int8);
-      if (!f || !q || f.values.length !== q.values.length) continue;
-      fValues.push(...f.values);
-      qValues.push(...q.values);
-      tensor = q.tensor;
-      op = q.op;
-    }
-    if (fValues.length === 0) continue;
-    out.push({
-      floatLayer: pair.float,
-      int8Layer: pair.int8,
-      op,
-      tensor,
-      sqnrDb: sqnrDb(fValues, qValues),
-      cosine: cosineSimilarity(fValues, qValues),
-      maxAbsError: maxAbsError(fValues, qValues),
-      matchedBy: pair.by,
-    });
+/**
+ * Compares runs one sample at a time, keeping only running sums (SqnrSums): a comparison over
+ * many samples holds one sample's captures at a time, not all of them. The results equal those
+ * of the same pooled metrics over the samples' values concatenated.
+ */
+export class LayerComparer {
+  private readonly pairs: readonly {
+    readonly float: number;
+    readonly int8: number;
+    readonly by: 'name' | 'position';
+    readonly sums: SqnrSums;
+    tensor: string;
+    op: string;
+  }[];
+  private readonly outputs: AgreementAccumulator;
+
+  /** `classifier`: whether output 0 is a classifier's scores (isClassifierOutput of the float model). */
+  constructor(floatGraph: Graph, int8Graph: Graph, classifier: boolean) {
+    this.pairs = correspondingLayers(floatGraph, int8Graph).map((p) => ({ ...p, sums: emptySums(), tensor: '', op: '' }));
+    this.outputs = new AgreementAccumulator(classifier);
   }
-  return out;
+
+  add(floatRun: CapturedRun, int8Run: CapturedRun): void {
+    const fByLayer = new Map(floatRun.layers.map((l) => [l.layer, l]));
+    const qByLayer = new Map(int8Run.layers.map((l) => [l.layer, l]));
+    for (const pair of this.pairs) {
+      const f = fByLayer.get(pair.float);
+      const q = qByLayer.get(pair.int8);
+      if (!f || !q || f.values.length !== q.values.length) continue;
+      accumulate(pair.sums, f.values, q.values);
+      pair.tensor = q.tensor;
+      pair.op = q.op;
+    }
+    this.outputs.add(floatRun.outputs[0]!, int8Run.outputs[0]!);
+  }
+
+  layers(): LayerComparison[] {
+    return this.pairs
+      .filter((p) => p.sums.count > 0)
+      .map((p) => ({
+        floatLayer: p.float,
+        int8Layer: p.int8,
+        op: p.op,
+        tensor: p.tensor,
+        sqnrDb: pooledSqnrDb(p.sums),
+        cosine: pooledCosine(p.sums),
+        maxAbsError: p.sums.maxAbs,
+        matchedBy: p.by,
+      }));
+  }
+
+  agreement(): OutputAgreement {
+    return this.outputs.result();
+  }
+}
+
+/** Per-layer metrics over one or more samples (pooled, as if the samples' values were concatenated). */
+export function compareLayers(floatGraph: Graph, int8Graph: Graph, floatRuns: readonly CapturedRun[], int8Runs: readonly CapturedRun[]): LayerComparison[] {
+  const c = new LayerComparer(floatGraph, int8Graph, false);
+  for (let s = 0; s < Math.min(floatRuns.length, int8Runs.length); s++) c.add(floatRuns[s]!, int8Runs[s]!);
+  return c.layers();
 }
 
 /**
- * Output agreement over the samples (output 0 of each run): pooled SQNR and cosine, the
- * largest |error|, and top-1 agreement when `classifier` (isClassifierOutput of the float model).
+ * Output agreement (output 0), one sample at a time: pooled SQNR and cosine, the largest
+ * |error|, and top-1 agreement when the output is a classifier's.
  */
-export function outputAgreement(floatRuns: readonly CapturedRun[], int8Runs: readonly CapturedRun[], classifier: boolean): OutputAgreement {
-  const n = Math.min(floatRuns.length, int8Runs.length);
-  const sums = emptySums();
-  let agree = 0;
-  for (let s = 0; s < n; s++) {
-    const f = floatRuns[s]!.outputs[0]!;
-    const q = int8Runs[s]!.outputs[0]!;
-    if (argmax(f) === argmax(q)) agree++;
-    accumulate(sums, f, q);
+export class AgreementAccumulator {
+  private readonly sums = emptySums();
+  private n = 0;
+  private agree = 0;
+
+  constructor(private readonly classifier: boolean) {}
+
+  add(f: Float64Array, q: Float64Array): void {
+    if (argmax(f) === argmax(q)) this.agree++;
+    accumulate(this.sums, f, q);
+    this.n++;
   }
-  return {
-    samples: n,
-    ...(classifier ? { top1Agreement: n ? agree / n : 0 } : {}),
-    maxAbsError: sums.maxAbs,
-    cosine: pooledCosine(sums),
-    sqnrDb: n ? pooledSqnrDb(sums) : 0,
-  };
+
+  result(): OutputAgreement {
+    const n = this.n;
+    return {
+      samples: n,
+      ...(this.classifier ? { top1Agreement: n ? this.agree / n : 0 } : {}),
+      maxAbsError: this.sums.maxAbs,
+      cosine: pooledCosine(this.sums),
+      sqnrDb: n ? pooledSqnrDb(this.sums) : 0,
+    };
+  }
+}
+
+/** Output agreement over the samples (output 0 of each run); `classifier` as isClassifierOutput. */
+export function outputAgreement(floatRuns: readonly CapturedRun[], int8Runs: readonly CapturedRun[], classifier: boolean): OutputAgreement {
+  const a = new AgreementAccumulator(classifier);
+  for (let s = 0; s < Math.min(floatRuns.length, int8Runs.length); s++) a.add(floatRuns[s]!.outputs[0]!, int8Runs[s]!.outputs[0]!);
+  return a.result();
 }

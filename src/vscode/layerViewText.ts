@@ -7,6 +7,7 @@ import type { LayerReport, ModelAnalysis } from '../analysis/analyzeModel';
 import { formatBytes, type FitVerdict } from '../targets/fit';
 import type { LayerEstimate } from '../estimate';
 import { formatMsWithBand } from '../estimate/format';
+import { markdownCode, markdownText } from './escapeText';
 
 /** Lines before the first layer: title, totals, verdict, column names. */
 export const HEADER_LINES = 4;
@@ -56,7 +57,7 @@ export function layerHoverMarkdown(a: ModelAnalysis, l: LayerReport, verdict: Fi
   const share = budget ? ` (${((100 * l.arenaLiveBytes) / budget).toFixed(1)}% of ${formatBytes(budget)} SRAM on ${verdict!.target.name})` : '';
   const peak = l.subgraph === 0 && l.index === a.arena.peakLayer ? ' — **arena peak**' : '';
   const lines = [
-    `**${layerLabel(l)} ${l.op}**${peak}`,
+    `**${layerLabel(l)} ${markdownText(l.op)}**${peak}`,
     '',
     `| | |`,
     `|---|---|`,
@@ -71,7 +72,7 @@ export function layerHoverMarkdown(a: ModelAnalysis, l: LayerReport, verdict: Fi
       `| Estimated time${onTarget ? ` on ${onTarget}` : ''} | ${formatMsWithBand(estimate.ms, estimate.bandMs)}: an estimate, ${(100 * estimate.share).toFixed(1)}% of the model |`,
     );
   }
-  if (l.liveTensors.length > 0) lines.push('', `Tensors alive: ${l.liveTensors.map((t) => `\`${t}\``).join(', ')}`);
-  if (!l.tflmSupported) lines.push('', `⚠ TensorFlow Lite Micro has no kernel for ${l.op}.`);
+  if (l.liveTensors.length > 0) lines.push('', `Tensors alive: ${l.liveTensors.map(markdownCode).join(', ')}`);
+  if (!l.tflmSupported) lines.push('', `⚠ TensorFlow Lite Micro has no kernel for ${markdownText(l.op)}.`);
   return lines.join('\n');
 }

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { boardTarget, CALIBRATION, calibrateFromProfile, matchProfile, parseProfilerLog, type EstimateTarget, type ProfileCalibration } from '../estimate';
 import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import type { AnalysisService, FittedTargets } from './analysisService';
+import { notificationText } from './escapeText';
 
 const KEY = 'tinymlLens.fittedTargets';
 
@@ -64,7 +65,7 @@ export async function importProfileCommand(
   if (!log) return undefined;
   const result = await service.report(model);
   if (!result.ok) {
-    void vscode.window.showErrorMessage(result.error);
+    void vscode.window.showErrorMessage(notificationText(result.error));
     return undefined;
   }
   const { analysis, estimate, settings } = result.report;
@@ -96,7 +97,9 @@ export async function importProfileCommand(
     );
     return calibration;
   } catch (e) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Could not use {0}: {1}', basename(log.fsPath), e instanceof Error ? e.message : String(e)));
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('Could not use {0}: {1}', notificationText(basename(log.fsPath)), notificationText(e instanceof Error ? e.message : String(e))),
+    );
     return undefined;
   }
 }

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { errorCode, errorMessage } from '../errors';
-import { writeFileAtomic } from '../io/atomicWrite';
+import { writeFilesAtomic } from '../io/atomicWrite';
 import { outputNames, reportJson, reportNameFor, type QuantizationReport } from '../quantize/report';
 import type { QuantizeParams, QuantizeView } from '../shared/protocol';
 import type { WorkerClient } from '../worker/workerClient';
@@ -18,6 +18,7 @@ import { localizedNotice } from './findingText';
 import { MODEL_EDITOR, type ModelEditorProvider } from './modelEditor';
 import { runSettings } from './config';
 import { withWorkerProgress } from './runCommands';
+import { notificationText } from './escapeText';
 
 const REMEMBERED = 'tinymlLens.calibration';
 
@@ -124,14 +125,28 @@ async function chooseOptions(current: FlowSettings): Promise<FlowSettings> {
 /** Where to write: the default name, or after asking when it exists. */
 async function outputPath(model: vscode.Uri, overwrite: boolean): Promise<{ readonly path: string; readonly overwrite: boolean } | undefined> {
   const path = outputNames(model.fsPath).model;
-  if (!existsSync(path) || overwrite) return { path, overwrite };
+  // The model and its report are one unit: either existing is reason to ask.
+  const existing = [path, reportNameFor(path)].find((p) => existsSync(p));
+  if (existing === undefined || overwrite) return { path, overwrite };
   const replace = vscode.l10n.t('Replace');
   const saveAs = vscode.l10n.t('Save As…');
-  const answer = await vscode.window.showWarningMessage(vscode.l10n.t('{0} already exists.', basename(path)), { modal: true }, replace, saveAs);
+  const answer = await vscode.window.showWarningMessage(
+    vscode.l10n.t('{0} already exists.', notificationText(basename(existing))),
+    { modal: true },
+    replace,
+    saveAs,
+  );
   if (answer === replace) return { path, overwrite: true };
   if (answer === saveAs) {
     const other = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(path), filters: { TFLite: ['tflite'] } });
-    return other ? { path: other.fsPath, overwrite: true } : undefined;
+    if (!other) return undefined;
+    // The dialog asked about the model only; a report of that name from another run is asked about here.
+    const report = reportNameFor(other.fsPath);
+    if (!existsSync(other.fsPath) && existsSync(report)) {
+      const again = await vscode.window.showWarningMessage(vscode.l10n.t('{0} already exists.', notificationText(basename(report))), { modal: true }, replace);
+      if (again !== replace) return undefined;
+    }
+    return { path: other.fsPath, overwrite: true };
   }
   return undefined;
 }
@@ -146,7 +161,9 @@ export async function quantizeModelCommand(
 ): Promise<QuantizationReport | undefined> {
   const analyzed = await service.report(model);
   if (analyzed.ok && analyzed.report.analysis.kind === 'int8') {
-    void vscode.window.showInformationMessage(vscode.l10n.t('{0} is already an int8 model: there is nothing to quantize.', basename(model.fsPath)));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('{0} is already an int8 model: there is nothing to quantize.', notificationText(basename(model.fsPath))),
+    );
     return undefined;
   }
   const key = `${REMEMBERED}:${model.toString()}`;
@@ -183,8 +200,13 @@ export async function quantizeModelCommand(
       worker.request('quantize', params, { signal, onProgress: report }),
     );
     if (!result) return undefined;
-    await writeFileAtomic(out.path, result.bytes, { overwrite: out.overwrite });
-    await writeFileAtomic(reportNameFor(out.path), new TextEncoder().encode(reportJson(result.report)), { overwrite: true });
+    await writeFilesAtomic(
+      [
+        { path: reportNameFor(out.path), bytes: new TextEncoder().encode(reportJson(result.report)) },
+        { path: out.path, bytes: result.bytes },
+      ],
+      { overwrite: out.overwrite },
+    );
     const int8 = vscode.Uri.file(out.path);
     const view: QuantizeView = {
       floatName: basename(model.fsPath),
@@ -197,11 +219,11 @@ export async function quantizeModelCommand(
     await editor.showResult(int8, { type: 'quantize', quantize: view });
     return result.report;
   } catch (e) {
-    const detail = errorMessage(e);
+    const detail = notificationText(errorMessage(e));
     if (errorCode(e) === 'unsupported-ops' && !options.keepFloat) {
       // The ops were named before any work started; offer the float fallback.
       const keep = vscode.l10n.t('Keep them in float');
-      const answer = await vscode.window.showErrorMessage(vscode.l10n.t('Could not quantize {0}: {1}', basename(model.fsPath), detail), keep);
+      const answer = await vscode.window.showErrorMessage(vscode.l10n.t('Could not quantize {0}: {1}', notificationText(basename(model.fsPath)), detail), keep);
       if (answer === keep)
         return quantizeModelCommand(worker, service, editor, state, model, {
           ...options,
@@ -215,7 +237,7 @@ export async function quantizeModelCommand(
         });
       return undefined;
     }
-    void vscode.window.showErrorMessage(vscode.l10n.t('Could not quantize {0}: {1}', basename(model.fsPath), detail));
+    void vscode.window.showErrorMessage(vscode.l10n.t('Could not quantize {0}: {1}', notificationText(basename(model.fsPath)), detail));
     return undefined;
   }
 }

@@ -10,6 +10,7 @@ import type { CompareView, RunView } from '../shared/protocol';
 import type { WorkerClient } from '../worker/workerClient';
 import type { ModelEditorProvider } from './modelEditor';
 import { runSettings } from './config';
+import { notificationText } from './escapeText';
 
 const INPUT_FILTERS = { [vscode.l10n.t('Model inputs')]: ['npy', 'bin', 'png', 'jpg', 'jpeg', 'bmp', 'wav'], [vscode.l10n.t('All files')]: ['*'] };
 
@@ -70,7 +71,7 @@ export async function runModelCommand(
     await editor.showResult(model, { type: 'run', run });
     return run;
   } catch (e) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Could not run {0}: {1}', basename(model.fsPath), errorMessage(e)));
+    void vscode.window.showErrorMessage(vscode.l10n.t('Could not run {0}: {1}', notificationText(basename(model.fsPath)), notificationText(errorMessage(e))));
     return undefined;
   }
 }
@@ -142,7 +143,7 @@ export async function compareModelsCommand(
     await editor.showResult(model, { type: 'compare', compare });
     return compare;
   } catch (e) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Could not compare the models: {0}', errorMessage(e)));
+    void vscode.window.showErrorMessage(vscode.l10n.t('Could not compare the models: {0}', notificationText(errorMessage(e))));
     return undefined;
   }
 }

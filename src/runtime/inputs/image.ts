@@ -40,15 +40,28 @@ export function describeNormalization(n: Normalization): string {
   }
 }
 
+/** Largest image decoded (pixels): 256 MB of RGBA. A model input is far smaller; a bigger file is a mistake or an attack. */
+export const MAX_IMAGE_PIXELS = 64e6;
+
+function checkPixels(width: number, height: number, name: string): void {
+  if (width * height > MAX_IMAGE_PIXELS)
+    throw new InputError(`${name} is ${width}×${height} pixels; images over ${MAX_IMAGE_PIXELS / 1e6} megapixels are refused`);
+}
+
 export function decodeImage(bytes: Uint8Array, name: string): RgbaImage {
   const lower = name.toLowerCase();
   try {
     if (lower.endsWith('.png')) {
+      // The size is in the IHDR chunk, which PNG requires first: check it before decoding allocates.
+      if (bytes.length >= 24) {
+        const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        checkPixels(view.getUint32(16), view.getUint32(20), name);
+      }
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
     }
     if (lower.endsWith('.jpg') || lower.endsWith('.jpeg')) {
-      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 512 });
+      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 512, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6 });
       return { width: img.width, height: img.height, data: img.data };
     }
     if (lower.endsWith('.bmp')) return decodeBmp(bytes, name);
@@ -72,7 +85,7 @@ function decodeBmp(bytes: Uint8Array, name: string): RgbaImage {
   if (compression !== 0 && compression !== 3) throw new InputError(`${name}: compressed BMP (method ${compression}) is not supported`);
   if (![8, 24, 32].includes(bits)) throw new InputError(`${name}: ${bits}-bit BMP is not supported (8, 24 or 32)`);
   const height = Math.abs(rawHeight);
-  if (width <= 0 || height === 0 || width * height > 64e6) throw new InputError(`${name}: bad BMP size ${width}×${height}`);
+  if (width <= 0 || height === 0 || width * height > MAX_IMAGE_PIXELS) throw new InputError(`${name}: bad BMP size ${width}×${height}`);
   const stride = Math.ceil((width * bits) / 32) * 4;
   if (dataOffset + stride * height > bytes.length) throw new InputError(`${name}: the BMP pixel data runs past the end of the file`);
   const colors = bits === 8 ? view.getUint32(46, true) || 256 : 0;

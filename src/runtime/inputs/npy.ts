@@ -29,6 +29,8 @@ export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
   if (bytes.length < 10 || magic.some((b, i) => bytes[i] !== b)) throw new InputError(`${name} is not a .npy file (no \\x93NUMPY magic)`);
   const major = bytes[6]!;
+  if (major < 1 || major > 3) throw new InputError(`${name}: .npy format version ${major} is not supported (1 to 3)`);
+  if (major > 1 && bytes.length < 12) throw new InputError(`${name}: the .npy header runs past the end of the file`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const start = major === 1 ? 10 : 12;

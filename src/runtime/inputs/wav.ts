@@ -19,6 +19,7 @@ export function parseWav(bytes: Uint8Array, name: string): Pcm16 {
     const body = o + 8;
     if (body + size > bytes.length && id !== 'data') throw new InputError(`${name}: chunk "${id}" runs past the end of the file`);
     if (id === 'fmt ') {
+      if (size < 16) throw new InputError(`${name}: the format chunk is ${size} bytes; a PCM format chunk has at least 16`);
       format = {
         code: view.getUint16(body, true),
         channels: view.getUint16(body + 2, true),
@@ -27,6 +28,7 @@ export function parseWav(bytes: Uint8Array, name: string): Pcm16 {
       };
     } else if (id === 'data') {
       if (!format) throw new InputError(`${name}: the data chunk comes before the format chunk`);
+      if (format.channels === 0) throw new InputError(`${name}: the format chunk says 0 channels`);
       if (format.code !== 1 || format.bits !== 16)
         throw new InputError(`${name} is ${format.bits}-bit (format ${format.code}); only 16-bit PCM .wav is supported`);
       const frames = Math.floor(Math.min(size, bytes.length - body) / (2 * format.channels));
