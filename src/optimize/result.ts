@@ -47,4 +47,6 @@ export interface OptimizeSummary {
   readonly moved: readonly MovedTensor[];
   readonly timeline: ArenaTimeline;
   readonly ms: number;
+  /** What the original model's own offline plan gets wrong (malformed, overlapping), when it has one. */
+  readonly warnings?: readonly string[];
 }
