@@ -6,7 +6,7 @@
 import { ModelFormatError } from '../model/errors';
 import { elementCount, isConstant, type Graph, type Tensor } from '../model/graph';
 import { calledSubgraphs, opName } from '../model/ops';
-import { alignUp, planGreedy, type PlannerBuffer } from './memoryPlanner';
+import { ARENA_ALIGNMENT, alignUp, planGreedy, type PlannerBuffer } from './memoryPlanner';
 import { TFLM_KERNELS, tflmTypeSize, UNKNOWN_KERNEL, type Abi, type KernelTable } from './tflmKernels';
 
 export interface ArenaBuffer {
@@ -81,6 +81,37 @@ function offlineOffsets(graph: Graph, totalTensors: number, warnings: string[]):
     return undefined;
   }
   return words.subarray(3, 3 + count);
+}
+
+const MAX_PLAN_PROBLEMS = 3;
+
+/**
+ * What is wrong with the offsets a model fixes: TFLM takes them as given (it never checks
+ * them), so two tensors alive at once in the same bytes corrupt each other's data at runtime,
+ * and an offset outside the arena or off the 16-byte grid breaks the tensor it places.
+ */
+export function offlinePlanProblems(buffers: readonly ArenaBuffer[]): string[] {
+  const fixed = buffers.filter((b) => b.offline);
+  const label = (b: ArenaBuffer): string => `"${b.name}" (subgraph ${b.subgraph}, tensor ${b.tensor})`;
+  const problems: string[] = [];
+  for (const b of fixed) {
+    if (b.offset < 0) problems.push(`OfflineMemoryAllocation gives ${label(b)} the offset ${b.offset}, outside the arena`);
+    else if (b.offset % ARENA_ALIGNMENT !== 0)
+      problems.push(`OfflineMemoryAllocation gives ${label(b)} the offset ${b.offset}, not a multiple of ${ARENA_ALIGNMENT}: its data would be misaligned`);
+  }
+  for (let i = 0; i < fixed.length; i++)
+    for (let j = i + 1; j < fixed.length; j++) {
+      const a = fixed[i]!;
+      const b = fixed[j]!;
+      const meet = a.first <= b.last && b.first <= a.last;
+      const share = a.offset < b.offset + b.size && b.offset < a.offset + a.size;
+      if (meet && share)
+        problems.push(
+          `OfflineMemoryAllocation puts ${label(a)} at ${a.offset} and ${label(b)} at ${b.offset}: they share bytes while both are alive, so TFLM would let one overwrite the other`,
+        );
+    }
+  if (problems.length <= MAX_PLAN_PROBLEMS) return problems;
+  return [...problems.slice(0, MAX_PLAN_PROBLEMS), `OfflineMemoryAllocation has ${problems.length - MAX_PLAN_PROBLEMS} more such problems`];
 }
 
 export function planArena(graph: Graph, abi: Abi = 'arm32', kernels: KernelTable = TFLM_KERNELS): ArenaPlan {
@@ -177,8 +208,10 @@ export function planArena(graph: Graph, abi: Abi = 'arm32', kernels: KernelTable
   });
 
   const { offsets, headBytes } = planGreedy(planner);
+  const buffers = entries.map((e, k) => ({ ...e, offset: offsets[k]! }));
+  warnings.push(...offlinePlanProblems(buffers));
   return {
-    buffers: entries.map((e, k) => ({ ...e, offset: offsets[k]! })),
+    buffers,
     headBytes,
     opScopes,
     scratchCount: scratch.length,

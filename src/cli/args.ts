@@ -20,7 +20,7 @@ export interface ParsedArgs {
 }
 
 /** Options that take no value. Everything else named `--x` expects one. */
-const FLAGS = new Set(['json', 'help', 'per-channel-fc', 'random-calibration', 'keep-float', 'force']);
+const FLAGS = new Set(['json', 'help', 'per-channel-fc', 'random-calibration', 'keep-float', 'force', 'reorder']);
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const positionals: string[] = [];

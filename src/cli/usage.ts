@@ -16,6 +16,8 @@ export const USAGE = `Usage:
                        [--method auto|minmax|percentile|mse] [--percentile P] [--samples N] [--held-out N]
                        [--normalization [0,1]|[-1,1]|[0,255]|imagenet] [--per-channel-fc] [--keep-float]
                        [--random-calibration] [--rounding tflm|tflite|xnnpack] [--force] [--json]
+  tinyml-lens optimize <model.tflite> [--out <file>] [--reorder] [--time-limit <s>]
+                       [--abi arm32|i386|x86_64] [--kernels reference|cmsis-nn] [--force] [--json]
   tinyml-lens examples <dir>      write the example models (DS-CNN, MobileNetV1) into <dir>
 
 Exit codes: 0 fits (or no budget given), 1 does not fit, 2 bad input.`;
