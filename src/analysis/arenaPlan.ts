@@ -80,7 +80,13 @@ function offlineOffsets(graph: Graph, totalTensors: number, warnings: string[]):
     warnings.push(`OfflineMemoryAllocation lists ${count} offsets but the model has ${totalTensors} tensors; TFLM would refuse it. Planning online`);
     return undefined;
   }
-  return words.subarray(3, 3 + count);
+  const offsets = words.subarray(3, 3 + count);
+  const negative = offsets.findIndex((o) => o < -1);
+  if (negative >= 0)
+    warnings.push(
+      `OfflineMemoryAllocation gives tensor ${negative} the offset ${offsets[negative]}, outside the arena (only -1, "plan at runtime", may be negative)`,
+    );
+  return offsets;
 }
 
 const MAX_PLAN_PROBLEMS = 3;
@@ -88,15 +94,14 @@ const MAX_PLAN_PROBLEMS = 3;
 /**
  * What is wrong with the offsets a model fixes: TFLM takes them as given (it never checks
  * them), so two tensors alive at once in the same bytes corrupt each other's data at runtime,
- * and an offset outside the arena or off the 16-byte grid breaks the tensor it places.
+ * and an offset off the 16-byte grid misaligns the tensor it places.
  */
 export function offlinePlanProblems(buffers: readonly ArenaBuffer[]): string[] {
   const fixed = buffers.filter((b) => b.offline);
   const label = (b: ArenaBuffer): string => `"${b.name}" (subgraph ${b.subgraph}, tensor ${b.tensor})`;
   const problems: string[] = [];
   for (const b of fixed) {
-    if (b.offset < 0) problems.push(`OfflineMemoryAllocation gives ${label(b)} the offset ${b.offset}, outside the arena`);
-    else if (b.offset % ARENA_ALIGNMENT !== 0)
+    if (b.offset % ARENA_ALIGNMENT !== 0)
       problems.push(`OfflineMemoryAllocation gives ${label(b)} the offset ${b.offset}, not a multiple of ${ARENA_ALIGNMENT}: its data would be misaligned`);
   }
   for (let i = 0; i < fixed.length; i++)

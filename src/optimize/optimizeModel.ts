@@ -14,7 +14,6 @@ import { estimatePersistent } from '../analysis/persistentEstimate';
 import type { Abi, KernelTable } from '../analysis/tflmKernels';
 import type { Graph } from '../model/graph';
 import { opName } from '../model/ops';
-import { lowerBound } from './lowerBound';
 import { fixableBuffers, offlineTable, withOfflinePlan, withoutOfflinePlan } from './offlinePlan';
 import { searchPlacement, type SearchControl } from './placement';
 import type { ArenaTimeline, MovedTensor, OptimizeSummary, ReorderedOp } from './result';
@@ -39,7 +38,7 @@ interface Candidate {
   readonly graph: Graph;
   readonly plan: ArenaPlan;
   readonly order: readonly number[];
-  readonly optimal: boolean;
+  readonly lowerBoundBytes: number;
   readonly timedOut: boolean;
 }
 
@@ -61,7 +60,7 @@ function placeAndWrite(graph: Graph, order: readonly number[], options: Optimize
   const check = planArena(written, options.abi, options.kernels);
   if (check.headBytes !== placement.headBytes)
     throw new Error(`internal: the written plan gives a ${check.headBytes}-byte head, the search promised ${placement.headBytes}`);
-  return { graph: written, plan: check, order, optimal: placement.optimal, timedOut: placement.timedOut };
+  return { graph: written, plan: check, order, lowerBoundBytes: placement.lowerBoundBytes, timedOut: placement.timedOut };
 }
 
 function timelineOf(plan: ArenaPlan): { live: number[]; top: number[] } {
@@ -116,9 +115,11 @@ export function optimizeModel(graph: Graph, options: OptimizeOptions): Optimized
   // Of equal heads the first (no reordering) wins: a change that saves nothing is not made.
   const best = candidates.reduce((a, b) => (b.plan.headBytes < a.plan.headBytes ? b : a));
   const improves = best.plan.headBytes < before.headBytes || (options.alwaysWritePlan === true && best.plan.headBytes <= before.headBytes);
-  const chosen: Candidate = improves ? best : { graph, plan: before, order: identity, optimal: false, timedOut: best.timedOut };
+  const chosen: Candidate = improves
+    ? best
+    : { graph, plan: before, order: identity, lowerBoundBytes: candidates[0]!.lowerBoundBytes, timedOut: best.timedOut };
 
-  const bound = lowerBound(chosen.plan.buffers);
+  const bound = chosen.lowerBoundBytes;
   const persistent = (g: Graph, plan: ArenaPlan): number => estimatePersistent(g, { abi, scratchCount: plan.scratchCount, kernels }).bytes;
   const sg0 = base.subgraphs[0];
   const reordered: ReorderedOp[] = [];

@@ -8,7 +8,8 @@
  * The method: first fit over several orderings (TFLM's own, largest first, longest lived
  * first, largest area first, earliest first), then a local search on the best ordering (move
  * one buffer earlier, preferring those that touch the top), until the head reaches the lower
- * bound, the search stalls, or the time runs out. A candidate places the online buffers too,
+ * bound, the search stalls, or the time runs out; for a handful of buffers an exhaustive search
+ * then proves the optimum. A candidate places the online buffers too,
  * as reservations, so that tensors leave room for the scratch buffers TFLM adds around them.
  */
 import { planGreedy, type PlannerBuffer } from '../analysis/memoryPlanner';
@@ -152,6 +153,13 @@ export function searchPlacement(buffers: readonly PlacementBuffer[], control: Se
       stall = 0;
     } else stall++;
   }
+  if (best.headBytes > bound && !timedOut && buffers.length <= EXACT_MAX_BUFFERS && buffers.every((b) => b.fixable)) {
+    const exact = exactPlacement(buffers, best.headBytes, overlap);
+    evaluations += exact.nodes;
+    const proven = exact.offsets ? tflmHead(buffers, exact.offsets) : best;
+    // The exhaustive search proves its head optimal, which makes that head a lower bound too.
+    return { offsets: proven.offsets, headBytes: proven.headBytes, lowerBoundBytes: proven.headBytes, optimal: true, timedOut, evaluations };
+  }
   return {
     offsets: best.offsets,
     headBytes: best.headBytes,
@@ -160,4 +168,58 @@ export function searchPlacement(buffers: readonly PlacementBuffer[], control: Se
     timedOut,
     evaluations,
   };
+}
+
+/** Up to this many buffers, every ordering is tried (with pruning) when the heuristics stop above the bound. */
+export const EXACT_MAX_BUFFERS = 8;
+
+/**
+ * Branch and bound over the orders first fit can take. It is exhaustive: sort any optimal
+ * placement by offset and place the buffers first fit in that order; each lands at or below
+ * its optimal offset (every buffer it meets and that came before ends at or below it), so
+ * some order reaches the optimum. Returns better offsets than `incumbent`, or none.
+ */
+export function exactPlacement(
+  buffers: readonly Lifetime[],
+  incumbent: number,
+  overlap: Uint8Array = overlapMatrix(buffers),
+): { offsets: number[] | undefined; nodes: number } {
+  const n = buffers.length;
+  const offsets = new Array<number>(n).fill(0);
+  const used = new Uint8Array(n);
+  const placed: number[] = [];
+  let best = incumbent;
+  let bestOffsets: number[] | undefined;
+  let nodes = 0;
+  const lowest = (id: number): number => {
+    const near = placed.filter((p) => overlap[id * n + p]).sort((a, b) => offsets[a]! - offsets[b]!);
+    let candidate = 0;
+    for (const p of near) {
+      if (offsets[p]! - candidate >= buffers[id]!.size) break;
+      candidate = Math.max(candidate, offsets[p]! + buffers[p]!.size);
+    }
+    return candidate;
+  };
+  const visit = (top: number): void => {
+    nodes++;
+    if (placed.length === n) {
+      best = top;
+      bestOffsets = [...offsets];
+      return;
+    }
+    for (let id = 0; id < n; id++) {
+      if (used[id]) continue;
+      const at = lowest(id);
+      const end = Math.max(top, at + buffers[id]!.size);
+      if (end >= best) continue;
+      used[id] = 1;
+      offsets[id] = at;
+      placed.push(id);
+      visit(end);
+      placed.pop();
+      used[id] = 0;
+    }
+  };
+  visit(0);
+  return { offsets: bestOffsets, nodes };
 }
