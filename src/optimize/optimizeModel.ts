@@ -89,6 +89,7 @@ function movedTensors(before: ArenaPlan, after: ArenaPlan): MovedTensor[] {
 export function optimizeModel(graph: Graph, options: OptimizeOptions): OptimizedModel {
   const { abi, kernels, control } = options;
   const t0 = control.now();
+  control.checkStop?.();
   const before = planArena(graph, abi, kernels);
   const base = withoutOfflinePlan(graph);
   const basePlan = planArena(base, abi, kernels);
@@ -108,6 +109,7 @@ export function optimizeModel(graph: Graph, options: OptimizeOptions): Optimized
     if (found.order.some((o, i) => o !== i)) reorderedOrder = found.order;
   }
 
+  control.checkStop?.();
   // The time is shared between the operator order as it is and the reordered one.
   const half: SearchControl = { ...control, deadline: reorderedOrder ? t0 + (control.deadline - t0) / 2 : control.deadline };
   const candidates = [placeAndWrite(base, identity, options, half)];
