@@ -51,7 +51,7 @@ export function renderOptimizeSummary(s: OptimizeSummary, written: string | null
   lines.push(
     written
       ? `wrote ${written}: arena head ${formatBytes(s.optimizedHeadBytes)} (TFLM's greedy plan: ${formatBytes(s.greedyHeadBytes)}, saves ${saved} bytes, ${pct(saved, s.greedyHeadBytes)})`
-      : `TFLM's own plan is already as small as any found: arena head ${formatBytes(s.greedyHeadBytes)}; nothing written`,
+      : `no plan smaller than TFLM's own was found: arena head ${formatBytes(s.greedyHeadBytes)}; nothing written`,
   );
   lines.push(
     `  lower bound ${formatBytes(s.lowerBoundBytes)}: ${s.optimal ? 'the plan is optimal' : `${s.optimizedHeadBytes - s.lowerBoundBytes} bytes above it${s.timedOut ? ' (time limit reached; best plan so far)' : ''}`}`,
