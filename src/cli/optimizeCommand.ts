@@ -71,7 +71,8 @@ export async function optimizeCommand(args: ParsedArgs, io: Io): Promise<number>
     if (!force && existsSync(outputPath)) throw new FileExistsError(outputPath);
     const result = await optimizeJob(params, UNATTENDED);
     const s = result.summary;
-    const improved = s.optimizedHeadBytes < s.greedyHeadBytes || s.reordered.length > 0;
+    // Also written when it only replaces the original's broken offline plan (the warnings say how).
+    const improved = s.optimizedHeadBytes < s.greedyHeadBytes || s.reordered.length > 0 || (s.warnings?.length ?? 0) > 0;
     if (improved) await writeFileAtomic(outputPath, result.bytes, { overwrite: force });
     const written = improved ? outputPath : null;
     io.out(args.flags.has('json') ? JSON.stringify({ ...s, output: written }, null, 2) : renderOptimizeSummary(s, written));

@@ -7,7 +7,8 @@
  * Every figure it reports for the new model comes from planning the new model itself with
  * planArena, the same simulation of TFLM that predicts any model's arena: what it promises is
  * what TFLM will do with the file. A candidate is kept only when that head is lower than the
- * original's (unless `alwaysWritePlan`), so the result is never worse than the input.
+ * original's (or ties it and replaces a broken offline plan, or `alwaysWritePlan`), so the
+ * result is never worse than the input.
  */
 import { liveAt, planArena, type ArenaPlan } from '../analysis/arenaPlan';
 import { estimatePersistent } from '../analysis/persistentEstimate';
@@ -116,7 +117,9 @@ export function optimizeModel(graph: Graph, options: OptimizeOptions): Optimized
   if (reorderedOrder) candidates.push(placeAndWrite(permuted(base, reorderedOrder), reorderedOrder, options, control));
   // Of equal heads the first (no reordering) wins: a change that saves nothing is not made.
   const best = candidates.reduce((a, b) => (b.plan.headBytes < a.plan.headBytes ? b : a));
-  const improves = best.plan.headBytes < before.headBytes || (options.alwaysWritePlan === true && best.plan.headBytes <= before.headBytes);
+  // A model whose own offline plan is broken gets a sound one even when it saves nothing.
+  const replaces = options.alwaysWritePlan === true || before.warnings.length > 0;
+  const improves = best.plan.headBytes < before.headBytes || (replaces && best.plan.headBytes <= before.headBytes);
   const chosen: Candidate = improves
     ? best
     : { graph, plan: before, order: identity, lowerBoundBytes: candidates[0]!.lowerBoundBytes, timedOut: best.timedOut };

@@ -114,8 +114,9 @@ export function searchPlacement(buffers: readonly PlacementBuffer[], control: Se
   };
   if (buffers.length === 0) return { offsets: [], headBytes: 0, lowerBoundBytes: 0, optimal: true, timedOut: false, evaluations };
 
-  let best = score(seedOrders(buffers)[0]!);
-  for (const order of seedOrders(buffers).slice(1)) {
+  const seeds = seedOrders(buffers);
+  let best = score(seeds[0]!);
+  for (const order of seeds.slice(1)) {
     const s = score(order);
     if (s.headBytes < best.headBytes) best = s;
   }

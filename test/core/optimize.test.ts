@@ -212,6 +212,32 @@ describe('optimizeModel', () => {
     assert.deepStrictEqual(summary.reordered, []);
   });
 
+  test('with subgraphs (WHILE, IF), the written table covers every tensor and predicts exactly', () => {
+    const g = controlFlowModel();
+    const r = optimizeModel(g, { abi: 'arm32', kernels: TFLM_KERNELS, reorder: true, alwaysWritePlan: true, control: frozen });
+    const reread = readModel(writeModel(r.graph));
+    const meta = reread.metadata.find((m) => m.name === 'OfflineMemoryAllocation')!;
+    const table = decodeOfflinePlan(reread.buffers[meta.buffer]!.data)!;
+    assert.equal(
+      table.length,
+      g.subgraphs.reduce((n, sg) => n + sg.tensors.length, 0),
+    );
+    assert.ok(r.summary.optimizedHeadBytes <= r.summary.greedyHeadBytes);
+    assert.equal(planArena(reread).headBytes, r.summary.optimizedHeadBytes);
+    assert.deepStrictEqual(planArena(reread).warnings, []);
+  });
+
+  test('a broken offline plan is replaced by a sound one, and the warning is passed on', () => {
+    // Input and a share bytes; the head (8 KB) is already what a sound plan needs.
+    const g = chainModel([0, 0, 4096, 0, 4096]);
+    const r = optimizeModel(g, { abi: 'arm32', kernels: TFLM_KERNELS, reorder: false, control: frozen });
+    assert.equal(r.summary.greedyHeadBytes, 8192);
+    assert.notEqual(r.graph, g);
+    assert.match(r.summary.warnings!.join('\n'), /share bytes while both are alive/);
+    assert.deepStrictEqual(planArena(readModel(writeModel(r.graph))).warnings, []);
+    assert.equal(r.summary.optimizedHeadBytes, 8192);
+  });
+
   test('a model TFLM already plans at the bound comes back unchanged', () => {
     const g = chainModel();
     const r = optimizeModel(g, { abi: 'arm32', kernels: TFLM_KERNELS, reorder: true, control: frozen });
