@@ -106,13 +106,18 @@ export function optimizeModel(graph: Graph, options: OptimizeOptions): Optimized
       if (b.kind === 'tensor') tensorBytes[b.tensor!] = b.size;
       else scratchBytes[b.op!]! += b.size;
     }
-    const found = searchOrder({ graph: base, tensorBytes, scratchBytes });
+    // A quarter of the time for the order; the placements share the rest.
+    const found = searchOrder(
+      { graph: base, tensorBytes, scratchBytes },
+      { ...(control.checkStop ? { checkStop: control.checkStop } : {}), now: control.now, deadline: t0 + (control.deadline - t0) / 4 },
+    );
     if (found.order.some((o, i) => o !== i)) reorderedOrder = found.order;
   }
 
   control.checkStop?.();
   // The time is shared between the operator order as it is and the reordered one.
-  const half: SearchControl = { ...control, deadline: reorderedOrder ? t0 + (control.deadline - t0) / 2 : control.deadline };
+  const t1 = control.now();
+  const half: SearchControl = { ...control, deadline: reorderedOrder ? t1 + (control.deadline - t1) / 2 : control.deadline };
   const candidates = [placeAndWrite(base, identity, options, half)];
   if (reorderedOrder) candidates.push(placeAndWrite(permuted(base, reorderedOrder), reorderedOrder, options, control));
   // Of equal heads the first (no reordering) wins: a change that saves nothing is not made.

@@ -111,7 +111,20 @@ function liveModel(input: ReorderInput): { initial: State; step: (s: State, op: 
   return { initial, step };
 }
 
-export function searchOrder(input: ReorderInput, width = 4096): ReorderResult {
+/** The beam for `n` operators: every set up to 4096 per step, fewer on large graphs so a search stays within seconds. */
+export function beamWidth(n: number): number {
+  return Math.max(8, Math.min(4096, Math.floor(1e8 / Math.max(1, n) ** 3)));
+}
+
+export interface OrderSearchControl {
+  readonly width?: number;
+  readonly checkStop?: () => void;
+  readonly now?: () => number;
+  /** From here on the beam narrows to one set per step, so the search ends soon after. */
+  readonly deadline?: number;
+}
+
+export function searchOrder(input: ReorderInput, control: OrderSearchControl = {}): ReorderResult {
   const sg = input.graph.subgraphs[0];
   const n = sg?.operators.length ?? 0;
   const original = Array.from({ length: n }, (_, i) => i);
@@ -121,7 +134,10 @@ export function searchOrder(input: ReorderInput, width = 4096): ReorderResult {
   const originalPeakBytes = peakOfOrder(input, original);
   let level: State[] = [model.initial];
   let exact = true;
+  let width = control.width ?? beamWidth(n);
   for (let k = 0; k < n; k++) {
+    control.checkStop?.();
+    if (control.now && control.deadline !== undefined && width > 1 && control.now() >= control.deadline) width = 1;
     const next = new Map<string, State>();
     for (const s of level)
       for (let o = 0; o < n; o++) {
