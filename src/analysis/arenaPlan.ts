@@ -8,7 +8,7 @@ import { englishNotices } from '../findings/renderNotice';
 import { ModelFormatError } from '../model/errors';
 import { elementCount, isConstant, type Graph, type Tensor } from '../model/graph';
 import { calledSubgraphs, opName } from '../model/ops';
-import { alignUp, planGreedy, type PlannerBuffer } from './memoryPlanner';
+import { ARENA_ALIGNMENT, alignUp, planGreedy, type PlannerBuffer } from './memoryPlanner';
 import { TFLM_KERNELS, tflmTypeSize, UNKNOWN_KERNEL, type Abi, type KernelTable } from './tflmKernels';
 
 export interface ArenaBuffer {
@@ -84,7 +84,49 @@ function offlineOffsets(graph: Graph, totalTensors: number, warnings: AnalysisNo
     warnings.push({ code: 'offline-plan-count', params: { offsets: count, tensors: totalTensors } });
     return undefined;
   }
-  return words.subarray(3, 3 + count);
+  const offsets = words.subarray(3, 3 + count);
+  const negative = offsets.findIndex((o) => o < -1);
+  if (negative >= 0) warnings.push({ code: 'offline-plan-negative', params: { tensor: negative, offset: offsets[negative]! } });
+  return offsets;
+}
+
+const MAX_PLAN_PROBLEMS = 3;
+
+/**
+ * What is wrong with the offsets a model fixes: TFLM takes them as given (it never checks
+ * them), so two tensors alive at once in the same bytes corrupt each other's data at runtime,
+ * and an offset off the 16-byte grid misaligns the tensor it places.
+ */
+export function offlinePlanProblems(buffers: readonly ArenaBuffer[]): AnalysisNotice[] {
+  const fixed = buffers.filter((b) => b.offline);
+  const where = (b: ArenaBuffer) => ({ name: b.name, subgraph: b.subgraph, tensor: b.tensor ?? -1, offset: b.offset });
+  const problems: AnalysisNotice[] = [];
+  for (const b of fixed) {
+    if (b.offset % ARENA_ALIGNMENT !== 0) problems.push({ code: 'offline-plan-misaligned', params: { ...where(b), alignment: ARENA_ALIGNMENT } });
+  }
+  for (let i = 0; i < fixed.length; i++)
+    for (let j = i + 1; j < fixed.length; j++) {
+      const a = fixed[i]!;
+      const b = fixed[j]!;
+      const meet = a.first <= b.last && b.first <= a.last;
+      const share = a.offset < b.offset + b.size && b.offset < a.offset + a.size;
+      if (meet && share)
+        problems.push({
+          code: 'offline-plan-overlap',
+          params: {
+            nameA: a.name,
+            subgraphA: a.subgraph,
+            tensorA: a.tensor ?? -1,
+            offsetA: a.offset,
+            nameB: b.name,
+            subgraphB: b.subgraph,
+            tensorB: b.tensor ?? -1,
+            offsetB: b.offset,
+          },
+        });
+    }
+  if (problems.length <= MAX_PLAN_PROBLEMS) return problems;
+  return [...problems.slice(0, MAX_PLAN_PROBLEMS), { code: 'offline-plan-more', params: { count: problems.length - MAX_PLAN_PROBLEMS } }];
 }
 
 export function planArena(graph: Graph, abi: Abi = 'arm32', kernels: KernelTable = TFLM_KERNELS): ArenaPlan {
@@ -224,8 +266,10 @@ export function planArena(graph: Graph, abi: Abi = 'arm32', kernels: KernelTable
   });
 
   const { offsets, headBytes } = planGreedy(planner);
+  const buffers = entries.map((e, k) => ({ ...e, offset: offsets[k]! }));
+  warnings.push(...offlinePlanProblems(buffers));
   return {
-    buffers: entries.map((e, k) => ({ ...e, offset: offsets[k]! })),
+    buffers,
     headBytes,
     opScopes,
     scratchCount: scratch.length,

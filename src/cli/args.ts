@@ -20,7 +20,7 @@ export interface ParsedArgs {
 }
 
 /** Options that take no value, for a parse without a command's help: everything else named `--x` expects one. */
-const FLAGS = new Set(['json', 'help', 'per-channel-fc', 'random-calibration', 'keep-float', 'force']);
+const FLAGS = new Set(['json', 'help', 'per-channel-fc', 'random-calibration', 'keep-float', 'force', 'reorder']);
 
 /** What a command accepts (usage.ts's CommandHelp): options with a `value` take one, the others are flags. */
 export interface ArgSpec {

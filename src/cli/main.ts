@@ -11,6 +11,7 @@ import { compareCommand } from './compareCommand';
 import { estimateCommand } from './estimateCommand';
 import { examplesCommand } from './examplesCommand';
 import { reportFailure } from './failure';
+import { optimizeCommand } from './optimizeCommand';
 import { quantizeCommand } from './quantizeCommand';
 import { runCommand } from './runCommand';
 import { targetsCommand } from './targetsCommand';
@@ -24,6 +25,7 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['compare', compareCommand],
   ['estimate', estimateCommand],
   ['quantize', quantizeCommand],
+  ['optimize', optimizeCommand],
 ]);
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {

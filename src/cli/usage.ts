@@ -115,6 +115,21 @@ export const COMMANDS_HELP: readonly CommandHelp[] = [
     ],
   },
   {
+    name: 'optimize',
+    synopsis: 'optimize <model.tflite> [--out <file>] [--reorder] [--time-limit <s>] [options]',
+    description:
+      "Shrinks the tensor arena without retraining: a better placement than TFLM's greedy planner, written into the model as OfflineMemoryAllocation metadata (and, with --reorder, an operator order with a lower peak). Writes <name>_opt.tflite beside the model when it saves bytes.",
+    options: [
+      { name: 'out', value: '<file.tflite>', description: 'where the optimized model goes (default <name>_opt.tflite)' },
+      { name: 'reorder', description: 'also search operator orders with a lower peak (results never change)' },
+      { name: 'time-limit', value: '<s>', description: 'stop the search here and keep the best plan found (default 10)' },
+      { name: 'abi', value: 'arm32|i386|x86_64', description: 'the ABI the arena is sized for (default arm32)' },
+      KERNELS,
+      { name: 'force', description: 'replace an existing output file' },
+      JSON_OPTION,
+    ],
+  },
+  {
     name: 'examples',
     synopsis: 'examples <dir>',
     description: 'Writes the example models (DS-CNN keyword spotter, MobileNetV1 camera trap) into <dir>.',
@@ -122,7 +137,7 @@ export const COMMANDS_HELP: readonly CommandHelp[] = [
   },
 ];
 
-export const EXIT_CODES = 'Exit codes: 0 fits (or no budget given), 1 does not fit, 2 bad input, 130 cancelled (Ctrl-C).';
+export const EXIT_CODES = 'Exit codes: 0 fits (or no budget given), 1 does not fit, 2 bad input, 3 a bug in tinyml-lens, 130 cancelled (Ctrl-C).';
 
 /** The overview `tinyml-lens --help` prints: one line per command. */
 export const USAGE = [

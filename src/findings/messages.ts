@@ -41,6 +41,12 @@ export const FINDING_TEMPLATES: readonly string[] = [...Object.values(FINDING_ME
 export const NOTICE_MESSAGES = {
   'offline-plan-not-words': 'OfflineMemoryAllocation metadata is {bytes} bytes, not a list of int32 words; planning online',
   'offline-plan-count': 'OfflineMemoryAllocation lists {offsets} offsets but the model has {tensors} tensors; TFLM would refuse it. Planning online',
+  'offline-plan-negative': 'OfflineMemoryAllocation gives tensor {tensor} the offset {offset}, outside the arena (only -1, "plan at runtime", may be negative)',
+  'offline-plan-misaligned':
+    'OfflineMemoryAllocation gives "{name}" (subgraph {subgraph}, tensor {tensor}) the offset {offset}, not a multiple of {alignment}: its data would be misaligned',
+  'offline-plan-overlap':
+    'OfflineMemoryAllocation puts "{nameA}" (subgraph {subgraphA}, tensor {tensorA}) at {offsetA} and "{nameB}" (subgraph {subgraphB}, tensor {tensorB}) at {offsetB}: they share bytes while both are alive, so TFLM would let one overwrite the other',
+  'offline-plan-more': 'OfflineMemoryAllocation has {count} more such problems',
   'persistent-unverified': 'persistent bytes assume kernel data for {ops} (±{errorBytes} bytes)',
   'cost-unknown': 'cost of {ops} unknown: only their invocation overhead is counted',
   'subgraphs-per-call':

@@ -13,6 +13,25 @@ type Notice_<C extends string, P = Readonly<Record<string, never>>> = { readonly
 export type AnalysisNotice =
   | Notice_<'offline-plan-not-words', { readonly bytes: number }>
   | Notice_<'offline-plan-count', { readonly offsets: number; readonly tensors: number }>
+  | Notice_<'offline-plan-negative', { readonly tensor: number; readonly offset: number }>
+  | Notice_<
+      'offline-plan-misaligned',
+      { readonly name: string; readonly subgraph: number; readonly tensor: number; readonly offset: number; readonly alignment: number }
+    >
+  | Notice_<
+      'offline-plan-overlap',
+      {
+        readonly nameA: string;
+        readonly subgraphA: number;
+        readonly tensorA: number;
+        readonly offsetA: number;
+        readonly nameB: string;
+        readonly subgraphB: number;
+        readonly tensorB: number;
+        readonly offsetB: number;
+      }
+    >
+  | Notice_<'offline-plan-more', { readonly count: number }>
   | Notice_<'persistent-unverified', { readonly ops: readonly string[]; readonly errorBytes: number }>;
 
 /** The latency and energy estimate. */

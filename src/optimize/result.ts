@@ -3,6 +3,7 @@
  * panel draws it. Byte figures are the planned (head) section of TFLM's arena unless named
  * `total…`, which adds the persistent tail for the same kernels and ABI.
  */
+import type { AnalysisNotice } from '../findings/notice';
 
 /** An operator that runs at another position in the optimized model. */
 export interface ReorderedOp {
@@ -47,4 +48,8 @@ export interface OptimizeSummary {
   readonly moved: readonly MovedTensor[];
   readonly timeline: ArenaTimeline;
   readonly ms: number;
+  /** What the original model's own offline plan gets wrong (malformed, overlapping), when it has one. */
+  readonly warnings?: readonly string[];
+  /** The same as data, for surfaces that render them in the user's language. */
+  readonly warningCodes?: readonly AnalysisNotice[];
 }

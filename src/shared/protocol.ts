@@ -130,6 +130,7 @@ export interface WorkerJobs {
   readonly run: { readonly params: RunParams; readonly result: RunResult };
   readonly compare: { readonly params: CompareParams; readonly result: CompareResult };
   readonly quantize: { readonly params: QuantizeParams; readonly result: QuantizeJobResult };
+  readonly optimize: { readonly params: OptimizeParams; readonly result: OptimizeJobResult };
 }
 export type JobName = keyof WorkerJobs;
 

@@ -2,11 +2,13 @@
 import { analysisBench } from './analysisBench';
 import { runtimeBench } from './runtimeBench';
 import { quantizeBench } from './quantizeBench';
+import { optimizeBench } from './optimizeBench';
 
 async function main(): Promise<void> {
   await analysisBench();
   await runtimeBench();
   await quantizeBench();
+  await optimizeBench();
 }
 
 main().catch((e: unknown) => {

@@ -36,6 +36,19 @@ const EXAMPLES: { readonly [C in NoticeCode]: readonly [NoticeOf<C>, string] } =
     { code: 'offline-plan-count', params: { offsets: 2, tensors: 5 } },
     'OfflineMemoryAllocation lists 2 offsets but the model has 5 tensors; TFLM would refuse it. Planning online',
   ],
+  'offline-plan-negative': [
+    { code: 'offline-plan-negative', params: { tensor: 3, offset: -16 } },
+    'OfflineMemoryAllocation gives tensor 3 the offset -16, outside the arena (only -1, "plan at runtime", may be negative)',
+  ],
+  'offline-plan-misaligned': [
+    { code: 'offline-plan-misaligned', params: { name: 'a', subgraph: 0, tensor: 1, offset: 8, alignment: 16 } },
+    'OfflineMemoryAllocation gives "a" (subgraph 0, tensor 1) the offset 8, not a multiple of 16: its data would be misaligned',
+  ],
+  'offline-plan-overlap': [
+    { code: 'offline-plan-overlap', params: { nameA: 'input', subgraphA: 0, tensorA: 0, offsetA: 0, nameB: 'a', subgraphB: 0, tensorB: 1, offsetB: 0 } },
+    'OfflineMemoryAllocation puts "input" (subgraph 0, tensor 0) at 0 and "a" (subgraph 0, tensor 1) at 0: they share bytes while both are alive, so TFLM would let one overwrite the other',
+  ],
+  'offline-plan-more': [{ code: 'offline-plan-more', params: { count: 2 } }, 'OfflineMemoryAllocation has 2 more such problems'],
   'persistent-unverified': [
     { code: 'persistent-unverified', params: { ops: ['LSTM', 'SVDF'], errorBytes: 64 } },
     'persistent bytes assume kernel data for LSTM, SVDF (±64 bytes)',

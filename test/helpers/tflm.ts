@@ -1,0 +1,84 @@
+/**
+ * The real TensorFlow Lite Micro as a test oracle: ../shared/tflm/bin/tflm_run (a native x86-64
+ * build with reference kernels, see ../shared/tflm/README.md) loads a .tflite, runs
+ * AllocateTensors and Invoke, and reports the arena it used and the outputs. Tests compare it
+ * with our analysis for the `x86_64` ABI. Each call runs in a temporary folder it removes.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tflmTensorBytes } from '../../src/analysis/arenaPlan';
+import type { Graph } from '../../src/model/graph';
+import { prng } from '../../src/util/prng';
+import { SHARED_DIR } from './corpus';
+
+export const TFLM_RUN = join(SHARED_DIR, 'tflm', 'bin', 'tflm_run');
+export const HAVE_TFLM = existsSync(TFLM_RUN);
+/** For `test(name, { skip: SKIP_TFLM }, …)`: why the TFLM tests cannot run, or false. */
+export const SKIP_TFLM: string | false = HAVE_TFLM ? false : `TFLM runner not found at ${TFLM_RUN}; set TINYML_SHARED to run these tests`;
+
+/** What the runner reports: `recording` of its summary.json, and the plain interpreter's outputs. */
+export interface TflmRun {
+  readonly head: number;
+  readonly tail: number;
+  readonly total: number;
+  readonly modelOnlyTail: number;
+  readonly plainArenaUsedBytes: number;
+  readonly kernels: string;
+  readonly outputs: readonly Uint8Array[];
+}
+
+interface Summary {
+  readonly kernels: string;
+  readonly recording: { readonly head: number; readonly tail: number; readonly total: number; readonly model_only_tail: number };
+  readonly plain_arena_used_bytes: number;
+  readonly num_outputs: number;
+}
+
+/** Runs `model` on `inputs` (raw bytes, one per input). Throws with TFLM's own message when it fails. */
+export function runTflm(model: Uint8Array, inputs: readonly Uint8Array[], runner: string = TFLM_RUN): TflmRun {
+  const dir = mkdtempSync(join(tmpdir(), 'tflm-'));
+  try {
+    const modelPath = join(dir, 'model.tflite');
+    writeFileSync(modelPath, model);
+    const args = ['-q', '-o', join(dir, 'out')];
+    inputs.forEach((bytes, k) => {
+      const p = join(dir, `input_${k}.bin`);
+      writeFileSync(p, bytes);
+      args.push('-i', p);
+    });
+    args.push(modelPath);
+    const r = spawnSync(runner, args, { encoding: 'utf8', timeout: 120_000 });
+    if (r.error) throw r.error;
+    if (r.status !== 0) throw new Error(`tflm_run exited with ${r.status ?? r.signal}: ${r.stderr.trim()}`);
+    const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8')) as Summary;
+    const outputs = Array.from({ length: summary.num_outputs }, (_, k) => new Uint8Array(readFileSync(join(dir, 'out', `output_${k}.bin`))));
+    return {
+      head: summary.recording.head,
+      tail: summary.recording.tail,
+      total: summary.recording.total,
+      modelOnlyTail: summary.recording.model_only_tail,
+      plainArenaUsedBytes: summary.plain_arena_used_bytes,
+      kernels: summary.kernels,
+      outputs,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Seeded inputs for subgraph 0: floats in [−1, 1], integers of any value, the same bytes every run. */
+export function seededInputs(graph: Graph, seed = 7): Uint8Array[] {
+  const random = prng(seed);
+  const sg = graph.subgraphs[0]!;
+  return sg.inputs.map((i) => {
+    const t = sg.tensors[i]!;
+    const bytes = tflmTensorBytes(t);
+    if (t.dtype === 'float32') {
+      const values = Float32Array.from({ length: bytes / 4 }, () => random() * 2 - 1);
+      return new Uint8Array(values.buffer);
+    }
+    return Uint8Array.from({ length: bytes }, () => Math.floor(random() * 256));
+  });
+}
