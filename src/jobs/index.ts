@@ -8,6 +8,7 @@ import type { JobName, WorkerJobs } from '../shared/protocol';
 import { analyzeJob } from './analyze';
 import { compareJob } from './compare';
 import type { JobContext } from './context';
+import { optimizeJob } from './optimize';
 import { quantizeJob } from './quantize';
 import { runJob } from './run';
 
@@ -18,6 +19,7 @@ export const JOBS: { readonly [K in JobName]: Job<K> } = {
   run: runJob,
   compare: compareJob,
   quantize: quantizeJob,
+  optimize: optimizeJob,
 };
 
 /** Runs the job `name` (the worker's one entry point into the jobs). */
