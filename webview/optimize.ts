@@ -13,6 +13,8 @@ const SVG = 'http://www.w3.org/2000/svg';
 const W = 800;
 const H = 200;
 const PAD = 36;
+/** Room on the left for the head labels ("300 KB"). */
+const LEFT = 64;
 
 function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>): SVGElementTagNameMap[K] {
   const node = document.createElementNS(SVG, tag);
@@ -63,22 +65,28 @@ function timeline(view: OptimizeView, t: T): HTMLElement {
   const steps = Math.max(liveBytes.length, greedyTop.length, optimizedTop.length);
   const top = Math.max(1, ...liveBytes, ...greedyTop, ...optimizedTop) * 1.08;
   const y = (v: number): number => H - PAD - ((H - 2 * PAD) * v) / top;
-  const width = (W - 2 * PAD) / Math.max(1, steps);
-  const x = (i: number): number => PAD + i * width;
+  const width = (W - LEFT - PAD) / Math.max(1, steps);
+  const x = (i: number): number => LEFT + i * width;
 
   const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', class: 'chart opt-chart' });
   chart.setAttribute('aria-label', `${t('arena top at each step')}: ${t('greedy (TFLM)')}, ${t('optimized')}; ${t('live bytes (no plan can go below)')}`);
   if (liveBytes.length > 0) {
     chart.append(svg('path', { d: `${stepPath(liveBytes, x, y)} V ${H - PAD} H ${x(0)} Z`, class: 'live' }));
   }
-  chart.append(svg('line', { x1: PAD, y1: H - PAD, x2: W - PAD, y2: H - PAD, class: 'axis' }));
+  chart.append(svg('line', { x1: LEFT, y1: H - PAD, x2: W - PAD, y2: H - PAD, class: 'axis' }));
   if (greedyTop.length > 0) chart.append(svg('path', { d: stepPath(greedyTop, x, y), class: 'greedy' }));
   if (optimizedTop.length > 0) chart.append(svg('path', { d: stepPath(optimizedTop, x, y), class: 'optimized' }));
-  for (const [bytes, className] of [
-    [view.summary.greedyHeadBytes, 'greedy'],
-    [view.summary.optimizedHeadBytes, 'optimized'],
-  ] as const) {
-    const label = svg('text', { x: PAD - 4, y: y(bytes) + 4, 'text-anchor': 'end', class: `label ${className}` });
+  const { greedyHeadBytes, optimizedHeadBytes } = view.summary;
+  // One label when the two heads would print on top of each other.
+  const labels =
+    Math.abs(y(greedyHeadBytes) - y(optimizedHeadBytes)) < 12
+      ? ([[greedyHeadBytes, 'greedy']] as const)
+      : ([
+          [greedyHeadBytes, 'greedy'],
+          [optimizedHeadBytes, 'optimized'],
+        ] as const);
+  for (const [bytes, className] of labels) {
+    const label = svg('text', { x: LEFT - 4, y: y(bytes) + 4, 'text-anchor': 'end', class: `label ${className}` });
     label.textContent = formatBytes(bytes);
     chart.append(label);
   }

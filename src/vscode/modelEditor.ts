@@ -76,7 +76,9 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
     const key = document.uri.toString();
     this.panels.set(key, panel);
 
-    const post = (message: ToWebview): Thenable<boolean> => panel.webview.postMessage(message);
+    let disposed = false;
+    // An analysis may finish after its panel closed: there is nobody left to tell.
+    const post = (message: ToWebview): Thenable<boolean> => (disposed ? Promise.resolve(false) : panel.webview.postMessage(message));
     const send = async (): Promise<void> => {
       const fileName = document.uri.path.split('/').pop() ?? '';
       void post({ type: 'loading', fileName });
@@ -150,6 +152,7 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
       }),
     ];
     panel.onDidDispose(() => {
+      disposed = true;
       this.panels.delete(key);
       subscriptions.forEach((s) => s.dispose());
     });

@@ -117,7 +117,9 @@ export async function optimizeMemoryCommand(deps: OptimizeDeps, model: vscode.Ur
     deps.service.invalidate(optimized);
     void deps.diagnostics.refresh(optimized);
     const view: OptimizeView = { originalName: name, optimizedName: basename(out.path), reorder, timeLimitSeconds: seconds, summary: result.summary };
-    await vscode.commands.executeCommand('vscode.openWith', optimized, MODEL_EDITOR, vscode.ViewColumn.Beside);
+    // Beside the panel or file the user came from; in the one group when nothing is open.
+    const column = vscode.window.tabGroups.activeTabGroup.activeTab ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    await vscode.commands.executeCommand('vscode.openWith', optimized, MODEL_EDITOR, column);
     await deps.editor.showResult(optimized, { type: 'optimize', optimize: view });
     return view;
   } catch (e) {
