@@ -10,9 +10,10 @@ import { LayerTable, type SortState } from './layerTable';
 import { el } from './dom';
 import { formatBytes } from '../src/util/formatBytes';
 import { renderCompare, renderQuantize, renderRun } from './results';
+import { renderOptimize } from './optimize';
 import { renderBattery } from './battery';
 import { formatMs, formatUj } from '../src/estimate/format';
-import type { CompareView, QuantizeView, RunView } from '../src/shared/protocol';
+import type { CompareView, OptimizeView, QuantizeView, RunView } from '../src/shared/protocol';
 
 provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDropdown(), vsCodeOption(), vsCodeTag());
 
@@ -34,6 +35,7 @@ let lastState: PanelState | undefined;
 let lastRun: RunView | undefined;
 let lastCompare: CompareView | undefined;
 let lastQuantize: QuantizeView | undefined;
+let lastOptimize: OptimizeView | undefined;
 const results = el('div', { id: 'results' });
 
 function save(partial: SavedState): void {
@@ -90,6 +92,10 @@ function render(state: PanelState): void {
   compareButton.addEventListener('click', () => vscode.postMessage({ type: 'compareModels' }));
   const quantizeButton = el('vscode-button', { id: 'quantize-model' }, t('Quantize to int8…'));
   quantizeButton.addEventListener('click', () => vscode.postMessage({ type: 'quantizeModel' }));
+  // Offered where it helps: the arena is near or over the SRAM budget.
+  const tight = v.findings.some((f) => f.code === 'sram-over' || f.code === 'sram-near');
+  const optimizeButton = el('vscode-button', { id: 'optimize-memory' }, t('Optimize Memory…'));
+  optimizeButton.addEventListener('click', () => vscode.postMessage({ type: 'optimizeMemory' }));
 
   const verdictTag = el('vscode-tag', { className: v.fits ? 'fits' : 'nofit' }, v.fits ? t('fits') : t('does not fit'));
   const header = el(
@@ -106,6 +112,7 @@ function render(state: PanelState): void {
       runButton,
       compareButton,
       ...(a.kind === 'int8' ? [] : [quantizeButton]),
+      ...(tight ? [optimizeButton] : []),
     ),
   );
 
@@ -213,6 +220,7 @@ function renderResults(): void {
   if (!lastState) return;
   const t = (s: PanelString): string => lastState!.strings[s] ?? s;
   results.replaceChildren(
+    ...(lastOptimize ? [renderOptimize(lastOptimize, t)] : []),
     ...(lastQuantize ? [renderQuantize(lastQuantize, t)] : []),
     ...(lastRun ? [renderRun(lastRun, t)] : []),
     ...(lastCompare ? [renderCompare(lastCompare, t)] : []),
@@ -236,6 +244,10 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       break;
     case 'quantize':
       lastQuantize = m.quantize;
+      renderResults();
+      break;
+    case 'optimize':
+      lastOptimize = m.optimize;
       renderResults();
       break;
     case 'compare':

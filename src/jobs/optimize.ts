@@ -7,13 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { kernelLibrary } from '../analysis/kernelLibrary';
 import { readModel, writeModel } from '../model/io';
 import { optimizeModel } from '../optimize/optimizeModel';
+import { optimizedName } from '../optimize/outputName';
 import type { OptimizeJobResult, OptimizeParams } from '../shared/protocol';
 import { stopIfAsked, type JobContext } from './context';
-
-/** `model.tflite` → `model_opt.tflite`, beside it. */
-export function optimizedName(modelPath: string): string {
-  return `${modelPath.replace(/\.tflite$/i, '')}_opt.tflite`;
-}
 
 export async function optimizeJob(params: OptimizeParams, ctx: JobContext): Promise<OptimizeJobResult> {
   const fileBytes = new Uint8Array(await readFile(params.path));

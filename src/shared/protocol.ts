@@ -200,6 +200,16 @@ export interface QuantizeView {
   readonly skippedMessage?: string;
 }
 
+/** An arena optimization's result for the panel of the optimized model. */
+export interface OptimizeView {
+  readonly originalName: string;
+  readonly optimizedName: string;
+  /** Whether operator orders were searched too. */
+  readonly reorder: boolean;
+  readonly timeLimitSeconds: number;
+  readonly summary: OptimizeSummary;
+}
+
 export interface CompareView {
   readonly floatName: string;
   readonly int8Name: string;
@@ -212,6 +222,7 @@ export type ToWebview =
   | { readonly type: 'run'; readonly run: RunView }
   | { readonly type: 'compare'; readonly compare: CompareView }
   | { readonly type: 'quantize'; readonly quantize: QuantizeView }
+  | { readonly type: 'optimize'; readonly optimize: OptimizeView }
   | { readonly type: 'loading'; readonly fileName: string }
   | { readonly type: 'error'; readonly message: string };
 
@@ -221,7 +232,8 @@ export type FromWebview =
   | { readonly type: 'openLayerView'; readonly layer?: { readonly subgraph: number; readonly index: number } }
   | { readonly type: 'runModel' }
   | { readonly type: 'compareModels' }
-  | { readonly type: 'quantizeModel' };
+  | { readonly type: 'quantizeModel' }
+  | { readonly type: 'optimizeMemory' };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 1e7;
@@ -234,6 +246,7 @@ export function isFromWebview(value: unknown): value is FromWebview {
     case 'runModel':
     case 'compareModels':
     case 'quantizeModel':
+    case 'optimizeMemory':
       return Object.keys(value).length === 1;
     case 'setTarget':
       return typeof value.targetId === 'string' && /^[a-z0-9-]{1,64}$/.test(value.targetId);
@@ -325,5 +338,33 @@ export const PANEL_STRINGS = [
   'held-out samples',
   'layers that lose the most',
   'warnings',
+  'Optimize Memory…',
+  'Arena optimization',
+  'greedy (TFLM)',
+  'optimized',
+  'lower bound',
+  'optimal: the plan reaches the lower bound',
+  'within {0} of the lower bound',
+  'time limit reached: the best plan found so far',
+  'saved',
+  'operator order searched too',
+  'placement only',
+  'time limit',
+  'arena top at each step',
+  'live bytes (no plan can go below)',
+  'step',
+  'Moved tensors',
+  'Reordered operators',
+  'No tensor moved.',
+  'No operator moved.',
+  'tensor',
+  'name',
+  'bytes',
+  'greedy offset',
+  'optimized offset',
+  'subgraph',
+  'original position',
+  'new position',
+  'total arena',
 ] as const;
 export type PanelString = (typeof PANEL_STRINGS)[number];

@@ -7,16 +7,18 @@
 import * as vscode from 'vscode';
 import {
   readModelSettings,
+  readOptimizeSettings,
   readRunSettings,
   readWindowSettings,
   SECTION,
   type ModelSettings,
+  type OptimizeSettings,
   type RunSettings,
   type SettingsSource,
   type WindowSettings,
 } from './configSchema';
 
-export { SettingError, type ModelSettings, type RunSettings, type WindowSettings } from './configSchema';
+export { SettingError, type ModelSettings, type OptimizeSettings, type RunSettings, type WindowSettings } from './configSchema';
 
 function source(scope: vscode.Uri | undefined): SettingsSource {
   const c = vscode.workspace.getConfiguration(SECTION, scope);
@@ -37,6 +39,11 @@ export function modelSettings(model: vscode.Uri | undefined): ModelSettings {
 /** Running, comparing and quantizing a model, for the folder it lives in. Throws a SettingError on an unusable value. */
 export function runSettings(model: vscode.Uri): RunSettings {
   return readRunSettings(source(model));
+}
+
+/** Optimizing a model's arena, for the folder it lives in. */
+export function optimizeSettings(model: vscode.Uri): OptimizeSettings {
+  return readOptimizeSettings(source(model));
 }
 
 export function windowSettings(): WindowSettings {

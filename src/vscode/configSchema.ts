@@ -45,6 +45,7 @@ export const SETTINGS = {
   imageNormalization: { type: 'string', scope: 'resource', default: '[0,1]', enum: NORMALIZATIONS },
   compareSamples: { type: 'number', scope: 'resource', default: 8, minimum: 1, maximum: 1000 },
   latencyBudgetMs: { type: ['number', 'null'], scope: 'resource', default: null, minimum: 0 },
+  optimizeTimeLimitSeconds: { type: 'number', scope: 'resource', default: 10, minimum: 1, maximum: 3600 },
 } as const satisfies Readonly<Record<string, SettingDeclaration>>;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -146,6 +147,18 @@ export function readRunSettings(source: SettingsSource): RunSettings {
     normalization: readChoice(source, 'imageNormalization', NORMALIZATIONS),
     samples: readNumber(source, 'compareSamples'),
   };
+}
+
+// ---- optimizing a model's arena (resource scope) ----------------------------------------------
+
+export interface OptimizeSettings {
+  /** How long the arena search may run before it keeps the best plan found so far. */
+  readonly timeLimitSeconds: number;
+}
+
+export function readOptimizeSettings(source: SettingsSource): OptimizeSettings {
+  const { minimum, maximum } = SETTINGS.optimizeTimeLimitSeconds;
+  return { timeLimitSeconds: Math.min(maximum, Math.max(minimum, readNumber(source, 'optimizeTimeLimitSeconds'))) };
 }
 
 // ---- the window -------------------------------------------------------------------------------

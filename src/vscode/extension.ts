@@ -16,12 +16,14 @@ import { ModelStatusBar } from './statusBar';
 import { compareModelsCommand, runModelCommand } from './runCommands';
 import { importProfileCommand, ProfileStore } from './profiles';
 import { quantizeModelCommand, type QuantizeOptions } from './quantizeCommand';
+import { optimizeMemoryCommand, type OptimizeOptions } from './optimizeCommand';
 
 export interface TinymlLensApi {
   readonly service: AnalysisService;
   readonly profiles: ProfileStore;
   readonly diagnostics: ModelDiagnostics;
   readonly statusBar: ModelStatusBar;
+  readonly editor: ModelEditorProvider;
 }
 
 let worker: WorkerClient | undefined;
@@ -32,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
   const service = new AnalysisService(worker, profiles);
   const layerView = new LayerView(service);
   const client = worker;
+  const diagnostics = new ModelDiagnostics(service);
   const editor: ModelEditorProvider = new ModelEditorProvider(
     context,
     service,
@@ -39,10 +42,10 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
       run: async (model) => void (await runModelCommand(client, editor, model)),
       compare: async (model) => void (await compareModelsCommand(client, editor, model)),
       quantize: async (model) => void (await quantizeModelCommand(client, service, editor, context.workspaceState, model)),
+      optimize: async (model) => void (await optimizeMemoryCommand({ worker: client, service, editor, diagnostics }, model)),
     },
     profiles,
   );
-  const diagnostics = new ModelDiagnostics(service);
   const statusBar = new ModelStatusBar(service);
 
   context.subscriptions.push(
@@ -78,6 +81,10 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
       const model = uri ?? (await pickModel(statusBar));
       return model ? quantizeModelCommand(client, service, editor, context.workspaceState, model, options ?? {}) : undefined;
     }),
+    vscode.commands.registerCommand('tinymlLens.optimizeMemory', async (uri?: vscode.Uri, options?: OptimizeOptions) => {
+      const model = uri ?? (await pickModel(statusBar));
+      return model ? optimizeMemoryCommand({ worker: client, service, editor, diagnostics }, model, options ?? {}) : undefined;
+    }),
     vscode.commands.registerCommand('tinymlLens.importProfile', async (uri?: vscode.Uri, log?: vscode.Uri) => {
       const model = uri ?? (await pickModel(statusBar));
       return model ? importProfileCommand(service, profiles, model, log) : undefined;
@@ -94,7 +101,7 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
   for (const e of vscode.window.visibleTextEditors) void layerView.decorate(e);
   void diagnostics.scan();
   void statusBar.update();
-  return { service, profiles, diagnostics, statusBar };
+  return { service, profiles, diagnostics, statusBar, editor };
 }
 
 export function deactivate(): Promise<number> | undefined {

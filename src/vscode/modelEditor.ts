@@ -22,8 +22,8 @@ class ModelDocument implements vscode.CustomDocument {
   dispose(): void {}
 }
 
-/** Results of runs and comparisons for the panel: `run` and `compare` messages. */
-type ResultMessage = Extract<ToWebview, { type: 'run' | 'compare' | 'quantize' }>;
+/** Results of runs, comparisons, quantizations and arena optimizations for the panel. */
+export type ResultMessage = Extract<ToWebview, { type: 'run' | 'compare' | 'quantize' | 'optimize' }>;
 
 export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<ModelDocument> {
   /** Open panels by model, so commands can tell whether one is showing. */
@@ -38,6 +38,7 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
       readonly run: (model: vscode.Uri) => Promise<void>;
       readonly compare: (model: vscode.Uri) => Promise<void>;
       readonly quantize: (model: vscode.Uri) => Promise<void>;
+      readonly optimize: (model: vscode.Uri) => Promise<void>;
     },
     private readonly profiles: ProfileStore,
   ) {}
@@ -57,6 +58,12 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
     }
   }
 
+  /** The latest result of a kind a model's panel shows (tests read what the panel was sent). */
+  result<K extends ResultMessage['type']>(model: vscode.Uri, type: K): Extract<ResultMessage, { type: K }> | undefined {
+    const found = this.results.get(model.toString())?.get(type);
+    return found?.type === type ? (found as Extract<ResultMessage, { type: K }>) : undefined;
+  }
+
   openCustomDocument(uri: vscode.Uri): ModelDocument {
     return new ModelDocument(uri);
   }
@@ -69,7 +76,9 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
     const key = document.uri.toString();
     this.panels.set(key, panel);
 
-    const post = (message: ToWebview): Thenable<boolean> => panel.webview.postMessage(message);
+    let disposed = false;
+    // An analysis may finish after its panel closed: there is nobody left to tell.
+    const post = (message: ToWebview): Thenable<boolean> => (disposed ? Promise.resolve(false) : panel.webview.postMessage(message));
     const send = async (): Promise<void> => {
       const fileName = document.uri.path.split('/').pop() ?? '';
       void post({ type: 'loading', fileName });
@@ -137,10 +146,13 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
             return this.commands.compare(document.uri);
           case 'quantizeModel':
             return this.commands.quantize(document.uri);
+          case 'optimizeMemory':
+            return this.commands.optimize(document.uri);
         }
       }),
     ];
     panel.onDidDispose(() => {
+      disposed = true;
       this.panels.delete(key);
       subscriptions.forEach((s) => s.dispose());
     });

@@ -14,14 +14,17 @@ import { notificationText } from './escapeText';
 
 const INPUT_FILTERS = { [vscode.l10n.t('Model inputs')]: ['npy', 'bin', 'png', 'jpg', 'jpeg', 'bmp', 'wav'], [vscode.l10n.t('All files')]: ['*'] };
 
-/** Runs `work` in a cancellable notification; undefined when the user cancelled. */
+/** Runs `work` in a cancellable notification; undefined when the user (or `cancel`, for scripted use) cancelled. */
 export async function withWorkerProgress<T>(
   title: string,
   work: (signal: AbortSignal, report: (fraction: number, message: string) => void) => Promise<T>,
+  cancel?: AbortSignal,
 ): Promise<T | undefined> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort());
+    if (cancel?.aborted) abort.abort();
+    cancel?.addEventListener('abort', () => abort.abort(), { once: true });
     let last = 0;
     try {
       return await work(abort.signal, (fraction, message) => {

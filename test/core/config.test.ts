@@ -13,6 +13,7 @@ import { ROUNDINGS } from '../../src/runtime/quant';
 import {
   DEFAULT_TARGET,
   readModelSettings,
+  readOptimizeSettings,
   readRunSettings,
   readWindowSettings,
   SECTION,
@@ -64,6 +65,7 @@ function recording(values: Partial<Record<SettingKey, unknown>> = {}, set: reado
 const READERS: readonly { readonly name: string; readonly scope: SettingScope; readonly read: (s: SettingsSource) => unknown }[] = [
   { name: 'readModelSettings', scope: 'resource', read: readModelSettings },
   { name: 'readRunSettings', scope: 'resource', read: readRunSettings },
+  { name: 'readOptimizeSettings', scope: 'resource', read: readOptimizeSettings },
   { name: 'readWindowSettings', scope: 'window', read: readWindowSettings },
 ];
 
@@ -122,6 +124,8 @@ describe('settings: reading', () => {
     assert.equal(m.latencyBudgetMs, 0);
     assert.deepStrictEqual(readRunSettings(recording()), { rounding: 'tflm', normalization: '[0,1]', samples: 8 });
     assert.deepStrictEqual(readWindowSettings(recording()), { scanLimit: 200 });
+    assert.deepStrictEqual(readOptimizeSettings(recording()), { timeLimitSeconds: 10 });
+    assert.deepStrictEqual(readOptimizeSettings(recording({ optimizeTimeLimitSeconds: 0.01 })), { timeLimitSeconds: 1 });
   });
 
   test("a board with the user's budgets, a custom budget, and an unknown board id", () => {

@@ -48,6 +48,7 @@ describe('messages from the webview are validated', () => {
     assert.ok(isFromWebview({ type: 'setTarget', targetId: 'rpi-pico' }));
     assert.ok(isFromWebview({ type: 'openLayerView' }));
     assert.ok(isFromWebview({ type: 'openLayerView', layer: { subgraph: 0, index: 3 } }));
+    assert.ok(isFromWebview({ type: 'optimizeMemory' }));
   });
   test('anything else is refused', () => {
     for (const bad of [
@@ -58,6 +59,7 @@ describe('messages from the webview are validated', () => {
       { type: 'ready', extra: 1 },
       { type: 'setTarget', targetId: '../../etc' },
       { type: 'setTarget' },
+      { type: 'optimizeMemory', path: '/etc/passwd' },
       { type: 'openLayerView', layer: { subgraph: -1, index: 0 } },
       { type: 'openLayerView', layer: { subgraph: 0, index: 1.5 } },
     ]) {

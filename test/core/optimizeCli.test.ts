@@ -7,7 +7,7 @@ import { EXIT_BAD_INPUT, EXIT_OK } from '../../src/cli/command';
 import { main } from '../../src/cli/main';
 import { Cancelled } from '../../src/errors';
 import { startJob } from '../../src/jobs';
-import { optimizedName } from '../../src/jobs/optimize';
+import { optimizedName } from '../../src/optimize/outputName';
 import { readModel, writeModel } from '../../src/model/io';
 import { branchModel } from '../helpers/branchModel';
 import { chainModel } from '../helpers/fixtures';

@@ -41,3 +41,21 @@ test('the Problems panel shows Korean findings under a Korean VS Code', async ()
     await wb.screenshot('problems-ko');
   });
 });
+
+test('Optimize Memory speaks Korean: the menu, the question and the panel section', async () => {
+  await wb.capture('optimize-ko', async () => {
+    await wb.explorerContextMenu('camera_trap_mobilenet_int8.tflite', '메모리 최적화…');
+    await wb.clickMenuItem('메모리 최적화…');
+    const choice = wb.page.locator('.quick-input-list .monaco-list-row', { hasText: '배치만' }).first();
+    await choice.waitFor({ state: 'visible', timeout: 30_000 });
+    await choice.click();
+    const p = wb.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    const section = p.locator('section.optimize');
+    await section.waitFor({ state: 'visible', timeout: 120_000 });
+    assert.match(await section.locator('h3').first().innerText(), /^아레나 최적화:/);
+    assert.match(await section.locator('.cards').innerText(), /그리디 \(TFLM\)[\s\S]*최적화 후[\s\S]*하한/);
+    assert.match(await section.locator('.verdict').innerText(), /최적: 계획이 하한에 도달했습니다|하한과의 차이/);
+    await section.scrollIntoViewIfNeeded();
+    await wb.screenshot('optimize-ko');
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * Optimize Memory as a user meets it: the over-budget camera-trap model's panel offers the
+ * button (the keyword spotter, which fits, does not), and right-click → "Optimize Memory…" →
+ * "Placement only" opens `camera_trap_mobilenet_int8_opt.tflite` with its arena optimization
+ * section, whose fit lands in the Problems panel. Screenshots: .test-artifacts/e2e/optimize*.png.
+ */
+import * as assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { openWorkbench, type Workbench } from './harness';
+
+let wb: Workbench;
+
+before(async () => {
+  wb = await openWorkbench();
+});
+
+after(async () => {
+  await wb?.close();
+});
+
+/** The model panel's document: code-server nests a webview in two iframes. */
+function panel() {
+  return wb.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+test('the panel offers "Optimize Memory…" only when the arena is near or over the SRAM budget', async () => {
+  await wb.capture('optimize-button', async () => {
+    await wb.explorerItem('kws_ds_cnn_int8.tflite').dblclick();
+    await panel().getByText('Tensor arena (SRAM)').waitFor({ timeout: 30_000 });
+    assert.equal(await panel().locator('#optimize-memory').count(), 0, 'the keyword spotter fits: no button');
+    await wb.runCommand('View: Close All Editors');
+    await wb.explorerItem('camera_trap_mobilenet_int8.tflite').dblclick();
+    const p = panel();
+    await p.getByText('Tensor arena (SRAM)').waitFor({ timeout: 30_000 });
+    await p.locator('#optimize-memory').waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match(await p.locator('#optimize-memory').innerText(), /Optimize Memory…/);
+    await wb.screenshot('optimize-button');
+    await wb.runCommand('View: Close All Editors');
+  });
+});
+
+test('right-click → Optimize Memory… opens the optimized model with its optimization section', async () => {
+  await wb.capture('optimize', async () => {
+    const items = await wb.explorerContextMenu('camera_trap_mobilenet_int8.tflite', 'Optimize Memory…');
+    assert.ok(items.includes('Optimize Memory…'), `context menu items: ${items.join(' | ')}`);
+    await wb.clickMenuItem('Optimize Memory…');
+    const choice = wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Placement only' }).first();
+    await choice.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match((await wb.page.locator('.quick-input-widget input').first().getAttribute('placeholder')) ?? '', /Time limit 10 s/);
+    await choice.click();
+
+    const p = panel();
+    const section = p.locator('section.optimize');
+    await section.waitFor({ state: 'visible', timeout: 120_000 });
+    assert.match(await p.locator('header h2').innerText(), /camera_trap_mobilenet_int8_opt\.tflite/);
+    assert.match(await section.locator('h3').first().innerText(), /camera_trap_mobilenet_int8\.tflite → camera_trap_mobilenet_int8_opt\.tflite/i);
+    const cards = await section.locator('.card').allInnerTexts();
+    assert.equal(cards.length, 3, cards.join(' | '));
+    assert.match(cards.join(' | '), /GREEDY \(TFLM\)[\s\S]*OPTIMIZED[\s\S]*LOWER BOUND/i);
+    assert.match(await section.locator('.verdict').innerText(), /optimal|within [\d,]+ B of the lower bound/);
+    // Both timelines over the live-bytes floor, one focusable column per step.
+    assert.equal(await section.locator('.opt-chart path.greedy').count(), 1);
+    assert.equal(await section.locator('.opt-chart path.optimized').count(), 1);
+    assert.equal(await section.locator('.opt-chart path.live').count(), 1);
+    const steps = section.locator('.opt-chart rect.step');
+    assert.ok((await steps.count()) > 10, `${await steps.count()} steps`);
+    await steps.nth(3).focus();
+    await steps.nth(3).press('ArrowRight');
+    assert.match(await section.locator('.readout').innerText(), /^step 4: greedy \(TFLM\)/);
+    // What changed: a table, or a sentence when nothing did.
+    const moved = await section.locator('table.moved tbody tr').count();
+    if (moved === 0) await section.getByText('No tensor moved.').waitFor({ timeout: 5_000 });
+    await section.scrollIntoViewIfNeeded();
+    await wb.screenshot('optimize');
+
+    // The new model is checked like any other: its findings reach the Problems panel.
+    const deadline = Date.now() + 30_000;
+    let rows: string[] = [];
+    while (Date.now() < deadline) {
+      rows = await wb.problems();
+      if (rows.some((r) => /camera_trap_mobilenet_int8_opt\.tflite/.test(r))) break;
+      await wb.page.waitForTimeout(500);
+    }
+    assert.ok(
+      rows.some((r) => /camera_trap_mobilenet_int8_opt\.tflite/.test(r)),
+      `Problems rows: ${rows.join(' || ')}`,
+    );
+    await wb.screenshot('optimize-problems');
+  });
+});

@@ -1,0 +1,136 @@
+/**
+ * Optimize Memory from VS Code, on the example workspace: the camera-trap model (over its SRAM
+ * budget) becomes `<name>_opt.tflite`, whose panel is sent the optimization and whose fit is
+ * checked in the Problems panel; a cancelled run writes nothing; an existing `_opt` file is
+ * replaced only when the user says so.
+ */
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { suite, suiteTeardown, test } from 'mocha';
+import * as vscode from 'vscode';
+import type { OptimizeView } from '../../../src/shared/protocol';
+import type { TinymlLensApi } from '../../../src/vscode/extension';
+import { until } from './until';
+
+const EXTENSION_ID = 'tinyml-lens.tinyml-lens';
+
+async function api(): Promise<TinymlLensApi> {
+  const ext = vscode.extensions.getExtension<TinymlLensApi>(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} is not installed`);
+  return ext.activate();
+}
+
+async function model(name: string): Promise<vscode.Uri> {
+  const [uri] = await vscode.workspace.findFiles(`**/${name}`);
+  assert.ok(uri, `${name} is not in the workspace`);
+  return uri;
+}
+
+const optimizedOf = (m: vscode.Uri): vscode.Uri => vscode.Uri.file(m.fsPath.replace(/\.tflite$/, '_opt.tflite'));
+const layerView = (m: vscode.Uri): vscode.Uri => vscode.Uri.from({ scheme: 'tinyml-layers', path: `${m.path}.layers`, query: m.toString() });
+
+type Warn = typeof vscode.window.showWarningMessage;
+
+/** Answers VS Code's "already exists" question as a user would, recording what was asked. */
+async function answering<T>(answer: string | undefined, asked: string[], fn: () => Thenable<T>): Promise<T> {
+  const original = vscode.window.showWarningMessage;
+  const stub = (async (message: string) => {
+    asked.push(message);
+    return answer;
+  }) as unknown as Warn;
+  // The extension and this suite share one `vscode` API object (same extension folder).
+  (vscode.window as { showWarningMessage: Warn }).showWarningMessage = stub;
+  assert.equal(vscode.window.showWarningMessage, stub, 'could not stand in for the question');
+  try {
+    return await fn();
+  } finally {
+    (vscode.window as { showWarningMessage: Warn }).showWarningMessage = original;
+  }
+}
+
+suite('optimize memory in VS Code', () => {
+  const created: vscode.Uri[] = [];
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    for (const u of created) await vscode.workspace.fs.delete(u).then(undefined, () => undefined);
+  });
+
+  test('an over-budget model becomes <name>_opt.tflite; its panel gets the summary and its fit is checked', async () => {
+    const { editor, service } = await api();
+    const cam = await model('camera_trap_mobilenet_int8.tflite');
+    const opt = optimizedOf(cam);
+    created.push(opt);
+    const view = await vscode.commands.executeCommand<OptimizeView | undefined>('tinymlLens.optimizeMemory', cam, { reorder: true, overwrite: true });
+    assert.ok(view, 'the optimization returned nothing');
+    assert.equal(view.originalName, 'camera_trap_mobilenet_int8.tflite');
+    assert.equal(view.optimizedName, 'camera_trap_mobilenet_int8_opt.tflite');
+    assert.equal(view.reorder, true);
+    assert.equal(view.timeLimitSeconds, 10, 'the time limit comes from the setting');
+    const s = view.summary;
+    assert.ok(s.optimizedHeadBytes <= s.greedyHeadBytes, `${s.optimizedHeadBytes} > ${s.greedyHeadBytes}`);
+    assert.ok(s.optimizedHeadBytes >= s.lowerBoundBytes, `${s.optimizedHeadBytes} < ${s.lowerBoundBytes}`);
+    assert.ok(s.timeline.liveBytes.length > 0);
+    assert.equal(s.timeline.greedyTop.length, s.timeline.liveBytes.length);
+    assert.equal(s.timeline.optimizedTop.length, s.timeline.liveBytes.length);
+    // The file is there and is a model the extension can read.
+    assert.ok((await vscode.workspace.fs.stat(opt)).size > 0);
+    const report = await until(async () => {
+      const r = await service.report(opt);
+      return r.ok ? r.report : undefined;
+    }, 'the analysis of the optimized model');
+    // Its panel is open and was sent the same summary.
+    const tab = await until(
+      () =>
+        vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputCustom && t.input.uri.toString() === opt.toString()),
+      'the optimized model in the model panel',
+    );
+    assert.ok(tab);
+    assert.deepEqual(editor.result(opt, 'optimize')?.optimize, view);
+    // Its fit findings reach the Problems panel without anyone asking (the original is over budget).
+    const expected = report.verdict.findings.map((f) => f.code).sort();
+    assert.ok(expected.length > 0, 'the camera-trap model has findings on the example board');
+    const codes = await until(() => {
+      const c = vscode.languages
+        .getDiagnostics(layerView(opt))
+        .map((d) => String(d.code))
+        .sort();
+      return c.length === expected.length ? c : undefined;
+    }, 'the diagnostics of the optimized model');
+    assert.deepEqual(codes, expected);
+  });
+
+  test('a cancelled run writes nothing', async () => {
+    const kws = await model('kws_ds_cnn_int8.tflite');
+    const opt = optimizedOf(kws);
+    created.push(opt);
+    await vscode.workspace.fs.delete(opt).then(undefined, () => undefined);
+    const stop = new AbortController();
+    stop.abort();
+    const view = await vscode.commands.executeCommand<OptimizeView | undefined>('tinymlLens.optimizeMemory', kws, { reorder: false, signal: stop.signal });
+    assert.equal(view, undefined);
+    assert.equal(existsSync(opt.fsPath), false, `${opt.fsPath} was written after a cancel`);
+  });
+
+  test('an existing <name>_opt.tflite is replaced only when the user says so', async () => {
+    const kws = await model('kws_ds_cnn_int8.tflite');
+    const opt = optimizedOf(kws);
+    created.push(opt);
+    const mine = new TextEncoder().encode('my own file, not a model');
+    writeFileSync(opt.fsPath, mine);
+
+    const asked: string[] = [];
+    const dismissed = await answering(undefined, asked, () =>
+      vscode.commands.executeCommand<OptimizeView | undefined>('tinymlLens.optimizeMemory', kws, { reorder: false }),
+    );
+    assert.equal(dismissed, undefined);
+    assert.deepEqual(asked, ['kws_ds_cnn_int8_opt.tflite already exists.']);
+    assert.deepEqual(new Uint8Array(readFileSync(opt.fsPath)), mine, 'the file was replaced without asking');
+
+    const replaced = await answering('Replace', asked, () =>
+      vscode.commands.executeCommand<OptimizeView | undefined>('tinymlLens.optimizeMemory', kws, { reorder: false }),
+    );
+    assert.ok(replaced, 'answering Replace optimizes');
+    assert.equal(asked.length, 2);
+    assert.notDeepEqual(new Uint8Array(readFileSync(opt.fsPath)), mine);
+  });
+});
