@@ -11,7 +11,7 @@ import { el } from './dom';
 import { formatBytes } from '../src/util/formatBytes';
 import { renderCompare, renderQuantize, renderRun } from './results';
 import { renderBattery } from './battery';
-import { formatMs, formatUj } from '../src/estimate/format';
+import { formatMicroWatts, formatMs, formatUj } from '../src/estimate/format';
 import type { CompareView, QuantizeView, RunView } from '../src/shared/protocol';
 
 provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDropdown(), vsCodeOption(), vsCodeTag());
@@ -142,7 +142,7 @@ function render(state: PanelState): void {
           card(
             t('Energy per inference'),
             formatUj(state.energy.uj),
-            `${t('an estimate')}: ${t('expected')} ${formatUj(state.energy.bandUj.low)} – ${formatUj(state.energy.bandUj.high)} · ${state.energy.powerMw.toPrecision(3)} mW`,
+            `${t('an estimate')}: ${t('expected')} ${formatUj(state.energy.bandUj.low)} – ${formatUj(state.energy.bandUj.high)} · ${formatMicroWatts(1000 * state.energy.powerMw)}`,
           ),
         ]
       : []),

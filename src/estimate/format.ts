@@ -22,3 +22,10 @@ export function formatDays(d: number): string {
 export function formatMsWithBand(v: number, band: { readonly low: number; readonly high: number }): string {
   return `${formatMs(v)} (expected ${formatMs(band.low)} – ${formatMs(band.high)})`;
 }
+
+/** "3.77 mW", "412 µW": average power at three significant figures in a readable unit. */
+export function formatMicroWatts(v: number): string {
+  if (v >= 1e6) return `${(v / 1e6).toPrecision(3)} W`;
+  if (v >= 1e3) return `${(v / 1e3).toPrecision(3)} mW`;
+  return `${v.toPrecision(3)} µW`;
+}
