@@ -14,6 +14,7 @@ import { saveTarget } from './config';
 import { findPair } from '../runtime/modelPairs';
 import type { ProfileStore } from './profiles';
 import { localizedFinding } from './findingText';
+import { PanelPort } from './panelPort';
 
 export const MODEL_EDITOR = 'tinymlLens.model';
 
@@ -27,7 +28,7 @@ type ResultMessage = Extract<ToWebview, { type: 'run' | 'compare' | 'quantize' }
 
 export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<ModelDocument> {
   /** Open panels by model, so commands can tell whether one is showing. */
-  readonly panels = new Map<string, vscode.WebviewPanel>();
+  readonly panels = new Map<string, PanelPort>();
   /** The latest run and comparison per model, shown again when its panel (re)opens. */
   private readonly results = new Map<string, Map<ResultMessage['type'], ResultMessage>>();
 
@@ -48,10 +49,10 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
     const stored = this.results.get(key) ?? new Map<ResultMessage['type'], ResultMessage>();
     stored.set(message.type, message);
     this.results.set(key, stored);
-    const panel = this.panels.get(key);
-    if (panel) {
-      panel.reveal();
-      await panel.webview.postMessage(message);
+    const port = this.panels.get(key);
+    if (port && !port.disposed) {
+      port.reveal();
+      await port.post(message);
     } else {
       await vscode.commands.executeCommand('vscode.openWith', model, MODEL_EDITOR);
     }
@@ -67,9 +68,11 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
     panel.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
     panel.webview.html = this.html(panel.webview, dist, media);
     const key = document.uri.toString();
-    this.panels.set(key, panel);
+    // Every message goes through the port: an analysis that ends after the panel closed is dropped, not thrown.
+    const port = new PanelPort(panel);
+    this.panels.set(key, port);
 
-    const post = (message: ToWebview): Thenable<boolean> => panel.webview.postMessage(message);
+    const post = (message: ToWebview): Promise<boolean> => port.post(message);
     const send = async (): Promise<void> => {
       const fileName = document.uri.path.split('/').pop() ?? '';
       void post({ type: 'loading', fileName });
@@ -112,6 +115,7 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
     };
 
     const subscriptions = [
+      port,
       this.service.onDidChange((uri) => {
         if (uri.toString() === key && panel.visible) void send();
       }),
@@ -141,7 +145,7 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
       }),
     ];
     panel.onDidDispose(() => {
-      this.panels.delete(key);
+      if (this.panels.get(key) === port) this.panels.delete(key);
       subscriptions.forEach((s) => s.dispose());
     });
   }
