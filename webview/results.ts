@@ -6,7 +6,7 @@
 import type { CompareView, PanelString, QuantizeView, RunView } from '../src/shared/protocol';
 import { formatBytes } from '../src/util/formatBytes';
 import { el } from './dom';
-import { shortTensorName } from './names';
+import { shortTensorName } from '../src/util/tensorName';
 import { formatMs } from '../src/estimate/format';
 
 type T = (s: PanelString) => string;

@@ -12,7 +12,7 @@ import { timelinePeak } from '../src/analysis/peak';
 import type { PanelString } from '../src/shared/protocol';
 import { formatBytes } from '../src/util/formatBytes';
 import { el } from './dom';
-import { shortTensorName } from './names';
+import { shortTensorName } from '../src/util/tensorName';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const W = 800;

@@ -7,6 +7,7 @@ import type { LayerReport, ModelAnalysis } from '../analysis/analyzeModel';
 import { formatBytes, type FitVerdict } from '../targets/fit';
 import type { LayerEstimate } from '../estimate';
 import { formatMsWithBand } from '../estimate/format';
+import { shortTensorName } from '../util/tensorName';
 
 /** Lines before the first layer: title, totals, verdict, column names. */
 export const HEADER_LINES = 4;
@@ -71,7 +72,8 @@ export function layerHoverMarkdown(a: ModelAnalysis, l: LayerReport, verdict: Fi
       `| Estimated time${onTarget ? ` on ${onTarget}` : ''} | ${formatMsWithBand(estimate.ms, estimate.bandMs)}: an estimate, ${(100 * estimate.share).toFixed(1)}% of the model |`,
     );
   }
-  if (l.liveTensors.length > 0) lines.push('', `Tensors alive: ${l.liveTensors.map((t) => `\`${t}\``).join(', ')}`);
+  // Converter names run to hundreds of characters and pushed the hover off the screen: short forms here.
+  if (l.liveTensors.length > 0) lines.push('', `Tensors alive: ${l.liveTensors.map((t) => `\`${shortTensorName(t)}\``).join(', ')}`);
   if (!l.tflmSupported) lines.push('', `⚠ TensorFlow Lite Micro has no kernel for ${l.op}.`);
   return lines.join('\n');
 }

@@ -1,7 +1,7 @@
 /**
  * Converter tensor names are often several names joined by ";" and hundreds of characters long
  * ("model/conv2d/Conv2D;model/conv2d/BiasAdd;…"). The panel shows a short form and keeps the
- * full name for a tooltip.
+ * full name for a tooltip; the layer view's hover lists the short forms, so it fits on screen.
  */
 const MAX = 40;
 

@@ -1,7 +1,7 @@
 /** The panel's short tensor names: converter names joined by ";" stay readable, nothing is lost silently. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { shortTensorName } from '../../webview/names';
+import { shortTensorName } from '../../src/util/tensorName';
 
 test('a ";"-joined converter name is shortened to its first name, marked as cut', () => {
   const long = 'sequential/conv2d/Conv2D;sequential/conv2d/BiasAdd;sequential/batch_normalization/FusedBatchNormV3;sequential/activation/Relu';
