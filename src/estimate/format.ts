@@ -25,7 +25,8 @@ export function formatMsWithBand(v: number, band: { readonly low: number; readon
 
 /** "3.77 mW", "412 µW": average power at three significant figures in a readable unit. */
 export function formatMicroWatts(v: number): string {
-  if (v >= 1e6) return `${(v / 1e6).toPrecision(3)} W`;
-  if (v >= 1e3) return `${(v / 1e3).toPrecision(3)} mW`;
+  // Switch unit where three significant figures would round up to 1000 ("1.00e+3").
+  if (v >= 999.5e3) return `${(v / 1e6).toPrecision(3)} W`;
+  if (v >= 999.5) return `${(v / 1e3).toPrecision(3)} mW`;
   return `${v.toPrecision(3)} µW`;
 }
