@@ -102,7 +102,7 @@ test("vww_96_float: the peak marker, the caption, the table's ◆ and the findin
 test('KWS on a 32 KB budget: the budget line is what the verdict compares, and labelled', { skip }, async () => {
   const w = wb!;
   await w.capture('consistency-budget', async () => {
-    await w.runCommand('View: Close Panel');
+    await w.runCommand('View: Hide Panel');
     const p = await openModel(w, 'kws_ref_model.tflite');
     // The verdict: arena + reserve against SRAM, in the SRAM meter ("38.2 KB / 32 KB (119%) (reserved 16 KB)").
     const meter = await p.locator('.meter-row', { hasText: 'SRAM' }).locator('.meter-value').innerText();
