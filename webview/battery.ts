@@ -10,6 +10,7 @@ import { dutyCycle, type DutyCycleInput } from '../src/estimate/dutyCycle';
 import { runScenario, SCENARIOS } from '../src/estimate/scenarios';
 import type { PanelState, PanelString } from '../src/shared/protocol';
 import { el } from './dom';
+import { formatPowerUw } from '../src/estimate/format';
 
 type T = (s: PanelString) => string;
 
@@ -74,7 +75,9 @@ export function renderBattery(state: PanelState, t: T): HTMLElement | undefined 
         days = r.batteryLifeDays;
         band = { low: dutyCycle(input(energy.bandUj.high)).batteryLifeDays, high: dutyCycle(input(energy.bandUj.low)).batteryLifeDays };
       }
-      result.textContent = `${t('average power')} ${average.toPrecision(3)} µW · ${t('Battery life')} ${days.toFixed(days >= 10 ? 0 : 1)} ${t('days')} (${t('expected')} ${band.low.toFixed(band.low >= 10 ? 0 : 1)} – ${band.high.toFixed(band.high >= 10 ? 0 : 1)}; ${t('an estimate')})`;
+      // Every number with its unit, the range's ends too.
+      const inDays = (d: number): string => (Number.isFinite(d) ? `${d.toFixed(d >= 10 ? 0 : 1)} ${t('days')}` : '∞');
+      result.textContent = `${t('average power')} ${formatPowerUw(average)} · ${t('Battery life')} ${inDays(days)} (${t('expected')} ${inDays(band.low)} – ${inDays(band.high)}; ${t('an estimate')})`;
       result.classList.remove('error');
     } catch (e) {
       result.textContent = e instanceof Error ? e.message : String(e);

@@ -1,13 +1,16 @@
 /**
  * The per-layer table: sortable by any column (header buttons, so the keyboard can sort),
- * the peak row marked, Enter on a row opens that layer in the layer view. Rows are rendered
- * in a window around the scroll position, so a model with thousands of layers stays fast.
+ * the peak row marked (the peak of `timelinePeak`, as the timeline marks it), Enter on a row
+ * opens that layer in the layer view. The rows are one tab stop: arrow keys, Page Up/Down, Home
+ * and End move between them. Rows are rendered in a window around the scroll position, so a
+ * model with thousands of layers stays fast.
  */
 import type { LayerReport, ModelAnalysis } from '../src/analysis/analyzeModel';
 import type { PanelString } from '../src/shared/protocol';
 import { el } from './dom';
 import { formatBytes } from '../src/util/formatBytes';
 import { formatMs } from '../src/estimate/format';
+import { timelinePeak } from '../src/analysis/peak';
 
 export interface SortState {
   readonly column: number;
@@ -62,6 +65,9 @@ export class LayerTable {
   private sort: SortState;
   /** The memory columns, then latency (and measured) when there is an estimate. */
   private readonly columns: readonly Column[];
+  private readonly peakLayer: number | null;
+  /** The row that takes the table's one tab stop (by `key`), moved by the arrow keys. */
+  private active: string | undefined;
 
   constructor(
     private readonly analysis: ModelAnalysis,
@@ -95,6 +101,8 @@ export class LayerTable {
           ]
         : []),
     ];
+    this.peakLayer = timelinePeak(analysis).layer;
+    this.active = this.peakLayer === null ? undefined : `0:${this.peakLayer}`;
     this.sort = sort ?? { column: 0, descending: false };
     const table = el('table', { className: 'layer-table' });
     const head = el('tr', {});
@@ -108,6 +116,17 @@ export class LayerTable {
     this.body = el('tbody', {});
     table.append(this.body);
     this.element = el('div', { className: 'table-scroll', tabindex: 0 }, table);
+    // From the scroll box itself, the arrow keys enter the rows at the tab-stop row.
+    this.element.addEventListener('keydown', (e) => {
+      if (e.target !== this.element || (e.key !== 'ArrowDown' && e.key !== 'ArrowUp')) return;
+      e.preventDefault();
+      this.focusRow(
+        Math.max(
+          0,
+          this.rows.findIndex((l) => key(l) === this.active),
+        ),
+      );
+    });
     this.element.addEventListener('scroll', () => {
       this.renderRows();
       this.onScroll(this.element.scrollTop);
@@ -149,9 +168,12 @@ export class LayerTable {
     const spacer = (rows: number): HTMLElement =>
       el('tr', { className: 'spacer', 'aria-hidden': 'true' }, el('td', { colspan: this.columns.length, style: `height: ${rows * this.rowHeight}px` }));
     if (first > 0) fragment.append(spacer(first));
-    for (let k = first; k < last; k++) fragment.append(this.row(this.rows[k]!));
+    for (let k = first; k < last; k++) fragment.append(this.row(this.rows[k]!, k));
     if (last < this.rows.length) fragment.append(spacer(this.rows.length - last));
+    // Re-rendering replaces the focused row: give focus back to its replacement.
+    const hadFocus = this.body.contains(document.activeElement);
     this.body.replaceChildren(fragment);
+    if (hadFocus) this.body.querySelector<HTMLElement>('tr[tabindex="0"]')?.focus({ preventScroll: true });
     // Spacers stand in for unrendered rows, so they must use the height rows really get.
     const measured = this.body.querySelector('tr:not(.spacer)')?.getBoundingClientRect().height;
     if (virtual && measured && Math.abs(measured - this.rowHeight) > 0.5) {
@@ -160,17 +182,51 @@ export class LayerTable {
     }
   }
 
-  private row(l: LayerReport): HTMLElement {
-    const isPeak = l.subgraph === 0 && l.index === this.analysis.arena.peakLayer;
+  /** Moves the tab stop and focus to the row at sorted position `k`, scrolling it into the window. */
+  private focusRow(k: number): void {
+    const target = this.rows[Math.max(0, Math.min(this.rows.length - 1, k))];
+    if (!target) return;
+    this.active = key(target);
+    const position = this.rows.indexOf(target);
+    let tr = this.body.querySelector<HTMLElement>(`tr[data-row="${position}"]`);
+    if (!tr) {
+      this.element.scrollTop = Math.max(0, position * this.rowHeight - this.element.clientHeight / 2);
+      this.renderRows();
+      tr = this.body.querySelector<HTMLElement>(`tr[data-row="${position}"]`);
+    } else {
+      for (const other of this.body.querySelectorAll('tr[tabindex="0"]')) other.setAttribute('tabindex', '-1');
+      tr.setAttribute('tabindex', '0');
+    }
+    tr?.focus();
+    tr?.scrollIntoView({ block: 'nearest' });
+  }
+
+  private row(l: LayerReport, position: number): HTMLElement {
+    const isPeak = l.subgraph === 0 && l.index === this.peakLayer;
     const slow = this.times?.slowest.has(key(l)) ?? false;
-    const tr = el('tr', { className: `${isPeak ? 'peak' : ''}${slow ? ' slow' : ''}${l.tflmSupported ? '' : ' unsupported'}`, tabindex: 0 });
+    const active = this.active === undefined ? position === 0 : this.active === key(l);
+    const tr = el('tr', {
+      className: `${isPeak ? 'peak' : ''}${slow ? ' slow' : ''}${l.tflmSupported ? '' : ' unsupported'}`,
+      tabindex: active ? 0 : -1,
+      'data-row': position,
+    });
     if (slow) tr.setAttribute('title', this.t('slowest'));
     if (isPeak) tr.setAttribute('aria-label', `${this.t('peak')}: ${this.t('layer')} ${l.index} ${l.op}`);
     for (const c of this.columns) tr.append(el('td', { className: c.numeric ? 'num' : '' }, c.text(l)));
     const open = (): void => this.open({ subgraph: l.subgraph, index: l.index });
     tr.addEventListener('dblclick', open);
+    tr.addEventListener('focus', () => {
+      this.active = key(l);
+    });
     tr.addEventListener('keydown', (e) => {
+      const page = Math.max(1, Math.floor(this.element.clientHeight / this.rowHeight) - 1);
+      const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity };
+      const move = moves[e.key];
       if (e.key === 'Enter') open();
+      else if (move !== undefined) {
+        e.preventDefault();
+        this.focusRow(Number.isFinite(move) ? position + move : move < 0 ? 0 : this.rows.length - 1);
+      }
     });
     return tr;
   }

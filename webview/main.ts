@@ -12,7 +12,7 @@ import { formatBytes } from '../src/util/formatBytes';
 import { renderCompare, renderQuantize, renderRun } from './results';
 import { renderOptimize } from './optimize';
 import { renderBattery } from './battery';
-import { formatMs, formatUj } from '../src/estimate/format';
+import { formatMs, formatPowerUw, formatUj } from '../src/estimate/format';
 import type { CompareView, OptimizeView, QuantizeView, RunView } from '../src/shared/protocol';
 
 provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDropdown(), vsCodeOption(), vsCodeTag());
@@ -149,7 +149,7 @@ function render(state: PanelState): void {
           card(
             t('Energy per inference'),
             formatUj(state.energy.uj),
-            `${t('an estimate')}: ${t('expected')} ${formatUj(state.energy.bandUj.low)} – ${formatUj(state.energy.bandUj.high)} · ${state.energy.powerMw.toPrecision(3)} mW`,
+            `${t('an estimate')}: ${t('expected')} ${formatUj(state.energy.bandUj.low)} – ${formatUj(state.energy.bandUj.high)} · ${formatPowerUw(1000 * state.energy.powerMw)}`,
           ),
         ]
       : []),

@@ -6,6 +6,8 @@
 import type { CompareView, PanelString, QuantizeView, RunView } from '../src/shared/protocol';
 import { formatBytes } from '../src/util/formatBytes';
 import { el } from './dom';
+import { shortName } from '../src/util/shortName';
+import { formatMs } from '../src/estimate/format';
 
 type T = (s: PanelString) => string;
 
@@ -22,10 +24,10 @@ const num = (v: number): string =>
 
 export function renderRun(run: RunView, t: T): HTMLElement {
   const section = el('section', { className: 'run' }, el('h3', {}, t('Run results')));
-  section.append(el('p', { className: 'detail' }, `${t('inputs')}: ${run.inputs.join(', ')} · ${t('rounding')}: ${run.rounding} · ${run.ms.toFixed(2)} ms`));
+  section.append(el('p', { className: 'detail' }, `${t('inputs')}: ${run.inputs.join(', ')} · ${t('rounding')}: ${run.rounding} · ${formatMs(run.ms)}`));
   for (const o of run.outputs) {
     const s = o.summary;
-    const box = el('div', { className: 'output' }, el('h4', {}, `${o.name} ${o.dtype}[${o.shape.join('×')}]`));
+    const box = el('div', { className: 'output' }, el('h4', { title: o.name }, `${shortName(o.name)} ${o.dtype}[${o.shape.join('×')}]`));
     const classifier = o.shape.length <= 2 && (o.shape[o.shape.length - 1] ?? 0) <= 1000 && (o.shape[o.shape.length - 1] ?? 0) > 1;
     if (classifier) {
       const list = el('ol', { className: 'top5', start: 0 });

@@ -1,17 +1,29 @@
 /**
- * The memory timeline: arena bytes live at each layer of subgraph 0 as columns, the arena
- * budget (SRAM less the reserve) as a line, the peak marked. Each column is focusable;
- * hovering or focusing it names the layer and the tensors alive there.
+ * The memory timeline: one column per layer of subgraph 0, each the arena that layer needs
+ * (planned high-water mark plus the persistent part), and the arena budget (SRAM less the
+ * reserve) as a line. Columns and line are the two sides of the verdict's comparison, so a
+ * column above the line is a model that does not fit. The peak comes from `timelinePeak`, the
+ * one definition the table, the findings and the caption share.
+ *
+ * The chart is one tab stop: arrow keys, Home and End move between columns inside it.
  */
 import type { ModelAnalysis } from '../src/analysis/analyzeModel';
+import { timelinePeak } from '../src/analysis/peak';
 import type { PanelString } from '../src/shared/protocol';
-import { el } from './dom';
 import { formatBytes } from '../src/util/formatBytes';
+import { el } from './dom';
+import { shortName } from '../src/util/shortName';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const W = 800;
 const H = 180;
-const PAD = 36;
+/** Room on the left for the axis labels ("1023.9 KB" at 11 px), so a narrow panel does not clip them. */
+const LEFT = 72;
+const RIGHT = 12;
+const TOP = 12;
+const BOTTOM = 12;
+/** Axis labels closer than this (in chart units) would overlap: the budget's wins. */
+const LABEL_GAP = 14;
 
 function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>): SVGElementTagNameMap[K] {
   const node = document.createElementNS(SVG, tag);
@@ -19,58 +31,112 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
   return node;
 }
 
+/** `budget` is the arena's budget: the target's SRAM less the reserve; 0 when there is none. */
 export function renderTimeline(a: ModelAnalysis, budget: number, t: (s: PanelString) => string): HTMLElement {
-  const layers = a.layers.filter((l) => l.subgraph === 0);
-  const peakLive = Math.max(1, ...layers.map((l) => l.arenaLiveBytes));
+  const peak = timelinePeak(a);
+  const columns = peak.columns;
+  const tallest = Math.max(1, peak.bytes);
   // Keep the budget line on the chart unless it would flatten every column.
-  const showBudget = budget > 0 && budget <= 4 * peakLive;
-  const top = showBudget ? Math.max(peakLive, budget) * 1.05 : peakLive * 1.05;
-  const y = (v: number): number => H - PAD - ((H - 2 * PAD) * v) / top;
-  const step = (W - 2 * PAD) / Math.max(1, layers.length);
+  const showBudget = budget > 0 && budget <= 4 * tallest;
+  const top = showBudget ? Math.max(tallest, budget) * 1.05 : tallest * 1.05;
+  const y = (v: number): number => H - BOTTOM - ((H - TOP - BOTTOM) * v) / top;
+  const step = (W - LEFT - RIGHT) / Math.max(1, columns.length);
 
-  const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', class: 'chart' });
-  chart.setAttribute('aria-label', `${t('Memory timeline')}: ${t('arena bytes live at each layer')}`);
-  chart.append(svg('line', { x1: PAD, y1: H - PAD, x2: W - PAD, y2: H - PAD, class: 'axis' }));
-  const readout = el('div', { className: 'readout', 'aria-live': 'polite' }, `${t('arena bytes live at each layer')}; ${t('peak')}: ${formatBytes(peakLive)}`);
+  const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'group', class: 'chart', tabindex: -1 });
+  chart.setAttribute('aria-label', `${t('Memory timeline')}: ${t('arena in use at each layer')}`);
+  chart.append(svg('line', { x1: LEFT, y1: H - BOTTOM, x2: W - RIGHT, y2: H - BOTTOM, class: 'axis' }));
+  const peakColumn = columns.find((c) => c.layer.index === peak.layer);
+  const caption = el(
+    'div',
+    { className: 'caption' },
+    peakColumn
+      ? `${t('peak')}: ${t('layer')} ${peakColumn.layer.index} ${peakColumn.layer.op}, ${formatBytes(peak.bytes)}`
+      : `${t('peak')}: ${formatBytes(peak.bytes)}`,
+  );
+  const readout = el('div', { className: 'readout', 'aria-live': 'polite' });
 
-  layers.forEach((l, i) => {
-    const isPeak = l.index === a.arena.peakLayer;
+  const bars: SVGRectElement[] = [];
+  const focusBar = (k: number): void => {
+    const bar = bars[k];
+    if (!bar) return;
+    for (const b of bars) b.setAttribute('tabindex', '-1');
+    bar.setAttribute('tabindex', '0');
+    bar.focus();
+  };
+  columns.forEach((c, i) => {
+    const l = c.layer;
+    const isPeak = l.index === peak.layer;
     const bar = svg('rect', {
-      x: PAD + i * step + step * 0.1,
-      y: y(l.arenaLiveBytes),
+      x: LEFT + i * step + step * 0.1,
+      y: y(c.bytes),
       width: Math.max(1, step * 0.8),
-      height: Math.max(0, H - PAD - y(l.arenaLiveBytes)),
+      height: Math.max(0, H - BOTTOM - y(c.bytes)),
       class: isPeak ? 'bar peak' : 'bar',
-      tabindex: 0,
+      // One tab stop for the whole chart: the peak column, or the first.
+      tabindex: isPeak || (peak.layer === null && i === 0) ? 0 : -1,
+      'data-layer': l.index,
+      'data-bytes': c.bytes,
     });
-    const describe = `${t('layer')} ${l.index} ${l.op}: ${formatBytes(l.arenaLiveBytes)}${isPeak ? ` (${t('peak')})` : ''} — ${t('tensors alive')}: ${l.liveTensors.join(', ') || '-'}`;
+    bar.setAttribute('aria-label', `${t('layer')} ${l.index} ${l.op}: ${formatBytes(c.bytes)}${isPeak ? ` (${t('peak')})` : ''}`);
+    const names = l.liveTensors.map(shortName);
+    const describe = `${t('layer')} ${l.index} ${l.op}: ${formatBytes(c.bytes)}${isPeak ? ` (${t('peak')})` : ''} · ${t('live')} ${formatBytes(l.arenaLiveBytes)} — ${t('tensors alive')}: ${names.join(', ') || '-'}`;
+    const full = `${t('layer')} ${l.index} ${l.op}: ${formatBytes(c.bytes)} — ${t('tensors alive')}:\n${l.liveTensors.join('\n') || '-'}`;
     const title = svg('title', {});
-    title.textContent = describe;
+    title.textContent = full;
     bar.append(title);
     const show = (): void => {
       readout.textContent = describe;
+      // The full converter names, on demand: the readout's tooltip.
+      readout.title = full;
     };
     bar.addEventListener('mouseenter', show);
     bar.addEventListener('focus', show);
     bar.addEventListener('keydown', (e) => {
-      const next = e.key === 'ArrowRight' ? bar.nextElementSibling : e.key === 'ArrowLeft' ? bar.previousElementSibling : null;
-      if (next instanceof SVGRectElement) {
+      const k =
+        e.key === 'ArrowRight' || e.key === 'ArrowDown'
+          ? i + 1
+          : e.key === 'ArrowLeft' || e.key === 'ArrowUp'
+            ? i - 1
+            : e.key === 'Home'
+              ? 0
+              : e.key === 'End'
+                ? bars.length - 1
+                : -1;
+      if (k >= 0 && k < bars.length) {
         e.preventDefault();
-        next.focus();
+        focusBar(k);
       }
     });
+    bars.push(bar);
     chart.append(bar);
   });
+  const axisLabel = (v: number, cls: string): SVGTextElement => {
+    const label = svg('text', { x: LEFT - 6, y: y(v) + 4, 'text-anchor': 'end', class: cls });
+    label.textContent = formatBytes(v);
+    return label;
+  };
   if (showBudget) {
-    chart.append(svg('line', { x1: PAD, y1: y(budget), x2: W - PAD, y2: y(budget), class: 'budget' }));
-    const label = svg('text', { x: W - PAD, y: y(budget) - 4, 'text-anchor': 'end', class: 'label' });
-    label.textContent = `${t('budget')} ${formatBytes(budget)}`;
-    chart.append(label);
+    // The line is drawn over the columns, its label on the axis beside it, never over a column.
+    chart.append(svg('line', { x1: LEFT, y1: y(budget), x2: W - RIGHT, y2: y(budget), class: 'budget' }));
+    chart.append(axisLabel(budget, 'label budget-label'));
   }
-  const yLabel = svg('text', { x: PAD - 4, y: y(peakLive) + 4, 'text-anchor': 'end', class: 'label' });
-  yLabel.textContent = formatBytes(peakLive);
-  chart.append(yLabel);
-  const note =
-    showBudget || budget <= 0 ? '' : el('div', { className: 'hint' }, `${t('budget')} ${formatBytes(budget)}: ${Math.round(budget / peakLive)}× ${t('peak')}`);
-  return el('div', {}, chart, readout, note);
+  if (!showBudget || Math.abs(y(tallest) - y(budget)) >= LABEL_GAP) chart.append(axisLabel(tallest, 'label'));
+
+  const legend = el(
+    'div',
+    { className: 'legend' },
+    el(
+      'span',
+      { className: 'key-bar' },
+      `${t('columns')}: ${t('arena in use at each layer')} (${t('planned')} + ${formatBytes(peak.persistentBytes)} ${t('persistent')})`,
+    ),
+    budget > 0
+      ? el(
+          'span',
+          { className: 'key-budget' },
+          `${t('line')}: ${t('arena budget')} ${formatBytes(budget)} (${t('SRAM less the reserve')})${showBudget ? '' : `: ${Math.round(budget / tallest)}× ${t('peak')}`}`,
+        )
+      : '',
+  );
+  return el('div', {}, caption, chart, legend, readout);
 }

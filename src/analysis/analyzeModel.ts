@@ -15,6 +15,7 @@ import { estimatePersistent, type TailItem } from './persistentEstimate';
 import { tflmSupports } from './tflmOps';
 import type { Abi } from './tflmKernels';
 import { DEFAULT_KERNEL_LIBRARY, kernelLibrary, type KernelLibrary } from './kernelLibrary';
+import { findArenaPeak, type ArenaPeak } from './peak';
 
 export interface TensorInfo {
   readonly index: number;
@@ -71,63 +72,6 @@ export interface ArenaReport {
   readonly peakTensors: readonly string[];
   readonly persistentBreakdown: readonly TailItem[];
   readonly buffers: readonly ArenaBuffer[];
-}
-
-/**
- * The arena's peak, defined once for every surface: the step of subgraph 0 whose bar is tallest
- * on the memory timeline. It is what the fit finding points at, what the table marks and what
- * the timeline's caption and marker name.
- *
- * A bar's height (arenaBarBytes) is the top of the highest buffer live at that step (its
- * planned offset plus its size, `arenaHighWaterBytes`) plus the persistent part, not the sum of
- * the live bytes: the planner leaves gaps between buffers, and TFLM needs the arena up to the
- * top of the highest one. So the tallest bar is the arena the fit verdict compares
- * (`totalBytes`, planned head + persistent) whenever every planned buffer is live at some step,
- * which holds for every graph whose buffers are used by an operator; and a budget line drawn at
- * SRAM − reserve (targets/fit.ts arenaBudget) crosses the tallest bar exactly when the verdict
- * says the model does not fit. Of several equally tall bars, the one holding the most live
- * bytes wins (shrinking a tensor there helps most), then the earliest.
- */
-export interface ArenaPeak {
-  /** Index of the layer in subgraph 0. */
-  readonly layer: number;
-  readonly op: string;
-  /** The bar's height: plannedBytes + the persistent part. */
-  readonly bytes: number;
-  /** Top of the highest live buffer (its offset + size in the plan). */
-  readonly plannedBytes: number;
-  /** Sum of the live buffers' sizes (at most plannedBytes; the difference is the planner's gaps). */
-  readonly liveBytes: number;
-  /** Full tensor names of the live buffers (use util/shortName for display). */
-  readonly tensors: readonly string[];
-}
-
-/** The height of a layer's bar on the memory timeline: see ArenaPeak. Layers outside subgraph 0 have none. */
-export function arenaBarBytes(layer: LayerReport, arena: { readonly persistentBytes: number }): number {
-  return layer.subgraph === 0 ? layer.arenaHighWaterBytes + arena.persistentBytes : 0;
-}
-
-/** The tallest bar of the memory timeline, by ArenaPeak's rule. */
-export function findArenaPeak(layers: readonly LayerReport[], persistentBytes: number): ArenaPeak | null {
-  let peak: LayerReport | undefined;
-  for (const l of layers) {
-    if (l.subgraph !== 0) continue;
-    if (
-      !peak ||
-      l.arenaHighWaterBytes > peak.arenaHighWaterBytes ||
-      (l.arenaHighWaterBytes === peak.arenaHighWaterBytes && l.arenaLiveBytes > peak.arenaLiveBytes)
-    )
-      peak = l;
-  }
-  if (!peak || peak.arenaHighWaterBytes === 0) return null;
-  return {
-    layer: peak.index,
-    op: peak.op,
-    bytes: arenaBarBytes(peak, { persistentBytes }),
-    plannedBytes: peak.arenaHighWaterBytes,
-    liveBytes: peak.arenaLiveBytes,
-    tensors: peak.liveTensors,
-  };
 }
 
 export interface ModelAnalysis {

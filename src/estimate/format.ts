@@ -56,8 +56,10 @@ export function formatMsEstimateWithBand(v: number, band: { readonly low: number
 
 /** A power given in µW, in the unit that keeps it between 1 and 1000: "3.77 mW", "22.7 µW", "1.20 W". */
 export function formatPowerUw(uw: number, digits = 3): string {
-  if (Math.abs(uw) >= 1e6) return `${formatSignificant(uw / 1e6, digits)} W`;
-  if (Math.abs(uw) >= 1e3) return `${formatSignificant(uw / 1e3, digits)} mW`;
+  // Switch unit where `digits` figures would round up to 1000 ("1000 µW" reads as 1.00 mW).
+  const edge = 1000 - 0.5 * 10 ** (3 - digits);
+  if (Math.abs(uw) >= edge * 1e3) return `${formatSignificant(uw / 1e6, digits)} W`;
+  if (Math.abs(uw) >= edge) return `${formatSignificant(uw / 1e3, digits)} mW`;
   return `${formatSignificant(uw, digits)} µW`;
 }
 

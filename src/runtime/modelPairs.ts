@@ -25,5 +25,9 @@ export function findPair(file: string, files: readonly string[]): { readonly oth
   for (const s of INT8_SUFFIXES) {
     if ((s || floatStem !== undefined) && candidates.has(`${asFloat}${s}.tflite`)) return { other: `${asFloat}${s}.tflite`, fileIs: 'float' };
   }
+  // A bare name beside a float-suffixed sibling is the int8 side (kws_ref_model ↔ kws_ref_model_float32).
+  if (floatStem === undefined && asInt8 === undefined) {
+    for (const s of FLOAT_SUFFIXES) if (s && candidates.has(`${asFloat}${s}.tflite`)) return { other: `${asFloat}${s}.tflite`, fileIs: 'int8' };
+  }
   return undefined;
 }

@@ -22,7 +22,7 @@ export interface Reserve {
 
 /**
  * The SRAM side of a verdict as the memory timeline draws it: bars up to `arenaBytes` (the
- * tallest bar, analysis/analyzeModel.ts ArenaPeak) against a line at `budgetBytes`. The model's
+ * tallest bar, analysis/peak.ts ArenaPeak) against a line at `budgetBytes`. The model's
  * arena fits exactly when arenaBytes ≤ budgetBytes, which is the verdict's own comparison
  * (arena + reserve ≤ SRAM) written on the arena's side.
  */

@@ -1,13 +1,15 @@
 /**
- * Problems-panel findings for every model in the workspace: each fit finding sits on its
- * layer's line in the layer view, and the worst one also on the model file. A bounded scan
- * at activation, then file watching and setting changes keep them current.
+ * Problems-panel findings for every model in the workspace, each listed once: on the model file
+ * (pointing at its layer's line) while the layer view is closed, on that line of the layer view
+ * while it is open. A user never sees a `.layers` document in Problems they did not open, nor
+ * the same error twice. A bounded scan at activation, then file watching, setting changes and
+ * the layer view opening or closing keep them current.
  */
 import * as vscode from 'vscode';
 import type { FitFinding, Severity } from '../findings/finding';
 import { localizedFinding } from './findingText';
 import type { AnalysisService } from './analysisService';
-import { layerViewUri } from './layerView';
+import { LAYER_SCHEME, layerViewUri, modelUriOf } from './layerView';
 import { layerLine } from './layerViewText';
 import { affectsSettings, windowSettings } from './config';
 import { reportNameFor } from '../quantize/report';
@@ -34,6 +36,8 @@ export class ModelDiagnostics implements vscode.Disposable {
         void this.refresh(uri);
       }),
       watcher.onDidDelete((uri) => this.forget(uri)),
+      vscode.workspace.onDidOpenTextDocument((doc) => this.layerViewToggled(doc)),
+      vscode.workspace.onDidCloseTextDocument((doc) => this.layerViewToggled(doc)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!affectsSettings(e)) return;
         service.invalidate();
@@ -48,6 +52,13 @@ export class ModelDiagnostics implements vscode.Disposable {
     if (limit <= 0) return;
     const uris = await vscode.workspace.findFiles('**/*.tflite', '**/node_modules/**', limit);
     await Promise.all(uris.map((u) => this.refresh(u)));
+  }
+
+  /** The findings move between the model file and its layer view as the view opens and closes. */
+  private layerViewToggled(doc: vscode.TextDocument): void {
+    if (doc.uri.scheme !== LAYER_SCHEME) return;
+    const model = modelUriOf(doc.uri);
+    if (this.models.has(model.toString())) void this.refresh(model);
   }
 
   async refreshAll(): Promise<void> {
@@ -68,21 +79,25 @@ export class ModelDiagnostics implements vscode.Disposable {
     }
     const { analysis, verdict } = result.report;
     const random = await calibratedOnRandomData(model);
-    const onLayers = verdict.findings.map((f) => {
-      const line = f.layer === null ? 2 : layerLine(analysis, f.subgraph, f.layer);
-      return this.diagnostic(new vscode.Range(line, 0, line, 1000), localizedFinding(f), SEVERITY[f.severity], f.code);
-    });
-    this.collection.set(view, onLayers);
+    const lineOf = (f: FitFinding): number => (f.layer === null ? 2 : layerLine(analysis, f.subgraph, f.layer));
     const onFile: vscode.Diagnostic[] = [];
-    const worst = worstFinding(verdict.findings);
-    if (worst) {
-      const more = verdict.findings.length > 1 ? ` ${vscode.l10n.t('(and {0} more in the layer view)', verdict.findings.length - 1)}` : '';
-      const d = this.diagnostic(new vscode.Range(0, 0, 0, 0), `${localizedFinding(worst)}${more}`, SEVERITY[worst.severity], worst.code);
-      const line = worst.layer === null ? 2 : layerLine(analysis, worst.subgraph, worst.layer);
-      d.relatedInformation = [
-        new vscode.DiagnosticRelatedInformation(new vscode.Location(view, new vscode.Range(line, 0, line, 0)), vscode.l10n.t('responsible layer')),
-      ];
-      onFile.push(d);
+    if (isOpen(view)) {
+      this.collection.set(
+        view,
+        verdict.findings.map((f) => this.diagnostic(new vscode.Range(lineOf(f), 0, lineOf(f), 1000), localizedFinding(f), SEVERITY[f.severity], f.code)),
+      );
+    } else {
+      this.collection.delete(view);
+      for (const f of sortedBySeverity(verdict.findings)) {
+        const d = this.diagnostic(new vscode.Range(0, 0, 0, 0), localizedFinding(f), SEVERITY[f.severity], f.code);
+        d.relatedInformation = [
+          new vscode.DiagnosticRelatedInformation(
+            new vscode.Location(view, new vscode.Range(lineOf(f), 0, lineOf(f), 0)),
+            f.layer === null ? vscode.l10n.t('layer view') : vscode.l10n.t('responsible layer'),
+          ),
+        ];
+        onFile.push(d);
+      }
     }
     if (random) {
       // This one belongs to the model file itself: every layer is affected.
@@ -134,6 +149,9 @@ async function calibratedOnRandomData(model: vscode.Uri): Promise<boolean> {
 
 const RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
 
-function worstFinding(findings: readonly FitFinding[]): FitFinding | undefined {
-  return [...findings].sort((a, b) => RANK[a.severity] - RANK[b.severity])[0];
+/** Errors first, so the explorer's badge and the first row are the worst finding. */
+function sortedBySeverity(findings: readonly FitFinding[]): FitFinding[] {
+  return [...findings].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
 }
+
+const isOpen = (uri: vscode.Uri): boolean => vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());

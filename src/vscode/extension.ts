@@ -13,7 +13,7 @@ import { LAYER_SCHEME, LayerView, modelUriOf, openLayerView } from './layerView'
 import { MODEL_EDITOR, ModelEditorProvider } from './modelEditor';
 import { saveTarget } from './config';
 import { ModelStatusBar } from './statusBar';
-import { compareModelsCommand, runModelCommand } from './runCommands';
+import { type CompareOptions, compareModelsCommand, runModelCommand } from './runCommands';
 import { importProfileCommand, ProfileStore } from './profiles';
 import { quantizeModelCommand, type QuantizeOptions } from './quantizeCommand';
 import { optimizeMemoryCommand, type OptimizeOptions } from './optimizeCommand';
@@ -73,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
       const model = uri ?? (await pickModel(statusBar));
       return model ? runModelCommand(client, editor, model, Array.isArray(inputs) ? inputs : undefined) : undefined;
     }),
-    vscode.commands.registerCommand('tinymlLens.compareModels', async (uri?: vscode.Uri, options?: { readonly random?: boolean }) => {
+    vscode.commands.registerCommand('tinymlLens.compareModels', async (uri?: vscode.Uri, options?: CompareOptions) => {
       const model = uri ?? (await pickModel(statusBar));
       return model ? compareModelsCommand(client, editor, model, options ?? {}) : undefined;
     }),

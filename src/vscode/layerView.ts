@@ -4,6 +4,7 @@
  * bytes. Diagnostics point at these lines, so clicking a problem lands on its layer.
  */
 import * as vscode from 'vscode';
+import { timelinePeak } from '../analysis/peak';
 import type { AnalysisService } from './analysisService';
 import { layerAtLine, layerHoverMarkdown, layerLine, layerViewText } from './layerViewText';
 
@@ -82,22 +83,24 @@ export class LayerView implements vscode.TextDocumentContentProvider, vscode.Hov
     return new vscode.Hover(md, document.lineAt(position.line).range);
   }
 
-  /** Inline bars proportional to live arena bytes; the peak line highlighted. */
+  /** Inline bars of the arena each layer needs, as the panel's timeline draws them; its peak highlighted. */
   async decorate(editor: vscode.TextEditor): Promise<void> {
     if (editor.document.uri.scheme !== LAYER_SCHEME) return;
     const report = await this.service.cached(modelUriOf(editor.document.uri));
     if (!report) return;
     const a = report.analysis;
-    const max = Math.max(1, ...a.layers.map((l) => l.arenaLiveBytes));
+    const timeline = timelinePeak(a);
+    const bytes = new Map(timeline.columns.map((c) => [c.layer.index, c.bytes]));
+    const max = Math.max(1, timeline.bytes);
     const bars: vscode.DecorationOptions[] = [];
     const peaks: vscode.Range[] = [];
     for (const l of a.layers) {
       const line = layerLine(a, l.subgraph, l.index);
       if (line >= editor.document.lineCount) continue;
       const range = editor.document.lineAt(line).range;
-      const filled = Math.round((BAR_WIDTH * l.arenaLiveBytes) / max);
+      const filled = Math.round((BAR_WIDTH * (l.subgraph === 0 ? (bytes.get(l.index) ?? 0) : 0)) / max);
       bars.push({ range, renderOptions: { after: { contentText: `${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}` } } });
-      if (l.subgraph === 0 && l.index === a.arena.peakLayer) peaks.push(range);
+      if (l.subgraph === 0 && l.index === timeline.layer) peaks.push(range);
     }
     editor.setDecorations(this.bar, bars);
     editor.setDecorations(this.peak, peaks);

@@ -7,6 +7,7 @@ import type { LayerReport, ModelAnalysis } from '../analysis/analyzeModel';
 import { formatBytes, type FitVerdict } from '../targets/fit';
 import type { LayerEstimate } from '../estimate';
 import { formatMsWithBand } from '../estimate/format';
+import { shortName } from '../util/shortName';
 import { markdownCode, markdownText } from './escapeText';
 
 /** Lines before the first layer: title, totals, verdict, column names. */
@@ -72,7 +73,8 @@ export function layerHoverMarkdown(a: ModelAnalysis, l: LayerReport, verdict: Fi
       `| Estimated time${onTarget ? ` on ${onTarget}` : ''} | ${formatMsWithBand(estimate.ms, estimate.bandMs)}: an estimate, ${(100 * estimate.share).toFixed(1)}% of the model |`,
     );
   }
-  if (l.liveTensors.length > 0) lines.push('', `Tensors alive: ${l.liveTensors.map(markdownCode).join(', ')}`);
+  // Converter names run to hundreds of characters and pushed the hover off the screen: short forms here.
+  if (l.liveTensors.length > 0) lines.push('', `Tensors alive: ${l.liveTensors.map((t) => markdownCode(shortName(t))).join(', ')}`);
   if (!l.tflmSupported) lines.push('', `⚠ TensorFlow Lite Micro has no kernel for ${markdownText(l.op)}.`);
   return lines.join('\n');
 }

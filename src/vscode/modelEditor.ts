@@ -14,6 +14,7 @@ import { saveTarget } from './config';
 import { findPair } from '../runtime/modelPairs';
 import type { ProfileStore } from './profiles';
 import { localizedFinding } from './findingText';
+import { PanelPort } from './panelPort';
 
 export const MODEL_EDITOR = 'tinymlLens.model';
 
@@ -27,7 +28,7 @@ export type ResultMessage = Extract<ToWebview, { type: 'run' | 'compare' | 'quan
 
 export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<ModelDocument> {
   /** Open panels by model, so commands can tell whether one is showing. */
-  readonly panels = new Map<string, vscode.WebviewPanel>();
+  readonly panels = new Map<string, PanelPort>();
   /** The latest run and comparison per model, shown again when its panel (re)opens. */
   private readonly results = new Map<string, Map<ResultMessage['type'], ResultMessage>>();
 
@@ -49,10 +50,10 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
     const stored = this.results.get(key) ?? new Map<ResultMessage['type'], ResultMessage>();
     stored.set(message.type, message);
     this.results.set(key, stored);
-    const panel = this.panels.get(key);
-    if (panel) {
-      panel.reveal();
-      await panel.webview.postMessage(message);
+    const port = this.panels.get(key);
+    if (port && !port.disposed) {
+      port.reveal();
+      await port.post(message);
     } else {
       await vscode.commands.executeCommand('vscode.openWith', model, MODEL_EDITOR);
     }
@@ -74,11 +75,11 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
     panel.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
     panel.webview.html = this.html(panel.webview, dist, media);
     const key = document.uri.toString();
-    this.panels.set(key, panel);
+    // Every message goes through the port: an analysis that ends after the panel closed is dropped, not thrown.
+    const port = new PanelPort(panel);
+    this.panels.set(key, port);
 
-    let disposed = false;
-    // An analysis may finish after its panel closed: there is nobody left to tell.
-    const post = (message: ToWebview): Thenable<boolean> => (disposed ? Promise.resolve(false) : panel.webview.postMessage(message));
+    const post = (message: ToWebview): Promise<boolean> => port.post(message);
     const send = async (): Promise<void> => {
       const fileName = document.uri.path.split('/').pop() ?? '';
       void post({ type: 'loading', fileName });
@@ -121,6 +122,7 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
     };
 
     const subscriptions = [
+      port,
       this.service.onDidChange((uri) => {
         if (uri.toString() === key && panel.visible) void send();
       }),
@@ -152,8 +154,7 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
       }),
     ];
     panel.onDidDispose(() => {
-      disposed = true;
-      this.panels.delete(key);
+      if (this.panels.get(key) === port) this.panels.delete(key);
       subscriptions.forEach((s) => s.dispose());
     });
   }

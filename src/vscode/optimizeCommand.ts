@@ -104,7 +104,7 @@ export async function optimizeMemoryCommand(deps: OptimizeDeps, model: vscode.Ur
     const result = await withWorkerProgress(
       vscode.l10n.t('Optimizing the arena of {0}', name),
       (signal, report) => deps.worker.request('optimize', params, { signal, onProgress: report }),
-      options.signal,
+      { cancel: options.signal },
     );
     if (!result) return undefined;
     await writeFileAtomic(out.path, result.bytes, { overwrite: out.overwrite });

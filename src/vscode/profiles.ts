@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { boardTarget, CALIBRATION, calibrateFromProfile, matchProfile, parseProfilerLog, type EstimateTarget, type ProfileCalibration } from '../estimate';
 import type { KernelLibraryId } from '../analysis/kernelLibrary';
+import { formatMs } from '../estimate/format';
 import type { AnalysisService, FittedTargets } from './analysisService';
 import { notificationText } from './escapeText';
 
@@ -88,11 +89,12 @@ export async function importProfileCommand(
     service.invalidate();
     void vscode.window.showInformationMessage(
       vscode.l10n.t(
-        '{0} on {1}: measured {2} ms; the estimate was {3} ms and is now fitted to your board for every model in this workspace.',
+        '{0} on {1}: measured {2}; the estimate was {3} and is now fitted to your board for every model in this workspace.',
         basename(model.fsPath),
         board.name,
-        calibration.measuredMs.toPrecision(3),
-        calibration.estimatedMs.toPrecision(3),
+        // toPrecision wrote "1.23e+3 ms" for a second or more.
+        formatMs(calibration.measuredMs),
+        formatMs(calibration.estimatedMs),
       ),
     );
     return calibration;

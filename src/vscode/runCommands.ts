@@ -1,6 +1,7 @@
 /**
- * "Run Model…" and "Compare Float and Int8…": pick inputs, run in the worker with a
- * cancellable progress notification, and show the results in the model's panel.
+ * "Run Model…" and "Compare Float and Int8…": pick inputs (files, or a folder of them), run in
+ * the worker with a cancellable progress notification, and show the results in the model's
+ * panel. Compare offers the model's float or int8 sibling first; a cancelled job says so.
  */
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
@@ -12,14 +13,42 @@ import type { ModelEditorProvider } from './modelEditor';
 import { runSettings } from './config';
 import { notificationText } from './escapeText';
 
-const INPUT_FILTERS = { [vscode.l10n.t('Model inputs')]: ['npy', 'bin', 'png', 'jpg', 'jpeg', 'bmp', 'wav'], [vscode.l10n.t('All files')]: ['*'] };
+const INPUT_EXTENSIONS = ['npy', 'bin', 'png', 'jpg', 'jpeg', 'bmp', 'wav'];
+const INPUT_FILTERS = { [vscode.l10n.t('Model inputs')]: INPUT_EXTENSIONS, [vscode.l10n.t('All files')]: ['*'] };
 
-/** Runs `work` in a cancellable notification; undefined when the user (or `cancel`, for scripted use) cancelled. */
+/** Files as picked, each folder replaced by the input files directly in it, in name order. */
+export async function expandInputs(picked: readonly vscode.Uri[]): Promise<vscode.Uri[]> {
+  const out: vscode.Uri[] = [];
+  for (const uri of picked) {
+    const stat = await vscode.workspace.fs.stat(uri);
+    if ((stat.type & vscode.FileType.Directory) === 0) {
+      out.push(uri);
+      continue;
+    }
+    const entries = await vscode.workspace.fs.readDirectory(uri);
+    const files = entries
+      .filter(([name, type]) => (type & vscode.FileType.File) !== 0 && INPUT_EXTENSIONS.includes(name.split('.').pop()?.toLowerCase() ?? ''))
+      .map(([name]) => name)
+      .sort();
+    out.push(...files.map((name) => vscode.Uri.joinPath(uri, name)));
+  }
+  return out;
+}
+
+export interface ProgressOptions {
+  /** Cancels the work as the notification's Cancel button does (for scripted use). */
+  readonly cancel?: AbortSignal | undefined;
+  /** Says that the work was cancelled; a notification by default. */
+  readonly tell?: (message: string) => unknown;
+}
+
+/** Runs `work` in a cancellable notification; undefined when it was cancelled, which `tell` says in so many words. */
 export async function withWorkerProgress<T>(
   title: string,
   work: (signal: AbortSignal, report: (fraction: number, message: string) => void) => Promise<T>,
-  cancel?: AbortSignal,
+  options: ProgressOptions = {},
 ): Promise<T | undefined> {
+  const { cancel, tell = (message: string) => vscode.window.showInformationMessage(message) } = options;
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort());
@@ -32,8 +61,9 @@ export async function withWorkerProgress<T>(
         last = 100 * fraction;
       });
     } catch (e) {
-      if (errorCode(e) === 'cancelled') return undefined;
-      throw e;
+      if (errorCode(e) !== 'cancelled') throw e;
+      void tell(vscode.l10n.t('{0}: cancelled.', title));
+      return undefined;
     }
   });
 }
@@ -45,7 +75,7 @@ export async function runModelCommand(
   model: vscode.Uri,
   inputs?: readonly vscode.Uri[],
 ): Promise<RunView | undefined> {
-  const files =
+  const picked =
     inputs ??
     (await vscode.window.showOpenDialog({
       canSelectMany: true,
@@ -54,6 +84,7 @@ export async function runModelCommand(
       filters: INPUT_FILTERS,
       defaultUri: vscode.Uri.file(dirname(model.fsPath)),
     }));
+  const files = picked && (await expandInputs(picked));
   if (!files || files.length === 0) return undefined;
   const settings = runSettings(model);
   try {
@@ -79,17 +110,35 @@ export async function runModelCommand(
   }
 }
 
-/** `options.random` skips the questions and compares on seeded random inputs. Returns what the panel shows. */
+export interface CompareOptions {
+  /** Compare on seeded random inputs without asking. */
+  readonly random?: boolean;
+  /** Sample files or folders of them (one sample per file), without asking. */
+  readonly samples?: readonly vscode.Uri[];
+}
+
+/** Options skip the questions (for keybindings, tasks and tests). Returns what the panel shows. */
 export async function compareModelsCommand(
   worker: WorkerClient,
   editor: ModelEditorProvider,
   model: vscode.Uri,
-  options: { readonly random?: boolean } = {},
+  options: CompareOptions = {},
 ): Promise<CompareView | undefined> {
   const siblings = (await vscode.workspace.fs.readDirectory(vscode.Uri.file(dirname(model.fsPath)))).map(([name]) => name);
   const pair = findPair(basename(model.fsPath), siblings);
   let other: vscode.Uri | undefined = pair && vscode.Uri.file(`${dirname(model.fsPath)}/${pair.other}`);
   let fileIs = pair?.fileIs;
+  const scripted = options.random === true || options.samples !== undefined;
+  if (pair && !scripted) {
+    // Offer the sibling found beside the model first; another model stays one pick away.
+    const sibling = { label: pair.other, description: pair.fileIs === 'float' ? vscode.l10n.t('int8 sibling') : vscode.l10n.t('float sibling') };
+    const another = { label: vscode.l10n.t('Choose another model…'), description: '' };
+    const answer = await vscode.window.showQuickPick([sibling, another], {
+      title: vscode.l10n.t('Compare {0} with', basename(model.fsPath)),
+    });
+    if (!answer) return undefined;
+    if (answer === another) other = undefined;
+  }
   if (!other) {
     const picked = await vscode.window.showOpenDialog({
       canSelectMany: false,
@@ -99,25 +148,36 @@ export async function compareModelsCommand(
     });
     if (!picked?.[0]) return undefined;
     other = picked[0];
-    fileIs = basename(model.fsPath).match(/int8|quant/i) ? 'int8' : 'float';
+    // The names say which side is which: this model's, or else the other's (kws_ref_model ↔ kws_ref_model_float32).
+    fileIs = /int8|quant/i.test(basename(model.fsPath)) || /float|fp32|f32/i.test(basename(other.fsPath)) ? 'int8' : 'float';
   }
   const [floatUri, int8Uri] = fileIs === 'int8' ? [other, model] : [model, other];
   const settings = runSettings(model);
   const random = vscode.l10n.t('{0} seeded random inputs', settings.samples);
+  const chooseFiles = vscode.l10n.t('Choose input files…');
+  // A separate choice: on Windows and Linux one dialog cannot pick both files and folders.
+  const chooseFolder = vscode.l10n.t('Choose a folder of inputs…');
   const choice = options.random
     ? random
-    : await vscode.window.showQuickPick([random, vscode.l10n.t('Choose input files…')], {
-        title: vscode.l10n.t('Compare {0} with {1} on', basename(floatUri.fsPath), basename(int8Uri.fsPath)),
-      });
+    : options.samples
+      ? 'given'
+      : await vscode.window.showQuickPick([random, chooseFiles, chooseFolder], {
+          title: vscode.l10n.t('Compare {0} with {1} on', basename(floatUri.fsPath), basename(int8Uri.fsPath)),
+        });
   if (!choice) return undefined;
   let samples: string[][] = [];
   if (choice !== random) {
-    const files = await vscode.window.showOpenDialog({
-      canSelectMany: true,
-      title: vscode.l10n.t('Input files: one sample each'),
-      filters: INPUT_FILTERS,
-      defaultUri: vscode.Uri.file(dirname(model.fsPath)),
-    });
+    const picked =
+      options.samples ??
+      (await vscode.window.showOpenDialog({
+        canSelectMany: choice === chooseFiles,
+        canSelectFiles: choice === chooseFiles,
+        canSelectFolders: choice === chooseFolder,
+        title: choice === chooseFolder ? vscode.l10n.t('A folder of inputs: one sample per file') : vscode.l10n.t('Input files: one sample each'),
+        filters: INPUT_FILTERS,
+        defaultUri: vscode.Uri.file(dirname(model.fsPath)),
+      }));
+    const files = picked && (await expandInputs(picked));
     if (!files?.length) return undefined;
     samples = files.map((f) => [f.fsPath]);
   }

@@ -1,6 +1,7 @@
 /**
  * The status-bar item for the active model (its panel or its layer view): arena against
- * SRAM with a fits / does-not-fit icon. Clicking it opens the model panel.
+ * SRAM with a fits / does-not-fit icon, the reserve the verdict adds named in the text (the
+ * arena alone is the number the panel shows). Clicking it opens the model panel.
  */
 import * as vscode from 'vscode';
 import { formatBytes } from '../targets/fit';
@@ -48,7 +49,11 @@ export class ModelStatusBar implements vscode.Disposable {
     } else {
       const { analysis, verdict } = result.report;
       const icon = verdict.fits ? '$(pass)' : '$(error)';
-      this.item.text = `${icon} ${vscode.l10n.t('Arena {0} / {1}', formatBytes(verdict.sramUsedBytes), formatBytes(verdict.target.sramBytes))}`;
+      // The arena as the panel shows it, and the reserve the verdict adds named beside it.
+      const arena = formatBytes(analysis.arena.totalBytes);
+      const sram = formatBytes(verdict.target.sramBytes);
+      const reserve = verdict.reserve.sramBytes;
+      this.item.text = `${icon} ${reserve > 0 ? vscode.l10n.t('Arena {0} + {1} reserved / {2}', arena, formatBytes(reserve), sram) : vscode.l10n.t('Arena {0} / {1}', arena, sram)}`;
       this.item.tooltip = `${verdict.fits ? vscode.l10n.t('Fits {0}', verdict.target.name) : vscode.l10n.t('Does not fit {0}', verdict.target.name)}: ${vscode.l10n.t('tensor arena {0} + {1} reserved; model {2} of {3} flash', formatBytes(analysis.arena.totalBytes), formatBytes(verdict.reserve.sramBytes), formatBytes(verdict.flashUsedBytes), formatBytes(verdict.target.flashBytes))}`;
       this.item.backgroundColor = verdict.fits ? undefined : new vscode.ThemeColor('statusBarItem.errorBackground');
     }

@@ -40,6 +40,14 @@ describe('the layer view', () => {
     assert.match(md, /Tensors alive: `conv\/out`, `dw\/out`|Tensors alive: `dw\/out`, `conv\/out`/);
     assert.match(md, /MACs \| 2,304/);
   });
+
+  test('the hover lists converter names short, so it fits on screen', () => {
+    const long = `model/conv/Conv2D;${'model/conv/BiasAdd;'.repeat(20)}model/conv/Relu`;
+    const layer = { ...a.layers[1]!, liveTensors: [long] };
+    const md = layerHoverMarkdown(a, layer, verdict);
+    assert.match(md, /Tensors alive: `model\/conv\/Conv2D…`$/m);
+    assert.ok(!md.includes('BiasAdd'), md);
+  });
 });
 
 describe('messages from the webview are validated', () => {

@@ -11,6 +11,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import Mocha from 'mocha';
+import { ourRejections } from './rejections';
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir)
@@ -44,7 +45,11 @@ export function run(): Promise<void> {
     }
     try {
       mocha.run((failures) => {
+        // A late post to a closed panel is an unhandled rejection VS Code only logs: it fails the run here.
+        const stray = ourRejections();
+        if (stray.length > 0) console.log(`[tinyml-lens suite] unhandled rejections:\n${stray.join('\n')}`);
         if (failures > 0) reject(new Error(`${failures} VS Code test${failures === 1 ? '' : 's'} failed`));
+        else if (stray.length > 0) reject(new Error(`${stray.length} unhandled rejection(s) from the extension: ${stray[0]!.split('\n')[0]}`));
         else resolve();
       });
     } catch (e) {

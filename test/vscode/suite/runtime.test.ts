@@ -10,6 +10,8 @@ import { suite, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import { writeNpy } from '../../../src/runtime/inputs/npy';
 import type { CompareView, RunView } from '../../../src/shared/protocol';
+import { Cancelled } from '../../../src/errors';
+import { withWorkerProgress } from '../../../src/vscode/runCommands';
 
 async function model(name: string): Promise<vscode.Uri> {
   const [uri] = await vscode.workspace.findFiles(`**/${name}`);
@@ -63,5 +65,40 @@ suite('runtime in VS Code', () => {
     } finally {
       await vscode.workspace.fs.delete(copy);
     }
+  });
+
+  test('Compare accepts a folder of inputs: one sample per file in it', async () => {
+    const int8 = await model('kws_ds_cnn_int8.tflite');
+    const copy = vscode.Uri.joinPath(int8, '..', 'kws_ds_cnn_float.tflite');
+    await vscode.workspace.fs.copy(int8, copy, { overwrite: true });
+    const dir = mkdtempSync(join(tmpdir(), 'tinyml-samples-'));
+    for (const k of [0, 1, 2]) {
+      writeFileSync(
+        join(dir, `s${k}.npy`),
+        writeNpy({ dtype: 'float32', shape: [1, 49, 10, 1], data: Float32Array.from({ length: 490 }, (_, i) => Math.sin((i + k) / 5) * 0.5) }),
+      );
+    }
+    writeFileSync(join(dir, 'notes.txt'), 'not an input');
+    try {
+      const view = await vscode.commands.executeCommand<CompareView | undefined>('tinymlLens.compareModels', int8, { samples: [vscode.Uri.file(dir)] });
+      assert.ok(view, 'the comparison returned nothing');
+      assert.equal(view.samples, '3');
+      assert.equal(view.result.random, false);
+    } finally {
+      await vscode.workspace.fs.delete(copy);
+    }
+  });
+
+  test('a cancelled job says it was cancelled', async () => {
+    const told: string[] = [];
+    const result = await withWorkerProgress(
+      'Quantizing model.tflite',
+      async () => {
+        throw new Cancelled();
+      },
+      { tell: (message) => told.push(message) },
+    );
+    assert.equal(result, undefined);
+    assert.deepEqual(told, ['Quantizing model.tflite: cancelled.']);
   });
 });
