@@ -8,6 +8,7 @@ import { suite, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { TinymlLensApi } from '../../../src/vscode/extension';
 import { until } from './until';
+import { findings, layerView } from './findings';
 import { formatBytes } from '../../../src/util/formatBytes';
 import { PanelPort } from '../../../src/vscode/panelPort';
 import { ourRejections } from './rejections';
@@ -26,10 +27,7 @@ async function model(name: string): Promise<vscode.Uri> {
   return uri;
 }
 
-const layerView = (m: vscode.Uri): vscode.Uri => vscode.Uri.from({ scheme: 'tinyml-layers', path: `${m.path}.layers`, query: m.toString() });
 const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('tinymlLens');
-/** A model's findings wherever they are listed: on the file, or on its layer view while that is open. */
-const findings = (m: vscode.Uri): vscode.Diagnostic[] => [...vscode.languages.getDiagnostics(m), ...vscode.languages.getDiagnostics(layerView(m))];
 const isOpen = (uri: vscode.Uri): boolean => vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
 
 suite('features', () => {

@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import type { OptimizeView } from '../../../src/shared/protocol';
 import type { TinymlLensApi } from '../../../src/vscode/extension';
 import { until } from './until';
+import { findings } from './findings';
 
 const EXTENSION_ID = 'tinyml-lens.tinyml-lens';
 
@@ -27,7 +28,6 @@ async function model(name: string): Promise<vscode.Uri> {
 }
 
 const optimizedOf = (m: vscode.Uri): vscode.Uri => vscode.Uri.file(m.fsPath.replace(/\.tflite$/, '_opt.tflite'));
-const layerView = (m: vscode.Uri): vscode.Uri => vscode.Uri.from({ scheme: 'tinyml-layers', path: `${m.path}.layers`, query: m.toString() });
 
 type Warn = typeof vscode.window.showWarningMessage;
 
@@ -90,8 +90,7 @@ suite('optimize memory in VS Code', () => {
     const expected = report.verdict.findings.map((f) => f.code).sort();
     assert.ok(expected.length > 0, 'the camera-trap model has findings on the example board');
     const codes = await until(() => {
-      const c = vscode.languages
-        .getDiagnostics(layerView(opt))
+      const c = findings(opt)
         .map((d) => String(d.code))
         .sort();
       return c.length === expected.length ? c : undefined;
