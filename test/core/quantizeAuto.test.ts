@@ -20,7 +20,6 @@ import {
   type CandidateScore,
 } from '../../src/quantize/autoSelect';
 import { Cancelled } from '../../src/errors';
-import { QuantizeError } from '../../src/quantize/errors';
 import { Histogram } from '../../src/quantize/histogram';
 import { quantizeModel } from '../../src/quantize/quantizeModel';
 import { mergeStats, type TensorStats } from '../../src/quantize/ranges';

@@ -25,7 +25,7 @@ import { goldenRuns } from '../helpers/golden';
 import { loadOracle } from '../oracles/tfjsTflite';
 import { prng } from '../../src/util/prng';
 import { readModel, writeModel } from '../../src/model/io';
-import { makeOptions, type ActivationFunction, type BuiltinName, type Padding } from '../../src/model/ops';
+import { makeOptions, type Padding } from '../../src/model/ops';
 
 type Rand = () => number;
 const int = (r: Rand, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));

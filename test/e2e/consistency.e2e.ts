@@ -41,14 +41,10 @@ after(async () => {
   if (workspace) rmSync(workspace, { recursive: true, force: true });
 });
 
-function panel(w: Workbench) {
-  return w.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-}
-
 async function openModel(w: Workbench, name: string) {
   await w.runCommand('View: Close All Editors');
   await w.explorerItem(name).dblclick();
-  const p = panel(w);
+  const p = w.panel();
   await p.locator('.chart rect.bar').first().waitFor({ timeout: 60_000 });
   return p;
 }
@@ -129,7 +125,7 @@ test('KWS on a 32 KB budget: the budget line is what the verdict compares, and l
 test('the timeline is one tab stop with arrow keys inside; so are the table rows', { skip }, async () => {
   const w = wb!;
   await w.capture('consistency-keys', async () => {
-    const p = panel(w);
+    const p = w.panel();
     assert.equal(await p.locator('.chart rect[tabindex="0"]').count(), 1);
     assert.equal(await p.locator('.layer-table tbody tr[tabindex="0"]').count(), 1);
     const marker = p.locator('.chart rect.bar.peak');

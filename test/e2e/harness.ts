@@ -13,7 +13,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Locator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import type * as CodeServerModule from '../../scripts/vscode/codeServer.mjs';
 import type * as SetupModule from '../../scripts/vscode/setup.mjs';
 import type * as WorkspaceModule from '../../scripts/vscode/workspace.mjs';
@@ -63,6 +63,8 @@ export interface Workbench {
   hover(text: string, timeoutMs?: number): Promise<string>;
   /** The explorer row of a file or folder at the workspace's top level. */
   explorerItem(name: string): Locator;
+  /** The active model panel's document: code-server nests a webview in two iframes. */
+  panel(): FrameLocator;
   /**
    * Right-clicks a file in the explorer and returns the context menu's item labels, leaving the
    * menu open. With `expect`, asks again (for up to `timeoutMs`) until that item is there.
@@ -175,6 +177,10 @@ function makeWorkbench(page: Page, workspace: string, url: string, pageErrors: s
       const hover = page.locator('.monaco-hover-content').filter({ visible: true }).filter({ hasText: /\S/ }).first();
       await hover.waitFor({ state: 'visible', timeout: timeoutMs });
       return (await hover.innerText()).trim();
+    },
+
+    panel() {
+      return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     },
 
     explorerItem(name) {

@@ -18,19 +18,14 @@ after(async () => {
   await wb?.close();
 });
 
-/** The model panel's document: code-server nests a webview in two iframes. */
-function panel() {
-  return wb.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-}
-
 test('the panel offers "Optimize Memory…" only when the arena is near or over the SRAM budget', async () => {
   await wb.capture('optimize-button', async () => {
     await wb.explorerItem('kws_ds_cnn_int8.tflite').dblclick();
-    await panel().getByText('Tensor arena (SRAM)').waitFor({ timeout: 30_000 });
-    assert.equal(await panel().locator('#optimize-memory').count(), 0, 'the keyword spotter fits: no button');
+    await wb.panel().getByText('Tensor arena (SRAM)').waitFor({ timeout: 30_000 });
+    assert.equal(await wb.panel().locator('#optimize-memory').count(), 0, 'the keyword spotter fits: no button');
     await wb.runCommand('View: Close All Editors');
     await wb.explorerItem('camera_trap_mobilenet_int8.tflite').dblclick();
-    const p = panel();
+    const p = wb.panel();
     await p.getByText('Tensor arena (SRAM)').waitFor({ timeout: 30_000 });
     await p.locator('#optimize-memory').waitFor({ state: 'visible', timeout: 15_000 });
     assert.match(await p.locator('#optimize-memory').innerText(), /Optimize Memory…/);
@@ -49,7 +44,7 @@ test('right-click → Optimize Memory… opens the optimized model with its opti
     assert.match((await wb.page.locator('.quick-input-widget input').first().getAttribute('placeholder')) ?? '', /Time limit 10 s/);
     await choice.click();
 
-    const p = panel();
+    const p = wb.panel();
     const section = p.locator('section.optimize');
     await section.waitFor({ state: 'visible', timeout: 120_000 });
     assert.match(await p.locator('header h2').innerText(), /camera_trap_mobilenet_int8_opt\.tflite/);

@@ -17,15 +17,10 @@ after(async () => {
   await wb?.close();
 });
 
-/** The model panel's document: code-server nests a webview in two iframes. */
-function panel() {
-  return wb.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-}
-
 test('opening a model from the explorer shows the model panel', async () => {
   await wb.capture('panel', async () => {
     await wb.explorerItem('kws_ds_cnn_int8.tflite').dblclick();
-    const p = panel();
+    const p = wb.panel();
     await p.getByText('Tensor arena (SRAM)').waitFor({ timeout: 30_000 });
     const header = await p.locator('header h2').innerText();
     assert.match(header, /kws_ds_cnn_int8\.tflite/);
@@ -51,7 +46,7 @@ test('opening a model from the explorer shows the model panel', async () => {
 
 test('the panel estimates latency and energy, and its battery calculator follows the numbers', async () => {
   await wb.capture('battery', async () => {
-    const p = panel();
+    const p = wb.panel();
     const cards = await p.locator('.card').allInnerTexts();
     assert.ok(
       cards.some((c) => /LATENCY\s+[\d.]+ m?s\s+an estimate/i.test(c)),

@@ -64,7 +64,7 @@ export function planWeights(
     }
     const src = options.reuseInt8Weights ? s.float.int8Weights.get(w) : undefined;
     let reused = false;
-    if (src && src.zeroPoints.every((z) => z === 0) && !src.values.some((v) => v === -128)) {
+    if (src?.zeroPoints.every((z) => z === 0) && !src.values.some((v) => v === -128)) {
       const perTensorOk = src.scales.length === 1;
       const perChannelOk = src.scales.length > 1 && axis !== undefined && src.axis === axis;
       if (perTensorOk || perChannelOk) {

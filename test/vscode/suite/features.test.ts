@@ -6,26 +6,11 @@
 import * as assert from 'node:assert/strict';
 import { suite, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
-import type { TinymlLensApi } from '../../../src/vscode/extension';
 import { until } from './until';
-import { findings, layerView } from './findings';
+import { api, findings, layerView, model } from './workspace';
 import { formatBytes } from '../../../src/util/formatBytes';
 import { PanelPort } from '../../../src/vscode/panelPort';
 import { ourRejections } from './rejections';
-
-const EXTENSION_ID = 'tinyml-lens.tinyml-lens';
-
-async function api(): Promise<TinymlLensApi> {
-  const ext = vscode.extensions.getExtension<TinymlLensApi>(EXTENSION_ID);
-  assert.ok(ext, `${EXTENSION_ID} is not installed`);
-  return ext.activate();
-}
-
-async function model(name: string): Promise<vscode.Uri> {
-  const [uri] = await vscode.workspace.findFiles(`**/${name}`);
-  assert.ok(uri, `${name} is not in the workspace`);
-  return uri;
-}
 
 const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('tinymlLens');
 const isOpen = (uri: vscode.Uri): boolean => vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());

@@ -9,23 +9,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { suite, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { OptimizeView } from '../../../src/shared/protocol';
-import type { TinymlLensApi } from '../../../src/vscode/extension';
 import { until } from './until';
-import { findings } from './findings';
-
-const EXTENSION_ID = 'tinyml-lens.tinyml-lens';
-
-async function api(): Promise<TinymlLensApi> {
-  const ext = vscode.extensions.getExtension<TinymlLensApi>(EXTENSION_ID);
-  assert.ok(ext, `${EXTENSION_ID} is not installed`);
-  return ext.activate();
-}
-
-async function model(name: string): Promise<vscode.Uri> {
-  const [uri] = await vscode.workspace.findFiles(`**/${name}`);
-  assert.ok(uri, `${name} is not in the workspace`);
-  return uri;
-}
+import { api, findings, model } from './workspace';
 
 const optimizedOf = (m: vscode.Uri): vscode.Uri => vscode.Uri.file(m.fsPath.replace(/\.tflite$/, '_opt.tflite'));
 

@@ -8,16 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
+import { model } from './workspace';
 import { writeNpy } from '../../../src/runtime/inputs/npy';
 import type { CompareView, RunView } from '../../../src/shared/protocol';
 import { Cancelled } from '../../../src/errors';
 import { withWorkerProgress } from '../../../src/vscode/runCommands';
-
-async function model(name: string): Promise<vscode.Uri> {
-  const [uri] = await vscode.workspace.findFiles(`**/${name}`);
-  assert.ok(uri, `${name} is not in the workspace`);
-  return uri;
-}
 
 suite('runtime in VS Code', () => {
   suiteTeardown(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));

@@ -33,7 +33,7 @@
  * 16.619…) and tanh, as reference_ops::Logistic and Tanh.
  */
 import { optionsOf } from '../../../model/ops';
-import { optionalInput, output, scaleOf, zeroPointOf } from '../../kernelUtil';
+import { optionalInput, output, zeroPointOf } from '../../kernelUtil';
 import { logisticInt16, makeIntegerRequantize, roundHalfAway, tanhInt16, type Requantize } from '../../quant';
 import { RuntimeError, type Eval, type Kernel, type KernelContext, type RuntimeTensor } from '../../types';
 import { badModel } from './common';
