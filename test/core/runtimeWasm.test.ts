@@ -29,7 +29,7 @@ import { WasmArena, wasmSimdAvailable } from '../../src/runtime/wasm/simd';
 import { corpusModel, REPO_ROOT, SKIP_SHARED } from '../helpers/corpus';
 import { prng } from '../../src/util/prng';
 import { readModel } from '../../src/model/io';
-import { makeOptions, } from '../../src/model/ops';
+import { makeOptions } from '../../src/model/ops';
 
 type Rand = () => number;
 
