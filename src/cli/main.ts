@@ -10,6 +10,7 @@ import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, type Command, type Io } from '.
 import { compareCommand } from './compareCommand';
 import { estimateCommand } from './estimateCommand';
 import { examplesCommand } from './examplesCommand';
+import { exportCommand } from './exportCommand';
 import { reportFailure } from './failure';
 import { optimizeCommand } from './optimizeCommand';
 import { quantizeCommand } from './quantizeCommand';
@@ -26,6 +27,7 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['estimate', estimateCommand],
   ['quantize', quantizeCommand],
   ['optimize', optimizeCommand],
+  ['export', exportCommand],
 ]);
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {

@@ -130,6 +130,21 @@ export const COMMANDS_HELP: readonly CommandHelp[] = [
     ],
   },
   {
+    name: 'export',
+    synopsis: 'export <model.tflite> --out-dir <dir> [--name <symbol>] [options]',
+    description:
+      'Writes the C++ a TFLM firmware needs: <name>_model_data.cc/.h (the model, 16-byte aligned and const), <name>_op_resolver.h (exactly its ops, each Add checked) and <name>_arena.h (the tensor arena size), all or nothing and never over existing files without --force.',
+    options: [
+      { name: 'out-dir', value: '<dir>', description: 'where the files go (created if missing)' },
+      { name: 'name', value: '<symbol>', description: 'the C symbol prefix (default: the model file name made an identifier)' },
+      KERNELS,
+      { name: 'target', value: '<id>', description: 'a board from `tinyml-lens targets` (chooses the CMSIS-NN code path)' },
+      { name: 'abi', value: 'arm32|i386|x86_64', description: "the ABI the arena is sized for (default arm32, every board's; x86_64 for a host build)" },
+      { name: 'force', description: 'replace existing files' },
+      JSON_OPTION,
+    ],
+  },
+  {
     name: 'examples',
     synopsis: 'examples <dir>',
     description: 'Writes the example models (DS-CNN keyword spotter, MobileNetV1 camera trap) into <dir>.',
