@@ -96,6 +96,8 @@ function render(state: PanelState): void {
   const tight = v.findings.some((f) => f.code === 'sram-over' || f.code === 'sram-near');
   const optimizeButton = el('vscode-button', { id: 'optimize-memory' }, t('Optimize Memory…'));
   optimizeButton.addEventListener('click', () => vscode.postMessage({ type: 'optimizeMemory' }));
+  const exportButton = el('vscode-button', { id: 'export-firmware', appearance: 'secondary' }, t('Export for Firmware…'));
+  exportButton.addEventListener('click', () => vscode.postMessage({ type: 'exportFirmware' }));
 
   const verdictTag = el('vscode-tag', { className: v.fits ? 'fits' : 'nofit' }, v.fits ? t('fits') : t('does not fit'));
   const header = el(
@@ -113,6 +115,7 @@ function render(state: PanelState): void {
       compareButton,
       ...(a.kind === 'int8' ? [] : [quantizeButton]),
       ...(tight ? [optimizeButton] : []),
+      exportButton,
     ),
   );
 

@@ -233,7 +233,8 @@ export type FromWebview =
   | { readonly type: 'runModel' }
   | { readonly type: 'compareModels' }
   | { readonly type: 'quantizeModel' }
-  | { readonly type: 'optimizeMemory' };
+  | { readonly type: 'optimizeMemory' }
+  | { readonly type: 'exportFirmware' };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 1e7;
@@ -247,6 +248,7 @@ export function isFromWebview(value: unknown): value is FromWebview {
     case 'compareModels':
     case 'quantizeModel':
     case 'optimizeMemory':
+    case 'exportFirmware':
       return Object.keys(value).length === 1;
     case 'setTarget':
       return typeof value.targetId === 'string' && /^[a-z0-9-]{1,64}$/.test(value.targetId);
@@ -345,6 +347,7 @@ export const PANEL_STRINGS = [
   'layers that lose the most',
   'warnings',
   'Optimize Memory…',
+  'Export for Firmware…',
   'Arena optimization',
   'greedy (TFLM)',
   'optimized',

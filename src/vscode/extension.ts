@@ -17,6 +17,7 @@ import { type CompareOptions, compareModelsCommand, runModelCommand } from './ru
 import { importProfileCommand, ProfileStore } from './profiles';
 import { quantizeModelCommand, type QuantizeOptions } from './quantizeCommand';
 import { optimizeMemoryCommand, type OptimizeOptions } from './optimizeCommand';
+import { type ExportOptions, exportFirmwareCommand } from './exportCommand';
 
 export interface TinymlLensApi {
   readonly service: AnalysisService;
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
   const layerView = new LayerView(service);
   const client = worker;
   const diagnostics = new ModelDiagnostics(service);
+  const exportOutput = vscode.window.createOutputChannel('TinyML Lens Firmware Export', 'cpp');
   const editor: ModelEditorProvider = new ModelEditorProvider(
     context,
     service,
@@ -43,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
       compare: async (model) => void (await compareModelsCommand(client, editor, model)),
       quantize: async (model) => void (await quantizeModelCommand(client, service, editor, context.workspaceState, model)),
       optimize: async (model) => void (await optimizeMemoryCommand({ worker: client, service, editor, diagnostics }, model)),
+      exportFirmware: async (model) => void (await exportFirmwareCommand({ service, output: exportOutput }, model)),
     },
     profiles,
   );
@@ -84,6 +87,11 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
     vscode.commands.registerCommand('tinymlLens.optimizeMemory', async (uri?: vscode.Uri, options?: OptimizeOptions) => {
       const model = uri ?? (await pickModel(statusBar));
       return model ? optimizeMemoryCommand({ worker: client, service, editor, diagnostics }, model, options ?? {}) : undefined;
+    }),
+    exportOutput,
+    vscode.commands.registerCommand('tinymlLens.exportFirmware', async (uri?: vscode.Uri, options?: ExportOptions) => {
+      const model = uri ?? (await pickModel(statusBar));
+      return model ? exportFirmwareCommand({ service, output: exportOutput }, model, options ?? {}) : undefined;
     }),
     vscode.commands.registerCommand('tinymlLens.importProfile', async (uri?: vscode.Uri, log?: vscode.Uri) => {
       const model = uri ?? (await pickModel(statusBar));

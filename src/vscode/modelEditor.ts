@@ -40,6 +40,7 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
       readonly compare: (model: vscode.Uri) => Promise<void>;
       readonly quantize: (model: vscode.Uri) => Promise<void>;
       readonly optimize: (model: vscode.Uri) => Promise<void>;
+      readonly exportFirmware: (model: vscode.Uri) => Promise<void>;
     },
     private readonly profiles: ProfileStore,
   ) {}
@@ -150,6 +151,8 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
             return this.commands.quantize(document.uri);
           case 'optimizeMemory':
             return this.commands.optimize(document.uri);
+          case 'exportFirmware':
+            return this.commands.exportFirmware(document.uri);
         }
       }),
     ];
