@@ -37,7 +37,8 @@ export const FIRMWARE_MESSAGES = {
 
 /** Variants of the messages above. */
 export const FIRMWARE_PARTS = {
-  opMissingNoMethod: "The model uses {op} (first at layer {layer}) but resolver {resolver} never adds it, and TFLM's MicroMutableOpResolver has no Add method for it",
+  opMissingNoMethod:
+    "The model uses {op} (first at layer {layer}) but resolver {resolver} never adds it, and TFLM's MicroMutableOpResolver has no Add method for it",
   addChained: '{method}() is chained with &&: kTfLiteOk is 0, so the chain stops after the first success and the ops after it are never added',
 } as const;
 

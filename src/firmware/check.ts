@@ -15,7 +15,7 @@ import { readModel } from '../model/io';
 import { opName } from '../model/ops';
 import { formatBytes } from '../util/formatBytes';
 import { addOfBuiltin, builtinOfAdd } from './resolverOps';
-import { arenaSize, MAX_SOURCE_BYTES, scanFile, type AddCall, type ScannedFile } from './scan';
+import { arenaSize, MAX_SOURCE_BYTES, scanFile, type AddCall, type ResolverDecl, type ScannedFile } from './scan';
 import { evaluateSize } from './sizeExpr';
 
 export type FirmwareSeverity = 'error' | 'warning' | 'info' | 'hint';
@@ -187,7 +187,10 @@ export function checkFirmware(sources: readonly SourceFile[], options: CheckOpti
       const users = files.flatMap((g) => (g === f ? g.interpreters.filter((i) => i.arena === index) : []));
       const tied = users.map((i) => (i.model !== undefined ? models.get(i.model) : undefined)).filter((m): m is LoadedModel => m?.analysis !== undefined);
       const candidates = tied.length > 0 ? tied : users.length === 0 && onlyModel?.analysis ? [onlyModel] : [];
-      const needed = candidates.reduce<LoadedModel | undefined>((a, m) => (!a || m.analysis!.arena.totalBytes > a.analysis!.arena.totalBytes ? m : a), undefined);
+      const needed = candidates.reduce<LoadedModel | undefined>(
+        (a, m) => (!a || m.analysis!.arena.totalBytes > a.analysis!.arena.totalBytes ? m : a),
+        undefined,
+      );
       const size = arenaSize(f, arena, byPath);
       const required = needed?.analysis?.arena.totalBytes ?? null;
       arenas.push({ symbol: arena.symbol, file: f.path, line: arena.line, bytes: size.ok ? size.value : null, requiredBytes: required });
@@ -214,11 +217,14 @@ export function checkFirmware(sources: readonly SourceFile[], options: CheckOpti
   // Resolvers: one per (file, variable); Add calls join the resolver of their receiver's name.
   const resolvers: FirmwareResolver[] = [];
   const declared = files.flatMap((f) =>
-    f.resolvers.filter((r, i) => f.resolvers.findIndex((o) => o.symbol === r.symbol) === i).map((r) => ({ file: f, decl: r })),
+    f.resolvers.filter((r, i) => f.resolvers.findIndex((o) => o.symbol === r.symbol && o.type === r.type) === i).map((r) => ({ file: f, decl: r })),
   );
   const allAdds = files.flatMap((f) => f.adds.map((a) => ({ file: f, call: a })));
+  // An Add joins the resolver of its receiver's type when known (a `Type&` parameter), else of its name.
+  const belongs = (a: AddCall, decl: ResolverDecl): boolean =>
+    declared.length === 1 || (a.receiverType !== undefined ? a.receiverType === decl.type : a.receiver === decl.symbol);
   for (const { file, decl } of declared) {
-    const adds = allAdds.filter((a) => a.call.receiver === decl.symbol || declared.length === 1);
+    const adds = allAdds.filter((a) => belongs(a.call, decl));
     const cap = evaluateSize(decl.capacityTokens, (name) => file.constants.get(name));
     const capacity = cap.ok ? cap.value : null;
     resolvers.push({ file: file.path, line: decl.line, capacity, ops: adds.map((a) => a.call.method) });
@@ -229,9 +235,13 @@ export function checkFirmware(sources: readonly SourceFile[], options: CheckOpti
     for (const a of adds) {
       if (a.call.chained) add('add-unchecked', 'warning', a.file.path, a.call.line, { method: a.call.method, chained: 'true' });
       // An unchecked Add that cannot fail (room for it, no duplicate) is only a hint.
-      else if (a.call.unchecked) add('add-unchecked', canFail(a.call) ? 'warning' : 'hint', a.file.path, a.call.line, { method: a.call.method, chained: 'false' });
+      else if (a.call.unchecked)
+        add('add-unchecked', canFail(a.call) ? 'warning' : 'hint', a.file.path, a.call.line, { method: a.call.method, chained: 'false' });
     }
-    const users = files.flatMap((f) => f.interpreters.filter((i) => i.resolver === decl.symbol));
+    const users = file.interpreters.filter((i) => {
+      const r = i.resolver !== undefined ? file.resolvers[i.resolver] : undefined;
+      return r?.symbol === decl.symbol && r.type === decl.type;
+    });
     const tied = users.map((i) => (i.model !== undefined ? models.get(i.model) : undefined)).filter((m): m is LoadedModel => m?.analysis !== undefined);
     const used = tied.length > 0 ? tied : users.length === 0 && onlyModel?.analysis ? [onlyModel] : [];
     if (used.length === 0) continue;
@@ -261,7 +271,10 @@ export function checkFirmware(sources: readonly SourceFile[], options: CheckOpti
 }
 
 /** A firmware finding in English plain text (the CLI and the JSON `message`). */
-export function renderFirmwareFinding(f: FirmwareFinding, localize: (template: string, args: Readonly<Record<string, string>>) => string = fillTemplate): string {
+export function renderFirmwareFinding(
+  f: FirmwareFinding,
+  localize: (template: string, args: Readonly<Record<string, string>>) => string = fillTemplate,
+): string {
   const args: Record<string, string> = {};
   for (const [k, v] of Object.entries(f.params)) args[k] = plainText(String(v));
   for (const k of ['bytes', 'required', 'planned', 'persistent', 'spare'] as const) {

@@ -40,10 +40,14 @@ export interface ResolverDecl {
   readonly line: number;
   /** N as written; evaluated later (it may name a constant). */
   readonly capacityTokens: readonly Token[];
+  /** The type as written: an alias name or `MicroMutableOpResolver<…>`. */
+  readonly type: string;
 }
 
 export interface AddCall {
   readonly receiver: string;
+  /** The receiver's resolver type when the file declares it (a variable or a `Type&` parameter). */
+  readonly receiverType: string | undefined;
   readonly method: string;
   readonly line: number;
   /** The result is neither tested, assigned, returned nor passed on. */
@@ -56,7 +60,8 @@ export interface InterpreterDecl {
   readonly line: number;
   /** The model array's symbol, through `model = GetModel(sym)` when a variable is passed. */
   readonly model: string | undefined;
-  readonly resolver: string | undefined;
+  /** Index into the file's `resolvers` of the resolver passed (the latest declared by that name). */
+  readonly resolver: number | undefined;
   /** Index into the file's `arenas` of the buffer passed (the latest declared by that name). */
   readonly arena: number | undefined;
 }
@@ -81,6 +86,7 @@ const STATEMENT_START = new Set([';', '{', '}', ')', ':']);
 
 interface Pending {
   readonly receiver: string;
+  readonly receiverType: string | undefined;
   readonly method: string;
   readonly line: number;
   readonly depth: number;
@@ -101,6 +107,8 @@ export function scanFile(path: string, text: string): ScannedFile {
   const notes: string[] = [];
   const aliases = new Map<string, readonly Token[]>();
   const modelOfVariable = new Map<string, string>();
+  /** Variable or parameter name → its resolver type, the latest declaration winning. */
+  const typeOf = new Map<string, string>();
 
   let stmt: Token[] = [];
   const recent: (Token | undefined)[] = [undefined, undefined, undefined, undefined];
@@ -113,7 +121,7 @@ export function scanFile(path: string, text: string): ScannedFile {
   const finishAdd = (p: Pending, next: Token | undefined): void => {
     const nextText = next?.text;
     const chained = nextText === '&&' || (p.afterAnd && nextText !== '==' && nextText !== '!=');
-    adds.push({ receiver: p.receiver, method: p.method, line: p.line, unchecked: p.statementStart && nextText === ';', chained });
+    adds.push({ receiver: p.receiver, receiverType: p.receiverType, method: p.method, line: p.line, unchecked: p.statementStart && nextText === ';', chained });
   };
 
   for (let step = tokens.next(); !step.done; step = tokens.next()) {
@@ -144,6 +152,7 @@ export function scanFile(path: string, text: string): ScannedFile {
       if (method?.kind === 'ident' && /^Add[A-Z]\w*$/.test(method.text) && (dot?.text === '.' || dot?.text === '->') && receiver?.kind === 'ident') {
         pending.push({
           receiver: receiver.text,
+          receiverType: typeOf.get(receiver.text),
           method: method.text,
           line: method.line,
           depth: parenDepth - 1,
@@ -164,12 +173,39 @@ export function scanFile(path: string, text: string): ScannedFile {
     } else if (t.text === '{' || t.text === '}') {
       stmt = [];
     } else if (stmt.length < MAX_STATEMENT_TOKENS) {
+      if (t.kind === 'ident') {
+        const type =
+          resolverTypeEndingAt(stmt, stmt.length - 1, aliases) ??
+          (/^[&*]$/.test(stmt[stmt.length - 1]?.text ?? '') ? resolverTypeEndingAt(stmt, stmt.length - 2, aliases) : undefined);
+        if (type !== undefined) typeOf.set(t.text, type);
+      }
       stmt.push(t);
     }
     pushRecent(recent, t);
   }
   if (closed) finishAdd(closed, undefined);
   return { path, arrays, getModels, arenas, resolvers, adds, interpreters, constants, includes, notes };
+}
+
+/** The resolver type whose last token is `stmt[end]`: an alias, or `MicroMutableOpResolver<…>`. */
+function resolverTypeEndingAt(stmt: readonly Token[], end: number, aliases: ReadonlyMap<string, readonly Token[]>): string | undefined {
+  const last = stmt[end];
+  if (!last) return undefined;
+  if (last.kind === 'ident' && aliases.has(last.text) && stmt[end - 1]?.text !== '.' && stmt[end - 1]?.text !== '->') return last.text;
+  if (last.text !== '>') return undefined;
+  let depth = 0;
+  for (let j = end; j > 0 && end - j < 64; j--) {
+    const s = stmt[j]!.text;
+    if (s === '>') depth++;
+    else if (s === '<' && --depth === 0)
+      return stmt[j - 1]?.text === 'MicroMutableOpResolver'
+        ? `MicroMutableOpResolver<${stmt
+            .slice(j + 1, end)
+            .map((x) => x.text)
+            .join('')}>`
+        : undefined;
+  }
+  return undefined;
 }
 
 function pushRecent(recent: (Token | undefined)[], t: Token): void {
@@ -318,27 +354,35 @@ function statement(stmt: readonly Token[], out: Sinks): void {
   for (let k = 0; k < stmt.length; k++) {
     let capacity: Token[] | undefined;
     let after = -1;
+    let type = '';
     if (text[k] === 'MicroMutableOpResolver') {
       const targs = templateArgs(stmt, k + 1);
       if (targs) {
         capacity = targs.args;
         after = targs.end + 1;
+        type = `MicroMutableOpResolver<${targs.args.map((x) => x.text).join('')}>`;
       }
     } else if (stmt[k]!.kind === 'ident' && out.aliases.has(text[k]!) && text[k - 1] !== '.' && text[k - 1] !== '->') {
       capacity = [...out.aliases.get(text[k]!)!];
       after = k + 1;
+      type = text[k]!;
     }
     const name = stmt[after];
     const follow = text[after + 1];
     if (capacity && name?.kind === 'ident' && (follow === undefined || follow === '(' || follow === '=' || follow === '{')) {
-      out.resolvers.push({ symbol: name.text, line: name.line, capacityTokens: capacity });
+      out.resolvers.push({ symbol: name.text, line: name.line, capacityTokens: capacity, type });
       break;
     }
   }
 
   // constexpr int kName = expr;   const size_t kName = expr;
   const eq = text.indexOf('=');
-  if (eq > 1 && (text.includes('constexpr') || text.includes('const')) && stmt[eq - 1]!.kind === 'ident' && !text.slice(0, eq).some((s) => s === '[' || s === '*')) {
+  if (
+    eq > 1 &&
+    (text.includes('constexpr') || text.includes('const')) &&
+    stmt[eq - 1]!.kind === 'ident' &&
+    !text.slice(0, eq).some((s) => s === '[' || s === '*')
+  ) {
     const name = text[eq - 1]!;
     if (!out.constants.has(name)) out.constants.set(name, stmt.slice(eq + 1));
   }
@@ -346,7 +390,13 @@ function statement(stmt: readonly Token[], out: Sinks): void {
   // uint8_t tensor_arena[kTensorArenaSize];
   const open = text.indexOf('[');
   const arenaName = stmt[open - 1];
-  if (open > 0 && arenaName?.kind === 'ident' && /arena/i.test(arenaName.text) && text.slice(0, open).some((s) => BYTE_TYPES.has(s)) && !text.includes('extern')) {
+  if (
+    open > 0 &&
+    arenaName?.kind === 'ident' &&
+    /arena/i.test(arenaName.text) &&
+    text.slice(0, open).some((s) => BYTE_TYPES.has(s)) &&
+    !text.includes('extern')
+  ) {
     const close = text.indexOf(']', open);
     if (close > open) out.arenas.push({ symbol: arenaName.text, line: arenaName.line, sizeTokens: stmt.slice(open + 1, close) });
   }
@@ -371,7 +421,10 @@ function statement(stmt: readonly Token[], out: Sinks): void {
             break;
           }
         }
-        out.interpreters.push({ line: stmt[ik]!.line, model, resolver: lastIdent(args[1]!), arena });
+        const resolverVar = lastIdent(args[1]!);
+        let resolver = -1;
+        for (let r = out.resolvers.length - 1; r >= 0 && resolver < 0; r--) if (out.resolvers[r]!.symbol === resolverVar) resolver = r;
+        out.interpreters.push({ line: stmt[ik]!.line, model, resolver: resolver >= 0 ? resolver : undefined, arena });
       }
     }
   }

@@ -107,7 +107,10 @@ describe('firmware checker on TFLM examples', { skip: SKIP_SHARED || (!existsSyn
     assert.equal(arena.bytes, 136 * 1024);
     assert.equal(arena.line, lineOf(pd(), MAIN, 'static uint8_t tensor_arena'));
     assert.ok(arena.requiredBytes! > 50_000 && arena.requiredBytes! < 136 * 1024);
-    assert.deepStrictEqual(report.resolvers.map((r) => [r.capacity, r.ops.length]), [[5, 5]]);
+    assert.deepStrictEqual(
+      report.resolvers.map((r) => [r.capacity, r.ops.length]),
+      [[5, 5]],
+    );
     assert.equal(report.models[0]!.symbol, 'g_person_detect_model_data');
   });
 
@@ -119,7 +122,10 @@ describe('firmware checker on TFLM examples', { skip: SKIP_SHARED || (!existsSyn
     assert.equal(f.line, lineOf(sources, MAIN, 'static uint8_t tensor_arena'));
     assert.equal(f.params.required, required);
     assert.match(renderFirmwareFinding(f), new RegExp(`\\(${required} bytes\\)`));
-    assert.equal(check(mutate(pd(), MAIN, 'kTensorArenaSize = 136 * 1024', `kTensorArenaSize = ${required}`)).findings.filter((x) => x.code === 'arena-too-small').length, 0);
+    assert.equal(
+      check(mutate(pd(), MAIN, 'kTensorArenaSize = 136 * 1024', `kTensorArenaSize = ${required}`)).findings.filter((x) => x.code === 'arena-too-small').length,
+      0,
+    );
   });
 
   test('arena far too large: information with the bytes to give back', () => {
@@ -180,7 +186,10 @@ describe('firmware checker on TFLM examples', { skip: SKIP_SHARED || (!existsSyn
 
   test('a corrupted byte: model-invalid at the array', () => {
     // The root table offset (bytes 0..3) pointed past the end.
-    const f = only(check(mutate(pd(), ARRAY, /\{\n {4}0x[0-9a-f]{2}, 0x[0-9a-f]{2}, 0x[0-9a-f]{2}, 0x[0-9a-f]{2},/, '{\n    0xff, 0xff, 0xff, 0x7f,')), 'model-invalid');
+    const f = only(
+      check(mutate(pd(), ARRAY, /\{\n {4}0x[0-9a-f]{2}, 0x[0-9a-f]{2}, 0x[0-9a-f]{2}, 0x[0-9a-f]{2},/, '{\n    0xff, 0xff, 0xff, 0x7f,')),
+      'model-invalid',
+    );
     assert.equal(f.severity, 'error');
     assert.equal(f.line, 5);
   });
