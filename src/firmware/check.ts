@@ -4,7 +4,7 @@
  * not hold, the given .tflite or the workspace .tflite named like the symbol. Findings are data
  * (code, severity, file, 1-based line, params); renderFirmwareFinding gives the English text.
  */
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { analyzeModel, type ModelAnalysis } from '../analysis/analyzeModel';
 import type { KernelLibrary } from '../analysis/kernelLibrary';
 import type { Abi } from '../analysis/tflmKernels';
@@ -178,7 +178,16 @@ export function checkFirmware(sources: readonly SourceFile[], options: CheckOpti
       }
     }
   }
-  const onlyModel = models.size === 1 ? [...models.values()][0] : undefined;
+  // Without an interpreter in its file, a buffer or resolver is tied to the model of its own folder
+  // when that folder uses exactly one (a folder of several projects must not mix them).
+  const onlyModelIn = (path: string): LoadedModel | undefined => {
+    const dir = dirname(path);
+    const symbols = new Set(
+      files.filter((f) => dirname(f.path) === dir).flatMap((f) => [...f.getModels.map((g) => g.symbol), ...f.arrays.map((a) => a.symbol)]),
+    );
+    const local = [...models.values()].filter((m) => symbols.has(m.entry.symbol));
+    return local.length === 1 ? local[0] : undefined;
+  };
 
   // Arenas: the models of the interpreters they are passed to (or the only model).
   const arenas: FirmwareArena[] = [];
@@ -186,7 +195,8 @@ export function checkFirmware(sources: readonly SourceFile[], options: CheckOpti
     f.arenas.forEach((arena, index) => {
       const users = files.flatMap((g) => (g === f ? g.interpreters.filter((i) => i.arena === index) : []));
       const tied = users.map((i) => (i.model !== undefined ? models.get(i.model) : undefined)).filter((m): m is LoadedModel => m?.analysis !== undefined);
-      const candidates = tied.length > 0 ? tied : users.length === 0 && onlyModel?.analysis ? [onlyModel] : [];
+      const fallback = f.interpreters.length === 0 ? onlyModelIn(f.path) : undefined;
+      const candidates = tied.length > 0 ? tied : fallback?.analysis ? [fallback] : [];
       const needed = candidates.reduce<LoadedModel | undefined>(
         (a, m) => (!a || m.analysis!.arena.totalBytes > a.analysis!.arena.totalBytes ? m : a),
         undefined,
@@ -221,10 +231,16 @@ export function checkFirmware(sources: readonly SourceFile[], options: CheckOpti
   );
   const allAdds = files.flatMap((f) => f.adds.map((a) => ({ file: f, call: a })));
   // An Add joins the resolver of its receiver's type when known (a `Type&` parameter), else of its name.
-  const belongs = (a: AddCall, decl: ResolverDecl): boolean =>
-    declared.length === 1 || (a.receiverType !== undefined ? a.receiverType === decl.type : a.receiver === decl.symbol);
-  for (const { file, decl } of declared) {
-    const adds = allAdds.filter((a) => belongs(a.call, decl));
+  // In the resolver's own file by the receiver's type (or name); from another file (a register
+  // function elsewhere), by name, only when that file declares no resolver of its own.
+  const declaring = new Set(declared.map((d) => d.file));
+  const belongs = (a: { readonly file: ScannedFile; readonly call: AddCall }, d: { readonly file: ScannedFile; readonly decl: ResolverDecl }): boolean => {
+    if (a.file === d.file) return a.call.receiverType !== undefined ? a.call.receiverType === d.decl.type : a.call.receiver === d.decl.symbol;
+    return !declaring.has(a.file) && a.call.receiver === d.decl.symbol;
+  };
+  for (const d of declared) {
+    const { file, decl } = d;
+    const adds = allAdds.filter((a) => belongs(a, d));
     const cap = evaluateSize(decl.capacityTokens, (name) => file.constants.get(name));
     const capacity = cap.ok ? cap.value : null;
     resolvers.push({ file: file.path, line: decl.line, capacity, ops: adds.map((a) => a.call.method) });
@@ -243,7 +259,9 @@ export function checkFirmware(sources: readonly SourceFile[], options: CheckOpti
       return r?.symbol === decl.symbol && r.type === decl.type;
     });
     const tied = users.map((i) => (i.model !== undefined ? models.get(i.model) : undefined)).filter((m): m is LoadedModel => m?.analysis !== undefined);
-    const used = tied.length > 0 ? tied : users.length === 0 && onlyModel?.analysis ? [onlyModel] : [];
+    // A file whose interpreters pass another resolver (an #ifdef branch) leaves this one untied.
+    const fallback = file.interpreters.length === 0 ? onlyModelIn(file.path) : undefined;
+    const used = tied.length > 0 ? tied : fallback?.analysis ? [fallback] : [];
     if (used.length === 0) continue;
     const added = new Set(adds.map((a) => builtinOfAdd(a.call.method)).filter((b) => b !== undefined));
     const reported = new Set<string>();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -96,6 +96,17 @@ describe('firmware checker on TFLM examples', { skip: SKIP_SHARED || (!existsSyn
       assert.ok(report.arenas.some((a) => a.requiredBytes !== null && a.bytes !== null && a.bytes >= a.requiredBytes));
     });
   }
+
+  test('every example at once (network_tester with its embedded model, dtln and memory_footprint without theirs): no error or warning', () => {
+    const others = ['dtln', 'memory_footprint', 'network_tester'].flatMap((name) =>
+      readdirSync(join(EXAMPLES, name))
+        .filter((f) => /\.(cc|h)$/.test(f))
+        .map((f) => ({ path: join(EXAMPLES, name, f), text: readFileSync(join(EXAMPLES, name, f), 'latin1') })),
+    );
+    const report = check([...COVERED.flatMap(exampleSources), ...others]);
+    assert.deepStrictEqual(serious(report), []);
+    assert.ok(report.models.some((m) => m.symbol === 'network_model'));
+  });
 
   const pd = () => exampleSources(COVERED[0]!);
   const MAIN = 'person_detection/main_functions.cc';
@@ -236,6 +247,20 @@ describe('firmware checker on TFLM examples', { skip: SKIP_SHARED || (!existsSyn
 });
 
 describe('firmware scanner on hostile sources', () => {
+  test('a source over 64 MB is left out with a note, not read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fwcheck-big-'));
+    try {
+      const big = join(dir, 'huge_model_data.cc');
+      writeFileSync(big, '');
+      truncateSync(big, 65 * 1024 * 1024); // sparse: nothing is written
+      const out: string[] = [];
+      assert.equal(await main(['check-firmware', dir], { out: (t) => out.push(t), err: () => {} }), 0);
+      assert.ok(out.some((l) => l.includes('huge_model_data.cc: not scanned')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   const bounded = (label: string, text: string, ms: number): void => {
     const t0 = Date.now();
     const report = checkFirmware([{ path: label, text }], OPTIONS);
