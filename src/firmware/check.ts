@@ -263,11 +263,11 @@ export function checkFirmware(sources: readonly SourceFile[], options: CheckOpti
     const fallback = file.interpreters.length === 0 ? onlyModelIn(file.path) : undefined;
     const used = tied.length > 0 ? tied : fallback?.analysis ? [fallback] : [];
     if (used.length === 0) continue;
-    const added = new Set(adds.map((a) => builtinOfAdd(a.call.method)).filter((b) => b !== undefined));
+    const added = new Set<string>(adds.map((a) => builtinOfAdd(a.call.method)).filter((b) => b !== undefined));
     const reported = new Set<string>();
     for (const m of used) {
       for (const [op, at] of m.ops) {
-        if (added.has(op as never) || reported.has(op) || (addOfBuiltin(op) === undefined && !/^[A-Z0-9_]+$/.test(op))) continue;
+        if (added.has(op) || reported.has(op) || (addOfBuiltin(op) === undefined && !/^[A-Z0-9_]+$/.test(op))) continue;
         reported.add(op);
         const method = addOfBuiltin(op);
         add('op-missing', 'error', file.path, decl.line, {

@@ -139,7 +139,7 @@ export function scanFile(path: string, text: string): ScannedFile {
       continue;
     }
     if (t.text === '{' && recent[0]?.text === '=' && stmt.some((s) => s.text === '[')) {
-      const array = readByteArray(stmt, tokens, t.line);
+      const array = readByteArray(stmt, tokens);
       if (array.kind === 'array') arrays.push(array.array);
       else if (array.kind === 'eof') break;
       stmt = [];
@@ -227,7 +227,7 @@ function directive(t: Token, constants: Map<string, readonly Token[]>, includes:
 type ArrayRead = { readonly kind: 'array'; readonly array: ByteArray } | { readonly kind: 'other' } | { readonly kind: 'eof' };
 
 /** Reads `{ 0x1c, … }` after `name[] =`; anything else than byte values skips to the matching brace. */
-function readByteArray(stmt: readonly Token[], tokens: Generator<Token>, line: number): ArrayRead {
+function readByteArray(stmt: readonly Token[], tokens: Generator<Token>): ArrayRead {
   const open = stmt.findIndex((s) => s.text === '[');
   const name = stmt[open - 1];
   const isBytes = stmt.some((s) => BYTE_TYPES.has(s.text));
@@ -272,7 +272,6 @@ function readByteArray(stmt: readonly Token[], tokens: Generator<Token>, line: n
     } else if (t.text === '-') negative = true;
     else if (t.text !== ',') valid = false;
   }
-  void line;
   return { kind: 'eof' };
 }
 
