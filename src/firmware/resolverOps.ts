@@ -1,6 +1,6 @@
 /**
  * Which builtin op each `MicroMutableOpResolver::Add…()` registers, as TFLM's
- * tensorflow/lite/micro/micro_mutable_op_resolver.h declares them (each method calls
+ * tensorflow/lite/micro/micro_mutable_op_resolver.h declares them at commit 90b983c2 (each method calls
  * AddBuiltin with one BuiltinOperator). Custom ops (AddCircularBuffer, AddDetectionPostprocess,
  * AddEthosU, the signal library) register no builtin and are not listed.
  */
@@ -29,6 +29,7 @@ export const RESOLVER_ADD_BY_BUILTIN = {
   DEPTHWISE_CONV_2D: 'AddDepthwiseConv2D',
   DEQUANTIZE: 'AddDequantize',
   DIV: 'AddDiv',
+  DYNAMIC_UPDATE_SLICE: 'AddDynamicUpdateSlice',
   ELU: 'AddElu',
   EMBEDDING_LOOKUP: 'AddEmbeddingLookup',
   EQUAL: 'AddEqual',
@@ -70,6 +71,7 @@ export const RESOLVER_ADD_BY_BUILTIN = {
   PRELU: 'AddPrelu',
   QUANTIZE: 'AddQuantize',
   READ_VARIABLE: 'AddReadVariable',
+  REDUCE_ALL: 'AddReduceAll',
   REDUCE_MAX: 'AddReduceMax',
   REDUCE_MIN: 'AddReduceMin',
   RELU: 'AddRelu',
