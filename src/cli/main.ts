@@ -4,6 +4,7 @@
  * turns an error into the exit code (0 fits or no budget given, 1 does not fit, 2 bad input).
  */
 import { analyzeCommand } from './analyzeCommand';
+import { checkFirmwareCommand } from './checkFirmwareCommand';
 import { parseArgs, UsageError } from './args';
 import { errorMessage } from '../errors';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, type Command, type Io } from './command';
@@ -28,6 +29,7 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['quantize', quantizeCommand],
   ['optimize', optimizeCommand],
   ['export', exportCommand],
+  ['check-firmware', checkFirmwareCommand],
 ]);
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {

@@ -145,6 +145,18 @@ export const COMMANDS_HELP: readonly CommandHelp[] = [
     ],
   },
   {
+    name: 'check-firmware',
+    synopsis: 'check-firmware <dir|files…> [--model <file.tflite>] [--kernels reference|cmsis-nn] [--abi arm32|i386|x86_64] [--json]',
+    description:
+      "Checks C/C++ firmware sources against their model: the arena size, the resolver's ops and N, the model array's alignment and const. Exit 1 on an error finding.",
+    options: [
+      { name: 'model', value: '<file.tflite>', description: 'the model the firmware runs, when its sources do not embed it' },
+      KERNELS,
+      { name: 'abi', value: 'arm32|i386|x86_64', description: 'the ABI the arena is sized for (default arm32)' },
+      JSON_OPTION,
+    ],
+  },
+  {
     name: 'examples',
     synopsis: 'examples <dir>',
     description: 'Writes the example models (DS-CNN keyword spotter, MobileNetV1 camera trap) into <dir>.',

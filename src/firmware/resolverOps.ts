@@ -4,7 +4,7 @@
  * ../shared/tflm). A builtin missing here has no `Add…()` in stock TFLM: a firmware cannot
  * register it, so an export refuses the model instead of writing a resolver that fails on the board.
  */
-import type { ByBuiltin } from '../model/ops';
+import type { BuiltinName, ByBuiltin } from '../model/ops';
 
 export const TFLM_ADD_FUNCTIONS: ByBuiltin<string> = {
   ABS: 'AddAbs',
@@ -108,3 +108,17 @@ export const TFLM_ADD_FUNCTIONS: ByBuiltin<string> = {
   WHILE: 'AddWhile',
   ZEROS_LIKE: 'AddZerosLike',
 };
+
+const BUILTIN_BY_ADD: ReadonlyMap<string, BuiltinName> = new Map(
+  Object.entries(TFLM_ADD_FUNCTIONS).map(([builtin, add]): [string, BuiltinName] => [add, builtin as BuiltinName]),
+);
+
+/** The builtin an `Add…` method registers (what the firmware checker reads); undefined for a custom op or an unknown method. */
+export function builtinOfAdd(method: string): BuiltinName | undefined {
+  return BUILTIN_BY_ADD.get(method);
+}
+
+/** The `Add…` method that registers `builtin`; undefined when TFLM's resolver has none. */
+export function addOfBuiltin(builtin: string): string | undefined {
+  return (TFLM_ADD_FUNCTIONS as Readonly<Record<string, string>>)[builtin];
+}

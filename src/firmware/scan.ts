@@ -1,0 +1,441 @@
+/**
+ * What a firmware source says about its model, found without a compiler: byte-literal arrays,
+ * `tflite::GetModel(sym)`, arena buffers and their size expressions, `MicroMutableOpResolver<N>`
+ * declarations (also through `using` aliases) with their `Add…()` calls, and the
+ * `MicroInterpreter` constructions that tie them together. One pass over the tokens; only the
+ * current statement (capped) and the bytes of byte arrays are kept, so memory stays bounded.
+ */
+import { basename, dirname, join } from 'node:path';
+import { tokenize, integerLiteral, type Token } from './lexer';
+import { evaluateSize, type SizeValue } from './sizeExpr';
+
+/** Files larger than this are not scanned (the note says so): no firmware source is this big. */
+export const MAX_SOURCE_BYTES = 64 * 1024 * 1024;
+/** A scan stops after this many tokens of one file (the note says so). */
+export const MAX_TOKENS = 40_000_000;
+/** Tokens of one statement kept for matching; a longer statement is matched on its start only. */
+const MAX_STATEMENT_TOKENS = 512;
+
+export interface ByteArray {
+  readonly symbol: string;
+  readonly line: number;
+  readonly bytes: Uint8Array;
+  readonly aligned: boolean;
+  readonly isConst: boolean;
+}
+
+export interface GetModelCall {
+  readonly symbol: string;
+  readonly line: number;
+}
+
+export interface ArenaDecl {
+  readonly symbol: string;
+  readonly line: number;
+  readonly sizeTokens: readonly Token[];
+}
+
+export interface ResolverDecl {
+  readonly symbol: string;
+  readonly line: number;
+  /** N as written; evaluated later (it may name a constant). */
+  readonly capacityTokens: readonly Token[];
+  /** The type as written: an alias name or `MicroMutableOpResolver<…>`. */
+  readonly type: string;
+}
+
+export interface AddCall {
+  readonly receiver: string;
+  /** The receiver's resolver type when the file declares it (a variable or a `Type&` parameter). */
+  readonly receiverType: string | undefined;
+  readonly method: string;
+  readonly line: number;
+  /** The result is neither tested, assigned, returned nor passed on. */
+  readonly unchecked: boolean;
+  /** Joined to another status with `&&`, which stops after the first success (kTfLiteOk is 0). */
+  readonly chained: boolean;
+}
+
+export interface InterpreterDecl {
+  readonly line: number;
+  /** The model array's symbol, through `model = GetModel(sym)` when a variable is passed. */
+  readonly model: string | undefined;
+  /** Index into the file's `resolvers` of the resolver passed (the latest declared by that name). */
+  readonly resolver: number | undefined;
+  /** Index into the file's `arenas` of the buffer passed (the latest declared by that name). */
+  readonly arena: number | undefined;
+}
+
+export interface ScannedFile {
+  readonly path: string;
+  readonly arrays: readonly ByteArray[];
+  readonly getModels: readonly GetModelCall[];
+  readonly arenas: readonly ArenaDecl[];
+  readonly resolvers: readonly ResolverDecl[];
+  readonly adds: readonly AddCall[];
+  readonly interpreters: readonly InterpreterDecl[];
+  readonly constants: ReadonlyMap<string, readonly Token[]>;
+  /** Basenames of the `#include "…"` headers. */
+  readonly includes: readonly string[];
+  /** What the scan left out (a cap reached), in English. */
+  readonly notes: readonly string[];
+}
+
+const BYTE_TYPES = new Set(['char', 'uint8_t', 'int8_t', 'byte', 'UINT8', 'u8']);
+const STATEMENT_START = new Set([';', '{', '}', ')', ':']);
+
+interface Pending {
+  readonly receiver: string;
+  readonly receiverType: string | undefined;
+  readonly method: string;
+  readonly line: number;
+  readonly depth: number;
+  readonly statementStart: boolean;
+  readonly afterAnd: boolean;
+}
+
+/** Scans one file's text. Linear in its length; never throws on odd or broken code. */
+export function scanFile(path: string, text: string): ScannedFile {
+  const arrays: ByteArray[] = [];
+  const getModels: GetModelCall[] = [];
+  const arenas: ArenaDecl[] = [];
+  const resolvers: ResolverDecl[] = [];
+  const adds: AddCall[] = [];
+  const interpreters: InterpreterDecl[] = [];
+  const constants = new Map<string, readonly Token[]>();
+  const includes: string[] = [];
+  const notes: string[] = [];
+  const aliases = new Map<string, readonly Token[]>();
+  const modelOfVariable = new Map<string, string>();
+  /** Variable or parameter name → its resolver type, the latest declaration winning. */
+  const typeOf = new Map<string, string>();
+
+  let stmt: Token[] = [];
+  const recent: (Token | undefined)[] = [undefined, undefined, undefined, undefined];
+  let parenDepth = 0;
+  const pending: Pending[] = [];
+  let closed: Pending | undefined;
+  let count = 0;
+  const tokens = tokenize(text);
+
+  const finishAdd = (p: Pending, next: Token | undefined): void => {
+    const nextText = next?.text;
+    const chained = nextText === '&&' || (p.afterAnd && nextText !== '==' && nextText !== '!=');
+    adds.push({ receiver: p.receiver, receiverType: p.receiverType, method: p.method, line: p.line, unchecked: p.statementStart && nextText === ';', chained });
+  };
+
+  for (let step = tokens.next(); !step.done; step = tokens.next()) {
+    const t = step.value;
+    if (++count > MAX_TOKENS) {
+      notes.push(`${path}: scanned only the first ${MAX_TOKENS} tokens`);
+      break;
+    }
+    if (closed) {
+      finishAdd(closed, t);
+      closed = undefined;
+    }
+    if (t.kind === 'directive') {
+      directive(t, constants, includes);
+      continue;
+    }
+    if (t.text === '{' && recent[0]?.text === '=' && stmt.some((s) => s.text === '[')) {
+      const array = readByteArray(stmt, tokens);
+      if (array.kind === 'array') arrays.push(array.array);
+      else if (array.kind === 'eof') break;
+      stmt = [];
+      pushRecent(recent, { kind: 'punct', text: '}', line: t.line });
+      continue;
+    }
+    if (t.text === '(') {
+      parenDepth++;
+      const [method, dot, receiver, before] = recent;
+      if (method?.kind === 'ident' && /^Add[A-Z]\w*$/.test(method.text) && (dot?.text === '.' || dot?.text === '->') && receiver?.kind === 'ident') {
+        pending.push({
+          receiver: receiver.text,
+          receiverType: typeOf.get(receiver.text),
+          method: method.text,
+          line: method.line,
+          depth: parenDepth - 1,
+          statementStart: before === undefined || STATEMENT_START.has(before.text),
+          afterAnd: before?.text === '&&',
+        });
+      }
+    } else if (t.text === ')') {
+      parenDepth = Math.max(0, parenDepth - 1);
+      const top = pending[pending.length - 1];
+      if (top && top.depth === parenDepth) closed = pending.pop();
+    }
+    if (t.text === ';') {
+      statement(stmt, { arenas, resolvers, interpreters, constants, aliases, modelOfVariable, getModels });
+      stmt = [];
+      parenDepth = 0;
+      pending.length = 0;
+    } else if (t.text === '{' || t.text === '}') {
+      stmt = [];
+    } else if (stmt.length < MAX_STATEMENT_TOKENS) {
+      if (t.kind === 'ident') {
+        const type =
+          resolverTypeEndingAt(stmt, stmt.length - 1, aliases) ??
+          (/^[&*]$/.test(stmt[stmt.length - 1]?.text ?? '') ? resolverTypeEndingAt(stmt, stmt.length - 2, aliases) : undefined);
+        if (type !== undefined) typeOf.set(t.text, type);
+      }
+      stmt.push(t);
+    }
+    pushRecent(recent, t);
+  }
+  if (closed) finishAdd(closed, undefined);
+  return { path, arrays, getModels, arenas, resolvers, adds, interpreters, constants, includes, notes };
+}
+
+/** The resolver type whose last token is `stmt[end]`: an alias, or `MicroMutableOpResolver<…>`. */
+function resolverTypeEndingAt(stmt: readonly Token[], end: number, aliases: ReadonlyMap<string, readonly Token[]>): string | undefined {
+  const last = stmt[end];
+  if (!last) return undefined;
+  if (last.kind === 'ident' && aliases.has(last.text) && stmt[end - 1]?.text !== '.' && stmt[end - 1]?.text !== '->') return last.text;
+  if (last.text !== '>') return undefined;
+  let depth = 0;
+  for (let j = end; j > 0 && end - j < 64; j--) {
+    const s = stmt[j]!.text;
+    if (s === '>') depth++;
+    else if (s === '<' && --depth === 0)
+      return stmt[j - 1]?.text === 'MicroMutableOpResolver'
+        ? `MicroMutableOpResolver<${stmt
+            .slice(j + 1, end)
+            .map((x) => x.text)
+            .join('')}>`
+        : undefined;
+  }
+  return undefined;
+}
+
+function pushRecent(recent: (Token | undefined)[], t: Token): void {
+  recent.pop();
+  recent.unshift(t);
+}
+
+function directive(t: Token, constants: Map<string, readonly Token[]>, includes: string[]): void {
+  const include = /^include\s*"([^"]+)"/.exec(t.text);
+  if (include) {
+    includes.push(basename(include[1]!));
+    return;
+  }
+  // Object-like macros only: `#define N (…)` names a value, `#define F(x) …` is a function.
+  const define = /^define\s+([A-Za-z_]\w*)(?!\()\s*(.*)$/.exec(t.text);
+  if (define && !constants.has(define[1]!)) constants.set(define[1]!, [...tokenize(define[2]!)].slice(0, MAX_STATEMENT_TOKENS));
+}
+
+type ArrayRead = { readonly kind: 'array'; readonly array: ByteArray } | { readonly kind: 'other' } | { readonly kind: 'eof' };
+
+/** Reads `{ 0x1c, … }` after `name[] =`; anything else than byte values skips to the matching brace. */
+function readByteArray(stmt: readonly Token[], tokens: Generator<Token>): ArrayRead {
+  const open = stmt.findIndex((s) => s.text === '[');
+  const name = stmt[open - 1];
+  const isBytes = stmt.some((s) => BYTE_TYPES.has(s.text));
+  let bytes = new Uint8Array(isBytes ? 4096 : 0);
+  let length = 0;
+  let valid = isBytes && name?.kind === 'ident';
+  let depth = 1;
+  let negative = false;
+  for (let step = tokens.next(); !step.done; step = tokens.next()) {
+    const t = step.value;
+    if (t.text === '{') depth++;
+    else if (t.text === '}') {
+      if (--depth === 0) {
+        if (!valid || !name) return { kind: 'other' };
+        const text = stmt.map((s) => s.text);
+        return {
+          kind: 'array',
+          array: {
+            symbol: name.text,
+            line: name.line,
+            bytes: bytes.slice(0, length),
+            aligned: text.some((s) => s === 'alignas' || s === 'aligned' || /ALIGN/.test(s)),
+            isConst: text.includes('const') || text.includes('constexpr'),
+          },
+        };
+      }
+    }
+    if (!valid) continue;
+    if (depth !== 1) valid = false;
+    else if (t.kind === 'number') {
+      const v = integerLiteral(t.text);
+      if (v === undefined || v > 255) valid = false;
+      else {
+        if (length === bytes.length) {
+          const grown = new Uint8Array(bytes.length * 2);
+          grown.set(bytes);
+          bytes = grown;
+        }
+        bytes[length++] = negative ? -v & 0xff : v;
+        negative = false;
+      }
+    } else if (t.text === '-') negative = true;
+    else if (t.text !== ',') valid = false;
+  }
+  return { kind: 'eof' };
+}
+
+interface Sinks {
+  readonly arenas: ArenaDecl[];
+  readonly resolvers: ResolverDecl[];
+  readonly interpreters: InterpreterDecl[];
+  readonly constants: Map<string, readonly Token[]>;
+  readonly aliases: Map<string, readonly Token[]>;
+  readonly modelOfVariable: Map<string, string>;
+  readonly getModels: GetModelCall[];
+}
+
+/** The tokens between the `<` at `open` and its matching `>`, or undefined. */
+function templateArgs(stmt: readonly Token[], open: number): { readonly args: Token[]; readonly end: number } | undefined {
+  if (stmt[open]?.text !== '<') return undefined;
+  let depth = 0;
+  for (let j = open; j < stmt.length; j++) {
+    const s = stmt[j]!.text;
+    if (s === '<') depth++;
+    else if (s === '>' && --depth === 0) return { args: stmt.slice(open + 1, j), end: j };
+  }
+  return undefined;
+}
+
+/** Splits the tokens between the `(` at `open` and its match at top-level commas. */
+function callArgs(stmt: readonly Token[], open: number): Token[][] | undefined {
+  const args: Token[][] = [[]];
+  let depth = 0;
+  for (let j = open; j < stmt.length; j++) {
+    const s = stmt[j]!;
+    if (s.text === '(' || s.text === '[' || s.text === '{') {
+      if (depth++ === 0) continue;
+    } else if (s.text === ')' || s.text === ']' || s.text === '}') {
+      if (--depth === 0) return args;
+    } else if (s.text === ',' && depth === 1) {
+      args.push([]);
+      continue;
+    }
+    args[args.length - 1]!.push(s);
+  }
+  return undefined;
+}
+
+function getModelSymbol(tokens: readonly Token[]): { readonly symbol: string; readonly index: number } | undefined {
+  for (let j = 0; j + 3 < tokens.length; j++) {
+    if (tokens[j]!.text === 'GetModel' && tokens[j + 1]!.text === '(' && tokens[j + 2]!.kind === 'ident' && tokens[j + 3]!.text === ')')
+      return { symbol: tokens[j + 2]!.text, index: j + 2 };
+  }
+  return undefined;
+}
+
+function lastIdent(tokens: readonly Token[]): string | undefined {
+  for (let j = tokens.length - 1; j >= 0; j--) if (tokens[j]!.kind === 'ident') return tokens[j]!.text;
+  return undefined;
+}
+
+function statement(stmt: readonly Token[], out: Sinks): void {
+  if (stmt.length === 0) return;
+  const text = stmt.map((s) => s.text);
+
+  const gm = getModelSymbol(stmt);
+  if (gm) {
+    out.getModels.push({ symbol: gm.symbol, line: stmt[gm.index]!.line });
+    const eq = text.indexOf('=');
+    const variable = eq > 0 ? stmt[eq - 1] : undefined;
+    if (variable?.kind === 'ident' && eq < gm.index) out.modelOfVariable.set(variable.text, gm.symbol);
+  }
+
+  // using Alias = tflite::MicroMutableOpResolver<N>;
+  if (text[0] === 'using' && stmt[1]?.kind === 'ident' && text[2] === '=') {
+    const k = text.indexOf('MicroMutableOpResolver');
+    const targs = k > 0 ? templateArgs(stmt, k + 1) : undefined;
+    if (targs) out.aliases.set(stmt[1].text, targs.args);
+    return;
+  }
+
+  // A resolver variable: MicroMutableOpResolver<N> name;  or  Alias name;
+  for (let k = 0; k < stmt.length; k++) {
+    let capacity: Token[] | undefined;
+    let after = -1;
+    let type = '';
+    if (text[k] === 'MicroMutableOpResolver') {
+      const targs = templateArgs(stmt, k + 1);
+      if (targs) {
+        capacity = targs.args;
+        after = targs.end + 1;
+        type = `MicroMutableOpResolver<${targs.args.map((x) => x.text).join('')}>`;
+      }
+    } else if (stmt[k]!.kind === 'ident' && out.aliases.has(text[k]!) && text[k - 1] !== '.' && text[k - 1] !== '->') {
+      capacity = [...out.aliases.get(text[k]!)!];
+      after = k + 1;
+      type = text[k]!;
+    }
+    const name = stmt[after];
+    const follow = text[after + 1];
+    if (capacity && name?.kind === 'ident' && (follow === undefined || follow === '(' || follow === '=' || follow === '{')) {
+      out.resolvers.push({ symbol: name.text, line: name.line, capacityTokens: capacity, type });
+      break;
+    }
+  }
+
+  // constexpr int kName = expr;   const size_t kName = expr;
+  const eq = text.indexOf('=');
+  if (
+    eq > 1 &&
+    (text.includes('constexpr') || text.includes('const')) &&
+    stmt[eq - 1]!.kind === 'ident' &&
+    !text.slice(0, eq).some((s) => s === '[' || s === '*')
+  ) {
+    const name = text[eq - 1]!;
+    if (!out.constants.has(name)) out.constants.set(name, stmt.slice(eq + 1));
+  }
+
+  // uint8_t tensor_arena[kTensorArenaSize];
+  const open = text.indexOf('[');
+  const arenaName = stmt[open - 1];
+  if (
+    open > 0 &&
+    arenaName?.kind === 'ident' &&
+    /arena/i.test(arenaName.text) &&
+    text.slice(0, open).some((s) => BYTE_TYPES.has(s)) &&
+    !text.includes('extern')
+  ) {
+    const close = text.indexOf(']', open);
+    if (close > open) out.arenas.push({ symbol: arenaName.text, line: arenaName.line, sizeTokens: stmt.slice(open + 1, close) });
+  }
+
+  // tflite::MicroInterpreter interpreter(model, resolver, arena, size);
+  const ik = text.findIndex((s) => /MicroInterpreter$/.test(s));
+  if (ik >= 0) {
+    let open = ik + 1;
+    if (stmt[open]?.kind === 'ident') open++;
+    if (text[open] === '(') {
+      const args = callArgs(stmt, open);
+      if (args && args.length >= 3) {
+        const first = args[0]!;
+        const inline = getModelSymbol(first);
+        const modelVar = lastIdent(first);
+        const model = inline?.symbol ?? (modelVar !== undefined ? (out.modelOfVariable.get(modelVar) ?? modelVar) : undefined);
+        const arenaVar = args[2]!.length === 1 ? args[2]![0]!.text : undefined;
+        let arena: number | undefined;
+        for (let a = out.arenas.length - 1; a >= 0 && arenaVar !== undefined; a--) {
+          if (out.arenas[a]!.symbol === arenaVar) {
+            arena = a;
+            break;
+          }
+        }
+        const resolverVar = lastIdent(args[1]!);
+        let resolver = -1;
+        for (let r = out.resolvers.length - 1; r >= 0 && resolver < 0; r--) if (out.resolvers[r]!.symbol === resolverVar) resolver = r;
+        out.interpreters.push({ line: stmt[ik]!.line, model, resolver: resolver >= 0 ? resolver : undefined, arena });
+      }
+    }
+  }
+}
+
+/** A scanned file's constants, then those of the headers it includes from its own folder. */
+export function constantLookup(file: ScannedFile, byPath: ReadonlyMap<string, ScannedFile>): (name: string) => readonly Token[] | undefined {
+  const headers = file.includes.map((h) => byPath.get(join(dirname(file.path), h))).filter((f): f is ScannedFile => f !== undefined);
+  return (name) => file.constants.get(name) ?? headers.map((h) => h.constants.get(name)).find((c) => c !== undefined);
+}
+
+/** An arena's size in bytes, or why it cannot be evaluated. */
+export function arenaSize(file: ScannedFile, arena: ArenaDecl, byPath: ReadonlyMap<string, ScannedFile>): SizeValue {
+  return evaluateSize(arena.sizeTokens, constantLookup(file, byPath));
+}
