@@ -17,6 +17,7 @@ import type { QuantizeJobResult, QuantizeParams } from '../shared/protocol';
 import { Cancelled, errorCode, LensError } from '../errors';
 import { stopIfAsked, type JobContext } from './context';
 import { checkRunnable, readModelFile } from './load';
+import { prng } from '../util/prng';
 
 /**
  * What a cancelled quantization says, wherever it was cancelled (calibration, auto's candidates,
@@ -58,14 +59,7 @@ function randomSamples(inputs: readonly InputTensorSpec[], count: number, range:
     count,
     describe: (i) => `random sample ${i}`,
     sample: (i) => {
-      let a = (seed + i * 7919) >>> 0;
-      const rand = (): number => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      };
+      const rand = prng(seed + i * 7919);
       return inputs.map((t) => {
         if (t.dtype !== 'float32') throw new QuantizeError('bad-calibration', `random calibration fills float32 inputs; input "${t.name}" is ${t.dtype}`);
         const n = t.shape.reduce((x, y) => x * y, 1);

@@ -21,6 +21,7 @@ import { inputBytes, type InputTensorSpec } from '../runtime/inputs/loadInput';
 import { parseNpy } from '../runtime/inputs/npy';
 import type { SampleSource } from './calibrate';
 import { QuantizeError } from './errors';
+import { prng } from '../util/prng';
 
 export const CALIBRATION_EXTENSIONS = ['.npy', '.bin', '.raw', '.png', '.jpg', '.jpeg', '.bmp', '.wav'] as const;
 const IMAGE = /\.(png|jpe?g|bmp)$/i;
@@ -199,14 +200,7 @@ function oneOf(file: string, bytes: Uint8Array, index: number, of: number, t: In
 
 /** Seeded shuffle of 0..n−1 (mulberry32), so a split is the same on every run. */
 export function shuffledIndices(n: number, seed = 0): number[] {
-  let a = seed >>> 0;
-  const rand = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = prng(seed);
   const idx = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
