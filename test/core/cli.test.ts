@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { UsageError } from '../../src/cli/args';
 import { EXIT_BAD_INPUT, EXIT_DOES_NOT_FIT, EXIT_FITS } from '../../src/cli/command';
 import { reportFailure } from '../../src/cli/failure';
-import { main } from '../../src/cli/main';
+import { cli } from '../helpers/cli';
 import { Cancelled } from '../../src/errors';
 import { FileExistsError } from '../../src/io/atomicWrite';
 import { corpusModels, REPO_ROOT, SKIP_SHARED } from '../helpers/corpus';
@@ -17,13 +17,6 @@ import { writeModel } from '../../src/model/io';
 const dir = mkdtempSync(join(tmpdir(), 'tinyml-lens-cli-'));
 const modelPath = join(dir, 'tiny.tflite');
 writeFileSync(modelPath, writeModel(tinyInt8ConvNet()));
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) });
-  return { code, out, err };
-}
 
 describe('tinyml-lens analyze', () => {
   test('--json follows the contract', async () => {

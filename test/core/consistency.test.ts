@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { analyzeModel, type ModelAnalysis } from '../../src/analysis/analyzeModel';
 import { arenaBarBytes } from '../../src/analysis/peak';
-import { main } from '../../src/cli/main';
+import { cli } from '../helpers/cli';
 import { bandDigits, formatDaysRange, formatMsEstimate, formatPowerUw, formatSignificant } from '../../src/estimate/format';
 import { COMMANDS_HELP } from '../../src/cli/usage';
 import { readModel } from '../../src/model/io';
@@ -17,13 +17,6 @@ import { shortName } from '../../src/util/shortName';
 import { corpusModel, corpusModels, SKIP_SHARED } from '../helpers/corpus';
 
 const KB = 1024;
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) });
-  return { code, out, err };
-}
 
 const pathOf = (name: string): string => corpusModels().find((m) => m.name === name)!.path;
 

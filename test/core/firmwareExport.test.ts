@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { analyzeModel } from '../../src/analysis/analyzeModel';
 import { kernelLibrary } from '../../src/analysis/kernelLibrary';
-import { main } from '../../src/cli/main';
+import { cli } from '../helpers/cli';
 import { pascalCase, symbolFromFileName, symbolProblem } from '../../src/firmware/cArray';
 import { exportFirmware, type FirmwareExport } from '../../src/firmware/export';
 import { readModel, writeModel } from '../../src/model/io';
@@ -34,13 +34,6 @@ function fileText(e: FirmwareExport, name: string): string {
   const f = e.files.find((x) => x.name === name);
   assert.ok(f, `${name} is exported`);
   return f.text;
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) });
-  return { code, out, err };
 }
 
 describe('firmware export: the files', () => {

@@ -17,7 +17,8 @@ import { MAX_OPERATORS } from '../../src/jobs/load';
 import type { AnalyzeParams } from '../../src/shared/protocol';
 import { liveAt, liveSets, planArena } from '../../src/analysis/arenaPlan';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL } from '../../src/cli/command';
-import { main, reportBug } from '../../src/cli/main';
+import { reportBug } from '../../src/cli/main';
+import { cli } from '../helpers/cli';
 import { FileExistsError, writeFilesAtomic } from '../../src/io/atomicWrite';
 import { readUserFile, UserFileError } from '../../src/io/userFile';
 import { readModel, writeModel } from '../../src/model/io';
@@ -67,13 +68,6 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** One case may take this long; the attacks took 60 s and more, the fixed paths milliseconds. */
 const CASE_MS = 5000;
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) });
-  return { code, out, err };
-}
 
 describe('hostile corpus: exit 2, one line, nothing written', () => {
   const cases = buildHostileCorpus(dir);

@@ -4,20 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { EXIT_BAD_INPUT, EXIT_OK } from '../../src/cli/command';
-import { main } from '../../src/cli/main';
+import { cli } from '../helpers/cli';
 import { Cancelled } from '../../src/errors';
 import { startJob } from '../../src/jobs';
 import { optimizedName } from '../../src/optimize/outputName';
 import { readModel, writeModel } from '../../src/model/io';
 import { branchModel } from '../helpers/branchModel';
 import { chainModel } from '../helpers/fixtures';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) });
-  return { code, out, err };
-}
 
 function modelFile(bytes: Uint8Array, name = 'model.tflite'): string {
   const path = join(mkdtempSync(join(tmpdir(), 'optimize-')), name);

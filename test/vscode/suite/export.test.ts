@@ -10,26 +10,7 @@ import { join } from 'node:path';
 import { suite, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { ExportOutcome } from '../../../src/vscode/exportCommand';
-import { api, model } from './workspace';
-
-type Warn = typeof vscode.window.showWarningMessage;
-
-/** Answers the "already exist" question as a user would, recording what was asked. */
-async function answering<T>(answer: string | undefined, asked: string[], fn: () => Thenable<T>): Promise<T> {
-  const original = vscode.window.showWarningMessage;
-  const stub = (async (message: string) => {
-    asked.push(message);
-    return answer;
-  }) as unknown as Warn;
-  // The extension and this suite share one `vscode` API object (same extension folder).
-  (vscode.window as { showWarningMessage: Warn }).showWarningMessage = stub;
-  assert.equal(vscode.window.showWarningMessage, stub, 'could not stand in for the question');
-  try {
-    return await fn();
-  } finally {
-    (vscode.window as { showWarningMessage: Warn }).showWarningMessage = original;
-  }
-}
+import { answering, api, model } from './workspace';
 
 const EXPECTED_FILES = ['kws_arena.h', 'kws_model_data.cc', 'kws_model_data.h', 'kws_op_resolver.h'];
 

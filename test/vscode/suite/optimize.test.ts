@@ -10,28 +10,9 @@ import { suite, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { OptimizeView } from '../../../src/shared/protocol';
 import { until } from './until';
-import { api, findings, model } from './workspace';
+import { answering, api, findings, model } from './workspace';
 
 const optimizedOf = (m: vscode.Uri): vscode.Uri => vscode.Uri.file(m.fsPath.replace(/\.tflite$/, '_opt.tflite'));
-
-type Warn = typeof vscode.window.showWarningMessage;
-
-/** Answers VS Code's "already exists" question as a user would, recording what was asked. */
-async function answering<T>(answer: string | undefined, asked: string[], fn: () => Thenable<T>): Promise<T> {
-  const original = vscode.window.showWarningMessage;
-  const stub = (async (message: string) => {
-    asked.push(message);
-    return answer;
-  }) as unknown as Warn;
-  // The extension and this suite share one `vscode` API object (same extension folder).
-  (vscode.window as { showWarningMessage: Warn }).showWarningMessage = stub;
-  assert.equal(vscode.window.showWarningMessage, stub, 'could not stand in for the question');
-  try {
-    return await fn();
-  } finally {
-    (vscode.window as { showWarningMessage: Warn }).showWarningMessage = original;
-  }
-}
 
 suite('optimize memory in VS Code', () => {
   const created: vscode.Uri[] = [];

@@ -24,3 +24,22 @@ export const layerView = (m: vscode.Uri): vscode.Uri => vscode.Uri.from({ scheme
 
 /** A model's findings wherever they are listed: on the file, or on its layer view while that is open. */
 export const findings = (m: vscode.Uri): vscode.Diagnostic[] => [...vscode.languages.getDiagnostics(m), ...vscode.languages.getDiagnostics(layerView(m))];
+
+type Warn = typeof vscode.window.showWarningMessage;
+
+/** Answers the extension's "already exists" questions as a user would, recording what was asked. */
+export async function answering<T>(answer: string | undefined, asked: string[], fn: () => Thenable<T>): Promise<T> {
+  const original = vscode.window.showWarningMessage;
+  const stub = (async (message: string) => {
+    asked.push(message);
+    return answer;
+  }) as unknown as Warn;
+  // The extension and this suite share one `vscode` API object (same extension folder).
+  (vscode.window as { showWarningMessage: Warn }).showWarningMessage = stub;
+  assert.equal(vscode.window.showWarningMessage, stub, 'could not stand in for the question');
+  try {
+    return await fn();
+  } finally {
+    (vscode.window as { showWarningMessage: Warn }).showWarningMessage = original;
+  }
+}
