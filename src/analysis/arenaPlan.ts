@@ -342,21 +342,10 @@ export function liveSets(plan: ArenaPlan): LiveSet[] {
       if (b.first <= scope.end && b.last >= scope.start) lists[op]!.push(b);
     }
   }
-  return lists.map((buffers) => {
-    let liveBytes = 0;
-    let highWaterBytes = 0;
-    for (const b of buffers) {
-      liveBytes += b.size;
-      highWaterBytes = Math.max(highWaterBytes, b.offset + b.size);
-    }
-    return { buffers, liveBytes, highWaterBytes };
-  });
+  return lists.map(liveSet);
 }
 
-export function liveAt(plan: ArenaPlan, op: number): LiveSet {
-  const scope = plan.opScopes[op];
-  if (!scope) return { buffers: [], liveBytes: 0, highWaterBytes: 0 };
-  const buffers = plan.buffers.filter((b) => b.first <= scope.end && b.last >= scope.start);
+function liveSet(buffers: readonly ArenaBuffer[]): LiveSet {
   let liveBytes = 0;
   let highWaterBytes = 0;
   for (const b of buffers) {
@@ -364,4 +353,11 @@ export function liveAt(plan: ArenaPlan, op: number): LiveSet {
     highWaterBytes = Math.max(highWaterBytes, b.offset + b.size);
   }
   return { buffers, liveBytes, highWaterBytes };
+}
+
+/** The buffers alive while operator `op` of subgraph 0 runs (one operator; liveSets does them all). */
+export function liveAt(plan: ArenaPlan, op: number): LiveSet {
+  const scope = plan.opScopes[op];
+  if (!scope) return liveSet([]);
+  return liveSet(plan.buffers.filter((b) => b.first <= scope.end && b.last >= scope.start));
 }

@@ -10,7 +10,7 @@
  * original's (or ties it and replaces a broken offline plan, or `alwaysWritePlan`), so the
  * result is never worse than the input.
  */
-import { liveAt, planArena, type ArenaPlan } from '../analysis/arenaPlan';
+import { liveSets, planArena, type ArenaPlan } from '../analysis/arenaPlan';
 import { estimatePersistent } from '../analysis/persistentEstimate';
 import type { Abi, KernelTable } from '../analysis/tflmKernels';
 import type { Graph } from '../model/graph';
@@ -65,14 +65,8 @@ function placeAndWrite(graph: Graph, order: readonly number[], options: Optimize
 }
 
 function timelineOf(plan: ArenaPlan): { live: number[]; top: number[] } {
-  const live: number[] = [];
-  const top: number[] = [];
-  plan.opScopes.forEach((_, i) => {
-    const s = liveAt(plan, i);
-    live.push(s.liveBytes);
-    top.push(s.highWaterBytes);
-  });
-  return { live, top };
+  const sets = liveSets(plan);
+  return { live: sets.map((s) => s.liveBytes), top: sets.map((s) => s.highWaterBytes) };
 }
 
 function movedTensors(before: ArenaPlan, after: ArenaPlan): MovedTensor[] {
