@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
+import { notifyText } from './notifyText';
 import { errorMessage } from '../errors';
 import { symbolFromFileName, symbolProblem } from '../firmware/cArray';
 import { type ArenaBreakdown, exportFirmware, TFLM_COMMIT } from '../firmware/export';
@@ -66,7 +67,7 @@ async function mayReplace(paths: readonly string[]): Promise<boolean> {
   if (existing.length === 0) return true;
   const replace = vscode.l10n.t('Replace');
   const answer = await vscode.window.showWarningMessage(
-    vscode.l10n.t('These files already exist: {0}. Replace them?', existing.join(', ')),
+    notifyText('These files already exist: {0}. Replace them?', existing.join(', ')),
     { modal: true },
     replace,
   );
@@ -78,7 +79,7 @@ export async function exportFirmwareCommand(deps: ExportDeps, model: vscode.Uri,
   const fileName = basename(model.fsPath);
   const analyzed = await deps.service.report(model);
   if (!analyzed.ok) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Cannot analyze {0}: {1}', fileName, analyzed.error));
+    void vscode.window.showErrorMessage(notifyText('Cannot analyze {0}: {1}', fileName, analyzed.error));
     return undefined;
   }
   const outDir = options.outDir ?? (await chooseFolder(model));
@@ -87,7 +88,7 @@ export async function exportFirmwareCommand(deps: ExportDeps, model: vscode.Uri,
   if (name === undefined) return undefined;
   const problem = symbolProblem(name);
   if (problem) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Cannot export {0}: {1}', fileName, problem));
+    void vscode.window.showErrorMessage(notifyText('Cannot export {0}: {1}', fileName, problem));
     return undefined;
   }
   try {
@@ -114,14 +115,14 @@ export async function exportFirmwareCommand(deps: ExportDeps, model: vscode.Uri,
     const showUsage = vscode.l10n.t('Show Usage');
     // Not awaited: scripted callers get the outcome without waiting for a click.
     void vscode.window
-      .showInformationMessage(vscode.l10n.t('Exported {0} for firmware: {1} files in {2}.', fileName, paths.length, basename(outDir)), openHeader, showUsage)
+      .showInformationMessage(notifyText('Exported {0} for firmware: {1} files in {2}.', fileName, paths.length, basename(outDir)), openHeader, showUsage)
       .then(async (answer) => {
         if (answer === openHeader) await vscode.window.showTextDocument(vscode.Uri.file(header));
         else if (answer === showUsage) deps.output.show(true);
       });
     return { files: paths, ops: result.ops, arena: result.arena, arenaConstant: result.arenaConstant };
   } catch (e) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Cannot export {0}: {1}', fileName, errorMessage(e)));
+    void vscode.window.showErrorMessage(notifyText('Cannot export {0}: {1}', fileName, errorMessage(e)));
     return undefined;
   }
 }

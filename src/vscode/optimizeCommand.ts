@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { notifyText } from './notifyText';
 import { errorMessage } from '../errors';
 import { optimizedName } from '../optimize/outputName';
 import { writeFileAtomic } from '../io/atomicWrite';
@@ -64,13 +65,13 @@ async function outputPath(model: vscode.Uri, overwrite: boolean): Promise<{ read
   if (!existsSync(path) || overwrite) return { path, overwrite };
   const replace = vscode.l10n.t('Replace');
   const saveAs = vscode.l10n.t('Save As…');
-  const answer = await vscode.window.showWarningMessage(vscode.l10n.t('{0} already exists.', basename(path)), { modal: true }, replace, saveAs);
+  const answer = await vscode.window.showWarningMessage(notifyText('{0} already exists.', basename(path)), { modal: true }, replace, saveAs);
   if (answer === replace) return { path, overwrite: true };
   if (answer !== saveAs) return undefined;
   const other = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(path), filters: { TFLite: ['tflite'] } });
   if (!other) return undefined;
   if (other.fsPath === model.fsPath) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('The optimized model cannot replace the original {0}.', basename(model.fsPath)));
+    void vscode.window.showErrorMessage(notifyText('The optimized model cannot replace the original {0}.', basename(model.fsPath)));
     return undefined;
   }
   return { path: other.fsPath, overwrite: true };
@@ -81,7 +82,7 @@ export async function optimizeMemoryCommand(deps: OptimizeDeps, model: vscode.Ur
   const name = basename(model.fsPath);
   const analyzed = await deps.service.report(model);
   if (!analyzed.ok) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Cannot analyze {0}: {1}', name, analyzed.error));
+    void vscode.window.showErrorMessage(notifyText('Cannot analyze {0}: {1}', name, analyzed.error));
     return undefined;
   }
   const seconds = options.timeLimitSeconds ?? optimizeSettings(model).timeLimitSeconds;
@@ -119,7 +120,7 @@ export async function optimizeMemoryCommand(deps: OptimizeDeps, model: vscode.Ur
     await deps.editor.showResult(optimized, { type: 'optimize', optimize: view });
     return view;
   } catch (e) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Could not optimize {0}: {1}', name, errorMessage(e)));
+    void vscode.window.showErrorMessage(notifyText('Could not optimize {0}: {1}', name, errorMessage(e)));
     return undefined;
   }
 }

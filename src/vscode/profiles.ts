@@ -5,6 +5,7 @@
  */
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { notifyText } from './notifyText';
 import { boardTarget, CALIBRATION, calibrateFromProfile, matchProfile, parseProfilerLog, type EstimateTarget, type ProfileCalibration } from '../estimate';
 import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import { formatMs } from '../estimate/format';
@@ -72,7 +73,7 @@ export async function importProfileCommand(
   const { analysis, estimate, settings } = result.report;
   const board = settings.target.board;
   if (!board || !estimate) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Choose a target board first: a profile calibrates a board.'));
+    void vscode.window.showErrorMessage(notifyText('Choose a target board first: a profile calibrates a board.'));
     return undefined;
   }
   try {
@@ -88,7 +89,7 @@ export async function importProfileCommand(
     });
     service.invalidate();
     void vscode.window.showInformationMessage(
-      vscode.l10n.t(
+      notifyText(
         '{0} on {1}: measured {2}; the estimate was {3} and is now fitted to your board for every model in this workspace.',
         basename(model.fsPath),
         board.name,
@@ -99,9 +100,7 @@ export async function importProfileCommand(
     );
     return calibration;
   } catch (e) {
-    void vscode.window.showErrorMessage(
-      vscode.l10n.t('Could not use {0}: {1}', notificationText(basename(log.fsPath)), notificationText(e instanceof Error ? e.message : String(e))),
-    );
+    void vscode.window.showErrorMessage(notifyText('Could not use {0}: {1}', basename(log.fsPath), e instanceof Error ? e.message : String(e)));
     return undefined;
   }
 }

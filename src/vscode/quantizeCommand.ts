@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
+import { notifyText } from './notifyText';
 import { errorCode, errorMessage } from '../errors';
 import { writeFilesAtomic } from '../io/atomicWrite';
 import { outputNames, reportJson, reportNameFor, type QuantizationReport } from '../quantize/report';
@@ -18,7 +19,6 @@ import { localizedNotice } from './findingText';
 import { MODEL_EDITOR, type ModelEditorProvider } from './modelEditor';
 import { runSettings } from './config';
 import { withWorkerProgress } from './runCommands';
-import { notificationText } from './escapeText';
 
 const REMEMBERED = 'tinymlLens.calibration';
 
@@ -130,12 +130,7 @@ async function outputPath(model: vscode.Uri, overwrite: boolean): Promise<{ read
   if (existing === undefined || overwrite) return { path, overwrite };
   const replace = vscode.l10n.t('Replace');
   const saveAs = vscode.l10n.t('Save As…');
-  const answer = await vscode.window.showWarningMessage(
-    vscode.l10n.t('{0} already exists.', notificationText(basename(existing))),
-    { modal: true },
-    replace,
-    saveAs,
-  );
+  const answer = await vscode.window.showWarningMessage(notifyText('{0} already exists.', basename(existing)), { modal: true }, replace, saveAs);
   if (answer === replace) return { path, overwrite: true };
   if (answer === saveAs) {
     const other = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(path), filters: { TFLite: ['tflite'] } });
@@ -143,7 +138,7 @@ async function outputPath(model: vscode.Uri, overwrite: boolean): Promise<{ read
     // The dialog asked about the model only; a report of that name from another run is asked about here.
     const report = reportNameFor(other.fsPath);
     if (!existsSync(other.fsPath) && existsSync(report)) {
-      const again = await vscode.window.showWarningMessage(vscode.l10n.t('{0} already exists.', notificationText(basename(report))), { modal: true }, replace);
+      const again = await vscode.window.showWarningMessage(notifyText('{0} already exists.', basename(report)), { modal: true }, replace);
       if (again !== replace) return undefined;
     }
     return { path: other.fsPath, overwrite: true };
@@ -161,9 +156,7 @@ export async function quantizeModelCommand(
 ): Promise<QuantizationReport | undefined> {
   const analyzed = await service.report(model);
   if (analyzed.ok && analyzed.report.analysis.kind === 'int8') {
-    void vscode.window.showInformationMessage(
-      vscode.l10n.t('{0} is already an int8 model: there is nothing to quantize.', notificationText(basename(model.fsPath))),
-    );
+    void vscode.window.showInformationMessage(notifyText('{0} is already an int8 model: there is nothing to quantize.', basename(model.fsPath)));
     return undefined;
   }
   const key = `${REMEMBERED}:${model.toString()}`;
@@ -219,11 +212,11 @@ export async function quantizeModelCommand(
     await editor.showResult(int8, { type: 'quantize', quantize: view });
     return result.report;
   } catch (e) {
-    const detail = notificationText(errorMessage(e));
+    const detail = errorMessage(e);
     if (errorCode(e) === 'unsupported-ops' && !options.keepFloat) {
       // The ops were named before any work started; offer the float fallback.
       const keep = vscode.l10n.t('Keep them in float');
-      const answer = await vscode.window.showErrorMessage(vscode.l10n.t('Could not quantize {0}: {1}', notificationText(basename(model.fsPath)), detail), keep);
+      const answer = await vscode.window.showErrorMessage(notifyText('Could not quantize {0}: {1}', basename(model.fsPath), detail), keep);
       if (answer === keep)
         return quantizeModelCommand(worker, service, editor, state, model, {
           ...options,
@@ -237,7 +230,7 @@ export async function quantizeModelCommand(
         });
       return undefined;
     }
-    void vscode.window.showErrorMessage(vscode.l10n.t('Could not quantize {0}: {1}', notificationText(basename(model.fsPath)), detail));
+    void vscode.window.showErrorMessage(notifyText('Could not quantize {0}: {1}', basename(model.fsPath), detail));
     return undefined;
   }
 }

@@ -5,13 +5,13 @@
  */
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
+import { notifyText } from './notifyText';
 import { errorCode, errorMessage } from '../errors';
 import { findPair } from '../runtime/modelPairs';
 import type { CompareView, RunView } from '../shared/protocol';
 import type { WorkerClient } from '../worker/workerClient';
 import type { ModelEditorProvider } from './modelEditor';
 import { runSettings } from './config';
-import { notificationText } from './escapeText';
 
 const INPUT_EXTENSIONS = ['npy', 'bin', 'png', 'jpg', 'jpeg', 'bmp', 'wav'];
 const INPUT_FILTERS = { [vscode.l10n.t('Model inputs')]: INPUT_EXTENSIONS, [vscode.l10n.t('All files')]: ['*'] };
@@ -62,7 +62,7 @@ export async function withWorkerProgress<T>(
       });
     } catch (e) {
       if (errorCode(e) !== 'cancelled') throw e;
-      void tell(vscode.l10n.t('{0}: cancelled.', title));
+      void tell(notifyText('{0}: cancelled.', title));
       return undefined;
     }
   });
@@ -105,7 +105,7 @@ export async function runModelCommand(
     await editor.showResult(model, { type: 'run', run });
     return run;
   } catch (e) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Could not run {0}: {1}', notificationText(basename(model.fsPath)), notificationText(errorMessage(e))));
+    void vscode.window.showErrorMessage(notifyText('Could not run {0}: {1}', basename(model.fsPath), errorMessage(e)));
     return undefined;
   }
 }
@@ -206,7 +206,7 @@ export async function compareModelsCommand(
     await editor.showResult(model, { type: 'compare', compare });
     return compare;
   } catch (e) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Could not compare the models: {0}', notificationText(errorMessage(e))));
+    void vscode.window.showErrorMessage(notifyText('Could not compare the models: {0}', errorMessage(e)));
     return undefined;
   }
 }
