@@ -3,6 +3,7 @@
 //   format    biome format, checking only: `npm run format` writes the fixes
 //   compile   tsc on the Node config (tsconfig.json: src/ and test/, no DOM) into out/
 //   webview   tsc on the panel's config (webview/tsconfig.json: DOM, no Node), checking only
+//   tools     g++, qemu-user and qemu-system-arm for the TFLM oracle in ../shared/tflm (scripts/tools.mjs)
 //   core      test/core with node's test runner
 //   setup     chromium, ripgrep and code-server, installed on first use (scripts/vscode/setup.mjs)
 //   bundles   scripts/build.mjs (the extension as VS Code loads it)
@@ -92,6 +93,10 @@ if (!(await stage('compile', () => node([tsc, '-p', root])))) finish();
 if (runCore) await stage('webview', () => node([tsc, '-p', join(root, 'webview')]));
 
 if (runCore) {
+  const { ensureOracleTools } = await import('./tools.mjs');
+  await stage('tools', () => {
+    ensureOracleTools({ quiet: true });
+  });
   await stage('core', () => {
     const core = files(join(root, 'out/test/core'), '.test.js').filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
     if (core.length === 0) throw new Error(`no core test file matches ${only.join(', ')}`);

@@ -6,3 +6,4 @@ export declare function codeServerDir(): string;
 export declare function codeServerBin(dir?: string): string;
 export declare function chromiumPath(): string;
 export declare function ensureVsCode(options?: { quiet?: boolean }): { codeServer: string; chromium: string; dir: string };
+export declare function ensureAptPackages(quiet: boolean, packages: readonly string[]): void;

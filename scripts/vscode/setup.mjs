@@ -63,7 +63,7 @@ function runLoud(cmd, args, opts = {}) {
   if (r.status !== 0) throw new SetupError(`\`${[cmd, ...args].join(' ')}\` failed with exit code ${r.status ?? r.signal}`);
 }
 
-function ensureAptPackages(quiet, packages) {
+export function ensureAptPackages(quiet, packages) {
   const missing = missingAptPackages(packages);
   if (missing.length === 0) return;
   if (spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status !== 0) {

@@ -13,10 +13,34 @@ import type { Graph } from '../../src/model/graph';
 import { prng } from '../../src/util/prng';
 import { SHARED_DIR } from './corpus';
 
-export const TFLM_RUN = join(SHARED_DIR, 'tflm', 'bin', 'tflm_run');
+export const TFLM_BIN = join(SHARED_DIR, 'tflm', 'bin');
+export const TFLM_RUN = join(TFLM_BIN, 'tflm_run');
 export const HAVE_TFLM = existsSync(TFLM_RUN);
 /** For `test(name, { skip: SKIP_TFLM }, …)`: why the TFLM tests cannot run, or false. */
 export const SKIP_TFLM: string | false = HAVE_TFLM ? false : `TFLM runner not found at ${TFLM_RUN}; set TINYML_SHARED to run these tests`;
+
+/**
+ * The emulated runners of ../shared/tflm/README.md, by name: i386 builds under qemu-i386 and
+ * Cortex-M firmware under qemu-system-arm (the `tools` stage of `npm test` installs both).
+ */
+export const TFLM_EMULATED = {
+  i386: { runner: 'tflm_run32', emulator: 'qemu-i386', kernels: 'reference' },
+  i386CmsisNn: { runner: 'tflm_run32_cmsis_nn', emulator: 'qemu-i386', kernels: 'cmsis-nn-c' },
+  cortexM4Reference: { runner: 'tflm_run_cortex-m4_ref', emulator: 'qemu-system-arm', kernels: 'reference' },
+  cortexM3: { runner: 'tflm_run_cortex-m3', emulator: 'qemu-system-arm', kernels: 'cmsis-nn-c' },
+  cortexM4: { runner: 'tflm_run_cortex-m4', emulator: 'qemu-system-arm', kernels: 'cmsis-nn-dsp' },
+  cortexM55: { runner: 'tflm_run_cortex-m55', emulator: 'qemu-system-arm', kernels: 'cmsis-nn-mve' },
+} as const;
+export type TflmEmulated = keyof typeof TFLM_EMULATED;
+
+/** The runner's path, or why it cannot run here (for `skip`). */
+export function emulatedRunner(name: TflmEmulated): { readonly path: string; readonly skip: string | false } {
+  const { runner, emulator } = TFLM_EMULATED[name];
+  const path = join(TFLM_BIN, runner);
+  if (!existsSync(path)) return { path, skip: `TFLM runner not found at ${path}; set TINYML_SHARED to run these tests` };
+  const found = spawnSync('sh', ['-c', `command -v ${emulator}`], { encoding: 'utf8' }).status === 0;
+  return { path, skip: found ? false : `${emulator} not installed (node scripts/tools.mjs installs it); ${runner} cannot run` };
+}
 
 /** What the runner reports: `recording` of its summary.json, and the plain interpreter's outputs. */
 export interface TflmRun {
@@ -40,16 +64,16 @@ interface Summary {
 export function runTflm(model: Uint8Array, inputs: readonly Uint8Array[], runner: string = TFLM_RUN): TflmRun {
   const dir = mkdtempSync(join(tmpdir(), 'tflm-'));
   try {
-    const modelPath = join(dir, 'model.tflite');
-    writeFileSync(modelPath, model);
-    const args = ['-q', '-o', join(dir, 'out')];
+    // Relative paths in the runner's own folder: the Cortex-M runners reach files through
+    // semihosting, which opens them relative to the working directory and not by absolute path.
+    writeFileSync(join(dir, 'model.tflite'), model);
+    const args = ['-q', '-o', 'out'];
     inputs.forEach((bytes, k) => {
-      const p = join(dir, `input_${k}.bin`);
-      writeFileSync(p, bytes);
-      args.push('-i', p);
+      writeFileSync(join(dir, `input_${k}.bin`), bytes);
+      args.push('-i', `input_${k}.bin`);
     });
-    args.push(modelPath);
-    const r = spawnSync(runner, args, { encoding: 'utf8', timeout: 120_000 });
+    args.push('model.tflite');
+    const r = spawnSync(runner, args, { cwd: dir, encoding: 'utf8', timeout: 120_000 });
     if (r.error) throw r.error;
     if (r.status !== 0) throw new Error(`tflm_run exited with ${r.status ?? r.signal}: ${r.stderr.trim()}`);
     const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8')) as Summary;
