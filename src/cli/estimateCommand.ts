@@ -97,9 +97,16 @@ function renderText(
     );
   }
   out.push('');
-  out.push(
-    `Latency  ${formatMsEstimate(est.total.ms, est.total.bandMs)} per inference (${n0(est.total.cycles)} cycles at ${t.clockMHz} MHz) — an estimate; expected range ${formatMsEstimate(est.total.bandMs.low, est.total.bandMs)} – ${formatMsEstimate(est.total.bandMs.high, est.total.bandMs)}`,
-  );
+  if (est.total.wide) {
+    // A band wider than ×2 has no meaningful middle: lead with the range and why it is wide.
+    const why = est.total.widthReason ? renderNotice(est.total.widthReason) : `the calibration's error on ${t.core}`;
+    out.push(
+      `Latency  between ${formatMsEstimate(est.total.bandMs.low, est.total.bandMs)} and ${formatMsEstimate(est.total.bandMs.high, est.total.bandMs)} per inference — an estimate; expected range ×${(est.total.band.high / est.total.band.low).toFixed(1)} wide because: ${why}. Middle of the range ${formatMsEstimate(est.total.ms, est.total.bandMs)} (${n0(est.total.cycles)} cycles at ${t.clockMHz} MHz)`,
+    );
+  } else
+    out.push(
+      `Latency  ${formatMsEstimate(est.total.ms, est.total.bandMs)} per inference (${n0(est.total.cycles)} cycles at ${t.clockMHz} MHz) — an estimate; expected range ${formatMsEstimate(est.total.bandMs.low, est.total.bandMs)} – ${formatMsEstimate(est.total.bandMs.high, est.total.bandMs)}`,
+    );
   if (energy)
     out.push(
       `Energy   ${formatUj(energy.uj)} per inference — an estimate; expected range ${formatUj(energy.bandUj.low)} – ${formatUj(energy.bandUj.high)} (${energy.note})`,
