@@ -140,6 +140,30 @@ describe('presentation', () => {
     );
   });
 
+  test('a MicroProfiler log overrides an extrapolated, wide estimate: basis profile, narrow band', async () => {
+    const { writeModel, readModel } = await import('../../src/model/io');
+    const { analyzeModel } = await import('../../src/analysis/analyzeModel');
+    const { tinyInt8ConvNet } = await import('../helpers/fixtures');
+    const { CALIBRATION } = await import('../../src/estimate/defaultCalibration');
+    const { coreTarget } = await import('../../src/estimate/estimateTarget');
+    const { estimateModel } = await import('../../src/estimate/latencyModel');
+    const { calibrateFromProfile } = await import('../../src/estimate/profileCalibration');
+    const { matchProfile, parseProfilerLog } = await import('../../src/estimate/profilerLog');
+    const bytes = writeModel(tinyInt8ConvNet());
+    const a = analyzeModel(readModel(bytes), bytes.length);
+    const target = coreTarget(CALIBRATION, 'cortex-m55', 100, 'cmsis-nn');
+    const before = estimateModel(a, target);
+    assert.ok(before.total.wide && before.total.widthReason?.code === 'extrapolated');
+    // The board runs every layer 3× the estimate.
+    const log = ['"Event","Tag","Ticks"', ...before.layers.map((l, i) => `${i},${l.op},${Math.round(3 * l.cycles)}`)].join('\n');
+    const parsed = parseProfilerLog(log);
+    const cal = calibrateFromProfile(a, target, parsed, matchProfile(a, parsed));
+    const after = estimateModel(a, cal.target);
+    assert.equal(after.target.basis, 'profile');
+    assert.ok(!after.total.wide, `band ×${after.total.band.high / after.total.band.low}`);
+    assert.ok(Math.abs(after.total.ms / (3 * before.total.ms) - 1) < 0.1);
+  });
+
   test('CLI: a band wider than ×2 leads with the range and the reason, not a headline figure', async () => {
     const { writeModel } = await import('../../src/model/io');
     const { tinyInt8ConvNet } = await import('../helpers/fixtures');
