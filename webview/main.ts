@@ -138,11 +138,18 @@ function render(state: PanelState): void {
     card(t('Weights by type'), byType || '-'),
     ...(state.estimate
       ? [
-          card(
-            t('Latency'),
-            formatMs(state.estimate.total.ms),
-            `${t('an estimate')}: ${t('expected')} ${formatMs(state.estimate.total.bandMs.low)} – ${formatMs(state.estimate.total.bandMs.high)} · ${state.estimate.target.core} @ ${state.estimate.target.clockMHz} MHz${state.profileNote ? ` · ${state.profileNote}` : ''}`,
-          ),
+          // A band wider than ×2 is shown as the range itself, with why it is wide.
+          state.estimate.total.wide
+            ? card(
+                t('Latency'),
+                `${formatMs(state.estimate.total.bandMs.low)} – ${formatMs(state.estimate.total.bandMs.high)}`,
+                `${t('an estimate')} (${state.estimate.target.basis}): ${state.estimate.total.widthReasonText ?? state.estimate.target.derivation} · ${state.estimate.target.core} @ ${state.estimate.target.clockMHz} MHz${state.profileNote ? ` · ${state.profileNote}` : ''}`,
+              )
+            : card(
+                t('Latency'),
+                formatMs(state.estimate.total.ms),
+                `${t('an estimate')} (${state.estimate.target.basis}): ${t('expected')} ${formatMs(state.estimate.total.bandMs.low)} – ${formatMs(state.estimate.total.bandMs.high)} · ${state.estimate.target.core} @ ${state.estimate.target.clockMHz} MHz${state.profileNote ? ` · ${state.profileNote}` : ''}`,
+              ),
         ]
       : state.estimateNote
         ? [card(t('Latency'), '—', state.estimateNote)]

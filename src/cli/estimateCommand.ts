@@ -85,7 +85,7 @@ function renderText(
   out.push('');
   const measured = profile ? new Map(profile.rows.map((r) => [r.index, r])) : null;
   const head = `${'#'.padEnd(4)} ${'op'.padEnd(24)} ${'kind'.padEnd(16)} ${'kernels'.padEnd(10)} ${'cycles'.padStart(13)} ${'est. ms'.padStart(9)} ${'share'.padStart(6)}`;
-  out.push(measured ? `${head} ${'measured'.padStart(9)} ${'meas/est'.padStart(8)}` : head);
+  out.push(measured ? `${head} ${'measured'.padStart(9)} ${'meas/est'.padStart(8)}` : `${head}  kernel`);
   for (const l of est.layers) {
     const row = `${String(l.index).padEnd(4)} ${l.op.slice(0, 24).padEnd(24)} ${l.kind.padEnd(16)} ${l.library.padEnd(10)} ${n0(l.cycles).padStart(13)} ${formatSignificant(l.ms, bandDigits(l.bandMs)).padStart(9)} ${`${(l.share * 100).toFixed(1)}%`.padStart(6)}`;
     const m = measured?.get(l.index);
@@ -93,13 +93,20 @@ function renderText(
     out.push(
       m && l.subgraph === 0
         ? `${row} ${m.measuredMs === null ? '—'.padStart(9) : m.measuredMs.toFixed(3).padStart(9)} ${m.measuredMs === null || !before ? ''.padStart(8) : `${(m.measuredMs / before.ms).toFixed(2)}×`.padStart(8)}`
-        : `${row}${l.subgraph > 0 ? `  (subgraph ${l.subgraph}, per call)` : ''}`,
+        : `${row}  ${l.kernel}${l.subgraph > 0 ? `  (subgraph ${l.subgraph}, per call)` : ''}`,
     );
   }
   out.push('');
-  out.push(
-    `Latency  ${formatMsEstimate(est.total.ms, est.total.bandMs)} per inference (${n0(est.total.cycles)} cycles at ${t.clockMHz} MHz) — an estimate; expected range ${formatMsEstimate(est.total.bandMs.low, est.total.bandMs)} – ${formatMsEstimate(est.total.bandMs.high, est.total.bandMs)}`,
-  );
+  if (est.total.wide) {
+    // A band wider than ×2 has no meaningful middle: lead with the range and why it is wide.
+    const why = est.total.widthReason ? renderNotice(est.total.widthReason) : `the calibration's error on ${t.core}`;
+    out.push(
+      `Latency  between ${formatMsEstimate(est.total.bandMs.low, est.total.bandMs)} and ${formatMsEstimate(est.total.bandMs.high, est.total.bandMs)} per inference — an estimate; expected range ×${(est.total.band.high / est.total.band.low).toFixed(1)} wide because: ${why}. Middle of the range ${formatMsEstimate(est.total.ms, est.total.bandMs)} (${n0(est.total.cycles)} cycles at ${t.clockMHz} MHz)`,
+    );
+  } else
+    out.push(
+      `Latency  ${formatMsEstimate(est.total.ms, est.total.bandMs)} per inference (${n0(est.total.cycles)} cycles at ${t.clockMHz} MHz) — an estimate; expected range ${formatMsEstimate(est.total.bandMs.low, est.total.bandMs)} – ${formatMsEstimate(est.total.bandMs.high, est.total.bandMs)}`,
+    );
   if (energy)
     out.push(
       `Energy   ${formatUj(energy.uj)} per inference — an estimate; expected range ${formatUj(energy.bandUj.low)} – ${formatUj(energy.bandUj.high)} (${energy.note})`,
@@ -169,6 +176,7 @@ function jsonReport(
       op: l.op,
       kind: l.kind,
       library: l.library,
+      kernel: l.kernel,
       cycles: l.cycles,
       latencyMs: l.ms,
       share: l.share,

@@ -1,40 +1,41 @@
 /**
- * The calibration procedure behind `coefficients.json`, as a pure function of the MLPerf Tiny
- * CSV text and the analyses of the benchmark models (`npm run fit-estimator` does the file I/O).
+ * The calibration behind `coefficients.json`, as a pure function of the MLPerf Tiny CSV text and
+ * the analyses of the benchmark models (`npm run fit-estimator` does the file I/O).
  *
- * Rows used: TFLM or TFLM + CMSIS-NN on a plain CPU (no accelerator, no vendor library):
- * PengChengLab's RISC-V board (TFLM reference kernels, v0.5), ST's NUCLEO-L4R5ZI reference
- * submission (TFLM 2.3.1 + CMSIS-NN, Cortex-M4F, v0.5) and Renesas' EK-RA6M4 (TFLM + CMSIS-NN,
- * Cortex-M33, v0.7): 12 rows. Renesas' RX65N rows run a *modified* CMSIS-NN ported to the RXv2
- * ISA: not a core we estimate and not CMSIS-NN's Arm code paths, so they are kept out of the fit
- * and used only as a transfer check (one free scale).
+ * What is fitted: four constants (kernels/ gives everything else from loop structure and
+ * instruction timings): the CMSIS-NN and reference efficiencies (cycles spent per counted
+ * instruction cycle), the exposed share of flash wait states, and the per-operator overhead.
+ * It is a MAP fit in log space with weak priors, on rows of the EARLIER rounds only:
+ * - v0.5 PengChengLab RV32 board, TFLM reference kernels (4 rows): the reference efficiency;
+ * - v0.5 MLPerf reference submission, NUCLEO-L4R5ZI (Cortex-M4F), TFLM 2.3.1 + CMSIS-NN (4 rows);
+ * - v0.7 Renesas EK-RA6M4 (Cortex-M33), TFLM + CMSIS-NN (4 rows).
+ * The v0.5 L4R5 stack is CMSIS-NN as of mid-2020, older than the kernels modelled here; it was
+ * declared older before any error was looked at, so it gets its own platform scale (never applied
+ * to a new target) and informs only the relative costs of the four models.
  *
- * Structure (few free parameters): per library, cycles per unit of each term on the library's
- * anchor platform, shared by every platform of that library, times one scale per platform.
- * The reference library is fitted on the RISC-V rows alone (anchor, scale 1); CMSIS-NN on the
- * M33 (anchor) and M4F rows together, the M4F scale free. It is a MAP fit in log space: the
- * relative MAC costs (pointwise, depthwise, FC versus standard conv) and the per-byte, per-element
- * and per-operator costs have priors from the kernels' loop structure; the data move them where
- * they can. The four MLPerf models cannot separate everything: kws and vww have the same
- * conv/depthwise/pointwise mix and ad's weight bytes equal its MACs, so those ratios stay near
- * their priors. Leave-one-out: each row predicted by a fit without it (the whole chain refitted).
+ * Held out, never fitted on: the later round's CMSIS-NN rows on Cortex-M (v1.0 OctoML microTVM +
+ * CMSIS-NN on NUCLEO-L4R5ZI and nRF5340-DK, 8 rows). Their error, per core, is the number to
+ * quote. Leave-one-out on the fit rows refits the whole chain without each row.
  */
-import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import type { ModelAnalysis } from '../analysis/analyzeModel';
+import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import { BOARDS } from '../targets/boards';
 import type {
   CalibrationData,
   CalibrationPlatform,
   CalibrationRow,
+  ConstantName,
   EnergyCheck,
   ErrorSummary,
-  LibraryCoefficients,
-  LibraryPriors,
+  ErrorTable,
+  KernelConstants,
+  PriorSpec,
   PublishedPoint,
 } from './calibrationData';
-import { COREMARK_PER_MHZ, SOFT_FLOAT_FACTOR } from './coreProfiles';
-import { addTerms, layerTerms, zeroTerms, type Term, type TermSums } from './features';
-import { fitLibrary, predictCycles, summarizeLogErrors, type LibraryObservation } from './fit';
+import { modelCycles } from './cycleModel';
+import { levenbergMarquardt } from './fit';
+import { flashWaitStates } from './kernels/memory';
+import { CORE_TIMINGS, type TimedCore } from './kernels/timing';
 
 // ---------------------------------------------------------------------------------------------
 // The CSV
@@ -78,7 +79,7 @@ export function mlperfRows(csv: string): MlperfRow[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// What is fitted on
+// What is fitted on, what is held out
 
 export const BENCHMARK_MODELS: Readonly<Record<string, string>> = {
   kws: 'kws_ref_model',
@@ -91,28 +92,35 @@ interface PlatformSpec {
   readonly id: string;
   readonly name: string;
   readonly board?: string;
-  readonly core: string;
+  readonly core: TimedCore;
   readonly kernels: KernelLibraryId;
-  readonly anchor: boolean;
+  readonly role: 'fit' | 'held-out';
+  /** Has its own fitted scale (declared an older stack, a priori). */
+  readonly ownScale?: string;
+  /** Flash wait states where the board table does not apply. */
+  readonly waitStates?: number;
   readonly matches: (r: MlperfRow) => boolean;
 }
 
-const PLATFORMS: readonly PlatformSpec[] = [
+export const PLATFORMS: readonly PlatformSpec[] = [
   {
     id: 'pcl-scepu02',
     name: 'PengChengLab PCL Scepu02 (RV32)',
     core: 'rv32imc',
     kernels: 'reference',
-    anchor: true,
+    role: 'fit',
+    // 2 MB of SRAM and no flash listed: code and weights taken as running from zero-wait memory.
+    waitStates: 0,
     matches: (r) => r.system_id === 'dividiti-closed-pcl-scepu02',
   },
   {
     id: 'nucleo-l4r5zi',
-    name: 'ST NUCLEO-L4R5ZI (MLPerf reference)',
+    name: 'ST NUCLEO-L4R5ZI (MLPerf v0.5 reference)',
     board: 'nucleo-l4r5zi',
     core: 'cortex-m4f',
     kernels: 'cmsis-nn',
-    anchor: false,
+    role: 'fit',
+    ownScale: 'TFLM v2.3.1 with the CMSIS-NN of mid-2020: older kernels than those modelled',
     matches: (r) => r.org === 'reference' && r.system_id === 'Nucleo-L4R5ZI',
   },
   {
@@ -121,60 +129,73 @@ const PLATFORMS: readonly PlatformSpec[] = [
     board: 'ek-ra6m4',
     core: 'cortex-m33',
     kernels: 'cmsis-nn',
-    anchor: true,
+    role: 'fit',
     matches: (r) => r.org === 'renesas' && r.system_id === 'EK-RA6M4',
+  },
+  {
+    id: 'microtvm-l4r5zi',
+    name: 'ST NUCLEO-L4R5ZI (OctoML microTVM + CMSIS-NN, v1.0)',
+    board: 'nucleo-l4r5zi',
+    core: 'cortex-m4f',
+    kernels: 'cmsis-nn',
+    role: 'held-out',
+    matches: (r) => r.system_id === 'microtvm_cmsis_nn/NUCLEO_L4R5ZI',
+  },
+  {
+    id: 'microtvm-nrf5340',
+    name: 'Nordic nRF5340-DK (OctoML microTVM + CMSIS-NN, v1.0)',
+    board: 'nrf5340-dk',
+    core: 'cortex-m33',
+    kernels: 'cmsis-nn',
+    role: 'held-out',
+    matches: (r) => r.system_id === 'microtvm_cmsis_nn/NRF5340-DK',
   },
 ];
 
-const RX65N = (r: MlperfRow): boolean => r.org === 'renesas' && r.system_id === 'RX65N-Cloud-Kit';
-
-/** TFLM-family stack on a plain CPU. */
-function tflmOnCpu(r: MlperfRow): boolean {
+/** TFLM-family or microTVM+CMSIS-NN stack on a plain CPU. */
+function cpuStack(r: MlperfRow): boolean {
   const s = r.software_stack ?? '';
-  return (s === 'TFLM' || s.startsWith('TFLM')) && (r.accelerator ?? '') === '' && !(r.core ?? '').includes('accel');
+  return (s.startsWith('TFLM') || s.startsWith('microTVM')) && (r.accelerator ?? '') === '' && !(r.core ?? '').includes('accel');
 }
 
 // ---------------------------------------------------------------------------------------------
-// Priors: relative costs from the kernels' loop structure
+// Priors
 
-const LN15 = Math.log(1.5);
 const LN2 = Math.log(2);
+const LN3 = Math.log(3);
 
-export const PRIORS: Readonly<Record<KernelLibraryId, LibraryPriors>> = {
-  reference: {
-    conv: { mean: 10, sigmaLog: Math.log(10), why: 'level set by the data (very weak prior)' },
-    pointwise: { mean: 0.9, sigmaLog: LN15, why: 'same conv loop nest; the 1×1 filter skips most per-tap bounds checks' },
-    depthwise: { mean: 1.5, sigmaLog: LN15, why: 'innermost loop is the filter tap itself: a bounds check and offset computation per MAC' },
-    fullyConnected: { mean: 0.5, sigmaLog: LN15, why: 'one flat dot-product loop, no spatial indexing' },
-    otherMac: { mean: 1, sigmaLog: LN2, why: 'transpose conv, batch matmul, SVDF, LSTM: no data, taken as conv-like' },
-    activationByte: { mean: 15, sigmaLog: LN2, why: 'per output: 64-bit fixed-point requantisation in portable C (~30 cycles) over in+out bytes' },
-    weightByte: { mean: 0.5, sigmaLog: Math.log(3), why: 'flash reads beyond those hidden in the MAC loop (wait states)' },
-    elementOp: { mean: 30, sigmaLog: LN2, why: 'reference int8 ADD requantises each input and the output per element' },
-    operator: { mean: 2000, sigmaLog: LN2, why: 'interpreter dispatch and per-invoke kernel setup' },
+export const PRIORS: Readonly<Record<ConstantName, PriorSpec>> = {
+  'efficiency.cmsis-nn': {
+    mean: 1.3,
+    sigmaLog: LN2,
+    why: 'hand-scheduled intrinsics: a modest overhead over the counted instructions (load-use stalls, loop set-up)',
   },
-  'cmsis-nn': {
-    conv: { mean: 10, sigmaLog: Math.log(10), why: 'level set by the data (very weak prior)' },
-    pointwise: { mean: 0.7, sigmaLog: LN15, why: '1×1 fast path: matrix multiply without im2col' },
-    depthwise: { mean: 1.5, sigmaLog: LN15, why: 'depthwise kernels use the dual-MAC instructions less well' },
-    fullyConnected: { mean: 0.8, sigmaLog: LN15, why: 'vector × matrix, weights streamed once' },
-    otherMac: { mean: 1, sigmaLog: LN2, why: 'no data, taken as conv-like' },
-    activationByte: { mean: 5, sigmaLog: LN2, why: 'per output requantisation with SMULL-based helpers, im2col copies' },
-    weightByte: { mean: 0.5, sigmaLog: Math.log(3), why: 'flash reads beyond those hidden in the MAC loop (wait states)' },
-    elementOp: { mean: 6, sigmaLog: LN2, why: 'SIMD element-wise add/mul and pooling' },
-    operator: { mean: 2000, sigmaLog: LN2, why: 'interpreter dispatch and per-invoke kernel setup' },
+  'efficiency.reference': {
+    mean: 2,
+    sigmaLog: LN3,
+    why: 'portable C with Offset() index arithmetic the compiler only partly hoists',
   },
+  flashExposed: { mean: 0.3, sigmaLog: LN3, why: 'flash caches and prefetch buffers hide most wait states of sequential weight reads' },
+  operatorCycles: { mean: 3000, sigmaLog: LN3, why: "TFLM's interpreter dispatch and a kernel's per-Eval set-up (tensor lookups, parameter structs)" },
 };
 
-/** Expected model error of one measured total, natural log (chosen by leave-one-out: 0.2–0.3 was best). */
-export const OBSERVATION_SIGMA = 0.25;
+/** Expected model error of one measured total, natural log. */
+export const OBSERVATION_SIGMA = 0.2;
+
+const CONSTANT_ORDER: readonly ConstantName[] = ['efficiency.cmsis-nn', 'efficiency.reference', 'flashExposed', 'operatorCycles'];
+
+function constantsFrom(theta: readonly number[]): KernelConstants {
+  const v = (i: number) => Math.exp(theta[i]!);
+  return { efficiency: { 'cmsis-nn': v(0), reference: v(1) }, flashExposed: v(2), operatorCycles: v(3) };
+}
 
 // ---------------------------------------------------------------------------------------------
-// Published single measurements (sources in coreProfiles.ts)
+// Published single measurements
 
 interface Published {
   readonly id: string;
-  readonly use: 'anchor' | 'check';
-  readonly core: string;
+  readonly use: 'anchor' | 'check' | 'outlier';
+  readonly core: TimedCore;
   readonly kernels: KernelLibraryId;
   readonly board?: string;
   readonly model: string;
@@ -223,14 +244,14 @@ export const PUBLISHED: readonly Published[] = [
   },
   {
     id: 'f413-reference-person-detect',
-    use: 'anchor',
+    use: 'outlier',
     core: 'cortex-m4f',
     kernels: 'reference',
     model: 'person_detect',
     clockMHz: 100,
     measuredMs: 13005.446,
     source: 'Samsung/ONE issue #7598 (2021), NUCLEO-F413ZH',
-    note: 'TFLM reference kernels, Mbed build',
+    note: 'about 180 cycles per MAC, 5–10× every other reference-kernel measurement (a debug or unoptimised Mbed build is likely); not used',
   },
   {
     id: 'f413-cmsis-person-detect',
@@ -241,7 +262,7 @@ export const PUBLISHED: readonly Published[] = [
     clockMHz: 100,
     measuredMs: 386.595,
     source: 'Samsung/ONE issue #7598 (2021), NUCLEO-F413ZH',
-    note: 'TFLM + CMSIS-NN, a newer stack than the MLPerf M4F rows',
+    note: 'TFLM + CMSIS-NN, 2021',
   },
   {
     id: 'mcxn947-cmsis-person-detect',
@@ -256,7 +277,7 @@ export const PUBLISHED: readonly Published[] = [
   },
   {
     id: 'stm32n6-cmsis-person-detect',
-    use: 'check',
+    use: 'outlier',
     core: 'cortex-m55',
     kernels: 'cmsis-nn',
     board: 'stm32n6',
@@ -264,7 +285,7 @@ export const PUBLISHED: readonly Published[] = [
     clockMHz: 600,
     measuredMs: 132413647 / 600000,
     source: 'embedded-agent-bridge docs, ML benchmark STM32N6 vs FRDM-MCXN947 (2026)',
-    note: "TFLM + CMSIS-NN Helium path, GCC 12, code in SRAM; the authors blame GCC's Helium code generation",
+    note: "TFLM + CMSIS-NN Helium path built with GCC 12: 11× the cycles of an M33, which the authors blame on GCC's Helium code generation; not used",
   },
   {
     id: 'mcxn947-cmsis-micro-speech',
@@ -280,7 +301,7 @@ export const PUBLISHED: readonly Published[] = [
 ];
 
 // ---------------------------------------------------------------------------------------------
-// The fit chain
+// The fit
 
 export interface CalibrationInputs {
   readonly csv: string;
@@ -289,7 +310,8 @@ export interface CalibrationInputs {
 }
 
 interface Observed {
-  readonly platform: string;
+  readonly platform: PlatformSpec;
+  readonly version: string;
   readonly benchmark: string;
   readonly model: string;
   readonly measuredMs: number;
@@ -299,82 +321,65 @@ interface Observed {
   readonly source: string;
 }
 
-/** Term sums of a model's subgraph 0 as built with `kernels`, split by the library that runs each layer. */
-export function modelTerms(analysis: ModelAnalysis, kernels: KernelLibraryId, fpu: boolean): Readonly<Record<KernelLibraryId, TermSums>> {
-  const out: Record<KernelLibraryId, Record<Term, number>> = { reference: zeroTerms(), 'cmsis-nn': zeroTerms() };
-  for (const l of analysis.layers) {
-    if (l.subgraph !== 0) continue;
-    const t = layerTerms(l, kernels, fpu ? 1 : SOFT_FLOAT_FACTOR);
-    addTerms(out[t.library], t.terms);
-  }
-  return out;
+const FPU: Readonly<Record<TimedCore, boolean>> = {
+  'cortex-m0plus': false,
+  'cortex-m3': false,
+  'cortex-m4f': true,
+  'cortex-m7': true,
+  'cortex-m33': true,
+  'cortex-m55': true,
+  'cortex-m85': true,
+  'xtensa-lx6': true,
+  'xtensa-lx7': true,
+  rv32imc: false,
+};
+
+/** Milliseconds the kernel model predicts for a model on a core (no platform scale). */
+export function predictMs(
+  analysis: ModelAnalysis,
+  core: TimedCore,
+  kernels: KernelLibraryId,
+  clockMHz: number,
+  constants: KernelConstants,
+  waitStates: number,
+): number {
+  const cycles = modelCycles(analysis.layers, { kernels, timing: CORE_TIMINGS[core], fpu: FPU[core], constants, waitStates });
+  return cycles / (clockMHz * 1000);
 }
 
-const FPU: Readonly<Record<string, boolean>> = { rv32imc: false, 'cortex-m4f': true, 'cortex-m33': true, 'xtensa-lx7': true, 'xtensa-lx6': true };
-
-/** Reference kernels on an Arm core relative to the reference anchor: the F413 factor × CoreMark ratio. */
-export function armReferenceFactor(core: string, f413Factor: number): number {
-  const k = core as keyof typeof COREMARK_PER_MHZ;
-  return COREMARK_PER_MHZ[k] ? f413Factor * (COREMARK_PER_MHZ['cortex-m4f'] / COREMARK_PER_MHZ[k]) : f413Factor;
+function waitStatesOf(p: PlatformSpec, clockMHz: number): number {
+  return p.waitStates ?? flashWaitStates(clockMHz, p.board);
 }
 
-interface ChainResult {
-  readonly libraries: Record<KernelLibraryId, LibraryCoefficients>;
-  readonly scales: Record<string, number>;
-  readonly anchors: Record<string, number>;
-  readonly predictMs: (o: { platform: string; model: string; clockMHz: number }) => number;
+interface FitResult {
+  readonly constants: KernelConstants;
+  readonly scales: Readonly<Record<string, number>>;
+  readonly predict: (o: Observed, withScale: boolean) => number;
 }
 
-function chain(observed: readonly Observed[], analyses: Readonly<Record<string, ModelAnalysis>>): ChainResult {
-  const spec = (id: string): PlatformSpec => PLATFORMS.find((p) => p.id === id)!;
+function fitConstants(observed: readonly Observed[], analyses: Readonly<Record<string, ModelAnalysis>>): FitResult {
+  const scaled = [...new Set(observed.filter((o) => o.platform.ownScale).map((o) => o.platform.id))].sort();
   const analysis = (m: string): ModelAnalysis => analyses[m] ?? fail(`analysis of ${m} missing`);
-  const cyclesOf = (o: { measuredMs: number; clockMHz: number }) => o.measuredMs * o.clockMHz * 1000;
-
-  // 1. Reference kernels on the RISC-V rows.
-  const refObs: LibraryObservation[] = observed
-    .filter((o) => spec(o.platform).kernels === 'reference')
-    .map((o) => ({
-      platform: o.platform,
-      sums: modelTerms(analysis(o.model), 'reference', FPU[spec(o.platform).core] ?? true).reference,
-      fixedCycles: 0,
-      measuredCycles: cyclesOf(o),
-    }));
-  const ref = fitLibrary(refObs, PRIORS.reference, 'pcl-scepu02', OBSERVATION_SIGMA);
-
-  // 2. Published reference-kernel measurements place the other cores' reference kernels.
-  const anchors: Record<string, number> = {};
-  for (const p of PUBLISHED.filter((q) => q.kernels === 'reference')) {
-    const sums = modelTerms(analysis(p.model), 'reference', FPU[p.core] ?? true).reference;
-    anchors[p.id] = cyclesOf(p) / predictCycles(ref.coefficients, sums, 1);
-  }
-  const f413 = anchors['f413-reference-person-detect']!;
-
-  // 3. CMSIS-NN on the M33 (anchor) and M4F rows; reference fallback layers at their fixed cost.
-  const fallback = (model: string, core: string): number =>
-    predictCycles(ref.coefficients, modelTerms(analysis(model), 'cmsis-nn', true).reference, armReferenceFactor(core, f413));
-  const cmsisObs: LibraryObservation[] = observed
-    .filter((o) => spec(o.platform).kernels === 'cmsis-nn')
-    .map((o) => ({
-      platform: o.platform,
-      sums: modelTerms(analysis(o.model), 'cmsis-nn', true)['cmsis-nn'],
-      fixedCycles: fallback(o.model, spec(o.platform).core),
-      measuredCycles: cyclesOf(o),
-    }));
-  const cmsis = fitLibrary(cmsisObs, PRIORS['cmsis-nn'], 'ek-ra6m4', OBSERVATION_SIGMA);
-
-  const libraries = { reference: ref.coefficients, 'cmsis-nn': cmsis.coefficients };
-  const scales = { ...ref.scales, ...cmsis.scales };
-  const predictMs = (o: { platform: string; model: string; clockMHz: number }): number => {
-    const p = spec(o.platform);
-    const scale = scales[o.platform] ?? 1;
-    const terms = modelTerms(analysis(o.model), p.kernels, FPU[p.core] ?? true);
-    const cycles =
-      p.kernels === 'reference'
-        ? predictCycles(ref.coefficients, terms.reference, scale)
-        : predictCycles(cmsis.coefficients, terms['cmsis-nn'], scale) + fallback(o.model, p.core);
-    return cycles / (o.clockMHz * 1000);
+  const predictWith = (o: Observed, c: KernelConstants, scale: number) =>
+    scale * predictMs(analysis(o.model), o.platform.core, o.platform.kernels, o.clockMHz, c, waitStatesOf(o.platform, o.clockMHz));
+  const start = [...CONSTANT_ORDER.map((k) => Math.log(PRIORS[k].mean)), ...scaled.map(() => 0)];
+  const residuals = (theta: readonly number[]): number[] => {
+    const c = constantsFrom(theta);
+    const out = observed.map((o) => {
+      const k = scaled.indexOf(o.platform.id);
+      const s = k < 0 ? 1 : Math.exp(theta[CONSTANT_ORDER.length + k]!);
+      return Math.log(predictWith(o, c, s) / o.measuredMs) / OBSERVATION_SIGMA;
+    });
+    CONSTANT_ORDER.forEach((k, i) => out.push((theta[i]! - Math.log(PRIORS[k].mean)) / PRIORS[k].sigmaLog));
+    // A platform scale is free but bounded (×/÷10 at one sigma) so the solver stays finite.
+    scaled.forEach((_, i) => out.push(theta[CONSTANT_ORDER.length + i]! / Math.log(10)));
+    return out;
   };
-  return { libraries, scales, anchors, predictMs };
+  const theta = levenbergMarquardt(residuals, start);
+  const constants = constantsFrom(theta);
+  const scales: Record<string, number> = {};
+  scaled.forEach((id, i) => (scales[id] = Math.exp(theta[CONSTANT_ORDER.length + i]!)));
+  return { constants, scales, predict: (o, withScale) => predictWith(o, constants, withScale ? (scales[o.platform.id] ?? 1) : 1) };
 }
 
 function fail(what: string): never {
@@ -394,6 +399,27 @@ function volts(notes: string | undefined): number | undefined {
 
 function geomean(xs: readonly number[]): number {
   return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+}
+
+/** Percentage and log errors of predictions against measurements. */
+export function errorSummary(pairs: readonly { readonly predictedMs: number; readonly measuredMs: number }[]): ErrorSummary {
+  const n = pairs.length;
+  if (n === 0) return { n: 0, mape: 0, maxAbsPct: 0, rmsLog: 0, meanLog: 0 };
+  const pct = pairs.map((p) => (100 * Math.abs(p.predictedMs - p.measuredMs)) / p.measuredMs);
+  const logs = pairs.map((p) => Math.log(p.predictedMs / p.measuredMs));
+  return {
+    n,
+    mape: pct.reduce((s, v) => s + v, 0) / n,
+    maxAbsPct: Math.max(...pct),
+    rmsLog: Math.sqrt(logs.reduce((s, v) => s + v * v, 0) / n),
+    meanLog: logs.reduce((s, v) => s + v, 0) / n,
+  };
+}
+
+function errorTable(rows: readonly CalibrationRow[], pick: (r: CalibrationRow) => number): ErrorTable {
+  const pairs = (rs: readonly CalibrationRow[]) => rs.map((r) => ({ predictedMs: pick(r), measuredMs: r.measuredMs }));
+  const cores = [...new Set(rows.map((r) => r.core))].sort();
+  return { all: errorSummary(pairs(rows)), byCore: Object.fromEntries(cores.map((c) => [c, errorSummary(pairs(rows.filter((r) => r.core === c)))])) };
 }
 
 /** M7 ÷ M33 cycles for the same engine, version and benchmark (no accelerators). */
@@ -434,12 +460,13 @@ export function runCalibration(inputs: CalibrationInputs): CalibrationData {
   for (const r of rows) {
     const p = PLATFORMS.find((q) => q.matches(r));
     const model = BENCHMARK_MODELS[r.benchmark ?? ''];
-    if (p && model && tflmOnCpu(r)) {
+    if (p && model && cpuStack(r)) {
       const ms = num(r.latency_ms) ?? fail(`latency missing in ${r.system_id} ${r.benchmark}`);
       const e = num(r.energy_uJ);
       const v = volts(r.hw_notes);
       observed.push({
-        platform: p.id,
+        platform: p,
+        version: r.version ?? '',
         benchmark: r.benchmark!,
         model,
         measuredMs: ms,
@@ -448,85 +475,68 @@ export function runCalibration(inputs: CalibrationInputs): CalibrationData {
         ...(v !== undefined ? { volts: v } : {}),
         source: r.source ?? '',
       });
-    } else if ((r.software_stack ?? '').startsWith('TFLM')) {
-      const why = RX65N(r)
-        ? 'modified CMSIS-NN ported to the RXv2 ISA (transfer check only)'
-        : !tflmOnCpu(r)
+    } else if ((r.software_stack ?? '').startsWith('TFLM') || (r.software_stack ?? '').startsWith('microTVM')) {
+      const s = r.software_stack ?? '';
+      const why = s.includes('ported to RX')
+        ? 'modified CMSIS-NN ported to the RXv2 ISA: not a core we model'
+        : !cpuStack(r)
           ? 'accelerator'
-          : 'vendor kernel library, not TFLM reference or CMSIS-NN';
-      excluded.push(`${r.version} ${r.org} ${r.system_id} ${r.benchmark}: ${r.software_stack} — ${why}`);
+          : s.includes('CMSIS') || s.startsWith('TFLM')
+            ? 'vendor kernel library, not TFLM reference or CMSIS-NN'
+            : 'no CMSIS-NN (microTVM native schedules)';
+      excluded.push(`${r.version} ${r.org} ${r.system_id} ${r.benchmark}: ${s} — ${why}`);
     }
   }
-  if (observed.length !== 12) fail(`expected 12 calibration rows, found ${observed.length}`);
+  const fitObs = observed.filter((o) => o.platform.role === 'fit');
+  const heldObs = observed.filter((o) => o.platform.role === 'held-out');
+  if (fitObs.length !== 12 || heldObs.length !== 8) fail(`expected 12 fit and 8 held-out rows, found ${fitObs.length} and ${heldObs.length}`);
 
-  const full = chain(observed, inputs.analyses);
-  const loo = observed.map((o, i) =>
-    chain(
-      observed.filter((_, j) => j !== i),
+  const full = fitConstants(fitObs, inputs.analyses);
+  const loo = fitObs.map((o, i) =>
+    fitConstants(
+      fitObs.filter((_, j) => j !== i),
       inputs.analyses,
-    ).predictMs(o),
+    ).predict(o, true),
   );
-
-  const calRows: CalibrationRow[] = observed.map((o, i) => ({
-    platform: o.platform,
+  const row = (o: Observed, predicted: number, looMs?: number): CalibrationRow => ({
+    platform: o.platform.id,
+    version: o.version,
+    core: o.platform.core,
     benchmark: o.benchmark,
     model: o.model,
+    clockMHz: o.clockMHz,
     measuredMs: o.measuredMs,
-    fittedMs: full.predictMs(o),
-    looMs: loo[i]!,
+    predictedMs: predicted,
+    ...(looMs !== undefined ? { looMs } : {}),
     ...(o.energyUj !== undefined ? { measuredEnergyUj: o.energyUj } : {}),
     ...(o.volts !== undefined ? { supplyVolts: o.volts } : {}),
     source: o.source,
-  }));
-  const libOf = (r: CalibrationRow): KernelLibraryId => PLATFORMS.find((p) => p.id === r.platform)!.kernels;
-  const summary = (pick: (r: CalibrationRow) => number, filter: (r: CalibrationRow) => boolean): ErrorSummary =>
-    summarizeLogErrors(calRows.filter(filter).map((r) => Math.log(pick(r) / r.measuredMs)));
-  const errors = (pick: (r: CalibrationRow) => number): Record<KernelLibraryId | 'all', ErrorSummary> => ({
-    reference: summary(pick, (r) => libOf(r) === 'reference'),
-    'cmsis-nn': summary(pick, (r) => libOf(r) === 'cmsis-nn'),
-    all: summary(pick, () => true),
   });
+  const calRows = fitObs.map((o, i) => row(o, full.predict(o, true), loo[i]!));
+  const heldRows = heldObs.map((o) => row(o, full.predict(o, false)));
 
   const platforms: CalibrationPlatform[] = PLATFORMS.map((p) => {
-    const clock = observed.find((o) => o.platform === p.id)!.clockMHz;
+    const o = observed.find((q) => q.platform.id === p.id) ?? fail(`no rows for ${p.id}`);
     return {
       id: p.id,
       name: p.name,
       ...(p.board ? { board: p.board } : {}),
       core: p.core,
       kernels: p.kernels,
-      clockMHz: clock,
+      clockMHz: o.clockMHz,
       stack: rows.find((r) => p.matches(r))?.software_stack ?? '',
+      version: o.version,
+      role: p.role,
       scale: full.scales[p.id] ?? 1,
-      anchor: p.anchor,
+      ...(p.ownScale ? { why: p.ownScale } : {}),
     };
   });
 
-  // Published points: anchors place cores; checks only compare.
-  const anchorMs = (model: string, kernels: KernelLibraryId, clockMHz: number): number => {
-    const a = inputs.analyses[model] ?? fail(`analysis of ${model} missing`);
-    const t = modelTerms(a, kernels, true);
-    const cycles =
-      kernels === 'reference'
-        ? predictCycles(full.libraries.reference, t.reference, 1)
-        : predictCycles(full.libraries['cmsis-nn'], t['cmsis-nn'], 1) +
-          predictCycles(full.libraries.reference, t.reference, armReferenceFactor('cortex-m33', full.anchors['f413-reference-person-detect']!));
-    return cycles / (clockMHz * 1000);
-  };
   const published: PublishedPoint[] = PUBLISHED.map((p) => {
-    const predicted = anchorMs(p.model, p.kernels, p.clockMHz);
-    const factor = p.kernels === 'reference' && full.anchors[p.id] !== undefined ? full.anchors[p.id]! : p.measuredMs / predicted;
-    return { ...p, anchorPredictedMs: predicted, factor };
+    const a = inputs.analyses[p.model] ?? fail(`analysis of ${p.model} missing`);
+    const predicted = predictMs(a, p.core, p.kernels, p.clockMHz, full.constants, flashWaitStates(p.clockMHz, p.board));
+    return { ...p, predictedMs: predicted, factor: p.measuredMs / predicted };
   });
-
-  // RX65N: the CMSIS-NN structure with one free scale (leave-one-out over its four rows).
-  const rx = rows
-    .filter(RX65N)
-    .map((r) => ({ benchmark: r.benchmark!, model: BENCHMARK_MODELS[r.benchmark!]!, measuredMs: num(r.latency_ms)!, clockMHz: num(r.clock_MHz)! }));
-  const rxBase = rx.map((r) => anchorMs(r.model, 'cmsis-nn', r.clockMHz));
-  const rxScale = (skip: number) => geomean(rx.filter((_, i) => i !== skip).map((r, i) => r.measuredMs / rxBase.filter((_, j) => j !== skip)[i]!));
-  const s = rxScale(-1);
-  const rxRows = rx.map((r, i) => ({ benchmark: r.benchmark, measuredMs: r.measuredMs, predictedMs: rxBase[i]! * s, looMs: rxBase[i]! * rxScale(i) }));
 
   const energy: EnergyCheck[] = calRows
     .filter((r) => r.measuredEnergyUj !== undefined && r.supplyVolts !== undefined)
@@ -548,18 +558,20 @@ export function runCalibration(inputs: CalibrationInputs): CalibrationData {
     });
 
   return {
-    schema: 1,
-    description: 'Latency-estimator coefficients fitted by `npm run fit-estimator` (src/estimate/calibration.ts) on MLPerf Tiny rows; do not edit by hand.',
+    schema: 2,
+    description:
+      'Latency-estimator constants fitted by `npm run fit-estimator` (src/estimate/calibration.ts) on MLPerf Tiny rows of rounds v0.5/v0.7, tested on v1.0; do not edit by hand.',
     observationSigmaLog: OBSERVATION_SIGMA,
     priors: PRIORS,
-    libraries: full.libraries,
+    constants: full.constants,
     platforms,
     rows: calRows,
-    loo: errors((r) => r.looMs),
-    fit: errors((r) => r.fittedMs),
+    heldOut: heldRows,
+    loo: errorTable(calRows, (r) => r.looMs!),
+    fit: errorTable(calRows, (r) => r.predictedMs),
+    heldOutError: errorTable(heldRows, (r) => r.predictedMs),
     published,
     m7OverM33: m7OverM33(rows),
-    rx65n: { scale: s, rows: rxRows, loo: summarizeLogErrors(rxRows.map((r) => Math.log(r.looMs / r.measuredMs))) },
     energy,
     excludedRows: excluded,
   };

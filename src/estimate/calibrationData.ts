@@ -1,24 +1,33 @@
 /**
  * The shape of `coefficients.json`: what `npm run fit-estimator` writes and the estimator reads.
- * Everything in it is derived from measurements (the MLPerf Tiny rows and a few published
- * single measurements, each with its source) by the procedure in `calibration.ts`; nothing is
- * edited by hand. `readCalibration` checks the shape at load time so a damaged file fails loudly.
+ * The per-kernel cost models (kernels/) are fixed by the kernels' loop structure and the cores'
+ * instruction timings; what is fitted is a handful of constants (`KernelConstants`), on MLPerf
+ * Tiny rows of the earlier rounds only, with the later rounds' rows kept out as a held-out test.
+ * Nothing in the file is edited by hand; `readCalibration` checks its shape when it is loaded.
  */
 import type { KernelLibraryId } from '../analysis/kernelLibrary';
-import { TERMS, type Term } from './features';
 
-/** Cycles per unit of each term on the library's anchor platform. */
-export type LibraryCoefficients = Readonly<Record<Term, number>>;
+/** The free constants of the latency model. */
+export interface KernelConstants {
+  /**
+   * Cycles actually spent per cycle of the kernels' instruction count, per library: what the
+   * compiler's scheduling, register spills, loop set-up and pipeline stalls add.
+   */
+  readonly efficiency: Readonly<Record<KernelLibraryId, number>>;
+  /** Share of the flash wait states a 32-bit weight read pays (the rest hidden by caches and prefetch). */
+  readonly flashExposed: number;
+  /** Cycles per operator invocation: TFLM's interpreter, the kernel's Eval set-up. */
+  readonly operatorCycles: number;
+}
+
+export type ConstantName = 'efficiency.cmsis-nn' | 'efficiency.reference' | 'flashExposed' | 'operatorCycles';
 
 export interface PriorSpec {
-  /** Prior median: cycles per unit, or for pointwise/depthwise/FC/other MACs a ratio to `conv`. */
   readonly mean: number;
-  /** Prior spread, natural log (ln 1.5 ≈ 0.41 means "within ×/÷1.5 at one sigma"). */
+  /** Prior spread, natural log (ln 2 ≈ 0.69 means "within ×/÷2 at one sigma"). */
   readonly sigmaLog: number;
   readonly why: string;
 }
-
-export type LibraryPriors = Readonly<Record<Term, PriorSpec>>;
 
 export interface CalibrationPlatform {
   readonly id: string;
@@ -29,20 +38,29 @@ export interface CalibrationPlatform {
   readonly kernels: KernelLibraryId;
   readonly clockMHz: number;
   readonly stack: string;
-  /** Fitted cycle scale relative to the library's anchor (the anchor itself is 1). */
+  readonly version: string;
+  /** 'fit': its rows calibrate the constants; 'held-out': its rows only test them. */
+  readonly role: 'fit' | 'held-out';
+  /**
+   * A platform-only cycle scale, fitted with the constants and never applied to a new target:
+   * set (≠ 1) only for a stack declared older than the kernels modelled, before looking at any error.
+   */
   readonly scale: number;
-  readonly anchor: boolean;
+  readonly why?: string;
 }
 
 export interface CalibrationRow {
   readonly platform: string;
+  readonly version: string;
+  readonly core: string;
   readonly benchmark: string;
   readonly model: string;
+  readonly clockMHz: number;
   readonly measuredMs: number;
-  /** The full fit's prediction. */
-  readonly fittedMs: number;
-  /** Predicted by a fit that did not see this row (leave-one-out). */
-  readonly looMs: number;
+  /** The full fit's prediction (held-out rows: the prediction, the rows were never fitted on). */
+  readonly predictedMs: number;
+  /** Predicted by a fit that did not see this row (fit rows only). */
+  readonly looMs?: number;
   readonly measuredEnergyUj?: number;
   readonly supplyVolts?: number;
   readonly source: string;
@@ -50,27 +68,36 @@ export interface CalibrationRow {
 
 export interface ErrorSummary {
   readonly n: number;
+  /** Mean absolute percentage error, |predicted − measured| / measured, in percent. */
+  readonly mape: number;
+  readonly maxAbsPct: number;
   /** Root mean square of ln(predicted / measured). */
   readonly rmsLog: number;
-  readonly maxAbsLog: number;
   readonly meanLog: number;
 }
 
+/** Error summaries overall and per core. */
+export interface ErrorTable {
+  readonly all: ErrorSummary;
+  readonly byCore: Readonly<Record<string, ErrorSummary>>;
+}
+
 /**
- * A published single measurement used either to place an uncalibrated core (`use: 'anchor'`)
- * or only to check the estimator (`use: 'check'`). `factor` is measured cycles divided by the
- * cycles the anchor platform of `kernels` would need for the same model.
+ * A published single measurement, used to place a core the MLPerf rows do not cover
+ * (`anchor`), to check the estimator (`check`), or kept out as implausible (`outlier`, with why).
  */
 export interface PublishedPoint {
   readonly id: string;
-  readonly use: 'anchor' | 'check';
+  readonly use: 'anchor' | 'check' | 'outlier';
   readonly core: string;
   readonly kernels: KernelLibraryId;
   readonly board?: string;
   readonly model: string;
   readonly clockMHz: number;
   readonly measuredMs: number;
-  readonly anchorPredictedMs: number;
+  /** What the calibrated kernel model predicts for it, before any anchor factor. */
+  readonly predictedMs: number;
+  /** measured / predicted. */
   readonly factor: number;
   readonly source: string;
   readonly note: string;
@@ -90,24 +117,22 @@ export interface EnergyCheck {
 }
 
 export interface CalibrationData {
-  readonly schema: 1;
+  readonly schema: 2;
   readonly description: string;
   readonly observationSigmaLog: number;
-  readonly priors: Readonly<Record<KernelLibraryId, LibraryPriors>>;
-  readonly libraries: Readonly<Record<KernelLibraryId, LibraryCoefficients>>;
+  readonly priors: Readonly<Record<ConstantName, PriorSpec>>;
+  readonly constants: KernelConstants;
   readonly platforms: readonly CalibrationPlatform[];
+  /** Rows of the earlier rounds the constants are fitted on, with their leave-one-out predictions. */
   readonly rows: readonly CalibrationRow[];
-  readonly loo: Readonly<Record<KernelLibraryId | 'all', ErrorSummary>>;
-  readonly fit: Readonly<Record<KernelLibraryId | 'all', ErrorSummary>>;
+  /** Rows of the later rounds, never fitted on. */
+  readonly heldOut: readonly CalibrationRow[];
+  readonly loo: ErrorTable;
+  readonly fit: ErrorTable;
+  readonly heldOutError: ErrorTable;
   readonly published: readonly PublishedPoint[];
   /** M7 cycles ÷ M33 cycles for the same engine and model (X-CUBE-AI, Plumerai MLPerf rows). */
   readonly m7OverM33: { readonly ratios: readonly number[]; readonly geomean: number; readonly sigmaLog: number; readonly source: string };
-  /** The RX65N rows (modified CMSIS-NN ported to RX), fitted with one scale only: a transfer check. */
-  readonly rx65n: {
-    readonly scale: number;
-    readonly rows: readonly { readonly benchmark: string; readonly measuredMs: number; readonly predictedMs: number; readonly looMs: number }[];
-    readonly loo: ErrorSummary;
-  };
   readonly energy: readonly EnergyCheck[];
   readonly excludedRows: readonly string[];
 }
@@ -125,19 +150,15 @@ function positive(v: unknown, what: string): number {
   return v;
 }
 
-function coefficients(v: unknown, what: string): LibraryCoefficients {
-  if (!isRecord(v)) fail(`${what} missing`);
-  const out: Partial<Record<Term, number>> = {};
-  for (const t of TERMS) out[t] = positive(v[t], `${what}.${t}`);
-  return out as LibraryCoefficients;
-}
-
 /** Checks the parts the estimator computes with; the rest is reporting data. */
 export function readCalibration(json: unknown): CalibrationData {
-  if (!isRecord(json) || json.schema !== 1) fail('schema 1 expected');
-  if (!isRecord(json.libraries)) fail('libraries missing');
-  coefficients(json.libraries.reference, 'libraries.reference');
-  coefficients(json.libraries['cmsis-nn'], 'libraries.cmsis-nn');
+  if (!isRecord(json) || json.schema !== 2) fail('schema 2 expected (run npm run fit-estimator)');
+  const c = json.constants;
+  if (!isRecord(c) || !isRecord(c.efficiency)) fail('constants missing');
+  positive(c.efficiency.reference, 'constants.efficiency.reference');
+  positive(c.efficiency['cmsis-nn'], 'constants.efficiency.cmsis-nn');
+  positive(c.flashExposed, 'constants.flashExposed');
+  positive(c.operatorCycles, 'constants.operatorCycles');
   if (!Array.isArray(json.platforms) || json.platforms.length === 0) fail('platforms missing');
   for (const p of json.platforms) {
     if (!isRecord(p) || typeof p.id !== 'string') fail('platform without id');
@@ -149,7 +170,7 @@ export function readCalibration(json: unknown): CalibrationData {
     if (!isRecord(p) || typeof p.id !== 'string') fail('published point without id');
     positive(p.factor, `published.${p.id}.factor`);
   }
-  if (!isRecord(json.loo) || !isRecord(json.loo.reference) || !isRecord(json.loo['cmsis-nn'])) fail('loo missing');
+  if (!isRecord(json.loo) || !isRecord(json.heldOutError)) fail('error tables missing');
   positive(json.observationSigmaLog, 'observationSigmaLog');
   return json as unknown as CalibrationData;
 }

@@ -64,6 +64,23 @@ function nonNegative(v: number, what: string): void {
   if (!Number.isFinite(v) || v < 0) throw new DutyCycleError(`${what} must be a number ≥ 0 (got ${v})`);
 }
 
+function formatDuration(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toPrecision(2)} s` : `${ms.toPrecision(2)} ms`;
+}
+
+/**
+ * Why the events do not fit in an hour, said about the event that overruns its own period (an
+ * inference slower than the rate asks for) rather than as a busy share above 100%.
+ */
+function overrunMessage(events: readonly EventLoad[], activeSecondsPerHour: number): string {
+  const worst = events.filter((e) => e.perHour > 0).reduce((a, b) => (b.perHour * b.activeMs > a.perHour * a.activeMs ? b : a));
+  const periodMs = 3_600_000 / worst.perHour;
+  const fit = Math.floor(3_600_000 / worst.activeMs);
+  if (worst.activeMs > periodMs)
+    return `one ${worst.name} takes ${formatDuration(worst.activeMs)} but ${worst.perHour} per hour leave only ${formatDuration(periodMs)} for each: the MCU cannot keep up; at most ${fit} per hour fit (fewer with the other events), or make it faster`;
+  return `the events need ${formatDuration(activeSecondsPerHour * 1000)} of MCU time per hour: more than the hour has; lower the rates`;
+}
+
 export function dutyCycle(input: DutyCycleInput): DutyCycleResult {
   nonNegative(input.sleepMicroAmps, 'sleep current');
   nonNegative(input.sleepVolts, 'sleep voltage');
@@ -80,8 +97,7 @@ export function dutyCycle(input: DutyCycleInput): DutyCycleResult {
   }
   const activeSecondsPerHour = input.events.reduce((s, e) => s + (e.perHour * e.activeMs) / 1000, 0);
   const activeFraction = activeSecondsPerHour / 3600;
-  if (activeFraction > 1)
-    throw new DutyCycleError(`the events keep the MCU busy ${(activeFraction * 100).toFixed(0)}% of the time: they cannot all run at these rates`);
+  if (activeFraction > 1) throw new DutyCycleError(overrunMessage(input.events, activeSecondsPerHour));
 
   const parts: { name: string; microWatts: number }[] = [{ name: 'sleep', microWatts: input.sleepMicroAmps * input.sleepVolts * (1 - activeFraction) }];
   for (const e of input.events) parts.push({ name: e.name, microWatts: (e.perHour * e.energyUj) / 3600 });

@@ -1,17 +1,16 @@
 /**
- * What an estimate is computed for: a core at a clock with a kernel library, the core's speed
- * profile, the coefficients (the calibrated ones, or a board's own from a profiler log) and,
- * for a board, its power facts. Built from a board id, from a core and a clock, or from one of
- * the calibration platforms.
+ * What an estimate is computed for: a core at a clock with a kernel library, the core's timings
+ * and profile, the calibrated constants, the flash wait states at that clock, a board's own
+ * multipliers from a profiler log and, for a board, its power facts. Built from a board id, from
+ * a core and a clock, or from one of the MLPerf platforms the constants were fitted or tested on.
  */
 import { LensError } from '../errors';
 import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import { BOARDS } from '../targets/boards';
 import type { PowerFacts } from '../targets/target';
-import { platform, type CalibrationData, type LibraryCoefficients } from './calibrationData';
+import { platform, type CalibrationData, type KernelConstants } from './calibrationData';
 import {
   boardOverride,
-  calibratedSigma,
   coreProfiles,
   estimateCoreFor,
   isEstimateCore,
@@ -20,6 +19,9 @@ import {
   type EstimateCore,
   type LibraryProfile,
 } from './coreProfiles';
+import { PLATFORMS } from './calibration';
+import { flashWaitStates } from './kernels/memory';
+import type { ProfileGroup } from './layerGroups';
 
 export class EstimateError extends LensError {
   override readonly name = 'EstimateError';
@@ -37,8 +39,14 @@ export interface EstimateTarget {
   readonly clockMHz: number;
   readonly kernels: KernelLibraryId;
   readonly profile: CoreProfile;
-  readonly coefficients: Readonly<Record<KernelLibraryId, LibraryCoefficients>>;
-  /** The target is one of the platforms the coefficients were fitted on. */
+  readonly constants: KernelConstants;
+  /** Flash wait states of one weight read at `clockMHz`. */
+  readonly waitStates: number;
+  /** A board's own multipliers per layer group, fitted to its MicroProfiler log. */
+  readonly multipliers?: Readonly<Record<ProfileGroup, number>>;
+  /** An MLPerf platform's own scale (an older stack); 1 elsewhere. */
+  readonly platformScale?: number;
+  /** The target is one of the MLPerf platforms the constants were fitted or tested on. */
   readonly calibrationPlatform: boolean;
   readonly boardId?: string;
   readonly power?: PowerFacts;
@@ -71,7 +79,8 @@ export function coreTarget(data: CalibrationData, core: string, clockMHz: number
     clockMHz,
     kernels,
     profile,
-    coefficients: data.libraries,
+    constants: data.constants,
+    waitStates: flashWaitStates(clockMHz),
     calibrationPlatform: false,
   };
 }
@@ -86,7 +95,7 @@ export function boardTarget(data: CalibrationData, boardId: string, kernels: Ker
   checkClock(mhz);
   const profile = boardOverride(data, board.id, coreProfiles(data)[core]);
   checkKernels(profile, kernels);
-  const cal = data.platforms.find((p) => p.board === board.id && p.kernels === kernels);
+  const cal = data.platforms.find((p) => p.board === board.id && p.kernels === kernels && p.scale === 1 && p.clockMHz === mhz);
   return {
     id: board.id,
     name: `${board.name} @ ${mhz} MHz`,
@@ -94,7 +103,8 @@ export function boardTarget(data: CalibrationData, boardId: string, kernels: Ker
     clockMHz: mhz,
     kernels,
     profile,
-    coefficients: data.libraries,
+    constants: data.constants,
+    waitStates: flashWaitStates(mhz, board.id),
     calibrationPlatform: cal !== undefined,
     boardId: board.id,
     power: board.power,
@@ -107,17 +117,19 @@ export function calibrationTarget(data: CalibrationData, platformId: string): Es
   const core = p.core;
   if (!isEstimateCore(core)) throw new EstimateError(`calibration platform ${p.id} has an unknown core ${core}`);
   const base = coreProfiles(data)[core];
+  const lib = p.kernels === 'reference' ? base.reference : base.cmsisNn;
+  if (!lib) throw new EstimateError(`calibration platform ${p.id}: ${p.kernels} does not apply to ${core}`);
+  // A fit platform's band is at least its core's leave-one-out error (the older stack's rows fit worst).
+  const loo = p.role === 'fit' ? (data.loo.byCore[core]?.rmsLog ?? 0) : 0;
   const own: LibraryProfile = {
-    mac: p.scale,
-    scalar: p.scale,
-    sigmaLog: calibratedSigma(data, p.kernels),
-    driftLog: 0,
+    ...lib,
+    sigmaLog: Math.max(lib.sigmaLog, loo),
     basis: 'calibrated',
-    derivation: `fitted on ${p.name} (${p.stack})`,
-    sources: base.reference.sources,
+    derivation: `${p.role === 'fit' ? 'fitted on' : 'held-out test platform'} ${p.name} (${p.stack})`,
   };
   const profile: CoreProfile = p.kernels === 'reference' ? { ...base, reference: own } : { ...base, cmsisNn: own };
   const board = p.board ? BOARDS.find((b) => b.id === p.board) : undefined;
+  const waitStates = PLATFORMS.find((q) => q.id === p.id)?.waitStates ?? flashWaitStates(p.clockMHz, p.board);
   return {
     id: p.id,
     name: `${p.name} @ ${p.clockMHz} MHz`,
@@ -125,7 +137,9 @@ export function calibrationTarget(data: CalibrationData, platformId: string): Es
     clockMHz: p.clockMHz,
     kernels: p.kernels,
     profile,
-    coefficients: data.libraries,
+    constants: data.constants,
+    waitStates,
+    platformScale: p.scale,
     calibrationPlatform: true,
     ...(board ? { boardId: board.id, power: board.power } : {}),
   };

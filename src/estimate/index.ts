@@ -7,7 +7,7 @@ export { CALIBRATION } from './defaultCalibration';
 export type { CalibrationData } from './calibrationData';
 export { ESTIMATE_CORES, coreProfiles, type CoreProfile, type EstimateCore, type LibraryProfile } from './coreProfiles';
 export { boardTarget, calibrationTarget, coreTarget, EstimateError, type EstimateTarget } from './estimateTarget';
-export { estimateModel, type Band, type LayerEstimate, type ModelEstimate } from './latencyModel';
+export { estimateModel, WIDE_BAND, type Band, type LayerEstimate, type ModelEstimate } from './latencyModel';
 export { activePowerMw, estimateEnergy, type EnergyEstimate } from './energy';
 export { dutyCycle, DutyCycleError, type DutyCycleInput, type DutyCycleResult } from './dutyCycle';
 export { CAMERA_TRAP, DOORBELL, runScenario, SCENARIOS, type Scenario, type ScenarioContext, type ScenarioResult } from './scenarios';

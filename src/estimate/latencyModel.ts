@@ -1,18 +1,19 @@
 /**
- * The latency estimate: for each layer, cycles = Σ coefficient(term) × amount(term), with the
- * library's coefficients (cycles on its anchor platform) times the core's profile (MAC terms and
- * scalar terms separately); milliseconds at the target's clock; the model's total with an error
- * band. Pure: an analysis and a target in, plain data out. An estimate, never a measurement:
- * every number carries its band and the basis it was derived on.
+ * The latency estimate: for each layer, the cycles of the kernel that runs it (its loops on the
+ * target's core, flash wait states, per-operator overhead: cycleModel.ts), times a board's own
+ * multipliers when a profiler log fitted them; milliseconds at the target's clock; the model's
+ * total with an error band. Pure: an analysis and a target in, plain data out. An estimate,
+ * never a measurement: every number carries its band and the basis it was derived on.
  */
 import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import type { EstimateNotice } from '../findings/notice';
 import { englishNotices } from '../findings/renderNotice';
 import type { LayerReport, ModelAnalysis } from '../analysis/analyzeModel';
 import { libraryProfile, SOFT_FLOAT_FACTOR, BOARD_TRANSFER_SIGMA, type ProfileBasis } from './coreProfiles';
+import { layerCycles } from './cycleModel';
 import type { EstimateTarget } from './estimateTarget';
 import { EstimateError } from './estimateTarget';
-import { isMacTerm, layerTerms, TERMS } from './features';
+import { groupOf } from './layerGroups';
 
 /** Multiplicative band: the true value is expected between value×low and value×high (≈95%). */
 export interface Band {
@@ -26,6 +27,8 @@ export interface LayerEstimate {
   readonly op: string;
   readonly kind: string;
   readonly library: KernelLibraryId;
+  /** The kernel function the library's dispatch picks for this layer's shapes. */
+  readonly kernel: string;
   readonly cycles: number;
   readonly ms: number;
   /** Share of the model's total (subgraph 0). */
@@ -54,6 +57,12 @@ export interface ModelEstimate {
     readonly bandMs: { readonly low: number; readonly high: number };
     /** One-sigma log error behind the band. */
     readonly sigmaLog: number;
+    /** The band spans more than ×2: show the range and why, not a single figure. */
+    readonly wide: boolean;
+    /** Why the band is as wide as it is (one of the warnings), null when it is the calibration's own error. */
+    readonly widthReason: EstimateNotice | null;
+    /** `widthReason` in English (the panel shows it without the notice tables). */
+    readonly widthReasonText: string | null;
   };
   readonly warningCodes: readonly EstimateNotice[];
   /** `warningCodes` in English, in the same order. */
@@ -73,21 +82,30 @@ export function bandFrom(sigmaLog: number, driftLog: number, sigmas: number): Ba
   return { low: Math.exp(-Math.sqrt(up * up + driftLog * driftLog)), high: Math.exp(up) };
 }
 
-function layerCycles(layer: LayerReport, target: EstimateTarget): { cycles: number; library: KernelLibraryId; costUnknown: boolean } {
-  const soft = target.profile.fpu ? 1 : SOFT_FLOAT_FACTOR;
-  const { library, terms, costUnknown } = layerTerms(layer, target.kernels, soft);
-  const profile = libraryProfile(target.profile, library);
-  if (!profile) throw new EstimateError(`${library} kernels do not apply to ${target.profile.name}`);
-  const coef = target.coefficients[library];
-  let cycles = 0;
-  for (const t of TERMS) cycles += coef[t] * terms[t] * (isMacTerm(t) ? profile.mac : profile.scalar);
-  return { cycles, library, costUnknown };
+/** A band spanning more than this factor end to end is shown as a range, not a figure. */
+export const WIDE_BAND = 2;
+
+function cyclesOf(layer: LayerReport, target: EstimateTarget): { cycles: number; library: KernelLibraryId; kernel: string; costUnknown: boolean } {
+  const c = layerCycles(layer, {
+    kernels: target.kernels,
+    timing: target.profile.timing,
+    fpu: target.profile.fpu,
+    constants: target.constants,
+    waitStates: target.waitStates,
+  });
+  const profile = libraryProfile(target.profile, c.library);
+  if (!profile) throw new EstimateError(`${c.library} kernels do not apply to ${target.profile.name}`);
+  const m = target.multipliers;
+  const work = (c.compute + c.memory) * (m ? m[groupOf(layer)] : 1);
+  const overhead = c.overhead * (m ? m.overhead : 1);
+  const cycles = (work + overhead) * profile.scale * (target.platformScale ?? 1);
+  return { cycles, library: c.library, kernel: c.kernel, costUnknown: c.costUnknown };
 }
 
 export function estimateModel(analysis: ModelAnalysis, target: EstimateTarget, options: EstimateOptions = {}): ModelEstimate {
   const sigmas = options.bandSigmas ?? 2;
   const perKHz = target.clockMHz * 1000;
-  const raw = analysis.layers.map((l) => ({ layer: l, ...layerCycles(l, target) }));
+  const raw = analysis.layers.map((l) => ({ layer: l, ...cyclesOf(l, target) }));
   const main = raw.filter((r) => r.layer.subgraph === 0);
   const total = main.reduce((s, r) => s + r.cycles, 0);
 
@@ -121,6 +139,7 @@ export function estimateModel(analysis: ModelAnalysis, target: EstimateTarget, o
       op: r.layer.op,
       kind: r.layer.kind,
       library: r.library,
+      kernel: r.kernel,
       cycles: r.cycles,
       ms,
       share: r.layer.subgraph === 0 && total > 0 ? r.cycles / total : 0,
@@ -149,6 +168,8 @@ export function estimateModel(analysis: ModelAnalysis, target: EstimateTarget, o
   if (basis === 'extrapolated')
     warnings.push({ code: 'extrapolated', params: { core: target.profile.name, kernels: target.kernels, derivation: mainProfile.derivation } });
   if (!target.calibrationPlatform && !target.profileCalibration && basis === 'calibrated') warnings.push({ code: 'other-board', params: {} });
+  const wide = band.high / band.low > WIDE_BAND;
+  const widthReason = wide ? (warnings.find((w) => w.code === 'extrapolated' || w.code === 'other-board' || w.code === 'float-layers') ?? null) : null;
 
   return {
     kind: 'estimate',
@@ -163,7 +184,16 @@ export function estimateModel(analysis: ModelAnalysis, target: EstimateTarget, o
       sources: mainProfile.sources,
     },
     layers,
-    total: { cycles: total, ms: total / perKHz, band, bandMs: { low: (total / perKHz) * band.low, high: (total / perKHz) * band.high }, sigmaLog: sigma },
+    total: {
+      cycles: total,
+      ms: total / perKHz,
+      band,
+      bandMs: { low: (total / perKHz) * band.low, high: (total / perKHz) * band.high },
+      sigmaLog: sigma,
+      wide,
+      widthReason,
+      widthReasonText: widthReason ? englishNotices([widthReason])[0]! : null,
+    },
     warningCodes: warnings,
     warnings: englishNotices(warnings),
   };

@@ -6,27 +6,20 @@
  * whose coefficients apply to every other model on that board, and a table of measured next to
  * estimated per layer.
  */
-import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import type { ModelAnalysis } from '../analysis/analyzeModel';
 import type { ProfileNotice } from '../findings/notice';
 import { englishNotices, renderNotice } from '../findings/renderNotice';
-import type { LibraryCoefficients } from './calibrationData';
 import { libraryProfile } from './coreProfiles';
-import { SOFT_FLOAT_FACTOR } from './coreProfiles';
+import { layerCycles } from './cycleModel';
 import type { EstimateTarget } from './estimateTarget';
 import { EstimateError } from './estimateTarget';
-import { isMacTerm, layerTerms, TERMS, type Term } from './features';
 import { levenbergMarquardt } from './fit';
+import { groupOf, PROFILE_GROUPS, type ProfileGroup } from './layerGroups';
 import { estimateModel, type ModelEstimate } from './latencyModel';
 import type { ParsedProfile, ProfileMatch } from './profilerLog';
 
-const GROUPS = ['conv', 'pointwise', 'depthwise', 'fullyConnected', 'otherMac', 'elementwise', 'overhead'] as const;
-export type ProfileGroup = (typeof GROUPS)[number];
-
-function groupOf(t: Term): ProfileGroup {
-  if (isMacTerm(t)) return t;
-  return t === 'elementOp' ? 'elementwise' : 'overhead';
-}
+const GROUPS = PROFILE_GROUPS;
+export type { ProfileGroup };
 
 /** Per-layer error the fit allows (ln): layers of one kind still differ by shape. */
 const LAYER_SIGMA = 0.3;
@@ -82,12 +75,21 @@ function ticksPerMs(target: EstimateTarget, profile: ParsedProfile, options: Pro
   return { value: target.clockMHz * 1000, source: 'cpu-cycles' };
 }
 
-/** Anchor cycles of each term group for one layer on `target`, before any board multiplier. */
+/** Cycles of each group for one layer on `target`, before the board's own multipliers. */
 function groupCycles(analysisLayer: ModelAnalysis['layers'][number], target: EstimateTarget): Record<ProfileGroup, number> {
-  const { library, terms } = layerTerms(analysisLayer, target.kernels, target.profile.fpu ? 1 : SOFT_FLOAT_FACTOR);
-  const profile = libraryProfile(target.profile, library)!;
-  const out = Object.fromEntries(GROUPS.map((g) => [g, 0])) as Record<ProfileGroup, number>;
-  for (const t of TERMS) out[groupOf(t)] += target.coefficients[library][t] * terms[t] * (isMacTerm(t) ? profile.mac : profile.scalar);
+  const c = layerCycles(analysisLayer, {
+    kernels: target.kernels,
+    timing: target.profile.timing,
+    fpu: target.profile.fpu,
+    constants: target.constants,
+    waitStates: target.waitStates,
+  });
+  const scale = libraryProfile(target.profile, c.library)!.scale * (target.platformScale ?? 1);
+  const m = target.multipliers;
+  const g = groupOf(analysisLayer);
+  const out = Object.fromEntries(GROUPS.map((k) => [k, 0])) as Record<ProfileGroup, number>;
+  out[g] += (c.compute + c.memory) * scale * (m ? m[g] : 1);
+  out.overhead += c.overhead * scale * (m ? m.overhead : 1);
   return out;
 }
 
@@ -133,12 +135,11 @@ export function calibrateFromProfile(
   const layerSigmaLog = Math.max(0.05, layerRms);
   const sigmaLog = Math.sqrt(TRANSFER_FLOOR * TRANSFER_FLOOR + (layerRms / 2) ** 2);
 
-  const scaleCoefficients = (c: LibraryCoefficients): LibraryCoefficients =>
-    Object.fromEntries(TERMS.map((t) => [t, c[t] * multipliers[groupOf(t)]])) as Record<Term, number>;
-  const coefficients: Record<KernelLibraryId, LibraryCoefficients> = {
-    reference: scaleCoefficients(target.coefficients.reference),
-    'cmsis-nn': scaleCoefficients(target.coefficients['cmsis-nn']),
-  };
+  // On top of any multipliers the target already had (a log fitted on a log).
+  const combined = Object.fromEntries(GROUPS.map((g) => [g, multipliers[g] * (target.multipliers ? target.multipliers[g] : 1)])) as Record<
+    ProfileGroup,
+    number
+  >;
   const fitNote: ProfileNotice = {
     code: 'profile-fitted',
     params: {
@@ -147,7 +148,7 @@ export function calibrateFromProfile(
       ticks: tpm.source === 'cpu-cycles' ? { source: tpm.source } : { source: tpm.source, ticksPerMs: tpm.value },
     },
   };
-  const calibrated: EstimateTarget = { ...target, coefficients, profileCalibration: { sigmaLog, layerSigmaLog, note: renderNotice(fitNote) } };
+  const calibrated: EstimateTarget = { ...target, multipliers: combined, profileCalibration: { sigmaLog, layerSigmaLog, note: renderNotice(fitNote) } };
 
   const before = estimateModel(analysis, target);
   const after = estimateModel(analysis, calibrated);

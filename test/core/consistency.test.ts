@@ -290,7 +290,8 @@ describe('units and digits: one formatting module', () => {
     j.layers.forEach((l: { latencyMs: number; latencyBandMs: { low: number; high: number } }, i: number) => {
       const cell = text[head + 1 + i]!.slice(col - 2, col + 7).trim();
       assert.equal(cell, formatSignificant(l.latencyMs, bandDigits(l.latencyBandMs)), text[head + 1 + i]);
-      assert.doesNotMatch(cell, /^\d\.\d{3}$/);
+      // Layers of only per-operator overhead (RESHAPE, SOFTMAX) now take ~0.03 ms: two digits are three decimals there.
+      if (l.latencyMs >= 0.1) assert.doesNotMatch(cell, /^\d\.\d{3}$/);
     });
     const latency = text.find((l) => l.startsWith('Latency'))!;
     assert.ok(latency.includes(formatMsEstimate(j.latencyMs, j.latencyBandMs)), latency);

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { analyzeModel, type ModelAnalysis } from '../../src/analysis/analyzeModel';
 import { CALIBRATION } from '../../src/estimate/defaultCalibration';
 import { coreTarget, EstimateError, type EstimateTarget } from '../../src/estimate/estimateTarget';
-import { TERMS, type Term } from '../../src/estimate/features';
+import { PROFILE_GROUPS, type ProfileGroup } from '../../src/estimate/layerGroups';
 import { estimateModel } from '../../src/estimate/latencyModel';
 import { calibrateFromProfile } from '../../src/estimate/profileCalibration';
 import { matchProfile, parseProfilerLog } from '../../src/estimate/profilerLog';
@@ -128,13 +128,10 @@ describe('matching events to layers', () => {
 describe('calibrating a board from its profile', () => {
   const base = coreTarget(CALIBRATION, 'cortex-m4f', 100, 'cmsis-nn');
   // A "real" board whose conv runs 2× and depthwise 0.5× the calibrated estimate, everything else 1.3×.
-  const truthFactor = (t: Term): number => (t === 'conv' ? 2 : t === 'depthwise' ? 0.5 : 1.3);
+  const truthFactor = (g: ProfileGroup): number => (g === 'conv' ? 2 : g === 'depthwise' ? 0.5 : 1.3);
   const truth: EstimateTarget = {
     ...base,
-    coefficients: {
-      reference: Object.fromEntries(TERMS.map((t) => [t, base.coefficients.reference[t] * truthFactor(t)])) as Record<Term, number>,
-      'cmsis-nn': Object.fromEntries(TERMS.map((t) => [t, base.coefficients['cmsis-nn'][t] * truthFactor(t)])) as Record<Term, number>,
-    },
+    multipliers: Object.fromEntries(PROFILE_GROUPS.map((g) => [g, truthFactor(g)])) as Record<ProfileGroup, number>,
   };
   // The tiny fixture's layers with 500× the MACs, so that arithmetic dominates the overheads.
   const PROFILED: ModelAnalysis = { ...TINY, layers: TINY.layers.map((l) => ({ ...l, macs: l.macs === null ? null : l.macs * 500 })) };
