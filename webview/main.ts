@@ -143,12 +143,12 @@ function render(state: PanelState): void {
             ? card(
                 t('Latency'),
                 `${formatMs(state.estimate.total.bandMs.low)} – ${formatMs(state.estimate.total.bandMs.high)}`,
-                `${t('an estimate')} (${state.estimate.target.basis}): ${state.estimate.total.widthReasonText ?? state.estimate.target.derivation} · ${state.estimate.target.core} @ ${state.estimate.target.clockMHz} MHz${state.profileNote ? ` · ${state.profileNote}` : ''}`,
+                `${t('an estimate')} (${t(state.estimate.target.basis)}): ${state.estimate.total.widthReasonText ?? state.estimate.target.derivation} · ${state.estimate.target.core} @ ${state.estimate.target.clockMHz} MHz${state.profileNote ? ` · ${state.profileNote}` : ''}`,
               )
             : card(
                 t('Latency'),
                 formatMs(state.estimate.total.ms),
-                `${t('an estimate')} (${state.estimate.target.basis}): ${t('expected')} ${formatMs(state.estimate.total.bandMs.low)} – ${formatMs(state.estimate.total.bandMs.high)} · ${state.estimate.target.core} @ ${state.estimate.target.clockMHz} MHz${state.profileNote ? ` · ${state.profileNote}` : ''}`,
+                `${t('an estimate')} (${t(state.estimate.target.basis)}): ${t('expected')} ${formatMs(state.estimate.total.bandMs.low)} – ${formatMs(state.estimate.total.bandMs.high)} · ${state.estimate.target.core} @ ${state.estimate.target.clockMHz} MHz${state.profileNote ? ` · ${state.profileNote}` : ''}`,
               ),
         ]
       : state.estimateNote

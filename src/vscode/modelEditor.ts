@@ -13,7 +13,7 @@ import { openLayerView } from './layerView';
 import { saveTarget } from './config';
 import { findPair } from '../runtime/modelPairs';
 import type { ProfileStore } from './profiles';
-import { localizedFinding } from './findingText';
+import { localizedFinding, localizedNotice } from './findingText';
 import { PanelPort } from './panelPort';
 
 export const MODEL_EDITOR = 'tinymlLens.model';
@@ -111,7 +111,15 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
         strings: Object.fromEntries(PANEL_STRINGS.map((s) => [s, vscode.l10n.t(s)])),
         findingMessages: verdict.findings.map(localizedFinding),
         ...(pair ? { pair } : {}),
-        ...(estimate ? { estimate } : {}),
+        // The panel has no notice tables: the width reason arrives in the display language.
+        ...(estimate
+          ? {
+              estimate: {
+                ...estimate,
+                total: { ...estimate.total, widthReasonText: estimate.total.widthReason && localizedNotice(estimate.total.widthReason) },
+              },
+            }
+          : {}),
         ...(energy !== undefined ? { energy } : {}),
         ...(estimateNote ? { estimateNote } : {}),
         ...(board && energy ? { power: { sleepMicroAmps: board.power.sleepMicroAmps, volts: board.power.volts, activeMw: energy.powerMw } } : {}),
