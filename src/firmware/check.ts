@@ -15,7 +15,7 @@ import { readModel } from '../model/io';
 import { opName } from '../model/ops';
 import { formatBytes } from '../util/formatBytes';
 import { addOfBuiltin, builtinOfAdd } from './resolverOps';
-import { guardText, joinGuards } from './guard';
+import { compatible, coversEveryBuild, guardText, implied, joinGuards, mostInOneBuild, negatedGuardText, type Guard } from './guard';
 import { arenaSize, constantLookup, MAX_SOURCE_BYTES, scanFile, type AddCall, type ResolverDecl, type ScannedFile } from './scan';
 import { evaluateSize } from './sizeExpr';
 
@@ -104,6 +104,10 @@ export function modelStem(symbol: string): string {
     .replace(/^g_/, '')
     .replace(/_(model_)?data$/, '')
     .replace(/_tflite$/, '');
+}
+
+function joinedText(parts: readonly string[]): string {
+  return [...new Set(parts)].join(' && ');
 }
 
 function isHeader(path: string): boolean {
@@ -267,10 +271,15 @@ export function checkFirmware(sources: readonly SourceFile[], options: CheckOpti
     const condition = decl.guard.length > 0 ? { condition: guardText(decl.guard) } : {};
     const capacity = cap.ok ? cap.value : null;
     resolvers.push({ file: file.path, line: decl.line, capacity, ops: adds.map((a) => a.call.method) });
-    const tooSmall = capacity !== null && capacity < adds.length;
-    if (tooSmall) add('resolver-too-small', 'error', file.path, decl.line, { resolver: decl.symbol, capacity, adds: adds.length, ...condition });
-    const methods = adds.map((a) => a.call.method);
-    const canFail = (a: AddCall): boolean => tooSmall || capacity === null || methods.filter((m) => m === a.method).length > 1;
+    // Add calls in #if branches that exclude each other never run together.
+    const most = mostInOneBuild(
+      adds.map((a) => a.call.guard),
+      decl.guard,
+    );
+    const tooSmall = capacity !== null && capacity < most;
+    if (tooSmall) add('resolver-too-small', 'error', file.path, decl.line, { resolver: decl.symbol, capacity, adds: most, ...condition });
+    const canFail = (a: AddCall): boolean =>
+      tooSmall || capacity === null || adds.some((b) => b.call !== a && b.call.method === a.method && compatible(b.call.guard, a.guard));
     for (const a of adds) {
       if (a.call.chained) add('add-unchecked', 'warning', a.file.path, a.call.line, { method: a.call.method, chained: 'true' });
       // An unchecked Add that cannot fail (room for it, no duplicate) is only a hint.
@@ -288,19 +297,31 @@ export function checkFirmware(sources: readonly SourceFile[], options: CheckOpti
     const fallback = file.interpreters.length === 0 ? onlyModelIn(file.path) : undefined;
     const used = tied.length > 0 ? tied : fallback?.analysis ? [fallback] : [];
     if (used.length === 0) continue;
-    const added = new Set<string>(adds.map((a) => builtinOfAdd(a.call.method)).filter((b) => b !== undefined));
+    // An op is added in every build of this resolver when one of its Add calls is under no more
+    // than the resolver's own conditions; added only under others, it is missing where they fail.
+    const added = new Set<string>();
+    const addedWhen = new Map<string, Guard[]>();
+    for (const a of adds) {
+      const op = builtinOfAdd(a.call.method);
+      if (op === undefined) continue;
+      if (implied(a.call.guard, decl.guard)) added.add(op);
+      else addedWhen.set(op, [...(addedWhen.get(op) ?? []), a.call.guard]);
+    }
+    for (const [op, guards] of addedWhen) if (coversEveryBuild(guards, decl.guard)) added.add(op);
     const reported = new Set<string>();
     for (const m of used) {
       for (const [op, at] of m.ops) {
         if (added.has(op) || reported.has(op) || (addOfBuiltin(op) === undefined && !/^[A-Z0-9_]+$/.test(op))) continue;
         reported.add(op);
         const method = addOfBuiltin(op);
-        add('op-missing', 'error', file.path, decl.line, {
+        const when = addedWhen.get(op);
+        const missingWhen = when ? { condition: joinedText([...decl.guard.map((g) => guardText([g])), ...when.map(negatedGuardText)]) } : condition;
+        add('op-missing', when ? 'warning' : 'error', file.path, decl.line, {
           op,
           layer: at.subgraph > 0 ? `${at.layer} of subgraph ${at.subgraph}` : at.layer,
           resolver: decl.symbol,
           method: method ?? '',
-          ...condition,
+          ...missingWhen,
         });
       }
     }

@@ -8,7 +8,7 @@
 import { basename, dirname, join } from 'node:path';
 import { Conditionals } from './conditionals';
 import type { MacroState } from './condExpr';
-import { compatible, guardText, joinGuards, type ConstantDef, type Guard, type HeaderDefines } from './guard';
+import { compatible, guardText, implied, joinGuards, type ConstantDef, type Guard, type HeaderDefines } from './guard';
 import { tokenize, integerLiteral, type Token } from './lexer';
 import { evaluateSize, type ConstantLookup, type SizeValue } from './sizeExpr';
 
@@ -132,11 +132,6 @@ function receiverTypes(
 ): { readonly receiverType: string | undefined; readonly receiverTypes: readonly string[] } {
   const allowed = (types ?? []).filter((x) => compatible(x.guard, guard)).map((x) => x.type);
   return { receiverType: allowed.at(-1) ?? types?.at(-1)?.type, receiverTypes: allowed };
-}
-
-/** Whether every assumption of `g` is made by `by` too. */
-function implied(g: Guard, by: Guard): boolean {
-  return g.every((a) => by.some((b) => b.test === a.test && b.holds === a.holds));
 }
 
 /**

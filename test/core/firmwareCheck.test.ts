@@ -297,14 +297,22 @@ describe('preprocessor conditionals', { skip: SKIP_SHARED || (!existsSync(EXAMPL
     assert.match(renderFirmwareFinding(f), /in a build where BOARD_RAM_KB<64\)$/);
   });
 
-  test('an Add call in a branch known false is not counted; in an unsettled branch it may be', () => {
+  test('an Add call in a branch known false is not counted; only in an unsettled branch, missing (a warning) where it fails', () => {
     const add = 'micro_op_resolver.AddReshape();';
     const dead = mutate(pd(), MAIN, add, `#if 0\n  ${add}\n#endif`);
     assert.equal(only(check(dead), 'op-missing').params.op, 'RESHAPE');
     const elif = mutate(pd(), MAIN, add, `#if 0\n#elif 2 * 3 == 7 || !defined(__cplusplus) && 0\n  ${add}\n#else\n#endif`);
     assert.equal(only(check(elif), 'op-missing').params.op, 'RESHAPE');
     const maybe = mutate(pd(), MAIN, add, `#ifdef WITH_RESHAPE\n  ${add}\n#endif`);
-    assert.deepStrictEqual(serious(check(maybe)), []);
+    const f = only(check(maybe), 'op-missing');
+    assert.deepStrictEqual([f.severity, f.params.op, f.params.condition], ['warning', 'RESHAPE', '!defined(WITH_RESHAPE)']);
+    assert.match(renderFirmwareFinding(f), /never adds it: call AddReshape\(\) \(in a build where !defined\(WITH_RESHAPE\)\)$/);
+    const both = mutate(pd(), MAIN, add, `#ifdef WITH_RESHAPE\n  ${add}\n#else\n  ${add}\n#endif`);
+    assert.deepStrictEqual(serious(check(both)).length, 0, 'added in both branches: added in every build');
+    const chain = mutate(pd(), MAIN, add, `#if MODE == 1\n  ${add}\n#elif MODE == 2\n  ${add}\n#else\n  ${add}\n#endif`);
+    assert.deepStrictEqual(serious(check(chain)).length, 0, 'an #if/#elif/#else chain covers every build');
+    const gap = mutate(pd(), MAIN, add, `#if MODE == 1\n  ${add}\n#elif MODE == 2\n  ${add}\n#endif`);
+    assert.equal(only(check(gap), 'op-missing').params.condition, '!(MODE==1) && !(!(MODE==1) && MODE==2)');
   });
 
   test('resolvers declared in two unsettled branches: N checked per branch, the Add calls count for both', () => {
