@@ -46,10 +46,10 @@ export class Conditionals {
     private readonly macros: MacroLookup,
   ) {}
 
-  /** Whether the code at this point may be compiled. */
-  get live(): boolean {
-    return this.frames[this.frames.length - 1]?.live ?? true;
-  }
+  /** Whether the code at this point may be compiled (a field: the scanner reads it per token). */
+  live = true;
+  /** An `#ifndef` waits for its `#define`: the next token must call touch(). */
+  watching = false;
 
   /** The unknown conditions the code at this point is compiled under. */
   get guard(): Guard {
@@ -60,6 +60,7 @@ export class Conditionals {
   touch(): void {
     const top = this.frames[this.frames.length - 1];
     if (top) top.includeGuard = undefined;
+    this.watching = false;
   }
 
   /** `#define name` was read in live code: `#ifndef name` + `#define name` is an include guard, always taken. */
@@ -94,7 +95,10 @@ export class Conditionals {
       const frame: Frame = { parentLive, taken: false, prior: [], live: false, own: [], test: undefined, includeGuard: undefined };
       this.frames.push(frame);
       if (parentLive) this.enter(frame, this.verdict(word, rest));
-      if (word === 'ifndef' && frame.test) frame.includeGuard = rest.trim().split(/\s/)[0];
+      if (word === 'ifndef' && frame.test) {
+        frame.includeGuard = rest.trim().split(/\s/)[0];
+        this.watching = true;
+      }
       this.refresh();
       return true;
     }
@@ -149,6 +153,7 @@ export class Conditionals {
 
   private refresh(): void {
     this.current = this.frames.flatMap((f) => f.own);
+    this.live = this.frames[this.frames.length - 1]?.live ?? true;
   }
 }
 

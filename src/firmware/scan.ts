@@ -210,7 +210,7 @@ export function scanFile(path: string, text: string, headerDefines?: HeaderDefin
       continue;
     }
     if (!conditionals.live) continue;
-    conditionals.touch();
+    if (conditionals.watching) conditionals.touch();
     if (t.text === '{' && recent[0]?.text === '=' && stmt.some((s) => s.text === '[')) {
       const array = readByteArray(stmt, tokens, conditionals);
       if (array.kind === 'array') arrays.push(array.array);
