@@ -4,6 +4,8 @@
  * declarations (also through `using` aliases) with their `Add…()` calls, and the
  * `MicroInterpreter` constructions that tie them together. One pass over the tokens; only the
  * current statement (capped) and the bytes of byte arrays are kept, so memory stays bounded.
+ * Preprocessor conditionals (conditionals.ts): code in a branch known false is skipped, and each
+ * declaration carries the guard of the unsettled branches it sits in (guard.ts).
  */
 import { basename, dirname, join } from 'node:path';
 import { Conditionals } from './conditionals';
@@ -169,7 +171,7 @@ export function scanFile(path: string, text: string, headerDefines?: HeaderDefin
   const aliases = new Map<string, readonly Token[]>();
   const modelOfVariable = new Map<string, ModelBinding[]>();
   const conditionals: Conditionals = new Conditionals(path, (name) => macroState(name, defines, conditionals.guard, headerDefines));
-  /** Variable or parameter name → its resolver type, the latest declaration winning. */
+  /** Variable or parameter name → its resolver types with their guards; a later declaration replaces those it shadows in every build. */
   const typeOf = new Map<string, { readonly type: string; readonly guard: Guard }[]>();
 
   let stmt: Token[] = [];
