@@ -56,6 +56,8 @@ export type ErrorCode =
   | 'not-a-file'
   /** A file larger than anything of its kind could be (src/io/userFile.ts FILE_LIMITS). */
   | 'file-too-large'
+  /** A labeled data set that cannot be evaluated: missing, empty, a label not among the classes. */
+  | 'bad-dataset'
   /** A count or a size over what we will compute (samples, operators, nesting). */
   | 'limit'
   /** The command line of the CLI. */

@@ -10,6 +10,7 @@ import { errorMessage } from '../errors';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, type Command, type Io } from './command';
 import { compareCommand } from './compareCommand';
 import { estimateCommand } from './estimateCommand';
+import { evaluateCommand } from './evaluateCommand';
 import { examplesCommand } from './examplesCommand';
 import { exportCommand } from './exportCommand';
 import { reportFailure } from './failure';
@@ -30,6 +31,7 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['optimize', optimizeCommand],
   ['export', exportCommand],
   ['check-firmware', checkFirmwareCommand],
+  ['evaluate', evaluateCommand],
 ]);
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {

@@ -145,6 +145,23 @@ export const COMMANDS_HELP: readonly CommandHelp[] = [
     ],
   },
   {
+    name: 'evaluate',
+    synopsis: 'evaluate <model.tflite>… --data <dir|labels.csv> [--labels <file>] [options]',
+    description:
+      'Accuracy of each model on labeled data (class folders or a CSV of file,label): top-1, top-5, per class, the confusion matrix, agreement with the first model and the samples whose prediction changed. Models that are not classifiers get error statistics against the first instead.',
+    options: [
+      { name: 'data', value: '<dir|file.csv>', description: 'a folder of class folders (the folder name is the class), or a CSV of file,label rows' },
+      {
+        name: 'labels',
+        value: '<file>',
+        description: "the class names, one per line in the model's output order (default: the model's own labels, else sorted names)",
+      },
+      ROUNDING,
+      NORMALIZATION,
+      JSON_OPTION,
+    ],
+  },
+  {
     name: 'check-firmware',
     synopsis: 'check-firmware <dir|files…> [--model <file.tflite>] [--kernels reference|cmsis-nn] [--abi arm32|i386|x86_64] [--json]',
     description:

@@ -40,6 +40,7 @@ export const FIRMWARE_PARTS = {
   opMissingNoMethod:
     "The model uses {op} (first at layer {layer}) but resolver {resolver} never adds it, and TFLM's MicroMutableOpResolver has no Add method for it",
   addChained: '{method}() is chained with &&: kTfLiteOk is 0, so the chain stops after the first success and the ops after it are never added',
+  underCondition: '{message} (in a build where {condition})',
 } as const;
 
 export const FIRMWARE_TEMPLATES: readonly string[] = [...Object.values(FIRMWARE_MESSAGES), ...Object.values(FIRMWARE_PARTS)];

@@ -4,7 +4,7 @@
  * not hold, the given .tflite or the workspace .tflite named like the symbol. Findings are data
  * (code, severity, file, 1-based line, params); renderFirmwareFinding gives the English text.
  */
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { analyzeModel, type ModelAnalysis } from '../analysis/analyzeModel';
 import type { KernelLibrary } from '../analysis/kernelLibrary';
 import type { Abi } from '../analysis/tflmKernels';
@@ -15,7 +15,8 @@ import { readModel } from '../model/io';
 import { opName } from '../model/ops';
 import { formatBytes } from '../util/formatBytes';
 import { addOfBuiltin, builtinOfAdd } from './resolverOps';
-import { arenaSize, MAX_SOURCE_BYTES, scanFile, type AddCall, type ResolverDecl, type ScannedFile } from './scan';
+import { compatible, coversEveryBuild, guardText, implied, joinGuards, mostInOneBuild, negatedGuardText, type Guard } from './guard';
+import { arenaSize, constantLookup, MAX_SOURCE_BYTES, scanFile, type AddCall, type ResolverDecl, type ScannedFile } from './scan';
 import { evaluateSize } from './sizeExpr';
 
 export type FirmwareSeverity = 'error' | 'warning' | 'info' | 'hint';
@@ -105,6 +106,14 @@ export function modelStem(symbol: string): string {
     .replace(/_tflite$/, '');
 }
 
+function joinedText(parts: readonly string[]): string {
+  return [...new Set(parts)].join(' && ');
+}
+
+function isHeader(path: string): boolean {
+  return /\.(h|hpp)$/i.test(path);
+}
+
 function fileStem(path: string): string {
   return basename(path).replace(/\.tflite$/i, '');
 }
@@ -112,16 +121,25 @@ function fileStem(path: string): string {
 export function checkFirmware(sources: readonly SourceFile[], options: CheckOptions): FirmwareReport {
   const notes: string[] = [];
   const files: ScannedFile[] = [];
-  for (const s of sources) {
+  // Headers first, so that a source's #if can use the #defines of the headers it includes.
+  const byPath = new Map<string, ScannedFile>();
+  const ordered = [...sources].sort((a, b) => Number(!isHeader(a.path)) - Number(!isHeader(b.path)));
+  for (const s of ordered) {
     if (s.text.length > MAX_SOURCE_BYTES) {
       notes.push(`${s.path}: not scanned, larger than ${formatBytes(MAX_SOURCE_BYTES)}`);
       continue;
     }
-    const scanned = scanFile(s.path, s.text);
+    const includes = [...s.text.matchAll(/^\s*#\s*include\s*"([^"]+)"/gm)].map((m) => byPath.get(join(dirname(s.path), basename(m[1]!))));
+    const headers = includes.filter((f): f is ScannedFile => f !== undefined);
+    const scanned = scanFile(s.path, s.text, (name) => headers.flatMap((h) => h.defines.get(name) ?? []));
     notes.push(...scanned.notes);
-    files.push(scanned);
+    byPath.set(s.path, scanned);
   }
-  const byPath = new Map(files.map((f) => [f.path, f]));
+  // The order the sources were given in, for the report.
+  for (const s of sources) {
+    const f = byPath.get(s.path);
+    if (f && !files.includes(f)) files.push(f);
+  }
   const findings: FirmwareFinding[] = [];
   const add = (code: FirmwareCode, severity: FirmwareSeverity, file: string, line: number, params: FirmwareFinding['params']): void => {
     findings.push({ code, severity, file, line, params });
@@ -150,8 +168,9 @@ export function checkFirmware(sources: readonly SourceFile[], options: CheckOpti
       if (!looksLikeModel && !getModelSymbols.has(a.symbol)) continue;
       const same = workspace.find((m) => equalBytes(m.bytes, a.bytes));
       const entry: FirmwareModel = { symbol: a.symbol, file: f.path, line: a.line, bytes: a.bytes.length, matches: same?.path ?? null };
-      if (!a.aligned) add('model-unaligned', 'warning', f.path, a.line, { symbol: a.symbol });
-      if (!a.isConst) add('model-not-const', 'warning', f.path, a.line, { symbol: a.symbol, bytes: a.bytes.length });
+      const condition = a.guard.length > 0 ? { condition: guardText(a.guard) } : {};
+      if (!a.aligned) add('model-unaligned', 'warning', f.path, a.line, { symbol: a.symbol, ...condition });
+      if (!a.isConst) add('model-not-const', 'warning', f.path, a.line, { symbol: a.symbol, bytes: a.bytes.length, ...condition });
       if (!same) {
         const named = workspace.find((m) => fileStem(m.path) === modelStem(a.symbol));
         if (named) add('model-stale', 'warning', f.path, a.line, { symbol: a.symbol, model: named.path });
@@ -193,7 +212,7 @@ export function checkFirmware(sources: readonly SourceFile[], options: CheckOpti
   const arenas: FirmwareArena[] = [];
   for (const f of files) {
     f.arenas.forEach((arena, index) => {
-      const users = files.flatMap((g) => (g === f ? g.interpreters.filter((i) => i.arena === index) : []));
+      const users = f.interpreters.filter((i) => i.arenas.includes(index) || i.arena === index);
       const tied = users.map((i) => (i.model !== undefined ? models.get(i.model) : undefined)).filter((m): m is LoadedModel => m?.analysis !== undefined);
       const fallback = f.interpreters.length === 0 ? onlyModelIn(f.path) : undefined;
       const candidates = tied.length > 0 ? tied : fallback?.analysis ? [fallback] : [];
@@ -201,11 +220,14 @@ export function checkFirmware(sources: readonly SourceFile[], options: CheckOpti
         (a, m) => (!a || m.analysis!.arena.totalBytes > a.analysis!.arena.totalBytes ? m : a),
         undefined,
       );
-      const size = arenaSize(f, arena, byPath);
+      // The size as the build of its first interpreter sees it (an #ifdef choosing the model may choose the size).
+      const config = users[0] ? joinGuards(arena.guard, users[0].config) : arena.guard;
+      const size = arenaSize(f, arena, byPath, config);
+      const condition = arena.guard.length > 0 ? { condition: guardText(arena.guard) } : {};
       const required = needed?.analysis?.arena.totalBytes ?? null;
       arenas.push({ symbol: arena.symbol, file: f.path, line: arena.line, bytes: size.ok ? size.value : null, requiredBytes: required });
       if (!size.ok) {
-        add('arena-unknown', 'info', f.path, arena.line, { arena: arena.symbol, reason: size.reason });
+        add('arena-unknown', 'info', f.path, arena.line, { arena: arena.symbol, reason: size.reason, ...condition });
         return;
       }
       if (required === null || !needed?.analysis) return;
@@ -218,9 +240,10 @@ export function checkFirmware(sources: readonly SourceFile[], options: CheckOpti
           kernels: report.kernels,
           planned: report.nonPersistentBytes,
           persistent: report.persistentBytes,
+          ...condition,
         });
       else if (size.value > OVERSIZE_FACTOR * required && size.value - required > OVERSIZE_MIN_SPARE)
-        add('arena-oversized', 'info', f.path, arena.line, { arena: arena.symbol, bytes: size.value, required, spare: size.value - required });
+        add('arena-oversized', 'info', f.path, arena.line, { arena: arena.symbol, bytes: size.value, required, spare: size.value - required, ...condition });
     });
   }
 
@@ -235,46 +258,70 @@ export function checkFirmware(sources: readonly SourceFile[], options: CheckOpti
   // function elsewhere), by name, only when that file declares no resolver of its own.
   const declaring = new Set(declared.map((d) => d.file));
   const belongs = (a: { readonly file: ScannedFile; readonly call: AddCall }, d: { readonly file: ScannedFile; readonly decl: ResolverDecl }): boolean => {
-    if (a.file === d.file) return a.call.receiverType !== undefined ? a.call.receiverType === d.decl.type : a.call.receiver === d.decl.symbol;
+    if (a.file === d.file) {
+      if (a.call.receiverTypes.length > 0) return a.call.receiverTypes.includes(d.decl.type);
+      return a.call.receiverType !== undefined ? a.call.receiverType === d.decl.type : a.call.receiver === d.decl.symbol;
+    }
     return !declaring.has(a.file) && a.call.receiver === d.decl.symbol;
   };
   for (const d of declared) {
     const { file, decl } = d;
     const adds = allAdds.filter((a) => belongs(a, d));
-    const cap = evaluateSize(decl.capacityTokens, (name) => file.constants.get(name));
+    const cap = evaluateSize(decl.capacityTokens, constantLookup(file, byPath, decl.guard));
+    const condition = decl.guard.length > 0 ? { condition: guardText(decl.guard) } : {};
     const capacity = cap.ok ? cap.value : null;
     resolvers.push({ file: file.path, line: decl.line, capacity, ops: adds.map((a) => a.call.method) });
-    const tooSmall = capacity !== null && capacity < adds.length;
-    if (tooSmall) add('resolver-too-small', 'error', file.path, decl.line, { resolver: decl.symbol, capacity, adds: adds.length });
-    const methods = adds.map((a) => a.call.method);
-    const canFail = (a: AddCall): boolean => tooSmall || capacity === null || methods.filter((m) => m === a.method).length > 1;
+    // Add calls in #if branches that exclude each other never run together.
+    const most = mostInOneBuild(
+      adds.map((a) => a.call.guard),
+      decl.guard,
+    );
+    const tooSmall = capacity !== null && capacity < most;
+    if (tooSmall) add('resolver-too-small', 'error', file.path, decl.line, { resolver: decl.symbol, capacity, adds: most, ...condition });
+    const canFail = (a: AddCall): boolean =>
+      tooSmall || capacity === null || adds.some((b) => b.call !== a && b.call.method === a.method && compatible(b.call.guard, a.guard));
     for (const a of adds) {
       if (a.call.chained) add('add-unchecked', 'warning', a.file.path, a.call.line, { method: a.call.method, chained: 'true' });
       // An unchecked Add that cannot fail (room for it, no duplicate) is only a hint.
       else if (a.call.unchecked)
         add('add-unchecked', canFail(a.call) ? 'warning' : 'hint', a.file.path, a.call.line, { method: a.call.method, chained: 'false' });
     }
-    const users = file.interpreters.filter((i) => {
-      const r = i.resolver !== undefined ? file.resolvers[i.resolver] : undefined;
-      return r?.symbol === decl.symbol && r.type === decl.type;
-    });
+    const users = file.interpreters.filter((i) =>
+      [...i.resolvers, ...(i.resolver !== undefined ? [i.resolver] : [])].some((k) => {
+        const r = file.resolvers[k];
+        return r?.symbol === decl.symbol && r.type === decl.type;
+      }),
+    );
     const tied = users.map((i) => (i.model !== undefined ? models.get(i.model) : undefined)).filter((m): m is LoadedModel => m?.analysis !== undefined);
     // A file whose interpreters pass another resolver (an #ifdef branch) leaves this one untied.
     const fallback = file.interpreters.length === 0 ? onlyModelIn(file.path) : undefined;
     const used = tied.length > 0 ? tied : fallback?.analysis ? [fallback] : [];
     if (used.length === 0) continue;
-    const added = new Set<string>(adds.map((a) => builtinOfAdd(a.call.method)).filter((b) => b !== undefined));
+    // An op is added in every build of this resolver when one of its Add calls is under no more
+    // than the resolver's own conditions; added only under others, it is missing where they fail.
+    const added = new Set<string>();
+    const addedWhen = new Map<string, Guard[]>();
+    for (const a of adds) {
+      const op = builtinOfAdd(a.call.method);
+      if (op === undefined) continue;
+      if (implied(a.call.guard, decl.guard)) added.add(op);
+      else addedWhen.set(op, [...(addedWhen.get(op) ?? []), a.call.guard]);
+    }
+    for (const [op, guards] of addedWhen) if (coversEveryBuild(guards, decl.guard)) added.add(op);
     const reported = new Set<string>();
     for (const m of used) {
       for (const [op, at] of m.ops) {
         if (added.has(op) || reported.has(op) || (addOfBuiltin(op) === undefined && !/^[A-Z0-9_]+$/.test(op))) continue;
         reported.add(op);
         const method = addOfBuiltin(op);
-        add('op-missing', 'error', file.path, decl.line, {
+        const when = addedWhen.get(op);
+        const missingWhen = when ? { condition: joinedText([...decl.guard.map((g) => guardText([g])), ...when.map(negatedGuardText)]) } : condition;
+        add('op-missing', when ? 'warning' : 'error', file.path, decl.line, {
           op,
           layer: at.subgraph > 0 ? `${at.layer} of subgraph ${at.subgraph}` : at.layer,
           resolver: decl.symbol,
           method: method ?? '',
+          ...missingWhen,
         });
       }
     }
@@ -300,7 +347,12 @@ export function renderFirmwareFinding(
     // Exact bytes beside the rounded size: the number to write into the firmware.
     if (typeof v === 'number' && f.code !== 'resolver-too-small') args[k] = v >= 1024 ? `${formatBytes(v)} (${v} bytes)` : formatBytes(v);
   }
-  if (f.code === 'op-missing' && f.params.method === '') return localize(P.opMissingNoMethod, args);
-  if (f.code === 'add-unchecked' && f.params.chained === 'true') return localize(P.addChained, args);
-  return localize(M[f.code], args);
+  const message =
+    f.code === 'op-missing' && f.params.method === ''
+      ? localize(P.opMissingNoMethod, args)
+      : f.code === 'add-unchecked' && f.params.chained === 'true'
+        ? localize(P.addChained, args)
+        : localize(M[f.code], args);
+  // A declaration in a branch the sources cannot settle: the finding holds for that build.
+  return args.condition !== undefined ? localize(P.underCondition, { message, condition: args.condition }) : message;
 }

@@ -4,10 +4,15 @@
  * declarations (also through `using` aliases) with their `Add…()` calls, and the
  * `MicroInterpreter` constructions that tie them together. One pass over the tokens; only the
  * current statement (capped) and the bytes of byte arrays are kept, so memory stays bounded.
+ * Preprocessor conditionals (conditionals.ts): code in a branch known false is skipped, and each
+ * declaration carries the guard of the unsettled branches it sits in (guard.ts).
  */
 import { basename, dirname, join } from 'node:path';
+import { Conditionals } from './conditionals';
+import type { MacroState } from './condExpr';
+import { compatible, guardText, implied, joinGuards, type ConstantDef, type Guard, type HeaderDefines } from './guard';
 import { tokenize, integerLiteral, type Token } from './lexer';
-import { evaluateSize, type SizeValue } from './sizeExpr';
+import { evaluateSize, type ConstantLookup, type SizeValue } from './sizeExpr';
 
 /** Files larger than this are not scanned (the note says so): no firmware source is this big. */
 export const MAX_SOURCE_BYTES = 64 * 1024 * 1024;
@@ -22,17 +27,20 @@ export interface ByteArray {
   readonly bytes: Uint8Array;
   readonly aligned: boolean;
   readonly isConst: boolean;
+  readonly guard: Guard;
 }
 
 export interface GetModelCall {
   readonly symbol: string;
   readonly line: number;
+  readonly guard: Guard;
 }
 
 export interface ArenaDecl {
   readonly symbol: string;
   readonly line: number;
   readonly sizeTokens: readonly Token[];
+  readonly guard: Guard;
 }
 
 export interface ResolverDecl {
@@ -42,18 +50,22 @@ export interface ResolverDecl {
   readonly capacityTokens: readonly Token[];
   /** The type as written: an alias name or `MicroMutableOpResolver<…>`. */
   readonly type: string;
+  readonly guard: Guard;
 }
 
 export interface AddCall {
   readonly receiver: string;
   /** The receiver's resolver type when the file declares it (a variable or a `Type&` parameter). */
   readonly receiverType: string | undefined;
+  /** Every resolver type the receiver may have in this build (declarations in #if branches). */
+  readonly receiverTypes: readonly string[];
   readonly method: string;
   readonly line: number;
   /** The result is neither tested, assigned, returned nor passed on. */
   readonly unchecked: boolean;
   /** Joined to another status with `&&`, which stops after the first success (kTfLiteOk is 0). */
   readonly chained: boolean;
+  readonly guard: Guard;
 }
 
 export interface InterpreterDecl {
@@ -64,6 +76,15 @@ export interface InterpreterDecl {
   readonly resolver: number | undefined;
   /** Index into the file's `arenas` of the buffer passed (the latest declared by that name). */
   readonly arena: number | undefined;
+  readonly guard: Guard;
+  /**
+   * The build this interpreter runs in: its own guard joined with that of the `GetModel` it gets
+   * its model from (the latest compatible one when a variable is assigned in several branches).
+   */
+  readonly config: Guard;
+  /** Indexes into `arenas` / `resolvers` of every declaration by the passed name that `config` allows. */
+  readonly arenas: readonly number[];
+  readonly resolvers: readonly number[];
 }
 
 export interface ScannedFile {
@@ -75,6 +96,8 @@ export interface ScannedFile {
   readonly adds: readonly AddCall[];
   readonly interpreters: readonly InterpreterDecl[];
   readonly constants: ReadonlyMap<string, readonly Token[]>;
+  /** Every definition of each name outside branches known false, in order, with its guard. */
+  readonly defines: ReadonlyMap<string, readonly ConstantDef[]>;
   /** Basenames of the `#include "…"` headers. */
   readonly includes: readonly string[];
   /** What the scan left out (a cap reached), in English. */
@@ -82,20 +105,59 @@ export interface ScannedFile {
 }
 
 const BYTE_TYPES = new Set(['char', 'uint8_t', 'int8_t', 'byte', 'UINT8', 'u8']);
+export { compatible, guardText, joinGuards, type Assumption, type ConstantDef, type Guard, type HeaderDefines } from './guard';
+
 const STATEMENT_START = new Set([';', '{', '}', ')', ':']);
 
 interface Pending {
   readonly receiver: string;
   readonly receiverType: string | undefined;
+  readonly receiverTypes: readonly string[];
   readonly method: string;
   readonly line: number;
   readonly depth: number;
   readonly statementStart: boolean;
   readonly afterAnd: boolean;
+  readonly guard: Guard;
+}
+
+/** `model = GetModel(sym)` under a guard: a variable may be assigned in several branches. */
+interface ModelBinding {
+  readonly symbol: string;
+  readonly guard: Guard;
+}
+
+/** The receiver's types this build may see: the latest, and every one an #if branch allows. */
+function receiverTypes(
+  types: readonly { readonly type: string; readonly guard: Guard }[] | undefined,
+  guard: Guard,
+): { readonly receiverType: string | undefined; readonly receiverTypes: readonly string[] } {
+  const allowed = (types ?? []).filter((x) => compatible(x.guard, guard)).map((x) => x.type);
+  return { receiverType: allowed.at(-1) ?? types?.at(-1)?.type, receiverTypes: allowed };
+}
+
+/**
+ * What a macro is at this point, for `#if`: the latest `#define`/`#undef` this build may see
+ * decides when its guard is implied by the current one; a name the sources never define (set by
+ * the build, or a compiler's own macro) is unknown, not undefined.
+ */
+function macroState(name: string, defines: ReadonlyMap<string, readonly ConstantDef[]>, current: Guard, headers: HeaderDefines | undefined): MacroState {
+  const here = defines.get(name) ?? [];
+  for (let k = here.length - 1; k >= 0; k--) {
+    const d = here[k]!;
+    if (d.kind === 'constant' || !compatible(d.guard, current)) continue;
+    if (!implied(d.guard, current)) return { kind: 'unknown' };
+    return d.kind === 'undef' ? { kind: 'undefined' } : { kind: 'defined', tokens: d.tokens };
+  }
+  const last = headers?.(name)
+    ?.filter((d) => d.kind !== 'constant')
+    .at(-1);
+  if (last && last.guard.length === 0) return last.kind === 'undef' ? { kind: 'undefined' } : { kind: 'defined', tokens: last.tokens };
+  return { kind: 'unknown' };
 }
 
 /** Scans one file's text. Linear in its length; never throws on odd or broken code. */
-export function scanFile(path: string, text: string): ScannedFile {
+export function scanFile(path: string, text: string, headerDefines?: HeaderDefines): ScannedFile {
   const arrays: ByteArray[] = [];
   const getModels: GetModelCall[] = [];
   const arenas: ArenaDecl[] = [];
@@ -103,12 +165,14 @@ export function scanFile(path: string, text: string): ScannedFile {
   const adds: AddCall[] = [];
   const interpreters: InterpreterDecl[] = [];
   const constants = new Map<string, readonly Token[]>();
+  const defines = new Map<string, ConstantDef[]>();
   const includes: string[] = [];
   const notes: string[] = [];
   const aliases = new Map<string, readonly Token[]>();
-  const modelOfVariable = new Map<string, string>();
-  /** Variable or parameter name → its resolver type, the latest declaration winning. */
-  const typeOf = new Map<string, string>();
+  const modelOfVariable = new Map<string, ModelBinding[]>();
+  const conditionals: Conditionals = new Conditionals(path, (name) => macroState(name, defines, conditionals.guard, headerDefines));
+  /** Variable or parameter name → its resolver types with their guards; a later declaration replaces those it shadows in every build. */
+  const typeOf = new Map<string, { readonly type: string; readonly guard: Guard }[]>();
 
   let stmt: Token[] = [];
   const recent: (Token | undefined)[] = [undefined, undefined, undefined, undefined];
@@ -121,7 +185,16 @@ export function scanFile(path: string, text: string): ScannedFile {
   const finishAdd = (p: Pending, next: Token | undefined): void => {
     const nextText = next?.text;
     const chained = nextText === '&&' || (p.afterAnd && nextText !== '==' && nextText !== '!=');
-    adds.push({ receiver: p.receiver, receiverType: p.receiverType, method: p.method, line: p.line, unchecked: p.statementStart && nextText === ';', chained });
+    adds.push({
+      receiver: p.receiver,
+      receiverType: p.receiverType,
+      receiverTypes: p.receiverTypes,
+      method: p.method,
+      line: p.line,
+      unchecked: p.statementStart && nextText === ';',
+      chained,
+      guard: p.guard,
+    });
   };
 
   for (let step = tokens.next(); !step.done; step = tokens.next()) {
@@ -135,11 +208,13 @@ export function scanFile(path: string, text: string): ScannedFile {
       closed = undefined;
     }
     if (t.kind === 'directive') {
-      directive(t, constants, includes);
+      if (!conditionals.directive(t.text) && conditionals.live) directive(t, constants, defines, includes, conditionals);
       continue;
     }
+    if (!conditionals.live) continue;
+    if (conditionals.watching) conditionals.touch();
     if (t.text === '{' && recent[0]?.text === '=' && stmt.some((s) => s.text === '[')) {
-      const array = readByteArray(stmt, tokens);
+      const array = readByteArray(stmt, tokens, conditionals);
       if (array.kind === 'array') arrays.push(array.array);
       else if (array.kind === 'eof') break;
       stmt = [];
@@ -152,12 +227,13 @@ export function scanFile(path: string, text: string): ScannedFile {
       if (method?.kind === 'ident' && /^Add[A-Z]\w*$/.test(method.text) && (dot?.text === '.' || dot?.text === '->') && receiver?.kind === 'ident') {
         pending.push({
           receiver: receiver.text,
-          receiverType: typeOf.get(receiver.text),
+          ...receiverTypes(typeOf.get(receiver.text), conditionals.guard),
           method: method.text,
           line: method.line,
           depth: parenDepth - 1,
           statementStart: before === undefined || STATEMENT_START.has(before.text),
           afterAnd: before?.text === '&&',
+          guard: conditionals.guard,
         });
       }
     } else if (t.text === ')') {
@@ -166,7 +242,7 @@ export function scanFile(path: string, text: string): ScannedFile {
       if (top && top.depth === parenDepth) closed = pending.pop();
     }
     if (t.text === ';') {
-      statement(stmt, { arenas, resolvers, interpreters, constants, aliases, modelOfVariable, getModels });
+      statement(stmt, conditionals.guard, { arenas, resolvers, interpreters, constants, defines, aliases, modelOfVariable, getModels });
       stmt = [];
       parenDepth = 0;
       pending.length = 0;
@@ -177,14 +253,19 @@ export function scanFile(path: string, text: string): ScannedFile {
         const type =
           resolverTypeEndingAt(stmt, stmt.length - 1, aliases) ??
           (/^[&*]$/.test(stmt[stmt.length - 1]?.text ?? '') ? resolverTypeEndingAt(stmt, stmt.length - 2, aliases) : undefined);
-        if (type !== undefined) typeOf.set(t.text, type);
+        if (type !== undefined) {
+          const types = (typeOf.get(t.text) ?? []).filter((x) => !implied(x.guard, conditionals.guard));
+          if (types.length < MAX_DEFINITIONS) types.push({ type, guard: conditionals.guard });
+          typeOf.set(t.text, types);
+        }
       }
       stmt.push(t);
     }
     pushRecent(recent, t);
   }
   if (closed) finishAdd(closed, undefined);
-  return { path, arrays, getModels, arenas, resolvers, adds, interpreters, constants, includes, notes };
+  notes.push(...conditionals.notes);
+  return { path, arrays, getModels, arenas, resolvers, adds, interpreters, constants, defines, includes, notes };
 }
 
 /** The resolver type whose last token is `stmt[end]`: an alias, or `MicroMutableOpResolver<…>`. */
@@ -213,21 +294,55 @@ function pushRecent(recent: (Token | undefined)[], t: Token): void {
   recent.unshift(t);
 }
 
-function directive(t: Token, constants: Map<string, readonly Token[]>, includes: string[]): void {
+function directive(
+  t: Token,
+  constants: Map<string, readonly Token[]>,
+  defines: Map<string, ConstantDef[]>,
+  includes: string[],
+  conditionals: Conditionals,
+): void {
   const include = /^include\s*"([^"]+)"/.exec(t.text);
   if (include) {
     includes.push(basename(include[1]!));
+    conditionals.touch();
     return;
   }
-  // Object-like macros only: `#define N (…)` names a value, `#define F(x) …` is a function.
-  const define = /^define\s+([A-Za-z_]\w*)(?!\()\s*(.*)$/.exec(t.text);
-  if (define && !constants.has(define[1]!)) constants.set(define[1]!, [...tokenize(define[2]!)].slice(0, MAX_STATEMENT_TOKENS));
+  const undef = /^undef\s+([A-Za-z_]\w*)/.exec(t.text);
+  if (undef) {
+    addDefine(defines, undef[1]!, { kind: 'undef', tokens: undefined, guard: conditionals.guard, line: t.line });
+    conditionals.touch();
+    return;
+  }
+  // `#define N (…)` names a value; `#define F(x) …` is a function: defined, but no value.
+  const define = /^define\s+([A-Za-z_]\w*)(\()?\s*(.*)$/.exec(t.text);
+  if (!define) return;
+  const name = define[1]!;
+  const tokens = define[2] === undefined ? boundedTokens(define[3]!) : undefined;
+  if (tokens && !constants.has(name)) constants.set(name, tokens);
+  addDefine(defines, name, { kind: 'macro', tokens, guard: conditionals.guard, line: t.line });
+  conditionals.defined(name);
+}
+
+/** Definitions kept per name: enough for any real header, bounded for a hostile one. */
+const MAX_DEFINITIONS = 64;
+
+function addDefine(defines: Map<string, ConstantDef[]>, name: string, def: ConstantDef): void {
+  const list = defines.get(name);
+  if (!list) defines.set(name, [def]);
+  else if (list.length < MAX_DEFINITIONS) list.push(def);
+}
+
+function boundedTokens(text: string): Token[] {
+  const out: Token[] = [];
+  for (const t of tokenize(text)) if (out.push(t) >= MAX_STATEMENT_TOKENS) break;
+  return out;
 }
 
 type ArrayRead = { readonly kind: 'array'; readonly array: ByteArray } | { readonly kind: 'other' } | { readonly kind: 'eof' };
 
 /** Reads `{ 0x1c, … }` after `name[] =`; anything else than byte values skips to the matching brace. */
-function readByteArray(stmt: readonly Token[], tokens: Generator<Token>): ArrayRead {
+function readByteArray(stmt: readonly Token[], tokens: Generator<Token>, conditionals: Conditionals): ArrayRead {
+  const guard = conditionals.guard;
   const open = stmt.findIndex((s) => s.text === '[');
   const name = stmt[open - 1];
   const isBytes = stmt.some((s) => BYTE_TYPES.has(s.text));
@@ -238,6 +353,12 @@ function readByteArray(stmt: readonly Token[], tokens: Generator<Token>): ArrayR
   let negative = false;
   for (let step = tokens.next(); !step.done; step = tokens.next()) {
     const t = step.value;
+    if (t.kind === 'directive') {
+      // Bytes that depend on #if are not a model the checker can read; the state stays in step.
+      if (conditionals.directive(t.text)) valid = false;
+      continue;
+    }
+    if (!conditionals.live) continue;
     if (t.text === '{') depth++;
     else if (t.text === '}') {
       if (--depth === 0) {
@@ -251,6 +372,7 @@ function readByteArray(stmt: readonly Token[], tokens: Generator<Token>): ArrayR
             bytes: bytes.slice(0, length),
             aligned: text.some((s) => s === 'alignas' || s === 'aligned' || /ALIGN/.test(s)),
             isConst: text.includes('const') || text.includes('constexpr'),
+            guard,
           },
         };
       }
@@ -280,8 +402,9 @@ interface Sinks {
   readonly resolvers: ResolverDecl[];
   readonly interpreters: InterpreterDecl[];
   readonly constants: Map<string, readonly Token[]>;
+  readonly defines: Map<string, ConstantDef[]>;
   readonly aliases: Map<string, readonly Token[]>;
-  readonly modelOfVariable: Map<string, string>;
+  readonly modelOfVariable: Map<string, ModelBinding[]>;
   readonly getModels: GetModelCall[];
 }
 
@@ -329,16 +452,20 @@ function lastIdent(tokens: readonly Token[]): string | undefined {
   return undefined;
 }
 
-function statement(stmt: readonly Token[], out: Sinks): void {
+function statement(stmt: readonly Token[], guard: Guard, out: Sinks): void {
   if (stmt.length === 0) return;
   const text = stmt.map((s) => s.text);
 
   const gm = getModelSymbol(stmt);
   if (gm) {
-    out.getModels.push({ symbol: gm.symbol, line: stmt[gm.index]!.line });
+    out.getModels.push({ symbol: gm.symbol, line: stmt[gm.index]!.line, guard });
     const eq = text.indexOf('=');
     const variable = eq > 0 ? stmt[eq - 1] : undefined;
-    if (variable?.kind === 'ident' && eq < gm.index) out.modelOfVariable.set(variable.text, gm.symbol);
+    if (variable?.kind === 'ident' && eq < gm.index) {
+      const bindings = out.modelOfVariable.get(variable.text) ?? [];
+      if (bindings.length < MAX_DEFINITIONS) bindings.push({ symbol: gm.symbol, guard });
+      out.modelOfVariable.set(variable.text, bindings);
+    }
   }
 
   // using Alias = tflite::MicroMutableOpResolver<N>;
@@ -369,7 +496,7 @@ function statement(stmt: readonly Token[], out: Sinks): void {
     const name = stmt[after];
     const follow = text[after + 1];
     if (capacity && name?.kind === 'ident' && (follow === undefined || follow === '(' || follow === '=' || follow === '{')) {
-      out.resolvers.push({ symbol: name.text, line: name.line, capacityTokens: capacity, type });
+      out.resolvers.push({ symbol: name.text, line: name.line, capacityTokens: capacity, type, guard });
       break;
     }
   }
@@ -384,6 +511,7 @@ function statement(stmt: readonly Token[], out: Sinks): void {
   ) {
     const name = text[eq - 1]!;
     if (!out.constants.has(name)) out.constants.set(name, stmt.slice(eq + 1));
+    addDefine(out.defines, name, { kind: 'constant', tokens: stmt.slice(eq + 1), guard, line: stmt[eq - 1]!.line });
   }
 
   // uint8_t tensor_arena[kTensorArenaSize];
@@ -397,7 +525,7 @@ function statement(stmt: readonly Token[], out: Sinks): void {
     !text.includes('extern')
   ) {
     const close = text.indexOf(']', open);
-    if (close > open) out.arenas.push({ symbol: arenaName.text, line: arenaName.line, sizeTokens: stmt.slice(open + 1, close) });
+    if (close > open) out.arenas.push({ symbol: arenaName.text, line: arenaName.line, sizeTokens: stmt.slice(open + 1, close), guard });
   }
 
   // tflite::MicroInterpreter interpreter(model, resolver, arena, size);
@@ -411,31 +539,59 @@ function statement(stmt: readonly Token[], out: Sinks): void {
         const first = args[0]!;
         const inline = getModelSymbol(first);
         const modelVar = lastIdent(first);
-        const model = inline?.symbol ?? (modelVar !== undefined ? (out.modelOfVariable.get(modelVar) ?? modelVar) : undefined);
+        const bindings = modelVar !== undefined ? out.modelOfVariable.get(modelVar) : undefined;
+        const binding = inline ? { symbol: inline.symbol, guard } : bindings?.filter((b) => compatible(b.guard, guard)).at(-1);
+        const model = binding?.symbol ?? (bindings ? bindings.at(-1)?.symbol : modelVar);
+        const config = binding ? joinGuards(guard, binding.guard) : guard;
         const arenaVar = args[2]!.length === 1 ? args[2]![0]!.text : undefined;
-        let arena: number | undefined;
-        for (let a = out.arenas.length - 1; a >= 0 && arenaVar !== undefined; a--) {
-          if (out.arenas[a]!.symbol === arenaVar) {
-            arena = a;
-            break;
-          }
-        }
         const resolverVar = lastIdent(args[1]!);
-        let resolver = -1;
-        for (let r = out.resolvers.length - 1; r >= 0 && resolver < 0; r--) if (out.resolvers[r]!.symbol === resolverVar) resolver = r;
-        out.interpreters.push({ line: stmt[ik]!.line, model, resolver: resolver >= 0 ? resolver : undefined, arena });
+        const arenas = indexesOf(out.arenas, arenaVar, config);
+        const resolvers = indexesOf(out.resolvers, resolverVar, config);
+        // With no declaration this build allows, the latest by that name (as before conditionals).
+        const arena = arenas.at(-1) ?? indexesOf(out.arenas, arenaVar, undefined).at(-1);
+        const resolver = resolvers.at(-1) ?? indexesOf(out.resolvers, resolverVar, undefined).at(-1);
+        out.interpreters.push({ line: stmt[ik]!.line, model, resolver, arena, guard, config, arenas, resolvers });
       }
     }
   }
 }
 
-/** A scanned file's constants, then those of the headers it includes from its own folder. */
-export function constantLookup(file: ScannedFile, byPath: ReadonlyMap<string, ScannedFile>): (name: string) => readonly Token[] | undefined {
-  const headers = file.includes.map((h) => byPath.get(join(dirname(file.path), h))).filter((f): f is ScannedFile => f !== undefined);
-  return (name) => file.constants.get(name) ?? headers.map((h) => h.constants.get(name)).find((c) => c !== undefined);
+/** Indexes of the declarations named `name` that can be in the build `config` (any build when undefined). */
+function indexesOf(decls: readonly { readonly symbol: string; readonly guard: Guard }[], name: string | undefined, config: Guard | undefined): number[] {
+  const out: number[] = [];
+  decls.forEach((d, k) => {
+    if (d.symbol === name && (config === undefined || compatible(d.guard, config))) out.push(k);
+  });
+  return out;
 }
 
-/** An arena's size in bytes, or why it cannot be evaluated. */
-export function arenaSize(file: ScannedFile, arena: ArenaDecl, byPath: ReadonlyMap<string, ScannedFile>): SizeValue {
-  return evaluateSize(arena.sizeTokens, constantLookup(file, byPath));
+/** The headers a file includes from its own folder, as scanned. */
+export function includedHeaders(file: ScannedFile, byPath: ReadonlyMap<string, ScannedFile>): ScannedFile[] {
+  return file.includes.map((h) => byPath.get(join(dirname(file.path), h))).filter((f): f is ScannedFile => f !== undefined);
+}
+
+/**
+ * A scanned file's constants, then those of the headers it includes from its own folder, as the
+ * build `guard` sees them. Definitions in branches the sources cannot settle that disagree make
+ * the name unusable, with the reason (never one of them picked); definitions that all hold in
+ * this build keep the first, as before.
+ */
+export function constantLookup(file: ScannedFile, byPath: ReadonlyMap<string, ScannedFile>, guard: Guard = []): ConstantLookup {
+  const headers = includedHeaders(file, byPath);
+  return (name) => {
+    for (const f of [file, ...headers]) {
+      const defs = (f.defines.get(name) ?? []).filter((d) => d.tokens !== undefined && compatible(d.guard, guard));
+      if (defs.length === 0) continue;
+      const values = new Set(defs.map((d) => d.tokens!.map((t) => t.text).join(' ')));
+      if (values.size === 1 || defs.every((d) => implied(d.guard, guard))) return defs[0]!.tokens;
+      const ways = defs.map((d) => `${d.tokens!.map((t) => t.text).join(' ')} (line ${d.line}${d.guard.length > 0 ? `, if ${guardText(d.guard)}` : ''})`);
+      return `"${name}" is defined differently under preprocessor conditions the sources do not settle: ${ways.join(' or ')}`;
+    }
+    return undefined;
+  };
+}
+
+/** An arena's size in bytes, or why it cannot be evaluated, in the build `guard` (the arena's own by default). */
+export function arenaSize(file: ScannedFile, arena: ArenaDecl, byPath: ReadonlyMap<string, ScannedFile>, guard: Guard = arena.guard): SizeValue {
+  return evaluateSize(arena.sizeTokens, constantLookup(file, byPath, guard));
 }

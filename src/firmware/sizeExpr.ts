@@ -7,8 +7,8 @@ import { integerLiteral, type Token } from './lexer';
 
 export type SizeValue = { readonly ok: true; readonly value: number } | { readonly ok: false; readonly reason: string };
 
-/** Finds a constant's expression tokens by name; undefined when unknown. */
-export type ConstantLookup = (name: string) => readonly Token[] | undefined;
+/** Finds a constant's expression tokens by name; undefined when unknown, a string saying why it cannot be used. */
+export type ConstantLookup = (name: string) => readonly Token[] | string | undefined;
 
 /** How deep constants may refer to constants (guards against macro chains and cycles). */
 const MAX_DEPTH = 32;
@@ -108,6 +108,7 @@ class Parser {
     if (t.kind === 'ident') {
       if (this.depth >= MAX_DEPTH) throw new Unevaluable(`constants nested deeper than ${MAX_DEPTH}`);
       const def = this.lookup(t.text);
+      if (typeof def === 'string') throw new Unevaluable(def);
       if (!def) throw new Unevaluable(`"${t.text}" is not a constant in this file or the headers it includes`);
       const v = evaluateSize(def, this.lookup, this.depth + 1);
       if (!v.ok) throw new Unevaluable(v.reason);

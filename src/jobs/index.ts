@@ -8,6 +8,7 @@ import type { JobName, WorkerJobs } from '../shared/protocol';
 import { analyzeJob } from './analyze';
 import { compareJob } from './compare';
 import type { JobContext } from './context';
+import { evaluateJob } from './evaluate';
 import { optimizeJob } from './optimize';
 import { quantizeJob } from './quantize';
 import { runJob } from './run';
@@ -20,6 +21,7 @@ export const JOBS: { readonly [K in JobName]: Job<K> } = {
   compare: compareJob,
   quantize: quantizeJob,
   optimize: optimizeJob,
+  evaluate: evaluateJob,
 };
 
 /** Runs the job `name` (the worker's one entry point into the jobs). */

@@ -53,7 +53,8 @@ export function checkRunnable(graph: Graph, path: string): Graph {
   return graph;
 }
 
-function normalization(name: string | undefined): Normalization {
+/** The image normalization named `name` (NORMALIZATIONS), [0,1] by default. */
+export function normalizationNamed(name: string | undefined): Normalization {
   const n = NORMALIZATIONS[name ?? '[0,1]'];
   if (!n) throw new InputError(`unknown normalization "${name}"; use one of ${Object.keys(NORMALIZATIONS).join(', ')}`);
   return n;
@@ -70,7 +71,7 @@ export async function loadInputs(interpreter: Interpreter, files: readonly strin
         basename(file),
         readUserFile(file, 'input', 'input'),
         { name: t.info.name, dtype: t.dtype, shape: t.shape, ...(t.info.quantization ? { quantization: t.info.quantization } : {}) },
-        { normalization: normalization(norm) },
+        { normalization: normalizationNamed(norm) },
       );
     }),
   );

@@ -13,6 +13,7 @@ import type { OutputSummary } from '../runtime/outputSummary';
 import type { Rounding } from '../runtime/quant';
 import type { EnergyEstimate, ModelEstimate } from '../estimate';
 import type { ErrorCode } from '../errors';
+import type { EvaluationReport } from '../evaluate/metrics';
 import type { IoType } from '../quantize/int8Graph';
 import type { OptimizeSummary } from '../optimize/result';
 import type { RangeMethodOption } from '../quantize/ranges';
@@ -124,6 +125,18 @@ export interface OptimizeJobResult {
   readonly summary: OptimizeSummary;
 }
 
+export interface EvaluateParams {
+  /** The models, the first being the reference for agreement and changed predictions. */
+  readonly paths: readonly string[];
+  /** A folder of class folders, or a CSV of `file,label`. */
+  readonly data: string;
+  /** A file of class names, one per line in the model's output order (else the model's own labels, else sorted). */
+  readonly labels?: string;
+  readonly rounding: Rounding;
+  /** Image normalization by name (see NORMALIZATIONS); default [0,1]. */
+  readonly normalization?: string;
+}
+
 /** Every job the worker runs: its parameters and its result. */
 export interface WorkerJobs {
   readonly analyze: { readonly params: AnalyzeParams; readonly result: ModelAnalysis };
@@ -131,6 +144,7 @@ export interface WorkerJobs {
   readonly compare: { readonly params: CompareParams; readonly result: CompareResult };
   readonly quantize: { readonly params: QuantizeParams; readonly result: QuantizeJobResult };
   readonly optimize: { readonly params: OptimizeParams; readonly result: OptimizeJobResult };
+  readonly evaluate: { readonly params: EvaluateParams; readonly result: EvaluationReport };
 }
 export type JobName = keyof WorkerJobs;
 

@@ -7,7 +7,8 @@ import { kernelLibrary } from '../../src/analysis/kernelLibrary';
 import { main } from '../../src/cli/main';
 import { checkFirmware, renderFirmwareFinding, type FirmwareFinding, type FirmwareReport, type SourceFile } from '../../src/firmware/check';
 import { tokenize } from '../../src/firmware/lexer';
-import { scanFile } from '../../src/firmware/scan';
+import { evaluateCondition } from '../../src/firmware/condExpr';
+import { guardText, scanFile } from '../../src/firmware/scan';
 import { evaluateSize } from '../../src/firmware/sizeExpr';
 import { FIRMWARE_TEMPLATES } from '../../src/findings/firmwareMessages';
 import { placeholders } from '../../src/findings/messages';
@@ -246,6 +247,170 @@ describe('firmware checker on TFLM examples', { skip: SKIP_SHARED || (!existsSyn
   });
 });
 
+describe('preprocessor conditionals', { skip: SKIP_SHARED || (!existsSync(EXAMPLES) && 'no ../shared/firmware') }, () => {
+  const pd = () => exampleSources(COVERED[0]!);
+  const MAIN = 'person_detection/main_functions.cc';
+  const ARRAY = 'g_person_detect_model_data.cc';
+  const SIZE = 'constexpr int kTensorArenaSize = 136 * 1024;';
+
+  test('two arena sizes under an #ifdef the sources do not settle: arena-unknown naming both, never a guess', () => {
+    const sources = mutate(pd(), MAIN, SIZE, `#ifdef SMALL_ARENA\nconstexpr int kTensorArenaSize = 1024;\n#else\n${SIZE}\n#endif`);
+    const report = check(sources);
+    const f = only(report, 'arena-unknown');
+    assert.match(
+      String(f.params.reason),
+      /kTensorArenaSize.*1024 \(line \d+, if defined\(SMALL_ARENA\)\) or 136 \* 1024 \(line \d+, if !defined\(SMALL_ARENA\)\)/,
+    );
+    assert.equal(report.arenas[0]!.bytes, null);
+    assert.deepStrictEqual(serious(report), []);
+  });
+
+  test('a condition the sources settle (a #define here or in an included header) picks its branch', () => {
+    const small = `#if defined(SMALL_ARENA) && SMALL_ARENA > 1\nconstexpr int kTensorArenaSize = 1024;\n#else\n${SIZE}\n#endif`;
+    const here = mutate(pd(), MAIN, SIZE, `#define SMALL_ARENA 2\n${small}`);
+    assert.equal(only(check(here), 'arena-too-small').params.bytes, 1024);
+    const header = mutate(
+      mutate(pd(), MAIN, SIZE, small),
+      'model_settings.h',
+      'constexpr int kNumCols = 96;',
+      '#define SMALL_ARENA 2\nconstexpr int kNumCols = 96;',
+    );
+    assert.equal(only(check(header), 'arena-too-small').params.bytes, 1024);
+    const off = mutate(pd(), MAIN, SIZE, `#define SMALL_ARENA 1\n${small}`);
+    assert.deepStrictEqual(
+      check(off).findings.filter((x) => x.code.startsWith('arena')),
+      [],
+    );
+    assert.equal(check(off).arenas[0]!.bytes, 136 * 1024);
+    const undefd = mutate(pd(), MAIN, SIZE, `#define SMALL_ARENA 2\n#undef SMALL_ARENA\n${small}`);
+    assert.equal(check(undefd).arenas[0]!.bytes, 136 * 1024);
+  });
+
+  test('an arena declared in two unsettled branches: each checked, the finding says in which build', () => {
+    const decl = 'alignas(16) static uint8_t tensor_arena[kTensorArenaSize];';
+    const sources = mutate(pd(), MAIN, decl, `#if BOARD_RAM_KB < 64\nalignas(16) static uint8_t tensor_arena[32 * 1024];\n#else\n${decl}\n#endif`);
+    const report = check(sources);
+    assert.equal(report.arenas.length, 2);
+    const f = only(report, 'arena-too-small');
+    assert.equal(f.line, lineOf(sources, MAIN, 'tensor_arena[32 * 1024]'));
+    assert.equal(f.params.condition, 'BOARD_RAM_KB<64');
+    assert.match(renderFirmwareFinding(f), /in a build where BOARD_RAM_KB<64\)$/);
+  });
+
+  test('an Add call in a branch known false is not counted; only in an unsettled branch, missing (a warning) where it fails', () => {
+    const add = 'micro_op_resolver.AddReshape();';
+    const dead = mutate(pd(), MAIN, add, `#if 0\n  ${add}\n#endif`);
+    assert.equal(only(check(dead), 'op-missing').params.op, 'RESHAPE');
+    const elif = mutate(pd(), MAIN, add, `#if 0\n#elif 2 * 3 == 7 || !defined(__cplusplus) && 0\n  ${add}\n#else\n#endif`);
+    assert.equal(only(check(elif), 'op-missing').params.op, 'RESHAPE');
+    const maybe = mutate(pd(), MAIN, add, `#ifdef WITH_RESHAPE\n  ${add}\n#endif`);
+    const f = only(check(maybe), 'op-missing');
+    assert.deepStrictEqual([f.severity, f.params.op, f.params.condition], ['warning', 'RESHAPE', '!defined(WITH_RESHAPE)']);
+    assert.match(renderFirmwareFinding(f), /never adds it: call AddReshape\(\) \(in a build where !defined\(WITH_RESHAPE\)\)$/);
+    const both = mutate(pd(), MAIN, add, `#ifdef WITH_RESHAPE\n  ${add}\n#else\n  ${add}\n#endif`);
+    assert.deepStrictEqual(serious(check(both)).length, 0, 'added in both branches: added in every build');
+    const chain = mutate(pd(), MAIN, add, `#if MODE == 1\n  ${add}\n#elif MODE == 2\n  ${add}\n#else\n  ${add}\n#endif`);
+    assert.deepStrictEqual(serious(check(chain)).length, 0, 'an #if/#elif/#else chain covers every build');
+    const gap = mutate(pd(), MAIN, add, `#if MODE == 1\n  ${add}\n#elif MODE == 2\n  ${add}\n#endif`);
+    assert.equal(only(check(gap), 'op-missing').params.condition, '!(MODE==1) && !(!(MODE==1) && MODE==2)');
+  });
+
+  test('resolvers declared in two unsettled branches: N checked per branch, the Add calls count for both', () => {
+    const decl = 'static tflite::MicroMutableOpResolver<5> micro_op_resolver;';
+    const sources = mutate(pd(), MAIN, decl, `#ifdef TINY\n  static tflite::MicroMutableOpResolver<4> micro_op_resolver;\n#else\n  ${decl}\n#endif`);
+    const report = check(sources);
+    assert.deepStrictEqual(
+      report.resolvers.map((r) => [r.capacity, r.ops.length]),
+      [
+        [4, 5],
+        [5, 5],
+      ],
+    );
+    const f = only(report, 'resolver-too-small');
+    assert.equal(f.line, lineOf(sources, MAIN, 'MicroMutableOpResolver<4>'));
+    assert.equal(f.params.condition, 'defined(TINY)');
+    assert.equal(report.findings.filter((x) => x.code === 'op-missing').length, 0);
+  });
+
+  test('the model array under #if: gone when known false, its findings tagged when unsettled', () => {
+    const text = pd().find((s) => s.path.endsWith(ARRAY))!.text;
+    const array = text.slice(text.indexOf('alignas(16)'), text.indexOf('};') + 2);
+    assert.equal(check(mutate(pd(), ARRAY, array, `#if 0\n${array}\n#endif`)).models.length, 0);
+    const both = mutate(pd(), ARRAY, array, `#ifdef MODEL_IN_FLASH\n${array}\n#else\n${array.replace('alignas(16) const ', 'alignas(16) ')}\n#endif`);
+    const f = only(check(both), 'model-not-const');
+    assert.equal(f.params.condition, '!defined(MODEL_IN_FLASH)');
+    assert.equal(check(both).models.length, 1);
+  });
+
+  test('network_tester: the arena size follows the #ifdef that picks the model (5 KB without ETHOS_U), the Ethos-U resolver stays apart', () => {
+    const dir = join(EXAMPLES, 'network_tester');
+    const sources = readdirSync(dir).map((f) => ({ path: join(dir, f), text: readFileSync(join(dir, f), 'latin1') }));
+    const report = check(sources);
+    assert.deepStrictEqual(
+      report.arenas.map((a) => a.bytes),
+      [5 * 1024],
+    );
+    assert.ok(report.arenas[0]!.requiredBytes! < 5 * 1024);
+    assert.deepStrictEqual(
+      report.findings.filter((x) => x.code.startsWith('arena') || x.code === 'op-missing'),
+      [],
+    );
+    const scanned = scanFile('network_tester_test.cc', sources.find((s) => s.path.endsWith('.cc'))!.text);
+    assert.deepStrictEqual(
+      scanned.resolvers.map((r) => [r.type, r.guard]),
+      [
+        ['MicroMutableOpResolver<1>', [{ test: 'defined(ETHOS_U)', holds: true }]],
+        ['MicroMutableOpResolver<5>', [{ test: 'defined(ETHOS_U)', holds: false }]],
+      ],
+    );
+    assert.deepStrictEqual(scanned.interpreters[0]!.config, [{ test: 'defined(ETHOS_U)', holds: false }]);
+  });
+});
+
+describe('preprocessor conditions', () => {
+  const tokens = (text: string) => [...tokenize(text)];
+  const macros = (defined: Record<string, string | null>) => (name: string) =>
+    name in defined
+      ? defined[name] === null
+        ? { kind: 'undefined' as const }
+        : { kind: 'defined' as const, tokens: tokens(defined[name]!) }
+      : { kind: 'unknown' as const };
+
+  test('integer expressions, defined(), and what an unknown macro leaves unknown', () => {
+    const m = macros({ A: '4', B: null, C: '(A << 2) + 1' });
+    const cases: [string, number | undefined][] = [
+      ['defined(A) && A > 3', 1],
+      ['defined A', 1],
+      ['defined(B) || B', 0],
+      ['C == 17 ? 7 : 8', 7],
+      ['UNKNOWN', undefined],
+      ['UNKNOWN && 0', 0],
+      ['1 || defined(UNKNOWN)', 1],
+      ['!defined(UNKNOWN)', undefined],
+      ['F(1)', undefined],
+      ['1 / 0', undefined],
+      ['0x10 % 3 - ~0', 2],
+      [`${'('.repeat(200)}1${')'.repeat(200)}`, undefined],
+    ];
+    for (const [text, value] of cases) assert.equal(evaluateCondition(tokens(text), m), value, text);
+  });
+
+  test('an include guard is taken; #else after an unsettled #if and nested groups carry their assumptions', () => {
+    const scanned = scanFile(
+      'g.h',
+      '#ifndef G_H_\n#define G_H_\n#if MODE == 2\n#ifndef FAST\nuint8_t a_arena[1];\n#endif\n#elif MODE == 3\nuint8_t b_arena[2];\n#else\nuint8_t c_arena[3];\n#endif\n#endif\n',
+    );
+    assert.deepStrictEqual(
+      scanned.arenas.map((a) => [a.symbol, guardText(a.guard)]),
+      [
+        ['a_arena', 'MODE==2 && !defined(FAST)'],
+        ['b_arena', '!(MODE==2) && MODE==3'],
+        ['c_arena', '!(MODE==2) && !(MODE==3)'],
+      ],
+    );
+  });
+});
+
 describe('firmware scanner on hostile sources', () => {
   test('a source over 64 MB is left out with a note, not read', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fwcheck-big-'));
@@ -296,6 +461,47 @@ describe('firmware scanner on hostile sources', () => {
     assert.equal(deep.ok, false);
     assert.equal(evaluateSize(scanned.arenas[1]!.sizeTokens, lookup).ok, false);
     bounded('m.cc', `${'('.repeat(100_000)}${')'.repeat(100_000)}`, 5000);
+  });
+
+  test('a 1 GB source named on the command line: one clear line, not read (a sparse file, nothing written)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fwcheck-1g-'));
+    try {
+      const big = join(dir, 'g_huge_model_data.cc');
+      writeFileSync(big, '');
+      truncateSync(big, 1024 * 1024 * 1024);
+      const out: string[] = [];
+      const before = process.memoryUsage().rss;
+      assert.equal(await main(['check-firmware', big], { out: (t) => out.push(t), err: () => {} }), 0);
+      assert.ok(process.memoryUsage().rss - before < 64 * 1024 * 1024);
+      assert.deepStrictEqual(
+        out.filter((l) => l.includes('g_huge_model_data.cc')),
+        [`note: ${big}: not scanned, larger than 64 MB`],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('deeply nested #if, long #elif chains, huge and broken conditions: bounded, with a note', () => {
+    const deep = `${'#if X\n'.repeat(20_000)}uint8_t tensor_arena[16];\n${'#endif\n'.repeat(20_000)}`;
+    const t0 = Date.now();
+    const scanned = scanFile('deep.cc', deep);
+    assert.equal(scanned.arenas.length, 1);
+    assert.ok(scanned.notes.some((n) => /nested deeper than 64/.test(n)));
+    assert.ok(scanned.arenas[0]!.guard.length <= 64);
+    const chain = `#if A0\n${Array.from({ length: 20_000 }, (_, i) => `#elif A${i + 1}\nuint8_t x${i}_arena[1];`).join('\n')}\n#endif\n`;
+    const chained = scanFile('chain.cc', chain);
+    assert.equal(chained.arenas.length, 20_000);
+    assert.ok(chained.arenas.every((a) => a.guard.length <= 17));
+    assert.ok(chained.notes.some((n) => /#elif chain longer than/.test(n)));
+    const huge = scanFile('huge.cc', `#if ${'('.repeat(1_000_000)}1\nuint8_t tensor_arena[8];\n#endif\n`);
+    assert.equal(huge.arenas.length, 1);
+    const broken = scanFile('broken.cc', '#endif\n#else\n#elif 1\n#if 0\nuint8_t dead_arena[1];\n#else\nuint8_t live_arena[1];\n');
+    assert.deepStrictEqual(
+      broken.arenas.map((a) => a.symbol),
+      ['live_arena'],
+    );
+    assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
   });
 
   test('size expressions: literals, operators, constants and casts', () => {
