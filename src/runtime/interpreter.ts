@@ -23,6 +23,12 @@ export interface InterpreterOptions {
    * its JavaScript loops. The results are identical, byte for byte, in every rounding mode.
    */
   readonly simd?: boolean;
+  /**
+   * Let the float32 SIMD kernels fuse multiply-adds where the platform has relaxed SIMD
+   * (default true): faster, with sums that differ from TFLite's reference kernels in the last
+   * bits. false keeps them on separate multiplies and adds, which equal the reference kernels.
+   */
+  readonly fma?: boolean;
 }
 
 export interface InvokeOptions {
@@ -139,7 +145,7 @@ export class Interpreter {
     this.inputs = sg.inputs.map((i) => this.tensors[i]!);
     this.outputs = sg.outputs.map((i) => this.tensors[i]!);
 
-    const wasm = options.simd === false ? undefined : WasmArena.create();
+    const wasm = options.simd === false ? undefined : WasmArena.create(options.fma === false ? { fma: false } : {});
     this.evals = sg.operators.map((op, opIndex) => {
       const name = opName(graph, op);
       return kernels[name]!.prepare({

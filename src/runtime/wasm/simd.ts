@@ -9,10 +9,16 @@
  * memory only grows until then; evals still take their typed-array views from the arena (a
  * growth detaches the old ones), which returns cached views while the buffer is unchanged.
  *
+ * The float32 kernels (floatKernels.wat) are a second instance over the same memory, in one of
+ * two builds: separate multiplies and adds (TFLite's reference rounding), or relaxed SIMD's
+ * fused multiply-adds where the platform validates them and the interpreter allows them.
+ *
  * Where WebAssembly or its SIMD extension is missing, `WasmArena.create` returns undefined and
- * the kernels keep their JavaScript loops.
+ * the kernels keep their JavaScript loops. Everything here is per JavaScript realm: each
+ * worker thread compiles its own modules and each interpreter owns its arena, so threads never
+ * share a memory.
  */
-import { KERNELS_WASM_BASE64 } from './kernelsWasm';
+import { FLOAT_KERNELS_FMA_WASM_BASE64, FLOAT_KERNELS_WASM_BASE64, KERNELS_WASM_BASE64, RELAXED_SIMD_PROBE_BASE64 } from './kernelsWasm';
 
 /** The exports of kernels.wat; pointers are byte offsets in the arena's memory. */
 export interface WasmKernels {
@@ -48,6 +54,49 @@ export interface WasmKernels {
   add8(a: number, b: number, out: number, n: number, prm: number): void;
 }
 
+/** The exports of floatKernels.wat; pointers are byte offsets in the arena's memory. */
+export interface WasmFloatKernels {
+  fconv(
+    x: number,
+    pix: number,
+    pixels: number,
+    seg: number,
+    segments: number,
+    len: number,
+    w: number,
+    blocks: number,
+    bias: number,
+    out: number,
+    row: number,
+    outC: number,
+    lo: number,
+    hi: number,
+  ): void;
+  fdw(
+    x: number,
+    pix: number,
+    pixels: number,
+    tap: number,
+    taps: number,
+    w: number,
+    pitch: number,
+    channels: number,
+    bias: number,
+    out: number,
+    lo: number,
+    hi: number,
+  ): void;
+  fbin(a: number, b: number, out: number, n: number, op: number, lo: number, hi: number): void;
+}
+
+export interface WasmArenaOptions {
+  /**
+   * Let the float32 kernels use fused multiply-adds where the platform has relaxed SIMD
+   * (default true): faster, and the last bits of a sum differ from TFLite's reference kernels.
+   */
+  readonly fma?: boolean;
+}
+
 /** Bytes every allocation is followed by: vector loops read and write a little past their data. */
 export const SLACK = 64;
 const PAGE = 65536;
@@ -72,23 +121,47 @@ function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   return out.subarray(0, o);
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+const compiled = new Map<string, WebAssembly.Module | null>();
 
-/** The compiled kernels, or null where WebAssembly SIMD is unavailable. */
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
+/** A module compiled once per realm, or null where this platform cannot compile it. */
+function moduleOf(base64: string): WebAssembly.Module | null {
+  let m = compiled.get(base64);
+  if (m === undefined) {
     try {
-      compiled = typeof WebAssembly === 'object' ? new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64)) : null;
+      m = typeof WebAssembly === 'object' ? new WebAssembly.Module(decodeBase64(base64)) : null;
     } catch {
-      compiled = null;
+      m = null;
     }
+    compiled.set(base64, m);
   }
-  return compiled;
+  return m;
+}
+
+/** The compiled int8 kernels, or null where WebAssembly SIMD is unavailable. */
+function kernelModule(): WebAssembly.Module | null {
+  return moduleOf(KERNELS_WASM_BASE64);
 }
 
 /** Whether this platform runs the WebAssembly SIMD kernels. */
 export function wasmSimdAvailable(): boolean {
   return kernelModule() !== null;
+}
+
+let relaxed: boolean | undefined;
+
+/** Whether this platform has relaxed SIMD (so f32x4.relaxed_madd, a fused multiply-add where the CPU has one). */
+export function relaxedSimdAvailable(): boolean {
+  relaxed ??= typeof WebAssembly === 'object' && WebAssembly.validate(decodeBase64(RELAXED_SIMD_PROBE_BASE64));
+  return relaxed;
+}
+
+/** The float32 kernels' module: fused multiply-adds when allowed and available. */
+function floatModule(fma: boolean): WebAssembly.Module | null {
+  if (fma && relaxedSimdAvailable()) {
+    const m = moduleOf(FLOAT_KERNELS_FMA_WASM_BASE64);
+    if (m) return m;
+  }
+  return moduleOf(FLOAT_KERNELS_WASM_BASE64);
 }
 
 export class WasmArena {
@@ -102,19 +175,31 @@ export class WasmArena {
   private constructor(
     readonly memory: WebAssembly.Memory,
     readonly kernels: WasmKernels,
+    /** The float32 kernels over the same memory. */
+    readonly floatKernels: WasmFloatKernels,
+    /** Whether floatKernels fuse multiply-adds. */
+    readonly fma: boolean,
   ) {
     this.buffer = memory.buffer;
     this.views = WasmArena.viewsOf(this.buffer);
   }
 
   /** A new arena, or undefined where WebAssembly SIMD is unavailable. */
-  static create(): WasmArena | undefined {
+  static create(options: WasmArenaOptions = {}): WasmArena | undefined {
     const module = kernelModule();
-    if (!module) return undefined;
+    const fma = options.fma !== false && relaxedSimdAvailable();
+    const floats = floatModule(fma);
+    if (!module || !floats) return undefined;
     try {
       const memory = new WebAssembly.Memory({ initial: 1 });
       const instance = new WebAssembly.Instance(module, { env: { memory } });
-      return new WasmArena(memory, instance.exports as unknown as WasmKernels);
+      const floatInstance = new WebAssembly.Instance(floats, { env: { memory } });
+      return new WasmArena(
+        memory,
+        instance.exports as unknown as WasmKernels,
+        floatInstance.exports as unknown as WasmFloatKernels,
+        fma && floats === moduleOf(FLOAT_KERNELS_FMA_WASM_BASE64),
+      );
     } catch {
       return undefined;
     }

@@ -1,0 +1,274 @@
+/**
+ * The WebAssembly SIMD path of the float32 kernels (src/runtime/wasm/floatKernels.wat): the one
+ * place that decides which float32 layers leave their JavaScript loops. CONV_2D, FULLY_CONNECTED and DEPTHWISE_CONV_2D (depth multiplier 1) with constant weights, and ADD /
+ * SUB / MUL of same-shaped tensors qualify; each `prepare…` returns the layer's eval, or
+ * undefined when the layer keeps the JavaScript path (no arena, a shape it does not take, or an
+ * arena that cannot grow). The JavaScript loops stay the reference and the fallback.
+ *
+ * Weights are packed into the arena once, at prepare. An eval copies the input into the
+ * arena's shared scratch region inside a zero border as wide as the farthest tap reaches (so
+ * every output pixel runs the same loop), runs the kernel, and copies the output back.
+ *
+ * The kernels sum as TFLite's reference float kernels do (a float32 total from 0 in filter
+ * order, then the bias, then the clamp), where the JavaScript loops sum in float64: without
+ * fused multiply-adds the SIMD path equals the reference kernels bit for bit; with them (relaxed
+ * SIMD, see simd.ts), each product loses its own rounding.
+ */
+import type { Eval } from '../types';
+import { SLACK, type WasmArena } from '../wasm/simd';
+
+const align16 = (n: number): number => (n + 15) & ~15;
+
+/** undefined (the JavaScript loops) when the arena cannot grow for a layer's data. */
+function orJs(plan: () => Eval | undefined): Eval | undefined {
+  try {
+    return plan();
+  } catch (e) {
+    if (e instanceof RangeError) return undefined;
+    throw e;
+  }
+}
+
+/** Where an image [inH][inW][channels] sits in its zero-padded copy [hp][wp][channels]. */
+interface Border {
+  readonly top: number;
+  readonly left: number;
+  readonly hp: number;
+  readonly wp: number;
+}
+
+interface Geometry {
+  readonly inH: number;
+  readonly inW: number;
+  readonly outH: number;
+  readonly outW: number;
+  readonly kH: number;
+  readonly kW: number;
+  readonly strideH: number;
+  readonly strideW: number;
+  readonly dilationH: number;
+  readonly dilationW: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+}
+
+/** The border as wide as the farthest tap reaches; undefined for negative padding. */
+function borderOf(g: Geometry): Border | undefined {
+  if (g.padTop < 0 || g.padLeft < 0) return undefined;
+  const hp = Math.max(g.padTop + g.inH, (g.outH - 1) * g.strideH + (g.kH - 1) * g.dilationH + 1);
+  const wp = Math.max(g.padLeft + g.inW, (g.outW - 1) * g.strideW + (g.kW - 1) * g.dilationW + 1);
+  return { top: g.padTop, left: g.padLeft, hp, wp };
+}
+
+/**
+ * Copies batch b of `src` into the padded image at float index `at` of `f32`; `rows` holds the
+ * source rows (views made once, at prepare), or one view per batch when there is no border.
+ */
+function padInto(f32: Float32Array, at: number, rows: readonly Float32Array[], b: number, inH: number, inW: number, c: number, border: Border): void {
+  const { top, left, hp, wp } = border;
+  if (top === 0 && left === 0 && hp === inH && wp === inW) {
+    f32.set(rows[b]!, at);
+    return;
+  }
+  const pitch = wp * c;
+  const end = at + hp * pitch;
+  f32.fill(0, at, at + top * pitch + left * c);
+  let d = at + top * pitch + left * c;
+  for (let y = 0; y < inH; y++, d += pitch) {
+    f32.set(rows[b * inH + y]!, d);
+    // This row's right border and the next row's left one (none past the image).
+    f32.fill(0, d + inW * c, Math.min(d + pitch, end));
+  }
+  f32.fill(0, d, end);
+}
+
+/** The views padInto reads: one per batch without a border, else one per row. */
+function sourceRows(src: Float32Array, batches: number, inH: number, inW: number, c: number, border: Border): Float32Array[] {
+  const whole = border.top === 0 && border.left === 0 && border.hp === inH && border.wp === inW;
+  const n = whole ? inH * inW * c : inW * c;
+  const count = whole ? batches : batches * inH;
+  return Array.from({ length: count }, (_, i) => src.subarray(i * n, (i + 1) * n));
+}
+
+export interface FloatConvParams extends Geometry {
+  readonly batches: number;
+  readonly inC: number;
+  readonly outC: number;
+  /** Input channels per group (the filter's depth). */
+  readonly depth: number;
+  /** OHWI float32 weights. */
+  readonly weights: Float32Array;
+  readonly bias: Float32Array | null;
+  readonly min: number;
+  readonly max: number;
+}
+
+/**
+ * CONV_2D (and FULLY_CONNECTED, as a 1×1 convolution over a 1 × batches image) on float32:
+ * output channels in blocks of 8 within a group, weights packed per block, per segment (a
+ * filter row when rows are contiguous in the input, else a tap), per value.
+ */
+export function prepareWasmFloatConv(arena: WasmArena, p: FloatConvParams, src: Float32Array, dst: Float32Array): Eval | undefined {
+  return orJs(() => planConv(arena, p, src, dst));
+}
+
+function planConv(arena: WasmArena, p: FloatConvParams, src: Float32Array, dst: Float32Array): Eval | undefined {
+  const { batches, inH, inW, inC, outH, outW, outC, kH, kW, depth } = p;
+  const pixels = outH * outW;
+  if (pixels === 0 || outC === 0 || depth === 0 || batches === 0 || kH === 0 || kW === 0) return undefined;
+  const groups = inC / depth;
+  const perGroup = outC / groups;
+  if (!Number.isInteger(groups) || !Number.isInteger(perGroup) || p.weights.length < outC * kH * kW * depth) return undefined;
+  const border = borderOf(p);
+  if (!border) return undefined;
+  const rowSpans = groups === 1 && p.dilationW === 1;
+  const segments = rowSpans ? kH : kH * kW;
+  const len = rowSpans ? kW * inC : depth;
+  const blocks = Math.ceil(perGroup / 8);
+  const groupWeights = blocks * segments * len * 32;
+  const pix = arena.alloc(pixels * 4);
+  const seg = arena.alloc(segments * 4);
+  const w = arena.alloc(groups * groupWeights);
+  const bias = arena.alloc(groups * blocks * 32);
+  const rowBytes = border.wp * inC * 4;
+  {
+    const { i32, f32 } = arena;
+    for (let oy = 0, k = pix >> 2; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++, k++) i32[k] = oy * p.strideH * rowBytes + ox * p.strideW * inC * 4;
+    }
+    for (let fy = 0; fy < kH; fy++) {
+      if (rowSpans) i32[(seg >> 2) + fy] = fy * p.dilationH * rowBytes;
+      else for (let fx = 0; fx < kW; fx++) i32[(seg >> 2) + fy * kW + fx] = fy * p.dilationH * rowBytes + fx * p.dilationW * inC * 4;
+    }
+    const wt = p.weights;
+    const perFilter = kH * kW * depth;
+    for (let oc = 0; oc < outC; oc++) {
+      const g = Math.floor(oc / perGroup);
+      const j = oc - g * perGroup;
+      const blockBase = ((w + g * groupWeights) >> 2) + (j >> 3) * segments * len * 8 + (j & 7);
+      // Segment s, value k is OHWI index oc · perFilter + s · len + k in both layouts.
+      for (let s = 0; s < segments; s++) {
+        for (let k = 0; k < len; k++) f32[blockBase + (s * len + k) * 8] = wt[oc * perFilter + s * len + k]!;
+      }
+      if (p.bias) f32[(bias >> 2) + g * blocks * 8 + j] = p.bias[oc]!;
+    }
+  }
+  const inImage = inH * inW * inC;
+  const outImage = pixels * outC;
+  const padAt = 0;
+  const outAt = align16(padAt + border.hp * rowBytes + SLACK);
+  arena.reserveScratch(outAt + batches * outImage * 4 + SLACK);
+  const rows = sourceRows(src.subarray(0, batches * inImage), batches, inH, inW, inC, border);
+  const k = arena.floatKernels;
+  const { min, max } = p;
+  return () => {
+    const base = arena.scratch();
+    const f32 = arena.f32;
+    for (let b = 0; b < batches; b++) {
+      padInto(f32, (base + padAt) >> 2, rows, b, inH, inW, inC, border);
+      const out = base + outAt + b * outImage * 4;
+      for (let g = 0; g < groups; g++) {
+        const x = base + padAt + g * depth * 4;
+        k.fconv(x, pix, pixels, seg, segments, len, w + g * groupWeights, blocks, bias + g * blocks * 32, out + g * perGroup * 4, outC * 4, perGroup, min, max);
+      }
+    }
+    const o = (base + outAt) >> 2;
+    dst.set(f32.subarray(o, o + batches * outImage));
+  };
+}
+
+export interface FloatDepthwiseParams extends Geometry {
+  readonly batches: number;
+  readonly channels: number;
+  /** [1, kH, kW, channels] float32 weights. */
+  readonly weights: Float32Array;
+  readonly bias: Float32Array | null;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** DEPTHWISE_CONV_2D with depth multiplier 1 on float32, 8 channels at a time. */
+export function prepareWasmFloatDepthwise(arena: WasmArena, p: FloatDepthwiseParams, src: Float32Array, dst: Float32Array): Eval | undefined {
+  return orJs(() => planDepthwise(arena, p, src, dst));
+}
+
+function planDepthwise(arena: WasmArena, p: FloatDepthwiseParams, src: Float32Array, dst: Float32Array): Eval | undefined {
+  const { batches, inH, inW, channels: C, outH, outW, kH, kW } = p;
+  const pixels = outH * outW;
+  const taps = kH * kW;
+  if (pixels === 0 || C === 0 || batches === 0 || taps === 0 || p.weights.length < taps * C) return undefined;
+  const border = borderOf(p);
+  if (!border) return undefined;
+  const pitch = Math.ceil(C / 8) * 32;
+  const pix = arena.alloc(pixels * 4);
+  const tap = arena.alloc(taps * 4);
+  const w = arena.alloc(taps * pitch);
+  const bias = arena.alloc(pitch);
+  const rowBytes = border.wp * C * 4;
+  {
+    const { i32, f32 } = arena;
+    for (let oy = 0, k = pix >> 2; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++, k++) i32[k] = oy * p.strideH * rowBytes + ox * p.strideW * C * 4;
+    }
+    for (let fy = 0; fy < kH; fy++) for (let fx = 0; fx < kW; fx++) i32[(tap >> 2) + fy * kW + fx] = fy * p.dilationH * rowBytes + fx * p.dilationW * C * 4;
+    for (let t = 0; t < taps; t++) f32.set(p.weights.subarray(t * C, (t + 1) * C), (w + t * pitch) >> 2);
+    if (p.bias) f32.set(p.bias.subarray(0, C), bias >> 2);
+  }
+  const inImage = inH * inW * C;
+  const outImage = pixels * C;
+  const padAt = 0;
+  const outAt = align16(padAt + border.hp * rowBytes + SLACK);
+  arena.reserveScratch(outAt + batches * outImage * 4 + SLACK);
+  const rows = sourceRows(src.subarray(0, batches * inImage), batches, inH, inW, C, border);
+  const k = arena.floatKernels;
+  const { min, max } = p;
+  return () => {
+    const base = arena.scratch();
+    const f32 = arena.f32;
+    for (let b = 0; b < batches; b++) {
+      padInto(f32, (base + padAt) >> 2, rows, b, inH, inW, C, border);
+      k.fdw(base + padAt, pix, pixels, tap, taps, w, pitch, C, bias, base + outAt + b * outImage * 4, min, max);
+    }
+    const o = (base + outAt) >> 2;
+    dst.set(f32.subarray(o, o + batches * outImage));
+  };
+}
+
+const BINARY_OPS = { add: 0, sub: 1, mul: 2 } as const;
+
+/** Smaller tensors stay in JavaScript, where the copies in and out cost more than they save. */
+const BINARY_FROM = 256;
+
+/**
+ * ADD, SUB or MUL of two float32 tensors of one shape (the output's), clamped to [min, max];
+ * undefined when the shapes broadcast.
+ */
+export function prepareWasmFloatBinary(
+  arena: WasmArena,
+  op: keyof typeof BINARY_OPS,
+  a: { readonly shape: readonly number[]; readonly data: Float32Array },
+  b: { readonly shape: readonly number[]; readonly data: Float32Array },
+  y: { readonly shape: readonly number[]; readonly data: Float32Array },
+  min: number,
+  max: number,
+): Eval | undefined {
+  const n = y.data.length;
+  const same = (s: readonly number[]): boolean => s.length === y.shape.length && s.every((d, i) => d === y.shape[i]);
+  if (n < BINARY_FROM || a.data.length !== n || b.data.length !== n || !same(a.shape) || !same(b.shape)) return undefined;
+  const bAt = align16(n * 4 + SLACK);
+  const outAt = 2 * bAt;
+  arena.reserveScratch(outAt + n * 4 + SLACK);
+  const k = arena.floatKernels;
+  const code = BINARY_OPS[op];
+  const A = a.data;
+  const B = b.data;
+  const O = y.data;
+  return () => {
+    const base = arena.scratch();
+    const f32 = arena.f32;
+    f32.set(A, base >> 2);
+    f32.set(B, (base + bAt) >> 2);
+    k.fbin(base, base + bAt, base + outAt, n, code, min, max);
+    O.set(f32.subarray((base + outAt) >> 2, ((base + outAt) >> 2) + n));
+  };
+}
