@@ -75,10 +75,11 @@ for (const [name, bytes] of [
 
 function constant(name, bytes, what) {
   const lines = bytes.toString('base64').match(/.{1,100}/g) ?? [];
+  // One short line stays on the declaration's line, as the formatter would put it.
+  const value = lines.length === 1 ? ` '${lines[0]}'` : `\n${lines.map((l) => `  '${l}'`).join(' +\n')}`;
   return `/** ${what} (${bytes.length} bytes). */
 // prettier-ignore
-export const ${name} =
-${lines.map((l) => `  '${l}'`).join(' +\n')};
+export const ${name} =${value};
 `;
 }
 
