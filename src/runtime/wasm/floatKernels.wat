@@ -169,7 +169,7 @@
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $ones))))
 
-  ;; fdw: depthwise, 8 channels at a time. Pixel p's taps start at byte $x + $pix[p], tap t at
+  ;; fdw: depthwise, 16 then 8 channels at a time. Pixel p's taps start at byte $x + $pix[p], tap t at
   ;; $tap[t] from there, with $C channels per image pixel; $w holds per tap the channels'
   ;; weights, padded to a multiple of 8 ($pitch bytes per tap); $bias as many floats. Output
   ;; pixel p is $C floats at $out + p · 4 · $C.
@@ -179,7 +179,7 @@
     (param $lo f32) (param $hi f32)
     (local $p i32) (local $c i32) (local $cb i32) (local $t i32) (local $xp i32) (local $o i32)
     (local $wp i32) (local $a i32) (local $tp i32) (local $q i32)
-    (local $c0 v128) (local $c1 v128) (local $vlo v128) (local $vhi v128)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $vlo v128) (local $vhi v128)
     (local.set $vlo (f32x4.splat (local.get $lo)))
     (local.set $vhi (f32x4.splat (local.get $hi)))
     (local.set $p (i32.const 0))
@@ -190,7 +190,40 @@
         (local.set $o (i32.add (local.get $out) (i32.shl (i32.mul (local.get $p) (local.get $C)) (i32.const 2))))
         (local.set $c (i32.const 0))
         (local.set $cb (i32.const 0))
+        ;; 16 channels at a time while they last: four independent sums per tap.
+        (block $wide_done
+          (loop $wide
+            (br_if $wide_done (i32.gt_s (i32.add (local.get $c) (i32.const 16)) (local.get $C)))
+            (local.set $c0 (v128.const i32x4 0 0 0 0))
+            (local.set $c1 (v128.const i32x4 0 0 0 0))
+            (local.set $c2 (v128.const i32x4 0 0 0 0))
+            (local.set $c3 (v128.const i32x4 0 0 0 0))
+            (local.set $wp (i32.add (local.get $w) (local.get $cb)))
+            (local.set $a (i32.add (local.get $xp) (local.get $cb)))
+            (local.set $tp (local.get $tap))
+            (local.set $t (local.get $taps))
+            (loop $taps_w
+              (local.set $q (i32.add (local.get $a) (i32.load (local.get $tp))))
+              (local.set $c0 (f32x4.relaxed_madd (v128.load (local.get $q)) (v128.load (local.get $wp)) (local.get $c0)))
+              (local.set $c1 (f32x4.relaxed_madd (v128.load offset=16 (local.get $q)) (v128.load offset=16 (local.get $wp)) (local.get $c1)))
+              (local.set $c2 (f32x4.relaxed_madd (v128.load offset=32 (local.get $q)) (v128.load offset=32 (local.get $wp)) (local.get $c2)))
+              (local.set $c3 (f32x4.relaxed_madd (v128.load offset=48 (local.get $q)) (v128.load offset=48 (local.get $wp)) (local.get $c3)))
+              (local.set $wp (i32.add (local.get $wp) (local.get $pitch)))
+              (local.set $tp (i32.add (local.get $tp) (i32.const 4)))
+              (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+              (br_if $taps_w (local.get $t)))
+            (local.set $wp (i32.add (local.get $bias) (local.get $cb)))
+            (local.set $q (i32.add (local.get $o) (local.get $cb)))
+            (v128.store (local.get $q) (call $finish (local.get $c0) (v128.load (local.get $wp)) (local.get $vlo) (local.get $vhi)))
+            (v128.store offset=16 (local.get $q) (call $finish (local.get $c1) (v128.load offset=16 (local.get $wp)) (local.get $vlo) (local.get $vhi)))
+            (v128.store offset=32 (local.get $q) (call $finish (local.get $c2) (v128.load offset=32 (local.get $wp)) (local.get $vlo) (local.get $vhi)))
+            (v128.store offset=48 (local.get $q) (call $finish (local.get $c3) (v128.load offset=48 (local.get $wp)) (local.get $vlo) (local.get $vhi)))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (local.set $cb (i32.add (local.get $cb) (i32.const 64)))
+            (br $wide)))
+        (block $chunks_done
         (loop $chunks
+          (br_if $chunks_done (i32.ge_s (local.get $c) (local.get $C)))
           (local.set $c0 (v128.const i32x4 0 0 0 0))
           (local.set $c1 (v128.const i32x4 0 0 0 0))
           (local.set $wp (i32.add (local.get $w) (local.get $cb)))
@@ -212,7 +245,7 @@
             (i32.sub (local.get $C) (local.get $c)))
           (local.set $c (i32.add (local.get $c) (i32.const 8)))
           (local.set $cb (i32.add (local.get $cb) (i32.const 32)))
-          (br_if $chunks (i32.lt_s (local.get $c) (local.get $C))))
+          (br $chunks)))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $pixels))))
 
