@@ -115,6 +115,7 @@ export class Interpreter {
   readonly outputs: readonly RuntimeTensor[];
   private readonly evals: readonly Eval[];
   private readonly variables: readonly { readonly tensor: RuntimeTensor; readonly initial: TensorArray }[];
+  private readonly wasm: WasmArena | undefined;
 
   constructor(
     readonly graph: Graph,
@@ -163,6 +164,17 @@ export class Interpreter {
     // The SIMD kernels' shared scratch memory, now that all of them have asked for theirs:
     // invoke never grows the WebAssembly memory.
     wasm?.scratch();
+    if (wasm) {
+      // Tensors only SIMD kernels read stay in the WebAssembly memory (onLayer still sees them).
+      const references = new Map<TensorArray, number>();
+      for (const op of sg.operators) {
+        for (const t of [...op.inputs, ...(op.intermediates ?? [])])
+          if (t >= 0) references.set(this.tensors[t]!.data, (references.get(this.tensors[t]!.data) ?? 0) + 1);
+      }
+      const keep = new Set<TensorArray>([...this.outputs, ...this.tensors.filter((t) => t.info.isVariable)].map((t) => t.data));
+      wasm.settle(references, keep);
+    }
+    this.wasm = wasm;
     this.resetState();
   }
 
@@ -185,7 +197,13 @@ export class Interpreter {
     view.set(bytes);
   }
 
+  /**
+   * Runs every layer. Afterwards the model's outputs hold the results; other tensors are
+   * current only inside onLayer (the float SIMD kernels may keep an intermediate tensor that
+   * only they read in their WebAssembly memory).
+   */
   invoke(options: InvokeOptions = {}): void {
+    if (this.wasm) this.wasm.publishAll = options.onLayer !== undefined;
     for (let i = 0; i < this.evals.length; i++) {
       if (options.shouldStop?.()) throw new Cancelled('the run was cancelled');
       this.evals[i]!();

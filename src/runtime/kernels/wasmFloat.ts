@@ -7,7 +7,10 @@
  *
  * Weights are packed into the arena once, at prepare. An eval copies the input into the
  * arena's shared scratch region inside a zero border as wide as the farthest tap reaches (so
- * every output pixel runs the same loop), runs the kernel, and copies the output back.
+ * every output pixel runs the same loop), runs the kernel into the output tensor's own region
+ * of the arena (WasmArena.residentOutput), and copies the output back unless every reader of
+ * the tensor is a SIMD kernel reading that region (WasmArena.settle, publishes), which a layer
+ * needing no border reads in place and one needing a border pads from.
  *
  * The kernels sum as TFLite's reference float kernels do (a float32 total from 0 in filter
  * order, then the bias, then the clamp), where the JavaScript loops sum in float64: without
@@ -61,13 +64,27 @@ function borderOf(g: Geometry): Border | undefined {
 }
 
 /**
- * Copies batch b of `src` into the padded image at float index `at` of `f32`; `rows` holds the
- * source rows (views made once, at prepare), or one view per batch when there is no border.
+ * Copies batch b of the source into the padded image at float index `at` of `f32`. The source
+ * is `rows` (views of the tensor's array made once, at prepare: one per batch when there is no
+ * border, else one per row) or, without rows, the image at float index `from` of `f32` itself.
  */
-function padInto(f32: Float32Array, at: number, rows: readonly Float32Array[], b: number, inH: number, inW: number, c: number, border: Border): void {
+function padInto(
+  f32: Float32Array,
+  at: number,
+  rows: readonly Float32Array[] | undefined,
+  from: number,
+  b: number,
+  inH: number,
+  inW: number,
+  c: number,
+  border: Border,
+): void {
   const { top, left, hp, wp } = border;
+  const n = inW * c;
+  const image = from + b * inH * n;
   if (top === 0 && left === 0 && hp === inH && wp === inW) {
-    f32.set(rows[b]!, at);
+    if (rows) f32.set(rows[b]!, at);
+    else f32.copyWithin(at, image, image + inH * n);
     return;
   }
   const pitch = wp * c;
@@ -75,11 +92,45 @@ function padInto(f32: Float32Array, at: number, rows: readonly Float32Array[], b
   f32.fill(0, at, at + top * pitch + left * c);
   let d = at + top * pitch + left * c;
   for (let y = 0; y < inH; y++, d += pitch) {
-    f32.set(rows[b * inH + y]!, d);
+    if (rows) f32.set(rows[b * inH + y]!, d);
+    else f32.copyWithin(d, image + y * n, image + (y + 1) * n);
     // This row's right border and the next row's left one (none past the image).
     f32.fill(0, d + inW * c, Math.min(d + pitch, end));
   }
   f32.fill(0, d, end);
+}
+
+/**
+ * Where an eval finds its input image: the producer's resident copy itself when it needs no
+ * border; else the scratch, padded from the resident copy (`from`) or from the tensor's array.
+ */
+type ImageInput = { readonly resident: number } | { readonly from: number | undefined };
+
+function imageInput(arena: WasmArena, src: Float32Array, inImage: number, border: Border, inH: number, inW: number): ImageInput {
+  const whole = border.top === 0 && border.left === 0 && border.hp === inH && border.wp === inW;
+  const resident = arena.residentInput(src);
+  if (whole && resident !== undefined) return { resident };
+  arena.reserveScratch(border.hp * border.wp * (inImage / (inH * inW || 1)) * 4 + SLACK);
+  return { from: resident };
+}
+
+/** The byte offset of batch b's (padded) input image, copied in first where needed. */
+function imageAt(
+  arena: WasmArena,
+  f32: Float32Array,
+  input: ImageInput,
+  rows: readonly Float32Array[],
+  b: number,
+  inImage: number,
+  inH: number,
+  inW: number,
+  c: number,
+  border: Border,
+): number {
+  if ('resident' in input) return input.resident + b * inImage * 4;
+  const at = arena.scratch();
+  padInto(f32, at >> 2, input.from === undefined ? rows : undefined, (input.from ?? 0) >> 2, b, inH, inW, c, border);
+  return at;
 }
 
 /** The views padInto reads: one per batch without a border, else one per row. */
@@ -155,25 +206,24 @@ function planConv(arena: WasmArena, p: FloatConvParams, src: Float32Array, dst: 
   }
   const inImage = inH * inW * inC;
   const outImage = pixels * outC;
-  const padAt = 0;
-  const outAt = align16(padAt + border.hp * rowBytes + SLACK);
-  arena.reserveScratch(outAt + batches * outImage * 4 + SLACK);
+  // The last allocation before the input is claimed: a layer that falls back to JavaScript
+  // (RangeError) must not count as a reader of its input's resident copy.
+  const outAt = arena.residentOutput(dst);
+  const input = imageInput(arena, src, inImage, border, inH, inW);
   const rows = sourceRows(src.subarray(0, batches * inImage), batches, inH, inW, inC, border);
   const k = arena.floatKernels;
   const { min, max } = p;
   return () => {
-    const base = arena.scratch();
     const f32 = arena.f32;
     for (let b = 0; b < batches; b++) {
-      padInto(f32, (base + padAt) >> 2, rows, b, inH, inW, inC, border);
-      const out = base + outAt + b * outImage * 4;
+      const image = imageAt(arena, f32, input, rows, b, inImage, inH, inW, inC, border);
+      const out = outAt + b * outImage * 4;
       for (let g = 0; g < groups; g++) {
-        const x = base + padAt + g * depth * 4;
+        const x = image + g * depth * 4;
         k.fconv(x, pix, pixels, seg, segments, len, w + g * groupWeights, blocks, bias + g * blocks * 32, out + g * perGroup * 4, outC * 4, perGroup, min, max);
       }
     }
-    const o = (base + outAt) >> 2;
-    dst.set(f32.subarray(o, o + batches * outImage));
+    if (arena.publishes(dst)) dst.set(f32.subarray(outAt >> 2, (outAt >> 2) + batches * outImage));
   };
 }
 
@@ -216,21 +266,20 @@ function planDepthwise(arena: WasmArena, p: FloatDepthwiseParams, src: Float32Ar
   }
   const inImage = inH * inW * C;
   const outImage = pixels * C;
-  const padAt = 0;
-  const outAt = align16(padAt + border.hp * rowBytes + SLACK);
-  arena.reserveScratch(outAt + batches * outImage * 4 + SLACK);
+  // The last allocation before the input is claimed: a layer that falls back to JavaScript
+  // (RangeError) must not count as a reader of its input's resident copy.
+  const outAt = arena.residentOutput(dst);
+  const input = imageInput(arena, src, inImage, border, inH, inW);
   const rows = sourceRows(src.subarray(0, batches * inImage), batches, inH, inW, C, border);
   const k = arena.floatKernels;
   const { min, max } = p;
   return () => {
-    const base = arena.scratch();
     const f32 = arena.f32;
     for (let b = 0; b < batches; b++) {
-      padInto(f32, (base + padAt) >> 2, rows, b, inH, inW, C, border);
-      k.fdw(base + padAt, pix, pixels, tap, taps, w, pitch, C, bias, base + outAt + b * outImage * 4, min, max);
+      const image = imageAt(arena, f32, input, rows, b, inImage, inH, inW, C, border);
+      k.fdw(image, pix, pixels, tap, taps, w, pitch, C, bias, outAt + b * outImage * 4, min, max);
     }
-    const o = (base + outAt) >> 2;
-    dst.set(f32.subarray(o, o + batches * outImage));
+    if (arena.publishes(dst)) dst.set(f32.subarray(outAt >> 2, (outAt >> 2) + batches * outImage));
   };
 }
 
@@ -255,20 +304,28 @@ export function prepareWasmFloatBinary(
   const n = y.data.length;
   const same = (s: readonly number[]): boolean => s.length === y.shape.length && s.every((d, i) => d === y.shape[i]);
   if (n < BINARY_FROM || a.data.length !== n || b.data.length !== n || !same(a.shape) || !same(b.shape)) return undefined;
-  const bAt = align16(n * 4 + SLACK);
-  const outAt = 2 * bAt;
-  arena.reserveScratch(outAt + n * 4 + SLACK);
+  return orJs(() => planBinary(arena, BINARY_OPS[op], a.data, b.data, y.data, min, max));
+}
+
+function planBinary(arena: WasmArena, code: number, A: Float32Array, B: Float32Array, O: Float32Array, min: number, max: number): Eval {
+  const n = O.length;
+  // Inputs a SIMD kernel wrote are read where they are; the others are copied into the scratch.
+  const outAt = arena.residentOutput(O);
+  const aAt = arena.residentInput(A);
+  const bAt = arena.residentInput(B);
+  const bScratch = align16(n * 4 + SLACK);
+  arena.reserveScratch(2 * bScratch);
   const k = arena.floatKernels;
-  const code = BINARY_OPS[op];
-  const A = a.data;
-  const B = b.data;
-  const O = y.data;
   return () => {
-    const base = arena.scratch();
     const f32 = arena.f32;
-    f32.set(A, base >> 2);
-    f32.set(B, (base + bAt) >> 2);
-    k.fbin(base, base + bAt, base + outAt, n, code, min, max);
-    O.set(f32.subarray((base + outAt) >> 2, ((base + outAt) >> 2) + n));
+    let pa = aAt;
+    let pb = bAt;
+    if (pa === undefined || pb === undefined) {
+      const base = arena.scratch();
+      if (pa === undefined) f32.set(A, (pa = base) >> 2);
+      if (pb === undefined) f32.set(B, (pb = base + bScratch) >> 2);
+    }
+    k.fbin(pa, pb, outAt, n, code, min, max);
+    if (arena.publishes(O)) O.set(f32.subarray(outAt >> 2, (outAt >> 2) + n));
   };
 }

@@ -234,6 +234,53 @@ export class WasmArena {
     return at;
   }
 
+  private readonly residents = new Map<Float32Array, number>();
+
+  /**
+   * The arena's own copy of a float32 tensor that a SIMD kernel writes (then copies out to
+   * `data`): allocated once, at prepare, and kept so that later SIMD kernels can read the
+   * tensor where it already is instead of copying it in. Returns its offset.
+   */
+  residentOutput(data: Float32Array): number {
+    let at = this.residents.get(data);
+    if (at === undefined) {
+      at = this.alloc(data.byteLength);
+      this.residents.set(data, at);
+    }
+    return at;
+  }
+
+  /**
+   * Where a tensor's current values already sit in the arena: the copy its SIMD producer
+   * writes, which a consumer (prepared after its producer, evaluated after it too) may read.
+   */
+  residentInput(data: Float32Array): number | undefined {
+    const at = this.residents.get(data);
+    if (at !== undefined) this.readers.set(data, (this.readers.get(data) ?? 0) + 1);
+    return at;
+  }
+
+  private readonly readers = new Map<Float32Array, number>();
+  private readonly unpublished = new Set<Float32Array>();
+  /** Set by the interpreter while an invoke reports every layer's outputs: all are published. */
+  publishAll = false;
+
+  /**
+   * Once every kernel is prepared: the resident tensors whose every read (`references`, by
+   * data array, one per operator input slot) is a SIMD kernel's read of the resident copy, and
+   * that are not in `keep` (model outputs, variables), need not be copied out after each eval.
+   */
+  settle(references: ReadonlyMap<unknown, number>, keep: ReadonlySet<unknown>): void {
+    for (const data of this.residents.keys()) {
+      if (!keep.has(data) && (this.readers.get(data) ?? 0) === (references.get(data) ?? 0)) this.unpublished.add(data);
+    }
+  }
+
+  /** Whether an eval must copy its resident output out to the tensor's own array. */
+  publishes(data: Float32Array): boolean {
+    return this.publishAll || !this.unpublished.has(data);
+  }
+
   /** Asks for at least `bytes` of the shared scratch region. */
   reserveScratch(bytes: number): void {
     this.scratchSize = Math.max(this.scratchSize, bytes);
