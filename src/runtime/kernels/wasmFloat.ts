@@ -322,8 +322,14 @@ function planBinary(arena: WasmArena, code: number, A: Float32Array, B: Float32A
     let pb = bAt;
     if (pa === undefined || pb === undefined) {
       const base = arena.scratch();
-      if (pa === undefined) f32.set(A, (pa = base) >> 2);
-      if (pb === undefined) f32.set(B, (pb = base + bScratch) >> 2);
+      if (pa === undefined) {
+        pa = base;
+        f32.set(A, pa >> 2);
+      }
+      if (pb === undefined) {
+        pb = base + bScratch;
+        f32.set(B, pb >> 2);
+      }
     }
     k.fbin(pa, pb, outAt, n, code, min, max);
     if (arena.publishes(O)) O.set(f32.subarray(outAt >> 2, (outAt >> 2) + n));
