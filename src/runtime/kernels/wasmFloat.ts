@@ -237,7 +237,7 @@ export interface FloatDepthwiseParams extends Geometry {
   readonly max: number;
 }
 
-/** DEPTHWISE_CONV_2D with depth multiplier 1 on float32, 8 channels at a time. */
+/** DEPTHWISE_CONV_2D with depth multiplier 1 on float32, 16 or 8 channels at a time, reading the image unpadded. */
 export function prepareWasmFloatDepthwise(arena: WasmArena, p: FloatDepthwiseParams, src: Float32Array, dst: Float32Array): Eval | undefined {
   return orJs(() => planDepthwise(arena, p, src, dst));
 }
@@ -247,20 +247,26 @@ function planDepthwise(arena: WasmArena, p: FloatDepthwiseParams, src: Float32Ar
   const pixels = outH * outW;
   const taps = kH * kW;
   if (pixels === 0 || C === 0 || batches === 0 || taps === 0 || p.weights.length < taps * C) return undefined;
-  const border = borderOf(p);
-  if (!border) return undefined;
   const pitch = Math.ceil(C / 8) * 32;
-  const pix = arena.alloc(pixels * 4);
-  const tap = arena.alloc(taps * 4);
+  // Per output pixel, per tap: the input pixel's byte offset, or −1 outside the image (an
+  // indirection table instead of a padded copy of the image).
+  const ind = arena.alloc(pixels * taps * 4);
   const w = arena.alloc(taps * pitch);
   const bias = arena.alloc(pitch);
-  const rowBytes = border.wp * C * 4;
   {
     const { i32, f32 } = arena;
-    for (let oy = 0, k = pix >> 2; oy < outH; oy++) {
-      for (let ox = 0; ox < outW; ox++, k++) i32[k] = oy * p.strideH * rowBytes + ox * p.strideW * C * 4;
+    let k = ind >> 2;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        for (let fy = 0; fy < kH; fy++) {
+          for (let fx = 0; fx < kW; fx++, k++) {
+            const iy = oy * p.strideH - p.padTop + fy * p.dilationH;
+            const ix = ox * p.strideW - p.padLeft + fx * p.dilationW;
+            i32[k] = iy >= 0 && iy < inH && ix >= 0 && ix < inW ? (iy * inW + ix) * C * 4 : -1;
+          }
+        }
+      }
     }
-    for (let fy = 0; fy < kH; fy++) for (let fx = 0; fx < kW; fx++) i32[(tap >> 2) + fy * kW + fx] = fy * p.dilationH * rowBytes + fx * p.dilationW * C * 4;
     for (let t = 0; t < taps; t++) f32.set(p.weights.subarray(t * C, (t + 1) * C), (w + t * pitch) >> 2);
     if (p.bias) f32.set(p.bias.subarray(0, C), bias >> 2);
   }
@@ -269,16 +275,19 @@ function planDepthwise(arena: WasmArena, p: FloatDepthwiseParams, src: Float32Ar
   // The last allocation before the input is claimed: a layer that falls back to JavaScript
   // (RangeError) must not count as a reader of its input's resident copy.
   const outAt = arena.residentOutput(dst);
-  const input = imageInput(arena, src, inImage, border, inH, inW);
-  const rows = sourceRows(src.subarray(0, batches * inImage), batches, inH, inW, C, border);
+  const resident = arena.residentInput(src);
+  if (resident === undefined) arena.reserveScratch(batches * inImage * 4 + SLACK);
+  const input = src.subarray(0, batches * inImage);
   const k = arena.floatKernels;
   const { min, max } = p;
   return () => {
     const f32 = arena.f32;
-    for (let b = 0; b < batches; b++) {
-      const image = imageAt(arena, f32, input, rows, b, inImage, inH, inW, C, border);
-      k.fdw(image, pix, pixels, tap, taps, w, pitch, C, bias, outAt + b * outImage * 4, min, max);
+    let image = resident;
+    if (image === undefined) {
+      image = arena.scratch();
+      f32.set(input, image >> 2);
     }
+    for (let b = 0; b < batches; b++) k.fdw(image + b * inImage * 4, ind, pixels, taps, w, pitch, C, bias, outAt + b * outImage * 4, min, max);
     if (arena.publishes(dst)) dst.set(f32.subarray(outAt >> 2, (outAt >> 2) + batches * outImage));
   };
 }

@@ -169,15 +169,16 @@
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $ones))))
 
-  ;; fdw: depthwise, 16 then 8 channels at a time. Pixel p's taps start at byte $x + $pix[p], tap t at
-  ;; $tap[t] from there, with $C channels per image pixel; $w holds per tap the channels'
-  ;; weights, padded to a multiple of 8 ($pitch bytes per tap); $bias as many floats. Output
-  ;; pixel p is $C floats at $out + p · 4 · $C.
+  ;; fdw: depthwise, 16 then 8 channels at a time, over the unpadded image $x with $C channels per
+  ;; pixel. $ind holds, per output pixel, per tap, the byte offset of the tap's input pixel in
+  ;; $x, or −1 for a tap outside the image, which is skipped as the reference kernel skips it;
+  ;; $w holds per tap the channels' weights, padded to a multiple of 8 ($pitch bytes per tap);
+  ;; $bias as many floats. Output pixel p is $C floats at $out + p · 4 · $C.
   (func (export "fdw")
-    (param $x i32) (param $pix i32) (param $P i32) (param $tap i32) (param $taps i32)
+    (param $x i32) (param $ind i32) (param $P i32) (param $taps i32)
     (param $w i32) (param $pitch i32) (param $C i32) (param $bias i32) (param $out i32)
     (param $lo f32) (param $hi f32)
-    (local $p i32) (local $c i32) (local $cb i32) (local $t i32) (local $xp i32) (local $o i32)
+    (local $p i32) (local $c i32) (local $cb i32) (local $t i32) (local $off i32) (local $row i32) (local $o i32)
     (local $wp i32) (local $a i32) (local $tp i32) (local $q i32)
     (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $vlo v128) (local $vhi v128)
     (local.set $vlo (f32x4.splat (local.get $lo)))
@@ -186,7 +187,7 @@
     (block $pixels_done
       (loop $pixels
         (br_if $pixels_done (i32.ge_s (local.get $p) (local.get $P)))
-        (local.set $xp (i32.add (local.get $x) (i32.load (i32.add (local.get $pix) (i32.shl (local.get $p) (i32.const 2))))))
+        (local.set $row (i32.add (local.get $ind) (i32.shl (i32.mul (local.get $p) (local.get $taps)) (i32.const 2))))
         (local.set $o (i32.add (local.get $out) (i32.shl (i32.mul (local.get $p) (local.get $C)) (i32.const 2))))
         (local.set $c (i32.const 0))
         (local.set $cb (i32.const 0))
@@ -199,15 +200,18 @@
             (local.set $c2 (v128.const i32x4 0 0 0 0))
             (local.set $c3 (v128.const i32x4 0 0 0 0))
             (local.set $wp (i32.add (local.get $w) (local.get $cb)))
-            (local.set $a (i32.add (local.get $xp) (local.get $cb)))
-            (local.set $tp (local.get $tap))
+            (local.set $a (i32.add (local.get $x) (local.get $cb)))
+            (local.set $tp (local.get $row))
             (local.set $t (local.get $taps))
             (loop $taps_w
-              (local.set $q (i32.add (local.get $a) (i32.load (local.get $tp))))
-              (local.set $c0 (f32x4.relaxed_madd (v128.load (local.get $q)) (v128.load (local.get $wp)) (local.get $c0)))
-              (local.set $c1 (f32x4.relaxed_madd (v128.load offset=16 (local.get $q)) (v128.load offset=16 (local.get $wp)) (local.get $c1)))
-              (local.set $c2 (f32x4.relaxed_madd (v128.load offset=32 (local.get $q)) (v128.load offset=32 (local.get $wp)) (local.get $c2)))
-              (local.set $c3 (f32x4.relaxed_madd (v128.load offset=48 (local.get $q)) (v128.load offset=48 (local.get $wp)) (local.get $c3)))
+              (local.set $off (i32.load (local.get $tp)))
+              (if (i32.ge_s (local.get $off) (i32.const 0))
+                (then
+                  (local.set $q (i32.add (local.get $a) (local.get $off)))
+                  (local.set $c0 (f32x4.relaxed_madd (v128.load (local.get $q)) (v128.load (local.get $wp)) (local.get $c0)))
+                  (local.set $c1 (f32x4.relaxed_madd (v128.load offset=16 (local.get $q)) (v128.load offset=16 (local.get $wp)) (local.get $c1)))
+                  (local.set $c2 (f32x4.relaxed_madd (v128.load offset=32 (local.get $q)) (v128.load offset=32 (local.get $wp)) (local.get $c2)))
+                  (local.set $c3 (f32x4.relaxed_madd (v128.load offset=48 (local.get $q)) (v128.load offset=48 (local.get $wp)) (local.get $c3)))))
               (local.set $wp (i32.add (local.get $wp) (local.get $pitch)))
               (local.set $tp (i32.add (local.get $tp) (i32.const 4)))
               (local.set $t (i32.sub (local.get $t) (i32.const 1)))
@@ -227,13 +231,16 @@
           (local.set $c0 (v128.const i32x4 0 0 0 0))
           (local.set $c1 (v128.const i32x4 0 0 0 0))
           (local.set $wp (i32.add (local.get $w) (local.get $cb)))
-          (local.set $a (i32.add (local.get $xp) (local.get $cb)))
-          (local.set $tp (local.get $tap))
+          (local.set $a (i32.add (local.get $x) (local.get $cb)))
+          (local.set $tp (local.get $row))
           (local.set $t (local.get $taps))
           (loop $taps_l
-            (local.set $q (i32.add (local.get $a) (i32.load (local.get $tp))))
-            (local.set $c0 (f32x4.relaxed_madd (v128.load (local.get $q)) (v128.load (local.get $wp)) (local.get $c0)))
-            (local.set $c1 (f32x4.relaxed_madd (v128.load offset=16 (local.get $q)) (v128.load offset=16 (local.get $wp)) (local.get $c1)))
+            (local.set $off (i32.load (local.get $tp)))
+            (if (i32.ge_s (local.get $off) (i32.const 0))
+              (then
+                (local.set $q (i32.add (local.get $a) (local.get $off)))
+                (local.set $c0 (f32x4.relaxed_madd (v128.load (local.get $q)) (v128.load (local.get $wp)) (local.get $c0)))
+                (local.set $c1 (f32x4.relaxed_madd (v128.load offset=16 (local.get $q)) (v128.load offset=16 (local.get $wp)) (local.get $c1)))))
             (local.set $wp (i32.add (local.get $wp) (local.get $pitch)))
             (local.set $tp (i32.add (local.get $tp) (i32.const 4)))
             (local.set $t (i32.sub (local.get $t) (i32.const 1)))

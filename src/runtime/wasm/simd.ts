@@ -74,9 +74,8 @@ export interface WasmFloatKernels {
   ): void;
   fdw(
     x: number,
-    pix: number,
+    ind: number,
     pixels: number,
-    tap: number,
     taps: number,
     w: number,
     pitch: number,
