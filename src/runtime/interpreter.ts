@@ -23,6 +23,12 @@ export interface InterpreterOptions {
    * its JavaScript loops. The results are identical, byte for byte, in every rounding mode.
    */
   readonly simd?: boolean;
+  /**
+   * Let the float32 SIMD kernels fuse multiply-adds where the platform has relaxed SIMD
+   * (default true): faster, with sums that differ from TFLite's reference kernels in the last
+   * bits. false keeps them on separate multiplies and adds, which equal the reference kernels.
+   */
+  readonly fma?: boolean;
 }
 
 export interface InvokeOptions {
@@ -109,6 +115,7 @@ export class Interpreter {
   readonly outputs: readonly RuntimeTensor[];
   private readonly evals: readonly Eval[];
   private readonly variables: readonly { readonly tensor: RuntimeTensor; readonly initial: TensorArray }[];
+  private readonly wasm: WasmArena | undefined;
 
   constructor(
     readonly graph: Graph,
@@ -139,7 +146,7 @@ export class Interpreter {
     this.inputs = sg.inputs.map((i) => this.tensors[i]!);
     this.outputs = sg.outputs.map((i) => this.tensors[i]!);
 
-    const wasm = options.simd === false ? undefined : WasmArena.create();
+    const wasm = options.simd === false ? undefined : WasmArena.create(options.fma === false ? { fma: false } : {});
     this.evals = sg.operators.map((op, opIndex) => {
       const name = opName(graph, op);
       return kernels[name]!.prepare({
@@ -157,6 +164,17 @@ export class Interpreter {
     // The SIMD kernels' shared scratch memory, now that all of them have asked for theirs:
     // invoke never grows the WebAssembly memory.
     wasm?.scratch();
+    if (wasm) {
+      // Tensors only SIMD kernels read stay in the WebAssembly memory (onLayer still sees them).
+      const references = new Map<TensorArray, number>();
+      for (const op of sg.operators) {
+        for (const t of [...op.inputs, ...(op.intermediates ?? [])])
+          if (t >= 0) references.set(this.tensors[t]!.data, (references.get(this.tensors[t]!.data) ?? 0) + 1);
+      }
+      const keep = new Set<TensorArray>([...this.outputs, ...this.tensors.filter((t) => t.info.isVariable)].map((t) => t.data));
+      wasm.settle(references, keep);
+    }
+    this.wasm = wasm;
     this.resetState();
   }
 
@@ -179,7 +197,13 @@ export class Interpreter {
     view.set(bytes);
   }
 
+  /**
+   * Runs every layer. Afterwards the model's outputs hold the results; other tensors are
+   * current only inside onLayer (the float SIMD kernels may keep an intermediate tensor that
+   * only they read in their WebAssembly memory).
+   */
   invoke(options: InvokeOptions = {}): void {
+    if (this.wasm) this.wasm.publishAll = options.onLayer !== undefined;
     for (let i = 0; i < this.evals.length; i++) {
       if (options.shouldStop?.()) throw new Cancelled('the run was cancelled');
       this.evals[i]!();

@@ -4,7 +4,10 @@
  * (ours / theirs). The oracle rejects person_detect (depthwise weights quantized along
  * dimension 3), so that one is ours only. When some op of a model has no kernel yet, the bench
  * times the longest prefix of layers that does (and says so); the oracle still runs the whole
- * model, whose remaining layers (reshape, softmax) cost next to nothing.
+ * model, whose remaining layers (reshape, softmax) cost next to nothing. Float models also
+ * time our JavaScript loops (`simd: false`, fewer runs), the reference the SIMD path replaces;
+ * mobilenet_v2_224 is built by test/helpers/mobileNetV2.ts. kws_ref_model_float32 is a hybrid
+ * model (float activations, int8 weights), which TFLite Micro, and so our runtime, does not run.
  */
 import type { Graph } from '../../src/model/graph';
 import { Interpreter } from '../../src/runtime/interpreter';
@@ -13,8 +16,21 @@ import { corpusModel, HAVE_SHARED, MODELS_DIR } from '../helpers/corpus';
 import { oracleModel } from '../oracles/tfjsTflite';
 import { readModel } from '../../src/model/io';
 import { opName } from '../../src/model/ops';
+import { writeModel } from '../../src/model/io';
+import { mobileNetV2Like } from '../helpers/mobileNetV2';
 
-const MODELS = ['vww_96_int8', 'kws_ref_model', 'pretrainedResnet_quant', 'person_detect', 'vww_96_float'] as const;
+const MODELS = [
+  'vww_96_int8',
+  'kws_ref_model',
+  'pretrainedResnet_quant',
+  'person_detect',
+  'ad01_int8',
+  'vww_96_float',
+  'pretrainedResnet',
+  'ad01_fp32',
+  'kws_ref_model_float32',
+  'mobilenet_v2_224',
+] as const;
 const NO_ORACLE = new Set(['person_detect']);
 
 /** The graph cut after its longest prefix of layers that have kernels; undefined if none is cut. */
@@ -53,40 +69,60 @@ function deterministicBytes(n: number, seed: number): Uint8Array {
   return out;
 }
 
+/** Input i's bytes: float inputs in [-1, 1), not random bit patterns. */
+function benchInput(byteLength: number, float: boolean, i: number): Uint8Array {
+  const b = deterministicBytes(byteLength, 17 + i);
+  if (!float) return b;
+  const f = new Float32Array(b.byteLength / 4);
+  for (let k = 0; k < f.length; k++) f[k] = b[k * 4]! / 128 - 1;
+  return new Uint8Array(f.buffer);
+}
+
 export async function runtimeBench(): Promise<void> {
   if (!HAVE_SHARED) {
     console.log(`runtime bench: skipped, no shared models at ${MODELS_DIR}`);
     return;
   }
   console.log('\n## Inference, ms per invoke, median (min): our runtime (tflm rounding) vs tfjs-tflite (WASM, XNNPACK, 1 thread)');
-  console.log(`${'model'.padEnd(24)} ${'ours'.padStart(16)} ${'tfjs-tflite'.padStart(16)} ${'ratio'.padStart(13)}  note`);
+  console.log(`${'model'.padEnd(24)} ${'ours'.padStart(16)} ${'tfjs-tflite'.padStart(16)} ${'ratio'.padStart(13)} ${'ours, JS loops'.padStart(18)}  note`);
   for (const name of MODELS) {
-    const bytes = corpusModel(name);
+    const bytes = name === 'mobilenet_v2_224' ? writeModel(mobileNetV2Like()) : corpusModel(name);
     const full = readModel(bytes);
     const prefix = runnablePrefix(full);
     const graph = prefix?.graph ?? full;
-    const note = prefix
+    let note = prefix
       ? `our time covers layers 0–${prefix.layers - 1} of ${prefix.of} (no kernel yet for ${opName(full, full.subgraphs[0]!.operators[prefix.layers]!)})`
       : '';
-    const interpreter = new Interpreter(graph, { rounding: 'tflm' });
-    const inputs = interpreter.inputs.map((t, i) => {
-      const b = deterministicBytes(t.data.byteLength, 17 + i);
-      if (t.dtype !== 'float32') return b;
-      // Float inputs in [-1, 1), not random bit patterns.
-      const f = new Float32Array(b.byteLength / 4);
-      for (let k = 0; k < f.length; k++) f[k] = b[k * 4]! / 128 - 1;
-      return new Uint8Array(f.buffer);
-    });
-    inputs.forEach((b, i) => interpreter.setInputBytes(i, b));
+    let interpreter: Interpreter | undefined;
+    try {
+      interpreter = new Interpreter(graph, { rounding: 'tflm' });
+    } catch (e) {
+      note = `ours: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    const inputs = (interpreter?.inputs ?? []).map((t, i) => benchInput(t.data.byteLength, t.dtype === 'float32', i));
     const runs = 40;
-    const ours = timings(() => interpreter.invoke(), runs, 8);
+    let ours: { median: number; min: number } | undefined;
+    let js: { median: number; min: number } | undefined;
+    if (interpreter) {
+      const it = interpreter;
+      inputs.forEach((b, i) => it.setInputBytes(i, b));
+      ours = timings(() => it.invoke(), runs, 8);
+      if (it.inputs.some((t) => t.dtype === 'float32')) {
+        const plain = new Interpreter(graph, { rounding: 'tflm', simd: false });
+        inputs.forEach((b, i) => plain.setInputBytes(i, b));
+        js = timings(() => plain.invoke(), 5, 1);
+      }
+    }
     let theirs: { median: number; min: number } | undefined;
     if (!NO_ORACLE.has(name)) {
       const oracle = await oracleModel(bytes);
-      theirs = timings(() => oracle.run(inputs), runs, 8);
+      const oracleInputs = interpreter ? inputs : oracle.inputs.map((t, i) => benchInput(t.data().byteLength, t.dataType === 'float32', i));
+      theirs = timings(() => oracle.run(oracleInputs), runs, 8);
     }
-    const cell = (t: { median: number; min: number }): string => `${t.median.toFixed(3)} (${t.min.toFixed(3)})`;
-    const ratio = theirs ? `${(ours.median / theirs.median).toFixed(2)} (${(ours.min / theirs.min).toFixed(2)})` : '-';
-    console.log(`${name.padEnd(24)} ${cell(ours).padStart(16)} ${(theirs ? cell(theirs) : '(rejects)').padStart(16)} ${ratio.padStart(13)}  ${note}`);
+    const cell = (t: { median: number; min: number } | undefined, none: string): string => (t ? `${t.median.toFixed(3)} (${t.min.toFixed(3)})` : none);
+    const ratio = ours && theirs ? `${(ours.median / theirs.median).toFixed(2)} (${(ours.min / theirs.min).toFixed(2)})` : '-';
+    console.log(
+      `${name.padEnd(24)} ${cell(ours, '-').padStart(16)} ${cell(theirs, '(rejects)').padStart(16)} ${ratio.padStart(13)} ${cell(js, '').padStart(18)}  ${note}`,
+    );
   }
 }

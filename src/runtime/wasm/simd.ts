@@ -9,10 +9,16 @@
  * memory only grows until then; evals still take their typed-array views from the arena (a
  * growth detaches the old ones), which returns cached views while the buffer is unchanged.
  *
+ * The float32 kernels (floatKernels.wat) are a second instance over the same memory, in one of
+ * two builds: separate multiplies and adds (TFLite's reference rounding), or relaxed SIMD's
+ * fused multiply-adds where the platform validates them and the interpreter allows them.
+ *
  * Where WebAssembly or its SIMD extension is missing, `WasmArena.create` returns undefined and
- * the kernels keep their JavaScript loops.
+ * the kernels keep their JavaScript loops. Everything here is per JavaScript realm: each
+ * worker thread compiles its own modules and each interpreter owns its arena, so threads never
+ * share a memory.
  */
-import { KERNELS_WASM_BASE64 } from './kernelsWasm';
+import { FLOAT_KERNELS_FMA_WASM_BASE64, FLOAT_KERNELS_WASM_BASE64, KERNELS_WASM_BASE64, RELAXED_SIMD_PROBE_BASE64 } from './kernelsWasm';
 
 /** The exports of kernels.wat; pointers are byte offsets in the arena's memory. */
 export interface WasmKernels {
@@ -48,6 +54,48 @@ export interface WasmKernels {
   add8(a: number, b: number, out: number, n: number, prm: number): void;
 }
 
+/** The exports of floatKernels.wat; pointers are byte offsets in the arena's memory. */
+export interface WasmFloatKernels {
+  fconv(
+    x: number,
+    pix: number,
+    pixels: number,
+    seg: number,
+    segments: number,
+    len: number,
+    w: number,
+    blocks: number,
+    bias: number,
+    out: number,
+    row: number,
+    outC: number,
+    lo: number,
+    hi: number,
+  ): void;
+  fdw(
+    x: number,
+    ind: number,
+    pixels: number,
+    taps: number,
+    w: number,
+    pitch: number,
+    channels: number,
+    bias: number,
+    out: number,
+    lo: number,
+    hi: number,
+  ): void;
+  fbin(a: number, b: number, out: number, n: number, op: number, lo: number, hi: number): void;
+}
+
+export interface WasmArenaOptions {
+  /**
+   * Let the float32 kernels use fused multiply-adds where the platform has relaxed SIMD
+   * (default true): faster, and the last bits of a sum differ from TFLite's reference kernels.
+   */
+  readonly fma?: boolean;
+}
+
 /** Bytes every allocation is followed by: vector loops read and write a little past their data. */
 export const SLACK = 64;
 const PAGE = 65536;
@@ -72,23 +120,47 @@ function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   return out.subarray(0, o);
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+const compiled = new Map<string, WebAssembly.Module | null>();
 
-/** The compiled kernels, or null where WebAssembly SIMD is unavailable. */
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
+/** A module compiled once per realm, or null where this platform cannot compile it. */
+function moduleOf(base64: string): WebAssembly.Module | null {
+  let m = compiled.get(base64);
+  if (m === undefined) {
     try {
-      compiled = typeof WebAssembly === 'object' ? new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64)) : null;
+      m = typeof WebAssembly === 'object' ? new WebAssembly.Module(decodeBase64(base64)) : null;
     } catch {
-      compiled = null;
+      m = null;
     }
+    compiled.set(base64, m);
   }
-  return compiled;
+  return m;
+}
+
+/** The compiled int8 kernels, or null where WebAssembly SIMD is unavailable. */
+function kernelModule(): WebAssembly.Module | null {
+  return moduleOf(KERNELS_WASM_BASE64);
 }
 
 /** Whether this platform runs the WebAssembly SIMD kernels. */
 export function wasmSimdAvailable(): boolean {
   return kernelModule() !== null;
+}
+
+let relaxed: boolean | undefined;
+
+/** Whether this platform has relaxed SIMD (so f32x4.relaxed_madd, a fused multiply-add where the CPU has one). */
+export function relaxedSimdAvailable(): boolean {
+  relaxed ??= typeof WebAssembly === 'object' && WebAssembly.validate(decodeBase64(RELAXED_SIMD_PROBE_BASE64));
+  return relaxed;
+}
+
+/** The float32 kernels' module: fused multiply-adds when allowed and available. */
+function floatModule(fma: boolean): WebAssembly.Module | null {
+  if (fma && relaxedSimdAvailable()) {
+    const m = moduleOf(FLOAT_KERNELS_FMA_WASM_BASE64);
+    if (m) return m;
+  }
+  return moduleOf(FLOAT_KERNELS_WASM_BASE64);
 }
 
 export class WasmArena {
@@ -102,19 +174,31 @@ export class WasmArena {
   private constructor(
     readonly memory: WebAssembly.Memory,
     readonly kernels: WasmKernels,
+    /** The float32 kernels over the same memory. */
+    readonly floatKernels: WasmFloatKernels,
+    /** Whether floatKernels fuse multiply-adds. */
+    readonly fma: boolean,
   ) {
     this.buffer = memory.buffer;
     this.views = WasmArena.viewsOf(this.buffer);
   }
 
   /** A new arena, or undefined where WebAssembly SIMD is unavailable. */
-  static create(): WasmArena | undefined {
+  static create(options: WasmArenaOptions = {}): WasmArena | undefined {
     const module = kernelModule();
-    if (!module) return undefined;
+    const fma = options.fma !== false && relaxedSimdAvailable();
+    const floats = floatModule(fma);
+    if (!module || !floats) return undefined;
     try {
       const memory = new WebAssembly.Memory({ initial: 1 });
       const instance = new WebAssembly.Instance(module, { env: { memory } });
-      return new WasmArena(memory, instance.exports as unknown as WasmKernels);
+      const floatInstance = new WebAssembly.Instance(floats, { env: { memory } });
+      return new WasmArena(
+        memory,
+        instance.exports as unknown as WasmKernels,
+        floatInstance.exports as unknown as WasmFloatKernels,
+        fma && floats === moduleOf(FLOAT_KERNELS_FMA_WASM_BASE64),
+      );
     } catch {
       return undefined;
     }
@@ -147,6 +231,53 @@ export class WasmArena {
     this.ensure(at + bytes + SLACK);
     this.top = at + bytes + SLACK;
     return at;
+  }
+
+  private readonly residents = new Map<Float32Array, number>();
+
+  /**
+   * The arena's own copy of a float32 tensor that a SIMD kernel writes (then copies out to
+   * `data`): allocated once, at prepare, and kept so that later SIMD kernels can read the
+   * tensor where it already is instead of copying it in. Returns its offset.
+   */
+  residentOutput(data: Float32Array): number {
+    let at = this.residents.get(data);
+    if (at === undefined) {
+      at = this.alloc(data.byteLength);
+      this.residents.set(data, at);
+    }
+    return at;
+  }
+
+  /**
+   * Where a tensor's current values already sit in the arena: the copy its SIMD producer
+   * writes, which a consumer (prepared after its producer, evaluated after it too) may read.
+   */
+  residentInput(data: Float32Array): number | undefined {
+    const at = this.residents.get(data);
+    if (at !== undefined) this.readers.set(data, (this.readers.get(data) ?? 0) + 1);
+    return at;
+  }
+
+  private readonly readers = new Map<Float32Array, number>();
+  private readonly unpublished = new Set<Float32Array>();
+  /** Set by the interpreter while an invoke reports every layer's outputs: all are published. */
+  publishAll = false;
+
+  /**
+   * Once every kernel is prepared: the resident tensors whose every read (`references`, by
+   * data array, one per operator input slot) is a SIMD kernel's read of the resident copy, and
+   * that are not in `keep` (model outputs, variables), need not be copied out after each eval.
+   */
+  settle(references: ReadonlyMap<unknown, number>, keep: ReadonlySet<unknown>): void {
+    for (const data of this.residents.keys()) {
+      if (!keep.has(data) && (this.readers.get(data) ?? 0) === (references.get(data) ?? 0)) this.unpublished.add(data);
+    }
+  }
+
+  /** Whether an eval must copy its resident output out to the tensor's own array. */
+  publishes(data: Float32Array): boolean {
+    return this.publishAll || !this.unpublished.has(data);
   }
 
   /** Asks for at least `bytes` of the shared scratch region. */

@@ -14,6 +14,7 @@ import { activationOf, badModel, dataPath, floatBias, floatRange, int32Bias, qua
 import { accumulateSpans, accumulateSpansInt, newSpans, packWeights, repackWeights, type PackedWeights, type Spans } from './gemm';
 import { computePaddingHeightWidth, tapRanges } from '../../../model/geometry';
 import { prepareWasmConv } from './wasmConv';
+import { prepareWasmFloatConv } from '../wasmFloat';
 
 /** Everything an invoke needs, computed at prepare; one shape for every layer and path. */
 interface ConvState {
@@ -180,11 +181,17 @@ function prepare(ctx: KernelContext): Eval {
 
   if (path === 'float32') {
     const [min, max] = floatRange(act);
+    const biasF = floatBias(ctx, 2, outC) ?? null;
+    if (ctx.wasm && w.constant) {
+      const p = { ...common, kH, weights: w.data as Float32Array, bias: biasF, min, max };
+      const run = prepareWasmFloatConv(ctx.wasm, p, x.data as Float32Array, y.data as Float32Array);
+      if (run) return run;
+    }
     const s: ConvState = {
       ...common,
       pw: packWeights(w.data as Float32Array, { outChannels: outC, taps, depth, groups, weightOffset: 0, maxAbsInput: 0 }),
       biasI: null,
-      biasF: floatBias(ctx, 2, outC) ?? null,
+      biasF,
       requant: null,
       zeroPoint: 0,
       min,

@@ -13,6 +13,7 @@ import type { Eval, Kernel, KernelContext, RuntimeTensor } from '../../types';
 import { activationOf, badModel, dataPath, floatBias, floatRange, int32Bias, quantizedParams, shape4 } from './common';
 import { computePaddingHeightWidth, tapRanges } from '../../../model/geometry';
 import { prepareWasmDepthwise } from './wasmConv';
+import { prepareWasmFloatDepthwise } from '../wasmFloat';
 
 interface DwState {
   readonly batches: number;
@@ -209,7 +210,13 @@ function prepare(ctx: KernelContext): Eval {
 
   if (path === 'float32') {
     const [min, max] = floatRange(act);
-    const s: DwState = { ...common, biasI: null, biasF: floatBias(ctx, 2, outC) ?? null, requant: null, zeroPoint: 0, min, max };
+    const biasF = floatBias(ctx, 2, outC) ?? null;
+    if (ctx.wasm && w.constant && mult === 1) {
+      const p = { ...common, kH, kW, channels: outC, weights: w.data as Float32Array, bias: biasF, min, max };
+      const run = prepareWasmFloatDepthwise(ctx.wasm, p, x.data as Float32Array, y.data as Float32Array);
+      if (run) return run;
+    }
+    const s: DwState = { ...common, biasI: null, biasF, requant: null, zeroPoint: 0, min, max };
     const src = x.data as Float32Array;
     const dst = y.data as Float32Array;
     return () => runFloat(s, src, dst);

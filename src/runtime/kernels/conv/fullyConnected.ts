@@ -15,6 +15,7 @@ import type { Eval, Kernel, KernelContext } from '../../types';
 import { activationOf, badModel, dataPath, floatBias, floatRange, int32Bias, quantizedParams } from './common';
 import { accumulateSpans, accumulateSpansInt, newSpans, packWeights, repackWeights, type PackedWeights, type Spans } from './gemm';
 import { prepareWasmConv } from './wasmConv';
+import { prepareWasmFloatConv } from '../wasmFloat';
 
 interface FcState {
   readonly batches: number;
@@ -64,6 +65,9 @@ function runFloat(s: FcState, src: Float32Array, dst: Float32Array): void {
   }
 }
 
+/** The geometry of a 1×1 convolution over one image row, stride 1, no padding. */
+const ONE_BY_ONE = { inH: 1, outH: 1, kH: 1, kW: 1, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0 } as const;
+
 function prepare(ctx: KernelContext): Eval {
   const opts = optionsOrDefault(ctx.op, 'FullyConnectedOptions');
   const x = input(ctx, 0);
@@ -98,12 +102,31 @@ function prepare(ctx: KernelContext): Eval {
 
   if (path === 'float32') {
     const [min, max] = floatRange(act);
+    const biasF = floatBias(ctx, 2, outDepth) ?? null;
+    if (ctx.wasm && w.constant) {
+      // A 1×1 convolution over a 1 × batches image of accum channels.
+      const p = {
+        ...ONE_BY_ONE,
+        batches: 1,
+        inW: batches,
+        outW: batches,
+        inC: accum,
+        depth: accum,
+        outC: outDepth,
+        weights: weights as Float32Array,
+        bias: biasF,
+        min,
+        max,
+      };
+      const run = prepareWasmFloatConv(ctx.wasm, p, x.data as Float32Array, y.data as Float32Array);
+      if (run) return run;
+    }
     const s: FcState = {
       ...common,
       weightOffset: 0,
       pw: packWeights(weights, { outChannels: outDepth, taps: 1, depth: accum, groups: 1, weightOffset: 0, maxAbsInput: 0 }),
       biasI: null,
-      biasF: floatBias(ctx, 2, outDepth) ?? null,
+      biasF,
       requant: null,
       zeroPoint: 0,
       min,

@@ -19,6 +19,7 @@ import { quantizeMultiplier, roundHalfEven, type QuantizedMultiplier, type Round
 import type { Kernel, KernelContext, RuntimeTensor } from '../../types';
 import type { WasmArena } from '../../wasm/simd';
 import { binaryEval, int8TableEval } from './binary';
+import { prepareWasmFloatBinary } from '../wasmFloat';
 import {
   clamp,
   fusedActivationOf,
@@ -32,6 +33,8 @@ import {
 
 type Kind = 'add' | 'sub';
 
+const floats = (t: RuntimeTensor): { shape: readonly number[]; data: Float32Array } => ({ shape: t.shape, data: t.data as Float32Array });
+
 function prepareAddSub(ctx: KernelContext, kind: Kind): () => void {
   const a = input(ctx, 0);
   const b = input(ctx, 1);
@@ -42,7 +45,8 @@ function prepareAddSub(ctx: KernelContext, kind: Kind): () => void {
   switch (y.dtype) {
     case 'float32': {
       const [lo, hi] = floatActivationRange(act);
-      return binaryEval(ctx, a, b, y, (p, q) => clamp(Math.fround(p + sign * q), lo, hi));
+      const simd = ctx.wasm && prepareWasmFloatBinary(ctx.wasm, kind, floats(a), floats(b), floats(y), lo, hi);
+      return simd || binaryEval(ctx, a, b, y, (p, q) => clamp(Math.fround(p + sign * q), lo, hi));
     }
     case 'int32':
       return binaryEval(ctx, a, b, y, (p, q) => (p + sign * q) | 0);

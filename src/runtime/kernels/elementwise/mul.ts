@@ -11,6 +11,7 @@ import { input, output, unsupportedType } from '../../kernelUtil';
 import { quantizeMultiplier, roundHalfEven } from '../../quant';
 import type { Kernel, KernelContext } from '../../types';
 import { binaryEval, int8TableEval } from './binary';
+import { prepareWasmFloatBinary } from '../wasmFloat';
 import { clamp, fusedActivationOf, floatActivationRange, qparams, quantActivationRange, multiplyByQuantizedMultiplier } from './common';
 
 function prepareMul(ctx: KernelContext): () => void {
@@ -22,7 +23,9 @@ function prepareMul(ctx: KernelContext): () => void {
   switch (y.dtype) {
     case 'float32': {
       const [lo, hi] = floatActivationRange(act);
-      return binaryEval(ctx, a, b, y, (p, q) => clamp(Math.fround(p * q), lo, hi));
+      const f32 = (t: typeof a): { shape: readonly number[]; data: Float32Array } => ({ shape: t.shape, data: t.data as Float32Array });
+      const simd = ctx.wasm && prepareWasmFloatBinary(ctx.wasm, 'mul', f32(a), f32(b), f32(y), lo, hi);
+      return simd || binaryEval(ctx, a, b, y, (p, q) => clamp(Math.fround(p * q), lo, hi));
     }
     case 'int32': {
       const [lo, hi] = floatActivationRange(act);

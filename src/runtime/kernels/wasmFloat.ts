@@ -1,0 +1,346 @@
+/**
+ * The WebAssembly SIMD path of the float32 kernels (src/runtime/wasm/floatKernels.wat): the one
+ * place that decides which float32 layers leave their JavaScript loops. CONV_2D, FULLY_CONNECTED and DEPTHWISE_CONV_2D (depth multiplier 1) with constant weights, and ADD /
+ * SUB / MUL of same-shaped tensors qualify; each `prepare…` returns the layer's eval, or
+ * undefined when the layer keeps the JavaScript path (no arena, a shape it does not take, or an
+ * arena that cannot grow). The JavaScript loops stay the reference and the fallback.
+ *
+ * Weights are packed into the arena once, at prepare. An eval copies the input into the
+ * arena's shared scratch region inside a zero border as wide as the farthest tap reaches (so
+ * every output pixel runs the same loop), runs the kernel into the output tensor's own region
+ * of the arena (WasmArena.residentOutput), and copies the output back unless every reader of
+ * the tensor is a SIMD kernel reading that region (WasmArena.settle, publishes), which a layer
+ * needing no border reads in place and one needing a border pads from.
+ *
+ * The kernels sum as TFLite's reference float kernels do (a float32 total from 0 in filter
+ * order, then the bias, then the clamp), where the JavaScript loops sum in float64: without
+ * fused multiply-adds the SIMD path equals the reference kernels bit for bit; with them (relaxed
+ * SIMD, see simd.ts), each product loses its own rounding.
+ */
+import type { Eval } from '../types';
+import { SLACK, type WasmArena } from '../wasm/simd';
+
+const align16 = (n: number): number => (n + 15) & ~15;
+
+/** undefined (the JavaScript loops) when the arena cannot grow for a layer's data. */
+function orJs(plan: () => Eval | undefined): Eval | undefined {
+  try {
+    return plan();
+  } catch (e) {
+    if (e instanceof RangeError) return undefined;
+    throw e;
+  }
+}
+
+/** Where an image [inH][inW][channels] sits in its zero-padded copy [hp][wp][channels]. */
+interface Border {
+  readonly top: number;
+  readonly left: number;
+  readonly hp: number;
+  readonly wp: number;
+}
+
+interface Geometry {
+  readonly inH: number;
+  readonly inW: number;
+  readonly outH: number;
+  readonly outW: number;
+  readonly kH: number;
+  readonly kW: number;
+  readonly strideH: number;
+  readonly strideW: number;
+  readonly dilationH: number;
+  readonly dilationW: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+}
+
+/** The border as wide as the farthest tap reaches; undefined for negative padding. */
+function borderOf(g: Geometry): Border | undefined {
+  if (g.padTop < 0 || g.padLeft < 0) return undefined;
+  const hp = Math.max(g.padTop + g.inH, (g.outH - 1) * g.strideH + (g.kH - 1) * g.dilationH + 1);
+  const wp = Math.max(g.padLeft + g.inW, (g.outW - 1) * g.strideW + (g.kW - 1) * g.dilationW + 1);
+  return { top: g.padTop, left: g.padLeft, hp, wp };
+}
+
+/**
+ * Copies batch b of the source into the padded image at float index `at` of `f32`. The source
+ * is `rows` (views of the tensor's array made once, at prepare: one per batch when there is no
+ * border, else one per row) or, without rows, the image at float index `from` of `f32` itself.
+ */
+function padInto(
+  f32: Float32Array,
+  at: number,
+  rows: readonly Float32Array[] | undefined,
+  from: number,
+  b: number,
+  inH: number,
+  inW: number,
+  c: number,
+  border: Border,
+): void {
+  const { top, left, hp, wp } = border;
+  const n = inW * c;
+  const image = from + b * inH * n;
+  if (top === 0 && left === 0 && hp === inH && wp === inW) {
+    if (rows) f32.set(rows[b]!, at);
+    else f32.copyWithin(at, image, image + inH * n);
+    return;
+  }
+  const pitch = wp * c;
+  const end = at + hp * pitch;
+  f32.fill(0, at, at + top * pitch + left * c);
+  let d = at + top * pitch + left * c;
+  for (let y = 0; y < inH; y++, d += pitch) {
+    if (rows) f32.set(rows[b * inH + y]!, d);
+    else f32.copyWithin(d, image + y * n, image + (y + 1) * n);
+    // This row's right border and the next row's left one (none past the image).
+    f32.fill(0, d + inW * c, Math.min(d + pitch, end));
+  }
+  f32.fill(0, d, end);
+}
+
+/**
+ * Where an eval finds its input image: the producer's resident copy itself when it needs no
+ * border; else the scratch, padded from the resident copy (`from`) or from the tensor's array.
+ */
+type ImageInput = { readonly resident: number } | { readonly from: number | undefined };
+
+function imageInput(arena: WasmArena, src: Float32Array, inImage: number, border: Border, inH: number, inW: number): ImageInput {
+  const whole = border.top === 0 && border.left === 0 && border.hp === inH && border.wp === inW;
+  const resident = arena.residentInput(src);
+  if (whole && resident !== undefined) return { resident };
+  arena.reserveScratch(border.hp * border.wp * (inImage / (inH * inW || 1)) * 4 + SLACK);
+  return { from: resident };
+}
+
+/** The byte offset of batch b's (padded) input image, copied in first where needed. */
+function imageAt(
+  arena: WasmArena,
+  f32: Float32Array,
+  input: ImageInput,
+  rows: readonly Float32Array[],
+  b: number,
+  inImage: number,
+  inH: number,
+  inW: number,
+  c: number,
+  border: Border,
+): number {
+  if ('resident' in input) return input.resident + b * inImage * 4;
+  const at = arena.scratch();
+  padInto(f32, at >> 2, input.from === undefined ? rows : undefined, (input.from ?? 0) >> 2, b, inH, inW, c, border);
+  return at;
+}
+
+/** The views padInto reads: one per batch without a border, else one per row. */
+function sourceRows(src: Float32Array, batches: number, inH: number, inW: number, c: number, border: Border): Float32Array[] {
+  const whole = border.top === 0 && border.left === 0 && border.hp === inH && border.wp === inW;
+  const n = whole ? inH * inW * c : inW * c;
+  const count = whole ? batches : batches * inH;
+  return Array.from({ length: count }, (_, i) => src.subarray(i * n, (i + 1) * n));
+}
+
+export interface FloatConvParams extends Geometry {
+  readonly batches: number;
+  readonly inC: number;
+  readonly outC: number;
+  /** Input channels per group (the filter's depth). */
+  readonly depth: number;
+  /** OHWI float32 weights. */
+  readonly weights: Float32Array;
+  readonly bias: Float32Array | null;
+  readonly min: number;
+  readonly max: number;
+}
+
+/**
+ * CONV_2D (and FULLY_CONNECTED, as a 1×1 convolution over a 1 × batches image) on float32:
+ * output channels in blocks of 8 within a group, weights packed per block, per segment (a
+ * filter row when rows are contiguous in the input, else a tap), per value.
+ */
+export function prepareWasmFloatConv(arena: WasmArena, p: FloatConvParams, src: Float32Array, dst: Float32Array): Eval | undefined {
+  return orJs(() => planConv(arena, p, src, dst));
+}
+
+function planConv(arena: WasmArena, p: FloatConvParams, src: Float32Array, dst: Float32Array): Eval | undefined {
+  const { batches, inH, inW, inC, outH, outW, outC, kH, kW, depth } = p;
+  const pixels = outH * outW;
+  if (pixels === 0 || outC === 0 || depth === 0 || batches === 0 || kH === 0 || kW === 0) return undefined;
+  const groups = inC / depth;
+  const perGroup = outC / groups;
+  if (!Number.isInteger(groups) || !Number.isInteger(perGroup) || p.weights.length < outC * kH * kW * depth) return undefined;
+  const border = borderOf(p);
+  if (!border) return undefined;
+  const rowSpans = groups === 1 && p.dilationW === 1;
+  const segments = rowSpans ? kH : kH * kW;
+  const len = rowSpans ? kW * inC : depth;
+  const blocks = Math.ceil(perGroup / 8);
+  const groupWeights = blocks * segments * len * 32;
+  const pix = arena.alloc(pixels * 4);
+  const seg = arena.alloc(segments * 4);
+  const w = arena.alloc(groups * groupWeights);
+  const bias = arena.alloc(groups * blocks * 32);
+  const rowBytes = border.wp * inC * 4;
+  {
+    const { i32, f32 } = arena;
+    for (let oy = 0, k = pix >> 2; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++, k++) i32[k] = oy * p.strideH * rowBytes + ox * p.strideW * inC * 4;
+    }
+    for (let fy = 0; fy < kH; fy++) {
+      if (rowSpans) i32[(seg >> 2) + fy] = fy * p.dilationH * rowBytes;
+      else for (let fx = 0; fx < kW; fx++) i32[(seg >> 2) + fy * kW + fx] = fy * p.dilationH * rowBytes + fx * p.dilationW * inC * 4;
+    }
+    const wt = p.weights;
+    const perFilter = kH * kW * depth;
+    for (let oc = 0; oc < outC; oc++) {
+      const g = Math.floor(oc / perGroup);
+      const j = oc - g * perGroup;
+      const blockBase = ((w + g * groupWeights) >> 2) + (j >> 3) * segments * len * 8 + (j & 7);
+      // Segment s, value k is OHWI index oc · perFilter + s · len + k in both layouts.
+      for (let s = 0; s < segments; s++) {
+        for (let k = 0; k < len; k++) f32[blockBase + (s * len + k) * 8] = wt[oc * perFilter + s * len + k]!;
+      }
+      if (p.bias) f32[(bias >> 2) + g * blocks * 8 + j] = p.bias[oc]!;
+    }
+  }
+  const inImage = inH * inW * inC;
+  const outImage = pixels * outC;
+  // The last allocation before the input is claimed: a layer that falls back to JavaScript
+  // (RangeError) must not count as a reader of its input's resident copy.
+  const outAt = arena.residentOutput(dst);
+  const input = imageInput(arena, src, inImage, border, inH, inW);
+  const rows = sourceRows(src.subarray(0, batches * inImage), batches, inH, inW, inC, border);
+  const k = arena.floatKernels;
+  const { min, max } = p;
+  return () => {
+    const f32 = arena.f32;
+    for (let b = 0; b < batches; b++) {
+      const image = imageAt(arena, f32, input, rows, b, inImage, inH, inW, inC, border);
+      const out = outAt + b * outImage * 4;
+      for (let g = 0; g < groups; g++) {
+        const x = image + g * depth * 4;
+        k.fconv(x, pix, pixels, seg, segments, len, w + g * groupWeights, blocks, bias + g * blocks * 32, out + g * perGroup * 4, outC * 4, perGroup, min, max);
+      }
+    }
+    if (arena.publishes(dst)) dst.set(f32.subarray(outAt >> 2, (outAt >> 2) + batches * outImage));
+  };
+}
+
+export interface FloatDepthwiseParams extends Geometry {
+  readonly batches: number;
+  readonly channels: number;
+  /** [1, kH, kW, channels] float32 weights. */
+  readonly weights: Float32Array;
+  readonly bias: Float32Array | null;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** DEPTHWISE_CONV_2D with depth multiplier 1 on float32, 16 or 8 channels at a time, reading the image unpadded. */
+export function prepareWasmFloatDepthwise(arena: WasmArena, p: FloatDepthwiseParams, src: Float32Array, dst: Float32Array): Eval | undefined {
+  return orJs(() => planDepthwise(arena, p, src, dst));
+}
+
+function planDepthwise(arena: WasmArena, p: FloatDepthwiseParams, src: Float32Array, dst: Float32Array): Eval | undefined {
+  const { batches, inH, inW, channels: C, outH, outW, kH, kW } = p;
+  const pixels = outH * outW;
+  const taps = kH * kW;
+  if (pixels === 0 || C === 0 || batches === 0 || taps === 0 || p.weights.length < taps * C) return undefined;
+  const pitch = Math.ceil(C / 8) * 32;
+  // Per output pixel, per tap: the input pixel's byte offset, or −1 outside the image (an
+  // indirection table instead of a padded copy of the image).
+  const ind = arena.alloc(pixels * taps * 4);
+  const w = arena.alloc(taps * pitch);
+  const bias = arena.alloc(pitch);
+  {
+    const { i32, f32 } = arena;
+    let k = ind >> 2;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        for (let fy = 0; fy < kH; fy++) {
+          for (let fx = 0; fx < kW; fx++, k++) {
+            const iy = oy * p.strideH - p.padTop + fy * p.dilationH;
+            const ix = ox * p.strideW - p.padLeft + fx * p.dilationW;
+            i32[k] = iy >= 0 && iy < inH && ix >= 0 && ix < inW ? (iy * inW + ix) * C * 4 : -1;
+          }
+        }
+      }
+    }
+    for (let t = 0; t < taps; t++) f32.set(p.weights.subarray(t * C, (t + 1) * C), (w + t * pitch) >> 2);
+    if (p.bias) f32.set(p.bias.subarray(0, C), bias >> 2);
+  }
+  const inImage = inH * inW * C;
+  const outImage = pixels * C;
+  // The last allocation before the input is claimed: a layer that falls back to JavaScript
+  // (RangeError) must not count as a reader of its input's resident copy.
+  const outAt = arena.residentOutput(dst);
+  const resident = arena.residentInput(src);
+  if (resident === undefined) arena.reserveScratch(batches * inImage * 4 + SLACK);
+  const input = src.subarray(0, batches * inImage);
+  const k = arena.floatKernels;
+  const { min, max } = p;
+  return () => {
+    const f32 = arena.f32;
+    let image = resident;
+    if (image === undefined) {
+      image = arena.scratch();
+      f32.set(input, image >> 2);
+    }
+    for (let b = 0; b < batches; b++) k.fdw(image + b * inImage * 4, ind, pixels, taps, w, pitch, C, bias, outAt + b * outImage * 4, min, max);
+    if (arena.publishes(dst)) dst.set(f32.subarray(outAt >> 2, (outAt >> 2) + batches * outImage));
+  };
+}
+
+const BINARY_OPS = { add: 0, sub: 1, mul: 2 } as const;
+
+/** Smaller tensors stay in JavaScript, where the copies in and out cost more than they save. */
+const BINARY_FROM = 256;
+
+/**
+ * ADD, SUB or MUL of two float32 tensors of one shape (the output's), clamped to [min, max];
+ * undefined when the shapes broadcast.
+ */
+export function prepareWasmFloatBinary(
+  arena: WasmArena,
+  op: keyof typeof BINARY_OPS,
+  a: { readonly shape: readonly number[]; readonly data: Float32Array },
+  b: { readonly shape: readonly number[]; readonly data: Float32Array },
+  y: { readonly shape: readonly number[]; readonly data: Float32Array },
+  min: number,
+  max: number,
+): Eval | undefined {
+  const n = y.data.length;
+  const same = (s: readonly number[]): boolean => s.length === y.shape.length && s.every((d, i) => d === y.shape[i]);
+  if (n < BINARY_FROM || a.data.length !== n || b.data.length !== n || !same(a.shape) || !same(b.shape)) return undefined;
+  return orJs(() => planBinary(arena, BINARY_OPS[op], a.data, b.data, y.data, min, max));
+}
+
+function planBinary(arena: WasmArena, code: number, A: Float32Array, B: Float32Array, O: Float32Array, min: number, max: number): Eval {
+  const n = O.length;
+  // Inputs a SIMD kernel wrote are read where they are; the others are copied into the scratch.
+  const outAt = arena.residentOutput(O);
+  const aAt = arena.residentInput(A);
+  const bAt = arena.residentInput(B);
+  const bScratch = align16(n * 4 + SLACK);
+  arena.reserveScratch(2 * bScratch);
+  const k = arena.floatKernels;
+  return () => {
+    const f32 = arena.f32;
+    let pa = aAt;
+    let pb = bAt;
+    if (pa === undefined || pb === undefined) {
+      const base = arena.scratch();
+      if (pa === undefined) {
+        pa = base;
+        f32.set(A, pa >> 2);
+      }
+      if (pb === undefined) {
+        pb = base + bScratch;
+        f32.set(B, pb >> 2);
+      }
+    }
+    k.fbin(pa, pb, outAt, n, code, min, max);
+    if (arena.publishes(O)) O.set(f32.subarray(outAt >> 2, (outAt >> 2) + n));
+  };
+}

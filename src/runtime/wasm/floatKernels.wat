@@ -1,0 +1,295 @@
+;; WebAssembly SIMD kernels of the float32 runtime: the multiply-accumulate loops of CONV_2D,
+;; FULLY_CONNECTED (fconv) and DEPTHWISE_CONV_2D (fdw), and same-shaped ADD / SUB / MUL (fbin).
+;;
+;; Each output value is summed as TFLite's reference float kernels sum it: a float32 total from
+;; 0, one product at a time in the filter's (y, x, channel) order, then the bias, then the
+;; fused activation's clamp. Padded taps read zeros (the glue pads the image), which add 0 to a
+;; sum and change nothing. So with separate multiplies and adds every output equals the
+;; reference kernel's, bit for bit; scripts/build-wasm.mjs builds that module from this file
+;; by rewriting each f32x4.relaxed_madd into f32x4.mul then f32x4.add, and builds this file
+;; as written (fused multiply-adds where the platform has them) for platforms with relaxed
+;; SIMD, which simd.ts detects: one rounding per product fewer, so the last bits differ.
+;;
+;; Buffers are laid out by the TypeScript glue (kernels/wasmFloat.ts); every buffer is
+;; followed by at least 64 bytes of slack: vector loops read a little past their data.
+;;
+;; After editing, regenerate kernelsWasm.ts (the bytes, base64) with `npm run build-wasm`
+;; (scripts/build-wasm.mjs, wabt) and commit both files.
+(module
+  (import "env" "memory" (memory 0))
+
+  ;; Stores the first $n lanes (at least 1) of the 8 in $v0, $v1 at $p: a block's last
+  ;; channels must not spill into the next pixel's.
+  (func $store8 (param $p i32) (param $v0 v128) (param $v1 v128) (param $n i32)
+    (if (i32.ge_u (local.get $n) (i32.const 8))
+      (then
+        (v128.store (local.get $p) (local.get $v0))
+        (v128.store offset=16 (local.get $p) (local.get $v1))
+        (return)))
+    (if (i32.ge_u (local.get $n) (i32.const 4))
+      (then
+        (v128.store (local.get $p) (local.get $v0))
+        (local.set $v0 (local.get $v1))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))))
+    (if (i32.eqz (local.get $n)) (then (return)))
+    (f32.store (local.get $p) (f32x4.extract_lane 0 (local.get $v0)))
+    (if (i32.eq (local.get $n) (i32.const 1)) (then (return)))
+    (f32.store offset=4 (local.get $p) (f32x4.extract_lane 1 (local.get $v0)))
+    (if (i32.eq (local.get $n) (i32.const 2)) (then (return)))
+    (f32.store offset=8 (local.get $p) (f32x4.extract_lane 2 (local.get $v0))))
+
+  ;; sum + bias, clamped as the JS loops clamp (v < lo ? lo : v > hi ? hi : v, NaN kept): pmax
+  ;; and pmin are exactly those comparisons.
+  (func $finish (param $sum v128) (param $bias v128) (param $lo v128) (param $hi v128) (result v128)
+    (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $sum) (local.get $bias)) (local.get $lo)) (local.get $hi)))
+
+  ;; fconv: output pixels times blocks of 8 output channels. Pixel p's taps start at byte $x +
+  ;; $pix[p]; it reads $segs segments at byte offsets $seg[s] from there, each $len floats
+  ;; long. $w holds, per block, per segment, per value, the 8 channels' weights (32 bytes);
+  ;; $bias 8 floats per block (zeros past the channels). Output pixel p's $outC channels are
+  ;; at $out + p · $row. Four pixels at a time, then the rest one by one.
+  (func (export "fconv")
+    (param $x i32) (param $pix i32) (param $P i32) (param $seg i32) (param $segs i32) (param $len i32)
+    (param $w i32) (param $blocks i32) (param $bias i32) (param $out i32) (param $row i32) (param $outC i32)
+    (param $lo f32) (param $hi f32)
+    (local $p i32) (local $b i32) (local $s i32) (local $k i32) (local $so i32) (local $wp i32)
+    (local $o i32) (local $n i32) (local $bp i32)
+    (local $x0 i32) (local $x1 i32) (local $x2 i32) (local $x3 i32)
+    (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $w0 v128) (local $w1 v128) (local $v v128)
+    (local $b0 v128) (local $b1 v128) (local $vlo v128) (local $vhi v128)
+    (local.set $vlo (f32x4.splat (local.get $lo)))
+    (local.set $vhi (f32x4.splat (local.get $hi)))
+    (local.set $p (i32.const 0))
+    (block $quads_done
+      (loop $quads
+        (br_if $quads_done (i32.gt_s (i32.add (local.get $p) (i32.const 4)) (local.get $P)))
+        (local.set $a0 (i32.add (local.get $pix) (i32.shl (local.get $p) (i32.const 2))))
+        (local.set $x0 (i32.add (local.get $x) (i32.load (local.get $a0))))
+        (local.set $x1 (i32.add (local.get $x) (i32.load offset=4 (local.get $a0))))
+        (local.set $x2 (i32.add (local.get $x) (i32.load offset=8 (local.get $a0))))
+        (local.set $x3 (i32.add (local.get $x) (i32.load offset=12 (local.get $a0))))
+        (local.set $o (i32.add (local.get $out) (i32.mul (local.get $p) (local.get $row))))
+        (local.set $wp (local.get $w))
+        (local.set $b (i32.const 0))
+        (loop $blocks4
+          (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0))
+          (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0))
+          (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c21 (v128.const i32x4 0 0 0 0))
+          (local.set $c30 (v128.const i32x4 0 0 0 0)) (local.set $c31 (v128.const i32x4 0 0 0 0))
+          (local.set $s (i32.const 0))
+          (loop $segs4
+            (local.set $so (i32.load (i32.add (local.get $seg) (i32.shl (local.get $s) (i32.const 2)))))
+            (local.set $a0 (i32.add (local.get $x0) (local.get $so)))
+            (local.set $a1 (i32.add (local.get $x1) (local.get $so)))
+            (local.set $a2 (i32.add (local.get $x2) (local.get $so)))
+            (local.set $a3 (i32.add (local.get $x3) (local.get $so)))
+            (local.set $k (local.get $len))
+            (loop $ks4
+              (local.set $w0 (v128.load (local.get $wp)))
+              (local.set $w1 (v128.load offset=16 (local.get $wp)))
+              (local.set $v (v128.load32_splat (local.get $a0)))
+              (local.set $c00 (f32x4.relaxed_madd (local.get $v) (local.get $w0) (local.get $c00)))
+              (local.set $c01 (f32x4.relaxed_madd (local.get $v) (local.get $w1) (local.get $c01)))
+              (local.set $v (v128.load32_splat (local.get $a1)))
+              (local.set $c10 (f32x4.relaxed_madd (local.get $v) (local.get $w0) (local.get $c10)))
+              (local.set $c11 (f32x4.relaxed_madd (local.get $v) (local.get $w1) (local.get $c11)))
+              (local.set $v (v128.load32_splat (local.get $a2)))
+              (local.set $c20 (f32x4.relaxed_madd (local.get $v) (local.get $w0) (local.get $c20)))
+              (local.set $c21 (f32x4.relaxed_madd (local.get $v) (local.get $w1) (local.get $c21)))
+              (local.set $v (v128.load32_splat (local.get $a3)))
+              (local.set $c30 (f32x4.relaxed_madd (local.get $v) (local.get $w0) (local.get $c30)))
+              (local.set $c31 (f32x4.relaxed_madd (local.get $v) (local.get $w1) (local.get $c31)))
+              (local.set $a0 (i32.add (local.get $a0) (i32.const 4)))
+              (local.set $a1 (i32.add (local.get $a1) (i32.const 4)))
+              (local.set $a2 (i32.add (local.get $a2) (i32.const 4)))
+              (local.set $a3 (i32.add (local.get $a3) (i32.const 4)))
+              (local.set $wp (i32.add (local.get $wp) (i32.const 32)))
+              (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+              (br_if $ks4 (local.get $k)))
+            (local.set $s (i32.add (local.get $s) (i32.const 1)))
+            (br_if $segs4 (i32.lt_u (local.get $s) (local.get $segs))))
+          (local.set $bp (i32.add (local.get $bias) (i32.shl (local.get $b) (i32.const 5))))
+          (local.set $b0 (v128.load (local.get $bp)))
+          (local.set $b1 (v128.load offset=16 (local.get $bp)))
+          (local.set $n (i32.sub (local.get $outC) (i32.shl (local.get $b) (i32.const 3))))
+          (local.set $bp (i32.add (local.get $o) (i32.shl (local.get $b) (i32.const 5))))
+          ;; Whole blocks store inline ($finish written out); a last partial block goes lane by lane.
+          (if (i32.ge_u (local.get $n) (i32.const 8))
+            (then
+              (v128.store (local.get $bp) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $c00) (local.get $b0)) (local.get $vlo)) (local.get $vhi)))
+              (v128.store offset=16 (local.get $bp) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $c01) (local.get $b1)) (local.get $vlo)) (local.get $vhi)))
+              (local.set $bp (i32.add (local.get $bp) (local.get $row)))
+              (v128.store (local.get $bp) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $c10) (local.get $b0)) (local.get $vlo)) (local.get $vhi)))
+              (v128.store offset=16 (local.get $bp) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $c11) (local.get $b1)) (local.get $vlo)) (local.get $vhi)))
+              (local.set $bp (i32.add (local.get $bp) (local.get $row)))
+              (v128.store (local.get $bp) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $c20) (local.get $b0)) (local.get $vlo)) (local.get $vhi)))
+              (v128.store offset=16 (local.get $bp) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $c21) (local.get $b1)) (local.get $vlo)) (local.get $vhi)))
+              (local.set $bp (i32.add (local.get $bp) (local.get $row)))
+              (v128.store (local.get $bp) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $c30) (local.get $b0)) (local.get $vlo)) (local.get $vhi)))
+              (v128.store offset=16 (local.get $bp) (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $c31) (local.get $b1)) (local.get $vlo)) (local.get $vhi))))
+            (else
+              (call $store8 (local.get $bp)
+                (call $finish (local.get $c00) (local.get $b0) (local.get $vlo) (local.get $vhi))
+                (call $finish (local.get $c01) (local.get $b1) (local.get $vlo) (local.get $vhi)) (local.get $n))
+              (local.set $bp (i32.add (local.get $bp) (local.get $row)))
+              (call $store8 (local.get $bp)
+                (call $finish (local.get $c10) (local.get $b0) (local.get $vlo) (local.get $vhi))
+                (call $finish (local.get $c11) (local.get $b1) (local.get $vlo) (local.get $vhi)) (local.get $n))
+              (local.set $bp (i32.add (local.get $bp) (local.get $row)))
+              (call $store8 (local.get $bp)
+                (call $finish (local.get $c20) (local.get $b0) (local.get $vlo) (local.get $vhi))
+                (call $finish (local.get $c21) (local.get $b1) (local.get $vlo) (local.get $vhi)) (local.get $n))
+              (local.set $bp (i32.add (local.get $bp) (local.get $row)))
+              (call $store8 (local.get $bp)
+                (call $finish (local.get $c30) (local.get $b0) (local.get $vlo) (local.get $vhi))
+                (call $finish (local.get $c31) (local.get $b1) (local.get $vlo) (local.get $vhi)) (local.get $n))))
+          (local.set $b (i32.add (local.get $b) (i32.const 1)))
+          (br_if $blocks4 (i32.lt_u (local.get $b) (local.get $blocks))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $quads)))
+    (block $ones_done
+      (loop $ones
+        (br_if $ones_done (i32.ge_s (local.get $p) (local.get $P)))
+        (local.set $x0 (i32.add (local.get $x) (i32.load (i32.add (local.get $pix) (i32.shl (local.get $p) (i32.const 2))))))
+        (local.set $o (i32.add (local.get $out) (i32.mul (local.get $p) (local.get $row))))
+        (local.set $wp (local.get $w))
+        (local.set $b (i32.const 0))
+        (loop $blocks1
+          (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0))
+          (local.set $s (i32.const 0))
+          (loop $segs1
+            (local.set $a0 (i32.add (local.get $x0) (i32.load (i32.add (local.get $seg) (i32.shl (local.get $s) (i32.const 2))))))
+            (local.set $k (local.get $len))
+            (loop $ks1
+              (local.set $v (v128.load32_splat (local.get $a0)))
+              (local.set $c00 (f32x4.relaxed_madd (local.get $v) (v128.load (local.get $wp)) (local.get $c00)))
+              (local.set $c01 (f32x4.relaxed_madd (local.get $v) (v128.load offset=16 (local.get $wp)) (local.get $c01)))
+              (local.set $a0 (i32.add (local.get $a0) (i32.const 4)))
+              (local.set $wp (i32.add (local.get $wp) (i32.const 32)))
+              (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+              (br_if $ks1 (local.get $k)))
+            (local.set $s (i32.add (local.get $s) (i32.const 1)))
+            (br_if $segs1 (i32.lt_u (local.get $s) (local.get $segs))))
+          (local.set $bp (i32.add (local.get $bias) (i32.shl (local.get $b) (i32.const 5))))
+          (call $store8 (i32.add (local.get $o) (i32.shl (local.get $b) (i32.const 5)))
+            (call $finish (local.get $c00) (v128.load (local.get $bp)) (local.get $vlo) (local.get $vhi))
+            (call $finish (local.get $c01) (v128.load offset=16 (local.get $bp)) (local.get $vlo) (local.get $vhi))
+            (i32.sub (local.get $outC) (i32.shl (local.get $b) (i32.const 3))))
+          (local.set $b (i32.add (local.get $b) (i32.const 1)))
+          (br_if $blocks1 (i32.lt_u (local.get $b) (local.get $blocks))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $ones))))
+
+  ;; fdw: depthwise, 16 then 8 channels at a time, over the unpadded image $x with $C channels per
+  ;; pixel. $ind holds, per output pixel, per tap, the byte offset of the tap's input pixel in
+  ;; $x, or −1 for a tap outside the image, which is skipped as the reference kernel skips it;
+  ;; $w holds per tap the channels' weights, padded to a multiple of 8 ($pitch bytes per tap);
+  ;; $bias as many floats. Output pixel p is $C floats at $out + p · 4 · $C.
+  (func (export "fdw")
+    (param $x i32) (param $ind i32) (param $P i32) (param $taps i32)
+    (param $w i32) (param $pitch i32) (param $C i32) (param $bias i32) (param $out i32)
+    (param $lo f32) (param $hi f32)
+    (local $p i32) (local $c i32) (local $cb i32) (local $t i32) (local $off i32) (local $row i32) (local $o i32)
+    (local $wp i32) (local $a i32) (local $tp i32) (local $q i32)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $vlo v128) (local $vhi v128)
+    (local.set $vlo (f32x4.splat (local.get $lo)))
+    (local.set $vhi (f32x4.splat (local.get $hi)))
+    (local.set $p (i32.const 0))
+    (block $pixels_done
+      (loop $pixels
+        (br_if $pixels_done (i32.ge_s (local.get $p) (local.get $P)))
+        (local.set $row (i32.add (local.get $ind) (i32.shl (i32.mul (local.get $p) (local.get $taps)) (i32.const 2))))
+        (local.set $o (i32.add (local.get $out) (i32.shl (i32.mul (local.get $p) (local.get $C)) (i32.const 2))))
+        (local.set $c (i32.const 0))
+        (local.set $cb (i32.const 0))
+        ;; 16 channels at a time while they last: four independent sums per tap.
+        (block $wide_done
+          (loop $wide
+            (br_if $wide_done (i32.gt_s (i32.add (local.get $c) (i32.const 16)) (local.get $C)))
+            (local.set $c0 (v128.const i32x4 0 0 0 0))
+            (local.set $c1 (v128.const i32x4 0 0 0 0))
+            (local.set $c2 (v128.const i32x4 0 0 0 0))
+            (local.set $c3 (v128.const i32x4 0 0 0 0))
+            (local.set $wp (i32.add (local.get $w) (local.get $cb)))
+            (local.set $a (i32.add (local.get $x) (local.get $cb)))
+            (local.set $tp (local.get $row))
+            (local.set $t (local.get $taps))
+            (loop $taps_w
+              (local.set $off (i32.load (local.get $tp)))
+              (if (i32.ge_s (local.get $off) (i32.const 0))
+                (then
+                  (local.set $q (i32.add (local.get $a) (local.get $off)))
+                  (local.set $c0 (f32x4.relaxed_madd (v128.load (local.get $q)) (v128.load (local.get $wp)) (local.get $c0)))
+                  (local.set $c1 (f32x4.relaxed_madd (v128.load offset=16 (local.get $q)) (v128.load offset=16 (local.get $wp)) (local.get $c1)))
+                  (local.set $c2 (f32x4.relaxed_madd (v128.load offset=32 (local.get $q)) (v128.load offset=32 (local.get $wp)) (local.get $c2)))
+                  (local.set $c3 (f32x4.relaxed_madd (v128.load offset=48 (local.get $q)) (v128.load offset=48 (local.get $wp)) (local.get $c3)))))
+              (local.set $wp (i32.add (local.get $wp) (local.get $pitch)))
+              (local.set $tp (i32.add (local.get $tp) (i32.const 4)))
+              (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+              (br_if $taps_w (local.get $t)))
+            (local.set $wp (i32.add (local.get $bias) (local.get $cb)))
+            (local.set $q (i32.add (local.get $o) (local.get $cb)))
+            (v128.store (local.get $q) (call $finish (local.get $c0) (v128.load (local.get $wp)) (local.get $vlo) (local.get $vhi)))
+            (v128.store offset=16 (local.get $q) (call $finish (local.get $c1) (v128.load offset=16 (local.get $wp)) (local.get $vlo) (local.get $vhi)))
+            (v128.store offset=32 (local.get $q) (call $finish (local.get $c2) (v128.load offset=32 (local.get $wp)) (local.get $vlo) (local.get $vhi)))
+            (v128.store offset=48 (local.get $q) (call $finish (local.get $c3) (v128.load offset=48 (local.get $wp)) (local.get $vlo) (local.get $vhi)))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (local.set $cb (i32.add (local.get $cb) (i32.const 64)))
+            (br $wide)))
+        (block $chunks_done
+        (loop $chunks
+          (br_if $chunks_done (i32.ge_s (local.get $c) (local.get $C)))
+          (local.set $c0 (v128.const i32x4 0 0 0 0))
+          (local.set $c1 (v128.const i32x4 0 0 0 0))
+          (local.set $wp (i32.add (local.get $w) (local.get $cb)))
+          (local.set $a (i32.add (local.get $x) (local.get $cb)))
+          (local.set $tp (local.get $row))
+          (local.set $t (local.get $taps))
+          (loop $taps_l
+            (local.set $off (i32.load (local.get $tp)))
+            (if (i32.ge_s (local.get $off) (i32.const 0))
+              (then
+                (local.set $q (i32.add (local.get $a) (local.get $off)))
+                (local.set $c0 (f32x4.relaxed_madd (v128.load (local.get $q)) (v128.load (local.get $wp)) (local.get $c0)))
+                (local.set $c1 (f32x4.relaxed_madd (v128.load offset=16 (local.get $q)) (v128.load offset=16 (local.get $wp)) (local.get $c1)))))
+            (local.set $wp (i32.add (local.get $wp) (local.get $pitch)))
+            (local.set $tp (i32.add (local.get $tp) (i32.const 4)))
+            (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+            (br_if $taps_l (local.get $t)))
+          (local.set $wp (i32.add (local.get $bias) (local.get $cb)))
+          (call $store8 (i32.add (local.get $o) (local.get $cb))
+            (call $finish (local.get $c0) (v128.load (local.get $wp)) (local.get $vlo) (local.get $vhi))
+            (call $finish (local.get $c1) (v128.load offset=16 (local.get $wp)) (local.get $vlo) (local.get $vhi))
+            (i32.sub (local.get $C) (local.get $c)))
+          (local.set $c (i32.add (local.get $c) (i32.const 8)))
+          (local.set $cb (i32.add (local.get $cb) (i32.const 32)))
+          (br $chunks)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $pixels))))
+
+  ;; fbin: $n floats out[i] = a[i] op b[i] (op 0: +, 1: −, 2: ·), clamped to [$lo, $hi]; whole
+  ;; vectors (the last one writes past $n into the slack).
+  (func (export "fbin")
+    (param $a i32) (param $b i32) (param $out i32) (param $n i32) (param $op i32) (param $lo f32) (param $hi f32)
+    (local $end i32) (local $v v128) (local $vlo v128) (local $vhi v128)
+    (local.set $vlo (f32x4.splat (local.get $lo)))
+    (local.set $vhi (f32x4.splat (local.get $hi)))
+    (local.set $end (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $vec
+        (br_if $done (i32.ge_u (local.get $out) (local.get $end)))
+        (if (i32.eqz (local.get $op))
+          (then (local.set $v (f32x4.add (v128.load (local.get $a)) (v128.load (local.get $b)))))
+          (else
+            (if (i32.eq (local.get $op) (i32.const 1))
+              (then (local.set $v (f32x4.sub (v128.load (local.get $a)) (v128.load (local.get $b)))))
+              (else (local.set $v (f32x4.mul (v128.load (local.get $a)) (v128.load (local.get $b))))))))
+        (v128.store (local.get $out) (f32x4.pmin (f32x4.pmax (local.get $v) (local.get $vlo)) (local.get $vhi)))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (br $vec)))))
