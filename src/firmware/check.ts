@@ -14,6 +14,7 @@ import { fillTemplate, plainText } from '../findings/render';
 import { readModel } from '../model/io';
 import { opName } from '../model/ops';
 import { formatBytes } from '../util/formatBytes';
+import { arenaBreakdown, type ArenaBreakdown } from './export';
 import { addOfBuiltin, builtinOfAdd } from './resolverOps';
 import { arenaSize, MAX_SOURCE_BYTES, scanFile, type AddCall, type ResolverDecl, type ScannedFile } from './scan';
 import { evaluateSize } from './sizeExpr';
@@ -79,6 +80,31 @@ export interface FirmwareReport {
   readonly findings: readonly FirmwareFinding[];
   /** What the scan left out (a file too big, a cap reached), in English. */
   readonly notes: readonly string[];
+  /** For editors (hovers, quick fixes); not part of the `--json` contract. */
+  readonly details: FirmwareDetails;
+}
+
+/** What a readable model needs and holds, for an editor's hover and the arena quick fix. */
+export interface FirmwareModelFacts {
+  readonly symbol: string;
+  /** The arena the export would write: planned + persistent + AllocateTensors()'s margin. */
+  readonly arena: ArenaBreakdown;
+  readonly kernels: string;
+  readonly bytes: number;
+  readonly operators: number;
+  readonly subgraphs: number;
+  readonly macs: number;
+  readonly kind: string;
+  /** The builtins it uses, sorted. */
+  readonly ops: readonly string[];
+  /** The workspace .tflite whose bytes it equals (or that GetModel was resolved to), or null. */
+  readonly matches: string | null;
+}
+
+export interface FirmwareDetails {
+  readonly models: readonly FirmwareModelFacts[];
+  /** For each entry of `arenas`, in order: the symbol of the model it was checked against, or null. */
+  readonly arenaModels: readonly (string | null)[];
 }
 
 /** An oversized arena is reported when it is more than this many times what is needed… */
@@ -91,6 +117,7 @@ interface LoadedModel {
   readonly analysis: ModelAnalysis | undefined;
   /** Builtin op → first layer using it, over all subgraphs. */
   readonly ops: ReadonlyMap<string, { readonly subgraph: number; readonly layer: number }>;
+  readonly facts?: FirmwareModelFacts;
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -138,7 +165,19 @@ export function checkFirmware(sources: readonly SourceFile[], options: CheckOpti
         if (!ops.has(name)) ops.set(name, { subgraph: s, layer: i });
       });
     });
-    return { entry, analysis, ops };
+    const facts: FirmwareModelFacts = {
+      symbol: entry.symbol,
+      arena: arenaBreakdown(graph, analysis),
+      kernels: analysis.arena.kernels,
+      bytes: bytes.length,
+      operators: analysis.totals.operators,
+      subgraphs: analysis.model.subgraphs,
+      macs: analysis.totals.macs,
+      kind: analysis.kind,
+      ops: [...ops.keys()].sort(),
+      matches: entry.matches,
+    };
+    return { entry, analysis, ops, facts };
   };
 
   // The models: embedded arrays that are flatbuffers or that GetModel names.
@@ -191,6 +230,7 @@ export function checkFirmware(sources: readonly SourceFile[], options: CheckOpti
 
   // Arenas: the models of the interpreters they are passed to (or the only model).
   const arenas: FirmwareArena[] = [];
+  const arenaModels: (string | null)[] = [];
   for (const f of files) {
     f.arenas.forEach((arena, index) => {
       const users = files.flatMap((g) => (g === f ? g.interpreters.filter((i) => i.arena === index) : []));
@@ -204,6 +244,7 @@ export function checkFirmware(sources: readonly SourceFile[], options: CheckOpti
       const size = arenaSize(f, arena, byPath);
       const required = needed?.analysis?.arena.totalBytes ?? null;
       arenas.push({ symbol: arena.symbol, file: f.path, line: arena.line, bytes: size.ok ? size.value : null, requiredBytes: required });
+      arenaModels.push(needed?.entry.symbol ?? null);
       if (!size.ok) {
         add('arena-unknown', 'info', f.path, arena.line, { arena: arena.symbol, reason: size.reason });
         return;
@@ -285,7 +326,8 @@ export function checkFirmware(sources: readonly SourceFile[], options: CheckOpti
   }
 
   findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
-  return { models: [...models.values()].map((m) => m.entry), arenas, resolvers, findings, notes };
+  const facts = [...models.values()].flatMap((m) => (m.facts ? [m.facts] : []));
+  return { models: [...models.values()].map((m) => m.entry), arenas, resolvers, findings, notes, details: { models: facts, arenaModels } };
 }
 
 /** A firmware finding in English plain text (the CLI and the JSON `message`). */
