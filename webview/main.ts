@@ -96,7 +96,13 @@ function render(state: PanelState): void {
   const tight = v.findings.some((f) => f.code === 'sram-over' || f.code === 'sram-near');
   const optimizeButton = el('vscode-button', { id: 'optimize-memory' }, t('Optimize Memory…'));
   optimizeButton.addEventListener('click', () => vscode.postMessage({ type: 'optimizeMemory' }));
-  const exportButton = el('vscode-button', { id: 'export-firmware', appearance: 'secondary' }, t('Export for Firmware…'));
+  // A short label keeps the toolbar on one line beside the other buttons; the tooltip and the
+  // accessible name say the whole command.
+  const exportButton = el(
+    'vscode-button',
+    { id: 'export-firmware', appearance: 'secondary', title: t('Export for Firmware…'), 'aria-label': t('Export for Firmware…') },
+    t('Export C++…'),
+  );
   exportButton.addEventListener('click', () => vscode.postMessage({ type: 'exportFirmware' }));
 
   const verdictTag = el('vscode-tag', { className: v.fits ? 'fits' : 'nofit' }, v.fits ? t('fits') : t('does not fit'));

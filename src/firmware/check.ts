@@ -14,21 +14,21 @@ import { fillTemplate, plainText } from '../findings/render';
 import { readModel } from '../model/io';
 import { opName } from '../model/ops';
 import { formatBytes } from '../util/formatBytes';
-import { arenaBreakdown, type ArenaBreakdown } from './export';
+import { arenaBreakdown } from './export';
+import type { FirmwareSeverity, FirmwareFinding, FirmwareModel, FirmwareArena, FirmwareResolver, FirmwareReport, FirmwareModelFacts } from './report';
 import { addOfBuiltin, builtinOfAdd } from './resolverOps';
 import { arenaSize, MAX_SOURCE_BYTES, scanFile, type AddCall, type ResolverDecl, type ScannedFile } from './scan';
 import { evaluateSize } from './sizeExpr';
 
-export type FirmwareSeverity = 'error' | 'warning' | 'info' | 'hint';
-
-export interface FirmwareFinding {
-  readonly code: FirmwareCode;
-  readonly severity: FirmwareSeverity;
-  readonly file: string;
-  /** 1-based. */
-  readonly line: number;
-  readonly params: Readonly<Record<string, string | number>>;
-}
+export type {
+  FirmwareSeverity,
+  FirmwareFinding,
+  FirmwareModel,
+  FirmwareArena,
+  FirmwareResolver,
+  FirmwareReport,
+  FirmwareModelFacts,
+} from './report';
 
 export interface SourceFile {
   readonly path: string;
@@ -47,64 +47,6 @@ export interface CheckOptions {
   readonly modelFiles: readonly ModelFile[];
   /** The model the firmware runs when its sources do not embed it (--model). */
   readonly model?: ModelFile;
-}
-
-export interface FirmwareModel {
-  readonly symbol: string;
-  readonly file: string;
-  readonly line: number;
-  readonly bytes: number;
-  /** The workspace .tflite whose bytes it equals, or null. */
-  readonly matches: string | null;
-}
-
-export interface FirmwareArena {
-  readonly symbol: string;
-  readonly file: string;
-  readonly line: number;
-  readonly bytes: number | null;
-  readonly requiredBytes: number | null;
-}
-
-export interface FirmwareResolver {
-  readonly file: string;
-  readonly line: number;
-  readonly capacity: number | null;
-  readonly ops: readonly string[];
-}
-
-export interface FirmwareReport {
-  readonly models: readonly FirmwareModel[];
-  readonly arenas: readonly FirmwareArena[];
-  readonly resolvers: readonly FirmwareResolver[];
-  readonly findings: readonly FirmwareFinding[];
-  /** What the scan left out (a file too big, a cap reached), in English. */
-  readonly notes: readonly string[];
-  /** For editors (hovers, quick fixes); not part of the `--json` contract. */
-  readonly details: FirmwareDetails;
-}
-
-/** What a readable model needs and holds, for an editor's hover and the arena quick fix. */
-export interface FirmwareModelFacts {
-  readonly symbol: string;
-  /** The arena the export would write: planned + persistent + AllocateTensors()'s margin. */
-  readonly arena: ArenaBreakdown;
-  readonly kernels: string;
-  readonly bytes: number;
-  readonly operators: number;
-  readonly subgraphs: number;
-  readonly macs: number;
-  readonly kind: string;
-  /** The builtins it uses, sorted. */
-  readonly ops: readonly string[];
-  /** The workspace .tflite whose bytes it equals (or that GetModel was resolved to), or null. */
-  readonly matches: string | null;
-}
-
-export interface FirmwareDetails {
-  readonly models: readonly FirmwareModelFacts[];
-  /** For each entry of `arenas`, in order: the symbol of the model it was checked against, or null. */
-  readonly arenaModels: readonly (string | null)[];
 }
 
 /** An oversized arena is reported when it is more than this many times what is needed… */

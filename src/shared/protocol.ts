@@ -13,6 +13,7 @@ import type { OutputSummary } from '../runtime/outputSummary';
 import type { Rounding } from '../runtime/quant';
 import type { EnergyEstimate, ModelEstimate } from '../estimate';
 import type { ErrorCode } from '../errors';
+import type { FirmwareReport } from '../firmware/report';
 import type { IoType } from '../quantize/int8Graph';
 import type { OptimizeSummary } from '../optimize/result';
 import type { RangeMethodOption } from '../quantize/ranges';
@@ -124,6 +125,16 @@ export interface OptimizeJobResult {
   readonly summary: OptimizeSummary;
 }
 
+export interface CheckFirmwareParams {
+  /** C/C++ sources; `text` when an editor holds unsaved changes, else the worker reads the file. */
+  readonly sources: readonly { readonly path: string; readonly text?: string }[];
+  /** The workspace's .tflite files, which embedded arrays are compared with and GetModel resolves to. */
+  readonly models: readonly string[];
+  readonly abi: Abi;
+  readonly kernels: KernelLibraryId;
+  readonly core?: CoreKind;
+}
+
 /** Every job the worker runs: its parameters and its result. */
 export interface WorkerJobs {
   readonly analyze: { readonly params: AnalyzeParams; readonly result: ModelAnalysis };
@@ -131,6 +142,7 @@ export interface WorkerJobs {
   readonly compare: { readonly params: CompareParams; readonly result: CompareResult };
   readonly quantize: { readonly params: QuantizeParams; readonly result: QuantizeJobResult };
   readonly optimize: { readonly params: OptimizeParams; readonly result: OptimizeJobResult };
+  readonly checkFirmware: { readonly params: CheckFirmwareParams; readonly result: FirmwareReport };
 }
 export type JobName = keyof WorkerJobs;
 
@@ -348,6 +360,7 @@ export const PANEL_STRINGS = [
   'warnings',
   'Optimize Memory…',
   'Export for Firmware…',
+  'Export C++…',
   'Arena optimization',
   'greedy (TFLM)',
   'optimized',
