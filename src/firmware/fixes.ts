@@ -208,7 +208,8 @@ function capacityEdit(sources: readonly SourceFile[], file: SourceFile, line: nu
 
 /** The Add calls of the resolver `symbol` declared in `file`, as check.ts ties them. */
 function addsOf(symbol: string, declFile: SourceFile, sources: readonly SourceFile[]): { readonly file: SourceFile; readonly call: AddCall }[] {
-  const scanned = sources.map((s) => ({ file: s, scan: scanFile(s.path, s.text) }));
+  // Only files that name the resolver can hold its Add calls: the model arrays are not scanned again.
+  const scanned = sources.filter((s) => s === declFile || s.text.includes(symbol)).map((s) => ({ file: s, scan: scanFile(s.path, s.text) }));
   const decl = scanned.find((s) => s.file === declFile)?.scan.resolvers.find((r) => r.symbol === symbol);
   const own = scanned
     .filter((s) => s.file === declFile)

@@ -106,7 +106,7 @@ suite('firmware checker in VS Code', () => {
     const share = Math.round((100 * facts.arena.totalBytes) / (256 * 1024));
     assert.ok(arena.includes(`${share}% of the 256 KB SRAM of Arduino Nano 33 BLE Sense`), arena);
 
-    const getModel = doc.positionAt(doc.getText().indexOf('GetModel') + 2);
+    const getModel = doc.positionAt(doc.getText().indexOf('GetModel(kws_model_data)') + 2);
     const model = await hoverText(main, getModel);
     // markdownText escapes the parentheses of the label; the underscores inside words stay.
     assert.match(model, /Model kws_model_data \\\(kws_ds_cnn_int8\.tflite\\\)/);
