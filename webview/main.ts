@@ -106,16 +106,26 @@ function render(state: PanelState): void {
   exportButton.addEventListener('click', () => vscode.postMessage({ type: 'exportFirmware' }));
 
   const verdictTag = el('vscode-tag', { className: v.fits ? 'fits' : 'nofit' }, v.fits ? t('fits') : t('does not fit'));
+  // The target sits beside the title, so that the buttons have the toolbar's line to themselves
+  // and do not wrap at common editor widths.
   const header = el(
     'header',
     {},
-    el('h2', {}, state.fileName, ' ', verdictTag),
+    el(
+      'div',
+      { className: 'title-row' },
+      el('h2', {}, state.fileName, ' ', verdictTag),
+      el(
+        'div',
+        { className: 'target-row' },
+        el('label', { htmlFor: 'target' }, `${t('Target')}:`),
+        picker,
+        state.isDefaultTarget ? el('span', { className: 'hint' }, `(${t('default board: choose yours')})`) : '',
+      ),
+    ),
     el(
       'div',
       { className: 'toolbar' },
-      el('label', { htmlFor: 'target' }, `${t('Target')}:`),
-      picker,
-      state.isDefaultTarget ? el('span', { className: 'hint' }, `(${t('default board: choose yours')})`) : '',
       layersButton,
       runButton,
       compareButton,

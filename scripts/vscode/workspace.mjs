@@ -41,7 +41,7 @@ export function writeWorkspaceSettings(dir, settings = WORKSPACE_SETTINGS, { ove
  */
 export const FIRMWARE_MAIN = `// A small TFLM application for kws_ds_cnn_int8.tflite; its model array, kws_model_data.cc,
 // was written by "Export for Firmware…". TinyML Lens checks this file against the model:
-// hover kTensorArenaSize or GetModel, and see the Problems panel and its quick fixes.
+// hover the arena's size or the GetModel call, and see the Problems panel and its quick fixes.
 #include "kws_model_data.h"
 #include "tensorflow/lite/micro/micro_interpreter.h"
 #include "tensorflow/lite/micro/micro_mutable_op_resolver.h"
