@@ -10,7 +10,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureVsCode, SetupError } from './vscode/setup.mjs';
 import { startCodeServer } from './vscode/codeServer.mjs';
-import { writeWorkspaceSettings } from './vscode/workspace.mjs';
+import { writeFirmwareExample, writeWorkspaceSettings } from './vscode/workspace.mjs';
 import { killGroupOnExit, leaveSignalsToCaller } from './vscode/cleanup.mjs';
 
 const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
@@ -24,6 +24,8 @@ const node = (args, check = true) => {
 node(['scripts/build.mjs']);
 const workspace = join(root, '.example-workspace');
 node(['dist/cli.js', 'examples', workspace]);
+// A firmware folder the firmware checker has something to say about; your edits to it are kept.
+writeFirmwareExample(workspace, { overwrite: false });
 // Defaults for the example workspace; a settings.json already there (your edits) is kept.
 writeWorkspaceSettings(workspace, { 'tinymlLens.target': 'arduino-nano-33-ble-sense', 'tinymlLens.kernels': 'reference' }, { overwrite: false });
 for (const f of readdirSync(workspace).filter((f) => f.endsWith('.tflite'))) {

@@ -96,20 +96,36 @@ function render(state: PanelState): void {
   const tight = v.findings.some((f) => f.code === 'sram-over' || f.code === 'sram-near');
   const optimizeButton = el('vscode-button', { id: 'optimize-memory' }, t('Optimize Memory…'));
   optimizeButton.addEventListener('click', () => vscode.postMessage({ type: 'optimizeMemory' }));
-  const exportButton = el('vscode-button', { id: 'export-firmware', appearance: 'secondary' }, t('Export for Firmware…'));
+  // A short label keeps the toolbar on one line beside the other buttons; the tooltip and the
+  // accessible name say the whole command.
+  const exportButton = el(
+    'vscode-button',
+    { id: 'export-firmware', appearance: 'secondary', title: t('Export for Firmware…'), 'aria-label': t('Export for Firmware…') },
+    t('Export C++…'),
+  );
   exportButton.addEventListener('click', () => vscode.postMessage({ type: 'exportFirmware' }));
 
   const verdictTag = el('vscode-tag', { className: v.fits ? 'fits' : 'nofit' }, v.fits ? t('fits') : t('does not fit'));
+  // The target sits beside the title, so that the buttons have the toolbar's line to themselves
+  // and do not wrap at common editor widths.
   const header = el(
     'header',
     {},
-    el('h2', {}, state.fileName, ' ', verdictTag),
+    el(
+      'div',
+      { className: 'title-row' },
+      el('h2', {}, state.fileName, ' ', verdictTag),
+      el(
+        'div',
+        { className: 'target-row' },
+        el('label', { htmlFor: 'target' }, `${t('Target')}:`),
+        picker,
+        state.isDefaultTarget ? el('span', { className: 'hint' }, `(${t('default board: choose yours')})`) : '',
+      ),
+    ),
     el(
       'div',
       { className: 'toolbar' },
-      el('label', { htmlFor: 'target' }, `${t('Target')}:`),
-      picker,
-      state.isDefaultTarget ? el('span', { className: 'hint' }, `(${t('default board: choose yours')})`) : '',
       layersButton,
       runButton,
       compareButton,

@@ -4,3 +4,5 @@ export declare const WORKSPACE_SETTINGS: Record<string, unknown>;
 export declare function writeExampleModels(dir: string): string[];
 export declare function writeWorkspaceSettings(dir: string, settings?: Record<string, unknown>, options?: { overwrite?: boolean }): string;
 export declare function createTestWorkspace(options?: { settings?: Record<string, unknown>; parent?: string }): string;
+export declare const FIRMWARE_MAIN: string;
+export declare function writeFirmwareExample(dir: string, options?: { overwrite?: boolean }): string;

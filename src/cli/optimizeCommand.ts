@@ -13,7 +13,7 @@ import { FileExistsError, writeFileAtomic } from '../io/atomicWrite';
 import { UNATTENDED } from '../jobs/context';
 import { optimizeJob } from '../jobs/optimize';
 import { optimizedName } from '../optimize/outputName';
-import type { OptimizeSummary } from '../optimize/result';
+import { optimizationChangesModel, type OptimizeSummary } from '../optimize/result';
 import type { OptimizeParams } from '../shared/protocol';
 import { formatBytes } from '../util/formatBytes';
 import { kernelsOption, oneOf, UsageError, type ParsedArgs } from './args';
@@ -72,8 +72,7 @@ export async function optimizeCommand(args: ParsedArgs, io: Io): Promise<number>
     if (!force && existsSync(outputPath)) throw new FileExistsError(outputPath);
     const result = await optimizeJob(params, UNATTENDED);
     const s = result.summary;
-    // Also written when it only replaces the original's broken offline plan (the warnings say how).
-    const improved = s.optimizedHeadBytes < s.greedyHeadBytes || s.reordered.length > 0 || (s.warnings?.length ?? 0) > 0;
+    const improved = optimizationChangesModel(s);
     if (improved) await writeFileAtomic(outputPath, result.bytes, { overwrite: force });
     const written = improved ? outputPath : null;
     io.out(args.flags.has('json') ? JSON.stringify({ ...s, output: written }, null, 2) : renderOptimizeSummary(s, written));

@@ -43,4 +43,17 @@ export const FIRMWARE_PARTS = {
   underCondition: '{message} (in a build where {condition})',
 } as const;
 
-export const FIRMWARE_TEMPLATES: readonly string[] = [...Object.values(FIRMWARE_MESSAGES), ...Object.values(FIRMWARE_PARTS)];
+/** The titles of the quick fixes (src/firmware/fixes.ts), by fix kind. */
+export const FIRMWARE_FIX_TITLES = {
+  'set-arena': 'Set tensor arena {arena} to {bytes} bytes',
+  'add-ops': 'Add {methods} to resolver {resolver}',
+  'set-capacity': 'Set the op count N of resolver {resolver} to {capacity}',
+  'align-model': 'Align model array {symbol} to 16 bytes',
+  'const-model': 'Make model array {symbol} const (it stays in flash)',
+} as const;
+
+export const FIRMWARE_TEMPLATES: readonly string[] = [
+  ...Object.values(FIRMWARE_MESSAGES),
+  ...Object.values(FIRMWARE_PARTS),
+  ...Object.values(FIRMWARE_FIX_TITLES),
+];

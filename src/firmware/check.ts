@@ -14,21 +14,22 @@ import { fillTemplate, plainText } from '../findings/render';
 import { readModel } from '../model/io';
 import { opName } from '../model/ops';
 import { formatBytes } from '../util/formatBytes';
+import { arenaBreakdown } from './export';
+import type { FirmwareSeverity, FirmwareFinding, FirmwareModel, FirmwareArena, FirmwareResolver, FirmwareReport, FirmwareModelFacts } from './report';
 import { addOfBuiltin, builtinOfAdd } from './resolverOps';
 import { compatible, coversEveryBuild, guardText, implied, joinGuards, mostInOneBuild, negatedGuardText, type Guard } from './guard';
 import { arenaSize, constantLookup, MAX_SOURCE_BYTES, scanFile, type AddCall, type ResolverDecl, type ScannedFile } from './scan';
 import { evaluateSize } from './sizeExpr';
 
-export type FirmwareSeverity = 'error' | 'warning' | 'info' | 'hint';
-
-export interface FirmwareFinding {
-  readonly code: FirmwareCode;
-  readonly severity: FirmwareSeverity;
-  readonly file: string;
-  /** 1-based. */
-  readonly line: number;
-  readonly params: Readonly<Record<string, string | number>>;
-}
+export type {
+  FirmwareSeverity,
+  FirmwareFinding,
+  FirmwareModel,
+  FirmwareArena,
+  FirmwareResolver,
+  FirmwareReport,
+  FirmwareModelFacts,
+} from './report';
 
 export interface SourceFile {
   readonly path: string;
@@ -49,39 +50,6 @@ export interface CheckOptions {
   readonly model?: ModelFile;
 }
 
-export interface FirmwareModel {
-  readonly symbol: string;
-  readonly file: string;
-  readonly line: number;
-  readonly bytes: number;
-  /** The workspace .tflite whose bytes it equals, or null. */
-  readonly matches: string | null;
-}
-
-export interface FirmwareArena {
-  readonly symbol: string;
-  readonly file: string;
-  readonly line: number;
-  readonly bytes: number | null;
-  readonly requiredBytes: number | null;
-}
-
-export interface FirmwareResolver {
-  readonly file: string;
-  readonly line: number;
-  readonly capacity: number | null;
-  readonly ops: readonly string[];
-}
-
-export interface FirmwareReport {
-  readonly models: readonly FirmwareModel[];
-  readonly arenas: readonly FirmwareArena[];
-  readonly resolvers: readonly FirmwareResolver[];
-  readonly findings: readonly FirmwareFinding[];
-  /** What the scan left out (a file too big, a cap reached), in English. */
-  readonly notes: readonly string[];
-}
-
 /** An oversized arena is reported when it is more than this many times what is needed… */
 const OVERSIZE_FACTOR = 2;
 /** …and the bytes it could give back exceed this. */
@@ -92,6 +60,7 @@ interface LoadedModel {
   readonly analysis: ModelAnalysis | undefined;
   /** Builtin op → first layer using it, over all subgraphs. */
   readonly ops: ReadonlyMap<string, { readonly subgraph: number; readonly layer: number }>;
+  readonly facts?: FirmwareModelFacts;
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -156,7 +125,19 @@ export function checkFirmware(sources: readonly SourceFile[], options: CheckOpti
         if (!ops.has(name)) ops.set(name, { subgraph: s, layer: i });
       });
     });
-    return { entry, analysis, ops };
+    const facts: FirmwareModelFacts = {
+      symbol: entry.symbol,
+      arena: arenaBreakdown(graph, analysis),
+      kernels: analysis.arena.kernels,
+      bytes: bytes.length,
+      operators: analysis.totals.operators,
+      subgraphs: analysis.model.subgraphs,
+      macs: analysis.totals.macs,
+      kind: analysis.kind,
+      ops: [...ops.keys()].sort(),
+      matches: entry.matches,
+    };
+    return { entry, analysis, ops, facts };
   };
 
   // The models: embedded arrays that are flatbuffers or that GetModel names.
@@ -210,6 +191,7 @@ export function checkFirmware(sources: readonly SourceFile[], options: CheckOpti
 
   // Arenas: the models of the interpreters they are passed to (or the only model).
   const arenas: FirmwareArena[] = [];
+  const arenaModels: (string | null)[] = [];
   for (const f of files) {
     f.arenas.forEach((arena, index) => {
       const users = f.interpreters.filter((i) => i.arenas.includes(index) || i.arena === index);
@@ -226,6 +208,7 @@ export function checkFirmware(sources: readonly SourceFile[], options: CheckOpti
       const condition = arena.guard.length > 0 ? { condition: guardText(arena.guard) } : {};
       const required = needed?.analysis?.arena.totalBytes ?? null;
       arenas.push({ symbol: arena.symbol, file: f.path, line: arena.line, bytes: size.ok ? size.value : null, requiredBytes: required });
+      arenaModels.push(needed?.entry.symbol ?? null);
       if (!size.ok) {
         add('arena-unknown', 'info', f.path, arena.line, { arena: arena.symbol, reason: size.reason, ...condition });
         return;
@@ -332,7 +315,8 @@ export function checkFirmware(sources: readonly SourceFile[], options: CheckOpti
   }
 
   findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
-  return { models: [...models.values()].map((m) => m.entry), arenas, resolvers, findings, notes };
+  const facts = [...models.values()].flatMap((m) => (m.facts ? [m.facts] : []));
+  return { models: [...models.values()].map((m) => m.entry), arenas, resolvers, findings, notes, details: { models: facts, arenaModels } };
 }
 
 /** A firmware finding in English plain text (the CLI and the JSON `message`). */

@@ -6,6 +6,7 @@
  */
 import type { JobName, WorkerJobs } from '../shared/protocol';
 import { analyzeJob } from './analyze';
+import { checkFirmwareJob } from './checkFirmware';
 import { compareJob } from './compare';
 import type { JobContext } from './context';
 import { evaluateJob } from './evaluate';
@@ -22,6 +23,7 @@ export const JOBS: { readonly [K in JobName]: Job<K> } = {
   quantize: quantizeJob,
   optimize: optimizeJob,
   evaluate: evaluateJob,
+  checkFirmware: checkFirmwareJob,
 };
 
 /** Runs the job `name` (the worker's one entry point into the jobs). */

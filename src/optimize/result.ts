@@ -53,3 +53,11 @@ export interface OptimizeSummary {
   /** The same as data, for surfaces that render them in the user's language. */
   readonly warningCodes?: readonly AnalysisNotice[];
 }
+
+/**
+ * Whether the optimized model is worth a file: a smaller planned head, another operator order,
+ * or a replaced broken offline plan (the warnings say how). Otherwise it is the original again.
+ */
+export function optimizationChangesModel(s: OptimizeSummary): boolean {
+  return s.optimizedHeadBytes < s.greedyHeadBytes || s.reordered.length > 0 || (s.warnings?.length ?? 0) > 0;
+}

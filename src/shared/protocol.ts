@@ -14,6 +14,7 @@ import type { Rounding } from '../runtime/quant';
 import type { EnergyEstimate, ModelEstimate } from '../estimate';
 import type { ErrorCode } from '../errors';
 import type { EvaluationReport } from '../evaluate/metrics';
+import type { FirmwareReport } from '../firmware/report';
 import type { IoType } from '../quantize/int8Graph';
 import type { OptimizeSummary } from '../optimize/result';
 import type { RangeMethodOption } from '../quantize/ranges';
@@ -137,6 +138,16 @@ export interface EvaluateParams {
   readonly normalization?: string;
 }
 
+export interface CheckFirmwareParams {
+  /** C/C++ sources; `text` when an editor holds unsaved changes, else the worker reads the file. */
+  readonly sources: readonly { readonly path: string; readonly text?: string }[];
+  /** The workspace's .tflite files, which embedded arrays are compared with and GetModel resolves to. */
+  readonly models: readonly string[];
+  readonly abi: Abi;
+  readonly kernels: KernelLibraryId;
+  readonly core?: CoreKind;
+}
+
 /** Every job the worker runs: its parameters and its result. */
 export interface WorkerJobs {
   readonly analyze: { readonly params: AnalyzeParams; readonly result: ModelAnalysis };
@@ -145,6 +156,7 @@ export interface WorkerJobs {
   readonly quantize: { readonly params: QuantizeParams; readonly result: QuantizeJobResult };
   readonly optimize: { readonly params: OptimizeParams; readonly result: OptimizeJobResult };
   readonly evaluate: { readonly params: EvaluateParams; readonly result: EvaluationReport };
+  readonly checkFirmware: { readonly params: CheckFirmwareParams; readonly result: FirmwareReport };
 }
 export type JobName = keyof WorkerJobs;
 
@@ -365,6 +377,7 @@ export const PANEL_STRINGS = [
   'warnings',
   'Optimize Memory…',
   'Export for Firmware…',
+  'Export C++…',
   'Arena optimization',
   'greedy (TFLM)',
   'optimized',

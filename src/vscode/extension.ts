@@ -18,6 +18,9 @@ import { importProfileCommand, ProfileStore } from './profiles';
 import { quantizeModelCommand, type QuantizeOptions } from './quantizeCommand';
 import { optimizeMemoryCommand, type OptimizeOptions } from './optimizeCommand';
 import { type ExportOptions, exportFirmwareCommand } from './exportCommand';
+import { CHECK_FIRMWARE_COMMAND, FirmwareCodeActions } from './firmwareActions';
+import { FirmwareChecker, FIRMWARE_EXTENSIONS } from './firmwareDiagnostics';
+import { FirmwareHoverProvider } from './firmwareHover';
 
 export interface TinymlLensApi {
   readonly service: AnalysisService;
@@ -25,7 +28,15 @@ export interface TinymlLensApi {
   readonly diagnostics: ModelDiagnostics;
   readonly statusBar: ModelStatusBar;
   readonly editor: ModelEditorProvider;
+  readonly firmware: FirmwareChecker;
 }
+
+/** C and C++ sources, by language and, for `.ino` and unrecognised headers, by extension. */
+const FIRMWARE_SELECTOR: vscode.DocumentSelector = [
+  { scheme: 'file', language: 'c' },
+  { scheme: 'file', language: 'cpp' },
+  { scheme: 'file', pattern: `**/*.{${FIRMWARE_EXTENSIONS.map((e) => e.slice(1)).join(',')}}` },
+];
 
 let worker: WorkerClient | undefined;
 
@@ -50,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
     profiles,
   );
   const statusBar = new ModelStatusBar(service);
+  const firmware = new FirmwareChecker(client);
 
   context.subscriptions.push(
     { dispose: () => void worker?.dispose() },
@@ -57,6 +69,12 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
     layerView,
     diagnostics,
     statusBar,
+    firmware,
+    vscode.languages.registerHoverProvider(FIRMWARE_SELECTOR, new FirmwareHoverProvider(firmware)),
+    vscode.languages.registerCodeActionsProvider(FIRMWARE_SELECTOR, new FirmwareCodeActions(firmware), {
+      providedCodeActionKinds: FirmwareCodeActions.kinds,
+    }),
+    vscode.commands.registerCommand(CHECK_FIRMWARE_COMMAND, () => firmware.checkNow()),
     vscode.workspace.registerTextDocumentContentProvider(LAYER_SCHEME, layerView),
     vscode.languages.registerHoverProvider({ scheme: LAYER_SCHEME }, layerView),
     vscode.window.registerCustomEditorProvider(MODEL_EDITOR, editor, {
@@ -109,7 +127,8 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
   for (const e of vscode.window.visibleTextEditors) void layerView.decorate(e);
   void diagnostics.scan();
   void statusBar.update();
-  return { service, profiles, diagnostics, statusBar, editor };
+  firmware.schedule(0);
+  return { service, profiles, diagnostics, statusBar, editor, firmware };
 }
 
 export function deactivate(): Promise<number> | undefined {

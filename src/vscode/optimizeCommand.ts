@@ -4,7 +4,8 @@
  * smaller arena plan within the time limit setting, with a cancellable progress notification.
  * The result is written beside the model as `<name>_opt.tflite`, atomically, never over an
  * existing file without asking and never over the original; its panel opens with what changed,
- * and its fit diagnostics are checked at once.
+ * and its fit diagnostics are checked at once. When no plan beats TFLM's own, nothing is
+ * written and a notification says so, as the CLI does.
  */
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -12,6 +13,8 @@ import * as vscode from 'vscode';
 import { notifyText } from './notifyText';
 import { errorMessage } from '../errors';
 import { optimizedName } from '../optimize/outputName';
+import { optimizationChangesModel } from '../optimize/result';
+import { formatBytes } from '../util/formatBytes';
 import { writeFileAtomic } from '../io/atomicWrite';
 import type { OptimizeParams, OptimizeView } from '../shared/protocol';
 import type { WorkerClient } from '../worker/workerClient';
@@ -108,6 +111,17 @@ export async function optimizeMemoryCommand(deps: OptimizeDeps, model: vscode.Ur
       { cancel: options.signal },
     );
     if (!result) return undefined;
+    // As the CLI: a plan no better than TFLM's own would only be a copy of the original.
+    if (!optimizationChangesModel(result.summary)) {
+      void vscode.window.showInformationMessage(
+        notifyText(
+          "No arena plan smaller than TFLM's own was found for {0} (planned head {1}): nothing written.",
+          name,
+          formatBytes(result.summary.greedyHeadBytes),
+        ),
+      );
+      return undefined;
+    }
     await writeFileAtomic(out.path, result.bytes, { overwrite: out.overwrite });
     const optimized = vscode.Uri.file(out.path);
     // The file watcher would get there too, but not for a model outside the workspace, and later.

@@ -2,10 +2,16 @@
  * TinyML Lens under a Korean VS Code: the Problems panel shows the fit findings in Korean.
  * code-server runs with `--locale ko` and a Korean language pack (scripts/vscode/languagePack.mjs),
  * so the extension host reports `ko` and vscode.l10n loads l10n/bundle.l10n.ko.json. The
- * workspace's camera-trap model does not fit the default board's SRAM.
+ * workspace's camera-trap model does not fit the default board's SRAM; Optimize Memory runs on a
+ * model whose branches TFLM interleaves (the example models are already optimal, so nothing
+ * would be written for them).
  */
 import * as assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { writeModel } from '../../src/model/io';
+import { branchModel } from '../helpers/branchModel';
 import { openWorkbench, type Workbench } from './harness';
 
 let wb: Workbench;
@@ -13,6 +19,7 @@ let wb: Workbench;
 before(async () => {
   // The extension's command titles come from package.nls.ko.json here.
   wb = await openWorkbench({ locale: 'ko', readyCommand: 'TinyML Lens: 모델 분석' });
+  writeFileSync(join(wb.workspace, 'branches.tflite'), writeModel(branchModel()));
 });
 
 after(async () => {
@@ -44,9 +51,9 @@ test('the Problems panel shows Korean findings under a Korean VS Code', async ()
 
 test('Optimize Memory speaks Korean: the menu, the question and the panel section', async () => {
   await wb.capture('optimize-ko', async () => {
-    await wb.explorerContextMenu('camera_trap_mobilenet_int8.tflite', '메모리 최적화…');
+    await wb.explorerContextMenu('branches.tflite', '메모리 최적화…');
     await wb.clickMenuItem('메모리 최적화…');
-    const choice = wb.page.locator('.quick-input-list .monaco-list-row', { hasText: '배치만' }).first();
+    const choice = wb.page.locator('.quick-input-list .monaco-list-row', { hasText: '배치와 연산자 순서' }).first();
     await choice.waitFor({ state: 'visible', timeout: 30_000 });
     await choice.click();
     const p = wb.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');

@@ -1,17 +1,24 @@
 /**
  * Optimize Memory as a user meets it: the over-budget camera-trap model's panel offers the
- * button (the keyword spotter, which fits, does not), and right-click → "Optimize Memory…" →
- * "Placement only" opens `camera_trap_mobilenet_int8_opt.tflite` with its arena optimization
- * section, whose fit lands in the Problems panel. Screenshots: .test-artifacts/e2e/optimize*.png.
+ * button (the keyword spotter, which fits, does not); right-click → "Optimize Memory…" on the
+ * camera-trap model, which TFLM already plans at the bound, says so and writes nothing; on a
+ * model whose branches TFLM interleaves (test/helpers/branchModel.ts), "Placement and operator
+ * order" opens `branches_opt.tflite` with its arena optimization section. Screenshots:
+ * .test-artifacts/e2e/optimize*.png.
  */
 import * as assert from 'node:assert/strict';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { writeModel } from '../../src/model/io';
+import { branchModel } from '../helpers/branchModel';
 import { openWorkbench, type Workbench } from './harness';
 
 let wb: Workbench;
 
 before(async () => {
   wb = await openWorkbench();
+  writeFileSync(join(wb.workspace, 'branches.tflite'), writeModel(branchModel()));
 });
 
 after(async () => {
@@ -34,7 +41,7 @@ test('the panel offers "Optimize Memory…" only when the arena is near or over 
   });
 });
 
-test('right-click → Optimize Memory… opens the optimized model with its optimization section', async () => {
+test('right-click → Optimize Memory…: nothing written when TFLM plans at the bound; else the optimized model opens with its section', async () => {
   await wb.capture('optimize', async () => {
     const items = await wb.explorerContextMenu('camera_trap_mobilenet_int8.tflite', 'Optimize Memory…');
     assert.ok(items.includes('Optimize Memory…'), `context menu items: ${items.join(' | ')}`);
@@ -43,12 +50,22 @@ test('right-click → Optimize Memory… opens the optimized model with its opti
     await choice.waitFor({ state: 'visible', timeout: 30_000 });
     assert.match((await wb.page.locator('.quick-input-widget input').first().getAttribute('placeholder')) ?? '', /Time limit 10 s/);
     await choice.click();
+    const said = await wb.waitForNotification(/nothing written/, 120_000);
+    assert.match(said, /No arena plan smaller than TFLM's own was found for camera_trap_mobilenet_int8\.tflite/);
+    await wb.screenshot('optimize-nothing-written');
+    assert.equal(existsSync(join(wb.workspace, 'camera_trap_mobilenet_int8_opt.tflite')), false);
+
+    await wb.explorerContextMenu('branches.tflite', 'Optimize Memory…');
+    await wb.clickMenuItem('Optimize Memory…');
+    const reorder = wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Placement and operator order' }).first();
+    await reorder.waitFor({ state: 'visible', timeout: 30_000 });
+    await reorder.click();
 
     const p = wb.panel();
     const section = p.locator('section.optimize');
     await section.waitFor({ state: 'visible', timeout: 120_000 });
-    assert.match(await p.locator('header h2').innerText(), /camera_trap_mobilenet_int8_opt\.tflite/);
-    assert.match(await section.locator('h3').first().innerText(), /camera_trap_mobilenet_int8\.tflite → camera_trap_mobilenet_int8_opt\.tflite/i);
+    assert.match(await p.locator('header h2').innerText(), /branches_opt\.tflite/);
+    assert.match(await section.locator('h3').first().innerText(), /branches\.tflite → branches_opt\.tflite/i);
     const cards = await section.locator('.card').allInnerTexts();
     assert.equal(cards.length, 3, cards.join(' | '));
     assert.match(cards.join(' | '), /GREEDY \(TFLM\)[\s\S]*OPTIMIZED[\s\S]*LOWER BOUND/i);
@@ -58,7 +75,7 @@ test('right-click → Optimize Memory… opens the optimized model with its opti
     assert.equal(await section.locator('.opt-chart path.optimized').count(), 1);
     assert.equal(await section.locator('.opt-chart path.live').count(), 1);
     const steps = section.locator('.opt-chart rect.step');
-    assert.ok((await steps.count()) > 10, `${await steps.count()} steps`);
+    assert.equal(await steps.count(), 5, 'one step per operator of the branch model');
     await steps.nth(3).focus();
     await steps.nth(3).press('ArrowRight');
     assert.match(await section.locator('.readout').innerText(), /^step 4: greedy \(TFLM\)/);
@@ -68,18 +85,7 @@ test('right-click → Optimize Memory… opens the optimized model with its opti
     await section.scrollIntoViewIfNeeded();
     await wb.screenshot('optimize');
 
-    // The new model is checked like any other: its findings reach the Problems panel.
-    const deadline = Date.now() + 30_000;
-    let rows: string[] = [];
-    while (Date.now() < deadline) {
-      rows = await wb.problems();
-      if (rows.some((r) => /camera_trap_mobilenet_int8_opt\.tflite/.test(r))) break;
-      await wb.page.waitForTimeout(500);
-    }
-    assert.ok(
-      rows.some((r) => /camera_trap_mobilenet_int8_opt\.tflite/.test(r)),
-      `Problems rows: ${rows.join(' || ')}`,
-    );
-    await wb.screenshot('optimize-problems');
+    // The new model is checked like any other; that its fit findings reach the Problems panel
+    // is the VS Code suite's (test/vscode/suite/optimize.test.ts): this small model fits.
   });
 });
