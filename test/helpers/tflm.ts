@@ -51,11 +51,19 @@ export interface TflmRun {
   readonly plainArenaUsedBytes: number;
   readonly kernels: string;
   readonly outputs: readonly Uint8Array[];
+  /** The recording allocator's count of persistent buffers (kernels' OpData and Prepare buffers among them). */
+  readonly persistentBuffers: { readonly requested: number; readonly used: number; readonly count: number };
 }
 
 interface Summary {
   readonly kernels: string;
-  readonly recording: { readonly head: number; readonly tail: number; readonly total: number; readonly model_only_tail: number };
+  readonly recording: {
+    readonly head: number;
+    readonly tail: number;
+    readonly total: number;
+    readonly model_only_tail: number;
+    readonly types: { readonly PersistentBuffer: { readonly requested: number; readonly used: number; readonly count: number } };
+  };
   readonly plain_arena_used_bytes: number;
   readonly num_outputs: number;
 }
@@ -86,6 +94,7 @@ export function runTflm(model: Uint8Array, inputs: readonly Uint8Array[], runner
       plainArenaUsedBytes: summary.plain_arena_used_bytes,
       kernels: summary.kernels,
       outputs,
+      persistentBuffers: summary.recording.types.PersistentBuffer,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
