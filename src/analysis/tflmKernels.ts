@@ -158,7 +158,9 @@ export const TFLM_KERNELS: KernelTable = {
   // Measured on the x86_64 TFLM build by the property tests (test/core/tflmProperty.test.ts):
   // the recorded persistent buffers less the input/output pointer arrays, and the total.
   SUB: { params: 8, opData: same(52), verified: true },
+  RELU: { params: 0, opData: same(28), verified: true },
   RELU6: { params: 0, opData: same(8), verified: true },
+  LEAKY_RELU: { params: 4, opData: same(24), verified: true },
   TANH: { params: 0, opData: same(16), verified: true },
   HARD_SWISH: { params: 0, opData: same(20), verified: true },
   PRELU: { params: 0, opData: same(28), verified: true },

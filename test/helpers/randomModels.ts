@@ -209,8 +209,9 @@ function depthwise(dtype: 'float32' | 'int8'): FragmentMaker {
     const outW = computeOutSize(padding, inW, kW, sW, dil);
     const act = pick(r, ACTS);
     const perChannel = dtype === 'int8' && r() < 0.6;
-    // TFLM's int8 depthwise aborts (a failed DCHECK) on a missing bias, so int8 always has one.
-    const bias = dtype === 'float32' ? r() < 0.85 : true;
+    // TFLM's depthwise aborts (SIGABRT in Eval) on a missing bias, float32 and int8 alike, so
+    // the generated ones always have one.
+    const bias = true;
     const { t, input } = convTensors(r, sg, dtype, { x: [batch, inH, inW, inC], w: [1, kH, kW, outC], y: [batch, outH, outW, outC] }, outC, 3, kH * kW, {
       perChannel,
       bias,
