@@ -17,11 +17,13 @@ import { kernelLibrary } from '../../src/analysis/kernelLibrary';
 import { estimatePersistent } from '../../src/analysis/persistentEstimate';
 import { readModel, writeModel } from '../../src/model/io';
 import { runModel } from '../../src/runtime/runModel';
-import { mobileNetLike, OP_CASES, randomModel, type RandomModel } from '../helpers/randomModels';
+import { mobileNetLike, OP_CASES, randomChain, randomModel, type RandomModel } from '../helpers/randomModels';
 import { runTflm, SKIP_TFLM, TFLM_RUN } from '../helpers/tflm';
 
 const REFERENCE = kernelLibrary('reference').table;
 const CASES_PER_OP = Number(process.env.TINYML_PROPERTY_CASES ?? 32);
+/** Random multi-op chains per dtype (one runner call each). */
+const CHAINS = Math.max(8, Math.round(CASES_PER_OP / 2));
 /** Cases side by side in one model: one runner call checks all of them. */
 const PER_MODEL = 16;
 /** Enough for every generated model (the largest, the MobileNet-like one, needs about 40 KB). */
@@ -108,6 +110,15 @@ describe('random models on real TFLite Micro: outputs and arena', { skip: SKIP_T
         );
       }
       t.diagnostic(`${CASES_PER_OP} cases${worst > 0 ? `, float error ≤ ${worst.toExponential(1)}` : ''}`);
+    });
+  }
+
+  for (const dtype of ['int8', 'float32'] as const) {
+    test(`chains of 2 to 7 ops, ${dtype}`, (t) => {
+      let worst = 0;
+      for (let k = 0; k < CHAINS; k++)
+        worst = Math.max(worst, check(randomChain(seedOf(`chain ${dtype}`, k), dtype), `chain seed ${seedOf(`chain ${dtype}`, k)}`).floatError);
+      t.diagnostic(`${CHAINS} chains${worst > 0 ? `, float error ≤ ${worst.toExponential(1)}` : ''}`);
     });
   }
 

@@ -879,3 +879,161 @@ export function mobileNetLike(seed: number, options: { readonly size?: number; r
     fragments: ['MobileNet-like'],
   };
 }
+
+/** An activation flowing through a chain: its tensor, shape and quantization. */
+interface Flow {
+  readonly t: number;
+  readonly shape: readonly number[];
+  readonly q: QuantParams | undefined;
+}
+
+type ChainStep = (r: Rand, sg: SubgraphBuilder, x: Flow, dtype: 'float32' | 'int8', history: readonly Flow[]) => Flow;
+
+const nextQuant = (r: Rand, dtype: 'float32' | 'int8', x: Flow): QuantParams | undefined =>
+  dtype === 'int8' && x.q ? quant(relatedScale(r, x.q.scale[0]!), zeroPoint(r)) : undefined;
+
+const CHAIN_STEPS: readonly ChainStep[] = [
+  // CONV_2D, any kernel size, stride and padding, per-channel weights when int8.
+  (r, sg, x, dtype) => {
+    const [n, h, w, c] = x.shape as [number, number, number, number];
+    const k = Math.min(int(r, 1, 3), h, w);
+    const stride = int(r, 1, 2);
+    const padding: Padding = r() < 0.5 ? 'SAME' : 'VALID';
+    const outC = int(r, 1, 8);
+    const shape = [n, computeOutSize(padding, h, k, stride, 1), computeOutSize(padding, w, k, stride, 1), outC];
+    const sW = Array.from({ length: outC }, () => logUniform(r, 0.005, 0.05));
+    const wShape = [outC, k, k, c];
+    const wt = sg.tensor({
+      name: 'w',
+      shape: wShape,
+      dtype,
+      data: randomValues(r, dtype, count(wShape)),
+      quantization: dtype === 'int8' ? quant(sW, 0, 0) : undefined,
+    });
+    const q =
+      dtype === 'int8' && x.q ? quant(Math.fround(x.q.scale[0]! * sW[0]! * Math.sqrt(k * k * c) * 60 * logUniform(r, 0.3, 3)), zeroPoint(r)) : undefined;
+    const y = sg.tensor({ name: 'conv', shape, dtype, quantization: q });
+    const b =
+      dtype === 'int8'
+        ? sg.tensor({
+            name: 'b',
+            shape: [outC],
+            dtype: 'int32',
+            data: Int32Array.from({ length: outC }, () => int(r, -500, 500)),
+            quantization: quant(sW.map((s) => x.q!.scale[0]! * s)),
+          })
+        : sg.tensor({ name: 'b', shape: [outC], dtype, data: randomValues(r, dtype, outC) });
+    sg.op({
+      op: 'CONV_2D',
+      inputs: [x.t, wt, b],
+      outputs: [y],
+      options: makeOptions('Conv2DOptions', {
+        padding,
+        strideW: stride,
+        strideH: stride,
+        fusedActivationFunction: pick(r, ACTS),
+        dilationWFactor: 1,
+        dilationHFactor: 1,
+      }),
+      version: 3,
+    });
+    return { t: y, shape, q };
+  },
+  // Pools keep the quantization.
+  (r, sg, x, dtype) => {
+    const [n, h, w, c] = x.shape as [number, number, number, number];
+    const f = Math.min(int(r, 1, 3), h, w);
+    const stride = int(r, 1, 2);
+    const padding: Padding = r() < 0.5 ? 'SAME' : 'VALID';
+    const shape = [n, computeOutSize(padding, h, f, stride, 1), computeOutSize(padding, w, f, stride, 1), c];
+    const y = sg.tensor({ name: 'pool', shape, dtype, quantization: x.q });
+    const op = r() < 0.5 ? 'AVERAGE_POOL_2D' : 'MAX_POOL_2D';
+    sg.op({
+      op,
+      inputs: [x.t],
+      outputs: [y],
+      options: makeOptions('Pool2DOptions', { padding, strideW: stride, strideH: stride, filterWidth: f, filterHeight: f, fusedActivationFunction: 'NONE' }),
+    });
+    return { t: y, shape, q: x.q };
+  },
+  // An activation.
+  (r, sg, x, dtype) => {
+    const op = pick(r, ['RELU', 'RELU6', 'LEAKY_RELU'] as const);
+    const q = op === 'RELU6' && dtype === 'int8' ? x.q : nextQuant(r, dtype, x);
+    const y = sg.tensor({ name: op.toLowerCase(), shape: x.shape, dtype, quantization: q });
+    sg.op({ op, inputs: [x.t], outputs: [y], ...(op === 'LEAKY_RELU' ? { options: makeOptions('LeakyReluOptions', { alpha: Math.fround(0.2) }) } : {}) });
+    return { t: y, shape: x.shape, q };
+  },
+  // ADD with an earlier activation of the same shape (a residual), else with itself.
+  (r, sg, x, dtype, history) => {
+    const same = history.filter((h) => h.shape.join() === x.shape.join() && h.t !== x.t);
+    const other = same.length > 0 ? pick(r, same) : x;
+    const q = nextQuant(r, dtype, x);
+    const y = sg.tensor({ name: 'add', shape: x.shape, dtype, quantization: q });
+    sg.op({
+      op: 'ADD',
+      inputs: [x.t, other.t],
+      outputs: [y],
+      options: makeOptions('AddOptions', { fusedActivationFunction: pick(r, ACTS), potScaleInt16: false }),
+    });
+    return { t: y, shape: x.shape, q };
+  },
+  // PAD around H and W.
+  (r, sg, x, dtype) => {
+    const pads = [0, 0, int(r, 0, 2), int(r, 0, 2), int(r, 0, 2), int(r, 0, 2), 0, 0];
+    const shape = x.shape.map((d, i) => d + pads[2 * i]! + pads[2 * i + 1]!);
+    const p = sg.tensor({ name: 'paddings', shape: [4, 2], dtype: 'int32', data: Int32Array.from(pads) });
+    const y = sg.tensor({ name: 'pad', shape, dtype, quantization: x.q });
+    sg.op({ op: 'PAD', inputs: [x.t, p], outputs: [y] });
+    return { t: y, shape, q: x.q };
+  },
+  // TRANSPOSE that swaps H and W.
+  (_r, sg, x, dtype) => {
+    const [n, h, w, c] = x.shape as [number, number, number, number];
+    const p = sg.tensor({ name: 'perm', shape: [4], dtype: 'int32', data: Int32Array.from([0, 2, 1, 3]) });
+    const shape = [n, w, h, c];
+    const y = sg.tensor({ name: 'transpose', shape, dtype, quantization: x.q });
+    sg.op({ op: 'TRANSPOSE', inputs: [x.t, p], outputs: [y] });
+    return { t: y, shape, q: x.q };
+  },
+  // CONCATENATION with itself along the channels.
+  (_r, sg, x, dtype) => {
+    const shape = [...x.shape.slice(0, 3), 2 * x.shape[3]!];
+    const y = sg.tensor({ name: 'concat', shape, dtype, quantization: x.q });
+    sg.op({ op: 'CONCATENATION', inputs: [x.t, x.t], outputs: [y], options: makeOptions('ConcatenationOptions', { axis: 3 }) });
+    return { t: y, shape, q: x.q };
+  },
+];
+
+/**
+ * A chain of 2 to 6 random ops over a 4-D activation (convolution, pools, activations,
+ * residual ADD, PAD, TRANSPOSE, CONCATENATION), ending in MEAN over H and W or in the last
+ * op: tensors live across several operators, so the arena plan is exercised beyond one op.
+ */
+export function randomChain(seed: number, dtype: 'float32' | 'int8'): RandomModel {
+  const r = prng(seed);
+  const g = new GraphBuilder('random chain for property tests');
+  const sg = g.subgraph('main');
+  const shape = [1, int(r, 3, 12), int(r, 3, 12), int(r, 1, 6)];
+  const x = inputTensor(r, sg, 'input', dtype, shape, dtype === 'int8' ? quant(logUniform(r, 0.01, 0.1), zeroPoint(r)) : undefined);
+  const history: Flow[] = [{ t: x.tensor, shape, q: dtype === 'int8' ? sg.build().tensors[x.tensor]!.quantization : undefined }];
+  const names: string[] = [];
+  const steps = int(r, 2, 6);
+  for (let i = 0; i < steps; i++) {
+    const k = int(r, 0, CHAIN_STEPS.length - 1);
+    history.push(CHAIN_STEPS[k]!(r, sg, history[history.length - 1]!, dtype, history));
+    names.push(String(k));
+  }
+  let last = history[history.length - 1]!;
+  if (r() < 0.5) {
+    const axes = sg.tensor({ name: 'axes', shape: [2], dtype: 'int32', data: Int32Array.from([1, 2]) });
+    const out = [last.shape[0]!, 1, 1, last.shape[3]!];
+    const y = sg.tensor({ name: 'mean', shape: out, dtype, quantization: last.q });
+    sg.op({ op: 'MEAN', inputs: [last.t, axes], outputs: [y], options: makeOptions('ReducerOptions', { keepDims: true }) });
+    last = { t: y, shape: out, q: last.q };
+    names.push('mean');
+  }
+  sg.io([x.tensor], [last.t]);
+  const name = `chain ${dtype} [${shape}] steps ${names.join(',')}`;
+  return { graph: g.build(), inputs: [x.bytes], outputNames: [name], fragments: [name] };
+}
