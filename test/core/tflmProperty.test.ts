@@ -6,7 +6,8 @@
  *   magnitude (our float kernels accumulate in double where TFLM's reference loops round every
  *   step to float32, so the last bits differ; issue 15's SIMD paths keep the same bound);
  * - TFLM's arena: the planned head to the byte, and head + our simulated persistent tail equal
- *   to `arena_used_bytes()` of a plain MicroInterpreter, for the `x86_64` ABI.
+ *   to `arena_used_bytes()` of a plain MicroInterpreter, and to the recorded total with TFLM's
+ *   RecordingMicroAllocator, for the `x86_64` ABI.
  * CASES_PER_OP cases per op run in `npm test` (about 15 s, 2 runner calls per op); `TINYML_PROPERTY_CASES=500` runs a
  * long hunt. A MobileNet-like int8 model (the issue's "unseen model") must match TFLM exactly.
  */
@@ -88,6 +89,8 @@ function check(m: RandomModel, label: string): Checked {
   assert.equal(plan.headBytes, theirs.head, `${label}: planned head (${m.fragments.join('; ')})`);
   const tail = estimatePersistent(graph, { abi: 'x86_64', scratchCount: plan.scratchCount, kernels: REFERENCE }).bytes;
   assert.equal(plan.headBytes + tail, theirs.plainArenaUsedBytes, `${label}: arena_used_bytes (${m.fragments.join('; ')})`);
+  const recording = estimatePersistent(graph, { abi: 'x86_64', scratchCount: plan.scratchCount, kernels: REFERENCE, allocator: 'recording' }).bytes;
+  assert.equal(plan.headBytes + recording, theirs.total, `${label}: the RecordingMicroAllocator's total (${m.fragments.join('; ')})`);
   return { floatError };
 }
 
