@@ -61,17 +61,25 @@ export function tflmTypeSize(dtype: DType): number {
 
 const CONV: KernelFacts = { params: 28, opData: { arm32: 56, i386: 56, x86_64: 72 }, prepare: perChannel('first'), scratch: int4Unpack, verified: true };
 const POOL: KernelFacts = { params: 40, opData: same(32), verified: true };
+/**
+ * MEAN and SUM (reduce_common.cc PrepareMeanOrSumHelper): OpDataReduce is 11 ints; scratch is
+ * an int32 accumulator per output element for integer inputs, then the input iterator (an int
+ * per input dimension) and the resolved axes (an int per axis), for every dtype.
+ */
 const REDUCE: KernelFacts = {
   params: 1,
   paramsAlign: 1,
-  opData: same(36),
+  opData: same(44),
   scratch: (ctx) => {
     const inp = input(ctx, 0);
+    const axis = input(ctx, 1);
     const out = outputTensor(ctx);
-    if (!inp || !out || !['int8', 'uint8', 'int16'].includes(inp.dtype)) return [];
-    return [4 * out.shape.reduce((a, b) => a * b, 1)];
+    if (!inp || !out) return [];
+    const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+    const accumulator = ['int8', 'int16'].includes(inp.dtype) ? [4 * count(out.shape)] : [];
+    return [...accumulator, 4 * inp.shape.length, 4 * (axis ? count(axis.shape) : 0)];
   },
-  verified: false,
+  verified: true,
 };
 
 export const TFLM_KERNELS: KernelTable = {
@@ -142,9 +150,38 @@ export const TFLM_KERNELS: KernelTable = {
   SUM: REDUCE,
   LOGISTIC: { params: 0, opData: same(16), verified: false },
   CONCATENATION: { params: 8, opData: { arm32: 24, i386: 24, x86_64: 40 }, verified: false },
-  PAD: { params: 1, paramsAlign: 1, opData: same(56), verified: false },
-  PADV2: { params: 1, paramsAlign: 1, opData: same(56), verified: false },
+  // Neither has builtin params (ParsePad and ParsePadV2 allocate nothing): a byte assumed here
+  // hid inside the next 16-aligned allocation on single-op models, not on a MobileNet's three PADs.
+  PAD: { params: 0, opData: same(56), verified: true },
+  PADV2: { params: 0, opData: same(56), verified: true },
   STRIDED_SLICE: { params: 24, opData: same(84), verified: false },
+  // Measured on the x86_64 TFLM build by the property tests (test/core/tflmProperty.test.ts):
+  // the recorded persistent buffers less the input/output pointer arrays, and the total.
+  SUB: { params: 8, opData: same(52), verified: true },
+  RELU: { params: 0, opData: same(28), verified: true },
+  RELU6: { params: 0, opData: same(8), verified: true },
+  LEAKY_RELU: { params: 4, opData: same(24), verified: true },
+  TANH: { params: 0, opData: same(16), verified: true },
+  HARD_SWISH: { params: 0, opData: same(20), verified: true },
+  PRELU: { params: 0, opData: same(28), verified: true },
+  // No builtin params and no OpData: Eval reads the perm tensor directly.
+  TRANSPOSE: { params: 0, verified: true },
+  // Two bools of params (align_corners, half_pixel_centers), no OpData.
+  RESIZE_BILINEAR: { params: 2, paramsAlign: 1, verified: true },
+  RESIZE_NEAREST_NEIGHBOR: { params: 2, paramsAlign: 1, verified: true },
+  TRANSPOSE_CONV: {
+    params: 20,
+    opData: { arm32: 64, i386: 64, x86_64: 80 },
+    prepare: perChannel('first'),
+    // The integer paths accumulate the whole output first: int32 per element (int64 for int16).
+    scratch: (ctx) => {
+      const inp = input(ctx, 2);
+      const out = outputTensor(ctx);
+      if (!inp || !out || (inp.dtype !== 'int8' && inp.dtype !== 'int16')) return [];
+      return [(inp.dtype === 'int16' ? 8 : 4) * out.shape.reduce((a, b) => a * b, 1)];
+    },
+    verified: true,
+  },
 } satisfies ByBuiltin<KernelFacts>;
 
 /**

@@ -7,9 +7,12 @@
  * divided by the element count. 'xnnpack' over axes {1, 2} of a 4-D input (XNNPACK's global
  * average pooling): the sum times f32(1/count).
  *
- * int8/int16 (TFLM EvalIntegerMean):
- * - same scale and zero point in and out: the int32 sum of the raw values divided by the
- *   count, truncated toward zero (reference_ops::Mean);
+ * int8/int16:
+ * - same scale and zero point in and out, 'tflite' (TFLite's reference_ops::Mean): the int32
+ *   sum of the raw values divided by the count, truncated toward zero. TFLM (commit 90b983c2)
+ *   has no such shortcut: its EvalIntegerMean requantizes as below even then (multiplier 1),
+ *   which rounds (sum − zp·count)/count instead of truncating sum/count; the real TFLM build
+ *   proves it (test/core/tflmProperty.test.ts);
  * - otherwise, 'tflm' (QuantizedMeanOrSum): sum − zp_in·count, requantized with
  *   QuantizeMultiplier(s_in/s_out) folded with 1/count (the multiplier shifted left by
  *   min(floor(log2 count), 32, 31 + shift), integer-divided by count), double rounding, plus
@@ -116,7 +119,7 @@ function prepareMean(ctx: KernelContext): () => void {
         }
       };
     }
-    if (qx.zeroPoint === qy.zeroPoint && qx.scale === qy.scale) {
+    if (rounding !== 'tflm' && qx.zeroPoint === qy.zeroPoint && qx.scale === qy.scale) {
       return () => {
         accumulate();
         for (let o = 0; o < outCount; o++) Y[o] = count === 0 ? 0 : Math.trunc(sums[o]! / count);
