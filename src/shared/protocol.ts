@@ -61,6 +61,8 @@ export interface CompareParams {
   readonly randomSamples: number;
   readonly rounding: Rounding;
   readonly normalization?: string;
+  /** Threads the samples run on (default: $TINYML_LENS_THREADS, else every core); 1: the job's own thread. */
+  readonly threads?: number;
 }
 
 export interface CompareResult {
@@ -92,6 +94,8 @@ export interface QuantizeParams {
   readonly rounding?: Rounding;
   /** Where the caller will write the model (for the report); default `<name>_int8.tflite`. */
   readonly outputPath?: string;
+  /** Threads calibration runs on (default: $TINYML_LENS_THREADS, else every core); 1: the job's own thread. */
+  readonly threads?: number;
 }
 
 export interface QuantizeJobResult {
