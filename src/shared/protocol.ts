@@ -37,6 +37,8 @@ export interface RunParams {
   readonly rounding: Rounding;
   /** Image normalization by name (see NORMALIZATIONS); default [0,1]. */
   readonly normalization?: string;
+  /** Time this many more invokes after the first (the warm-up): RunResult.repeat. */
+  readonly repeat?: number;
 }
 
 export interface RunOutput {
@@ -50,7 +52,16 @@ export interface RunOutput {
 
 export interface RunResult {
   readonly outputs: readonly RunOutput[];
+  /** The first invoke's time (the only one without `repeat`). */
   readonly ms: number;
+  /** With `repeat`: the median and the minimum time per invoke over that many runs after the first. */
+  readonly repeat?: RepeatTiming;
+}
+
+export interface RepeatTiming {
+  readonly runs: number;
+  readonly msMedian: number;
+  readonly msMin: number;
 }
 
 export interface CompareParams {
