@@ -1,8 +1,9 @@
 /**
  * The threaded BatchRunner (see util/batch.ts): a pool of worker threads, one interpreter (and
- * one WebAssembly instance) per thread, started for one batch and stopped when it ends, so no
- * thread outlives its work. Each thread gets the task's setup once (model bytes in shared
- * memory, not a copy each), then one chunk at a time; partials are merged in chunk order.
+ * one WebAssembly instance) per thread. Each thread gets the task's setup once per batch (model
+ * bytes in shared memory, not a copy each), then one chunk at a time; partials are merged in
+ * chunk order. Threads stay for the next batch while idle (see IDLE), holding nothing and not
+ * keeping the process alive.
  *
  * - Memory stays bounded: chunks are loaded on the calling thread only when a thread is free,
  *   and at most 2 × threads chunks are out (running or waiting to be merged) at any time.
@@ -30,9 +31,10 @@ export const MAX_POOL_THREADS = 64;
 /** The pool thread's script: next to this module, both in out/ (tsc) and in dist/ (esbuild). */
 export const POOL_WORKER_SCRIPT = join(__dirname, 'poolWorker.js');
 
-/** To a pool thread: the task and its setup once, then chunks. */
+/** To a pool thread: the task and its setup once, then chunks; `release` when the batch is over (drop the model). */
 export type ToPoolThread =
   | { readonly type: 'setup'; readonly task: string; readonly setup: unknown }
+  | { readonly type: 'release' }
   | { readonly type: 'chunk'; readonly index: number; readonly start: number; readonly count: number; readonly items?: readonly unknown[] };
 
 /** From a pool thread: a sample done, a chunk's partial, or the failure that ends the batch. */
@@ -86,59 +88,145 @@ export function poolRunner(options: PoolOptions = {}): BatchRunner {
   };
 }
 
+/** A pool thread, with the flag (non-zero: stop) its interpreter reads between layers. */
+interface PoolThread {
+  readonly worker: Worker;
+  readonly stop: Int32Array;
+  idleTimer?: NodeJS.Timeout;
+}
+
+/**
+ * Idle threads by script, kept after a batch that ended well: the next batch finds them started
+ * and their JIT warm (a fresh thread loads the core and runs its first samples cold, which costs
+ * more than a short batch). An idle thread holds no model (`release`), does not keep the
+ * process alive (unref), and ends after IDLE_THREAD_MS.
+ */
+const IDLE = new Map<string, PoolThread[]>();
+export const IDLE_THREAD_MS = 30_000;
+
+function dropIdle(script: string, t: PoolThread): void {
+  const list = IDLE.get(script);
+  const i = list?.indexOf(t) ?? -1;
+  if (i >= 0) list!.splice(i, 1);
+  if (t.idleTimer) clearTimeout(t.idleTimer);
+}
+
+function startThread(script: string): PoolThread {
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  const data: PoolThreadData = { stop: stop.buffer as SharedArrayBuffer };
+  const t: PoolThread = { worker: new Worker(script, { workerData: data }), stop };
+  // While a batch runs, its own listeners report these; an idle thread that dies just leaves.
+  t.worker.on('error', () => undefined);
+  t.worker.on('exit', () => dropIdle(script, t));
+  return t;
+}
+
+function takeThreads(script: string, n: number): PoolThread[] {
+  const taken = (IDLE.get(script) ?? []).splice(0, n);
+  for (const t of taken) {
+    if (t.idleTimer) clearTimeout(t.idleTimer);
+    t.worker.ref();
+  }
+  while (taken.length < n) taken.push(startThread(script));
+  return taken;
+}
+
+function releaseThreads(script: string, threads: readonly PoolThread[]): void {
+  const list = IDLE.get(script) ?? [];
+  IDLE.set(script, list);
+  for (const t of threads) {
+    const release: ToPoolThread = { type: 'release' };
+    t.worker.postMessage(release);
+    t.worker.unref();
+    t.idleTimer = setTimeout(() => {
+      dropIdle(script, t);
+      void t.worker.terminate();
+    }, IDLE_THREAD_MS);
+    t.idleTimer.unref();
+    list.push(t);
+  }
+}
+
+/** Ends every idle thread now (tests; an extension that deactivates). */
+export async function stopIdleThreads(): Promise<void> {
+  const all = [...IDLE.entries()].flatMap(([script, list]) => list.map((t) => ({ script, t })));
+  for (const { script, t } of all) dropIdle(script, t);
+  await Promise.allSettled(all.map(({ t }) => t.worker.terminate()));
+}
+
 function runOnThreads<Setup, Item, Partial>(
   task: BatchTask<Setup, Item, Partial>,
   run: BatchRun<Setup, Item, Partial>,
-  threads: number,
+  count: number,
   script: string,
   pollMs: number,
 ): Promise<void> {
+  if (run.shouldStop?.()) return Promise.reject(new Cancelled(run.cancelledMessage));
   const chunks = chunksOf(run.count, task.chunkSize);
-  const stop = new Int32Array(new SharedArrayBuffer(4));
-  const workers: Worker[] = [];
-  const idle: Worker[] = [];
+  const threads = takeThreads(script, count);
+  const free: PoolThread[] = [];
   const ready = new Map<number, Partial>();
-  const window = 2 * threads;
+  const window = 2 * count;
   let next = 0;
   let merged = 0;
   let done = 0;
   let settled = false;
   let pumping = false;
 
-  if (run.shouldStop?.()) return Promise.reject(new Cancelled(run.cancelledMessage));
   return new Promise<void>((resolve, reject) => {
-    const finish = (error?: Error): void => {
+    const listeners = threads.map((t) => {
+      const onMessage = (m: FromPoolThread): void => received(t, m);
+      const onError = (e: Error): void => finish(new LensError('crashed', `a pool thread crashed: ${e.message}`));
+      const onExit = (code: number): void => finish(new LensError('crashed', `a pool thread exited with code ${code}`));
+      t.worker.on('message', onMessage);
+      t.worker.on('error', onError);
+      t.worker.on('exit', onExit);
+      return () => {
+        t.worker.off('message', onMessage);
+        t.worker.off('error', onError);
+        t.worker.off('exit', onExit);
+      };
+    });
+
+    function finish(error?: Error): void {
       if (settled) return;
       settled = true;
       clearInterval(timer);
-      Atomics.store(stop, 0, 1);
-      // Settle only once every thread is gone: nothing of the batch outlives it.
-      void Promise.allSettled(workers.map((w) => w.terminate())).then(() => (error ? reject(error) : resolve()));
-    };
+      for (const off of listeners) off();
+      if (!error) {
+        releaseThreads(script, threads);
+        resolve();
+        return;
+      }
+      // A failed or cancelled batch ends its threads (one may be stuck in a layer); it settles
+      // only once they are gone, so nothing of it outlives it.
+      for (const t of threads) Atomics.store(t.stop, 0, 1);
+      void Promise.allSettled(threads.map((t) => t.worker.terminate())).then(() => reject(error));
+    }
     const fail = (e: unknown): void => finish(e instanceof Error ? e : new LensError('internal', String(e)));
 
     // Hands chunks to free threads, loading each on this thread just before it goes out.
-    const pump = async (): Promise<void> => {
+    async function pump(): Promise<void> {
       if (pumping) return;
       pumping = true;
       try {
-        while (!settled && idle.length > 0 && next < chunks.length && next < merged + window) {
-          const worker = idle.shift()!;
+        while (!settled && free.length > 0 && next < chunks.length && next < merged + window) {
+          const t = free.shift()!;
           const index = next++;
           const c = chunks[index]!;
           const items = run.load ? await loadChunk(run.load, c.start, c.count) : undefined;
           if (settled) return;
           const message: ToPoolThread = { type: 'chunk', index, start: c.start, count: c.count, ...(items ? { items } : {}) };
-          worker.postMessage(message);
+          t.worker.postMessage(message);
         }
       } catch (e) {
         fail(e);
       } finally {
         pumping = false;
       }
-    };
+    }
 
-    const onMessage = (worker: Worker, m: FromPoolThread): void => {
+    function received(t: PoolThread, m: FromPoolThread): void {
       if (settled) return;
       if (m.type === 'sample') {
         run.progress?.(++done, run.count);
@@ -164,24 +252,18 @@ function runOnThreads<Setup, Item, Partial>(
         finish();
         return;
       }
-      idle.push(worker);
+      free.push(t);
       void pump();
-    };
+    }
 
     const timer = setInterval(() => {
       if (run.shouldStop?.()) finish(new Cancelled(run.cancelledMessage));
     }, pollMs);
 
-    const data: PoolThreadData = { stop: stop.buffer as SharedArrayBuffer };
-    for (let k = 0; k < threads; k++) {
-      const worker = new Worker(script, { workerData: data });
-      workers.push(worker);
-      worker.on('message', (m: FromPoolThread) => onMessage(worker, m));
-      worker.on('error', (e) => finish(new LensError('crashed', `a pool thread crashed: ${e.message}`)));
-      worker.on('exit', (code) => finish(new LensError('crashed', `a pool thread exited with code ${code}`)));
+    for (const t of threads) {
       const setup: ToPoolThread = { type: 'setup', task: task.name, setup: run.setup };
-      worker.postMessage(setup);
-      idle.push(worker);
+      t.worker.postMessage(setup);
+      free.push(t);
     }
     void pump();
   });

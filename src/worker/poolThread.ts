@@ -32,6 +32,10 @@ export function servePool(tasks: TaskTable): void {
       await folder;
       return;
     }
+    if (m.type === 'release') {
+      folder = undefined;
+      return;
+    }
     if (!folder) throw new Error('a chunk came before the setup');
     const fold = await folder;
     const partial = await fold({ start: m.start, count: m.count, ...(m.items ? { items: m.items } : {}) }, ctx);

@@ -43,4 +43,16 @@ export const spinTask: BatchTask<Record<string, never>, never, number> = {
   },
 };
 
-export const TEST_TASKS = { who: whoTask, fail: failTask, spin: spinTask } as const;
+/** A fixed amount of arithmetic per sample: what two threads can gain on this machine now (the bench's control). */
+export const burnTask: BatchTask<{ readonly iterations: number }, never, number> = {
+  name: 'burn',
+  chunkSize: 1,
+  prepare: (setup) => (chunk, ctx) => {
+    let x = chunk.start;
+    for (let i = 0; i < setup.iterations; i++) x = (x * 1103515245 + 12345) % 2147483648;
+    ctx.sampleDone();
+    return x;
+  },
+};
+
+export const TEST_TASKS = { who: whoTask, fail: failTask, spin: spinTask, burn: burnTask } as const;
