@@ -92,12 +92,24 @@ export const runInProcess: BatchRunner = async (task, run) => {
 };
 
 /**
+ * The SharedArrayBuffer constructor, taken when this module loads: a test oracle (tfjs-tflite)
+ * deletes the global so that its loader picks its single-threaded build, and batch work must
+ * not depend on it still being there. Absent, memory is copied to each thread instead of shared.
+ */
+const Shared: typeof SharedArrayBuffer | undefined = globalThis.SharedArrayBuffer;
+
+/** `bytes` of memory shared with threads where the platform allows it, else a plain buffer (copied on the way). */
+export function sharedMemory(bytes: number): SharedArrayBuffer | ArrayBuffer {
+  return Shared ? new Shared(bytes) : new ArrayBuffer(bytes);
+}
+
+/**
  * `bytes` in shared memory: a setup's model bytes cross to every thread without a copy each
  * (a copy of `bytes`, once, unless they already are).
  */
 export function shareBytes(bytes: Uint8Array): Uint8Array {
-  if (bytes.buffer instanceof SharedArrayBuffer) return bytes;
-  const shared = new Uint8Array(new SharedArrayBuffer(bytes.length));
+  if (Shared === undefined || bytes.buffer instanceof Shared) return bytes;
+  const shared = new Uint8Array(new Shared(bytes.length));
   shared.set(bytes);
   return shared;
 }

@@ -21,7 +21,7 @@ import { Worker } from 'node:worker_threads';
 import { Cancelled, type ErrorCode, LensError, type QuantizeErrorCode, type RuntimeErrorCode } from '../errors';
 import { QuantizeError } from '../quantize/errors';
 import { RuntimeError } from '../runtime/types';
-import { type BatchRun, type BatchRunner, type BatchTask, chunksOf, loadChunk, runInProcess } from '../util/batch';
+import { type BatchRun, type BatchRunner, type BatchTask, chunksOf, loadChunk, runInProcess, sharedMemory } from '../util/batch';
 
 /** Environment variable that fixes the pool's size where no option does (tests, scripts). */
 export const THREADS_ENV = 'TINYML_LENS_THREADS';
@@ -45,7 +45,7 @@ export type FromPoolThread =
 
 /** The data a pool thread starts with: the flag (non-zero: stop) it shares with the pool. */
 export interface PoolThreadData {
-  readonly stop: SharedArrayBuffer;
+  readonly stop: SharedArrayBuffer | ArrayBuffer;
 }
 
 /**
@@ -112,8 +112,9 @@ function dropIdle(script: string, t: PoolThread): void {
 }
 
 function startThread(script: string): PoolThread {
-  const stop = new Int32Array(new SharedArrayBuffer(4));
-  const data: PoolThreadData = { stop: stop.buffer as SharedArrayBuffer };
+  // Without shared memory (see sharedMemory) the flag is the thread's own copy: a cancel still ends it by terminate.
+  const stop = new Int32Array(sharedMemory(4));
+  const data: PoolThreadData = { stop: stop.buffer };
   const t: PoolThread = { worker: new Worker(script, { workerData: data }), stop };
   // While a batch runs, its own listeners report these; an idle thread that dies just leaves.
   t.worker.on('error', () => undefined);
