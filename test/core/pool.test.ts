@@ -11,7 +11,7 @@ import { describe, test } from 'node:test';
 import { Cancelled, errorCode, LensError } from '../../src/errors';
 import { compareJob } from '../../src/jobs/compare';
 import { UNATTENDED } from '../../src/jobs/context';
-import { quantizeJob } from '../../src/jobs/quantize';
+import { QUANTIZE_CANCELLED, quantizeJob } from '../../src/jobs/quantize';
 import { readModel } from '../../src/model/io';
 import { calibrate, type SampleSource } from '../../src/quantize/calibrate';
 import { toFloatGraph } from '../../src/quantize/floatGraph';
@@ -80,6 +80,38 @@ describe('failures and cancel', () => {
     assert.equal(r.signal, null, 'the process had to be killed: a pool thread outlived the cancel');
     assert.equal(r.stdout.trim(), 'cancelled');
     assert.equal(r.status, 0);
+  });
+
+  test('memory stays bounded: samples are loaded at most 2 × threads chunks ahead of the merge', async () => {
+    let merged = 0;
+    let ahead = 0;
+    await poolRunner({ threads: 2, script: TEST_WORKER })(whoTask, {
+      setup: { spinMs: 5 },
+      count: 40,
+      load: (i) => {
+        ahead = Math.max(ahead, i + 1 - merged);
+        return i;
+      },
+      merge: (p) => {
+        merged += p.items.length;
+      },
+    });
+    assert.equal(merged, 40);
+    assert.ok(ahead <= 2 * 2 * whoTask.chunkSize, `${ahead} samples loaded ahead of the merge`);
+  });
+
+  test('a real job cancelled mid-batch on 2 threads ends with its own message', { skip: SKIP_SHARED }, async () => {
+    let samples = 0;
+    const ctx = { shouldStop: () => samples >= 3, progress: () => void samples++ };
+    await assert.rejects(
+      quantizeJob({ modelPath: KWS_FLOAT, randomCalibration: true, samples: 40, heldOut: 0, method: 'minmax', threads: 2 }, ctx),
+      (e: unknown) => e instanceof Cancelled && e.message === QUANTIZE_CANCELLED,
+    );
+    samples = 0;
+    await assert.rejects(
+      compareJob({ floatPath: AD_FLOAT, int8Path: AD_INT8, samples: [], randomSamples: 200, rounding: 'tflm', threads: 2 }, ctx),
+      (e: unknown) => e instanceof Cancelled && e.message === 'the comparison was cancelled',
+    );
   });
 
   test('a stop asked before the batch starts no thread', async () => {
