@@ -75,6 +75,7 @@ function subset(source: SampleSource, indices: readonly number[]): SampleSource 
     count: indices.length,
     sample: (i) => source.sample(indices[i]!),
     ...(source.describe ? { describe: (i: number) => source.describe!(indices[i]!) } : {}),
+    ...(source.files ? { files: { ...source.files, refs: indices.map((i) => source.files!.refs[i]!) } } : {}),
   };
 }
 

@@ -10,7 +10,9 @@
 import { Cancelled } from '../errors';
 import type { Graph } from '../model/graph';
 import { readModel, writeModel } from '../model/io';
-import { type BatchRunner, type BatchTask, runInProcess, shareBytes } from '../util/batch';
+import { type BatchChunk, type BatchRunner, type BatchTask, runInProcess, shareBytes } from '../util/batch';
+import { fileSamples } from './calibrationFiles';
+import type { SampleFiles, SampleSource } from './samples';
 import { Interpreter } from '../runtime/interpreter';
 import { realValues } from '../runtime/runModel';
 import { RuntimeError, type RuntimeTensor } from '../runtime/types';
@@ -18,13 +20,7 @@ import { QuantizeError } from './errors';
 import { Histogram, type HistogramData } from './histogram';
 import { mergeStats, type TensorStats } from './ranges';
 
-/** Calibration or evaluation samples: raw input bytes, one array per model input. */
-export interface SampleSource {
-  readonly count: number;
-  sample(index: number): Promise<readonly Uint8Array[]> | readonly Uint8Array[];
-  /** What sample `index` is called in messages (a file name), if anything. */
-  describe?(index: number): string;
-}
+export type { SampleFiles, SampleSource } from './samples';
 
 export type Samples = readonly (readonly Uint8Array[])[] | SampleSource;
 
@@ -103,11 +99,12 @@ export interface CalibrateOptions extends ProgressContext {
   readonly batch?: BatchRunner;
 }
 
-/** What a calibration thread starts from: the float model's bytes, once. */
+/** What a calibration thread starts from: the float model's bytes, once, and the sample files when it reads them itself. */
 export interface CalibrationSetup {
   readonly model: Uint8Array;
   readonly histograms: boolean;
   readonly validation: readonly number[];
+  readonly files?: SampleFiles;
 }
 
 /** One calibration sample, loaded on the calling thread. */
@@ -139,7 +136,16 @@ export const calibrationTask: BatchTask<CalibrationSetup, CalibrationItem, Calib
   prepare(setup) {
     const interpreter = new Interpreter(readModel(setup.model), { rounding: 'tflm' });
     const validation = new Set(setup.validation);
-    return (chunk, ctx) => {
+    // Files are read and decoded on the thread that runs them: decoding an image can cost as much as a float inference.
+    const files = setup.files ? fileSamples(setup.files.refs, setup.files.inputs, setup.files.normalization) : undefined;
+    const item = async (chunk: BatchChunk<CalibrationItem>, k: number): Promise<CalibrationItem> => {
+      const given = chunk.items?.[k];
+      if (given) return given;
+      const s = chunk.start + k;
+      if (!files) throw new Error(`calibration sample ${s} was neither sent nor readable`);
+      return { inputs: await files.sample(s), name: files.describe?.(s) ?? `calibration sample ${s}` };
+    };
+    return async (chunk, ctx) => {
       const calibrationStats = new Map<number, TensorStats>();
       const validationStats = new Map<number, TensorStats>();
       const kept: { inputs: readonly Uint8Array[]; outputs: Float64Array[] }[] = [];
@@ -154,10 +160,9 @@ export const calibrationTask: BatchTask<CalibrationSetup, CalibrationItem, Calib
         update(s, t.data as Float32Array, setup.histograms);
       };
       let inferenceMs = 0;
-      const items = chunk.items ?? [];
       for (let k = 0; k < chunk.count; k++) {
         const s = chunk.start + k;
-        const { inputs, name } = items[k]!;
+        const { inputs, name } = await item(chunk, k);
         const validating = validation.has(s);
         stats = validating ? validationStats : calibrationStats;
         if (ctx.shouldStop()) throw new Cancelled('quantization was cancelled');
@@ -206,9 +211,14 @@ export async function calibrate(graph: Graph, samples: SampleSource, options: Ca
   let inferenceMs = 0;
   const batch = options.batch ?? runInProcess;
   await batch(calibrationTask, {
-    setup: { model: shareBytes(writeModel(graph)), histograms: options.histograms, validation: [...(options.validation ?? [])] },
+    setup: {
+      model: shareBytes(writeModel(graph)),
+      histograms: options.histograms,
+      validation: [...(options.validation ?? [])],
+      ...(samples.files ? { files: samples.files } : {}),
+    },
     count: samples.count,
-    load: async (i) => ({ inputs: await samples.sample(i), name: samples.describe?.(i) ?? `calibration sample ${i}` }),
+    ...(samples.files ? {} : { load: async (i: number) => ({ inputs: await samples.sample(i), name: samples.describe?.(i) ?? `calibration sample ${i}` }) }),
     merge: (p) => {
       mergeInto(calibrationStats, p.stats);
       if (validation) {

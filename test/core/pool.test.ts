@@ -6,6 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { Cancelled, errorCode, LensError } from '../../src/errors';
@@ -21,6 +23,7 @@ import { prng } from '../../src/util/prng';
 import { poolRunner, poolSize, THREADS_ENV } from '../../src/worker/pool';
 import { MODELS_DIR, SKIP_SHARED, corpusModel } from '../helpers/corpus';
 import { failTask, whoTask } from '../helpers/poolTasks';
+import { adWindows } from './quantizeData';
 
 const TEST_WORKER = join(__dirname, '..', 'helpers', 'poolTestWorker.js');
 const KWS_FLOAT = join(MODELS_DIR, 'mlperf_tiny', 'kws', 'kws_ref_model_float32.tflite');
@@ -167,6 +170,24 @@ describe('1 thread and 2 give the same results', { skip: SKIP_SHARED }, () => {
       evaluation: 'ms' in r.evaluation ? { ...r.evaluation, ms: 0 } : r.evaluation,
     });
     assert.deepEqual(strip(two.report), strip(one.report));
+  });
+
+  test('calibration files read by the threads themselves: the same bytes; a broken file named once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pool-calib-'));
+    adWindows()
+      .slice(0, 14)
+      .forEach((w, i) => writeFileSync(join(dir, `w${String(i).padStart(2, '0')}.bin`), w[0]!));
+    const run = (threads: number) => quantizeJob({ modelPath: AD_FLOAT, calibration: dir, samples: 12, heldOut: 2, method: 'minmax', threads }, UNATTENDED);
+    const one = await run(1);
+    const two = await run(2);
+    assert.equal(one.report.options.calibrationSamples, 12);
+    assert.ok(Buffer.from(two.bytes).equals(Buffer.from(one.bytes)));
+    writeFileSync(join(dir, 'w05.bin'), new Uint8Array(12));
+    await assert.rejects(run(2), (e: unknown) => {
+      assert.equal(errorCode(e), 'bad-calibration');
+      assert.match((e as Error).message, /w05\.bin/);
+      return true;
+    });
   });
 
   test('comparison report', async () => {
