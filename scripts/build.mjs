@@ -1,4 +1,4 @@
-// One esbuild build per bundle: the extension host and the worker for Node, the webview for
+// One esbuild build per bundle: the extension host, the worker and the pool's thread for Node, the webview for
 // the browser, and the CLI. `vscode` is provided by the editor at run time.
 // Usage: node scripts/build.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
@@ -28,6 +28,8 @@ const builds = [
     external: ['vscode'],
   },
   { ...common, entryPoints: ['src/worker/worker.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs', target: 'node20' },
+  // The batch pool's threads (src/worker/pool.ts finds it next to the bundle that starts it).
+  { ...common, entryPoints: ['src/worker/poolWorker.ts'], outfile: 'dist/poolWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
   {
     ...common,

@@ -74,3 +74,12 @@ export function kernelsOption(args: ParsedArgs): KernelLibraryId {
   if (!parsed.ok) throw new UsageError(`--kernels: ${parsed.error}`);
   return parsed.id;
 }
+
+/** `--threads <N>` for batch work (1 to 64); undefined when absent, so the pool's default applies. */
+export function threadsOption(args: ParsedArgs): number | undefined {
+  const v = args.options.get('threads');
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--threads takes a whole number from 1 to 64, got "${v}"`);
+  return n;
+}

@@ -2,7 +2,7 @@
 import { UNATTENDED } from '../jobs/context';
 import { compareJob } from '../jobs/compare';
 import { ROUNDINGS } from '../runtime/quant';
-import { oneOf, UsageError } from './args';
+import { oneOf, threadsOption, UsageError } from './args';
 import { EXIT_OK, type Command } from './command';
 
 export const compareCommand: Command = async (args, io) => {
@@ -12,7 +12,11 @@ export const compareCommand: Command = async (args, io) => {
   const samples = Number(args.options.get('samples') ?? '8');
   if (!Number.isInteger(samples) || samples < 1) throw new UsageError('--samples takes a positive whole number');
   const rounding = oneOf(args, 'rounding', ROUNDINGS) ?? 'tflm';
-  const result = await compareJob({ floatPath, int8Path, samples: inputs.map((f) => [f]), randomSamples: samples, rounding }, UNATTENDED);
+  const threads = threadsOption(args);
+  const result = await compareJob(
+    { floatPath, int8Path, samples: inputs.map((f) => [f]), randomSamples: samples, rounding, ...(threads !== undefined ? { threads } : {}) },
+    UNATTENDED,
+  );
   if (args.flags.has('json')) {
     io.out(JSON.stringify(result, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2));
     return EXIT_OK;

@@ -15,7 +15,7 @@ import { outputNames, reportJson, reportNameFor, type QuantizationReport } from 
 import { NORMALIZATIONS } from '../runtime/inputs/image';
 import { ROUNDINGS, type Rounding } from '../runtime/quant';
 import type { QuantizeParams } from '../shared/protocol';
-import { oneOf, UsageError, type ParsedArgs } from './args';
+import { oneOf, threadsOption, UsageError, type ParsedArgs } from './args';
 import { EXIT_CANCELLED, EXIT_OK, type Io } from './command';
 import { reportFailure } from './failure';
 
@@ -50,6 +50,7 @@ export function quantizeParams(args: ParsedArgs): QuantizeParams {
   const samples = count(args, 'samples', 1);
   const heldOut = count(args, 'held-out', 0);
   const out = args.options.get('out');
+  const threads = threadsOption(args);
   return {
     modelPath,
     ...(calibration !== undefined ? { calibration } : {}),
@@ -65,6 +66,7 @@ export function quantizeParams(args: ParsedArgs): QuantizeParams {
     ...(normalization !== undefined ? { normalization } : {}),
     ...(rounding ? { rounding } : {}),
     outputPath: out ?? outputNames(modelPath).model,
+    ...(threads !== undefined ? { threads } : {}),
   };
 }
 

@@ -25,6 +25,7 @@ const NORMALIZATION: OptionHelp = {
   value: '[0,1]|[-1,1]|[0,255]|imagenet',
   description: 'how image pixels become input values (default [0,1])',
 };
+const THREADS: OptionHelp = { name: 'threads', value: '<N>', description: 'threads the samples run on (default: every core, or $TINYML_LENS_THREADS)' };
 const KERNELS: OptionHelp = { name: 'kernels', value: 'reference|cmsis-nn', description: 'the TFLM kernel library the firmware links (default reference)' };
 
 export const COMMANDS_HELP: readonly CommandHelp[] = [
@@ -53,6 +54,7 @@ export const COMMANDS_HELP: readonly CommandHelp[] = [
       ROUNDING,
       NORMALIZATION,
       { name: 'out-dir', value: '<dir>', description: 'where the outputs are written (default .)' },
+      { name: 'repeat', value: '<n>', description: 'after one warm-up, time n more runs: median and minimum ms per invoke' },
       JSON_OPTION,
     ],
   },
@@ -64,6 +66,7 @@ export const COMMANDS_HELP: readonly CommandHelp[] = [
       { name: 'input', value: '<file>', description: 'a sample file, one per run (repeat for more samples)' },
       { name: 'samples', value: '<N>', description: 'without --input: this many seeded random samples (default 8)' },
       ROUNDING,
+      THREADS,
       JSON_OPTION,
     ],
   },
@@ -110,6 +113,7 @@ export const COMMANDS_HELP: readonly CommandHelp[] = [
       { name: 'per-channel-fc', description: 'FULLY_CONNECTED weights per channel' },
       { name: 'keep-float', description: 'leave ops the quantizer cannot handle in float' },
       ROUNDING,
+      THREADS,
       { name: 'force', description: 'replace existing output files' },
       JSON_OPTION,
     ],

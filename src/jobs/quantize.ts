@@ -18,6 +18,7 @@ import { Cancelled, errorCode, LensError } from '../errors';
 import { stopIfAsked, type JobContext } from './context';
 import { checkRunnable, readModelFile } from './load';
 import { prng } from '../util/prng';
+import { poolRunner } from '../worker/pool';
 
 /**
  * What a cancelled quantization says, wherever it was cancelled (calibration, auto's candidates,
@@ -74,6 +75,7 @@ function subset(source: SampleSource, indices: readonly number[]): SampleSource 
     count: indices.length,
     sample: (i) => source.sample(indices[i]!),
     ...(source.describe ? { describe: (i: number) => source.describe!(indices[i]!) } : {}),
+    ...(source.files ? { files: { ...source.files, refs: indices.map((i) => source.files!.refs[i]!) } } : {}),
   };
 }
 
@@ -152,6 +154,7 @@ async function quantize(params: QuantizeParams, ctx: JobContext): Promise<Quanti
       randomCalibration: params.calibration === undefined,
       ...(images ? { normalization: { name: norm.name, description: describeNormalization(norm.value) } } : {}),
       warnings,
+      batch: poolRunner(params.threads !== undefined ? { threads: params.threads } : {}),
     },
     ctx,
   );

@@ -9,20 +9,18 @@
  */
 import { Cancelled } from '../errors';
 import type { Graph } from '../model/graph';
+import { readModel, writeModel } from '../model/io';
+import { type BatchChunk, type BatchRunner, type BatchTask, runInProcess, shareBytes } from '../util/batch';
+import { fileSamples } from './calibrationFiles';
+import type { SampleFiles, SampleSource } from './samples';
 import { Interpreter } from '../runtime/interpreter';
 import { realValues } from '../runtime/runModel';
 import { RuntimeError, type RuntimeTensor } from '../runtime/types';
 import { QuantizeError } from './errors';
-import { Histogram } from './histogram';
-import type { TensorStats } from './ranges';
+import { Histogram, type HistogramData } from './histogram';
+import { mergeStats, type TensorStats } from './ranges';
 
-/** Calibration or evaluation samples: raw input bytes, one array per model input. */
-export interface SampleSource {
-  readonly count: number;
-  sample(index: number): Promise<readonly Uint8Array[]> | readonly Uint8Array[];
-  /** What sample `index` is called in messages (a file name), if anything. */
-  describe?(index: number): string;
-}
+export type { SampleFiles, SampleSource } from './samples';
 
 export type Samples = readonly (readonly Uint8Array[])[] | SampleSource;
 
@@ -97,56 +95,144 @@ export interface CalibrateOptions extends ProgressContext {
   readonly histograms: boolean;
   /** Sample indices kept apart for validation (see ValidationData). */
   readonly validation?: ReadonlySet<number>;
+  /** Where the samples run: default in this thread; the quantize job passes the thread pool's runner. */
+  readonly batch?: BatchRunner;
+}
+
+/** What a calibration thread starts from: the float model's bytes, once, and the sample files when it reads them itself. */
+export interface CalibrationSetup {
+  readonly model: Uint8Array;
+  readonly histograms: boolean;
+  readonly validation: readonly number[];
+  readonly files?: SampleFiles;
+}
+
+/** One calibration sample, loaded on the calling thread. */
+export interface CalibrationItem {
+  readonly inputs: readonly Uint8Array[];
+  /** What it is called in messages. */
+  readonly name: string;
+}
+
+/** A tensor's statistics as plain data (the histogram's too). */
+export type TensorStatsData = Omit<TensorStats, 'histogram'> & { readonly histogram?: HistogramData };
+
+/** What one chunk of samples gave: statistics by tensor (in first-seen order), validation samples in order. */
+export interface CalibrationPartial {
+  readonly stats: readonly (readonly [number, TensorStatsData])[];
+  readonly validationStats: readonly (readonly [number, TensorStatsData])[];
+  readonly validation: readonly { readonly inputs: readonly Uint8Array[]; readonly outputs: readonly Float64Array[] }[];
+  readonly inferenceMs: number;
+}
+
+/**
+ * Calibration as batch work: each thread runs its own float interpreter over its chunks; the
+ * statistics (min/max, counts, histograms) merge exactly, so any number of threads gives the
+ * statistics of one.
+ */
+export const calibrationTask: BatchTask<CalibrationSetup, CalibrationItem, CalibrationPartial> = {
+  name: 'calibrate',
+  chunkSize: 4,
+  prepare(setup) {
+    const interpreter = new Interpreter(readModel(setup.model), { rounding: 'tflm' });
+    const validation = new Set(setup.validation);
+    // Files are read and decoded on the thread that runs them: decoding an image can cost as much as a float inference.
+    const files = setup.files ? fileSamples(setup.files.refs, setup.files.inputs, setup.files.normalization) : undefined;
+    const item = async (chunk: BatchChunk<CalibrationItem>, k: number): Promise<CalibrationItem> => {
+      const given = chunk.items?.[k];
+      if (given) return given;
+      const s = chunk.start + k;
+      if (!files) throw new Error(`calibration sample ${s} was neither sent nor readable`);
+      return { inputs: await files.sample(s), name: files.describe?.(s) ?? `calibration sample ${s}` };
+    };
+    return async (chunk, ctx) => {
+      const calibrationStats = new Map<number, TensorStats>();
+      const validationStats = new Map<number, TensorStats>();
+      const kept: { inputs: readonly Uint8Array[]; outputs: Float64Array[] }[] = [];
+      let stats = calibrationStats;
+      const track = (t: RuntimeTensor): void => {
+        if (t.dtype !== 'float32' || t.constant) return;
+        let s = stats.get(t.index);
+        if (!s) {
+          s = { min: Infinity, max: -Infinity, count: 0, nonFinite: 0 };
+          stats.set(t.index, s);
+        }
+        update(s, t.data as Float32Array, setup.histograms);
+      };
+      let inferenceMs = 0;
+      for (let k = 0; k < chunk.count; k++) {
+        const s = chunk.start + k;
+        const { inputs, name } = await item(chunk, k);
+        const validating = validation.has(s);
+        stats = validating ? validationStats : calibrationStats;
+        if (ctx.shouldStop()) throw new Cancelled('quantization was cancelled');
+        if (inputs.length !== interpreter.inputs.length)
+          throw new QuantizeError('bad-calibration', `${name} has ${inputs.length} input(s); the model has ${interpreter.inputs.length}`);
+        interpreter.resetState();
+        try {
+          inputs.forEach((bytes, i) => interpreter.setInputBytes(i, bytes));
+        } catch (e) {
+          if (e instanceof RuntimeError) throw new QuantizeError('bad-calibration', `${name}: ${e.message}`);
+          throw e;
+        }
+        for (const t of interpreter.inputs) track(t);
+        const ti = performance.now();
+        interpreter.invoke({
+          shouldStop: ctx.shouldStop,
+          onLayer: (_layer, outputs) => {
+            for (const t of outputs) track(t);
+          },
+        });
+        inferenceMs += performance.now() - ti;
+        if (validating) kept.push({ inputs, outputs: interpreter.outputs.map(realValues) });
+        ctx.sampleDone();
+      }
+      return { stats: [...calibrationStats], validationStats: [...validationStats], validation: kept, inferenceMs };
+    };
+  },
+};
+
+function reviveStats(s: TensorStatsData): TensorStats {
+  const { histogram, ...rest } = s;
+  return { ...rest, ...(histogram ? { histogram: Histogram.from(histogram) } : {}) };
+}
+
+function mergeInto(into: Map<number, TensorStats>, part: readonly (readonly [number, TensorStatsData])[]): void {
+  for (const [t, s] of part) into.set(t, mergeStats(into.get(t), reviveStats(s))!);
 }
 
 export async function calibrate(graph: Graph, samples: SampleSource, options: CalibrateOptions): Promise<CalibrationResult> {
   const t0 = performance.now();
-  const interpreter = new Interpreter(graph, { rounding: 'tflm' });
   const calibrationStats = new Map<number, TensorStats>();
   const validation =
     options.validation && options.validation.size > 0
-      ? { stats: new Map<number, TensorStats>(), inputs: [] as (readonly Uint8Array[])[], outputs: [] as Float64Array[][] }
+      ? { stats: new Map<number, TensorStats>(), inputs: [] as (readonly Uint8Array[])[], outputs: [] as (readonly Float64Array[])[] }
       : undefined;
-  let stats = calibrationStats;
-  const track = (t: RuntimeTensor): void => {
-    if (t.dtype !== 'float32' || t.constant) return;
-    let s = stats.get(t.index);
-    if (!s) {
-      s = { min: Infinity, max: -Infinity, count: 0, nonFinite: 0 };
-      stats.set(t.index, s);
-    }
-    update(s, t.data as Float32Array, options.histograms);
-  };
   let inferenceMs = 0;
-  for (let s = 0; s < samples.count; s++) {
-    const validating = validation !== undefined && options.validation!.has(s);
-    stats = validating ? validation.stats : calibrationStats;
-    if (options.shouldStop?.()) throw new Cancelled('quantization was cancelled');
-    const inputs = await samples.sample(s);
-    const name = samples.describe?.(s) ?? `calibration sample ${s}`;
-    if (inputs.length !== interpreter.inputs.length)
-      throw new QuantizeError('bad-calibration', `${name} has ${inputs.length} input(s); the model has ${interpreter.inputs.length}`);
-    interpreter.resetState();
-    try {
-      inputs.forEach((bytes, i) => interpreter.setInputBytes(i, bytes));
-    } catch (e) {
-      if (e instanceof RuntimeError) throw new QuantizeError('bad-calibration', `${name}: ${e.message}`);
-      throw e;
-    }
-    for (const t of interpreter.inputs) track(t);
-    const ti = performance.now();
-    interpreter.invoke({
-      ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
-      onLayer: (_layer, outputs) => {
-        for (const t of outputs) track(t);
-      },
-    });
-    inferenceMs += performance.now() - ti;
-    if (validating) {
-      validation.inputs.push(inputs);
-      validation.outputs.push(interpreter.outputs.map(realValues));
-    }
-    options.progress?.((s + 1) / samples.count, `calibration sample ${s + 1} of ${samples.count}`);
-  }
+  const batch = options.batch ?? runInProcess;
+  await batch(calibrationTask, {
+    setup: {
+      model: shareBytes(writeModel(graph)),
+      histograms: options.histograms,
+      validation: [...(options.validation ?? [])],
+      ...(samples.files ? { files: samples.files } : {}),
+    },
+    count: samples.count,
+    ...(samples.files ? {} : { load: async (i: number) => ({ inputs: await samples.sample(i), name: samples.describe?.(i) ?? `calibration sample ${i}` }) }),
+    merge: (p) => {
+      mergeInto(calibrationStats, p.stats);
+      if (validation) {
+        mergeInto(validation.stats, p.validationStats);
+        for (const v of p.validation) {
+          validation.inputs.push(v.inputs);
+          validation.outputs.push(v.outputs);
+        }
+      }
+      inferenceMs += p.inferenceMs;
+    },
+    ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
+    progress: (done, count) => options.progress?.(done / count, `calibration sample ${done} of ${count}`),
+    cancelledMessage: 'quantization was cancelled',
+  });
   return { stats: calibrationStats, ...(validation ? { validation } : {}), samples: samples.count, inferenceMs, ms: performance.now() - t0 };
 }

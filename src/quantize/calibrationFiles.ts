@@ -19,7 +19,7 @@ import type { Normalization } from '../runtime/inputs/image';
 import { InputError } from '../runtime/inputs/inputError';
 import { inputBytes, type InputTensorSpec } from '../runtime/inputs/loadInput';
 import { parseNpy } from '../runtime/inputs/npy';
-import type { SampleSource } from './calibrate';
+import type { SampleRef, SampleSource } from './samples';
 import { QuantizeError } from './errors';
 import { prng } from '../util/prng';
 
@@ -28,10 +28,7 @@ const IMAGE = /\.(png|jpe?g|bmp)$/i;
 
 const ELEMENT_BYTES: Readonly<Record<string, number>> = { float32: 4, int8: 1, uint8: 1, int16: 2, int32: 4, bool: 1 };
 
-/** One sample: per model input, a file and the sample's position inside it. */
-export interface SampleRef {
-  readonly parts: readonly { readonly file: string; readonly index: number; readonly of: number }[];
-}
+export type { SampleRef } from './samples';
 
 function known(file: string): boolean {
   const lower = file.toLowerCase();
@@ -164,6 +161,7 @@ export function fileSamples(refs: readonly SampleRef[], inputs: readonly InputTe
   };
   return {
     count: refs.length,
+    files: { refs, inputs, normalization },
     describe: (i) => refs[i]!.parts.map((p) => (p.of > 1 ? `${p.file} (sample ${p.index})` : p.file)).join(' + '),
     sample: (i) =>
       refs[i]!.parts.map((p, k) => {

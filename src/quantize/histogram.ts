@@ -9,12 +9,30 @@
  */
 export const HISTOGRAM_BINS = 4096;
 
+/** A histogram as plain data (what crosses between threads). */
+export interface HistogramData {
+  readonly counts: Float64Array;
+  readonly range: number;
+  readonly zeros: number;
+  readonly total: number;
+}
+
 export class Histogram {
   readonly counts = new Float64Array(HISTOGRAM_BINS);
   /** Half-width of the covered range; 0 until the first non-zero value. */
   range = 0;
   zeros = 0;
   total = 0;
+
+  /** A histogram from its data (a copy of it), e.g. one that came from another thread. */
+  static from(data: HistogramData): Histogram {
+    const h = new Histogram();
+    h.counts.set(data.counts);
+    h.range = data.range;
+    h.zeros = data.zeros;
+    h.total = data.total;
+    return h;
+  }
 
   get binWidth(): number {
     return (2 * this.range) / HISTOGRAM_BINS;

@@ -38,6 +38,7 @@ import type { SymmetricWeights } from './params';
 import { chooseRange, DEFAULT_RANGE_METHOD, mergeStats, type RangeChoice, type RangeMethodOption, type TensorStats } from './ranges';
 import type { QuantizationReport } from './report';
 import { checkSupport, describeOps } from './support';
+import type { BatchRunner } from '../util/batch';
 
 export interface QuantizeOptions {
   /** int8 inputs and outputs (the MCU default) or float ones behind QUANTIZE/DEQUANTIZE. */
@@ -66,6 +67,8 @@ export interface QuantizeOptions {
   readonly randomCalibration?: boolean;
   readonly normalization?: { readonly name: string; readonly description: string };
   readonly warnings?: readonly QuantizeNotice[];
+  /** Where calibration runs its samples: default this thread (the quantize job passes the thread pool). */
+  readonly batch?: BatchRunner;
 }
 
 export interface QuantizeResult {
@@ -128,6 +131,7 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
   const calib = await calibrate(floatGraph, samples, {
     histograms: requestedMethod !== 'minmax',
     ...(auto ? { validation } : {}),
+    ...(options.batch ? { batch: options.batch } : {}),
     ...stage(ctx, 0, calibrationEnd),
   });
   const warnings: QuantizeNotice[] = [...(options.warnings ?? [])];

@@ -78,6 +78,19 @@ export function accumulate(sums: SqnrSums, f: ArrayLike<number>, q: ArrayLike<nu
   sums.count += f.length;
 }
 
+/**
+ * Adds the sums of other samples to `into`. The result depends on the order sums are added
+ * in (floating point), so batch work merges them in a fixed order (see util/batch.ts).
+ */
+export function mergeSums(into: SqnrSums, from: Readonly<SqnrSums>): void {
+  into.ff += from.ff;
+  into.qq += from.qq;
+  into.fq += from.fq;
+  into.noise += from.noise;
+  if (from.maxAbs > into.maxAbs) into.maxAbs = from.maxAbs;
+  into.count += from.count;
+}
+
 /** Pooled SQNR in dB: Infinity when identical, −Infinity when the reference is all zeros. */
 export function pooledSqnrDb(s: SqnrSums): number {
   if (s.noise === 0) return Infinity;
@@ -254,6 +267,23 @@ export class LayerComparer {
     this.outputs.add(floatRun.outputs[0]!, int8Run.outputs[0]!);
   }
 
+  /** The running sums as plain data (what crosses between threads), to `merge` into another comparer of the same models. */
+  state(): ComparerState {
+    return { pairs: this.pairs.map((p) => ({ sums: { ...p.sums }, tensor: p.tensor, op: p.op })), outputs: this.outputs.state() };
+  }
+
+  /** Adds another comparer's samples (its `state`), as if they had been added after these. */
+  merge(state: ComparerState): void {
+    state.pairs.forEach((p, k) => {
+      const pair = this.pairs[k];
+      if (!pair || p.sums.count === 0) return;
+      mergeSums(pair.sums, p.sums);
+      pair.tensor = p.tensor;
+      pair.op = p.op;
+    });
+    this.outputs.merge(state.outputs);
+  }
+
   layers(): LayerComparison[] {
     return this.pairs
       .filter((p) => p.sums.count > 0)
@@ -272,6 +302,19 @@ export class LayerComparer {
   agreement(): OutputAgreement {
     return this.outputs.result();
   }
+}
+
+/** A LayerComparer's running sums, by pair (in its order), and its output agreement's. */
+export interface ComparerState {
+  readonly pairs: readonly { readonly sums: SqnrSums; readonly tensor: string; readonly op: string }[];
+  readonly outputs: AgreementState;
+}
+
+/** An AgreementAccumulator's running sums. */
+export interface AgreementState {
+  readonly sums: SqnrSums;
+  readonly samples: number;
+  readonly agree: number;
 }
 
 /** Per-layer metrics over one or more samples (pooled, as if the samples' values were concatenated). */
@@ -296,6 +339,16 @@ export class AgreementAccumulator {
     if (argmax(f) === argmax(q)) this.agree++;
     accumulate(this.sums, f, q);
     this.n++;
+  }
+
+  state(): AgreementState {
+    return { sums: { ...this.sums }, samples: this.n, agree: this.agree };
+  }
+
+  merge(state: AgreementState): void {
+    mergeSums(this.sums, state.sums);
+    this.n += state.samples;
+    this.agree += state.agree;
   }
 
   result(): OutputAgreement {

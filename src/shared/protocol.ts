@@ -39,6 +39,8 @@ export interface RunParams {
   readonly rounding: Rounding;
   /** Image normalization by name (see NORMALIZATIONS); default [0,1]. */
   readonly normalization?: string;
+  /** Time this many more invokes after the first (the warm-up): RunResult.repeat. */
+  readonly repeat?: number;
 }
 
 export interface RunOutput {
@@ -52,7 +54,16 @@ export interface RunOutput {
 
 export interface RunResult {
   readonly outputs: readonly RunOutput[];
+  /** The first invoke's time (the only one without `repeat`). */
   readonly ms: number;
+  /** With `repeat`: the median and the minimum time per invoke over that many runs after the first. */
+  readonly repeat?: RepeatTiming;
+}
+
+export interface RepeatTiming {
+  readonly runs: number;
+  readonly msMedian: number;
+  readonly msMin: number;
 }
 
 export interface CompareParams {
@@ -63,6 +74,8 @@ export interface CompareParams {
   readonly randomSamples: number;
   readonly rounding: Rounding;
   readonly normalization?: string;
+  /** Threads the samples run on (default: $TINYML_LENS_THREADS, else every core); 1: the job's own thread. */
+  readonly threads?: number;
 }
 
 export interface CompareResult {
@@ -94,6 +107,8 @@ export interface QuantizeParams {
   readonly rounding?: Rounding;
   /** Where the caller will write the model (for the report); default `<name>_int8.tflite`. */
   readonly outputPath?: string;
+  /** Threads calibration runs on (default: $TINYML_LENS_THREADS, else every core); 1: the job's own thread. */
+  readonly threads?: number;
 }
 
 export interface QuantizeJobResult {

@@ -3,12 +3,14 @@ import { analysisBench } from './analysisBench';
 import { runtimeBench } from './runtimeBench';
 import { quantizeBench } from './quantizeBench';
 import { optimizeBench } from './optimizeBench';
+import { poolBench } from './poolBench';
 
 async function main(): Promise<void> {
   await analysisBench();
   await runtimeBench();
   await quantizeBench();
   await optimizeBench();
+  await poolBench();
 }
 
 main().catch((e: unknown) => {

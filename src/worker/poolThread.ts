@@ -1,0 +1,61 @@
+/**
+ * The body of a pool thread (see pool.ts): it takes one task's setup, prepares it once (its own
+ * model, its own interpreter, its own WebAssembly instance), then folds the chunks it is sent
+ * one at a time and sends back each partial. A failure is sent as its code, class name and
+ * message; the pool then stops every thread. poolWorker.ts serves BATCH_TASKS with it; tests
+ * serve tasks of their own.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { errorCode, errorMessage } from '../errors';
+import type { BatchContext, BatchTask, ChunkFolder } from '../util/batch';
+import type { FromPoolThread, PoolThreadData, ToPoolThread } from './pool';
+
+/** Tasks by name, of any setup, item and partial: what crosses the thread is structured-cloned data. */
+export type TaskTable = Readonly<Record<string, BatchTask<never, never, unknown>>>;
+
+export function servePool(tasks: TaskTable): void {
+  const port = parentPort;
+  if (!port) throw new Error('servePool runs in a worker thread');
+  const stop = new Int32Array((workerData as PoolThreadData).stop);
+  const post = (message: FromPoolThread): void => port.postMessage(message);
+  const ctx: BatchContext = {
+    shouldStop: () => Atomics.load(stop, 0) !== 0,
+    sampleDone: () => post({ type: 'sample' }),
+  };
+  let folder: Promise<ChunkFolder<unknown, unknown>> | undefined;
+
+  const handle = async (m: ToPoolThread): Promise<void> => {
+    if (m.type === 'setup') {
+      const task = tasks[m.task] as BatchTask<unknown, unknown, unknown> | undefined;
+      if (!task) throw new Error(`no batch task called "${m.task}"`);
+      folder = Promise.resolve(task.prepare(m.setup));
+      await folder;
+      return;
+    }
+    if (m.type === 'release') {
+      folder = undefined;
+      return;
+    }
+    if (!folder) throw new Error('a chunk came before the setup');
+    const fold = await folder;
+    const partial = await fold({ start: m.start, count: m.count, ...(m.items ? { items: m.items } : {}) }, ctx);
+    post({ type: 'partial', index: m.index, partial });
+  };
+
+  const postError = (e: unknown): void => {
+    const layer = typeof e === 'object' && e !== null && 'layer' in e && typeof e.layer === 'number' ? e.layer : undefined;
+    post({
+      type: 'error',
+      code: errorCode(e),
+      name: e instanceof Error ? e.name : 'Error',
+      message: errorMessage(e),
+      ...(layer !== undefined ? { layer } : {}),
+    });
+  };
+
+  // One message after the other, each after the previous one's work.
+  let queue: Promise<void> = Promise.resolve();
+  port.on('message', (m: ToPoolThread) => {
+    queue = queue.then(() => handle(m)).catch(postError);
+  });
+}
