@@ -76,6 +76,12 @@ export function renderFinding(f: FitFinding, surface: FindingSurface = ENGLISH_T
       const args = { op: text(f.params.op), layer: String(f.layer) };
       return f.subgraph > 0 ? t(P.opUnsupportedInSubgraph, { ...args, subgraph: String(f.subgraph) }) : t(M['op-unsupported'], args);
     }
+    case 'op-refused': {
+      const p = f.params;
+      const args = { op: text(p.op), layer: String(f.layer), got: text(p.got), accepted: text(p.accepted), source: text(p.source) };
+      if (p.reason === 'float16') return t(p.op === 'DEQUANTIZE' ? P.opRefusedDequantizeFloat16 : P.opRefusedFloat16, args);
+      return t(M['op-refused'], args);
+    }
     case 'hybrid-op':
     case 'float-in-int8':
       return t(M[f.code], { op: text(f.params.op), layer: String(f.layer) });

@@ -1,0 +1,105 @@
+/**
+ * Does TFLM's kernel take this layer's tensors? The layer's dtypes against its op's signatures
+ * (signatures.ts): a refusal names the slots, what they hold, what the kernel takes, and why,
+ * so that a finding can say what to do about it.
+ */
+import { type DType, isFloatType } from '../../model/dtype';
+import { type Graph, isConstant, type Operator, type Subgraph, type Tensor } from '../../model/graph';
+import { type BuiltinName, builtinName } from '../../model/ops';
+import { type Accepts, OP_SIGNATURES, type OpSignatures, type Signature } from './signatures';
+
+/**
+ * Why the kernel refuses: FLOAT16 tensors (TFLM has no float16 arithmetic, not even in
+ * DEQUANTIZE), float activations over integer weights (a hybrid, dynamic-range op), or another
+ * combination of types.
+ */
+export type RefusalReason = 'float16' | 'hybrid' | 'dtype';
+
+export interface OpRefusal {
+  readonly reason: RefusalReason;
+  /** The layer's dtypes in the slots the signatures check: `int16, int16 → int16`. */
+  readonly got: string;
+  /** The signatures the kernel accepts, in the same notation, separated by `; `. */
+  readonly accepted: string;
+  /** The TFLM kernel source the rule comes from (under tensorflow/lite/micro/kernels/). */
+  readonly source: string;
+}
+
+const INTEGER_WEIGHTS: ReadonlySet<DType> = new Set(['int8', 'uint8', 'int4', 'int16']);
+
+function lookup(name: string): OpSignatures | undefined {
+  return (OP_SIGNATURES as Readonly<Partial<Record<BuiltinName, OpSignatures>>>)[name as BuiltinName];
+}
+
+/** A slot's tensor, or undefined when the op leaves it out (an optional input given as -1). */
+function slot(sg: Subgraph, indices: readonly number[], k: number): Tensor | undefined {
+  const i = indices[k];
+  return i === undefined || i < 0 ? undefined : sg.tensors[i];
+}
+
+function fits(accepts: Accepts, t: Tensor | undefined): boolean {
+  return accepts === null || t === undefined || accepts.includes(t.dtype);
+}
+
+function matches(sig: Signature, sg: Subgraph, op: Operator): boolean {
+  return sig.inputs.every((a, k) => fits(a, slot(sg, op.inputs, k))) && sig.outputs.every((a, k) => fits(a, slot(sg, op.outputs, k)));
+}
+
+/** The widest slot list any signature checks: what `got` shows. */
+function checkedSlots(rule: OpSignatures): { inputs: number[]; outputs: number[] } {
+  const inputs = new Set<number>();
+  const outputs = new Set<number>();
+  for (const s of rule.accepts) {
+    s.inputs.forEach((a, k) => a !== null && inputs.add(k));
+    s.outputs.forEach((a, k) => a !== null && outputs.add(k));
+  }
+  return { inputs: [...inputs].sort((a, b) => a - b), outputs: [...outputs].sort((a, b) => a - b) };
+}
+
+const dtypes = (accepts: Accepts): string => (accepts === null ? 'any' : accepts.join('/'));
+
+/** A signature as `int8, int8/int4 → int8` (unchecked slots left out). */
+export function describeSignature(sig: Signature): string {
+  const side = (slots: readonly Accepts[]): string =>
+    slots
+      .filter((a) => a !== null)
+      .map(dtypes)
+      .join(', ');
+  const left = side(sig.inputs);
+  return left === '' ? side(sig.outputs) || 'any' : `${left} → ${side(sig.outputs) || 'any'}`;
+}
+
+function describeLayer(rule: OpSignatures, sg: Subgraph, op: Operator): string {
+  const { inputs, outputs } = checkedSlots(rule);
+  const of = (indices: readonly number[], k: number): string => slot(sg, indices, k)?.dtype ?? 'none';
+  const left = inputs.map((k) => of(op.inputs, k)).join(', ');
+  const right = outputs.map((k) => of(op.outputs, k)).join(', ');
+  return left === '' ? right : right === '' ? left : `${left} → ${right}`;
+}
+
+function reasonFor(rule: OpSignatures, graph: Graph, sg: Subgraph, op: Operator): RefusalReason {
+  const present = [...op.inputs, ...op.outputs].filter((i) => i >= 0).map((i) => sg.tensors[i]!);
+  if (present.some((t) => t.dtype === 'float16')) return 'float16';
+  if (rule.weights !== undefined) {
+    const w = slot(sg, op.inputs, rule.weights);
+    const floatActivation = op.inputs.some((i) => i >= 0 && !isConstant(graph, sg.tensors[i]!) && isFloatType(sg.tensors[i]!.dtype));
+    if (w && INTEGER_WEIGHTS.has(w.dtype) && floatActivation) return 'hybrid';
+  }
+  return 'dtype';
+}
+
+/**
+ * The refusal of `op` by TFLM's kernel, or null when a signature accepts it (or the op has no
+ * rule: whether TFLM has the kernel at all is tflmOps.ts's question).
+ */
+export function checkSignature(graph: Graph, sg: Subgraph, op: Operator): OpRefusal | null {
+  const name = builtinName(graph.operatorCodes[op.opcodeIndex]?.builtin ?? -1);
+  const rule = name === undefined ? undefined : lookup(name);
+  if (!rule || rule.accepts.some((s) => matches(s, sg, op))) return null;
+  return {
+    reason: reasonFor(rule, graph, sg, op),
+    got: describeLayer(rule, sg, op),
+    accepted: rule.accepts.map(describeSignature).join('; '),
+    source: rule.source,
+  };
+}

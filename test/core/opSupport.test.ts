@@ -1,0 +1,169 @@
+/**
+ * TFLM's op support at the signature level (src/analysis/opSupport): the table covers every
+ * builtin TFLM has a kernel for, its verdicts reach the findings, and the real TFLite Micro
+ * (../shared/tflm) agrees with it on generated single-op models over dtype combinations: a
+ * layer we accept runs (AllocateTensors and the first Invoke succeed), a layer we refuse does
+ * not. npm test runs a seeded sample of the cases (every op, accepted and refused); set
+ * TINYML_OPSUPPORT_FULL=1 for all of them (about 1,100 runs, a minute and a half).
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { analyzeModel } from '../../src/analysis/analyzeModel';
+import { checkSignature, describeSignature } from '../../src/analysis/opSupport/check';
+import { OP_SIGNATURES, type OpSignatures } from '../../src/analysis/opSupport/signatures';
+import { TFLM_BUILTINS } from '../../src/analysis/tflmOps';
+import { renderFinding } from '../../src/findings/render';
+import type { Graph } from '../../src/model/graph';
+import { readModel, writeModel } from '../../src/model/io';
+import { checkFit, customTarget } from '../../src/targets/fit';
+import { prng } from '../../src/util/prng';
+import { corpusModel, corpusModels, SKIP_SHARED } from '../helpers/corpus';
+import { float16WeightsModel, hybridModel, tinyInt8ConvNet } from '../helpers/fixtures';
+import { type SignatureCase, signatureCases } from '../helpers/signatureModels';
+import { runTflm, SKIP_TFLM, seededInputs } from '../helpers/tflm';
+
+const analyze = (g: Graph) => {
+  const bytes = writeModel(g);
+  return analyzeModel(readModel(bytes), bytes.length);
+};
+const roomy = customTarget(1 << 30, 1 << 30);
+
+/** Our verdict on a single-op model: does TFLM's kernel take its types? */
+function accepted(graph: Graph): boolean {
+  const sg = graph.subgraphs[0]!;
+  return sg.operators.every((op) => checkSignature(graph, sg, op) === null);
+}
+
+describe('the signature table', () => {
+  test('every builtin TFLM has a kernel for has signatures, read from a kernel source', () => {
+    const table = OP_SIGNATURES as Readonly<Record<string, OpSignatures>>;
+    assert.deepEqual(
+      [...TFLM_BUILTINS].filter((op) => table[op] === undefined),
+      [],
+    );
+    for (const [op, rule] of Object.entries(table)) {
+      assert.match(rule.source, /^[a-z0-9_]+\.cc$/, op);
+      assert.ok(rule.accepts.length > 0, op);
+    }
+  });
+
+  test('signatures read as types: inputs → outputs', () => {
+    assert.equal(describeSignature({ inputs: [['int8'], ['int8', 'int4']], outputs: [['int8']] }), 'int8, int8/int4 → int8');
+    assert.equal(describeSignature({ inputs: [null, ['float32']], outputs: [['float32']] }), 'float32 → float32');
+    assert.equal(describeSignature({ inputs: [], outputs: [] }), 'any');
+  });
+});
+
+describe('refused layers become errors naming the layer and what to do', () => {
+  test('FLOAT16 weights behind DEQUANTIZE', () => {
+    const a = analyze(float16WeightsModel());
+    const dq = a.layers[0]!;
+    assert.equal(dq.op, 'DEQUANTIZE');
+    assert.equal(dq.tflmSupported, false);
+    assert.equal(dq.tflmRefusal?.reason, 'float16');
+    assert.equal(a.layers[1]!.tflmSupported, true, 'the float CONV_2D after it is fine');
+    const v = checkFit(a, roomy);
+    assert.equal(v.fits, false);
+    assert.deepEqual(
+      v.findings.map((f) => [f.code, f.severity, f.layer]),
+      [['op-refused', 'error', 0]],
+    );
+    assert.equal(
+      renderFinding(v.findings[0]!),
+      'weights are FLOAT16 behind DEQUANTIZE (layer 0): TensorFlow Lite Micro cannot dequantize float16; convert the weights to float32 or quantize the model to int8',
+    );
+  });
+
+  test('a hybrid FULLY_CONNECTED is refused as hybrid, once', () => {
+    const a = analyze(hybridModel());
+    assert.equal(a.layers[0]!.tflmRefusal?.reason, 'hybrid');
+    const v = checkFit(a, roomy);
+    assert.equal(v.fits, false);
+    assert.deepEqual(
+      v.findings.map((f) => [f.code, f.severity]),
+      [['hybrid-op', 'error']],
+    );
+  });
+
+  test('other combinations name the types and what the kernel takes', () => {
+    const absInt32 = signatureCases().find((c) => c.op === 'ABS' && c.input === 'int32')!;
+    const v = checkFit(analyze(absInt32.build()), roomy);
+    assert.equal(
+      renderFinding(v.findings[0]!),
+      "ABS (layer 0) has the types int32 → int32, which TensorFlow Lite Micro's kernel refuses; it takes float32 → float32; int8 → int8; int16 → int16 (elementwise.cc): convert the layer to one of these",
+    );
+  });
+
+  test('an int8 model is accepted throughout', () => {
+    const a = analyze(tinyInt8ConvNet());
+    assert.ok(a.layers.every((l) => l.tflmSupported && l.tflmRefusal === undefined));
+  });
+});
+
+describe('the corpus', { skip: SKIP_SHARED }, () => {
+  test('the hybrid kws_ref_model_float32 is refused on its int8-weight convolutions', () => {
+    const bytes = corpusModel('kws_ref_model_float32');
+    const a = analyzeModel(readModel(bytes), bytes.length);
+    const refused = a.layers.filter((l) => l.tflmRefusal);
+    assert.ok(refused.length > 0);
+    assert.ok(refused.every((l) => l.tflmRefusal?.reason === 'hybrid' && !l.tflmSupported));
+    const v = checkFit(a, roomy);
+    assert.equal(v.fits, false);
+    assert.ok(v.findings.some((f) => f.code === 'hybrid-op' && f.severity === 'error'));
+  });
+
+  test('every other corpus model (TFLM runs them all) is accepted', () => {
+    for (const m of corpusModels().filter((c) => c.name !== 'kws_ref_model_float32')) {
+      const bytes = corpusModel(m.name);
+      const a = analyzeModel(readModel(bytes), bytes.length);
+      assert.deepEqual(
+        a.layers.filter((l) => l.tflmRefusal).map((l) => `${l.op} ${l.index}: ${l.tflmRefusal?.got}`),
+        [],
+        m.name,
+      );
+    }
+  });
+});
+
+/** The sample npm test runs: per op, one case we accept and one we refuse, picked by a seeded draw. */
+function sample(cases: readonly SignatureCase[], seed: number): SignatureCase[] {
+  const random = prng(seed);
+  const byOp = new Map<string, { yes: SignatureCase[]; no: SignatureCase[] }>();
+  for (const c of cases) {
+    const entry = byOp.get(c.op) ?? { yes: [], no: [] };
+    (accepted(c.build()) ? entry.yes : entry.no).push(c);
+    byOp.set(c.op, entry);
+  }
+  const pick = (list: readonly SignatureCase[]): SignatureCase[] => (list.length === 0 ? [] : [list[Math.floor(random() * list.length)]!]);
+  return [...byOp.values()].flatMap(({ yes, no }) => [...pick(yes), ...pick(no)]);
+}
+
+describe('the real TFLite Micro agrees', { skip: SKIP_TFLM }, () => {
+  // A 1 MiB arena instead of the runner's 64 MiB: these models need a few KB, and the runner
+  // clears its arenas, which made each run 15 times slower (node runs each test file alone).
+  process.env.TFLM_ARENA_SIZE = String(1 << 20);
+  test('on single-op models over dtype combinations: accepted exactly when TFLM runs it', (t) => {
+    const all = signatureCases();
+    const cases = process.env.TINYML_OPSUPPORT_FULL ? all : sample(all, Number(process.env.TINYML_OPSUPPORT_SEED ?? 14));
+    const disagreements: string[] = [];
+    for (const c of cases) {
+      const graph = c.build();
+      const bytes = writeModel(graph);
+      let runs = true;
+      let why = '';
+      try {
+        runTflm(bytes, seededInputs(readModel(bytes)));
+      } catch (e) {
+        runs = false;
+        why = (e as Error).message.replace(/\s+/g, ' ').slice(0, 160);
+      }
+      const ours = accepted(graph);
+      if (ours !== runs) {
+        const types = [c.input, c.weights && `weights ${c.weights}`, c.output && `→ ${c.output}`].filter(Boolean).join(' ');
+        disagreements.push(`${c.op} ${types}: we ${ours ? 'accept' : 'refuse'}, TFLM ${runs ? 'runs it' : `refuses: ${why}`}`);
+      }
+    }
+    t.diagnostic(`${cases.length - disagreements.length} of ${cases.length} cases agree (${all.length} in the full sweep)`);
+    assert.deepEqual(disagreements, []);
+  });
+});
