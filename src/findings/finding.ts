@@ -34,11 +34,14 @@ interface FlashParams {
 /** A layer whose tensors' types TFLM's kernel refuses (analysis/opSupport/check.ts OpRefusal). */
 interface OpRefusedParams {
   readonly op: string;
-  /** 'float16': FLOAT16 tensors; 'dtype': another combination ('hybrid' layers are `hybrid-op`). */
-  readonly reason: 'float16' | 'dtype';
-  /** The layer's types, `int16, int16 → int16`. */
+  /**
+   * 'float16': FLOAT16 tensors; 'dtype': another combination of types ('hybrid' layers are
+   * `hybrid-op`); the others: a constraint beyond types (opSupport/signatures.ts Constraint).
+   */
+  readonly reason: 'float16' | 'dtype' | 'fixed-output' | 'int16-zero-point' | 'same-quantization' | 'no-fused-activation';
+  /** What the layer has: its types (`int16, int16 → int16`), or the constraint's values (`scale, zero point`, the activation). */
   readonly got: string;
-  /** What the kernel takes, signatures separated by `; `. */
+  /** What the kernel takes: signatures separated by `; `, or the constraint's values. */
   readonly accepted: string;
   /** The TFLM kernel source the rule comes from. */
   readonly source: string;

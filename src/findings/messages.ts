@@ -32,6 +32,14 @@ export const FINDING_PARTS = {
     '{op} (layer {layer}) has FLOAT16 tensors ({got}): TensorFlow Lite Micro cannot compute in float16; convert them to float32 or quantize the model to int8',
   opRefusedDequantizeFloat16:
     'weights are FLOAT16 behind DEQUANTIZE (layer {layer}): TensorFlow Lite Micro cannot dequantize float16; convert the weights to float32 or quantize the model to int8',
+  opRefusedFixedOutput:
+    "{op} (layer {layer}): TensorFlow Lite Micro's kernel requires its output's scale and zero point to be {accepted}, not {got} ({source}); quantize the model again",
+  opRefusedInt16ZeroPoint:
+    "{op} (layer {layer}): TensorFlow Lite Micro's kernel requires zero point 0 on int16 tensors, not {got} ({source}); quantize int16 symmetrically",
+  opRefusedSameQuantization:
+    "{op} (layer {layer}): TensorFlow Lite Micro's kernel requires its output's scale and zero point to equal its input's, {accepted}, not {got} ({source}); quantize the model again",
+  opRefusedFusedActivation:
+    "{op} (layer {layer}) has a fused {got} activation, which TensorFlow Lite Micro's kernel refuses ({source}): apply the activation as a layer of its own",
   reserved: ' + {bytes} reserved',
   peak: '; peak at layer {layer} {op}',
   slowest: '; slowest layer {layer} {op} ({ms})',

@@ -79,8 +79,20 @@ export function renderFinding(f: FitFinding, surface: FindingSurface = ENGLISH_T
     case 'op-refused': {
       const p = f.params;
       const args = { op: text(p.op), layer: String(f.layer), got: text(p.got), accepted: text(p.accepted), source: text(p.source) };
-      if (p.reason === 'float16') return t(p.op === 'DEQUANTIZE' ? P.opRefusedDequantizeFloat16 : P.opRefusedFloat16, args);
-      return t(M['op-refused'], args);
+      switch (p.reason) {
+        case 'float16':
+          return t(p.op === 'DEQUANTIZE' ? P.opRefusedDequantizeFloat16 : P.opRefusedFloat16, args);
+        case 'dtype':
+          return t(M['op-refused'], args);
+        case 'fixed-output':
+          return t(P.opRefusedFixedOutput, args);
+        case 'int16-zero-point':
+          return t(P.opRefusedInt16ZeroPoint, args);
+        case 'same-quantization':
+          return t(P.opRefusedSameQuantization, args);
+        case 'no-fused-activation':
+          return t(P.opRefusedFusedActivation, args);
+      }
     }
     case 'hybrid-op':
     case 'float-in-int8':

@@ -4,12 +4,12 @@
  * (../shared/tflm) agrees with it on generated single-op models over dtype combinations: a
  * layer we accept runs (AllocateTensors and the first Invoke succeed), a layer we refuse does
  * not. npm test runs a seeded sample of the cases (every op, accepted and refused); set
- * TINYML_OPSUPPORT_FULL=1 for all of them (about 1,100 runs, a minute and a half).
+ * TINYML_OPSUPPORT_FULL=1 for all of them (about 1,450 runs, about 40 s).
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { analyzeModel } from '../../src/analysis/analyzeModel';
-import { checkSignature, describeSignature } from '../../src/analysis/opSupport/check';
+import { checkSignature, describeSignature, formatScale } from '../../src/analysis/opSupport/check';
 import { OP_SIGNATURES, type OpSignatures } from '../../src/analysis/opSupport/signatures';
 import { TFLM_BUILTINS } from '../../src/analysis/tflmOps';
 import { renderFinding } from '../../src/findings/render';
@@ -19,7 +19,7 @@ import { checkFit, customTarget } from '../../src/targets/fit';
 import { prng } from '../../src/util/prng';
 import { corpusModel, corpusModels, SKIP_SHARED } from '../helpers/corpus';
 import { float16WeightsModel, hybridModel, tinyInt8ConvNet } from '../helpers/fixtures';
-import { type SignatureCase, signatureCases } from '../helpers/signatureModels';
+import { constraintCases, type SignatureCase, signatureCases } from '../helpers/signatureModels';
 import { runTflm, SKIP_TFLM, seededInputs } from '../helpers/tflm';
 
 const analyze = (g: Graph) => {
@@ -94,6 +94,41 @@ describe('refused layers become errors naming the layer and what to do', () => {
     );
   });
 
+  test('constraints beyond types: fixed output quantization, int16 zero points, same quantization, fused activations', () => {
+    const render = (c: SignatureCase): string => {
+      const v = checkFit(analyze(c.build()), roomy);
+      assert.equal(v.fits, false, `${c.op} ${c.variant}`);
+      return renderFinding(v.findings[0]!);
+    };
+    const variant = (op: string, input: string, name: string): SignatureCase =>
+      constraintCases().find((c) => c.op === op && c.input === input && c.variant === name)!;
+    assert.equal(
+      render(variant('SOFTMAX', 'int8', 'another output quantization')),
+      "SOFTMAX (layer 0): TensorFlow Lite Micro's kernel requires its output's scale and zero point to be 1/256, -128, not 0.037, 3 (softmax_common.cc); quantize the model again",
+    );
+    assert.equal(
+      render(variant('MUL', 'int16', 'int16 zero point 5')),
+      "MUL (layer 0): TensorFlow Lite Micro's kernel requires zero point 0 on int16 tensors, not 5 (mul_common.cc); quantize int16 symmetrically",
+    );
+    assert.equal(
+      render(variant('MAX_POOL_2D', 'int8', 'another output quantization')),
+      "MAX_POOL_2D (layer 0): TensorFlow Lite Micro's kernel requires its output's scale and zero point to equal its input's, 1/20, 0, not 0.037, 3 (pooling_common.cc); quantize the model again",
+    );
+    assert.equal(
+      render(variant('CONCATENATION', 'float32', 'fused RELU')),
+      "CONCATENATION (layer 0) has a fused RELU activation, which TensorFlow Lite Micro's kernel refuses (concatenation.cc): apply the activation as a layer of its own",
+    );
+    // The same changes where the kernel does not check are accepted.
+    for (const c of [
+      variant('ADD', 'int16', 'int16 zero point 5'),
+      variant('TANH', 'int8', 'another output quantization'),
+      variant('CONV_2D', 'int8', 'fused TANH'),
+    ]) {
+      assert.equal(checkFit(analyze(c.build()), roomy).fits, true, `${c.op} ${c.variant}`);
+    }
+    assert.deepEqual([1 / 256, 1 / 32768, 16 / 256, 0.037, 0.05].map(formatScale), ['1/256', '1/32768', '1/16', '0.037', '1/20']);
+  });
+
   test('an int8 model is accepted throughout', () => {
     const a = analyze(tinyInt8ConvNet());
     assert.ok(a.layers.every((l) => l.tflmSupported && l.tflmRefusal === undefined));
@@ -125,14 +160,18 @@ describe('the corpus', { skip: SKIP_SHARED }, () => {
   });
 });
 
-/** The sample npm test runs: per op, one case we accept and one we refuse, picked by a seeded draw. */
+/**
+ * The sample npm test runs: per op, one case we accept and one we refuse, picked by a seeded
+ * draw; the same again among the constraint variants.
+ */
 function sample(cases: readonly SignatureCase[], seed: number): SignatureCase[] {
   const random = prng(seed);
   const byOp = new Map<string, { yes: SignatureCase[]; no: SignatureCase[] }>();
   for (const c of cases) {
-    const entry = byOp.get(c.op) ?? { yes: [], no: [] };
+    const key = `${c.op}${c.variant === undefined ? '' : ' variant'}`;
+    const entry = byOp.get(key) ?? { yes: [], no: [] };
     (accepted(c.build()) ? entry.yes : entry.no).push(c);
-    byOp.set(c.op, entry);
+    byOp.set(key, entry);
   }
   const pick = (list: readonly SignatureCase[]): SignatureCase[] => (list.length === 0 ? [] : [list[Math.floor(random() * list.length)]!]);
   return [...byOp.values()].flatMap(({ yes, no }) => [...pick(yes), ...pick(no)]);
@@ -143,7 +182,7 @@ describe('the real TFLite Micro agrees', { skip: SKIP_TFLM }, () => {
   // clears its arenas, which made each run 15 times slower (node runs each test file alone).
   process.env.TFLM_ARENA_SIZE = String(1 << 20);
   test('on single-op models over dtype combinations: accepted exactly when TFLM runs it', (t) => {
-    const all = signatureCases();
+    const all = [...signatureCases(), ...constraintCases()];
     const cases = process.env.TINYML_OPSUPPORT_FULL ? all : sample(all, Number(process.env.TINYML_OPSUPPORT_SEED ?? 14));
     const disagreements: string[] = [];
     for (const c of cases) {
@@ -159,7 +198,7 @@ describe('the real TFLite Micro agrees', { skip: SKIP_TFLM }, () => {
       }
       const ours = accepted(graph);
       if (ours !== runs) {
-        const types = [c.input, c.weights && `weights ${c.weights}`, c.output && `→ ${c.output}`].filter(Boolean).join(' ');
+        const types = [c.input, c.weights && `weights ${c.weights}`, c.output && `→ ${c.output}`, c.variant && `(${c.variant})`].filter(Boolean).join(' ');
         disagreements.push(`${c.op} ${types}: we ${ours ? 'accept' : 'refuse'}, TFLM ${runs ? 'runs it' : `refuses: ${why}`}`);
       }
     }

@@ -7,7 +7,7 @@
  * and most combinations are meant to be refused.
  */
 import type { DType } from '../../src/model/dtype';
-import type { Graph, QuantParams } from '../../src/model/graph';
+import type { Graph, Operator, QuantParams, Tensor } from '../../src/model/graph';
 import { GraphBuilder, quant, type SubgraphBuilder } from '../../src/model/graphBuilder';
 import { type BuiltinName, makeOptions, type OpOptions } from '../../src/model/ops';
 
@@ -18,6 +18,8 @@ export const WEIGHT_DTYPES = ['float32', 'int8', 'uint8', 'int16', 'int4', 'floa
 
 export interface SignatureCase {
   readonly op: BuiltinName;
+  /** For constraintCases: what was changed in the valid model (`fused RELU`, `int16 zero point 5`, `another output quantization`). */
+  readonly variant?: string;
   /** What varies: the activation dtype, the weights' (ops with weights), the output's (conversions). */
   readonly input: DType;
   readonly weights?: DType;
@@ -463,6 +465,64 @@ export function signatureCases(): SignatureCase[] {
   }
   for (const [op, build] of Object.entries(WEIGHTED) as [BuiltinName, WeightedBuild][]) {
     for (const t of ACTIVATION_DTYPES) for (const w of WEIGHT_DTYPES) cases.push({ op, input: t, weights: w, build: () => build(t, w) });
+  }
+  return cases;
+}
+
+/** The natural cases to vary: float32, int8 and int16 activations, with float32 or int8 weights. */
+function naturalCases(): SignatureCase[] {
+  return signatureCases().filter(
+    (c) =>
+      (c.input === 'float32' || c.input === 'int8' || c.input === 'int16') &&
+      (c.weights === undefined || c.weights === (c.input === 'float32' ? 'float32' : 'int8')) &&
+      (c.output === undefined || c.output === c.input || (c.op !== 'QUANTIZE' && c.op !== 'DEQUANTIZE' && c.op !== 'CAST')),
+  );
+}
+
+/** `graph` with its one operator and its tensors rewritten (plain data: copies, never in place). */
+function rewrite(graph: Graph, op: (o: Operator) => Operator, tensor: (t: Tensor, k: number, o: Operator) => Tensor): Graph {
+  const [sg] = graph.subgraphs;
+  if (!sg?.operators[0]) throw new Error('a single-op model was expected');
+  const o = sg.operators[0];
+  return { ...graph, subgraphs: [{ ...sg, operators: [op(o)], tensors: sg.tensors.map((t, k) => tensor(t, k, o)) }] };
+}
+
+/**
+ * Variants of the natural cases that break one constraint beyond types (signatures.ts
+ * Constraint): a fused activation where the op has the option, a zero point of 5 on every
+ * int16 tensor, another scale and zero point on a quantized output. Most are still accepted:
+ * only the kernels that check refuse them.
+ */
+export function constraintCases(): SignatureCase[] {
+  const cases: SignatureCase[] = [];
+  for (const c of naturalCases()) {
+    const base = c.build();
+    const options = base.subgraphs[0]?.operators[0]?.options;
+    if (options && 'fusedActivationFunction' in options) {
+      for (const activation of ['RELU', 'TANH'] as const) {
+        cases.push({
+          ...c,
+          variant: `fused ${activation}`,
+          build: () =>
+            rewrite(
+              c.build(),
+              (o) => ({ ...o, options: { ...options, fusedActivationFunction: activation } as OpOptions }),
+              (t) => t,
+            ),
+        });
+      }
+    }
+    if (c.input === 'int16') {
+      const zeroPoint5 = (t: Tensor): Tensor => (t.dtype === 'int16' && t.quantization ? { ...t, quantization: quant(t.quantization.scale[0] ?? 1, 5) } : t);
+      cases.push({ ...c, variant: 'int16 zero point 5', build: () => rewrite(c.build(), (o) => o, zeroPoint5) });
+    }
+    if (c.input === 'int8' || c.input === 'int16') {
+      const other = (t: Tensor, k: number, o: Operator): Tensor =>
+        o.outputs.includes(k) && t.quantization && (t.dtype === 'int8' || t.dtype === 'int16')
+          ? { ...t, quantization: quant(0.037, t.dtype === 'int8' ? 3 : 0) }
+          : t;
+      cases.push({ ...c, variant: 'another output quantization', build: () => rewrite(c.build(), (o) => o, other) });
+    }
   }
   return cases;
 }

@@ -6,20 +6,23 @@
 import { type DType, isFloatType } from '../../model/dtype';
 import { type Graph, isConstant, type Operator, type Subgraph, type Tensor } from '../../model/graph';
 import { type BuiltinName, builtinName } from '../../model/ops';
-import { type Accepts, OP_SIGNATURES, type OpSignatures, type Signature } from './signatures';
+import { type Accepts, type Constraint, type ConstraintKind, OP_SIGNATURES, type OpSignatures, type Signature } from './signatures';
 
 /**
  * Why the kernel refuses: FLOAT16 tensors (TFLM has no float16 arithmetic, not even in
- * DEQUANTIZE), float activations over integer weights (a hybrid, dynamic-range op), or another
- * combination of types.
+ * DEQUANTIZE), float activations over integer weights (a hybrid, dynamic-range op), another
+ * combination of types, or a constraint beyond types (signatures.ts Constraint).
  */
-export type RefusalReason = 'float16' | 'hybrid' | 'dtype';
+export type RefusalReason = 'float16' | 'hybrid' | 'dtype' | ConstraintKind;
 
 export interface OpRefusal {
   readonly reason: RefusalReason;
-  /** The layer's dtypes in the slots the signatures check: `int16, int16 → int16`. */
+  /**
+   * What the layer has: its dtypes in the slots the signatures check (`int16, int16 → int16`);
+   * for a constraint, the output's `scale, zero point`, the int16 zero points, or the activation.
+   */
   readonly got: string;
-  /** The signatures the kernel accepts, in the same notation, separated by `; `. */
+  /** What the kernel takes, in the same notation: signatures separated by `; `, or the constraint's values. */
   readonly accepted: string;
   /** The TFLM kernel source the rule comes from (under tensorflow/lite/micro/kernels/). */
   readonly source: string;
@@ -88,18 +91,84 @@ function reasonFor(rule: OpSignatures, graph: Graph, sg: Subgraph, op: Operator)
   return 'dtype';
 }
 
+/** A scale as people write the fixed ones (`1/256`), else to six significant digits. */
+export function formatScale(scale: number): string {
+  const inverse = 1 / scale;
+  return Number.isInteger(Math.round(inverse * 1e6) / 1e6) && inverse > 1 ? `1/${Math.round(inverse)}` : String(Number(scale.toPrecision(6)));
+}
+
+const quantOf = (t: Tensor): { scale: number; zeroPoint: number } | undefined => {
+  const q = t.quantization;
+  return q && q.scale.length > 0 ? { scale: q.scale[0]!, zeroPoint: q.zeroPoint[0] ?? 0 } : undefined;
+};
+const describeQuant = (q: { scale: number; zeroPoint: number } | undefined): string => (q ? `${formatScale(q.scale)}, ${q.zeroPoint}` : 'none');
+const QUANTIZED: ReadonlySet<DType> = new Set(['int8', 'int16']);
+
+/** The constraint's violation on this layer as `got`/`accepted`, or null when it holds. */
+function violation(c: Constraint, sg: Subgraph, op: Operator): { got: string; accepted: string } | null {
+  const inputs = op.inputs.map((_, k) => slot(sg, op.inputs, k));
+  const out = slot(sg, op.outputs, 0);
+  switch (c.kind) {
+    case 'fixed-output': {
+      if (!out || out.dtype !== c.dtype || (c.input !== undefined && inputs[0]?.dtype !== c.input)) return null;
+      const q = quantOf(out);
+      const scaleOk = (s: number): boolean =>
+        c.scale === undefined || (c.tolerance === undefined ? Math.fround(s) === Math.fround(c.scale) : Math.abs(s - c.scale) <= c.tolerance * c.scale);
+      if (q && q.zeroPoint === c.zeroPoint && scaleOk(q.scale)) return null;
+      return { got: describeQuant(q), accepted: `${c.scale === undefined ? 'any' : formatScale(c.scale)}, ${c.zeroPoint}` };
+    }
+    case 'int16-zero-point': {
+      const off = [...inputs, ...op.outputs.map((_, k) => slot(sg, op.outputs, k))]
+        .filter((t): t is Tensor => t !== undefined && t.dtype === 'int16')
+        .map((t) => quantOf(t)?.zeroPoint ?? 0)
+        .filter((zp) => zp !== 0);
+      return off.length === 0 ? null : { got: [...new Set(off)].join(', '), accepted: '0' };
+    }
+    case 'same-quantization': {
+      if (!out || !(c.dtype === undefined ? QUANTIZED.has(out.dtype) : out.dtype === c.dtype)) return null;
+      const want = quantOf(out);
+      const slots = c.inputs === 'all' ? inputs.map((_, k) => k) : c.inputs;
+      for (const k of slots) {
+        const t = inputs[k];
+        if (!t) continue;
+        const q = quantOf(t);
+        const same =
+          q !== undefined &&
+          want !== undefined &&
+          q.zeroPoint === want.zeroPoint &&
+          (c.tolerance === undefined ? Math.fround(q.scale) === Math.fround(want.scale) : Math.abs(q.scale - want.scale) <= c.tolerance);
+        if (!same) return { got: describeQuant(want), accepted: describeQuant(q) };
+      }
+      return null;
+    }
+    case 'no-fused-activation': {
+      const options = op.options as { readonly fusedActivationFunction?: string } | undefined;
+      const activation = options?.fusedActivationFunction ?? 'NONE';
+      return activation === 'NONE' ? null : { got: activation, accepted: 'NONE' };
+    }
+  }
+}
+
 /**
- * The refusal of `op` by TFLM's kernel, or null when a signature accepts it (or the op has no
- * rule: whether TFLM has the kernel at all is tflmOps.ts's question).
+ * The refusal of `op` by TFLM's kernel, or null when a signature accepts it and every
+ * constraint holds (or the op has no rule: whether TFLM has the kernel at all is tflmOps.ts's
+ * question).
  */
 export function checkSignature(graph: Graph, sg: Subgraph, op: Operator): OpRefusal | null {
   const name = builtinName(graph.operatorCodes[op.opcodeIndex]?.builtin ?? -1);
   const rule = name === undefined ? undefined : lookup(name);
-  if (!rule || rule.accepts.some((s) => matches(s, sg, op))) return null;
-  return {
-    reason: reasonFor(rule, graph, sg, op),
-    got: describeLayer(rule, sg, op),
-    accepted: rule.accepts.map(describeSignature).join('; '),
-    source: rule.source,
-  };
+  if (!rule) return null;
+  if (!rule.accepts.some((s) => matches(s, sg, op))) {
+    return {
+      reason: reasonFor(rule, graph, sg, op),
+      got: describeLayer(rule, sg, op),
+      accepted: rule.accepts.map(describeSignature).join('; '),
+      source: rule.source,
+    };
+  }
+  for (const c of rule.constraints ?? []) {
+    const v = violation(c, sg, op);
+    if (v) return { reason: c.kind, ...v, source: c.source };
+  }
+  return null;
 }

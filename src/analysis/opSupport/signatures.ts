@@ -21,6 +21,37 @@ export interface Signature {
   readonly outputs: readonly Accepts[];
 }
 
+/**
+ * What a kernel's Prepare checks beyond types, on quantized tensors and options. Each was seen
+ * to refuse a model in the real TFLM (test/helpers/signatureModels.ts constraintCases).
+ */
+export type Constraint =
+  /** An output of `dtype` (from an input of `input`, when given) must carry this zero point and this scale. */
+  | {
+      readonly kind: 'fixed-output';
+      readonly dtype: DType;
+      readonly input?: DType;
+      readonly zeroPoint: number;
+      /** The scale, exact (`==` on float32) or within `tolerance` (relative); absent: any scale. */
+      readonly scale?: number;
+      readonly tolerance?: number;
+    }
+  /** Every int16 tensor of the op must have zero point 0 (symmetric int16). */
+  | { readonly kind: 'int16-zero-point' }
+  /** int8/int16 outputs keep the quantization (scale and zero point) of these input slots. */
+  | {
+      readonly kind: 'same-quantization';
+      readonly inputs: readonly number[] | 'all';
+      /** Only for outputs of this dtype; absent: int8 and int16. */
+      readonly dtype?: DType;
+      /** Absolute tolerance on the scale; absent: equal as float32. */
+      readonly tolerance?: number;
+    }
+  /** The op refuses a fused activation other than NONE. */
+  | { readonly kind: 'no-fused-activation' };
+
+export type ConstraintKind = Constraint['kind'];
+
 export interface OpSignatures {
   /** The TFLM kernel source the signatures were read from, under tensorflow/lite/micro/kernels/. */
   readonly source: string;
@@ -32,6 +63,8 @@ export interface OpSignatures {
    * (test/helpers/signatureModels.ts); false for rules read from the source only.
    */
   readonly proven: boolean;
+  /** Checks beyond types, each with the kernel source it is read from. */
+  readonly constraints?: readonly (Constraint & { readonly source: string })[];
 }
 
 const one = (t: DType): readonly DType[] => [t];
@@ -66,6 +99,13 @@ const fromSource = (source: string, accepts: readonly Signature[], weights?: num
   ...(weights !== undefined ? { weights } : {}),
 });
 
+/** The rule with constraints added, each citing its source. */
+function limited(rule: OpSignatures, ...constraints: readonly (Constraint & { readonly source: string })[]): OpSignatures {
+  return { ...rule, constraints };
+}
+
+const INT16_ZERO_POINT = (source: string) => ({ kind: 'int16-zero-point', source }) as const;
+
 /** Input, filter, bias → output of the convolutions and FULLY_CONNECTED (bias not checked here). */
 const CONV_FAMILY: readonly Signature[] = [
   { inputs: [FLOAT, FLOAT], outputs: [FLOAT] },
@@ -82,7 +122,7 @@ const COMPARE = (types: readonly DType[]): Signature[] =>
 const ALONG_AXIS = (types: readonly DType[]): Signature[] => each(types, (t) => [one(t), null]);
 
 export const OP_SIGNATURES = {
-  ABS: proven('elementwise.cc', same(F_I8_I16)),
+  ABS: limited(proven('elementwise.cc', same(F_I8_I16)), INT16_ZERO_POINT('elementwise.cc')),
   ADD: proven('add.cc', same(F_I8_I16_I32, 2)),
   ADD_N: proven('add_n.cc', same(F_I8, 2)),
   ARG_MAX: proven(
@@ -102,8 +142,8 @@ export const OP_SIGNATURES = {
     ),
   ),
   ASSIGN_VARIABLE: fromSource('assign_variable.cc', ANY_TYPE),
-  AVERAGE_POOL_2D: proven('pooling.cc', same(F_I8_I16)),
-  BATCH_MATMUL: proven('batch_matmul.cc', same(F_I8_I16, 2)),
+  AVERAGE_POOL_2D: limited(proven('pooling.cc', same(F_I8_I16)), { kind: 'same-quantization', inputs: [0], tolerance: 1e-6, source: 'pooling_common.cc' }),
+  BATCH_MATMUL: limited(proven('batch_matmul.cc', same(F_I8_I16, 2)), INT16_ZERO_POINT('batch_matmul.cc')),
   BATCH_TO_SPACE_ND: proven('batch_to_space_nd.cc', ALONG_AXIS(F_I8)),
   BROADCAST_ARGS: proven('broadcast_args.cc', same(['int32', 'int64'], 2)),
   BROADCAST_TO: proven('broadcast_to.cc', ANY_TYPE),
@@ -113,7 +153,12 @@ export const OP_SIGNATURES = {
     ([F, 'int8', 'int16', 'int32', 'bool'] as const).map((t) => ({ inputs: [one(t)], outputs: [[F, 'int8', 'int16', 'int32']] })),
   ),
   CEIL: proven('ceil.cc', same(FLOAT)),
-  CONCATENATION: proven('concatenation.cc', same([F, 'int8', 'int16', 'int32', 'int64', 'bool'], 2)),
+  CONCATENATION: limited(
+    proven('concatenation.cc', same([F, 'int8', 'int16', 'int32', 'int64', 'bool'], 2)),
+    { kind: 'no-fused-activation', source: 'concatenation.cc' },
+    INT16_ZERO_POINT('concatenation.cc'),
+    { kind: 'same-quantization', inputs: 'all', dtype: 'int8', source: 'concatenation.cc' },
+  ),
   CONV_2D: proven('conv_common.cc', CONV_FAMILY, 1),
   COS: proven('elementwise.cc', same(FLOAT)),
   CUMSUM: proven('cumsum.cc', ALONG_AXIS(F_I8)),
@@ -143,29 +188,40 @@ export const OP_SIGNATURES = {
   GREATER_EQUAL: proven('comparisons.cc', COMPARE([F, 'int8', 'int32', 'int64'])),
   HARD_SWISH: proven('hard_swish.cc', same(F_I8)),
   IF: fromSource('if.cc', ANY_TYPE),
-  L2_NORMALIZATION: proven('l2norm.cc', same(F_I8)),
+  L2_NORMALIZATION: limited(proven('l2norm.cc', same(F_I8)), { kind: 'no-fused-activation', source: 'l2norm.cc' }),
   L2_POOL_2D: proven('l2_pool_2d.cc', same(FLOAT)),
   LEAKY_RELU: proven('leaky_relu.cc', same(F_I8_I16)),
   LESS: proven('comparisons.cc', COMPARE([F, 'int8', 'int32', 'int64'])),
   LESS_EQUAL: proven('comparisons.cc', COMPARE([F, 'int8', 'int32', 'int64'])),
   LOG: proven('elementwise.cc', same(FLOAT)),
-  LOG_SOFTMAX: proven('log_softmax.cc', same(F_I8)),
+  LOG_SOFTMAX: limited(proven('log_softmax.cc', same(F_I8)), {
+    kind: 'fixed-output',
+    dtype: 'int8',
+    zeroPoint: 127,
+    scale: 16 / 256,
+    source: 'log_softmax.cc',
+  }),
   // logical.cc reads its operands as bool without checking their type: any type runs.
   LOGICAL_AND: proven('logical.cc', ANY_TYPE),
   LOGICAL_NOT: proven('elementwise.cc', same(['bool'])),
   LOGICAL_OR: proven('logical.cc', ANY_TYPE),
-  LOGISTIC: proven('logistic.cc', same(F_I8_I16)),
-  MAX_POOL_2D: proven('pooling.cc', same(F_I8_I16)),
+  LOGISTIC: limited(
+    proven('logistic.cc', same(F_I8_I16)),
+    { kind: 'fixed-output', dtype: 'int8', zeroPoint: -128, source: 'logistic_common.cc' },
+    { kind: 'fixed-output', dtype: 'int16', zeroPoint: 0, scale: 1 / 32768, tolerance: 0.0007, source: 'logistic_common.cc' },
+    INT16_ZERO_POINT('logistic_common.cc'),
+  ),
+  MAX_POOL_2D: limited(proven('pooling.cc', same(F_I8_I16)), { kind: 'same-quantization', inputs: [0], tolerance: 1e-6, source: 'pooling_common.cc' }),
   MAXIMUM: proven('maximum_minimum.cc', same([F, 'int8', 'int16', 'int32', 'int64'], 2)),
   MEAN: proven('reduce.cc', ALONG_AXIS(F_I8_I16)),
   MINIMUM: proven('maximum_minimum.cc', same([F, 'int8', 'int16', 'int32', 'int64'], 2)),
   MIRROR_PAD: proven('mirror_pad.cc', ALONG_AXIS(F_I8)),
-  MUL: proven('mul.cc', same(F_I8_I16_I32, 2)),
+  MUL: limited(proven('mul.cc', same(F_I8_I16_I32, 2)), INT16_ZERO_POINT('mul_common.cc')),
   NEG: proven('neg.cc', same(FLOAT)),
   NOT_EQUAL: proven('comparisons.cc', COMPARE([F, 'int8', 'int32', 'int64', 'bool'])),
   PACK: proven('pack.cc', same([F, 'int8', 'int16', 'int32', 'int64'], 2)),
   PAD: proven('pad.cc', ALONG_AXIS(F_I8_I16_I32)),
-  PADV2: proven('pad.cc', ALONG_AXIS(F_I8_I16_I32)),
+  PADV2: limited(proven('pad.cc', ALONG_AXIS(F_I8_I16_I32)), { kind: 'same-quantization', inputs: [2], dtype: 'int8', source: 'pad_common.cc' }),
   // prelu_common.cc checks alpha's type only for int16 input; float and int8 read it as their own.
   PRELU: proven('prelu_common.cc', [
     { inputs: [FLOAT, null], outputs: [FLOAT] },
@@ -180,8 +236,8 @@ export const OP_SIGNATURES = {
     { inputs: [one('int32')], outputs: [['int8', 'int16']] },
   ]),
   READ_VARIABLE: fromSource('read_variable.cc', ANY_TYPE),
-  REDUCE_MAX: proven('reduce.cc', ALONG_AXIS(F_I8)),
-  RELU: proven('activations.cc', same(F_I8_I16)),
+  REDUCE_MAX: limited(proven('reduce.cc', ALONG_AXIS(F_I8)), { kind: 'same-quantization', inputs: [0], source: 'reduce_common.cc' }),
+  RELU: limited(proven('activations.cc', same(F_I8_I16)), INT16_ZERO_POINT('activations_common.cc')),
   RELU6: proven('activations.cc', same(F_I8_I16)),
   RESHAPE: proven('reshape.cc', ANY_TYPE),
   RESIZE_BILINEAR: proven('resize_bilinear.cc', ALONG_AXIS(F_I8)),
@@ -195,7 +251,12 @@ export const OP_SIGNATURES = {
   SHAPE: proven('shape.cc', [{ inputs: [null], outputs: [one('int32')] }]),
   SIN: proven('elementwise.cc', same(FLOAT)),
   SLICE: proven('slice.cc', ALONG_AXIS([F, 'int8', 'int16', 'int32', 'bool'])),
-  SOFTMAX: proven('softmax_common.cc', [...same(F_I8_I16), { inputs: [one('int8')], outputs: [one('int16')] }]),
+  SOFTMAX: limited(
+    proven('softmax_common.cc', [...same(F_I8_I16), { inputs: [one('int8')], outputs: [one('int16')] }]),
+    { kind: 'fixed-output', dtype: 'int8', zeroPoint: -128, scale: 1 / 256, source: 'softmax_common.cc' },
+    { kind: 'fixed-output', dtype: 'int16', input: 'int16', zeroPoint: 0, scale: 1 / 32768, tolerance: 0.001, source: 'softmax_common.cc' },
+    { kind: 'fixed-output', dtype: 'int16', input: 'int8', zeroPoint: -32768, scale: 1 / 65536, tolerance: 0.001, source: 'softmax_common.cc' },
+  ),
   SPACE_TO_BATCH_ND: proven('space_to_batch_nd.cc', ALONG_AXIS(F_I8)),
   SPACE_TO_DEPTH: proven('space_to_depth.cc', same(F_I8)),
   SPLIT: proven(
@@ -216,7 +277,7 @@ export const OP_SIGNATURES = {
   ),
   SQRT: proven('elementwise.cc', same(FLOAT)),
   SQUARE: proven('elementwise.cc', same(FLOAT)),
-  SQUARED_DIFFERENCE: proven('squared_difference.cc', same(F_I8_I16_I32, 2)),
+  SQUARED_DIFFERENCE: limited(proven('squared_difference.cc', same(F_I8_I16_I32, 2)), INT16_ZERO_POINT('squared_difference.cc')),
   SQUEEZE: proven('squeeze.cc', ANY_TYPE),
   STRIDED_SLICE: proven('strided_slice.cc', ALONG_AXIS([F, 'int8', 'int16', 'int32', 'bool'])),
   SUB: proven('sub.cc', same(F_I8_I16_I32, 2)),
@@ -229,7 +290,11 @@ export const OP_SIGNATURES = {
     ],
     1,
   ),
-  TANH: proven('tanh.cc', same(F_I8_I16)),
+  TANH: limited(
+    proven('tanh.cc', same(F_I8_I16)),
+    { kind: 'fixed-output', dtype: 'int16', zeroPoint: 0, scale: 1 / 32768, tolerance: 0.0007, source: 'tanh.cc' },
+    INT16_ZERO_POINT('tanh.cc'),
+  ),
   TRANSPOSE: proven('transpose.cc', ALONG_AXIS(F_I8_I16)),
   // Inputs: output shape, filter, input, bias.
   TRANSPOSE_CONV: proven(
