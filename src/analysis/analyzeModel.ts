@@ -137,7 +137,7 @@ export function analyzeModel(graph: Graph, fileBytes: number, options: AnalyzeOp
       const hybrid =
         MAC_KINDS.has(cost.kind) && first !== undefined && isFloatType(first.dtype) && constants.some((t) => t.dtype === 'int8' || t.dtype === 'uint8');
       const kernel = tflmSupports(name, custom);
-      const refusal = kernel ? checkSignature(graph, sg, op) : null;
+      const refusal = kernel ? checkSignature(graph, sg, op, kernels.id) : null;
       layers.push({
         index,
         subgraph: s,

@@ -25,7 +25,8 @@ import { cli } from '../helpers/cli';
 import { corpusModel, corpusModels, SKIP_SHARED } from '../helpers/corpus';
 import { float16WeightsModel, hybridModel, tinyInt8ConvNet } from '../helpers/fixtures';
 import { constraintCases, type SignatureCase, signatureCases } from '../helpers/signatureModels';
-import { runTflm, SKIP_TFLM, seededInputs } from '../helpers/tflm';
+import { emulatedRunner, runTflm, SKIP_TFLM, seededInputs } from '../helpers/tflm';
+import type { KernelLibraryId } from '../../src/analysis/kernelLibrary';
 
 const analyze = (g: Graph) => {
   const bytes = writeModel(g);
@@ -34,9 +35,20 @@ const analyze = (g: Graph) => {
 const roomy = customTarget(1 << 30, 1 << 30);
 
 /** Our verdict on a single-op model: does TFLM's kernel take its types? */
-function accepted(graph: Graph): boolean {
+function accepted(graph: Graph, library: KernelLibraryId = 'reference'): boolean {
   const sg = graph.subgraphs[0]!;
-  return sg.operators.every((op) => checkSignature(graph, sg, op) === null);
+  return sg.operators.every((op) => checkSignature(graph, sg, op, library) === null);
+}
+
+/** Whether TFLM runs the model: AllocateTensors and the first Invoke succeed. */
+function tflmRuns(graph: Graph, runner?: string): { runs: boolean; why: string } {
+  const bytes = writeModel(graph);
+  try {
+    runTflm(bytes, seededInputs(readModel(bytes)), runner);
+    return { runs: true, why: '' };
+  } catch (e) {
+    return { runs: false, why: (e as Error).message.replace(/\s+/g, ' ').slice(0, 160) };
+  }
 }
 
 describe('the signature table', () => {
@@ -216,15 +228,7 @@ describe('the real TFLite Micro agrees', { skip: SKIP_TFLM }, () => {
     const disagreements: string[] = [];
     for (const c of cases) {
       const graph = c.build();
-      const bytes = writeModel(graph);
-      let runs = true;
-      let why = '';
-      try {
-        runTflm(bytes, seededInputs(readModel(bytes)));
-      } catch (e) {
-        runs = false;
-        why = (e as Error).message.replace(/\s+/g, ' ').slice(0, 160);
-      }
+      const { runs, why } = tflmRuns(graph);
       const ours = accepted(graph);
       if (ours !== runs) {
         const types = [c.input, c.weights && `weights ${c.weights}`, c.output && `→ ${c.output}`, c.variant && `(${c.variant})`].filter(Boolean).join(' ');
@@ -232,6 +236,33 @@ describe('the real TFLite Micro agrees', { skip: SKIP_TFLM }, () => {
       }
     }
     t.diagnostic(`${cases.length - disagreements.length} of ${cases.length} cases agree (${all.length} in the full sweep)`);
+    assert.deepEqual(disagreements, []);
+  });
+});
+
+const cmsisNn = emulatedRunner('i386CmsisNn');
+
+describe('TFLM built with CMSIS-NN agrees too', { skip: SKIP_TFLM || cmsisNn.skip }, () => {
+  process.env.TFLM_ARENA_SIZE = String(1 << 20);
+  // The full sweep agrees on all cases with the CMSIS-NN build (TINYML_OPSUPPORT_FULL=1 and
+  // TINYML_OPSUPPORT_CMSIS_NN=1, about 15 minutes under qemu-i386); here the four cases where it
+  // differs from the reference kernels, and the plain int16 models beside them.
+  test('its int16 ADD, CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED want zero point 0', () => {
+    const ops = ['ADD', 'CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED'];
+    const chosen = process.env.TINYML_OPSUPPORT_CMSIS_NN
+      ? [...signatureCases(), ...constraintCases()]
+      : [
+          ...signatureCases().filter((c) => ops.includes(c.op) && c.input === 'int16' && (c.weights === undefined || c.weights === 'int8')),
+          ...constraintCases().filter((c) => ops.includes(c.op) && c.input === 'int16' && c.variant === 'int16 zero point 5'),
+        ];
+    const disagreements: string[] = [];
+    for (const c of chosen) {
+      const graph = c.build();
+      if (!process.env.TINYML_OPSUPPORT_CMSIS_NN) assert.equal(accepted(graph), true, `the reference kernels take ${c.op} ${c.variant ?? ''}`);
+      const { runs, why } = tflmRuns(graph, cmsisNn.path);
+      if (accepted(graph, 'cmsis-nn') !== runs)
+        disagreements.push(`${c.op} ${c.input} ${c.weights ?? ''} ${c.output ?? ''} ${c.variant ?? ''}: TFLM ${runs ? 'runs it' : why}`);
+    }
     assert.deepEqual(disagreements, []);
   });
 });

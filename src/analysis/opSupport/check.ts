@@ -6,7 +6,8 @@
 import { type DType, isFloatType } from '../../model/dtype';
 import { type Graph, isConstant, type Operator, type Subgraph, type Tensor } from '../../model/graph';
 import { type BuiltinName, builtinName } from '../../model/ops';
-import { type Accepts, type Constraint, type ConstraintKind, OP_SIGNATURES, type OpSignatures, type Signature } from './signatures';
+import type { KernelLibraryId } from '../kernelLibrary';
+import { type Accepts, CMSIS_NN_CONSTRAINTS, type Constraint, type ConstraintKind, OP_SIGNATURES, type OpSignatures, type Signature } from './signatures';
 
 /**
  * Why the kernel refuses: FLOAT16 tensors (TFLM has no float16 arithmetic, not even in
@@ -30,8 +31,18 @@ export interface OpRefusal {
 
 const INTEGER_WEIGHTS: ReadonlySet<DType> = new Set(['int8', 'uint8', 'int4', 'int16']);
 
-function lookup(name: string): OpSignatures | undefined {
-  return (OP_SIGNATURES as Readonly<Partial<Record<BuiltinName, OpSignatures>>>)[name as BuiltinName];
+type SourcedConstraint = Constraint & { readonly source: string };
+
+function lookup(name: BuiltinName): OpSignatures | undefined {
+  return (OP_SIGNATURES as Readonly<Partial<Record<BuiltinName, OpSignatures>>>)[name];
+}
+
+/** The constraints of `rule` for the kernel library: CMSIS-NN adds its own to the reference ones. */
+function constraintsFor(name: BuiltinName, rule: OpSignatures, library: KernelLibraryId): readonly SourcedConstraint[] {
+  const reference = rule.constraints ?? [];
+  if (library !== 'cmsis-nn') return reference;
+  const extra = (CMSIS_NN_CONSTRAINTS as Readonly<Partial<Record<BuiltinName, readonly SourcedConstraint[]>>>)[name] ?? [];
+  return [...reference, ...extra];
 }
 
 /** A slot's tensor, or undefined when the op leaves it out (an optional input given as -1). */
@@ -152,12 +163,12 @@ function violation(c: Constraint, sg: Subgraph, op: Operator): { got: string; ac
 /**
  * The refusal of `op` by TFLM's kernel, or null when a signature accepts it and every
  * constraint holds (or the op has no rule: whether TFLM has the kernel at all is tflmOps.ts's
- * question).
+ * question). `library`: the kernels TFLM is built with (CMSIS-NN checks a few more things).
  */
-export function checkSignature(graph: Graph, sg: Subgraph, op: Operator): OpRefusal | null {
+export function checkSignature(graph: Graph, sg: Subgraph, op: Operator, library: KernelLibraryId = 'reference'): OpRefusal | null {
   const name = builtinName(graph.operatorCodes[op.opcodeIndex]?.builtin ?? -1);
   const rule = name === undefined ? undefined : lookup(name);
-  if (!rule) return null;
+  if (name === undefined || !rule) return null;
   if (!rule.accepts.some((s) => matches(s, sg, op))) {
     return {
       reason: reasonFor(rule, graph, sg, op),
@@ -166,7 +177,7 @@ export function checkSignature(graph: Graph, sg: Subgraph, op: Operator): OpRefu
       source: rule.source,
     };
   }
-  for (const c of rule.constraints ?? []) {
+  for (const c of constraintsFor(name, rule, library)) {
     const v = violation(c, sg, op);
     if (v) return { reason: c.kind, ...v, source: c.source };
   }

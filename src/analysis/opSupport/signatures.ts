@@ -328,3 +328,16 @@ export const OP_SIGNATURES = {
   WHILE: fromSource('while.cc', ANY_TYPE),
   ZEROS_LIKE: proven('zeros_like.cc', same([F, 'int8', 'int32', 'int64'])),
 } satisfies ByBuiltin<OpSignatures>;
+
+/**
+ * What TFLM built with CMSIS-NN checks on top of the reference rules: its int16 kernels for these
+ * ops want symmetric (zero point 0) int16 activations, where the reference kernels take any. The
+ * types are the same: the CMSIS-NN build (`tflm_run32_cmsis_nn`) agrees with OP_SIGNATURES on
+ * every type case.
+ */
+export const CMSIS_NN_CONSTRAINTS = {
+  ADD: [INT16_ZERO_POINT('cmsis_nn/add.cc')],
+  CONV_2D: [INT16_ZERO_POINT('cmsis_nn/conv.cc')],
+  DEPTHWISE_CONV_2D: [INT16_ZERO_POINT('cmsis_nn/depthwise_conv.cc')],
+  FULLY_CONNECTED: [INT16_ZERO_POINT('cmsis_nn/fully_connected.cc')],
+} satisfies ByBuiltin<readonly (Constraint & { readonly source: string })[]>;
