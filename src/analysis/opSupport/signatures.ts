@@ -12,7 +12,7 @@
 import type { DType } from '../../model/dtype';
 import type { ByBuiltin } from '../../model/ops';
 
-/** The dtypes one tensor slot may have; null: any (a shape operand, or a kernel that does not look). */
+/** The dtypes one tensor slot may have; null when every dtype goes (a shape operand, or a kernel that does not look). */
 export type Accepts = readonly DType[] | null;
 
 /** One combination a kernel runs with: a slot per input and per output, in order; slots past the end are not checked. */
@@ -32,7 +32,7 @@ export type Constraint =
       readonly dtype: DType;
       readonly input?: DType;
       readonly zeroPoint: number;
-      /** The scale, exact (`==` on float32) or within `tolerance` (relative); absent: any scale. */
+      /** The scale, exact (`==` on float32) or within `tolerance` (relative); absent, the scale is free. */
       readonly scale?: number;
       readonly tolerance?: number;
     }
@@ -201,7 +201,7 @@ export const OP_SIGNATURES = {
     scale: 16 / 256,
     source: 'log_softmax.cc',
   }),
-  // logical.cc reads its operands as bool without checking their type: any type runs.
+  // logical.cc reads its operands as bool without checking their type, so every type runs.
   LOGICAL_AND: proven('logical.cc', ANY_TYPE),
   LOGICAL_NOT: proven('elementwise.cc', same(['bool'])),
   LOGICAL_OR: proven('logical.cc', ANY_TYPE),
