@@ -13,6 +13,7 @@ import { liveSets, planArena, tflmTensorBytes, type ArenaBuffer } from './arenaP
 import { opCost, type OpKind } from './layerCost';
 import { estimatePersistent, type TailItem } from './persistentEstimate';
 import { tflmSupports } from './tflmOps';
+import { checkSignature, type OpRefusal } from './opSupport/check';
 import type { Abi } from './tflmKernels';
 import { DEFAULT_KERNEL_LIBRARY, kernelLibrary, type KernelLibrary } from './kernelLibrary';
 import { findArenaPeak, type ArenaPeak } from './peak';
@@ -47,7 +48,10 @@ export interface LayerReport {
   /** Highest arena offset in use while it runs. */
   readonly arenaHighWaterBytes: number;
   readonly liveTensors: readonly string[];
+  /** TFLM has a kernel for the op and the kernel takes the layer's types (no `tflmRefusal`). */
   readonly tflmSupported: boolean;
+  /** Present when TFLM has the kernel but it refuses the layer's types (opSupport/signatures.ts). */
+  readonly tflmRefusal?: OpRefusal;
   /** Computes in float (its first input or output is a float tensor). */
   readonly float: boolean;
   /** Float activations with int8 weights: dynamic-range quantization, which TFLM refuses. */
@@ -132,6 +136,8 @@ export function analyzeModel(graph: Graph, fileBytes: number, options: AnalyzeOp
       const float = [first, outputs[0]].some((t) => t !== undefined && !isConstant(graph, t) && isFloatType(t.dtype));
       const hybrid =
         MAC_KINDS.has(cost.kind) && first !== undefined && isFloatType(first.dtype) && constants.some((t) => t.dtype === 'int8' || t.dtype === 'uint8');
+      const kernel = tflmSupports(name, custom);
+      const refusal = kernel ? checkSignature(graph, sg, op, kernels.id) : null;
       layers.push({
         index,
         subgraph: s,
@@ -151,7 +157,8 @@ export function analyzeModel(graph: Graph, fileBytes: number, options: AnalyzeOp
         arenaLiveBytes: live.liveBytes,
         arenaHighWaterBytes: live.highWaterBytes,
         liveTensors: live.buffers.map((b) => b.name),
-        tflmSupported: tflmSupports(name, custom),
+        tflmSupported: kernel && refusal === null,
+        ...(refusal ? { tflmRefusal: refusal } : {}),
         float,
         hybrid,
       });

@@ -29,6 +29,8 @@ export function jsonReport(a: ModelAnalysis, verdict: FitVerdict | undefined) {
       arenaHighWaterBytes: l.arenaHighWaterBytes,
       liveTensors: l.liveTensors,
       tflmSupported: l.tflmSupported,
+      // Why TFLM's kernel refuses the layer ({ reason, got, accepted, source }), or null.
+      tflmRefusal: l.tflmRefusal ?? null,
     })),
     totals: {
       macs: a.totals.macs,

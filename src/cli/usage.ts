@@ -33,7 +33,7 @@ export const COMMANDS_HELP: readonly CommandHelp[] = [
     name: 'analyze',
     synopsis: 'analyze <model.tflite> [--target <id> | --sram <KB> --flash <KB>] [options]',
     description:
-      'The layer table, the TFLM tensor arena and, with a budget, whether the model fits. Exit 1 when it does not fit. The reserve defaults to 16 KB SRAM and 64 KB flash, as in the editor.',
+      'The layer table, the TFLM tensor arena and, with a budget, whether the model fits. Exit 1 when it does not fit or TFLM refuses a layer. The reserve defaults to 16 KB SRAM and 64 KB flash, as in the editor.',
     options: [
       { name: 'target', value: '<id>', description: 'a board from `tinyml-lens targets`' },
       { name: 'sram', value: '<KB>', description: 'an SRAM budget of your own (flash is not checked unless --flash is given)' },

@@ -31,6 +31,22 @@ interface FlashParams {
   readonly target: string;
 }
 
+/** A layer whose tensors' types TFLM's kernel refuses (analysis/opSupport/check.ts OpRefusal). */
+interface OpRefusedParams {
+  readonly op: string;
+  /**
+   * 'float16': FLOAT16 tensors; 'dtype': another combination of types ('hybrid' layers are
+   * `hybrid-op`); the others: a constraint beyond types (opSupport/signatures.ts Constraint).
+   */
+  readonly reason: 'float16' | 'dtype' | 'fixed-output' | 'int16-zero-point' | 'same-quantization' | 'no-fused-activation';
+  /** What the layer has: its types (`int16, int16 → int16`), or the constraint's values (`scale, zero point`, the activation). */
+  readonly got: string;
+  /** What the kernel takes: signatures separated by `; `, or the constraint's values. */
+  readonly accepted: string;
+  /** The TFLM kernel source the rule comes from. */
+  readonly source: string;
+}
+
 interface Whole<C extends string, S extends Severity, P> {
   readonly code: C;
   readonly severity: S;
@@ -40,9 +56,9 @@ interface Whole<C extends string, S extends Severity, P> {
   readonly params: P;
 }
 
-interface OnLayer<C extends string, P> {
+interface OnLayer<C extends string, P, S extends Severity = 'warning'> {
   readonly code: C;
-  readonly severity: 'warning';
+  readonly severity: S;
   readonly layer: number;
   readonly subgraph: number;
   readonly params: P;
@@ -56,7 +72,8 @@ export type FitFinding =
   | Whole<'flash-over', 'error', FlashParams>
   | Whole<'flash-near', 'warning', FlashParams & { readonly usedBytes: number }>
   | OnLayer<'op-unsupported', { readonly op: string }>
-  | OnLayer<'hybrid-op', { readonly op: string }>
+  | OnLayer<'hybrid-op', { readonly op: string }, 'error'>
+  | OnLayer<'op-refused', OpRefusedParams, 'error'>
   | OnLayer<'float-in-int8', { readonly op: string }>
   | Whole<
       'latency-over',

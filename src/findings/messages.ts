@@ -19,6 +19,8 @@ export const FINDING_MESSAGES = {
   'op-unsupported': '{op} (layer {layer}) has no TensorFlow Lite Micro kernel',
   'hybrid-op':
     '{op} (layer {layer}) has int8 weights under float activations (dynamic-range quantization); TFLite Micro refuses hybrid models: quantize fully to int8',
+  'op-refused':
+    "{op} (layer {layer}) has the types {got}, which TensorFlow Lite Micro's kernel refuses; it takes {accepted} ({source}): convert the layer to one of these",
   'float-in-int8': '{op} (layer {layer}) computes in float inside an int8 model: slow on an MCU without an FPU, and it costs 4 bytes per value',
   'latency-over': 'Estimated latency {ms} (expected {low} – {high}) exceeds the {budget} ms real-time budget on {target}{slowest}',
 } as const satisfies Readonly<Record<FindingCode, string>>;
@@ -26,6 +28,18 @@ export const FINDING_MESSAGES = {
 /** Variants and fragments the messages above are assembled with. */
 export const FINDING_PARTS = {
   opUnsupportedInSubgraph: '{op} (layer {layer} of subgraph {subgraph}) has no TensorFlow Lite Micro kernel',
+  opRefusedFloat16:
+    '{op} (layer {layer}) has FLOAT16 tensors ({got}): TensorFlow Lite Micro cannot compute in float16; convert them to float32 or quantize the model to int8',
+  opRefusedDequantizeFloat16:
+    'weights are FLOAT16 behind DEQUANTIZE (layer {layer}): TensorFlow Lite Micro cannot dequantize float16; convert the weights to float32 or quantize the model to int8',
+  opRefusedFixedOutput:
+    "{op} (layer {layer}): TensorFlow Lite Micro's kernel requires its output's scale and zero point to be {accepted}, not {got} ({source}); quantize the model again",
+  opRefusedInt16ZeroPoint:
+    "{op} (layer {layer}): TensorFlow Lite Micro's kernel requires zero point 0 on int16 tensors, not {got} ({source}); quantize int16 symmetrically",
+  opRefusedSameQuantization:
+    "{op} (layer {layer}): TensorFlow Lite Micro's kernel requires its output's scale and zero point to equal its input's, {accepted}, not {got} ({source}); quantize the model again",
+  opRefusedFusedActivation:
+    "{op} (layer {layer}) has a fused {got} activation, which TensorFlow Lite Micro's kernel refuses ({source}): apply the activation as a layer of its own",
   reserved: ' + {bytes} reserved',
   peak: '; peak at layer {layer} {op}',
   slowest: '; slowest layer {layer} {op} ({ms})',

@@ -5,7 +5,7 @@
  */
 import { formatMs } from '../estimate/format';
 import { formatBytes } from '../util/formatBytes';
-import type { FitFinding, LayerRef } from './finding';
+import type { FindingOf, FitFinding, LayerRef } from './finding';
 import { FINDING_MESSAGES as M, FINDING_PARTS as P } from './messages';
 
 export type Placeholders = Readonly<Record<string, string>>;
@@ -34,6 +34,15 @@ export function plainText(text: string): string {
 
 /** English plain text: the CLI report and the JSON `message`. */
 export const ENGLISH_TEXT: FindingSurface = { localize: fillTemplate, escape: plainText };
+
+/** The sentence of an `op-refused` finding per reason (FLOAT16 has two, chosen above). */
+const REFUSAL_TEMPLATES: Readonly<Record<Exclude<FindingOf<'op-refused'>['params']['reason'], 'float16'>, string>> = {
+  dtype: M['op-refused'],
+  'fixed-output': P.opRefusedFixedOutput,
+  'int16-zero-point': P.opRefusedInt16ZeroPoint,
+  'same-quantization': P.opRefusedSameQuantization,
+  'no-fused-activation': P.opRefusedFusedActivation,
+};
 
 function percent(used: number, budget: number): string {
   return `${Math.round((100 * used) / budget)}%`;
@@ -75,6 +84,12 @@ export function renderFinding(f: FitFinding, surface: FindingSurface = ENGLISH_T
     case 'op-unsupported': {
       const args = { op: text(f.params.op), layer: String(f.layer) };
       return f.subgraph > 0 ? t(P.opUnsupportedInSubgraph, { ...args, subgraph: String(f.subgraph) }) : t(M['op-unsupported'], args);
+    }
+    case 'op-refused': {
+      const p = f.params;
+      const args = { op: text(p.op), layer: String(f.layer), got: text(p.got), accepted: text(p.accepted), source: text(p.source) };
+      if (p.reason === 'float16') return t(p.op === 'DEQUANTIZE' ? P.opRefusedDequantizeFloat16 : P.opRefusedFloat16, args);
+      return t(REFUSAL_TEMPLATES[p.reason], args);
     }
     case 'hybrid-op':
     case 'float-in-int8':

@@ -123,10 +123,17 @@ export function checkFit(analysis: ModelAnalysis, target: Target, reserve: Reser
   }
 
   for (const l of analysis.layers) {
-    if (!l.tflmSupported) {
-      findings.push({ severity: 'warning', code: 'op-unsupported', layer: l.index, subgraph: l.subgraph, params: { op: l.op } });
-    } else if (l.hybrid) {
-      findings.push({ severity: 'warning', code: 'hybrid-op', layer: l.index, subgraph: l.subgraph, params: { op: l.op } });
+    const refusal = l.tflmRefusal;
+    const at = { layer: l.index, subgraph: l.subgraph };
+    // A missing kernel stays a warning (an application may register its own); a kernel that
+    // refuses the layer's types fails AllocateTensors or the first Invoke on every build.
+    if (refusal?.reason === 'hybrid' || (l.hybrid && !refusal && l.tflmSupported)) {
+      findings.push({ severity: 'error', code: 'hybrid-op', ...at, params: { op: l.op } });
+    } else if (refusal) {
+      const { reason, got, accepted, source } = refusal;
+      findings.push({ severity: 'error', code: 'op-refused', ...at, params: { op: l.op, reason, got, accepted, source } });
+    } else if (!l.tflmSupported) {
+      findings.push({ severity: 'warning', code: 'op-unsupported', ...at, params: { op: l.op } });
     }
   }
   if (analysis.kind === 'int8' || analysis.kind === 'mixed') {
@@ -136,6 +143,7 @@ export function checkFit(analysis: ModelAnalysis, target: Target, reserve: Reser
       }
     }
   }
-  const fits = sramUsed <= target.sramBytes && flashUsed <= target.flashBytes && !findings.some((f) => f.code === 'sram-not-contiguous');
+  // Every error is a reason the model cannot run on the target: memory, or a layer TFLM refuses.
+  const fits = sramUsed <= target.sramBytes && flashUsed <= target.flashBytes && !findings.some((f) => f.severity === 'error');
   return { target, reserve, arena: budget, sramUsedBytes: sramUsed, flashUsedBytes: flashUsed, fits, findings };
 }

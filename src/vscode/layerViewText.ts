@@ -75,6 +75,8 @@ export function layerHoverMarkdown(a: ModelAnalysis, l: LayerReport, verdict: Fi
   }
   // Converter names run to hundreds of characters and pushed the hover off the screen: short forms here.
   if (l.liveTensors.length > 0) lines.push('', `Tensors alive: ${l.liveTensors.map((t) => markdownCode(shortName(t))).join(', ')}`);
-  if (!l.tflmSupported) lines.push('', `⚠ TensorFlow Lite Micro has no kernel for ${markdownText(l.op)}.`);
+  if (l.tflmRefusal) {
+    lines.push('', `⚠ TensorFlow Lite Micro's ${markdownText(l.op)} kernel refuses this layer's types (${markdownText(l.tflmRefusal.got)}).`);
+  } else if (!l.tflmSupported) lines.push('', `⚠ TensorFlow Lite Micro has no kernel for ${markdownText(l.op)}.`);
   return lines.join('\n');
 }

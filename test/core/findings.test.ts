@@ -84,7 +84,7 @@ describe('finding messages in English', () => {
       'MyOp (layer 2 of subgraph 1) has no TensorFlow Lite Micro kernel',
     ],
     [
-      { code: 'hybrid-op', severity: 'warning', layer: 1, subgraph: 0, params: { op: 'FULLY_CONNECTED' } },
+      { code: 'hybrid-op', severity: 'error', layer: 1, subgraph: 0, params: { op: 'FULLY_CONNECTED' } },
       'FULLY_CONNECTED (layer 1) has int8 weights under float activations (dynamic-range quantization); TFLite Micro refuses hybrid models: quantize fully to int8',
     ],
     [

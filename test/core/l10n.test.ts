@@ -56,6 +56,7 @@ test('every finding message has a Korean translation with the same named placeho
     'float-in-int8',
     'hybrid-op',
     'latency-over',
+    'op-refused',
     'op-unsupported',
     'sram-near',
     'sram-not-contiguous',
