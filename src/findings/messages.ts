@@ -40,6 +40,8 @@ export const FINDING_PARTS = {
     "{op} (layer {layer}): TensorFlow Lite Micro's kernel requires its output's scale and zero point to equal its input's, {accepted}, not {got} ({source}); quantize the model again",
   opRefusedFusedActivation:
     "{op} (layer {layer}) has a fused {got} activation, which TensorFlow Lite Micro's kernel refuses ({source}): apply the activation as a layer of its own",
+  opRefusedBiasRequired:
+    "{op} (layer {layer}) has no bias, which TensorFlow Lite Micro's kernel reads without checking ({source}): the interpreter aborts; give the layer a zero bias",
   reserved: ' + {bytes} reserved',
   peak: '; peak at layer {layer} {op}',
   slowest: '; slowest layer {layer} {op} ({ms})',

@@ -42,6 +42,7 @@ const REFUSAL_TEMPLATES: Readonly<Record<Exclude<FindingOf<'op-refused'>['params
   'int16-zero-point': P.opRefusedInt16ZeroPoint,
   'same-quantization': P.opRefusedSameQuantization,
   'no-fused-activation': P.opRefusedFusedActivation,
+  'bias-required': P.opRefusedBiasRequired,
 };
 
 function percent(used: number, budget: number): string {

@@ -238,6 +238,23 @@ describe('the real TFLite Micro agrees', { skip: SKIP_TFLM }, () => {
     t.diagnostic(`${cases.length - disagreements.length} of ${cases.length} cases agree (${all.length} in the full sweep)`);
     assert.deepEqual(disagreements, []);
   });
+
+  test('a missing bias: DEPTHWISE_CONV_2D aborts TFLM and is refused, the other weighted ops take it', () => {
+    const cases = constraintCases().filter((c) => c.variant === 'no bias' && (c.input === 'int8' || c.input === 'float32') && c.weights === c.input);
+    const verdicts = cases.map((c) => {
+      const graph = c.build();
+      return `${c.op} ${c.input}: ours ${accepted(graph)}, TFLM ${tflmRuns(graph).runs}`;
+    });
+    assert.ok(
+      verdicts.some((v) => v.startsWith('DEPTHWISE_CONV_2D int8: ours false, TFLM false')),
+      verdicts.join('\n'),
+    );
+    assert.ok(
+      verdicts.some((v) => v.startsWith('CONV_2D int8: ours true, TFLM true')),
+      verdicts.join('\n'),
+    );
+    for (const v of verdicts) assert.match(v, /ours (true|false), TFLM \1/, v);
+  });
 });
 
 const cmsisNn = emulatedRunner('i386CmsisNn');

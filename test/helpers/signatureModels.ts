@@ -487,6 +487,9 @@ function rewrite(graph: Graph, op: (o: Operator) => Operator, tensor: (t: Tensor
   return { ...graph, subgraphs: [{ ...sg, operators: [op(o)], tensors: sg.tensors.map((t, k) => tensor(t, k, o)) }] };
 }
 
+/** Where each weighted op's optional bias is among its inputs. */
+const BIAS_SLOT: Readonly<Record<string, number>> = { CONV_2D: 2, DEPTHWISE_CONV_2D: 2, FULLY_CONNECTED: 2, TRANSPOSE_CONV: 3 };
+
 /**
  * Variants of the natural cases that break one constraint beyond types (signatures.ts
  * Constraint): a fused activation where the op has the option, a zero point of 5 on every
@@ -522,6 +525,12 @@ export function constraintCases(): SignatureCase[] {
           ? { ...t, quantization: quant(0.037, t.dtype === 'int8' ? 3 : 0) }
           : t;
       cases.push({ ...c, variant: 'another output quantization', build: () => rewrite(c.build(), (o) => o, other) });
+    }
+    // Without the optional bias: depthwise aborts without one, the other weighted ops take its absence.
+    const biasSlot = BIAS_SLOT[c.op];
+    if (biasSlot !== undefined && (base.subgraphs[0]?.operators[0]?.inputs.length ?? 0) > biasSlot) {
+      const noBias = (o: Operator): Operator => ({ ...o, inputs: o.inputs.map((i, k) => (k === biasSlot ? -1 : i)) });
+      cases.push({ ...c, variant: 'no bias', build: () => rewrite(c.build(), noBias, (t) => t) });
     }
   }
   return cases;

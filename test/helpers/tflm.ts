@@ -90,8 +90,11 @@ export function runTflm(model: Uint8Array, inputs: readonly Uint8Array[], runner
       args.push('-i', `input_${k}.bin`);
     });
     args.push('model.tflite');
-    const r = spawnSync(runner, args, { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    // Through coreutils' timeout: it signals its whole process group, so the QEMU a runner's
+    // script starts ends with it (spawnSync's own timeout would kill only the script).
+    const r = spawnSync('timeout', ['-k', '5', '120', runner, ...args], { cwd: dir, encoding: 'utf8' });
     if (r.error) throw r.error;
+    if (r.status === 124) throw new Error(`tflm_run timed out after 120 s: ${runner}`);
     if (r.status !== 0) throw new Error(`tflm_run exited with ${r.status ?? r.signal}: ${r.stderr.trim()}`);
     const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8')) as Summary;
     const outputs = Array.from({ length: summary.num_outputs }, (_, k) => new Uint8Array(readFileSync(join(dir, 'out', `output_${k}.bin`))));

@@ -157,6 +157,8 @@ function violation(c: Constraint, sg: Subgraph, op: Operator): { got: string; ac
       const activation = options?.fusedActivationFunction ?? 'NONE';
       return activation === 'NONE' ? null : { got: activation, accepted: 'NONE' };
     }
+    case 'bias-required':
+      return (op.inputs[c.slot] ?? -1) >= 0 ? null : { got: 'none', accepted: 'a bias tensor' };
   }
 }
 

@@ -48,7 +48,9 @@ export type Constraint =
       readonly tolerance?: number;
     }
   /** The op refuses a fused activation other than NONE. */
-  | { readonly kind: 'no-fused-activation' };
+  | { readonly kind: 'no-fused-activation' }
+  /** The input `slot` (the bias) must be present: the kernel reads it without checking (TFLM aborts). */
+  | { readonly kind: 'bias-required'; readonly slot: number };
 
 export type ConstraintKind = Constraint['kind'];
 
@@ -163,7 +165,7 @@ export const OP_SIGNATURES = {
   COS: proven('elementwise.cc', same(FLOAT)),
   CUMSUM: proven('cumsum.cc', ALONG_AXIS(F_I8)),
   DEPTH_TO_SPACE: proven('depth_to_space.cc', same(F_I8)),
-  DEPTHWISE_CONV_2D: proven('depthwise_conv_common.cc', CONV_FAMILY, 1),
+  DEPTHWISE_CONV_2D: limited(proven('depthwise_conv_common.cc', CONV_FAMILY, 1), { kind: 'bias-required', slot: 2, source: 'depthwise_conv.cc' }),
   DEQUANTIZE: proven('dequantize_common.cc', [{ inputs: [['int8', 'uint8', 'int16']], outputs: [FLOAT] }]),
   DIV: proven('div.cc', same([F, 'int8', 'int32'], 2)),
   ELU: proven('elu.cc', same(F_I8)),
