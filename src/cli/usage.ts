@@ -25,7 +25,11 @@ const NORMALIZATION: OptionHelp = {
   value: '[0,1]|[-1,1]|[0,255]|imagenet',
   description: 'how image pixels become input values (default [0,1])',
 };
-const KERNELS: OptionHelp = { name: 'kernels', value: 'reference|cmsis-nn', description: 'the TFLM kernel library the firmware links (default reference)' };
+const KERNELS: OptionHelp = {
+  name: 'kernels',
+  value: 'reference|cmsis-nn',
+  description: 'the TFLM kernel library the firmware links (default: cmsis-nn for a Cortex-M --target, reference otherwise)',
+};
 
 export const COMMANDS_HELP: readonly CommandHelp[] = [
   {
