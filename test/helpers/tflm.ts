@@ -50,24 +50,32 @@ export interface TflmRun {
   readonly modelOnlyTail: number;
   readonly plainArenaUsedBytes: number;
   readonly kernels: string;
+  /** sizeof of TfLiteTensor, TfLiteEvalTensor and NodeAndRegistration in the runner's build. */
+  readonly sizeof: Readonly<Record<string, number>>;
   readonly outputs: readonly Uint8Array[];
+}
+
+export interface RunOptions {
+  /** The arena the runner gives each interpreter (`-a`); TFLM's default of 64 MiB otherwise. */
+  readonly arenaBytes?: number;
 }
 
 interface Summary {
   readonly kernels: string;
+  readonly sizeof: Readonly<Record<string, number>>;
   readonly recording: { readonly head: number; readonly tail: number; readonly total: number; readonly model_only_tail: number };
   readonly plain_arena_used_bytes: number;
   readonly num_outputs: number;
 }
 
 /** Runs `model` on `inputs` (raw bytes, one per input). Throws with TFLM's own message when it fails. */
-export function runTflm(model: Uint8Array, inputs: readonly Uint8Array[], runner: string = TFLM_RUN): TflmRun {
+export function runTflm(model: Uint8Array, inputs: readonly Uint8Array[], runner: string = TFLM_RUN, options: RunOptions = {}): TflmRun {
   const dir = mkdtempSync(join(tmpdir(), 'tflm-'));
   try {
     // Relative paths in the runner's own folder: the Cortex-M runners reach files through
     // semihosting, which opens them relative to the working directory and not by absolute path.
     writeFileSync(join(dir, 'model.tflite'), model);
-    const args = ['-q', '-o', 'out'];
+    const args = ['-q', '-o', 'out', ...(options.arenaBytes !== undefined ? ['-a', String(options.arenaBytes)] : [])];
     inputs.forEach((bytes, k) => {
       writeFileSync(join(dir, `input_${k}.bin`), bytes);
       args.push('-i', `input_${k}.bin`);
@@ -85,6 +93,7 @@ export function runTflm(model: Uint8Array, inputs: readonly Uint8Array[], runner
       modelOnlyTail: summary.recording.model_only_tail,
       plainArenaUsedBytes: summary.plain_arena_used_bytes,
       kernels: summary.kernels,
+      sizeof: summary.sizeof,
       outputs,
     };
   } finally {
