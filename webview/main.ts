@@ -146,7 +146,9 @@ function render(state: PanelState): void {
     card(
       t('Tensor arena (SRAM)'),
       formatBytes(a.arena.totalBytes),
-      `${a.arena.nonPersistentBytes.toLocaleString()} B ${t('planned')} + ${a.arena.persistentBytes.toLocaleString()} B ${t('persistent')}${err} · TFLM ${a.arena.kernels}`,
+      `${a.arena.nonPersistentBytes.toLocaleString()} B ${t('planned')} + ${a.arena.persistentBytes.toLocaleString()} B ${t('persistent')}${err} · TFLM ${a.arena.kernels}${
+        a.warningCodes.some((w) => w.code === 'kernels-reference-core') ? ` (${t('reference kernels: CMSIS-NN is for Arm Cortex-M cores only')})` : ''
+      }`,
     ),
     card(t('MACs'), a.totals.macs.toLocaleString(), a.totals.unknownCostOps.length ? `${t('unknown')}: ${a.totals.unknownCostOps.join(', ')}` : ''),
     card(t('Operators'), String(a.totals.operators), a.model.subgraphs > 1 ? `${a.model.subgraphs} subgraphs` : ''),

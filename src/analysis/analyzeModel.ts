@@ -181,6 +181,7 @@ export function analyzeModel(graph: Graph, fileBytes: number, options: AnalyzeOp
     ...(persistent.unverifiedOps.length > 0
       ? [{ code: 'persistent-unverified' as const, params: { ops: persistent.unverifiedOps, errorBytes: persistent.errorBytes } }]
       : []),
+    ...(kernels.notice ? [kernels.notice] : []),
   ];
 
   return {

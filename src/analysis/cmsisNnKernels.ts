@@ -8,8 +8,11 @@
  * KERNELS_OPTIMIZED_FOR_SPEED/SIZE, batch_matmul.cc, transpose_conv.cc with two scratch requests)
  * and ARM-software/CMSIS-NN's `*_get_buffer_size*` functions (the V.2.x buffer-size files of 2024).
  * Both libraries change these formulas between releases (e.g. the MVE im2col buffer rounds
- * columns to 8 in CMSIS-NN of late 2023 and to 16 from 2024 on), so nothing here is pinned to a
- * measured build: every entry stays `verified: false`.
+ * columns to 8 in CMSIS-NN of late 2023 and to 16 from 2024 on). The entries marked `verified`
+ * give the arena of TFLM 90b983c2 with the CMSIS-NN it pins to the byte, on every path: the
+ * test suite checks them against that build on i386 (C path) and as Cortex-M3 (C), Cortex-M4
+ * (DSP) and Cortex-M55 (MVE) firmware, over the shared models and small generated models
+ * (test/helpers/arenaCases.ts). TRANSPOSE_CONV and BATCH_MATMUL are read from the sources only.
  *
  * What `arch` selects, as CMSIS-NN's preprocessor does:
  * - 'none': neither ARM_MATH_DSP nor ARM_MATH_MVEI (Cortex-M0/M0+/M3, the plain C paths);
@@ -117,6 +120,12 @@ function convolveWrapperS16(arch: CmsisArch, input: Dims, filter: Dims): number 
   return arch === 'mve' ? 4 * ceilDiv(cols, 8) * 8 * 2 : 2 * cols * 2;
 }
 
+/**
+ * CONVERT_DW_CONV_WITH_ONE_INPUT_CH_AND_OUTPUT_CH_ABOVE_THRESHOLD with GCC (8 with Arm Compiler):
+ * on MVE a depthwise conv of one input channel and more output channels than this runs as a conv.
+ */
+const CONVERT_DW_CONV_ONE_INPUT_CH_THRESHOLD = 1;
+
 /** CH_IN_BLOCK_MVE in arm_nnsupportfunctions.h: channels per block of the MVE depthwise kernel. */
 const CH_IN_BLOCK_MVE = 124;
 
@@ -125,7 +134,14 @@ const CH_IN_BLOCK_MVE = 124;
  * undilated case (arm_depthwise_conv_s8_opt) takes a buffer; off MVE the 3x3 kernel with
  * padding <= 1 has its own fast path without one.
  */
-function depthwiseWrapperS8(arch: CmsisArch, pad: Pad, dilation: Pad, input: Dims, filter: Dims, output: Dims): number {
+function depthwiseWrapperS8(arch: CmsisArch, pad: Pad, stride: Pad, dilation: Pad, input: Dims, filter: Dims, output: Dims): number {
+  if (arch === 'mve' && input.c === 1 && output.c > CONVERT_DW_CONV_ONE_INPUT_CH_THRESHOLD) {
+    // arm_deptwise_conv_s8_one_in_ch_get_buffer_size_mve: run as a convolution (filter n = output
+    // channels, c = 1), its im2col buffer followed by the transposed filter.
+    const convFilter = { n: output.c, h: filter.h, w: filter.w, c: 1 };
+    const conv = convolveWrapperS8('mve', 'gcc', { pad, stride, dilation }, input, convFilter, output);
+    return conv + output.c * filter.h * filter.w;
+  }
   if (input.c !== output.c || input.n !== 1 || dilation.w !== 1 || dilation.h !== 1) return 0;
   if (arch === 'mve') return 4 * CH_IN_BLOCK_MVE * filter.w * filter.h;
   if (filter.w === 3 && filter.h === 3 && pad.h <= 1 && pad.w <= 1) return 0;
@@ -197,7 +213,7 @@ function conv(arch: CmsisArch, toolchain: CmsisToolchain): KernelFacts {
       }
       return bytes > 0 ? [bytes] : [];
     },
-    verified: false,
+    verified: true,
   };
 }
 
@@ -217,10 +233,10 @@ function depthwise(arch: CmsisArch): KernelFacts {
       const bytes =
         filt.dtype === 'int4'
           ? depthwiseWrapperS4(g.dilation, g.input, filter, g.output)
-          : depthwiseWrapperS8(arch, g.pad, g.dilation, g.input, filter, g.output);
+          : depthwiseWrapperS8(arch, g.pad, g.stride, g.dilation, g.input, filter, g.output);
       return bytes > 0 ? [bytes] : [];
     },
-    verified: false,
+    verified: true,
   };
 }
 
@@ -252,12 +268,13 @@ function fullyConnectedPlan(arch: CmsisArch, toolchain: CmsisToolchain, ctx: Are
 function fullyConnected(arch: CmsisArch, toolchain: CmsisToolchain): KernelFacts {
   return {
     params: 16,
-    // OpDataFullyConnected (48) + 2 pointers + buffer_idx + kernel_sums pointer + 3 int32.
-    opData: { arm32: 76, i386: 76, x86_64: 112 },
+    // OpDataFullyConnected (48) and six words more: 72 measured on the i386 and Cortex-M builds; the
+    // x86-64 figure is derived from the fields (no x86-64 CMSIS-NN build to measure).
+    opData: { arm32: 72, i386: 72, x86_64: 112 },
     prepare: (ctx) => fullyConnectedPlan(arch, toolchain, ctx).persistent,
     // int16 asks arm_fully_connected_s16_get_buffer_size, which is 0 on every architecture.
     scratch: (ctx) => fullyConnectedPlan(arch, toolchain, ctx).scratch,
-    verified: false,
+    verified: true,
   };
 }
 
@@ -273,11 +290,11 @@ function averagePool(arch: CmsisArch): KernelFacts {
       const depth = dim(outputAt(ctx, 0), -1);
       return depth > 0 ? [4 * depth] : [];
     },
-    verified: false,
+    verified: true,
   };
 }
 
-const MAX_POOL: KernelFacts = { params: 40, opData: { arm32: 36, i386: 36, x86_64: 36 }, verified: false };
+const MAX_POOL: KernelFacts = { params: 40, opData: { arm32: 36, i386: 36, x86_64: 36 }, verified: true };
 
 const SOFTMAX: KernelFacts = {
   params: 4,
@@ -285,7 +302,7 @@ const SOFTMAX: KernelFacts = {
   opData: { arm32: 64, i386: 64, x86_64: 88 },
   // CalculateSoftmaxParams (softmax_common.cc) makes the two int16 lookup tables, as the reference does.
   prepare: (ctx) => (inputAt(ctx, 0)?.dtype === 'int16' ? [1026, 1026] : []),
-  verified: false,
+  verified: true,
 };
 
 function svdf(arch: CmsisArch): KernelFacts {
@@ -311,7 +328,7 @@ function svdf(arch: CmsisArch): KernelFacts {
       if (!d) return [];
       return d.int8 ? [4 * d.batch * d.filters, 4 * d.batch * d.units] : [4 * d.batch * d.filters];
     },
-    verified: false,
+    verified: true,
   };
 }
 
@@ -349,7 +366,7 @@ const LSTM: KernelFacts = {
     if (!p) return [];
     return new Array<number>(p.cmsis ? 3 : 4).fill(p.batch * p.hidden * p.cellSize);
   },
-  verified: false,
+  verified: true,
 };
 
 function transposeConv(arch: CmsisArch): KernelFacts {
@@ -444,9 +461,9 @@ function buildTable(arch: CmsisArch, toolchain: CmsisToolchain): Readonly<Record
     // cmsis_nn/softmax.cc Init/Prepare (CMSISNNSoftmaxParams) + softmax_common.cc CalculateSoftmaxParams.
     SOFTMAX,
     // cmsis_nn/add.cc InitAdd/PrepareAdd: its own 60-byte OpData, same size as the reference, no buffers.
-    ADD: { params: 8, opData: { arm32: 60, i386: 60, x86_64: 60 }, verified: false },
+    ADD: { params: 8, opData: { arm32: 60, i386: 60, x86_64: 60 }, verified: true },
     // cmsis_nn/mul.cc registers the reference MulInit/MulPrepare; only Eval differs.
-    MUL: { ...TFLM_KERNELS.MUL!, verified: false },
+    MUL: { ...TFLM_KERNELS.MUL!, verified: true },
     // cmsis_nn/svdf.cc CmsisNnPrepareSvdf; arm_svdf_s8_get_buffer_size (arm_svdf_get_buffer_sizes_s8.c).
     SVDF: svdf(arch),
     // cmsis_nn/unidirectional_sequence_lstm.cc Prepare + CMSIS_NN_PortOpData; arm_nn_types.h cmsis_nn_lstm_params.

@@ -7,6 +7,7 @@
  */
 import type { Graph } from '../model/graph';
 import { opName } from '../model/ops';
+import { ABI_SIZES, builtinParamsLayout } from './abiLayout';
 import { ARENA_ALIGNMENT } from './memoryPlanner';
 import { tflmTensorBytes } from './arenaPlan';
 import { TFLM_KERNELS, UNKNOWN_KERNEL, UNVERIFIED_KERNEL_ERROR_BYTES, type Abi, type KernelTable } from './tflmKernels';
@@ -38,48 +39,6 @@ export interface PersistentEstimate {
   /** Operators (by name) whose kernel data is assumed. */
   readonly unverifiedOps: readonly string[];
 }
-
-interface AbiSizes {
-  readonly pointer: number;
-  readonly evalTensor: number;
-  readonly nodeAndRegistration: number;
-  readonly tfLiteTensor: number;
-  readonly affineQuantization: number;
-  /** SingleArenaBufferAllocator, GreedyMemoryPlanner, MicroAllocator. */
-  readonly allocatorObjects: readonly number[];
-  /** The same three as RecordingMicroAllocator creates them (TFLM's benchmarks use it). */
-  readonly recordingObjects: number;
-}
-
-const SIZES: Readonly<Record<Abi, AbiSizes>> = {
-  arm32: {
-    pointer: 4,
-    evalTensor: 12,
-    nodeAndRegistration: 32,
-    tfLiteTensor: 40,
-    affineQuantization: 12,
-    allocatorObjects: [36, 44, 36],
-    recordingObjects: 220,
-  },
-  i386: {
-    pointer: 4,
-    evalTensor: 12,
-    nodeAndRegistration: 32,
-    tfLiteTensor: 40,
-    affineQuantization: 12,
-    allocatorObjects: [36, 44, 36],
-    recordingObjects: 220,
-  },
-  x86_64: {
-    pointer: 8,
-    evalTensor: 24,
-    nodeAndRegistration: 64,
-    tfLiteTensor: 64,
-    affineQuantization: 24,
-    allocatorObjects: [72, 72, 72],
-    recordingObjects: 424,
-  },
-};
 
 class Tail {
   private tail = 0;
@@ -121,7 +80,7 @@ export interface PersistentOptions {
 export function estimatePersistent(graph: Graph, options: PersistentOptions): PersistentEstimate {
   const { abi, scratchCount } = options;
   const kernels = options.kernels ?? TFLM_KERNELS;
-  const z = SIZES[abi];
+  const z = ABI_SIZES[abi];
   const tail = new Tail();
   const word = z.pointer;
   if (options.allocator === 'recording') tail.alloc('allocator', z.recordingObjects, word);
@@ -140,7 +99,10 @@ export function estimatePersistent(graph: Graph, options: PersistentOptions): Pe
     return f ?? UNKNOWN_KERNEL;
   });
   // Three passes, as the interpreter makes them: parse every op, Init every op, Prepare every op.
-  facts.forEach((f) => f.params > 0 && tail.alloc('builtinParams', f.params, f.paramsAlign ?? 4));
+  facts.forEach((f, k) => {
+    const params = builtinParamsLayout(ops[k]!.name, f.params, f.paramsAlign, abi);
+    if (params.size > 0) tail.alloc('builtinParams', params.size, params.align);
+  });
   facts.forEach((f) => f.opData && tail.alloc('opData', f.opData[abi], ARENA_ALIGNMENT));
   facts.forEach((f, k) => {
     for (const bytes of f.prepare?.({ graph, ...ops[k]!, abi }) ?? []) tail.alloc('prepareBuffers', bytes, ARENA_ALIGNMENT);

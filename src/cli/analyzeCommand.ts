@@ -40,7 +40,7 @@ export const analyzeCommand: Command = (args, io) => {
   const target = resolveTarget(args);
   const abiName = args.options.get('abi') ?? 'arm32';
   if (!(ABIS as readonly string[]).includes(abiName)) throw new UsageError(`--abi is one of ${ABIS.join(', ')}`);
-  const kernels = kernelLibrary(kernelsOption(args), target?.board?.core);
+  const kernels = kernelLibrary(kernelsOption(args, target?.board?.core), target?.board?.core);
 
   const { graph, bytes } = readModelFile(path);
   const analysis = analyzeModel(graph, bytes.length, { path, abi: abiName as Abi, kernels });

@@ -1,5 +1,5 @@
 /** A small argv parser: `--name value`, `--name=value`, boolean `--flag`s, positionals. */
-import { DEFAULT_KERNEL_LIBRARY, parseKernelLibrary, type KernelLibraryId } from '../analysis/kernelLibrary';
+import { defaultKernelLibrary, parseKernelLibrary, type KernelLibraryId } from '../analysis/kernelLibrary';
 import { LensError } from '../errors';
 
 /** The command line is wrong: the CLI prints the message on one line, with where to find help, and exits 2. */
@@ -68,9 +68,12 @@ export function oneOf<T extends string>(args: ParsedArgs, name: string, values: 
   return v as T;
 }
 
-/** `--kernels`, checked by the one parser every surface uses; the default library when absent. */
-export function kernelsOption(args: ParsedArgs): KernelLibraryId {
-  const parsed = parseKernelLibrary(args.options.get('kernels') ?? DEFAULT_KERNEL_LIBRARY);
+/**
+ * `--kernels`, checked by the one parser every surface uses; when absent, what a TFLM build for
+ * `core` links (CMSIS-NN on a Cortex-M, the reference kernels elsewhere or without a core).
+ */
+export function kernelsOption(args: ParsedArgs, core?: string): KernelLibraryId {
+  const parsed = parseKernelLibrary(args.options.get('kernels') ?? defaultKernelLibrary(core));
   if (!parsed.ok) throw new UsageError(`--kernels: ${parsed.error}`);
   return parsed.id;
 }

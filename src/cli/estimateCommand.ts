@@ -21,6 +21,7 @@ import { runScenario, SCENARIOS, type ScenarioResult } from '../estimate/scenari
 import { errorCode, errorMessage } from '../errors';
 import type { EstimateNotice } from '../findings/notice';
 import { renderNotice } from '../findings/renderNotice';
+import { findBoard } from '../targets/fit';
 import { kernelsOption, UsageError, type ParsedArgs } from './args';
 import { EXIT_OK, type Io } from './command';
 
@@ -219,7 +220,7 @@ function jsonReport(
 function run(args: ParsedArgs, io: Io): number {
   const path = args.positionals[0];
   if (!path) throw new UsageError('estimate needs a model file');
-  const kernels = kernelsOption(args);
+  const kernels = kernelsOption(args, findBoard(args.options.get('target') ?? '')?.board?.core ?? args.options.get('core'));
   let target = resolveTarget(args, kernels);
   const model = readModel(path);
 

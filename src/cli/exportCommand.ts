@@ -46,7 +46,7 @@ export const exportCommand: Command = async (args, io) => {
   const target = targetId === undefined ? undefined : findBoard(targetId);
   if (targetId !== undefined && !target) throw new UsageError(`unknown target "${targetId}". Known targets: ${BOARDS.map((b) => b.id).join(', ')}`);
   const abi = oneOf<Abi>(args, 'abi', ABIS) ?? TARGET_ABI;
-  const kernels = kernelLibrary(kernelsOption(args), target?.board?.core);
+  const kernels = kernelLibrary(kernelsOption(args, target?.board?.core), target?.board?.core);
 
   const { graph, bytes } = readModelFile(path);
   const analysis = analyzeModel(graph, bytes.length, { path, abi, kernels });

@@ -26,7 +26,11 @@ const NORMALIZATION: OptionHelp = {
   description: 'how image pixels become input values (default [0,1])',
 };
 const THREADS: OptionHelp = { name: 'threads', value: '<N>', description: 'threads the samples run on (default: every core, or $TINYML_LENS_THREADS)' };
-const KERNELS: OptionHelp = { name: 'kernels', value: 'reference|cmsis-nn', description: 'the TFLM kernel library the firmware links (default reference)' };
+const KERNELS: OptionHelp = {
+  name: 'kernels',
+  value: 'reference|cmsis-nn',
+  description: 'the TFLM kernel library the firmware links (default: cmsis-nn for a Cortex-M --target, reference otherwise)',
+};
 
 export const COMMANDS_HELP: readonly CommandHelp[] = [
   {

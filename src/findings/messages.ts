@@ -64,6 +64,7 @@ export const NOTICE_MESSAGES = {
     'OfflineMemoryAllocation puts "{nameA}" (subgraph {subgraphA}, tensor {tensorA}) at {offsetA} and "{nameB}" (subgraph {subgraphB}, tensor {tensorB}) at {offsetB}: they share bytes while both are alive, so TFLM would let one overwrite the other',
   'offline-plan-more': 'OfflineMemoryAllocation has {count} more such problems',
   'persistent-unverified': 'persistent bytes assume kernel data for {ops} (±{errorBytes} bytes)',
+  'kernels-reference-core': "TFLM's reference kernels: CMSIS-NN is written for Arm Cortex-M cores, and {core} is not one",
   'cost-unknown': 'cost of {ops} unknown: only their invocation overhead is counted',
   'subgraphs-per-call':
     'layers of subgraphs other than 0 are listed per call and left out of the total (how often control flow calls them is not known statically)',

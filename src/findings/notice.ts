@@ -32,7 +32,8 @@ export type AnalysisNotice =
       }
     >
   | Notice_<'offline-plan-more', { readonly count: number }>
-  | Notice_<'persistent-unverified', { readonly ops: readonly string[]; readonly errorBytes: number }>;
+  | Notice_<'persistent-unverified', { readonly ops: readonly string[]; readonly errorBytes: number }>
+  | Notice_<'kernels-reference-core', { readonly core: string }>;
 
 /** The latency and energy estimate. */
 export type EstimateNotice =

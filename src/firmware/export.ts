@@ -92,7 +92,7 @@ export function arenaBreakdown(graph: Graph, analysis: ModelAnalysis): ArenaBrea
     scratchBuffers: a.buffers.filter((b) => b.kind === 'scratch').length,
     plannedBuffers: a.buffers.length,
   });
-  // CMSIS-NN's persistent part is an estimate with an error band: give the firmware the band too.
+  // Kernels whose arena data no TFLM build pins down carry an error band: give the firmware the band too.
   const uncertainty = Math.ceil(a.persistentErrorBytes / 16) * 16;
   const marginBytes = Math.max(0, transient - a.totalBytes) + uncertainty;
   return { plannedBytes: a.nonPersistentBytes, persistentBytes: a.persistentBytes, marginBytes, totalBytes: a.totalBytes + marginBytes };

@@ -420,5 +420,6 @@ export const PANEL_STRINGS = [
   'original position',
   'new position',
   'total arena',
+  'reference kernels: CMSIS-NN is for Arm Cortex-M cores only',
 ] as const;
 export type PanelString = (typeof PANEL_STRINGS)[number];

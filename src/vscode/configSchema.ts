@@ -4,7 +4,7 @@
  * Code, so the core tests can check it; config.ts is the one module that asks VS Code for the
  * values and hands them to these readers.
  */
-import { KERNEL_LIBRARIES, DEFAULT_KERNEL_LIBRARY, parseKernelLibrary, type KernelLibraryId } from '../analysis/kernelLibrary';
+import { KERNEL_LIBRARIES, DEFAULT_KERNEL_LIBRARY, defaultKernelLibrary, parseKernelLibrary, type KernelLibraryId } from '../analysis/kernelLibrary';
 import type { Rounding } from '../runtime/quant';
 import { BOARDS } from '../targets/boards';
 import { customTarget, DEFAULT_RESERVE_KB, findBoard, type Reserve } from '../targets/fit';
@@ -122,11 +122,13 @@ function readTarget(source: SettingsSource): Target {
 export function readModelSettings(source: SettingsSource): ModelSettings {
   const kernels = parseKernelLibrary(raw(source, 'kernels'));
   if (!kernels.ok) throw new SettingError(`${SECTION}.kernels: ${kernels.error}`);
+  const target = readTarget(source);
   return {
-    target: readTarget(source),
+    target,
     isDefaultTarget: !source.isSet('target'),
     reserve: { sramBytes: readNumber(source, 'reservedSramKB') * KB, flashBytes: readNumber(source, 'reservedFlashKB') * KB },
-    kernels: kernels.id,
+    // Left unset, the library follows the board: CMSIS-NN on a Cortex-M, the reference kernels elsewhere.
+    kernels: source.isSet('kernels') ? kernels.id : defaultKernelLibrary(target.board?.core),
     latencyBudgetMs: readOptionalNumber(source, 'latencyBudgetMs') ?? 0,
   };
 }

@@ -157,11 +157,14 @@ describe('the arena TFLite Micro really allocates (golden data from a real build
         g.arena_64bit.plain_arena_used_bytes,
       );
     });
-    test(`${m.name}: the Cortex-M (arm32) prediction is within 2% of the 32-bit build`, () => {
+    test(`${m.name}: the Cortex-M (arm32) prediction is within 2% (or 128 bytes) of the 32-bit build`, () => {
       const bytes = corpusModel(m.name);
       const a = analyzeModel(readModel(bytes), bytes.length);
       assert.equal(a.arena.nonPersistentBytes, g.arena_32bit.recording.head);
-      assert.ok(Math.abs(a.arena.totalBytes - g.arena_32bit.plain_arena_used_bytes) <= 0.02 * g.arena_32bit.plain_arena_used_bytes);
+      // Only struct layouts differ (1-byte enums on arm-none-eabi): −120 to +24 bytes on these
+      // models, which is more than 2% of the smallest arenas (arenaRunners.test.ts has the exact figures).
+      const close = Math.max(0.02 * g.arena_32bit.plain_arena_used_bytes, 128);
+      assert.ok(Math.abs(a.arena.totalBytes - g.arena_32bit.plain_arena_used_bytes) <= close);
       const limit = PUBLIC_ARENA_SIZES[m.name];
       if (limit !== undefined) assert.ok(a.arena.totalBytes <= limit, `${a.arena.totalBytes} > kTensorArenaSize ${limit}`);
     });
@@ -177,8 +180,8 @@ describe('the arena TFLite Micro really allocates (golden data from a real build
   });
 });
 
-describe('CMSIS-NN kernels (an estimate: no measured CMSIS-NN build is in the golden data)', { skip: SKIP_SHARED }, () => {
-  test('person_detect on a Cortex-M55: head 55,296 and the measured 84,436-byte arena inside our error band', () => {
+describe('CMSIS-NN kernels (exact against the emulated builds: arenaRunners.test.ts)', { skip: SKIP_SHARED }, () => {
+  test('person_detect on a Cortex-M55: head 55,296 and the 84,436-byte arena of an older TFLM within 3%', () => {
     // TFLM's benchmarking README: Corstone-300 (M55, so CMSIS-NN's MVE path), measured with
     // the RecordingMicroAllocator: 55,296 non-persistent + 29,140 persistent.
     const graph = readModel(corpusModel('person_detect'));
@@ -187,15 +190,17 @@ describe('CMSIS-NN kernels (an estimate: no measured CMSIS-NN build is in the go
     assert.equal(plan.headBytes, 55_296);
     assert.ok(plan.scratchCount > 0, 'MVE depthwise kernels request scratch buffers');
     const tail = estimatePersistent(graph, { abi: 'arm32', scratchCount: plan.scratchCount, kernels: kernels.table, allocator: 'recording' });
-    // Our tail is 1,960 bytes (6.7%) short of the measured one, which was taken with an older
+    // Our tail is 1,968 bytes (6.8%) short of the measured one, which was taken with an older
     // TFLM than the golden build; the README reports this. The total is within 3%.
     const measured = 84_436;
     const predicted = plan.headBytes + tail.bytes;
     assert.ok(Math.abs(predicted - measured) <= 0.03 * measured, `${predicted} vs ${measured}`);
-    // What users see: the analysis' error band on the persistent part covers the measured tail.
+    // What users see: no error band any more, since the M55 build of the pinned TFLM reports
+    // this model's arena to the byte (27,172 recorded tail, checked in arenaRunners.test.ts).
     const bytes = corpusModel('person_detect');
     const a = analyzeModel(readModel(bytes), bytes.length, { kernels });
-    assert.ok(Math.abs(tail.bytes - 29_140) <= a.arena.persistentErrorBytes, `${tail.bytes} vs 29,140 ± ${a.arena.persistentErrorBytes}`);
+    assert.equal(a.arena.persistentErrorBytes, 0);
+    assert.equal(tail.bytes, 27_172);
   });
 
   test('float convolutions skip the per-channel arrays the reference kernels always allocate', () => {

@@ -120,7 +120,8 @@ describe('settings: reading', () => {
     assert.equal(m.target.id, DEFAULT_TARGET);
     assert.equal(m.isDefaultTarget, true);
     assert.deepStrictEqual(m.reserve, { sramBytes: 16 * KB, flashBytes: 64 * KB });
-    assert.equal(m.kernels, 'reference');
+    // The default board is a Cortex-M4F, whose TFLM builds link CMSIS-NN.
+    assert.equal(m.kernels, 'cmsis-nn');
     assert.equal(m.latencyBudgetMs, 0);
     assert.deepStrictEqual(readRunSettings(recording()), { rounding: 'tflm', normalization: '[0,1]', samples: 8 });
     assert.deepStrictEqual(readWindowSettings(recording()), { scanLimit: 200 });

@@ -53,6 +53,10 @@ const EXAMPLES: { readonly [C in NoticeCode]: readonly [NoticeOf<C>, string] } =
     { code: 'persistent-unverified', params: { ops: ['LSTM', 'SVDF'], errorBytes: 64 } },
     'persistent bytes assume kernel data for LSTM, SVDF (±64 bytes)',
   ],
+  'kernels-reference-core': [
+    { code: 'kernels-reference-core', params: { core: 'xtensa-lx6' } },
+    "TFLM's reference kernels: CMSIS-NN is written for Arm Cortex-M cores, and xtensa-lx6 is not one",
+  ],
   'cost-unknown': [{ code: 'cost-unknown', params: { ops: ['MyVendorOp'] } }, 'cost of MyVendorOp unknown: only their invocation overhead is counted'],
   'subgraphs-per-call': [
     { code: 'subgraphs-per-call', params: {} },

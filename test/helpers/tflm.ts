@@ -50,6 +50,8 @@ export interface TflmRun {
   readonly modelOnlyTail: number;
   readonly plainArenaUsedBytes: number;
   readonly kernels: string;
+  /** sizeof of TfLiteTensor, TfLiteEvalTensor and NodeAndRegistration in the runner's build. */
+  readonly sizeof: Readonly<Record<string, number>>;
   readonly outputs: readonly Uint8Array[];
   /** The recording allocator's count of persistent buffers (kernels' OpData and Prepare buffers among them). */
   readonly persistentBuffers: { readonly requested: number; readonly used: number; readonly count: number };
@@ -57,6 +59,7 @@ export interface TflmRun {
 
 interface Summary {
   readonly kernels: string;
+  readonly sizeof: Readonly<Record<string, number>>;
   readonly recording: {
     readonly head: number;
     readonly tail: number;
@@ -105,6 +108,7 @@ export function runTflm(model: Uint8Array, inputs: readonly Uint8Array[], runner
       modelOnlyTail: summary.recording.model_only_tail,
       plainArenaUsedBytes: summary.plain_arena_used_bytes,
       kernels: summary.kernels,
+      sizeof: summary.sizeof,
       outputs,
       persistentBuffers: summary.recording.types.PersistentBuffer,
     };
