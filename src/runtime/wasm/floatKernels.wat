@@ -292,4 +292,108 @@
         (local.set $a (i32.add (local.get $a) (i32.const 16)))
         (local.set $b (i32.add (local.get $b) (i32.const 16)))
         (local.set $out (i32.add (local.get $out) (i32.const 16)))
-        (br $vec)))))
+        (br $vec))))
+
+  ;; fbcast: ADD / SUB / MUL against a broadcast operand: $rows rows of $C floats at $x, each
+  ;; combined with the same $C floats at $v (op 0: x + v, 1: x − v, 2: x · v, 3: v − x), clamped
+  ;; to [$lo, $hi]. Whole vectors: a row's last vector spills into the next row's first lanes,
+  ;; which that row then writes (rows run in order; the last spills into the slack).
+  (func (export "fbcast")
+    (param $x i32) (param $v i32) (param $out i32) (param $rows i32) (param $C i32) (param $op i32) (param $lo f32) (param $hi f32)
+    (local $r i32) (local $i i32) (local $step i32) (local $a v128) (local $b v128) (local $y v128) (local $vlo v128) (local $vhi v128)
+    (local.set $vlo (f32x4.splat (local.get $lo)))
+    (local.set $vhi (f32x4.splat (local.get $hi)))
+    (local.set $step (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $r (i32.const 0))
+    (block $done
+      (loop $rowsl
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $i (i32.const 0))
+        (loop $vec
+          (local.set $a (v128.load (i32.add (local.get $x) (local.get $i))))
+          (local.set $b (v128.load (i32.add (local.get $v) (local.get $i))))
+          (if (i32.eqz (local.get $op))
+            (then (local.set $y (f32x4.add (local.get $a) (local.get $b))))
+            (else
+              (if (i32.eq (local.get $op) (i32.const 1))
+                (then (local.set $y (f32x4.sub (local.get $a) (local.get $b))))
+                (else
+                  (if (i32.eq (local.get $op) (i32.const 2))
+                    (then (local.set $y (f32x4.mul (local.get $a) (local.get $b))))
+                    (else (local.set $y (f32x4.sub (local.get $b) (local.get $a)))))))))
+          (v128.store (i32.add (local.get $out) (local.get $i)) (f32x4.pmin (f32x4.pmax (local.get $y) (local.get $vlo)) (local.get $vhi)))
+          (local.set $i (i32.add (local.get $i) (i32.const 16)))
+          (br_if $vec (i32.lt_u (local.get $i) (local.get $step))))
+        (local.set $x (i32.add (local.get $x) (local.get $step)))
+        (local.set $out (i32.add (local.get $out) (local.get $step)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rowsl))))
+
+  ;; fclamp: $n floats out[i] = min(max(x[i], $lo), $hi) with the reference's comparisons
+  ;; (RELU, RELU6, RELU_N1_TO_1: −0 and NaN pass through as there); whole vectors.
+  (func (export "fclamp")
+    (param $x i32) (param $out i32) (param $n i32) (param $lo f32) (param $hi f32)
+    (local $end i32) (local $vlo v128) (local $vhi v128)
+    (local.set $vlo (f32x4.splat (local.get $lo)))
+    (local.set $vhi (f32x4.splat (local.get $hi)))
+    (local.set $end (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $vec
+        (br_if $done (i32.ge_u (local.get $out) (local.get $end)))
+        (v128.store (local.get $out) (f32x4.pmin (f32x4.pmax (v128.load (local.get $x)) (local.get $vlo)) (local.get $vhi)))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (br $vec))))
+
+  ;; fpool: MAX_POOL_2D ($mode 0: the largest tap, from float32's lowest value, as std::max
+  ;; keeps the running maximum) or AVERAGE_POOL_2D ($mode 1: the float32 sum of the taps in
+  ;; window order divided by their count, $counts holding one float per output pixel), then the
+  ;; clamp. $ind as for fdw (a tap outside the image is −1 and skipped). Output pixel p is $C
+  ;; floats at $out + p · 4 · $C, written in whole vectors that spill into the next pixel's.
+  (func (export "fpool")
+    (param $x i32) (param $ind i32) (param $P i32) (param $taps i32) (param $C i32) (param $out i32)
+    (param $mode i32) (param $counts i32) (param $lo f32) (param $hi f32)
+    (local $p i32) (local $cb i32) (local $cbytes i32) (local $t i32) (local $tp i32) (local $off i32) (local $row i32) (local $o i32)
+    (local $acc v128) (local $vlo v128) (local $vhi v128) (local $lowest v128) (local $count v128)
+    (local.set $vlo (f32x4.splat (local.get $lo)))
+    (local.set $vhi (f32x4.splat (local.get $hi)))
+    (local.set $lowest (f32x4.splat (f32.const -0x1.fffffep+127)))
+    (local.set $cbytes (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $p (i32.const 0))
+    (local.set $o (local.get $out))
+    (block $pixels_done
+      (loop $pixels
+        (br_if $pixels_done (i32.ge_s (local.get $p) (local.get $P)))
+        (local.set $row (i32.add (local.get $ind) (i32.shl (i32.mul (local.get $p) (local.get $taps)) (i32.const 2))))
+        (local.set $count (v128.load32_splat (i32.add (local.get $counts) (i32.shl (local.get $p) (i32.const 2)))))
+        (local.set $cb (i32.const 0))
+        (loop $chunks
+          (local.set $tp (local.get $row))
+          (local.set $t (local.get $taps))
+          (if (local.get $mode)
+            (then
+              (local.set $acc (v128.const i32x4 0 0 0 0))
+              (loop $sum
+                (local.set $off (i32.load (local.get $tp)))
+                (if (i32.ge_s (local.get $off) (i32.const 0))
+                  (then (local.set $acc (f32x4.add (local.get $acc) (v128.load (i32.add (i32.add (local.get $x) (local.get $off)) (local.get $cb)))))))
+                (local.set $tp (i32.add (local.get $tp) (i32.const 4)))
+                (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+                (br_if $sum (local.get $t)))
+              (local.set $acc (f32x4.div (local.get $acc) (local.get $count))))
+            (else
+              (local.set $acc (local.get $lowest))
+              (loop $max
+                (local.set $off (i32.load (local.get $tp)))
+                (if (i32.ge_s (local.get $off) (i32.const 0))
+                  (then (local.set $acc (f32x4.pmax (local.get $acc) (v128.load (i32.add (i32.add (local.get $x) (local.get $off)) (local.get $cb)))))))
+                (local.set $tp (i32.add (local.get $tp) (i32.const 4)))
+                (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+                (br_if $max (local.get $t)))))
+          (v128.store (i32.add (local.get $o) (local.get $cb)) (f32x4.pmin (f32x4.pmax (local.get $acc) (local.get $vlo)) (local.get $vhi)))
+          (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+          (br_if $chunks (i32.lt_u (local.get $cb) (local.get $cbytes))))
+        (local.set $o (i32.add (local.get $o) (local.get $cbytes)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $pixels))))
+)

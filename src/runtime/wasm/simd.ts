@@ -86,6 +86,9 @@ export interface WasmFloatKernels {
     hi: number,
   ): void;
   fbin(a: number, b: number, out: number, n: number, op: number, lo: number, hi: number): void;
+  fbcast(x: number, v: number, out: number, rows: number, channels: number, op: number, lo: number, hi: number): void;
+  fclamp(x: number, out: number, n: number, lo: number, hi: number): void;
+  fpool(x: number, ind: number, pixels: number, taps: number, channels: number, out: number, mode: number, counts: number, lo: number, hi: number): void;
 }
 
 export interface WasmArenaOptions {
