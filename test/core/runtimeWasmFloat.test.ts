@@ -5,7 +5,7 @@
  * kernels do, so random single-op models (CONV_2D with groups, dilations, strides, padding and
  * batches; FULLY_CONNECTED with batches; DEPTHWISE_CONV_2D with depth multipliers 1 to 3; ADD,
  * SUB, MUL, same-shaped and with a scalar, per-channel or [W, C] operand on either side;
- * MAX_POOL_2D, AVERAGE_POOL_2D; RELU, RELU6) must give the same bits; the JavaScript loops (`simd: false`), which sum in float64, stay within 1e-5 of the
+ * MAX_POOL_2D, AVERAGE_POOL_2D; RELU, RELU6; TRANSPOSE_CONV) must give the same bits; the JavaScript loops (`simd: false`), which sum in float64, stay within 1e-5 of the
  * output's largest magnitude. Whole models: the corpus float models within 1e-5 (the ones made
  * of FULLY_CONNECTED alone bit for bit), the 224×224 MobileNetV2-like model within 1e-5 as
  * well (measured: 2e-7), and with fused multiply-adds (relaxed SIMD, in a child Node started
@@ -188,6 +188,34 @@ function reluCase(r: Rand, i: number): Case {
   return { name: `${op.toLowerCase()}#${i} [${shape.join(', ')}]`, graph: g.build() };
 }
 
+function transposeConvCase(r: Rand, i: number): Case {
+  const g = new GraphBuilder();
+  const sg = g.subgraph('main');
+  const batch = int(r, 1, 2);
+  const inC = int(r, 1, 9);
+  const outC = int(r, 1, 11);
+  const kH = int(r, 1, 4);
+  const kW = int(r, 1, 4);
+  const strideH = int(r, 1, 3);
+  const strideW = int(r, 1, 3);
+  const padding = r() < 0.5 ? 'SAME' : 'VALID';
+  const inH = int(r, 1, 8);
+  const inW = int(r, 1, 8);
+  const outH = padding === 'SAME' ? inH * strideH : (inH - 1) * strideH + kH;
+  const outW = padding === 'SAME' ? inW * strideW : (inW - 1) * strideW + kW;
+  const shape = sg.tensor({ name: 'output_shape', shape: [4], dtype: 'int32', data: Int32Array.from([batch, outH, outW, outC]) });
+  const w = sg.tensor({ name: 'w', shape: [outC, kH, kW, inC], dtype: 'float32', data: floats(r, outC * kH * kW * inC) });
+  const x = sg.tensor({ name: 'x', shape: [batch, inH, inW, inC], dtype: 'float32' });
+  const hasBias = r() < 0.7;
+  const b = hasBias ? sg.tensor({ name: 'b', shape: [outC], dtype: 'float32', data: floats(r, outC) }) : -1;
+  const y = sg.tensor({ name: 'y', shape: [batch, outH, outW, outC], dtype: 'float32' });
+  const act = pick(r, ACTS);
+  const options = makeOptions('TransposeConvOptions', { padding, strideW, strideH, fusedActivationFunction: act });
+  sg.op({ op: 'TRANSPOSE_CONV', inputs: [shape, w, x, ...(hasBias ? [b] : [])], outputs: [y], options, version: 4 }).io([x], [y]);
+  const name = `tconv#${i} ${batch}x${inH}x${inW}x${inC} k${kH}x${kW} s${strideH},${strideW} ${padding} ${act} oc${outC}${hasBias ? '' : ' no bias'}`;
+  return { name, graph: g.build() };
+}
+
 /** Our outputs (raw bytes) on `inputs`. */
 function runOurs(graph: Graph, inputs: readonly Uint8Array[], simd: boolean): Uint8Array[] {
   const it = new Interpreter(graph, { simd, fma: false });
@@ -211,9 +239,9 @@ function relativeError(actual: Uint8Array, expected: Uint8Array): number {
 describe('float32 SIMD kernels against TFLite Micro reference float kernels', { skip: SKIP }, () => {
   test('random single-op models: SIMD bit-exact (no FMA), JavaScript loops within 1e-5', () => {
     const r = prng(1515);
-    const makers = [convCase, convCase, depthwiseCase, fullyConnectedCase, binaryCase, broadcastCase, poolCase, reluCase];
+    const makers = [convCase, convCase, depthwiseCase, fullyConnectedCase, binaryCase, broadcastCase, poolCase, reluCase, transposeConvCase];
     const failures: string[] = [];
-    for (let i = 0; i < 64; i++) {
+    for (let i = 0; i < 54; i++) {
       const c = makers[i % makers.length]!(r, i);
       const bytes = writeModel(c.graph);
       const inputs = seededInputs(c.graph, i);

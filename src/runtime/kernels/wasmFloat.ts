@@ -3,9 +3,9 @@
  * place that decides which float32 layers leave their JavaScript loops. CONV_2D, FULLY_CONNECTED and
  * DEPTHWISE_CONV_2D (any depth multiplier) with constant weights, MAX_POOL_2D, AVERAGE_POOL_2D,
  * RELU / RELU6, and ADD / SUB / MUL of same-shaped tensors or with one operand
- * broadcast as a tile (scalar, per-channel vector) qualify; TRANSPOSE_CONV, LOGISTIC and TANH
- * (libm's expf / tanhf in TFLite, which a SIMD kernel would not match bit for bit) stay in
- * JavaScript; each `prepare…` returns the layer's eval, or
+ * broadcast as a tile (scalar, per-channel vector), and TRANSPOSE_CONV with constant weights
+ * qualify; LOGISTIC and TANH (libm's expf / tanhf in TFLite, which a SIMD kernel would not
+ * match bit for bit) stay in JavaScript; each `prepare…` returns the layer's eval, or
  * undefined when the layer keeps the JavaScript path (no arena, a shape it does not take, or an
  * arena that cannot grow). The JavaScript loops stay the reference and the fallback.
  *
@@ -511,4 +511,72 @@ function planBinary(arena: WasmArena, code: number, A: Float32Array, B: Float32A
     k.fbin(pa, pb, outAt, n, code, min, max);
     if (arena.publishes(O)) O.set(f32.subarray(outAt >> 2, (outAt >> 2) + n));
   };
+}
+
+export interface FloatTransposeConvParams {
+  readonly batches: number;
+  readonly inH: number;
+  readonly inW: number;
+  readonly inC: number;
+  readonly outH: number;
+  readonly outW: number;
+  readonly outC: number;
+  readonly kH: number;
+  readonly kW: number;
+  readonly strideH: number;
+  readonly strideW: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+  /** [outC, kH, kW, inC] float32 weights. */
+  readonly weights: Float32Array;
+  readonly bias: Float32Array | undefined;
+  readonly min: number;
+  readonly max: number;
+}
+
+/**
+ * TRANSPOSE_CONV on float32: the reference kernel's scatter (ftconv) into sums padded to 4
+ * output channels, then the bias and the clamp (fbias) into the output.
+ */
+export function prepareWasmFloatTransposeConv(arena: WasmArena, p: FloatTransposeConvParams, src: Float32Array, dst: Float32Array): Eval | undefined {
+  const { batches, inH, inW, inC, outH, outW, outC, kH, kW } = p;
+  const pixels = outH * outW;
+  if (pixels === 0 || outC === 0 || inC === 0 || batches === 0 || kH === 0 || kW === 0 || p.weights.length < outC * kH * kW * inC) return undefined;
+  return orJs(() => {
+    const ocp = Math.ceil(outC / 4) * 4;
+    const w = arena.alloc(kH * kW * inC * ocp * 4);
+    const bias = arena.alloc(ocp * 4);
+    const acc = arena.alloc(pixels * ocp * 4);
+    {
+      const f32 = arena.f32;
+      // OHWI to [kH][kW][inC][ocp]: a tap's weights for every output channel side by side.
+      for (let oc = 0; oc < outC; oc++) {
+        for (let t = 0; t < kH * kW; t++) {
+          for (let ic = 0; ic < inC; ic++) f32[(w >> 2) + (t * inC + ic) * ocp + oc] = p.weights[(oc * kH * kW + t) * inC + ic]!;
+        }
+      }
+      if (p.bias) f32.set(p.bias.subarray(0, outC), bias >> 2);
+    }
+    const inImage = inH * inW * inC;
+    const outImage = pixels * outC;
+    const outAt = arena.residentOutput(dst);
+    const resident = arena.residentInput(src);
+    if (resident === undefined) arena.reserveScratch(batches * inImage * 4 + SLACK);
+    const input = src.subarray(0, batches * inImage);
+    const k = arena.floatKernels;
+    const { strideH, strideW, padTop, padLeft, min, max } = p;
+    return () => {
+      const f32 = arena.f32;
+      let image = resident;
+      if (image === undefined) {
+        image = arena.scratch();
+        f32.set(input, image >> 2);
+      }
+      for (let b = 0; b < batches; b++) {
+        k.ftconv(image + b * inImage * 4, inH, inW, inC, w, kH, kW, strideH, strideW, padTop, padLeft, acc, outH, outW, ocp);
+        k.fbias(acc, pixels, ocp, bias, outAt + b * outImage * 4, outC, min, max);
+      }
+      if (arena.publishes(dst)) dst.set(f32.subarray(outAt >> 2, (outAt >> 2) + batches * outImage));
+    };
+  });
 }

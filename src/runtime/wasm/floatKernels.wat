@@ -396,4 +396,79 @@
         (local.set $o (i32.add (local.get $o) (local.get $cbytes)))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $pixels))))
+
+  ;; ftconv: TRANSPOSE_CONV's scatter, as the reference kernel runs it: every input value, in
+  ;; (y, x, channel) order, adds its product with each filter tap to the output pixel the tap
+  ;; reaches, one float32 rounding per product and one per addition, 4 output channels at a
+  ;; time. $acc ([outH · outW][$ocp] floats, $ocp the output channels rounded up to 4) is zeroed
+  ;; first; $w is [kH][kW][inC][$ocp]. A pixel's input channels are $inC floats at $x.
+  (func (export "ftconv")
+    (param $x i32) (param $inH i32) (param $inW i32) (param $inC i32) (param $w i32) (param $kH i32) (param $kW i32)
+    (param $sH i32) (param $sW i32) (param $padTop i32) (param $padLeft i32) (param $acc i32) (param $outH i32) (param $outW i32) (param $ocp i32)
+    (local $iy i32) (local $ix i32) (local $ic i32) (local $fy i32) (local $fx i32) (local $oy i32) (local $ox i32)
+    (local $c i32) (local $a i32) (local $wp i32) (local $cbytes i32) (local $v v128)
+    (memory.fill (local.get $acc) (i32.const 0) (i32.shl (i32.mul (i32.mul (local.get $outH) (local.get $outW)) (local.get $ocp)) (i32.const 2)))
+    (local.set $cbytes (i32.shl (local.get $ocp) (i32.const 2)))
+    (local.set $iy (i32.const 0))
+    (block $ys_done (loop $ys
+      (br_if $ys_done (i32.ge_s (local.get $iy) (local.get $inH)))
+      (local.set $ix (i32.const 0))
+      (block $xs_done (loop $xs
+        (br_if $xs_done (i32.ge_s (local.get $ix) (local.get $inW)))
+        (local.set $ic (i32.const 0))
+        (block $ics_done (loop $ics
+          (br_if $ics_done (i32.ge_s (local.get $ic) (local.get $inC)))
+          (local.set $v (v128.load32_splat (local.get $x)))
+          (local.set $fy (i32.const 0))
+          (loop $fys
+            (local.set $oy (i32.add (i32.sub (i32.mul (local.get $iy) (local.get $sH)) (local.get $padTop)) (local.get $fy)))
+            (if (i32.and (i32.ge_s (local.get $oy) (i32.const 0)) (i32.lt_s (local.get $oy) (local.get $outH)))
+              (then
+                (local.set $fx (i32.const 0))
+                (loop $fxs
+                  (local.set $ox (i32.add (i32.sub (i32.mul (local.get $ix) (local.get $sW)) (local.get $padLeft)) (local.get $fx)))
+                  (if (i32.and (i32.ge_s (local.get $ox) (i32.const 0)) (i32.lt_s (local.get $ox) (local.get $outW)))
+                    (then
+                      (local.set $a (i32.add (local.get $acc) (i32.mul (i32.add (i32.mul (local.get $oy) (local.get $outW)) (local.get $ox)) (local.get $cbytes))))
+                      (local.set $wp (i32.add (local.get $w)
+                        (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $fy) (local.get $kW)) (local.get $fx)) (local.get $inC)) (local.get $ic)) (local.get $cbytes))))
+                      (local.set $c (i32.const 0))
+                      (loop $chunks
+                        (v128.store (i32.add (local.get $a) (local.get $c))
+                          (f32x4.relaxed_madd (local.get $v) (v128.load (i32.add (local.get $wp) (local.get $c))) (v128.load (i32.add (local.get $a) (local.get $c)))))
+                        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+                        (br_if $chunks (i32.lt_u (local.get $c) (local.get $cbytes))))))
+                  (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+                  (br_if $fxs (i32.lt_s (local.get $fx) (local.get $kW))))))
+            (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+            (br_if $fys (i32.lt_s (local.get $fy) (local.get $kH))))
+          (local.set $x (i32.add (local.get $x) (i32.const 4)))
+          (local.set $ic (i32.add (local.get $ic) (i32.const 1)))
+          (br $ics)))
+        (local.set $ix (i32.add (local.get $ix) (i32.const 1)))
+        (br $xs)))
+      (local.set $iy (i32.add (local.get $iy) (i32.const 1)))
+      (br $ys))))
+
+  ;; fbias: $P pixels of $ocp floats at $acc (as ftconv leaves them) plus the bias ($ocp floats),
+  ;; clamped, into $P pixels of $C floats at $out (whole vectors spilling into the next pixel's).
+  (func (export "fbias")
+    (param $acc i32) (param $P i32) (param $ocp i32) (param $bias i32) (param $out i32) (param $C i32) (param $lo f32) (param $hi f32)
+    (local $p i32) (local $c i32) (local $cbytes i32) (local $vlo v128) (local $vhi v128)
+    (local.set $vlo (f32x4.splat (local.get $lo)))
+    (local.set $vhi (f32x4.splat (local.get $hi)))
+    (local.set $cbytes (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $p (i32.const 0))
+    (block $done (loop $pixels
+      (br_if $done (i32.ge_s (local.get $p) (local.get $P)))
+      (local.set $c (i32.const 0))
+      (loop $chunks
+        (v128.store (i32.add (local.get $out) (local.get $c))
+          (f32x4.pmin (f32x4.pmax (f32x4.add (v128.load (i32.add (local.get $acc) (local.get $c))) (v128.load (i32.add (local.get $bias) (local.get $c)))) (local.get $vlo)) (local.get $vhi)))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (br_if $chunks (i32.lt_u (local.get $c) (local.get $cbytes))))
+      (local.set $acc (i32.add (local.get $acc) (i32.shl (local.get $ocp) (i32.const 2))))
+      (local.set $out (i32.add (local.get $out) (local.get $cbytes)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $pixels))))
 )
