@@ -271,6 +271,72 @@ describe('float32 SIMD kernels against TFLite Micro reference float kernels', { 
     }
   });
 
+  test('a chain of SIMD layers reading each other in their memory: bit-exact, onLayer sees every layer', () => {
+    const g = new GraphBuilder();
+    const sg = g.subgraph('main');
+    const r = prng(77);
+    const x = sg.tensor({ name: 'x', shape: [1, 12, 12, 5], dtype: 'float32' });
+    const t = (name: string, shape: number[]): number => sg.tensor({ name, shape, dtype: 'float32' });
+    const c = (name: string, shape: number[]): number =>
+      sg.tensor({
+        name,
+        shape,
+        dtype: 'float32',
+        data: floats(
+          r,
+          shape.reduce((a, b) => a * b, 1),
+        ),
+      });
+    const conv = t('conv', [1, 12, 12, 8]);
+    sg.op({
+      op: 'CONV_2D',
+      inputs: [x, c('w', [8, 3, 3, 5]), c('b', [8])],
+      outputs: [conv],
+      options: makeOptions('Conv2DOptions', { padding: 'SAME', strideW: 1, strideH: 1 }),
+      version: 3,
+    });
+    const pool = t('pool', [1, 6, 6, 8]);
+    sg.op({
+      op: 'MAX_POOL_2D',
+      inputs: [conv],
+      outputs: [pool],
+      options: makeOptions('Pool2DOptions', { padding: 'VALID', strideW: 2, strideH: 2, filterWidth: 2, filterHeight: 2 }),
+    });
+    const relu = t('relu', [1, 6, 6, 8]);
+    sg.op({ op: 'RELU6', inputs: [pool], outputs: [relu] });
+    const scaled = t('scaled', [1, 6, 6, 8]);
+    sg.op({ op: 'MUL', inputs: [relu, c('scale', [8])], outputs: [scaled], options: makeOptions('MulOptions', { fusedActivationFunction: 'NONE' }) });
+    const dw = t('dw', [1, 6, 6, 16]);
+    const dwOptions = makeOptions('DepthwiseConv2DOptions', { padding: 'SAME', strideW: 1, strideH: 1, depthMultiplier: 2, fusedActivationFunction: 'RELU' });
+    sg.op({ op: 'DEPTHWISE_CONV_2D', inputs: [scaled, c('dww', [1, 3, 3, 16]), c('dwb', [16])], outputs: [dw], options: dwOptions, version: 2 });
+    const up = t('up', [1, 12, 12, 3]);
+    const shape = sg.tensor({ name: 'shape', shape: [4], dtype: 'int32', data: Int32Array.from([1, 12, 12, 3]) });
+    const upOptions = makeOptions('TransposeConvOptions', { padding: 'SAME', strideW: 2, strideH: 2 });
+    sg.op({ op: 'TRANSPOSE_CONV', inputs: [shape, c('tw', [3, 3, 3, 16]), dw, c('tb', [3])], outputs: [up], options: upOptions, version: 4 });
+    const y = t('y', [1, 6, 6, 3]);
+    sg.op({
+      op: 'AVERAGE_POOL_2D',
+      inputs: [up],
+      outputs: [y],
+      options: makeOptions('Pool2DOptions', { padding: 'SAME', strideW: 2, strideH: 2, filterWidth: 3, filterHeight: 3 }),
+    });
+    sg.io([x], [y]);
+    const graph = g.build();
+    const inputs = seededInputs(graph, 8);
+    const tflm = runTflm(writeModel(graph), inputs).outputs[0]!;
+    assert.deepStrictEqual(runOurs(graph, inputs, true)[0], tflm);
+    const it = new Interpreter(graph, { fma: false });
+    it.setInputBytes(0, inputs[0]!);
+    const seen: Uint8Array[] = [];
+    it.invoke({ onLayer: (_layer, outputs) => seen.push(tensorBytes(outputs[0]!)) });
+    assert.equal(seen.length, 7);
+    assert.deepStrictEqual(seen[6], tflm);
+    assert.ok(
+      new Float32Array(seen[3]!.slice().buffer).some((v) => v !== 0),
+      'the MUL layer output is all zeros',
+    );
+  });
+
   test('the 224×224 MobileNetV2-like model (27 operators): SIMD within 1e-5 of TFLM', () => {
     const graph = mobileNetV2Like();
     const bytes = writeModel(graph);
