@@ -292,4 +292,183 @@
         (local.set $a (i32.add (local.get $a) (i32.const 16)))
         (local.set $b (i32.add (local.get $b) (i32.const 16)))
         (local.set $out (i32.add (local.get $out) (i32.const 16)))
-        (br $vec)))))
+        (br $vec))))
+
+  ;; fbcast: ADD / SUB / MUL against a broadcast operand: $rows rows of $C floats at $x, each
+  ;; combined with the same $C floats at $v (op 0: x + v, 1: x − v, 2: x · v, 3: v − x), clamped
+  ;; to [$lo, $hi]. Whole vectors: a row's last vector spills into the next row's first lanes,
+  ;; which that row then writes (rows run in order; the last spills into the slack).
+  (func (export "fbcast")
+    (param $x i32) (param $v i32) (param $out i32) (param $rows i32) (param $C i32) (param $op i32) (param $lo f32) (param $hi f32)
+    (local $r i32) (local $i i32) (local $step i32) (local $a v128) (local $b v128) (local $y v128) (local $vlo v128) (local $vhi v128)
+    (local.set $vlo (f32x4.splat (local.get $lo)))
+    (local.set $vhi (f32x4.splat (local.get $hi)))
+    (local.set $step (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $r (i32.const 0))
+    (block $done
+      (loop $rowsl
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $i (i32.const 0))
+        (loop $vec
+          (local.set $a (v128.load (i32.add (local.get $x) (local.get $i))))
+          (local.set $b (v128.load (i32.add (local.get $v) (local.get $i))))
+          (if (i32.eqz (local.get $op))
+            (then (local.set $y (f32x4.add (local.get $a) (local.get $b))))
+            (else
+              (if (i32.eq (local.get $op) (i32.const 1))
+                (then (local.set $y (f32x4.sub (local.get $a) (local.get $b))))
+                (else
+                  (if (i32.eq (local.get $op) (i32.const 2))
+                    (then (local.set $y (f32x4.mul (local.get $a) (local.get $b))))
+                    (else (local.set $y (f32x4.sub (local.get $b) (local.get $a)))))))))
+          (v128.store (i32.add (local.get $out) (local.get $i)) (f32x4.pmin (f32x4.pmax (local.get $y) (local.get $vlo)) (local.get $vhi)))
+          (local.set $i (i32.add (local.get $i) (i32.const 16)))
+          (br_if $vec (i32.lt_u (local.get $i) (local.get $step))))
+        (local.set $x (i32.add (local.get $x) (local.get $step)))
+        (local.set $out (i32.add (local.get $out) (local.get $step)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rowsl))))
+
+  ;; fclamp: $n floats out[i] = min(max(x[i], $lo), $hi) with the reference's comparisons
+  ;; (RELU, RELU6, RELU_N1_TO_1: −0 and NaN pass through as there); whole vectors.
+  (func (export "fclamp")
+    (param $x i32) (param $out i32) (param $n i32) (param $lo f32) (param $hi f32)
+    (local $end i32) (local $vlo v128) (local $vhi v128)
+    (local.set $vlo (f32x4.splat (local.get $lo)))
+    (local.set $vhi (f32x4.splat (local.get $hi)))
+    (local.set $end (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $vec
+        (br_if $done (i32.ge_u (local.get $out) (local.get $end)))
+        (v128.store (local.get $out) (f32x4.pmin (f32x4.pmax (v128.load (local.get $x)) (local.get $vlo)) (local.get $vhi)))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (br $vec))))
+
+  ;; fpool: MAX_POOL_2D ($mode 0: the largest tap, from float32's lowest value, as std::max
+  ;; keeps the running maximum) or AVERAGE_POOL_2D ($mode 1: the float32 sum of the taps in
+  ;; window order divided by their count, $counts holding one float per output pixel), then the
+  ;; clamp. $ind as for fdw (a tap outside the image is −1 and skipped). Output pixel p is $C
+  ;; floats at $out + p · 4 · $C, written in whole vectors that spill into the next pixel's.
+  (func (export "fpool")
+    (param $x i32) (param $ind i32) (param $P i32) (param $taps i32) (param $C i32) (param $out i32)
+    (param $mode i32) (param $counts i32) (param $lo f32) (param $hi f32)
+    (local $p i32) (local $cb i32) (local $cbytes i32) (local $t i32) (local $tp i32) (local $off i32) (local $row i32) (local $o i32)
+    (local $acc v128) (local $vlo v128) (local $vhi v128) (local $lowest v128) (local $count v128)
+    (local.set $vlo (f32x4.splat (local.get $lo)))
+    (local.set $vhi (f32x4.splat (local.get $hi)))
+    (local.set $lowest (f32x4.splat (f32.const -0x1.fffffep+127)))
+    (local.set $cbytes (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $p (i32.const 0))
+    (local.set $o (local.get $out))
+    (block $pixels_done
+      (loop $pixels
+        (br_if $pixels_done (i32.ge_s (local.get $p) (local.get $P)))
+        (local.set $row (i32.add (local.get $ind) (i32.shl (i32.mul (local.get $p) (local.get $taps)) (i32.const 2))))
+        (local.set $count (v128.load32_splat (i32.add (local.get $counts) (i32.shl (local.get $p) (i32.const 2)))))
+        (local.set $cb (i32.const 0))
+        (loop $chunks
+          (local.set $tp (local.get $row))
+          (local.set $t (local.get $taps))
+          (if (local.get $mode)
+            (then
+              (local.set $acc (v128.const i32x4 0 0 0 0))
+              (loop $sum
+                (local.set $off (i32.load (local.get $tp)))
+                (if (i32.ge_s (local.get $off) (i32.const 0))
+                  (then (local.set $acc (f32x4.add (local.get $acc) (v128.load (i32.add (i32.add (local.get $x) (local.get $off)) (local.get $cb)))))))
+                (local.set $tp (i32.add (local.get $tp) (i32.const 4)))
+                (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+                (br_if $sum (local.get $t)))
+              (local.set $acc (f32x4.div (local.get $acc) (local.get $count))))
+            (else
+              (local.set $acc (local.get $lowest))
+              (loop $max
+                (local.set $off (i32.load (local.get $tp)))
+                (if (i32.ge_s (local.get $off) (i32.const 0))
+                  (then (local.set $acc (f32x4.pmax (local.get $acc) (v128.load (i32.add (i32.add (local.get $x) (local.get $off)) (local.get $cb)))))))
+                (local.set $tp (i32.add (local.get $tp) (i32.const 4)))
+                (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+                (br_if $max (local.get $t)))))
+          (v128.store (i32.add (local.get $o) (local.get $cb)) (f32x4.pmin (f32x4.pmax (local.get $acc) (local.get $vlo)) (local.get $vhi)))
+          (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+          (br_if $chunks (i32.lt_u (local.get $cb) (local.get $cbytes))))
+        (local.set $o (i32.add (local.get $o) (local.get $cbytes)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $pixels))))
+
+  ;; ftconv: TRANSPOSE_CONV's scatter, as the reference kernel runs it: every input value, in
+  ;; (y, x, channel) order, adds its product with each filter tap to the output pixel the tap
+  ;; reaches, one float32 rounding per product and one per addition, 4 output channels at a
+  ;; time. $acc ([outH · outW][$ocp] floats, $ocp the output channels rounded up to 4) is zeroed
+  ;; first; $w is [kH][kW][inC][$ocp]. A pixel's input channels are $inC floats at $x.
+  (func (export "ftconv")
+    (param $x i32) (param $inH i32) (param $inW i32) (param $inC i32) (param $w i32) (param $kH i32) (param $kW i32)
+    (param $sH i32) (param $sW i32) (param $padTop i32) (param $padLeft i32) (param $acc i32) (param $outH i32) (param $outW i32) (param $ocp i32)
+    (local $iy i32) (local $ix i32) (local $ic i32) (local $fy i32) (local $fx i32) (local $oy i32) (local $ox i32)
+    (local $c i32) (local $a i32) (local $wp i32) (local $cbytes i32) (local $v v128)
+    (memory.fill (local.get $acc) (i32.const 0) (i32.shl (i32.mul (i32.mul (local.get $outH) (local.get $outW)) (local.get $ocp)) (i32.const 2)))
+    (local.set $cbytes (i32.shl (local.get $ocp) (i32.const 2)))
+    (local.set $iy (i32.const 0))
+    (block $ys_done (loop $ys
+      (br_if $ys_done (i32.ge_s (local.get $iy) (local.get $inH)))
+      (local.set $ix (i32.const 0))
+      (block $xs_done (loop $xs
+        (br_if $xs_done (i32.ge_s (local.get $ix) (local.get $inW)))
+        (local.set $ic (i32.const 0))
+        (block $ics_done (loop $ics
+          (br_if $ics_done (i32.ge_s (local.get $ic) (local.get $inC)))
+          (local.set $v (v128.load32_splat (local.get $x)))
+          (local.set $fy (i32.const 0))
+          (loop $fys
+            (local.set $oy (i32.add (i32.sub (i32.mul (local.get $iy) (local.get $sH)) (local.get $padTop)) (local.get $fy)))
+            (if (i32.and (i32.ge_s (local.get $oy) (i32.const 0)) (i32.lt_s (local.get $oy) (local.get $outH)))
+              (then
+                (local.set $fx (i32.const 0))
+                (loop $fxs
+                  (local.set $ox (i32.add (i32.sub (i32.mul (local.get $ix) (local.get $sW)) (local.get $padLeft)) (local.get $fx)))
+                  (if (i32.and (i32.ge_s (local.get $ox) (i32.const 0)) (i32.lt_s (local.get $ox) (local.get $outW)))
+                    (then
+                      (local.set $a (i32.add (local.get $acc) (i32.mul (i32.add (i32.mul (local.get $oy) (local.get $outW)) (local.get $ox)) (local.get $cbytes))))
+                      (local.set $wp (i32.add (local.get $w)
+                        (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $fy) (local.get $kW)) (local.get $fx)) (local.get $inC)) (local.get $ic)) (local.get $cbytes))))
+                      (local.set $c (i32.const 0))
+                      (loop $chunks
+                        (v128.store (i32.add (local.get $a) (local.get $c))
+                          (f32x4.relaxed_madd (local.get $v) (v128.load (i32.add (local.get $wp) (local.get $c))) (v128.load (i32.add (local.get $a) (local.get $c)))))
+                        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+                        (br_if $chunks (i32.lt_u (local.get $c) (local.get $cbytes))))))
+                  (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+                  (br_if $fxs (i32.lt_s (local.get $fx) (local.get $kW))))))
+            (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+            (br_if $fys (i32.lt_s (local.get $fy) (local.get $kH))))
+          (local.set $x (i32.add (local.get $x) (i32.const 4)))
+          (local.set $ic (i32.add (local.get $ic) (i32.const 1)))
+          (br $ics)))
+        (local.set $ix (i32.add (local.get $ix) (i32.const 1)))
+        (br $xs)))
+      (local.set $iy (i32.add (local.get $iy) (i32.const 1)))
+      (br $ys))))
+
+  ;; fbias: $P pixels of $ocp floats at $acc (as ftconv leaves them) plus the bias ($ocp floats),
+  ;; clamped, into $P pixels of $C floats at $out (whole vectors spilling into the next pixel's).
+  (func (export "fbias")
+    (param $acc i32) (param $P i32) (param $ocp i32) (param $bias i32) (param $out i32) (param $C i32) (param $lo f32) (param $hi f32)
+    (local $p i32) (local $c i32) (local $cbytes i32) (local $vlo v128) (local $vhi v128)
+    (local.set $vlo (f32x4.splat (local.get $lo)))
+    (local.set $vhi (f32x4.splat (local.get $hi)))
+    (local.set $cbytes (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $p (i32.const 0))
+    (block $done (loop $pixels
+      (br_if $done (i32.ge_s (local.get $p) (local.get $P)))
+      (local.set $c (i32.const 0))
+      (loop $chunks
+        (v128.store (i32.add (local.get $out) (local.get $c))
+          (f32x4.pmin (f32x4.pmax (f32x4.add (v128.load (i32.add (local.get $acc) (local.get $c))) (v128.load (i32.add (local.get $bias) (local.get $c)))) (local.get $vlo)) (local.get $vhi)))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (br_if $chunks (i32.lt_u (local.get $c) (local.get $cbytes))))
+      (local.set $acc (i32.add (local.get $acc) (i32.shl (local.get $ocp) (i32.const 2))))
+      (local.set $out (i32.add (local.get $out) (local.get $cbytes)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $pixels))))
+)

@@ -105,7 +105,10 @@
     (if (i32.le_s (local.get $P) (i32.const 0)) (then (return)))
     (local.set $last (i32.sub (local.get $P) (i32.const 1)))
     (local.set $p (i32.const 0))
+    (block $tail
     (loop $pixels
+      ;; Fewer than 4 pixels left (a FULLY_CONNECTED of batch 1 has 1): one at a time below.
+      (br_if $tail (i32.lt_s (i32.sub (local.get $P) (local.get $p)) (i32.const 4)))
       ;; Pixels p .. p + 3, clamped to the last one.
       (local.set $x0 (i32.add (local.get $x) (i32.load (i32.add (local.get $pix) (i32.shl (local.get $p) (i32.const 2))))))
       (local.set $r0 (i32.add (local.get $acc) (i32.mul (local.get $p) (local.get $pitch))))
@@ -187,6 +190,54 @@
         (br_if $blocks (i32.lt_s (local.get $b) (local.get $nblk))))
       (local.set $p (i32.add (local.get $p) (i32.const 4)))
       (br_if $pixels (i32.lt_s (local.get $p) (local.get $P)))))
+    (block $done
+      (loop $rest
+        (br_if $done (i32.ge_s (local.get $p) (local.get $P)))
+        (call $conv1
+          (i32.add (local.get $x) (i32.load (i32.add (local.get $pix) (i32.shl (local.get $p) (i32.const 2)))))
+          (i32.add (local.get $acc) (i32.mul (local.get $p) (local.get $pitch)))
+          (local.get $seg) (local.get $nseg) (local.get $quads) (local.get $w) (local.get $blk) (local.get $nblk) (local.get $bias))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $rest))))
+
+  ;; conv for one pixel (image at $x0, sums to $r0): the pairs of each quad go to separate
+  ;; sums, added at the end (int32 sums wrap, so the order changes nothing).
+  (func $conv1
+    (param $x0 i32) (param $r0 i32) (param $seg i32) (param $nseg i32) (param $quads i32)
+    (param $w i32) (param $blk i32) (param $nblk i32) (param $bias i32)
+    (local $b i32) (local $wp i32) (local $bx i32) (local $t i32) (local $s i32) (local $a0 i32) (local $q i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $v v128)
+    (local.set $wp (local.get $w))
+    (local.set $b (i32.const 0))
+    (loop $blocks
+      (local.set $bx (i32.load (i32.add (local.get $blk) (i32.shl (local.get $b) (i32.const 3)))))
+      (local.set $t (i32.add (local.get $bias) (i32.load offset=4 (i32.add (local.get $blk) (i32.shl (local.get $b) (i32.const 3))))))
+      (local.set $c00 (v128.load (local.get $t)))
+      (local.set $c01 (v128.load offset=16 (local.get $t)))
+      (local.set $c10 (v128.const i32x4 0 0 0 0))
+      (local.set $c11 (v128.const i32x4 0 0 0 0))
+      (local.set $s (i32.const 0))
+      (loop $segments
+        (local.set $a0 (i32.add (i32.add (local.get $x0) (local.get $bx)) (i32.load (i32.add (local.get $seg) (i32.shl (local.get $s) (i32.const 2))))))
+        (local.set $q (local.get $quads))
+        (loop $k
+          (local.set $v (v128.load32_splat (local.get $a0)))
+          (local.set $c00 (i32x4.add (local.get $c00) (i32x4.dot_i16x8_s (local.get $v) (v128.load (local.get $wp)))))
+          (local.set $c01 (i32x4.add (local.get $c01) (i32x4.dot_i16x8_s (local.get $v) (v128.load offset=16 (local.get $wp)))))
+          (local.set $v (v128.load32_splat offset=4 (local.get $a0)))
+          (local.set $c10 (i32x4.add (local.get $c10) (i32x4.dot_i16x8_s (local.get $v) (v128.load offset=32 (local.get $wp)))))
+          (local.set $c11 (i32x4.add (local.get $c11) (i32x4.dot_i16x8_s (local.get $v) (v128.load offset=48 (local.get $wp)))))
+          (local.set $a0 (i32.add (local.get $a0) (i32.const 8)))
+          (local.set $wp (i32.add (local.get $wp) (i32.const 64)))
+          (local.set $q (i32.sub (local.get $q) (i32.const 1)))
+          (br_if $k (local.get $q)))
+        (local.set $s (i32.add (local.get $s) (i32.const 1)))
+        (br_if $segments (i32.lt_s (local.get $s) (local.get $nseg))))
+      (local.set $t (i32.add (local.get $r0) (i32.load offset=4 (i32.add (local.get $blk) (i32.shl (local.get $b) (i32.const 3))))))
+      (v128.store (local.get $t) (i32x4.add (local.get $c00) (local.get $c10)))
+      (v128.store offset=16 (local.get $t) (i32x4.add (local.get $c01) (local.get $c11)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $blocks (i32.lt_s (local.get $b) (local.get $nblk)))))
 
   ;; dw: depthwise sums, 8 channels at a time. $pix[p] is pixel p's byte offset in the int16
   ;; image $x, $tap[t] each tap's byte offset from there; $w is [tap][8 · $chunks] int16, $bias

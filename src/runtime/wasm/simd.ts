@@ -86,6 +86,27 @@ export interface WasmFloatKernels {
     hi: number,
   ): void;
   fbin(a: number, b: number, out: number, n: number, op: number, lo: number, hi: number): void;
+  fbcast(x: number, v: number, out: number, rows: number, channels: number, op: number, lo: number, hi: number): void;
+  fclamp(x: number, out: number, n: number, lo: number, hi: number): void;
+  ftconv(
+    x: number,
+    inH: number,
+    inW: number,
+    inC: number,
+    w: number,
+    kH: number,
+    kW: number,
+    strideH: number,
+    strideW: number,
+    padTop: number,
+    padLeft: number,
+    acc: number,
+    outH: number,
+    outW: number,
+    ocp: number,
+  ): void;
+  fbias(acc: number, pixels: number, ocp: number, bias: number, out: number, channels: number, lo: number, hi: number): void;
+  fpool(x: number, ind: number, pixels: number, taps: number, channels: number, out: number, mode: number, counts: number, lo: number, hi: number): void;
 }
 
 export interface WasmArenaOptions {

@@ -6,7 +6,8 @@
  */
 import type { Eval, Kernel, KernelContext } from '../../types';
 import { badModel } from './common';
-import { poolSetup, type PoolSetup } from './pool';
+import { prepareWasmFloatPool } from '../wasmFloat';
+import { poolParams, poolSetup, type PoolSetup } from './pool';
 
 interface AvgState extends PoolSetup {
   readonly acc: Float64Array;
@@ -69,7 +70,9 @@ function prepare(ctx: KernelContext): Eval {
   const s: AvgState = { ...setup, acc: new Float64Array(setup.channels), integer: setup.dtype !== 'float32' };
   const src = setup.x.data as Float32Array | Int8Array | Int16Array;
   const dst = setup.y.data as Float32Array | Int8Array | Int16Array;
-  return () => run(s, src, dst);
+  const simd =
+    setup.dtype === 'float32' && ctx.wasm && prepareWasmFloatPool(ctx.wasm, 'average', poolParams(ctx, setup), src as Float32Array, dst as Float32Array);
+  return simd || (() => run(s, src, dst));
 }
 
 export const averagePool2d: Kernel = { prepare };

@@ -211,8 +211,8 @@ function prepare(ctx: KernelContext): Eval {
   if (path === 'float32') {
     const [min, max] = floatRange(act);
     const biasF = floatBias(ctx, 2, outC) ?? null;
-    if (ctx.wasm && w.constant && mult === 1) {
-      const p = { ...common, kH, kW, channels: outC, weights: w.data as Float32Array, bias: biasF, min, max };
+    if (ctx.wasm && w.constant) {
+      const p = { ...common, kH, kW, channels: outC, multiplier: mult, weights: w.data as Float32Array, bias: biasF, min, max };
       const run = prepareWasmFloatDepthwise(ctx.wasm, p, x.data as Float32Array, y.data as Float32Array);
       if (run) return run;
     }

@@ -4,7 +4,8 @@
  * then the fused activation's clamp. Exact in every type.
  */
 import type { Eval, Kernel, KernelContext } from '../../types';
-import { poolSetup, type PoolSetup } from './pool';
+import { prepareWasmFloatPool } from '../wasmFloat';
+import { poolParams, poolSetup, type PoolSetup } from './pool';
 
 interface MaxState extends PoolSetup {
   readonly best: Float64Array;
@@ -57,7 +58,8 @@ function prepare(ctx: KernelContext): Eval {
   const s: MaxState = { ...setup, best: new Float64Array(setup.channels), lowest, integer: setup.dtype !== 'float32' };
   const src = setup.x.data as Float32Array | Int8Array | Int16Array;
   const dst = setup.y.data as Float32Array | Int8Array | Int16Array;
-  return () => run(s, src, dst);
+  const simd = setup.dtype === 'float32' && ctx.wasm && prepareWasmFloatPool(ctx.wasm, 'max', poolParams(ctx, setup), src as Float32Array, dst as Float32Array);
+  return simd || (() => run(s, src, dst));
 }
 
 export const maxPool2d: Kernel = { prepare };

@@ -8,6 +8,7 @@ import { optionsOrDefault } from '../../../model/ops';
 import { input, output, scaleOf, unsupportedType, zeroPointOf } from '../../kernelUtil';
 import { activationRangeFloat, activationRangeQuantizedFor } from '../../quant';
 import type { KernelContext, RuntimeTensor } from '../../types';
+import type { FloatPoolParams } from '../wasmFloat';
 import { activationOf, badModel, shape4 } from './common';
 import { computePaddingHeightWidth, tapRanges } from '../../../model/geometry';
 
@@ -31,6 +32,12 @@ export interface PoolSetup {
   /** Activation bounds in the output's units (float or quantized). */
   readonly min: number;
   readonly max: number;
+}
+
+/** The window geometry as the float SIMD kernel (kernels/wasmFloat.ts) takes it. */
+export function poolParams(ctx: KernelContext, s: PoolSetup): FloatPoolParams {
+  const opts = optionsOrDefault(ctx.op, 'Pool2DOptions');
+  return { ...s, kH: opts.filterHeight, kW: opts.filterWidth };
 }
 
 export function poolSetup(ctx: KernelContext): PoolSetup {

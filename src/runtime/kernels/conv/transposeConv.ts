@@ -17,6 +17,7 @@ import { requantizeChannels } from '../../quant';
 import type { Eval, Kernel, KernelContext } from '../../types';
 import { activationOf, badModel, dataPath, floatBias, floatRange, int32Bias, quantizedParams, shape4 } from './common';
 import { computePaddingHeightWidth } from '../../../model/geometry';
+import { prepareWasmFloatTransposeConv } from '../wasmFloat';
 
 function prepare(ctx: KernelContext): Eval {
   const opts = optionsOrDefault(ctx.op, 'TransposeConvOptions');
@@ -82,6 +83,29 @@ function prepare(ctx: KernelContext): Eval {
     const [lo, hi] = floatRange(act);
     const src = x.data as Float32Array;
     const dst = y.data as Float32Array;
+    if (ctx.wasm && w.constant) {
+      const p = {
+        batches,
+        inH,
+        inW,
+        inC,
+        outH,
+        outW,
+        outC,
+        kH,
+        kW,
+        strideH,
+        strideW,
+        padTop,
+        padLeft,
+        weights: w.data as Float32Array,
+        bias,
+        min: lo,
+        max: hi,
+      };
+      const run = prepareWasmFloatTransposeConv(ctx.wasm, p, src, dst);
+      if (run) return run;
+    }
     return () => {
       if (!w.constant) wt.set(w.data as Float32Array);
       xin.set(src);

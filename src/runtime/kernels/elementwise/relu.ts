@@ -20,6 +20,7 @@
 import { input, intRange, output, unsupportedType } from '../../kernelUtil';
 import { quantizeMultiplier, roundHalfAway } from '../../quant';
 import type { Kernel, KernelContext } from '../../types';
+import { prepareWasmFloatClamp } from '../wasmFloat';
 import { byteTable, f32, i16, i8, lookupEval, qparams, sameCount, multiplyByQuantizedMultiplier } from './common';
 
 type Which = 'relu' | 'relu6';
@@ -31,6 +32,8 @@ function prepareRelu(ctx: KernelContext, which: Which): () => void {
   if (x.dtype === 'float32' && y.dtype === 'float32') {
     const X = f32(x);
     const Y = f32(y);
+    const simd = ctx.wasm && prepareWasmFloatClamp(ctx.wasm, X, Y, 0, which === 'relu' ? Number.POSITIVE_INFINITY : 6);
+    if (simd) return simd;
     if (which === 'relu') {
       return () => {
         for (let i = 0; i < n; i++) {
