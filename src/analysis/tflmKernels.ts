@@ -69,6 +69,11 @@ const REDUCE: KernelFacts = {
     const inp = input(ctx, 0);
     const out = outputTensor(ctx);
     if (!inp || !out || !['int8', 'uint8', 'int16'].includes(inp.dtype)) return [];
+    if (inp.dtype === 'int16') {
+      // Measured on int16 models (test/core/runtime16x8.test.ts): two more scratch buffers of
+      // one int per input dimension (the resolved axes and the index counter).
+      return [4 * out.shape.reduce((a, b) => a * b, 1), 4 * inp.shape.length, 4 * inp.shape.length];
+    }
     return [4 * out.shape.reduce((a, b) => a * b, 1)];
   },
   verified: false,
@@ -142,8 +147,13 @@ export const TFLM_KERNELS: KernelTable = {
   SUM: REDUCE,
   LOGISTIC: { params: 0, opData: same(16), verified: false },
   CONCATENATION: { params: 8, opData: { arm32: 24, i386: 24, x86_64: 40 }, verified: false },
-  PAD: { params: 1, paramsAlign: 1, opData: same(56), verified: false },
-  PADV2: { params: 1, paramsAlign: 1, opData: same(56), verified: false },
+  // Measured with int16 models on the golden build (test/core/runtime16x8.test.ts): no params struct.
+  PAD: { params: 0, opData: same(56), verified: true },
+  PADV2: { params: 0, opData: same(56), verified: true },
+  SUB: { params: 8, opData: same(52), verified: true },
+  RELU: { params: 0, opData: same(28), verified: true },
+  RELU6: { params: 0, opData: same(8), verified: true },
+  TANH: { params: 0, opData: same(16), verified: true },
   STRIDED_SLICE: { params: 24, opData: same(84), verified: false },
 } satisfies ByBuiltin<KernelFacts>;
 

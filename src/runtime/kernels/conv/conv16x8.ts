@@ -31,11 +31,6 @@ interface Finisher {
   readonly run: (acc: number, c: number) => number;
 }
 
-/** True when the layer is 16x8: the one test the conv-family kernels dispatch on. */
-export function is16x8(ctx: KernelContext): boolean {
-  return ctx.inputs[0]?.dtype === 'int16';
-}
-
 function check16x8(ctx: KernelContext, x: RuntimeTensor, w: RuntimeTensor, y: RuntimeTensor): void {
   if (y.dtype !== 'int16' || w.dtype !== 'int8')
     throw unsupportedType(ctx, `int16 input with ${w.dtype} weights and ${y.dtype} output (TFLite Micro's 16x8 kernels take int8 weights and an int16 output)`);
@@ -245,8 +240,3 @@ function prepareFullyConnected(ctx: KernelContext): Eval {
 export const conv2d16x8: Kernel = { prepare: prepareConv };
 export const depthwiseConv2d16x8: Kernel = { prepare: prepareDepthwise };
 export const fullyConnected16x8: Kernel = { prepare: prepareFullyConnected };
-
-/** The kernel for `int8` layers, or its 16x8 twin when the layer's input is int16. */
-export function withInt16(int8: Kernel, sixteen: Kernel): Kernel {
-  return { prepare: (ctx) => (is16x8(ctx) ? sixteen : int8).prepare(ctx) };
-}

@@ -116,7 +116,8 @@ function prepareMean(ctx: KernelContext): () => void {
         }
       };
     }
-    if (qx.zeroPoint === qy.zeroPoint && qx.scale === qy.scale) {
+    // TFLM takes the plain-mean shortcut for int8 only; int16 is always requantized.
+    if (x.dtype === 'int8' && qx.zeroPoint === qy.zeroPoint && qx.scale === qy.scale) {
       return () => {
         accumulate();
         for (let o = 0; o < outCount; o++) Y[o] = count === 0 ? 0 : Math.trunc(sums[o]! / count);
