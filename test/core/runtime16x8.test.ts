@@ -99,7 +99,12 @@ function biases(r: Random, n: number, magnitude: number): BigInt64Array {
 }
 
 /** An output scale that puts typical accumulators of `terms` products inside int16, some clamped. */
-function accScale(r: Random, sIn: number, sW: number, terms: number): number {
+function accScale(r: Random, sIn: number, sW: number, terms: number, maxW = sW): number {
+  // TFLite's 16x8 requantization takes multipliers below 2^7 only.
+  return Math.max((sIn * maxW) / 100, accScaleRaw(r, sIn, sW, terms));
+}
+
+function accScaleRaw(r: Random, sIn: number, sW: number, terms: number): number {
   return (sIn * sW * Math.sqrt(terms) * 127 * 32768 * 10 ** (r() * 1.5 - 1.2)) / 32768 / 4;
 }
 
@@ -181,10 +186,18 @@ const GENERATORS: Readonly<Record<string, (r: Random) => Piece>> = {
       [
         { name: 'w', shape: [outDepth, accum], dtype: 'int8', data: int8Weights(r, outDepth * accum), scale: wScale },
         ...(hasBias
-          ? [{ name: 'b', shape: [outDepth], dtype: 'int64' as const, data: biases(r, outDepth, (2 ** 30 * r()) / 2 ** int(r, 0, 20)), scale: sIn * sW }]
+          ? [
+              {
+                name: 'b',
+                shape: [outDepth],
+                dtype: 'int64' as const,
+                data: biases(r, outDepth, (2 ** 30 * r()) / 2 ** int(r, 0, 20)),
+                scale: [wScale].flat().map((w) => sIn * w),
+              },
+            ]
           : []),
       ],
-      { name: 'y', shape: [batches, outDepth], scale: accScale(r, sIn, sW, accum) },
+      { name: 'y', shape: [batches, outDepth], scale: accScale(r, sIn, sW, accum, Math.max(...[wScale].flat())) },
       makeOptions('FullyConnectedOptions', { fusedActivationFunction: pick(r, ACTS) }),
       7,
     );
@@ -218,7 +231,7 @@ const GENERATORS: Readonly<Record<string, (r: Random) => Piece>> = {
         { name: 'w', shape: [outC, kH, kW, depth], dtype: 'int8', data: int8Weights(r, outC * kH * kW * depth), scale: sW },
         { name: 'b', shape: [outC], dtype: int32Bias ? 'int32' : 'int64', data: bias, scale: sW.map((s) => s * sIn) },
       ],
-      { name: 'y', shape: [1, outH, outW, outC], scale: accScale(r, sIn, sW[0]!, kH * kW * depth) },
+      { name: 'y', shape: [1, outH, outW, outC], scale: accScale(r, sIn, sW[0]!, kH * kW * depth, Math.max(...sW)) },
       makeOptions('Conv2DOptions', { padding, strideW, strideH, fusedActivationFunction: pick(r, ACTS), dilationWFactor: dil, dilationHFactor: dil }),
       groups > 1 ? 6 : 4,
     );
@@ -247,7 +260,7 @@ const GENERATORS: Readonly<Record<string, (r: Random) => Piece>> = {
         { name: 'w', shape: [1, kH, kW, outC], dtype: 'int8', data: int8Weights(r, kH * kW * outC), scale: sW, axis: 3 },
         { name: 'b', shape: [outC], dtype: 'int64', data: biases(r, outC, (2 ** 30 * r()) / 2 ** int(r, 0, 20)), scale: sW.map((s) => s * sIn) },
       ],
-      { name: 'y', shape: [1, outH, outW, outC], scale: accScale(r, sIn, sW[0]!, kH * kW) },
+      { name: 'y', shape: [1, outH, outW, outC], scale: accScale(r, sIn, sW[0]!, kH * kW, Math.max(...sW)) },
       makeOptions('DepthwiseConv2DOptions', {
         padding,
         strideW,

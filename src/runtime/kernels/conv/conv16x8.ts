@@ -60,6 +60,10 @@ function finisher(
   }
   if (b && b.dtype !== 'int64') throw unsupportedType(ctx, `a ${b.dtype} bias with int16 activations`);
   const m: WideMultiplier[] = Array.from({ length: channels }, (_, c) => wideMultiplier(real(c)));
+  // TFLite's 64-bit MultiplyByQuantizedMultiplier only takes shifts below 8 (TFLM asserts).
+  const tooLarge = m.findIndex((q) => q.shift >= 8);
+  if (tooLarge >= 0)
+    throw badModel(ctx, `has a requantization multiplier of ${real(tooLarge)} (channel ${tooLarge}), beyond the 2^7 TFLite's 16x8 kernels accept`);
   if (!b) return { run: (acc, c) => clamp(multiplyByQuantizedMultiplier64(acc, m[c]!)) };
   const big = b.data as BigInt64Array;
   const exact = big.subarray(0, channels).every((v) => v > -EXACT_BIAS && v < EXACT_BIAS);
