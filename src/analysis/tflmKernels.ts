@@ -69,9 +69,9 @@ const REDUCE: KernelFacts = {
     const inp = input(ctx, 0);
     const out = outputTensor(ctx);
     if (!inp || !out || !['int8', 'uint8', 'int16'].includes(inp.dtype)) return [];
-    if (inp.dtype === 'int16') {
-      // Measured on int16 models (test/core/runtime16x8.test.ts): two more scratch buffers of
-      // one int per input dimension (the resolved axes and the index counter).
+    if (inp.dtype === 'int8' || inp.dtype === 'int16') {
+      // Measured on TFLM (test/core/runtime16x8.test.ts, and int8 by hand): two more scratch
+      // buffers of one int per input dimension (the resolved axes and the index counter).
       return [4 * out.shape.reduce((a, b) => a * b, 1), 4 * inp.shape.length, 4 * inp.shape.length];
     }
     return [4 * out.shape.reduce((a, b) => a * b, 1)];
