@@ -24,6 +24,8 @@ import { DEQUANTIZE } from './dequantize';
 import { HARD_SWISH } from './hardSwish';
 import { LEAKY_RELU } from './leakyRelu';
 import { LOGISTIC } from './logistic';
+import { LOGISTIC_16, TANH_16 } from './lut16x8';
+import { withInt16 } from '../int16Dispatch';
 import { MEAN } from './mean';
 import { MUL } from './mul';
 import { PRELU } from './prelu';
@@ -37,8 +39,8 @@ export const KERNELS: KernelRegistry = {
   SUB,
   MUL,
   SOFTMAX,
-  LOGISTIC,
-  TANH,
+  LOGISTIC: withInt16(LOGISTIC, LOGISTIC_16),
+  TANH: withInt16(TANH, TANH_16),
   RELU,
   RELU6,
   LEAKY_RELU,

@@ -119,7 +119,8 @@ function prepareMean(ctx: KernelContext): () => void {
         }
       };
     }
-    if (rounding !== 'tflm' && qx.zeroPoint === qy.zeroPoint && qx.scale === qy.scale) {
+    // TFLM requantizes every MEAN; TFLite's plain-mean shortcut applies to int8 with equal quantization.
+    if (rounding !== 'tflm' && x.dtype === 'int8' && qx.zeroPoint === qy.zeroPoint && qx.scale === qy.scale) {
       return () => {
         accumulate();
         for (let o = 0; o < outCount; o++) Y[o] = count === 0 ? 0 : Math.trunc(sums[o]! / count);
