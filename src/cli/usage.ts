@@ -162,6 +162,7 @@ export const COMMANDS_HELP: readonly CommandHelp[] = [
       },
       ROUNDING,
       NORMALIZATION,
+      THREADS,
       JSON_OPTION,
     ],
   },
