@@ -60,12 +60,12 @@ export function poolSize(requested?: number, env: NodeJS.ProcessEnv = process.en
 
 /**
  * Chunks each thread of a default pool must have to be worth starting. A pool thread costs
- * about 0.3 s of CPU to start (loading the core, compiling WebAssembly) and runs its first
- * samples with a cold JIT, so a batch of a few chunks is faster on one thread: 17 vww photos
- * (5 chunks) took 4.6–5.0 s on 1 thread and 5.6–6.4 s on 2. The measurement behind the value is
- * in docs/architecture.md ("The batch pool").
+ * about 0.4 s of CPU to start (loading the core, compiling WebAssembly, a cold JIT on its first
+ * chunk), and a pool of 2 starts 2 (the calling thread only loads and merges). Measured
+ * (docs/architecture.md, "The batch pool"): 17 vww photos (5 chunks of ~1.1 s) took 4.6–5.0 s on
+ * 1 thread and 5.6–6.4 s on 2; 8 chunks a thread is ~9 s of such work against 0.4 s of start.
  */
-export const MIN_CHUNKS_PER_THREAD = 4;
+export const MIN_CHUNKS_PER_THREAD = 8;
 
 /**
  * Threads a batch of `chunks` chunks runs on, from a pool of `pool` threads: never more than
