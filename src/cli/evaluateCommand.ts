@@ -6,7 +6,7 @@ import type { EvaluationReport, ModelEvaluation } from '../evaluate/metrics';
 import { UNATTENDED } from '../jobs/context';
 import { evaluateJob } from '../jobs/evaluate';
 import { ROUNDINGS } from '../runtime/quant';
-import { oneOf, UsageError } from './args';
+import { oneOf, threadsOption, UsageError } from './args';
 import { EXIT_OK, type Command } from './command';
 
 /** Confusion matrices wider than this are left to --json. */
@@ -20,6 +20,7 @@ export const evaluateCommand: Command = async (args, io) => {
   if (args.positionals.length === 0) throw new UsageError('evaluate needs at least one model file');
   const data = args.options.get('data');
   if (data === undefined) throw new UsageError('evaluate needs --data <dir|labels.csv>');
+  const threads = threadsOption(args);
   const report = await evaluateJob(
     {
       paths: args.positionals,
@@ -27,6 +28,7 @@ export const evaluateCommand: Command = async (args, io) => {
       rounding: oneOf(args, 'rounding', ROUNDINGS) ?? 'tflm',
       ...(args.options.has('labels') ? { labels: args.options.get('labels')! } : {}),
       ...(args.options.has('normalization') ? { normalization: args.options.get('normalization')! } : {}),
+      ...(threads !== undefined ? { threads } : {}),
     },
     UNATTENDED,
   );

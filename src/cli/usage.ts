@@ -25,7 +25,11 @@ const NORMALIZATION: OptionHelp = {
   value: '[0,1]|[-1,1]|[0,255]|imagenet',
   description: 'how image pixels become input values (default [0,1])',
 };
-const THREADS: OptionHelp = { name: 'threads', value: '<N>', description: 'threads the samples run on (default: every core, or $TINYML_LENS_THREADS)' };
+const THREADS: OptionHelp = {
+  name: 'threads',
+  value: '<N>',
+  description: 'threads the samples run on (default: the cores a batch repays, or $TINYML_LENS_THREADS)',
+};
 const KERNELS: OptionHelp = {
   name: 'kernels',
   value: 'reference|cmsis-nn',
@@ -166,6 +170,7 @@ export const COMMANDS_HELP: readonly CommandHelp[] = [
       },
       ROUNDING,
       NORMALIZATION,
+      THREADS,
       JSON_OPTION,
     ],
   },

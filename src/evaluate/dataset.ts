@@ -167,7 +167,7 @@ export function readLabelsFile(path: string): string[] {
 }
 
 /** A sample's path as the report shows it: relative to the data set when inside it. */
-export function displayPath(set: LabeledSet, file: string): string {
+export function displayPath(set: Pick<LabeledSet, 'root'>, file: string): string {
   const rel = relative(set.root, file);
   return rel.startsWith('..') || isAbsolute(rel) ? file : rel;
 }

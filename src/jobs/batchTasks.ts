@@ -4,8 +4,10 @@
  */
 import { calibrationTask } from '../quantize/calibrate';
 import { compareTask } from './compare';
+import { evaluateTask } from './evaluate';
 
 export const BATCH_TASKS = {
   [calibrationTask.name]: calibrationTask,
   [compareTask.name]: compareTask,
+  [evaluateTask.name]: evaluateTask,
 } as const;

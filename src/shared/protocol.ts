@@ -151,6 +151,8 @@ export interface EvaluateParams {
   readonly rounding: Rounding;
   /** Image normalization by name (see NORMALIZATIONS); default [0,1]. */
   readonly normalization?: string;
+  /** Threads the samples run on (default: $TINYML_LENS_THREADS, else as many as the set repays); 1: the job's own thread. */
+  readonly threads?: number;
 }
 
 export interface CheckFirmwareParams {

@@ -58,6 +58,33 @@ export function poolSize(requested?: number, env: NodeJS.ProcessEnv = process.en
   return Math.max(1, Math.min(MAX_POOL_THREADS, Math.floor(n) || 1));
 }
 
+/**
+ * Chunks each thread of a default pool must have to be worth starting. A pool thread costs
+ * about 0.4 s of CPU to start (loading the core, compiling WebAssembly, a cold JIT on its first
+ * chunk), and a pool of 2 starts 2 (the calling thread only loads and merges). Measured
+ * (docs/architecture.md, "The batch pool"): 17 vww photos (5 chunks of ~1.1 s) took 4.6–5.0 s on
+ * 1 thread and 5.6–6.4 s on 2; 8 chunks a thread is ~9 s of such work against 0.4 s of start.
+ */
+export const MIN_CHUNKS_PER_THREAD = 8;
+
+/**
+ * Threads a batch of `chunks` chunks runs on, from a pool of `pool` threads: never more than
+ * chunks; and when the pool's size was not given explicitly (no `threads`, no
+ * $TINYML_LENS_THREADS), only as many as have `minChunks` chunks each, so a small batch does not
+ * pay for threads it cannot repay. Pure.
+ */
+export function batchThreads(pool: number, chunks: number, explicit: boolean, minChunks = MIN_CHUNKS_PER_THREAD): number {
+  const repaid = explicit ? chunks : Math.floor(chunks / Math.max(1, minChunks));
+  return Math.max(1, Math.min(pool, chunks, repaid));
+}
+
+/** Whether the pool's size is given (`requested`, or $TINYML_LENS_THREADS) rather than the machine's cores. */
+export function explicitPoolSize(requested?: number, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (requested !== undefined) return true;
+  const v = env[THREADS_ENV];
+  return v !== undefined && v !== '' && Number.isFinite(Number(v));
+}
+
 /** A thread's failure as the error it was on the thread (by code, and class where callers test it). */
 export function reviveError(m: Extract<FromPoolThread, { type: 'error' }>): Error {
   if (m.code === 'cancelled') return new Cancelled(m.message);
@@ -76,15 +103,17 @@ export interface PoolOptions {
 }
 
 /**
- * A BatchRunner on `poolSize(options.threads)` threads. A batch of one chunk, or a pool of one
- * thread, runs in the calling thread: the same chunks, the same result, no thread to start.
+ * A BatchRunner on up to `poolSize(options.threads)` threads, as many as the batch repays
+ * (batchThreads). A batch on one thread runs in the calling thread: the same chunks, the same
+ * result, no thread to start.
  */
 export function poolRunner(options: PoolOptions = {}): BatchRunner {
   const threads = poolSize(options.threads);
+  const explicit = explicitPoolSize(options.threads);
   return (task, run) => {
-    const chunks = chunksOf(run.count, task.chunkSize).length;
-    if (Math.min(threads, chunks) <= 1) return runInProcess(task, run);
-    return runOnThreads(task, run, Math.min(threads, chunks), options.script ?? POOL_WORKER_SCRIPT, options.pollMs ?? 20);
+    const n = batchThreads(threads, chunksOf(run.count, task.chunkSize).length, explicit);
+    if (n <= 1) return runInProcess(task, run);
+    return runOnThreads(task, run, n, options.script ?? POOL_WORKER_SCRIPT, options.pollMs ?? 20);
   };
 }
 
@@ -231,6 +260,8 @@ function runOnThreads<Setup, Item, Partial>(
       if (settled) return;
       if (m.type === 'sample') {
         run.progress?.(++done, run.count);
+        // Between samples, as in one thread: a short batch can end before the next poll.
+        if (run.shouldStop?.()) finish(new Cancelled(run.cancelledMessage));
         return;
       }
       if (m.type === 'error') {

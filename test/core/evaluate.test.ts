@@ -6,7 +6,8 @@ import { after, describe, test } from 'node:test';
 import { addOutcome, emptyTally, evaluationReport, mergeTallies, topK, type EvaluationReport, type SampleOutcome } from '../../src/evaluate/metrics';
 import { modelLabels } from '../../src/evaluate/modelLabels';
 import { UNATTENDED } from '../../src/jobs/context';
-import { evaluateJob } from '../../src/jobs/evaluate';
+import { BATCH_TASKS } from '../../src/jobs/batchTasks';
+import { evaluateJob, evaluateTask } from '../../src/jobs/evaluate';
 import { JOBS } from '../../src/jobs/index';
 import { Cancelled } from '../../src/errors';
 import { GraphBuilder } from '../../src/model/graphBuilder';
@@ -172,6 +173,28 @@ describe('evaluate on labeled data', () => {
     await assert.rejects(evaluateJob({ paths: [A], data: FOLDERS, rounding: 'tflm' }, { shouldStop: () => calls > 1, progress: () => calls++ }), Cancelled);
   });
 
+  test('on the pool: 1 thread and 2 give the same JSON report, classifier or not; --threads on the CLI', async () => {
+    // Five samples are two chunks (evaluateTask.chunkSize 4), so 2 threads do split them.
+    assert.ok(SAMPLES.length > evaluateTask.chunkSize);
+    assert.ok(evaluateTask.name in BATCH_TASKS);
+    const raw1 = writeFile(join(root, 'pool-raw1.tflite'), classifier([0, 1, 2], false));
+    const raw2 = writeFile(join(root, 'pool-raw2.tflite'), classifier([2, 0, 1], false));
+    for (const paths of [
+      [A, B],
+      [raw1, raw2],
+    ]) {
+      const one = await evaluateJob({ paths, data: FOLDERS, rounding: 'tflm', threads: 1 }, UNATTENDED);
+      const two = await evaluateJob({ paths, data: FOLDERS, rounding: 'tflm', threads: 2 }, UNATTENDED);
+      assert.equal(JSON.stringify(two), JSON.stringify(one));
+    }
+    const viaCli = await cli('evaluate', A, B, '--data', FOLDERS, '--threads', '2', '--json');
+    assert.equal(viaCli.code, 0, viaCli.err);
+    check3(JSON.parse(viaCli.out) as EvaluationReport);
+    const bad = await cli('evaluate', A, '--data', FOLDERS, '--threads', '0');
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--threads takes a whole number/);
+  });
+
   test('tallies merge: any split of the samples gives the tally of all of them', () => {
     const r = prng(3);
     const outcomes: SampleOutcome[] = Array.from({ length: 40 }, (_, index) => ({
@@ -202,7 +225,7 @@ describe('evaluate on the shared visual wake words pair (float and int8)', { ski
     // With this seed one of the eight lies close enough to the boundary for int8 to flip it.
     for (let i = 0; i < 8; i++) writeFile(join(dir, i % 2 === 0 ? 'non_person' : 'person', `img${i}.bmp`), bmp(96, 96, generatedPicture(r)));
     const t0 = Date.now();
-    const forward = await evaluateJob({ paths: [FLOAT, INT8], data: dir, rounding: 'tflm' }, UNATTENDED);
+    const forward = await evaluateJob({ paths: [FLOAT, INT8], data: dir, rounding: 'tflm', threads: 2 }, UNATTENDED);
     const backward = await evaluateJob({ paths: [INT8, FLOAT], data: dir, rounding: 'tflm' }, UNATTENDED);
     process.stdout.write(`# vww float+int8 on 8 images, twice: ${Date.now() - t0} ms\n`);
     const [f, q] = forward.models;
@@ -227,6 +250,28 @@ describe('evaluate on the shared visual wake words pair (float and int8)', { ski
     // Each changed sample's two predictions are what each model predicts alone.
     const alone = await evaluateJob({ paths: [INT8], data: dir, rounding: 'tflm' }, UNATTENDED);
     assert.deepStrictEqual(alone.models[0]!.confusion, q!.confusion);
+    // The forward run was on 2 threads (two chunks of four): one thread gives the same report.
+    const oneThread = await evaluateJob({ paths: [FLOAT, INT8], data: dir, rounding: 'tflm', threads: 1 }, UNATTENDED);
+    assert.equal(JSON.stringify(oneThread), JSON.stringify(forward));
+  });
+
+  test('a stop mid-batch on 2 threads cancels the evaluation', async () => {
+    const dir = join(root, 'vww');
+    let samples = 0;
+    const fractions: number[] = [];
+    const ctx = {
+      shouldStop: () => samples >= 2,
+      progress: (f: number) => {
+        samples++;
+        fractions.push(f);
+      },
+    };
+    await assert.rejects(evaluateJob({ paths: [FLOAT, INT8], data: dir, rounding: 'tflm', threads: 2 }, ctx), Cancelled);
+    assert.ok(samples < 8, `${samples} samples ran after the stop`);
+    assert.deepStrictEqual(
+      fractions,
+      fractions.map((_, i) => (i + 1) / 8),
+    );
   });
 });
 

@@ -20,7 +20,7 @@ import { toFloatGraph } from '../../src/quantize/floatGraph';
 import type { TensorStats } from '../../src/quantize/ranges';
 import { runInProcess } from '../../src/util/batch';
 import { prng } from '../../src/util/prng';
-import { poolRunner, poolSize, THREADS_ENV } from '../../src/worker/pool';
+import { batchThreads, explicitPoolSize, MIN_CHUNKS_PER_THREAD, poolRunner, poolSize, THREADS_ENV } from '../../src/worker/pool';
 import { MODELS_DIR, SKIP_SHARED, corpusModel } from '../helpers/corpus';
 import { failTask, whoTask } from '../helpers/poolTasks';
 import { adWindows } from './quantizeData';
@@ -39,6 +39,28 @@ describe('pool size', () => {
     assert.equal(poolSize(0), 1);
     assert.equal(poolSize(1000), 64);
     assert.equal(poolSize(undefined, { [THREADS_ENV]: 'many' }), poolSize(undefined, {}));
+  });
+
+  test('a default pool takes only the threads a batch repays; an explicit size is kept', () => {
+    const K = MIN_CHUNKS_PER_THREAD;
+    // Default (the machine's cores): K chunks per thread, at least 1, at most the pool.
+    assert.equal(batchThreads(2, 1, false), 1);
+    assert.equal(batchThreads(2, 2 * K - 1, false), 1);
+    assert.equal(batchThreads(2, 2 * K, false), 2);
+    assert.equal(batchThreads(8, 3 * K + 1, false), 3);
+    assert.equal(batchThreads(8, 100 * K, false), 8);
+    assert.equal(batchThreads(4, 0, false), 1);
+    // 17 vww photos in chunks of 4 (5 chunks) stay on one thread by default.
+    assert.equal(batchThreads(2, 5, false), 1);
+    // Explicit (--threads, $TINYML_LENS_THREADS): one thread per chunk up to the size asked.
+    assert.equal(batchThreads(2, 2, true), 2);
+    assert.equal(batchThreads(8, 3, true), 3);
+    assert.equal(batchThreads(1, 100, true), 1);
+    assert.equal(explicitPoolSize(2, {}), true);
+    assert.equal(explicitPoolSize(undefined, { [THREADS_ENV]: '3' }), true);
+    assert.equal(explicitPoolSize(undefined, {}), false);
+    assert.equal(explicitPoolSize(undefined, { [THREADS_ENV]: '' }), false);
+    assert.equal(explicitPoolSize(undefined, { [THREADS_ENV]: 'many' }), false);
   });
 
   test('a pool of 2 folds on 2 threads, a pool of 1 on this one; partials merge in chunk order', async () => {
