@@ -43,66 +43,44 @@ export function windowOf(p: WindowParams): LayerWindow {
   };
 }
 
+type Extent = readonly [number, number];
+type WindowOptions = Pick<WindowParams, 'padding' | 'strideH' | 'strideW'>;
+
 /** Height and width of a 4-D NHWC (or OHWI / 1HWO) shape; undefined for any other rank. */
-function hw(sg: Subgraph, tensor: number | undefined): readonly [number, number] | undefined {
+function hw(sg: Subgraph, tensor: number | undefined): Extent | undefined {
   const shape = tensor === undefined || tensor < 0 ? undefined : sg.tensors[tensor]?.shape;
   return shape?.length === 4 ? [shape[1]!, shape[2]!] : undefined;
 }
 
-/**
- * The op's window; undefined for ops without one, for ops written without their options and for
- * shapes that are not 4-D. TRANSPOSE_CONV pads as TFLM's Prepare does: the output plays the input.
- */
-export function layerWindow(sg: Subgraph, op: Operator): LayerWindow | undefined {
+/** What the op's window is made of: its options and the image and filter extents they apply to. */
+function windowParts(
+  sg: Subgraph,
+  op: Operator,
+): { options: WindowOptions; image: Extent | undefined; filter: Extent | undefined; dilation: Extent } | undefined {
   const conv = optionsOf(op, 'Conv2DOptions') ?? optionsOf(op, 'DepthwiseConv2DOptions');
-  if (conv) {
-    const image = hw(sg, op.inputs[0]);
-    const filter = hw(sg, op.inputs[1]);
-    if (!image || !filter) return undefined;
-    return windowOf({
-      padding: conv.padding,
-      strideH: conv.strideH,
-      strideW: conv.strideW,
-      dilationH: conv.dilationHFactor,
-      dilationW: conv.dilationWFactor,
-      inHeight: image[0],
-      inWidth: image[1],
-      filterHeight: filter[0],
-      filterWidth: filter[1],
-    });
-  }
+  if (conv) return { options: conv, image: hw(sg, op.inputs[0]), filter: hw(sg, op.inputs[1]), dilation: [conv.dilationHFactor, conv.dilationWFactor] };
   const pool = optionsOf(op, 'Pool2DOptions');
-  if (pool) {
-    const image = hw(sg, op.inputs[0]);
-    if (!image) return undefined;
-    return windowOf({
-      padding: pool.padding,
-      strideH: pool.strideH,
-      strideW: pool.strideW,
-      dilationH: 1,
-      dilationW: 1,
-      inHeight: image[0],
-      inWidth: image[1],
-      filterHeight: pool.filterHeight,
-      filterWidth: pool.filterWidth,
-    });
-  }
+  if (pool) return { options: pool, image: hw(sg, op.inputs[0]), filter: [pool.filterHeight, pool.filterWidth], dilation: [1, 1] };
+  // TFLM's TRANSPOSE_CONV Prepare pads with the output in the input's place.
   const transpose = optionsOf(op, 'TransposeConvOptions');
-  if (transpose) {
-    const image = hw(sg, op.outputs[0]);
-    const filter = hw(sg, op.inputs[1]);
-    if (!image || !filter) return undefined;
-    return windowOf({
-      padding: transpose.padding,
-      strideH: transpose.strideH,
-      strideW: transpose.strideW,
-      dilationH: 1,
-      dilationW: 1,
-      inHeight: image[0],
-      inWidth: image[1],
-      filterHeight: filter[0],
-      filterWidth: filter[1],
-    });
-  }
+  if (transpose) return { options: transpose, image: hw(sg, op.outputs[0]), filter: hw(sg, op.inputs[1]), dilation: [1, 1] };
   return undefined;
+}
+
+/** The op's window; undefined for ops without one, for ops written without their options and for shapes that are not 4-D. */
+export function layerWindow(sg: Subgraph, op: Operator): LayerWindow | undefined {
+  const parts = windowParts(sg, op);
+  if (!parts?.image || !parts.filter) return undefined;
+  const { options, image, filter, dilation } = parts;
+  return windowOf({
+    padding: options.padding,
+    strideH: options.strideH,
+    strideW: options.strideW,
+    dilationH: dilation[0],
+    dilationW: dilation[1],
+    inHeight: image[0],
+    inWidth: image[1],
+    filterHeight: filter[0],
+    filterWidth: filter[1],
+  });
 }

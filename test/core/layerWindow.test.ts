@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { analyzeModel } from '../../src/analysis/analyzeModel';
 import { mobileNetV1 } from '../../src/examples/exampleModels';
+import { GraphBuilder } from '../../src/model/graphBuilder';
 import { readModel, writeModel } from '../../src/model/io';
+import { makeOptions } from '../../src/model/ops';
 
 describe('layer windows in the analysis', () => {
   const bytes = writeModel(mobileNetV1(96, 0.25));
@@ -33,6 +35,21 @@ describe('layer windows in the analysis', () => {
     const pool = a.layers.find((l) => l.op === 'AVERAGE_POOL_2D')!;
     const [, h, w] = pool.inputs[0]!.shape;
     assert.deepStrictEqual([pool.window?.padding, pool.window?.filterH, pool.window?.filterW, pool.window?.padTop], ['VALID', h, w, 0]);
+  });
+
+  test('TRANSPOSE_CONV pads from its output size, as Prepare in TFLM does', () => {
+    const g = new GraphBuilder();
+    const sg = g.subgraph('main');
+    const shape = sg.tensor({ name: 'shape', shape: [4], dtype: 'int32', data: Int32Array.from([1, 7, 7, 2]) });
+    const w = sg.tensor({ name: 'w', shape: [2, 3, 3, 4], dtype: 'float32', data: new Float32Array(72) });
+    const x = sg.tensor({ name: 'x', shape: [1, 4, 4, 4], dtype: 'float32' });
+    const y = sg.tensor({ name: 'y', shape: [1, 7, 7, 2], dtype: 'float32' });
+    const options = makeOptions('TransposeConvOptions', { padding: 'SAME', strideW: 2, strideH: 2 });
+    sg.op({ op: 'TRANSPOSE_CONV', inputs: [shape, w, x], outputs: [y], options, version: 4 }).io([x], [y]);
+    const t = writeModel(g.build());
+    const window = analyzeModel(readModel(t), t.length).layers[0]!.window;
+    // Output 7, stride 2, filter 3: ceil(7 / 2) = 4 rows, total padding (4 − 1)·2 + 3 − 7 = 2.
+    assert.deepStrictEqual([window?.strideH, window?.filterH, window?.padTop, window?.padBottomExtra], [2, 3, 1, 0]);
   });
 
   test('layers without a window have none', () => {
