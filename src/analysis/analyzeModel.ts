@@ -17,6 +17,7 @@ import { checkSignature, type OpRefusal } from './opSupport/check';
 import type { Abi } from './tflmKernels';
 import { DEFAULT_KERNEL_LIBRARY, kernelLibrary, type KernelLibrary } from './kernelLibrary';
 import { findArenaPeak, type ArenaPeak } from './peak';
+import { layerWindow, type LayerWindow } from './layerWindow';
 
 export interface TensorInfo {
   readonly index: number;
@@ -56,6 +57,8 @@ export interface LayerReport {
   readonly float: boolean;
   /** Float activations with int8 weights: dynamic-range quantization, which TFLM refuses. */
   readonly hybrid: boolean;
+  /** Stride, dilation and padding of a conv, depthwise, pool or transpose conv (as its options say). */
+  readonly window?: LayerWindow;
 }
 
 export type ModelKind = 'int8' | 'float' | 'hybrid' | 'mixed';
@@ -138,6 +141,7 @@ export function analyzeModel(graph: Graph, fileBytes: number, options: AnalyzeOp
         MAC_KINDS.has(cost.kind) && first !== undefined && isFloatType(first.dtype) && constants.some((t) => t.dtype === 'int8' || t.dtype === 'uint8');
       const kernel = tflmSupports(name, custom);
       const refusal = kernel ? checkSignature(graph, sg, op, kernels.id) : null;
+      const window = layerWindow(sg, op);
       layers.push({
         index,
         subgraph: s,
@@ -161,6 +165,7 @@ export function analyzeModel(graph: Graph, fileBytes: number, options: AnalyzeOp
         ...(refusal ? { tflmRefusal: refusal } : {}),
         float,
         hybrid,
+        ...(window ? { window } : {}),
       });
     }),
   );

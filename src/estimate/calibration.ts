@@ -34,41 +34,12 @@ import type {
 } from './calibrationData';
 import { modelCycles } from './cycleModel';
 import { levenbergMarquardt } from './fit';
+import { parseCsv } from '../util/csv';
 import { flashWaitStates } from './kernels/memory';
 import { CORE_TIMINGS, type TimedCore } from './kernels/timing';
 
 // ---------------------------------------------------------------------------------------------
 // The CSV
-
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let field = '';
-  let row: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      field = '';
-      if (row.some((f) => f !== '')) rows.push(row);
-      row = [];
-    } else field += c;
-  }
-  row.push(field);
-  if (row.some((f) => f !== '')) rows.push(row);
-  return rows;
-}
 
 export type MlperfRow = Readonly<Record<string, string>>;
 

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { LensError } from '../errors';
 import { FILE_LIMITS } from '../io/userFile';
+import { csvLineFields } from '../util/csv';
 
 export interface LabeledSample {
   /** The path to read. */
@@ -81,29 +82,6 @@ function walk(dir: string, label: string, depth: number, out: LabeledSample[]): 
   }
 }
 
-/** One CSV field list: commas split, double quotes group (with "" for a quote). */
-function csvFields(line: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      fields.push(field.trim());
-      field = '';
-    } else field += c;
-  }
-  fields.push(field.trim());
-  return fields;
-}
-
 function listCsv(path: string): LabeledSet {
   if (statSync(path).size > FILE_LIMITS.text)
     throw new LensError('file-too-large', `${path} is larger than ${FILE_LIMITS.text / 1048576} MB; a labels CSV is text`);
@@ -114,7 +92,7 @@ function listCsv(path: string): LabeledSet {
   const lines = text.split(/\r?\n/);
   for (const [i, raw] of lines.entries()) {
     if (raw.trim() === '' || raw.startsWith('#')) continue;
-    const [file, label, ...rest] = csvFields(raw);
+    const [file, label, ...rest] = csvLineFields(raw).map((f) => f.trim());
     // A header row names its columns.
     if (samples.length === 0 && /^(file|path|filename)$/i.test(file ?? '') && /^(label|class)$/i.test(label ?? '')) continue;
     if (!file || !label || rest.some((r) => r !== ''))

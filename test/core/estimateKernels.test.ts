@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { LayerReport } from '../../src/analysis/analyzeModel';
 import type { OpKind } from '../../src/analysis/layerCost';
+import { windowOf } from '../../src/analysis/layerWindow';
 import { DutyCycleError, dutyCycle } from '../../src/estimate/dutyCycle';
 import { convGeometry } from '../../src/estimate/kernels/geometry';
 import { computeCycles, layerKernel } from '../../src/estimate/kernels/layerKernel';
@@ -18,10 +19,23 @@ function tensor(shape: number[]) {
   return { index: 0, name: 't', shape, dtype: 'int8' as const };
 }
 
-/** A CONV_2D / DEPTHWISE_CONV_2D layer from its shapes; MACs as the analysis counts them. */
-function conv(op: 'CONV_2D' | 'DEPTHWISE_CONV_2D', input: number[], filter: number[], output: number[]): LayerReport {
+/** A CONV_2D / DEPTHWISE_CONV_2D layer from its shapes and stride (SAME padding); MACs as the analysis counts them. */
+function conv(op: 'CONV_2D' | 'DEPTHWISE_CONV_2D', input: number[], filter: number[], output: number[], stride = 1): LayerReport {
+  const [, ih, iw] = input as [number, number, number, number];
   const [, oh, ow, oc] = output as [number, number, number, number];
   const [fo, kh, kw, fi] = filter as [number, number, number, number];
+  const window = windowOf({
+    padding: 'SAME',
+    strideH: stride,
+    strideW: stride,
+    dilationH: 1,
+    dilationW: 1,
+    inHeight: ih,
+    inWidth: iw,
+    filterHeight: kh,
+    filterWidth: kw,
+  });
+  assert.deepStrictEqual([Math.ceil(ih / stride), Math.ceil(iw / stride)], [oh, ow], 'SAME output shape for the stride');
   const kind: OpKind = op === 'DEPTHWISE_CONV_2D' ? 'depthwise' : kh === 1 && kw === 1 ? 'pointwise' : 'conv';
   const macs = op === 'DEPTHWISE_CONV_2D' ? oh * ow * oc * kh * kw : oh * ow * fo * kh * kw * fi;
   return {
@@ -43,6 +57,7 @@ function conv(op: 'CONV_2D' | 'DEPTHWISE_CONV_2D', input: number[], filter: numb
     tflmSupported: true,
     float: false,
     hybrid: false,
+    window,
   };
 }
 
@@ -51,8 +66,8 @@ const perMac = (l: LayerReport, core: keyof typeof CORE_TIMINGS, lib: 'cmsis-nn'
   computeCycles(layerKernel(l, lib, CORE_TIMINGS[core], true)) / l.macs!;
 
 describe('kernel dispatch follows the libraries', () => {
-  test('geometry: stride and SAME padding recovered from the shapes', () => {
-    const g = convGeometry(conv('CONV_2D', [1, 96, 96, 3], [8, 3, 3, 3], [1, 48, 48, 8]))!;
+  test("geometry: stride and SAME padding read from the layer's window", () => {
+    const g = convGeometry(conv('CONV_2D', [1, 96, 96, 3], [8, 3, 3, 3], [1, 48, 48, 8], 2))!;
     assert.deepStrictEqual([g.strideH, g.strideW, g.padH, g.kH, g.inC, g.outC], [2, 2, 0, 3, 3, 8]);
     const same = convGeometry(conv('CONV_2D', [1, 10, 10, 4], [4, 3, 3, 4], [1, 10, 10, 4]))!;
     assert.deepStrictEqual([same.strideH, same.padH], [1, 1]);
@@ -61,7 +76,7 @@ describe('kernel dispatch follows the libraries', () => {
   test('CMSIS-NN convolution wrapper: 1×1 fast path, 1×N, im2col', () => {
     const k = (l: LayerReport) => layerKernel(l, 'cmsis-nn', M4, true).kernel;
     assert.match(k(conv('CONV_2D', [1, 12, 12, 32], [64, 1, 1, 32], [1, 12, 12, 64])), /arm_convolve_1x1_s8_fast \(dsp\)/);
-    assert.match(k(conv('CONV_2D', [1, 12, 12, 32], [64, 1, 1, 32], [1, 6, 6, 64])), /arm_convolve_s8 \(dsp, im2col\)/);
+    assert.match(k(conv('CONV_2D', [1, 12, 12, 32], [64, 1, 1, 32], [1, 6, 6, 64], 2)), /arm_convolve_s8 \(dsp, im2col\)/);
     assert.match(k(conv('CONV_2D', [1, 1, 40, 8], [16, 1, 3, 8], [1, 1, 40, 16])), /arm_convolve_1_x_n_s8/);
     assert.match(
       layerKernel(conv('CONV_2D', [1, 1, 40, 8], [16, 1, 3, 8], [1, 1, 40, 16]), 'cmsis-nn', CORE_TIMINGS['cortex-m55'], true).kernel,
@@ -83,7 +98,7 @@ describe('kernel dispatch follows the libraries', () => {
 describe('kernel costs move the way their loops say', () => {
   const pointwise = conv('CONV_2D', [1, 12, 12, 64], [64, 1, 1, 64], [1, 12, 12, 64]);
   // Same MACs through im2col: a 1×1 with stride 2 on a 2× larger input.
-  const strided = conv('CONV_2D', [1, 24, 24, 64], [64, 1, 1, 64], [1, 12, 12, 64]);
+  const strided = conv('CONV_2D', [1, 24, 24, 64], [64, 1, 1, 64], [1, 12, 12, 64], 2);
   const conv3 = conv('CONV_2D', [1, 12, 12, 32], [64, 3, 3, 32], [1, 12, 12, 64]);
 
   test('the 1×1 fast path is cheaper than im2col for the same MACs', () => {

@@ -1,8 +1,7 @@
 /**
- * A convolution's geometry read back from a layer's tensor shapes (NHWC input and output, OHWI
- * or 1HWO filter): the kernel libraries pick their code path from it. Stride and padding are not
- * in the analysis, so they are recovered from the shapes the way TFLite computes them (SAME:
- * out = ceil(in / stride); VALID: out = floor((in − k) / stride) + 1).
+ * A convolution's geometry from a layer's tensor shapes (NHWC input and output, OHWI or 1HWO
+ * filter) and its window (stride and padding as the model states them, analysis/layerWindow.ts):
+ * the kernel libraries pick their code path from it.
  */
 import type { LayerReport } from '../../analysis/analyzeModel';
 
@@ -23,27 +22,16 @@ export interface ConvGeometry {
   readonly padW: number;
 }
 
-function axis(input: number, output: number, k: number): { stride: number; pad: number } {
-  for (let s = 1; s <= 8; s++) {
-    if (Math.ceil(input / s) === output) return { stride: s, pad: Math.max(0, Math.floor(((output - 1) * s + k - input) / 2)) };
-    if (input >= k && Math.floor((input - k) / s) + 1 === output) return { stride: s, pad: 0 };
-  }
-  return { stride: Math.max(1, Math.round(input / Math.max(1, output))), pad: 0 };
-}
-
-/** CONV_2D and DEPTHWISE_CONV_2D geometry; null when the shapes are not 4-D. */
+/** CONV_2D and DEPTHWISE_CONV_2D geometry; null when the shapes are not 4-D or the layer has no window. */
 export function convGeometry(layer: LayerReport): ConvGeometry | null {
   const i = layer.inputs[0]?.shape;
   const f = layer.inputs[1]?.shape;
   const o = layer.outputs[0]?.shape;
-  if (i?.length !== 4 || f?.length !== 4 || o?.length !== 4) return null;
+  const w = layer.window;
+  if (i?.length !== 4 || f?.length !== 4 || o?.length !== 4 || !w) return null;
   const [batch, inH, inW, inC] = i as [number, number, number, number];
   const [, outH, outW, outC] = o as [number, number, number, number];
-  const kH = f[1]!;
-  const kW = f[2]!;
-  const h = axis(inH, outH, kH);
-  const w = axis(inW, outW, kW);
-  return { batch, inH, inW, inC, outH, outW, outC, kH, kW, strideH: h.stride, strideW: w.stride, padH: h.pad, padW: w.pad };
+  return { batch, inH, inW, inC, outH, outW, outC, kH: f[1]!, kW: f[2]!, strideH: w.strideH, strideW: w.strideW, padH: w.padTop, padW: w.padLeft };
 }
 
 /** FULLY_CONNECTED: rows of the weight matrix (units), their length (depth) and the batch. */
