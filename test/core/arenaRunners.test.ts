@@ -4,9 +4,10 @@
 // our planned head and our arena_used_bytes() to the byte, for every shared model TFLM accepts
 // and for small generated models that walk the branches of CMSIS-NN's buffer-size functions.
 //
-// Each emulated run takes about half a second, so `npm test` runs the corpus on the two builds
-// that differ most from the golden i386 one (arm32 reference and MVE) and the generated models on
-// the DSP path; TINYML_TFLM_FULL=1 runs every model on every runner (about two minutes).
+// Each emulated run takes about half a second; `npm test` runs every model on every runner (about
+// two minutes on two idle cores). TINYML_TFLM_QUICK=1 keeps to the corpus on the two builds that
+// differ most from the golden i386 one (arm32 reference and MVE) and the generated models on the
+// DSP path, for quick local runs.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ABI_SIZES } from '../../src/analysis/abiLayout';
@@ -20,7 +21,7 @@ import { arenaCases } from '../helpers/arenaCases';
 import { corpusModel, corpusModels, SKIP_SHARED } from '../helpers/corpus';
 import { emulatedRunner, runTflm, SKIP_TFLM, seededInputs, type TflmEmulated, type TflmRun } from '../helpers/tflm';
 
-const FULL = process.env.TINYML_TFLM_FULL === '1';
+const FULL = process.env.TINYML_TFLM_QUICK !== '1';
 
 interface Build {
   readonly runner: TflmEmulated;
@@ -28,7 +29,7 @@ interface Build {
   readonly kernels: KernelLibraryId;
   /** The core whose CMSIS-NN path the build uses. */
   readonly core?: CoreKind;
-  /** What `npm test` runs on this build; everything with TINYML_TFLM_FULL=1. */
+  /** What a quick run (TINYML_TFLM_QUICK=1) keeps of this build; `npm test` runs everything. */
   readonly corpus: boolean;
   readonly cases: boolean;
 }
@@ -69,7 +70,9 @@ for (const build of BUILDS) {
   const name = `${build.runner} (${build.kernels}${build.core ? ` for ${build.core}` : ''}, ${build.abi})`;
 
   describe(`${name}: our arena to the byte`, { skip: SKIP_SHARED || SKIP_TFLM || skip }, () => {
-    test('the corpus: head and arena_used_bytes() of every model TFLM accepts', { skip: !(FULL || build.corpus) && 'TINYML_TFLM_FULL=1 runs it' }, (t) => {
+    test('the corpus: head and arena_used_bytes() of every model TFLM accepts', {
+      skip: !(FULL || build.corpus) && 'TINYML_TFLM_QUICK=1 leaves it out',
+    }, (t) => {
       const models = corpusModels();
       let exact = 0;
       let sizes: TflmRun['sizeof'] | undefined;
@@ -98,7 +101,7 @@ for (const build of BUILDS) {
       t.diagnostic(`${exact}/${exact} accepted models exact`);
     });
 
-    test('generated single-op models: every buffer-size branch', { skip: !(FULL || build.cases) && 'TINYML_TFLM_FULL=1 runs it' }, (t) => {
+    test('generated single-op models: every buffer-size branch', { skip: !(FULL || build.cases) && 'TINYML_TFLM_QUICK=1 leaves it out' }, (t) => {
       let exact = 0;
       for (const c of arenaCases()) {
         const outcome = runOn(build, c.bytes);
