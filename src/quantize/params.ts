@@ -63,6 +63,29 @@ export function quantizeAffine(values: ArrayLike<number>, p: AffineParams, qmin 
   return out;
 }
 
+/**
+ * Symmetric int16 activation parameters (16x8, the converter's
+ * EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8): zero point 0, scale =
+ * max(|min|, |max|) / 32767 in float, over the narrow range [−32767, 32767]. An empty range
+ * gets scale 1.
+ */
+export function symmetricParams16(min: number, max: number): AffineParams & { readonly min: number; readonly max: number } {
+  const half = Math.max(Math.abs(f32(min)), Math.abs(f32(max)));
+  const scale = f32(half / 32767);
+  if (!(scale > 0) || !Number.isFinite(scale)) return { scale: 1, zeroPoint: 0, min: Math.min(f32(min), 0), max: Math.max(f32(max), 0) };
+  return { scale, zeroPoint: 0, min: -half, max: half };
+}
+
+/** Quantizes real values to int16 with per-tensor parameters (float32 division, half away from zero, narrow range). */
+export function quantizeAffine16(values: ArrayLike<number>, p: AffineParams): Int16Array {
+  const out = new Int16Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const q = roundHalfAway(f32(f32(values[i]!) / p.scale)) + p.zeroPoint;
+    out[i] = q < -32767 ? -32767 : q > 32767 ? 32767 : q;
+  }
+  return out;
+}
+
 export interface SymmetricWeights {
   readonly values: Int8Array;
   /** One scale per channel (length 1 when per tensor). */
@@ -199,6 +222,26 @@ export function quantizeBias(
     const inv = s === 0 ? 0 : f32(1 / s);
     const q = roundHalfAway(f32(values[i]! * inv));
     out[i] = q > INT32_MAX ? INT32_MAX : q < -INT32_MAX ? -INT32_MAX : q;
+  }
+  return { values: out, scales };
+}
+
+/**
+ * int64 biases of 16x8 layers: the same scales and rounding as quantizeBias, without the int32
+ * clamp (the converter's 16x8 biases are int64, so no weight scale is ever widened for them).
+ */
+export function quantizeBias64(
+  values: Float32Array,
+  inputScale: number,
+  weightScales: readonly number[],
+): { readonly values: BigInt64Array; readonly scales: number[] } {
+  const scales = weightScales.length === 1 ? [f32(f32(inputScale) * f32(weightScales[0]!))] : weightScales.map((w) => f32(f32(inputScale) * f32(w)));
+  const out = new BigInt64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const s = scales.length === 1 ? scales[0]! : scales[i]!;
+    const inv = s === 0 ? 0 : f32(1 / s);
+    const q = roundHalfAway(f32(values[i]! * inv));
+    out[i] = Number.isFinite(q) ? BigInt(q) : 0n;
   }
   return { values: out, scales };
 }

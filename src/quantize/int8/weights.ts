@@ -9,7 +9,7 @@
  */
 import type { QuantizeNotice } from '../../findings/notice';
 import { floatData } from '../graphEdit';
-import { biasScaleAdjustments, quantizeBias, symmetricWeights, type SymmetricWeights } from '../params';
+import { biasScaleAdjustments, quantizeBias, quantizeBias64, symmetricWeights, type SymmetricWeights } from '../params';
 import type { Int8GraphOptions } from './options';
 import type { ScaleGroups } from './scaleGroups';
 import { isFloat, mainSlot, propertyOf, type Int8Source } from './source';
@@ -28,7 +28,8 @@ export interface LayerWeights {
   readonly reused: boolean;
   /** Channels whose scale was widened so that the bias fits int32. */
   readonly widenedChannels: number;
-  readonly bias?: { readonly tensor: number; readonly values: Int32Array; readonly scales: readonly number[] };
+  /** int32, or int64 with int16 activations (16x8: what the converter writes and TFLM's FC and depthwise read). */
+  readonly bias?: { readonly tensor: number; readonly values: Int32Array | BigInt64Array; readonly scales: readonly number[] };
 }
 
 export interface WeightPlan {
@@ -40,11 +41,12 @@ export function planWeights(
   s: Int8Source,
   groups: ScaleGroups,
   tensors: TensorPlan,
-  options: Pick<Int8GraphOptions, 'perChannelFullyConnected' | 'reuseInt8Weights' | 'weightCache'>,
+  options: Pick<Int8GraphOptions, 'perChannelFullyConnected' | 'reuseInt8Weights' | 'weightCache' | 'activations'>,
 ): WeightPlan {
   const graph = s.graph;
   const sg = s.subgraph;
   const layers: LayerWeights[] = [];
+  const wide = options.activations === 'int16';
   sg.operators.forEach((op, layer) => {
     const prop = propertyOf(s, layer);
     if (!prop?.weight) return;
@@ -69,21 +71,25 @@ export function planWeights(
       const perChannelOk = src.scales.length > 1 && axis !== undefined && src.axis === axis;
       if (perTensorOk || perChannelOk) {
         const candidate = { values: src.values, scales: [...src.scales], min: [], max: [], axis: perTensorOk ? 0 : axis! };
-        if (!biasValues || biasScaleAdjustments(biasValues, inputScale, candidate.scales).size === 0) {
+        if (wide || !biasValues || biasScaleAdjustments(biasValues, inputScale, candidate.scales).size === 0) {
           q = candidate;
           reused = true;
         }
       }
     }
     let widenedChannels = 0;
-    if (!reused && biasValues) {
+    // An int64 bias always fits: no weight scale is widened for it.
+    if (!reused && biasValues && !wide) {
       const adjust = biasScaleAdjustments(biasValues, inputScale, q.scales);
       if (adjust.size > 0) {
         q = symmetricWeights(floatValues(), wt.shape, axis, adjust);
         widenedChannels = adjust.size;
       }
     }
-    const bias = b !== undefined && biasValues ? { tensor: b, ...quantizeBias(biasValues, inputScale, q.scales) } : undefined;
+    const bias =
+      b !== undefined && biasValues
+        ? { tensor: b, ...(wide ? quantizeBias64(biasValues, inputScale, q.scales) : quantizeBias(biasValues, inputScale, q.scales)) }
+        : undefined;
     layers.push({ layer, weight: w, ...(axis !== undefined ? { axis } : {}), inputScale, quantized: q, reused, widenedChannels, ...(bias ? { bias } : {}) });
   });
   return { layers };
