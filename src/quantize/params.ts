@@ -189,21 +189,28 @@ const INT32_MAX_AS_SCALE = 2147483647;
  * (double, stored as float) and its scale that range / 127. Per channel the test is
  * |b_c| ≥ 0.5 · s_in · s_w[c] · INT32_MAX; per tensor max|b| / INT32_MAX ≥ 0.5 · s_in · s_w.
  * Returns the new half range (max |w|) of each adjusted channel (empty when none). Checked against the
- * official vww_96_int8, whose dead channels have exactly these scales.
+ * official vww_96_int8, whose dead channels have exactly these scales. `limit` replaces INT32_MAX
+ * for the int64 biases of 16x8 layers (2^47: TFLite's 64-bit MultiplyByQuantizedMultiplier, which
+ * TFLM runs on accumulator + bias, asserts |x| < 2^47).
  */
-export function biasScaleAdjustments(bias: Float32Array, inputScale: number, weightScales: readonly number[]): Map<number, number> {
+export function biasScaleAdjustments(
+  bias: Float32Array,
+  inputScale: number,
+  weightScales: readonly number[],
+  limit: number = INT32_MAX_AS_SCALE,
+): Map<number, number> {
   const out = new Map<number, number>();
   const sIn = f32(inputScale);
-  const rangeFor = (absBias: number): number => f32(((2 * absBias) / INT32_MAX_AS_SCALE) * f32(127 / sIn));
+  const rangeFor = (absBias: number): number => f32(((2 * absBias) / limit) * f32(127 / sIn));
   if (weightScales.length === 1) {
     let half = 0;
     for (const b of bias) half = Math.max(half, Math.abs(b));
-    if (half / INT32_MAX_AS_SCALE >= 0.5 * sIn * f32(weightScales[0]!)) out.set(0, rangeFor(half));
+    if (half / limit >= 0.5 * sIn * f32(weightScales[0]!)) out.set(0, rangeFor(half));
     return out;
   }
   for (let c = 0; c < weightScales.length && c < bias.length; c++) {
     const abs = Math.abs(bias[c]!);
-    if (abs >= 0.5 * sIn * f32(weightScales[c]!) * INT32_MAX_AS_SCALE) out.set(c, rangeFor(abs));
+    if (abs >= 0.5 * sIn * f32(weightScales[c]!) * limit) out.set(c, rangeFor(abs));
   }
   return out;
 }
@@ -228,7 +235,8 @@ export function quantizeBias(
 
 /**
  * int64 biases of 16x8 layers: the same scales and rounding as quantizeBias, without the int32
- * clamp (the converter's 16x8 biases are int64, so no weight scale is ever widened for them).
+ * clamp (16x8 biases are int64; weights are widened only past TFLM's 2^47 bound, see
+ * biasScaleAdjustments).
  */
 export function quantizeBias64(
   values: Float32Array,

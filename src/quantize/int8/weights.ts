@@ -4,7 +4,8 @@
  *
  * Weights become symmetric int8 per channel (per tensor for FULLY_CONNECTED unless asked),
  * widened where a bias would not fit int32 (biasScaleAdjustments), and biases int32 at
- * s_in · s_w. Int8 weights of a hybrid source are reused as they are when they fit the int8
+ * s_in · s_w. With int16 activations (16x8) biases are int64, and weights are widened only
+ * where a bias would pass 2^47, the bound of TFLM's 64-bit requantization. Int8 weights of a hybrid source are reused as they are when they fit the int8
  * kernel (symmetric, no −128, per tensor or on the same axis) and their bias fits.
  */
 import type { QuantizeNotice } from '../../findings/notice';
@@ -47,6 +48,8 @@ export function planWeights(
   const sg = s.subgraph;
   const layers: LayerWeights[] = [];
   const wide = options.activations === 'int16';
+  // The bound a quantized bias must stay well inside: int32, or TFLM's 2^47 for 16x8's int64 biases.
+  const biasLimit = wide ? 2 ** 47 : undefined;
   sg.operators.forEach((op, layer) => {
     const prop = propertyOf(s, layer);
     if (!prop?.weight) return;
@@ -71,16 +74,15 @@ export function planWeights(
       const perChannelOk = src.scales.length > 1 && axis !== undefined && src.axis === axis;
       if (perTensorOk || perChannelOk) {
         const candidate = { values: src.values, scales: [...src.scales], min: [], max: [], axis: perTensorOk ? 0 : axis! };
-        if (wide || !biasValues || biasScaleAdjustments(biasValues, inputScale, candidate.scales).size === 0) {
+        if (!biasValues || biasScaleAdjustments(biasValues, inputScale, candidate.scales, biasLimit).size === 0) {
           q = candidate;
           reused = true;
         }
       }
     }
     let widenedChannels = 0;
-    // An int64 bias always fits: no weight scale is widened for it.
-    if (!reused && biasValues && !wide) {
-      const adjust = biasScaleAdjustments(biasValues, inputScale, q.scales);
+    if (!reused && biasValues) {
+      const adjust = biasScaleAdjustments(biasValues, inputScale, q.scales, biasLimit);
       if (adjust.size > 0) {
         q = symmetricWeights(floatValues(), wt.shape, axis, adjust);
         widenedChannels = adjust.size;
