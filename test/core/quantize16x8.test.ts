@@ -7,6 +7,10 @@
  * 16x8 set are refused up front, by name.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { planArena } from '../../src/analysis/arenaPlan';
 import { kernelLibrary } from '../../src/analysis/kernelLibrary';
@@ -18,7 +22,7 @@ import { QuantizeError } from '../../src/quantize/errors';
 import { quantizeModel, type QuantizeOptions } from '../../src/quantize/quantizeModel';
 import { Interpreter, tensorBytes } from '../../src/runtime/interpreter';
 import { prng } from '../../src/util/prng';
-import { corpusModel, SKIP_SHARED } from '../helpers/corpus';
+import { corpusModel, REPO_ROOT, SKIP_SHARED } from '../helpers/corpus';
 import { runTflm, seededInputs, SKIP_TFLM } from '../helpers/tflm';
 
 const REFERENCE = kernelLibrary('reference').table;
@@ -88,6 +92,16 @@ describe('16x8 quantization on real TFLite Micro', { skip: SKIP_SHARED || SKIP_T
         'int16 zero points are 0',
       );
 
+      // op_version.cc's 16x8 versions (at least: a source's version is never lowered), and ADD
+      // on TFLite's general int16 path.
+      for (const o of sg.operators) {
+        const name = opName(m, o);
+        if (sg.tensors[o.inputs[0]!]?.dtype !== 'int16') continue;
+        const version = m.operatorCodes[o.opcodeIndex]!.version;
+        const expected: Record<string, number> = { ADD: 3, MAX_POOL_2D: 3, AVERAGE_POOL_2D: 3, DEQUANTIZE: 3, RELU: 3, MUL: 4 };
+        if (expected[name] !== undefined) assert.ok(version >= expected[name], `${name} version ${version}`);
+        if (o.options?.kind === 'AddOptions') assert.equal(o.options.potScaleInt16, false, 'ADD pot_scale_int16');
+      }
       const inputs = seededInputs(m, 30);
       const tflm = runTflm(q16.bytes, inputs);
       const ours = new Interpreter(m);
@@ -146,5 +160,27 @@ describe('16x8 quantization on real TFLite Micro', { skip: SKIP_SHARED || SKIP_T
       assert.equal(sg.tensors[o.inputs[2]!]!.dtype, 'int64', 'bias');
     }
     assert.equal(q.report.options.activations, 'int16');
+  });
+
+  test('CLI: --activations int16 writes <name>_16x8.tflite; a bad value exits 2 with one line; help names it', () => {
+    const cli = (...args: string[]) => spawnSync(process.execPath, [join(REPO_ROOT, 'out/src/cli/main.js'), ...args], { encoding: 'utf8' });
+    const bad = cli('quantize', 'x.tflite', '--random-calibration', '--activations', 'int32');
+    assert.equal(bad.status, 2);
+    assert.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
+    assert.match(bad.stderr, /--activations is one of int8, int16/);
+    assert.match(cli('quantize', '--help').stdout, /--activations int8\|int16/);
+    const dir = mkdtempSync(join(tmpdir(), 'q16-'));
+    try {
+      const src = join(dir, 'hello.tflite');
+      writeFileSync(src, corpusModel('hello_world_float'));
+      const ok = cli('quantize', src, '--random-calibration', '--samples', '8', '--method', 'minmax', '--activations', 'int16', '--threads', '1');
+      assert.equal(ok.status, 0, ok.stderr);
+      const m = readModel(new Uint8Array(readFileSync(join(dir, 'hello_16x8.tflite'))));
+      const sg = m.subgraphs[0]!;
+      assert.equal(sg.tensors[sg.inputs[0]!]!.dtype, 'int16');
+      assert.equal(JSON.parse(readFileSync(join(dir, 'hello_16x8.report.json'), 'utf8')).options.activations, 'int16');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
