@@ -45,6 +45,7 @@ export function quantizeParams(args: ParsedArgs): QuantizeParams {
   if (normalization !== undefined && !NORMALIZATIONS[normalization])
     throw new UsageError(`--normalization is one of ${Object.keys(NORMALIZATIONS).join(', ')}`);
   const io = oneOf(args, 'io', ['int8', 'float'] as const);
+  const activations = oneOf(args, 'activations', ['int8', 'int16'] as const);
   const method = oneOf<RangeMethodOption>(args, 'method', RANGE_METHOD_OPTIONS);
   const rounding = oneOf<Rounding>(args, 'rounding', ROUNDINGS);
   const samples = count(args, 'samples', 1);
@@ -55,6 +56,7 @@ export function quantizeParams(args: ParsedArgs): QuantizeParams {
     modelPath,
     ...(calibration !== undefined ? { calibration } : {}),
     ...(io ? { io } : {}),
+    ...(activations ? { activations } : {}),
     ...(method ? { method } : {}),
     ...(percentile !== undefined ? { percentile } : {}),
     ...(samples !== undefined ? { samples } : {}),
@@ -65,7 +67,7 @@ export function quantizeParams(args: ParsedArgs): QuantizeParams {
     randomCalibration: random,
     ...(normalization !== undefined ? { normalization } : {}),
     ...(rounding ? { rounding } : {}),
-    outputPath: out ?? outputNames(modelPath).model,
+    outputPath: out ?? outputNames(modelPath, activations).model,
     ...(threads !== undefined ? { threads } : {}),
   };
 }

@@ -113,6 +113,7 @@ export const COMMANDS_HELP: readonly CommandHelp[] = [
       { name: 'random-calibration', description: 'calibrate on random data instead (the report says so)' },
       { name: 'out', value: '<file.tflite>', description: 'where the int8 model goes (the report beside it)' },
       { name: 'io', value: 'int8|float', description: "the int8 model's input and output type (default int8)" },
+      { name: 'activations', value: 'int8|int16', description: 'int16: whole-model 16x8 (int16 activations, int8 weights), written as <name>_16x8.tflite' },
       { name: 'method', value: 'auto|minmax|percentile|mse', description: 'how ranges are chosen (default auto: each tried and measured)' },
       { name: 'percentile', value: '<P>', description: 'for --method percentile: the share of values kept' },
       { name: 'samples', value: '<N>', description: 'calibration samples to use (default 100)' },

@@ -137,12 +137,13 @@ async function quantize(params: QuantizeParams, ctx: JobContext): Promise<Quanti
     throw new QuantizeError('bad-calibration', 'no calibration data: give a folder or glob of samples, or ask explicitly for random calibration');
   }
 
-  const names = outputNames(params.modelPath);
+  const names = outputNames(params.modelPath, params.activations);
   const result = await quantizeModel(
     model,
     calibration,
     {
       ...(params.io ? { io: params.io } : {}),
+      ...(params.activations ? { activations: params.activations } : {}),
       ...(params.method ? { method: params.method } : {}),
       ...(params.percentile !== undefined ? { percentile: params.percentile } : {}),
       ...(params.perChannelFullyConnected !== undefined ? { perChannelFullyConnected: params.perChannelFullyConnected } : {}),

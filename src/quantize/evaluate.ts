@@ -29,7 +29,7 @@ import { RuntimeError } from '../runtime/types';
 import { opName } from '../model/ops';
 import type { ProgressContext, SampleSource } from './calibrate';
 import { QuantizeError } from './errors';
-import { quantizeAffine } from './params';
+import { quantizeAffine, quantizeAffine16 } from './params';
 
 export interface WorstLayer {
   readonly layer: number;
@@ -49,13 +49,15 @@ export interface Evaluation {
   readonly ms: number;
 }
 
-/** Raw float32 input bytes → the bytes an input of `t`'s type takes (QUANTIZE's arithmetic for int8). */
+/** Raw float32 input bytes → the bytes an input of `t`'s type takes (QUANTIZE's arithmetic for int8 and int16). */
 export function convertInput(bytes: Uint8Array, t: Interpreter['inputs'][number]): Uint8Array {
   if (t.dtype === 'float32') return bytes;
   const real = new Float32Array(bytes.slice().buffer);
   const q = t.info.quantization;
-  if (t.dtype !== 'int8' || !q) throw new QuantizeError('bad-calibration', `input "${t.info.name}" is ${t.dtype}; held-out samples are float32`);
-  const out = quantizeAffine(real, { scale: q.scale[0]!, zeroPoint: q.zeroPoint[0] ?? 0 });
+  if ((t.dtype !== 'int8' && t.dtype !== 'int16') || !q)
+    throw new QuantizeError('bad-calibration', `input "${t.info.name}" is ${t.dtype}; held-out samples are float32`);
+  const p = { scale: q.scale[0]!, zeroPoint: q.zeroPoint[0] ?? 0 };
+  const out = t.dtype === 'int16' ? quantizeAffine16(real, p) : quantizeAffine(real, p);
   return new Uint8Array(out.buffer);
 }
 

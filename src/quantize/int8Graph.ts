@@ -28,15 +28,16 @@ import { planWeights } from './int8/weights';
 import type { RangeChoice } from './ranges';
 
 export type { Int8GraphResult } from './int8/assemble';
-export type { Int8GraphOptions, IoType } from './int8/options';
+export type { ActivationType, Int8GraphOptions, IoType } from './int8/options';
 export type { Int8Plan } from './int8/plan';
 export type { ParamRule, TensorParams } from './int8/tensorPlan';
 
 /** Every decision buildInt8Graph makes, before any graph is built. */
 export function planInt8Graph(float: FloatGraph, ranges: ReadonlyMap<number, RangeChoice>, options: Int8GraphOptions): Int8Plan {
   const source = int8Source(float, options.keepFloat);
-  const groups = planScaleGroups(source);
-  const tensors = planTensors(source, groups, ranges, options.io);
+  const activations = options.activations ?? 'int8';
+  const groups = planScaleGroups(source, activations);
+  const tensors = planTensors(source, groups, ranges, options.io, activations);
   const weights = planWeights(source, groups, tensors, options);
   const rewrite = rewriteOperators(source, groups, tensors, weights);
   const io = planIo(source, tensors, options.io);

@@ -98,6 +98,36 @@ export const OP_PROPERTIES: Readonly<Record<string, OpProperty>> = {
   ARG_MIN: { dataInputs: [0], output: OWN },
 } satisfies ByBuiltin<OpProperty>;
 
+/**
+ * Ops the 16x8 path (int16 activations, int8 weights) quantizes: those our runtime runs in
+ * 16x8 bit-exact with TFLite Micro (docs/runtime.md, "16x8"). Any other op is refused by name
+ * before calibration (SOFTMAX among them: its int16 kernel is not in the runtime yet).
+ */
+export const OPS_16X8: ReadonlySet<string> = new Set([
+  'CONV_2D',
+  'DEPTHWISE_CONV_2D',
+  'FULLY_CONNECTED',
+  'ADD',
+  'SUB',
+  'MUL',
+  'MAX_POOL_2D',
+  'AVERAGE_POOL_2D',
+  'RESHAPE',
+  'RELU',
+  'RELU6',
+  'MEAN',
+  'CONCATENATION',
+  'PAD',
+  'LOGISTIC',
+  'TANH',
+]);
+
+/** Fixed output parameters in 16x8, where they differ from int8's: TFLM's int16 LOGISTIC and TANH require 2^−15, 0. */
+export const FIXED_16X8: Readonly<Record<string, { readonly scale: number; readonly zeroPoint: number }>> = {
+  LOGISTIC: { scale: 1 / 32768, zeroPoint: 0 },
+  TANH: { scale: 1 / 32768, zeroPoint: 0 },
+};
+
 /** Fused activations TFLM's int8 kernels accept. */
 export const INT8_FUSED_ACTIVATIONS: ReadonlySet<ActivationFunction> = new Set<ActivationFunction>(['NONE', 'RELU', 'RELU6', 'RELU_N1_TO_1']);
 
@@ -124,7 +154,58 @@ export function operatorVersion(sig: OpSignature, current = 1): number {
   return Math.max(current, computedVersion(sig));
 }
 
+/**
+ * Versions of the 16x8 signatures (int16 data input; op_version.cc read as written: its CONV_2D,
+ * DEPTHWISE_CONV_2D and FULLY_CONNECTED int16 tests ask for int16 weights or a
+ * quantized_bias_type the converter leaves unset, so 16x8 layers fall through to the plain
+ * versions). Undefined: the op has no int16 rule of its own.
+ */
+function version16(sig: OpSignature): number | undefined {
+  const out16 = sig.outputs[0] === 'int16';
+  switch (sig.op) {
+    case 'CONV_2D':
+      return 1;
+    case 'DEPTHWISE_CONV_2D': {
+      const o = optionsOf(sig.operator, 'DepthwiseConv2DOptions');
+      return o && (o.dilationWFactor !== 1 || o.dilationHFactor !== 1) ? 2 : 1;
+    }
+    case 'FULLY_CONNECTED': {
+      const o = optionsOf(sig.operator, 'FullyConnectedOptions');
+      if (sig.operator.inputs.length === 2) return 6;
+      return o?.keepNumDims ? 5 : 1;
+    }
+    case 'MUL':
+      return 4;
+    case 'MAX_POOL_2D':
+    case 'AVERAGE_POOL_2D':
+    case 'LOGISTIC':
+    case 'TANH':
+      return out16 ? 3 : undefined;
+    case 'ADD': {
+      const o = optionsOf(sig.operator, 'AddOptions');
+      return out16 && o && !o.potScaleInt16 ? 3 : 1;
+    }
+    case 'SUB': {
+      const o = optionsOf(sig.operator, 'SubOptions');
+      return out16 && o && !o.potScaleInt16 ? 5 : undefined;
+    }
+    case 'RELU':
+    case 'PAD':
+    case 'CONCATENATION':
+    case 'SOFTMAX':
+    case 'MEAN':
+    case 'RELU6':
+      return sig.op === 'PAD' && Math.max(0, ...sig.inputRanks) > 4 ? 4 : 3;
+    default:
+      return undefined;
+  }
+}
+
 function computedVersion(sig: OpSignature): number {
+  if (sig.inputs[0] === 'int16') {
+    const v = version16(sig);
+    if (v !== undefined) return v;
+  }
   const in0 = sig.inputs[0];
   const in1 = sig.inputs[1];
   const out0 = sig.outputs[0];

@@ -63,6 +63,29 @@ export function quantizeAffine(values: ArrayLike<number>, p: AffineParams, qmin 
   return out;
 }
 
+/**
+ * Symmetric int16 activation parameters (16x8, the converter's
+ * EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8): zero point 0, scale =
+ * max(|min|, |max|) / 32767 in float, over the narrow range [−32767, 32767]. An empty range
+ * gets scale 1.
+ */
+export function symmetricParams16(min: number, max: number): AffineParams & { readonly min: number; readonly max: number } {
+  const half = Math.max(Math.abs(f32(min)), Math.abs(f32(max)));
+  const scale = f32(half / 32767);
+  if (!(scale > 0) || !Number.isFinite(scale)) return { scale: 1, zeroPoint: 0, min: Math.min(f32(min), 0), max: Math.max(f32(max), 0) };
+  return { scale, zeroPoint: 0, min: -half, max: half };
+}
+
+/** Quantizes real values to int16 with per-tensor parameters (float32 division, half away from zero, narrow range). */
+export function quantizeAffine16(values: ArrayLike<number>, p: AffineParams): Int16Array {
+  const out = new Int16Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const q = roundHalfAway(f32(f32(values[i]!) / p.scale)) + p.zeroPoint;
+    out[i] = q < -32767 ? -32767 : q > 32767 ? 32767 : q;
+  }
+  return out;
+}
+
 export interface SymmetricWeights {
   readonly values: Int8Array;
   /** One scale per channel (length 1 when per tensor). */
@@ -166,21 +189,28 @@ const INT32_MAX_AS_SCALE = 2147483647;
  * (double, stored as float) and its scale that range / 127. Per channel the test is
  * |b_c| ≥ 0.5 · s_in · s_w[c] · INT32_MAX; per tensor max|b| / INT32_MAX ≥ 0.5 · s_in · s_w.
  * Returns the new half range (max |w|) of each adjusted channel (empty when none). Checked against the
- * official vww_96_int8, whose dead channels have exactly these scales.
+ * official vww_96_int8, whose dead channels have exactly these scales. `limit` replaces INT32_MAX
+ * for the int64 biases of 16x8 layers (2^47: TFLite's 64-bit MultiplyByQuantizedMultiplier, which
+ * TFLM runs on accumulator + bias, asserts |x| < 2^47).
  */
-export function biasScaleAdjustments(bias: Float32Array, inputScale: number, weightScales: readonly number[]): Map<number, number> {
+export function biasScaleAdjustments(
+  bias: Float32Array,
+  inputScale: number,
+  weightScales: readonly number[],
+  limit: number = INT32_MAX_AS_SCALE,
+): Map<number, number> {
   const out = new Map<number, number>();
   const sIn = f32(inputScale);
-  const rangeFor = (absBias: number): number => f32(((2 * absBias) / INT32_MAX_AS_SCALE) * f32(127 / sIn));
+  const rangeFor = (absBias: number): number => f32(((2 * absBias) / limit) * f32(127 / sIn));
   if (weightScales.length === 1) {
     let half = 0;
     for (const b of bias) half = Math.max(half, Math.abs(b));
-    if (half / INT32_MAX_AS_SCALE >= 0.5 * sIn * f32(weightScales[0]!)) out.set(0, rangeFor(half));
+    if (half / limit >= 0.5 * sIn * f32(weightScales[0]!)) out.set(0, rangeFor(half));
     return out;
   }
   for (let c = 0; c < weightScales.length && c < bias.length; c++) {
     const abs = Math.abs(bias[c]!);
-    if (abs >= 0.5 * sIn * f32(weightScales[c]!) * INT32_MAX_AS_SCALE) out.set(c, rangeFor(abs));
+    if (abs >= 0.5 * sIn * f32(weightScales[c]!) * limit) out.set(c, rangeFor(abs));
   }
   return out;
 }
@@ -199,6 +229,27 @@ export function quantizeBias(
     const inv = s === 0 ? 0 : f32(1 / s);
     const q = roundHalfAway(f32(values[i]! * inv));
     out[i] = q > INT32_MAX ? INT32_MAX : q < -INT32_MAX ? -INT32_MAX : q;
+  }
+  return { values: out, scales };
+}
+
+/**
+ * int64 biases of 16x8 layers: the same scales and rounding as quantizeBias, without the int32
+ * clamp (16x8 biases are int64; weights are widened only past TFLM's 2^47 bound, see
+ * biasScaleAdjustments).
+ */
+export function quantizeBias64(
+  values: Float32Array,
+  inputScale: number,
+  weightScales: readonly number[],
+): { readonly values: BigInt64Array; readonly scales: number[] } {
+  const scales = weightScales.length === 1 ? [f32(f32(inputScale) * f32(weightScales[0]!))] : weightScales.map((w) => f32(f32(inputScale) * f32(w)));
+  const out = new BigInt64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const s = scales.length === 1 ? scales[0]! : scales[i]!;
+    const inv = s === 0 ? 0 : f32(1 / s);
+    const q = roundHalfAway(f32(values[i]! * inv));
+    out[i] = Number.isFinite(q) ? BigInt(q) : 0n;
   }
   return { values: out, scales };
 }

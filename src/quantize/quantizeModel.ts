@@ -33,7 +33,7 @@ import { QuantizeError } from './errors';
 import { skippedEvaluation, tryEvaluate, type Evaluation, type SkippedEvaluation } from './evaluate';
 import { toFloatGraph } from './floatGraph';
 import { hasControlFlow } from './graphEdit';
-import { buildInt8Graph, type IoType } from './int8Graph';
+import { buildInt8Graph, type ActivationType, type IoType } from './int8Graph';
 import type { SymmetricWeights } from './params';
 import { chooseRange, DEFAULT_RANGE_METHOD, mergeStats, type RangeChoice, type RangeMethodOption, type TensorStats } from './ranges';
 import type { QuantizationReport } from './report';
@@ -43,6 +43,11 @@ import type { BatchRunner } from '../util/batch';
 export interface QuantizeOptions {
   /** int8 inputs and outputs (the MCU default) or float ones behind QUANTIZE/DEQUANTIZE. */
   readonly io?: IoType;
+  /**
+   * int8 (default) or int16: whole-model 16x8, int16 symmetric activations with int8 weights
+   * and int64 biases (the converter's EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8).
+   */
+  readonly activations?: ActivationType;
   /** Default `auto`: min/max, percentile and MSE each tried on validation samples, the best kept. */
   readonly method?: RangeMethodOption;
   /** For `percentile` (and auto's percentile candidate): the share of values kept inside the range, default 99.99. */
@@ -91,6 +96,7 @@ function stage(ctx: ProgressContext, from: number, to: number): ProgressContext 
 export async function quantizeModel(model: Graph, calibration: Samples, options: QuantizeOptions = {}, ctx: ProgressContext = {}): Promise<QuantizeResult> {
   const t0 = performance.now();
   const io = options.io ?? 'int8';
+  const activations = options.activations ?? 'int8';
   const requestedMethod = options.method ?? DEFAULT_RANGE_METHOD;
   const percentile = options.percentile ?? DEFAULT_PERCENTILE;
   const keepFloat = options.keepFloat ?? false;
@@ -105,14 +111,14 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
   const floatGraph = source.graph;
   if (hasControlFlow(floatGraph))
     throw new QuantizeError('unsupported-model', 'the model uses control flow (WHILE, IF, CALL_ONCE…); the quantizer handles single-subgraph models only');
-  const support = checkSupport(floatGraph);
+  const support = checkSupport(floatGraph, undefined, activations);
   if (support.notRunnable.length > 0) {
     throw new QuantizeError('unsupported-model', `cannot calibrate: ${describeOps(support.notRunnable)}`, support.notRunnable);
   }
   if (support.unsupported.length > 0 && !keepFloat) {
     throw new QuantizeError(
       'unsupported-ops',
-      `the int8 path cannot quantize ${describeOps(support.unsupported)}. Use the keep-float option to leave these ops in float (QUANTIZE/DEQUANTIZE around them).`,
+      `the ${activations === 'int16' ? '16x8' : 'int8'} path cannot quantize ${describeOps(support.unsupported)}. Use the keep-float option to leave these ops in float (QUANTIZE/DEQUANTIZE around them).`,
       support.unsupported,
     );
   }
@@ -155,7 +161,14 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
   // Weights do not depend on the activation ranges: quantized once for all the graphs built here.
   const weightCache = new Map<string, SymmetricWeights>();
   const build = (ranges: ReadonlyMap<number, RangeChoice>, c: Candidate) =>
-    buildInt8Graph(source, ranges, { io, perChannelFullyConnected: c.perChannelFullyConnected, keepFloat: keep, reuseInt8Weights, weightCache });
+    buildInt8Graph(source, ranges, {
+      io,
+      ...(activations === 'int16' ? { activations } : {}),
+      perChannelFullyConnected: c.perChannelFullyConnected,
+      keepFloat: keep,
+      reuseInt8Weights,
+      weightCache,
+    });
 
   // 3. auto: each candidate built from the other samples' statistics and run on the validation ones.
   let recipe: Candidate = auto
@@ -241,6 +254,7 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
     source: { ...(options.sourcePath ? { path: options.sourcePath } : {}), kinds: source.kinds, notes: englishNotices(source.notes), noteCodes: source.notes },
     options: {
       io,
+      ...(activations === 'int16' ? { activations: 'int16' as const } : {}),
       requestedMethod,
       method: recipe.method,
       ...(recipe.method === 'percentile' ? { percentile } : {}),

@@ -31,6 +31,8 @@ export interface QuantizationReport {
   readonly output?: { readonly path?: string };
   readonly options: {
     readonly io: IoType;
+    /** Present for 16x8 models only (int8 reports are unchanged). */
+    readonly activations?: 'int16';
     /** What the caller asked for (`auto` by default). */
     readonly requestedMethod: RangeMethodOption;
     /** The range method of the model written (auto's winner). */
@@ -82,9 +84,10 @@ export function reportJson(report: QuantizationReport): string {
 }
 
 /** `model.tflite` → `model_int8.tflite` and `model_int8.report.json`. */
-export function outputNames(modelPath: string): { readonly model: string; readonly report: string } {
+export function outputNames(modelPath: string, activations: 'int8' | 'int16' = 'int8'): { readonly model: string; readonly report: string } {
   const base = modelPath.replace(/\.tflite$/i, '');
-  return { model: `${base}_int8.tflite`, report: `${base}_int8.report.json` };
+  const tag = activations === 'int16' ? '16x8' : 'int8';
+  return { model: `${base}_${tag}.tflite`, report: `${base}_${tag}.report.json` };
 }
 
 /** The report's name for a model file chosen by the user (`x.tflite` → `x.report.json`). */

@@ -10,7 +10,8 @@ import { opName, type ActivationFunction, type OpOptions } from '../model/ops';
 import { KERNELS } from '../runtime/kernels';
 import type { KernelRegistry } from '../runtime/types';
 import type { UnsupportedOp } from './errors';
-import { INT8_FUSED_ACTIVATIONS, OP_PROPERTIES } from './opProperties';
+import { INT8_FUSED_ACTIVATIONS, OP_PROPERTIES, OPS_16X8 } from './opProperties';
+import type { ActivationType } from './int8Graph';
 
 function fusedActivationOf(options: OpOptions | undefined): ActivationFunction | undefined {
   return options && 'fusedActivationFunction' in options ? options.fusedActivationFunction : undefined;
@@ -23,7 +24,8 @@ export interface SupportCheck {
   readonly notRunnable: readonly UnsupportedOp[];
 }
 
-export function checkSupport(graph: Graph, kernels: KernelRegistry = KERNELS): SupportCheck {
+/** `activations` int16: ops without a 16x8 path in our runtime are unsupported too (named, like the rest). */
+export function checkSupport(graph: Graph, kernels: KernelRegistry = KERNELS, activations: ActivationType = 'int8'): SupportCheck {
   const sg = graph.subgraphs[0]!;
   const unsupported: UnsupportedOp[] = [];
   const notRunnable: UnsupportedOp[] = [];
@@ -43,6 +45,10 @@ export function checkSupport(graph: Graph, kernels: KernelRegistry = KERNELS): S
             ? 'custom operator'
             : 'no int8 version in the quantizer (TFLite has no full-integer kernel for it)',
       });
+      return;
+    }
+    if (activations === 'int16' && !OPS_16X8.has(name)) {
+      unsupported.push({ layer, op: name, reason: 'no 16x8 (int16 activation) kernel in our runtime' });
       return;
     }
     const act = fusedActivationOf(op.options);

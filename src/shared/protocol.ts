@@ -15,7 +15,7 @@ import type { EnergyEstimate, ModelEstimate } from '../estimate';
 import type { ErrorCode } from '../errors';
 import type { EvaluationReport } from '../evaluate/metrics';
 import type { FirmwareReport } from '../firmware/report';
-import type { IoType } from '../quantize/int8Graph';
+import type { ActivationType, IoType } from '../quantize/int8Graph';
 import type { OptimizeSummary } from '../optimize/result';
 import type { RangeMethodOption } from '../quantize/ranges';
 import type { QuantizationReport } from '../quantize/report';
@@ -89,6 +89,8 @@ export interface QuantizeParams {
   /** A folder or a glob of calibration files; absent only with `randomCalibration`. */
   readonly calibration?: string;
   readonly io?: IoType;
+  /** int16: whole-model 16x8 (int16 activations, int8 weights); default int8. */
+  readonly activations?: ActivationType;
   /** Default `auto`: each range method tried on validation samples taken from the calibration data. */
   readonly method?: RangeMethodOption;
   readonly percentile?: number;

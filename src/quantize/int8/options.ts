@@ -3,8 +3,13 @@ import type { SymmetricWeights } from '../params';
 
 export type IoType = 'int8' | 'float';
 
+/** Activation type of the quantized layers: int8, or int16 with int8 weights (16x8). */
+export type ActivationType = 'int8' | 'int16';
+
 export interface Int8GraphOptions {
   readonly io: IoType;
+  /** Default int8. With int16 the integer model I/O (io 'int8') is int16 too. */
+  readonly activations?: ActivationType;
   readonly perChannelFullyConnected: boolean;
   /** Layers (of the float graph) to leave in float. */
   readonly keepFloat: ReadonlySet<number>;

@@ -9,7 +9,7 @@
  * read in float) gets one int8 copy per use after the first.
  */
 import { toBytes } from '../../model/graphBuilder';
-import type { Buffer, Tensor } from '../../model/graph';
+import type { Buffer, Operator, Tensor } from '../../model/graph';
 import { editOps, uniqueName, type EditOp } from '../graphEdit';
 import { dequantizeOp, quantizeOp } from './format';
 import type { ScaleGroups } from './scaleGroups';
@@ -38,6 +38,16 @@ export interface OperatorRewrite {
   /** The tensor plan's tensors, with int8 weights and biases in place and the copies appended. */
   readonly tensors: readonly Tensor[];
   readonly buffers: readonly Buffer[];
+}
+
+/**
+ * ADD and SUB with int16 outputs take TFLite's general int16 path (pot_scale_int16 false), as
+ * the converter writes them in 16x8: their scales are not powers of two.
+ */
+function generalInt16(op: Operator, out: Tensor | undefined): Pick<Operator, 'options'> | Record<string, never> {
+  const o = op.options;
+  if (out?.dtype !== 'int16' || !o || (o.kind !== 'AddOptions' && o.kind !== 'SubOptions')) return {};
+  return { options: { ...o, potScaleInt16: false } };
 }
 
 export function rewriteOperators(s: Int8Source, groups: ScaleGroups, tp: TensorPlan, weights: WeightPlan): OperatorRewrite {
@@ -118,7 +128,7 @@ export function rewriteOperators(s: Int8Source, groups: ScaleGroups, tp: TensorP
         const bq = lw.bias;
         inputs[prop.bias] = place(bq.tensor, {
           ...withoutQuantization(sg.tensors[bq.tensor]!),
-          dtype: 'int32',
+          dtype: bq.values instanceof BigInt64Array ? 'int64' : 'int32',
           buffer: addBuffer(toBytes(bq.values)),
           quantization: { scale: bq.scales, zeroPoint: bq.scales.map(() => 0), quantizedDimension: 0 },
         });
@@ -126,7 +136,10 @@ export function rewriteOperators(s: Int8Source, groups: ScaleGroups, tp: TensorP
     }
 
     const outputs = op.outputs.map((t) => (float(t) ? tp.forms.get(t)!.int8! : t));
-    out.push(...pre, { origin: { kind: 'layer', layer, float: false }, edit: { ...e, op: { ...op, inputs, outputs } } });
+    out.push(...pre, {
+      origin: { kind: 'layer', layer, float: false },
+      edit: { ...e, op: { ...op, inputs, outputs, ...generalInt16(op, tensors[outputs[0]!]) } },
+    });
     for (const t of op.outputs) if (float(t)) out.push(...conversionAfter(t));
   });
   return { ops: out, tensors, buffers };

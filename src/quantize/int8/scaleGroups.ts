@@ -13,6 +13,8 @@
  * Structure only: no range is read here (stage 2 turns groups into parameters).
  */
 import type { AffineParams } from '../params';
+import { FIXED_16X8 } from '../opProperties';
+import type { ActivationType } from './options';
 import { isConst, isFloat, mainSlot, propertyOf, slotKind, type Int8Source } from './source';
 
 export type GroupRule = 'fixed' | 'shared' | 'calibrated';
@@ -94,7 +96,8 @@ class Unions {
   }
 }
 
-export function planScaleGroups(s: Int8Source): ScaleGroups {
+/** `activations` int16: the fixed outputs take their 16x8 parameters (FIXED_16X8). */
+export function planScaleGroups(s: Int8Source, activations: ActivationType = 'int8'): ScaleGroups {
   const sg = s.subgraph;
   const float = (t: number): boolean => isFloat(s, t);
   const unions = new Unions();
@@ -109,7 +112,7 @@ export function planScaleGroups(s: Int8Source): ScaleGroups {
     if (!p) return;
     const out = op.outputs.filter(float);
     if (p.output.kind === 'fixed') {
-      const params = { scale: p.output.scale, zeroPoint: p.output.zeroPoint };
+      const params = (activations === 'int16' ? FIXED_16X8[s.layers[layer]!.op] : undefined) ?? { scale: p.output.scale, zeroPoint: p.output.zeroPoint };
       for (const o of out) unions.setAnchor(o, { kind: 'fixed', params, tensor: o, layer });
     } else if (p.output.kind === 'same') {
       const input = op.inputs[mainSlot(p)]!;

@@ -13,9 +13,9 @@
 import { toBytes } from '../../model/graphBuilder';
 import type { Buffer, QuantParams, Tensor } from '../../model/graph';
 import { floatData, uniqueName } from '../graphEdit';
-import { asymmetricParams, quantizeAffine, type AffineParams } from '../params';
+import { asymmetricParams, quantizeAffine, quantizeAffine16, symmetricParams16, type AffineParams } from '../params';
 import type { RangeChoice } from '../ranges';
-import type { IoType } from './options';
+import type { ActivationType, IoType } from './options';
 import type { GroupRule, ScaleGroups } from './scaleGroups';
 import { isConst, isFloat, propertyOf, slotKind, type Int8Source } from './source';
 
@@ -88,7 +88,19 @@ function valueRange(values: Float32Array): RangeChoice {
   return Number.isFinite(min) ? { min, max } : { min: 0, max: 0 };
 }
 
-export function planTensors(s: Int8Source, groups: ScaleGroups, ranges: ReadonlyMap<number, RangeChoice>, io: IoType): TensorPlan {
+/**
+ * With `activations` int16 (16x8) every integer activation is int16, symmetric (zero point 0),
+ * and new integer forms are named "_int16".
+ */
+export function planTensors(
+  s: Int8Source,
+  groups: ScaleGroups,
+  ranges: ReadonlyMap<number, RangeChoice>,
+  io: IoType,
+  activations: ActivationType = 'int8',
+): TensorPlan {
+  const wide = activations === 'int16';
+  const suffix = wide ? '_int16' : '_int8';
   const graph = s.graph;
   const sg = s.subgraph;
   const float = (t: number): boolean => isFloat(s, t);
@@ -111,14 +123,14 @@ export function planTensors(s: Int8Source, groups: ScaleGroups, ranges: Readonly
       g = {
         scale: p.scale,
         zeroPoint: p.zeroPoint,
-        min: p.scale * (-128 - p.zeroPoint),
-        max: p.scale * (127 - p.zeroPoint),
+        min: p.scale * ((wide ? -32768 : -128) - p.zeroPoint),
+        max: p.scale * ((wide ? 32767 : 127) - p.zeroPoint),
         rule: group.rule,
         from: group.from,
       };
     } else {
       const r = rangeOf(group.from);
-      const p = asymmetricParams(r.min, r.max);
+      const p = wide ? symmetricParams16(r.min, r.max) : asymmetricParams(r.min, r.max);
       g = { scale: p.scale, zeroPoint: p.zeroPoint, min: p.min, max: p.max, rule: group.rule, from: group.from };
     }
     groupParams.set(root, g);
@@ -169,7 +181,7 @@ export function planTensors(s: Int8Source, groups: ScaleGroups, ranges: Readonly
   const int8Tensor = (base: Tensor, name: string, t: number): Tensor => ({
     ...withoutQuantization(base),
     name,
-    dtype: 'int8',
+    dtype: activations,
     buffer: 0,
     quantization: activationQuantization(paramsOf(t)),
   });
@@ -179,10 +191,11 @@ export function planTensors(s: Int8Source, groups: ScaleGroups, ranges: Readonly
     const original = sg.tensors[t]!;
     if (isConst(s, t)) {
       if (!needsInt8.has(t)) continue;
-      const data = quantizeAffine(floatData(graph, original), paramsOf(t));
+      const values = floatData(graph, original);
+      const data = wide ? quantizeAffine16(values, paramsOf(t)) : quantizeAffine(values, paramsOf(t));
       buffers.push({ data: toBytes(data) });
       const quantizedConst: Tensor = { ...int8Tensor(original, original.name, t), buffer: buffers.length - 1 };
-      if (needsFloat.has(t)) forms.set(t, { int8: addTensor({ ...quantizedConst, name: uniqueName(names, `${original.name}_int8`) }), bornInt8: false });
+      if (needsFloat.has(t)) forms.set(t, { int8: addTensor({ ...quantizedConst, name: uniqueName(names, `${original.name}${suffix}`) }), bornInt8: false });
       else {
         tensors[t] = quantizedConst;
         forms.set(t, { int8: t, bornInt8: false });
@@ -196,7 +209,7 @@ export function planTensors(s: Int8Source, groups: ScaleGroups, ranges: Readonly
       if (needsFloat.has(t)) {
         // The float copy takes the original name at a float model output (the converter's naming).
         const isOutput = sg.outputs.includes(t) && io === 'float';
-        if (isOutput) tensors[t] = { ...tensors[t]!, name: uniqueName(names, `${original.name}_int8`) };
+        if (isOutput) tensors[t] = { ...tensors[t]!, name: uniqueName(names, `${original.name}${suffix}`) };
         floatForm = addTensor({ ...withoutQuantization(original), name: isOutput ? original.name : uniqueName(names, `${original.name}_float`), buffer: 0 });
       }
       forms.set(t, { int8: t, ...(floatForm !== undefined ? { float: floatForm } : {}), bornInt8: true });
@@ -205,7 +218,7 @@ export function planTensors(s: Int8Source, groups: ScaleGroups, ranges: Readonly
       if (needsInt8.has(t)) {
         const isIntOutput = sg.outputs.includes(t) && io === 'int8';
         if (isIntOutput) tensors[t] = { ...tensors[t]!, name: uniqueName(names, `${original.name}_float`) };
-        int8Form = addTensor(int8Tensor(original, isIntOutput ? original.name : uniqueName(names, `${original.name}_int8`), t));
+        int8Form = addTensor(int8Tensor(original, isIntOutput ? original.name : uniqueName(names, `${original.name}${suffix}`), t));
       }
       forms.set(t, { ...(int8Form !== undefined ? { int8: int8Form } : {}), float: t, bornInt8: false });
     }

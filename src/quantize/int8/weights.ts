@@ -4,12 +4,13 @@
  *
  * Weights become symmetric int8 per channel (per tensor for FULLY_CONNECTED unless asked),
  * widened where a bias would not fit int32 (biasScaleAdjustments), and biases int32 at
- * s_in · s_w. Int8 weights of a hybrid source are reused as they are when they fit the int8
+ * s_in · s_w. With int16 activations (16x8) biases are int64, and weights are widened only
+ * where a bias would pass 2^47, the bound of TFLM's 64-bit requantization. Int8 weights of a hybrid source are reused as they are when they fit the int8
  * kernel (symmetric, no −128, per tensor or on the same axis) and their bias fits.
  */
 import type { QuantizeNotice } from '../../findings/notice';
 import { floatData } from '../graphEdit';
-import { biasScaleAdjustments, quantizeBias, symmetricWeights, type SymmetricWeights } from '../params';
+import { biasScaleAdjustments, quantizeBias, quantizeBias64, symmetricWeights, type SymmetricWeights } from '../params';
 import type { Int8GraphOptions } from './options';
 import type { ScaleGroups } from './scaleGroups';
 import { isFloat, mainSlot, propertyOf, type Int8Source } from './source';
@@ -28,7 +29,8 @@ export interface LayerWeights {
   readonly reused: boolean;
   /** Channels whose scale was widened so that the bias fits int32. */
   readonly widenedChannels: number;
-  readonly bias?: { readonly tensor: number; readonly values: Int32Array; readonly scales: readonly number[] };
+  /** int32, or int64 with int16 activations (16x8: what the converter writes and TFLM's FC and depthwise read). */
+  readonly bias?: { readonly tensor: number; readonly values: Int32Array | BigInt64Array; readonly scales: readonly number[] };
 }
 
 export interface WeightPlan {
@@ -40,11 +42,14 @@ export function planWeights(
   s: Int8Source,
   groups: ScaleGroups,
   tensors: TensorPlan,
-  options: Pick<Int8GraphOptions, 'perChannelFullyConnected' | 'reuseInt8Weights' | 'weightCache'>,
+  options: Pick<Int8GraphOptions, 'perChannelFullyConnected' | 'reuseInt8Weights' | 'weightCache' | 'activations'>,
 ): WeightPlan {
   const graph = s.graph;
   const sg = s.subgraph;
   const layers: LayerWeights[] = [];
+  const wide = options.activations === 'int16';
+  // The bound a quantized bias must stay well inside: int32, or TFLM's 2^47 for 16x8's int64 biases.
+  const biasLimit = wide ? 2 ** 47 : undefined;
   sg.operators.forEach((op, layer) => {
     const prop = propertyOf(s, layer);
     if (!prop?.weight) return;
@@ -69,7 +74,7 @@ export function planWeights(
       const perChannelOk = src.scales.length > 1 && axis !== undefined && src.axis === axis;
       if (perTensorOk || perChannelOk) {
         const candidate = { values: src.values, scales: [...src.scales], min: [], max: [], axis: perTensorOk ? 0 : axis! };
-        if (!biasValues || biasScaleAdjustments(biasValues, inputScale, candidate.scales).size === 0) {
+        if (!biasValues || biasScaleAdjustments(biasValues, inputScale, candidate.scales, biasLimit).size === 0) {
           q = candidate;
           reused = true;
         }
@@ -77,13 +82,16 @@ export function planWeights(
     }
     let widenedChannels = 0;
     if (!reused && biasValues) {
-      const adjust = biasScaleAdjustments(biasValues, inputScale, q.scales);
+      const adjust = biasScaleAdjustments(biasValues, inputScale, q.scales, biasLimit);
       if (adjust.size > 0) {
         q = symmetricWeights(floatValues(), wt.shape, axis, adjust);
         widenedChannels = adjust.size;
       }
     }
-    const bias = b !== undefined && biasValues ? { tensor: b, ...quantizeBias(biasValues, inputScale, q.scales) } : undefined;
+    const bias =
+      b !== undefined && biasValues
+        ? { tensor: b, ...(wide ? quantizeBias64(biasValues, inputScale, q.scales) : quantizeBias(biasValues, inputScale, q.scales)) }
+        : undefined;
     layers.push({ layer, weight: w, ...(axis !== undefined ? { axis } : {}), inputScale, quantized: q, reused, widenedChannels, ...(bias ? { bias } : {}) });
   });
   return { layers };
