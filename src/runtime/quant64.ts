@@ -9,8 +9,18 @@
  * Exact in doubles while |x| < 2^37 (then x · m15 < 2^52); larger values go through BigInt.
  */
 import { quantizeMultiplier } from './quant';
+import { RuntimeError } from './types';
 
 const EXACT_X = 2 ** 37;
+/** TFLite checks |x| < 2^47 before this requantization (common.cc); TFLM's build aborts past it. */
+const LIMIT = 1n << 47n;
+
+function refuseWide(x: bigint): never {
+  throw new RuntimeError(
+    'bad-model',
+    `a 16x8 accumulator plus bias reached ${x}, beyond the ±2^47 TFLite Micro checks before requantizing (it aborts there): the bias or weight scales are too small for this layer`,
+  );
+}
 
 /** Q31 multiplier and shift of a real multiplier, with TFLite's Q15 reduction and rounding terms precomputed. */
 export interface WideMultiplier {
@@ -39,6 +49,7 @@ export function multiplyByQuantizedMultiplier64(x: number, m: WideMultiplier): n
 
 /** The same for any int64 accumulator. */
 export function multiplyByQuantizedMultiplierBig(x: bigint, m: WideMultiplier): number {
+  if (x >= LIMIT || x < -LIMIT) refuseWide(x);
   const r = (x * BigInt(m.reduced) + (1n << BigInt(m.totalShift - 1))) >> BigInt(m.totalShift);
   return Number(BigInt.asIntN(32, r));
 }
