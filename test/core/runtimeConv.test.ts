@@ -669,7 +669,7 @@ describe('kernel details', () => {
   });
 
   test('hybrid and unsupported types fail at prepare, naming the layer', () => {
-    // Hybrid CONV_2D and FULLY_CONNECTED run (runtimeHybrid.test.ts); a hybrid depthwise layer does not.
+    // Hybrid layers run (runtimeHybrid.test.ts), but not a per-tensor hybrid depthwise layer, which TFLite refuses too.
     const g = new GraphBuilder();
     const sg = g.subgraph('main');
     const x = sg.tensor({ name: 'x', shape: [1, 2, 2, 4], dtype: 'float32' });

@@ -1,10 +1,10 @@
 /**
- * Hybrid (float activations, int8 weights) CONV_2D and FULLY_CONNECTED against tfjs-tflite,
+ * Hybrid (float activations, int8 weights) CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED against tfjs-tflite,
  * whose builtin hybrid kernels our runtime follows (TFLite Micro refuses these models): the
  * MLPerf Tiny kws_ref_model_float32 (per-tensor hybrid CONV_2D) on seeded inputs, with and
  * without SIMD, and small generated hybrid FULLY_CONNECTED and CONV_2D models that cover
  * symmetric and asymmetric input quantization, per-tensor and per-channel weight scales,
- * several batches and a fused activation.
+ * several batches, depth multipliers 1–2, strides 1–2 and fused activations.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -96,6 +96,31 @@ function hybridConv(r: Rand, i: number): HybridCase {
   return { name: `conv ${inH}×${inW}×${inC} k${k} s${stride}→${outC}${perChannel ? ' per-channel' : ''}`, graph: g.build(), input };
 }
 
+function hybridDepthwise(r: Rand, i: number): HybridCase {
+  const [inH, inW, inC, k] = [3 + Math.floor(r() * 6), 3 + Math.floor(r() * 6), 1 + Math.floor(r() * 6), 1 + Math.floor(r() * 3)];
+  const mult = 1 + (i % 3 === 2 ? 1 : 0);
+  const outC = inC * mult;
+  const stride = 1 + (i % 2);
+  const g = new GraphBuilder();
+  const sg = g.subgraph();
+  const x = sg.tensor({ name: 'x', shape: [1, inH, inW, inC], dtype: 'float32' });
+  const wData = Int8Array.from({ length: k * k * outC }, () => Math.floor(r() * 255) - 127);
+  const scales = Array.from({ length: outC }, () => 0.001 + r() * 0.05);
+  const w = sg.tensor({ name: 'w', shape: [1, k, k, outC], dtype: 'int8', data: wData, quantization: quant(scales, 0, 3) });
+  const b = sg.tensor({ name: 'b', shape: [outC], dtype: 'float32', data: floats(r, outC, -0.5, 0.5) });
+  const y = sg.tensor({ name: 'y', shape: [1, Math.ceil(inH / stride), Math.ceil(inW / stride), outC], dtype: 'float32' });
+  const options = makeOptions('DepthwiseConv2DOptions', {
+    padding: 'SAME',
+    strideH: stride,
+    strideW: stride,
+    depthMultiplier: mult,
+    fusedActivationFunction: i % 2 === 0 ? 'RELU6' : 'NONE',
+  });
+  sg.op({ op: 'DEPTHWISE_CONV_2D', inputs: [x, w, b], outputs: [y], options, version: 4 }).io([x], [y]);
+  const input = floats(r, inH * inW * inC, -0.2 - r(), 1 + r() * 2);
+  return { name: `depthwise ${inH}×${inW}×${inC} k${k} s${stride} ×${mult}`, graph: g.build(), input };
+}
+
 describe('hybrid kernels: input quantization', () => {
   test('symmetric: max |x| maps to ±127, halves round away from zero', () => {
     const src = Float32Array.from([0.5, -1, 1 / 254, -1 / 254, 0]);
@@ -120,9 +145,13 @@ describe('hybrid kernels: input quantization', () => {
 });
 
 describe('hybrid kernels against tfjs-tflite', () => {
-  test('generated hybrid FULLY_CONNECTED and CONV_2D models equal the oracle bit for bit', async () => {
+  test('generated hybrid FULLY_CONNECTED, CONV_2D and DEPTHWISE_CONV_2D models equal the oracle bit for bit', async () => {
     const r = prng(15);
-    const cases = [...Array.from({ length: 24 }, (_, i) => hybridFc(r, i)), ...Array.from({ length: 12 }, (_, i) => hybridConv(r, i))];
+    const cases = [
+      ...Array.from({ length: 24 }, (_, i) => hybridFc(r, i)),
+      ...Array.from({ length: 12 }, (_, i) => hybridConv(r, i)),
+      ...Array.from({ length: 12 }, (_, i) => hybridDepthwise(r, i)),
+    ];
     const failures: string[] = [];
     for (const c of cases) {
       const bytes = writeModel(c.graph);

@@ -29,7 +29,7 @@ export function dataPath(ctx: KernelContext, x: RuntimeTensor, w: RuntimeTensor 
   if (x.dtype === 'float32' && w && w.dtype === 'int8')
     throw unsupportedType(
       ctx,
-      'hybrid float32 activations with int8 weights (TFLite Micro refuses hybrid models; our runtime runs hybrid CONV_2D and FULLY_CONNECTED only)',
+      'hybrid float32 activations with int8 weights (TFLite Micro refuses hybrid models; our runtime runs hybrid CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED only)',
     );
   throw unsupportedType(ctx, `${x.dtype} input, ${w ? `${w.dtype} weights, ` : ''}${y.dtype} output`);
 }

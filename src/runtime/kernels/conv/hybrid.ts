@@ -20,7 +20,7 @@
  * and with FMA: the result is the int32 accumulator. Otherwise the plain loop here runs.
  */
 import type { Eval, KernelContext, RuntimeTensor } from '../../types';
-import { prepareWasmFloatConv, type FloatConvParams } from '../wasmFloat';
+import { prepareWasmFloatConv, prepareWasmFloatDepthwise, type FloatConvParams } from '../wasmFloat';
 import { badModel } from './common';
 
 export interface HybridParams extends Omit<FloatConvParams, 'weights' | 'bias'> {
@@ -32,6 +32,8 @@ export interface HybridParams extends Omit<FloatConvParams, 'weights' | 'bias'> 
   readonly asymmetric: boolean;
   /** How many rows the input is quantized in (each with its own scale); divides input and output. */
   readonly rows: number;
+  /** DEPTHWISE_CONV_2D's depth multiplier ([1, kH, kW, outC] weights); absent for a convolution. */
+  readonly multiplier?: number;
 }
 
 /** The largest |partial sum| float32 holds exactly as a whole number. */
@@ -123,16 +125,61 @@ function integerConv(p: HybridParams, x: Float32Array, acc: Float32Array): void 
   }
 }
 
+/** The depthwise form: output channel c reads input channel ⌊c / multiplier⌋. */
+function integerDepthwise(p: HybridParams, mult: number, x: Float32Array, acc: Float32Array): void {
+  const { batches, inH, inW, inC, outH, outW, outC, kH, kW, weights } = p;
+  for (let b = 0; b < batches; b++) {
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        const o = ((b * outH + oy) * outW + ox) * outC;
+        for (let c = 0; c < outC; c++) {
+          const ic = Math.floor(c / mult);
+          let sum = 0;
+          for (let fy = 0; fy < kH; fy++) {
+            const iy = oy * p.strideH - p.padTop + fy * p.dilationH;
+            if (iy < 0 || iy >= inH) continue;
+            for (let fx = 0; fx < kW; fx++) {
+              const ix = ox * p.strideW - p.padLeft + fx * p.dilationW;
+              if (ix < 0 || ix >= inW) continue;
+              sum += x[((b * inH + iy) * inW + ix) * inC + ic]! * weights[(fy * kW + fx) * outC + c]!;
+            }
+          }
+          acc[o + c] = sum;
+        }
+      }
+    }
+  }
+}
+
+/** The weight feeding output channel c at position i of its filter. */
+function weightAt(p: HybridParams, c: number, i: number): number {
+  return p.multiplier === undefined ? p.weights[c * p.kH * p.kW * p.depth + i]! : p.weights[i * p.outC + c]!;
+}
+
 /** Whether every partial sum of every output channel stays a whole number float32 holds. */
 function sumsExact(p: HybridParams): boolean {
-  const perFilter = p.kH * p.kW * p.depth;
+  const perFilter = p.multiplier === undefined ? p.kH * p.kW * p.depth : p.kH * p.kW;
   const maxInput = p.asymmetric ? 255 : 127;
   for (let c = 0; c < p.outC; c++) {
     let s = 0;
-    for (let i = c * perFilter; i < (c + 1) * perFilter; i++) s += Math.abs(p.weights[i]!);
+    for (let i = 0; i < perFilter; i++) s += Math.abs(weightAt(p, c, i));
     if (s * maxInput >= EXACT) return false;
   }
   return true;
+}
+
+/** The SIMD float kernel that computes the integer sums, or undefined where it declines. */
+function simdIntegerSums(ctx: KernelContext, p: HybridParams, q: Float32Array, acc: Float32Array): Eval | undefined {
+  if (!ctx.wasm || !sumsExact(p)) return undefined;
+  const whole = { weights: Float32Array.from(p.weights), bias: null, min: Number.NEGATIVE_INFINITY, max: Number.POSITIVE_INFINITY };
+  const simd =
+    p.multiplier === undefined
+      ? prepareWasmFloatConv(ctx.wasm, { ...p, ...whole }, q, acc)
+      : prepareWasmFloatDepthwise(ctx.wasm, { ...p, ...whole, channels: p.outC, multiplier: p.multiplier }, q, acc);
+  // The accumulators are read here in JavaScript, not by an operator: counting that read
+  // keeps the arena copying them out (settle() stops publishing arrays nobody reads).
+  if (simd) ctx.wasm.residentInput(acc);
+  return simd;
 }
 
 /** The hybrid kernel for src → dst (no grouping: TFLite's hybrid kernels run none). */
@@ -140,30 +187,15 @@ export function prepareHybrid(ctx: KernelContext, p: HybridParams, src: Float32A
   const { rows, outC } = p;
   if (rows <= 0 || src.length % rows !== 0 || dst.length % (rows * outC) !== 0 || src.length !== p.batches * p.inH * p.inW * p.inC)
     throw badModel(ctx, `has a hybrid input of ${src.length} values and output of ${dst.length} values in ${rows} rows`);
-  if (p.weights.length < outC * p.kH * p.kW * p.depth || (p.weightScales.length !== 1 && p.weightScales.length < outC))
+  if (p.weights.length < outC * p.kH * p.kW * (p.multiplier === undefined ? p.depth : 1) || (p.weightScales.length !== 1 && p.weightScales.length < outC))
     throw badModel(ctx, `has ${p.weights.length} hybrid weights with ${p.weightScales.length} scales for ${outC} output channels`);
   const rowIn = src.length / p.rows;
   const rowOut = dst.length / p.rows;
   const q = new Float32Array(src.length);
   const acc = new Float32Array(dst.length);
   const channelScales = Float32Array.from({ length: p.outC }, (_, c) => p.weightScales[p.weightScales.length > 1 ? c : 0]!);
-  let integer: Eval = () => integerConv(p, q, acc);
-  if (ctx.wasm && sumsExact(p)) {
-    const asFloat: FloatConvParams = {
-      ...p,
-      weights: Float32Array.from(p.weights),
-      bias: null,
-      min: Number.NEGATIVE_INFINITY,
-      max: Number.POSITIVE_INFINITY,
-    };
-    const simd = prepareWasmFloatConv(ctx.wasm, asFloat, q, acc);
-    if (simd) {
-      // The accumulators are read here in JavaScript, not by an operator: counting that read
-      // keeps the arena copying them out (settle() stops publishing arrays nobody reads).
-      ctx.wasm.residentInput(acc);
-      integer = simd;
-    }
-  }
+  const mult = p.multiplier;
+  const integer: Eval = simdIntegerSums(ctx, p, q, acc) ?? (mult === undefined ? () => integerConv(p, q, acc) : () => integerDepthwise(p, mult, q, acc));
   const { bias, min, max } = p;
   const rowScales = new Float32Array(p.rows);
   const scaled = new Float32Array(outC);
@@ -179,7 +211,10 @@ export function prepareHybrid(ctx: KernelContext, p: HybridParams, src: Float32A
       for (let c = 0; c < outC; c++) scaled[c] = Math.fround(s * channelScales[c]!);
       for (let i = r * rowOut, end = i + rowOut; i < end; i += outC) {
         for (let c = 0; c < outC; c++) {
-          const v = Math.fround(Math.fround(acc[i + c]! * scaled[c]!) + (bias ? bias[c]! : 0));
+          const a = acc[i + c]!;
+          // TFLite's optimized depthwise kernel scales as (acc · s_in) · s_w[c], the others acc · (s_in · s_w[c]).
+          const product = mult === undefined ? Math.fround(a * scaled[c]!) : Math.fround(Math.fround(a * s) * channelScales[c]!);
+          const v = Math.fround(product + (bias ? bias[c]! : 0));
           dst[i + c] = v < min ? min : v > max ? max : v;
         }
       }
