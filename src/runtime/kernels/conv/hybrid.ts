@@ -1,18 +1,20 @@
 /**
- * Hybrid ("dynamic-range") CONV_2D and FULLY_CONNECTED: float32 activations, int8 weights,
- * float32 bias, as TFLite's builtin kernels run them (conv.cc EvalHybrid / EvalHybridPerChannel,
- * fully_connected.cc EvalHybrid with tensor_utils). TFLite Micro refuses such models; the
- * analysis keeps saying so, but the runtime runs them so that they can be compared and timed.
+ * Hybrid ("dynamic-range") CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: float32 activations,
+ * int8 weights, float32 bias, as TFLite's builtin kernels run them (conv.cc EvalHybrid /
+ * EvalHybridPerChannel, depthwise_conv.cc EvalHybridPerChannel, fully_connected.cc EvalHybrid
+ * with tensor_utils). TFLite Micro refuses such models; the analysis keeps saying so, but the
+ * runtime runs them so that they can be compared and timed.
  *
- * Each quantization row (a batch of CONV_2D, a row of FULLY_CONNECTED) is quantized on the fly:
+ * Each quantization row (a batch of a convolution, a row of FULLY_CONNECTED) is quantized on the fly:
  * - symmetric: range = max|x| (float), s = range / 127, q = round_away(x · (127 / range)) in
  *   [−127, 127] (SymmetricQuantizeFloats), zero point 0;
- * - asymmetric (per-channel CONV_2D, FULLY_CONNECTED with asymmetric_quantize_inputs): the
- *   range widened to hold 0, s = (max − min) / 255 in double then float, the zero point that
+ * - asymmetric (per-channel CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED with
+ *   asymmetric_quantize_inputs): the range widened to hold 0, s = (max − min) / 255 in double then float, the zero point that
  *   errs least, q = round_away(zp + x · (1 / s)) in [−128, 127] (AsymmetricQuantizeFloats).
  * The int32 dot product Σ (q − zp) · w over the taps inside the input (TFLite pads with the zero
  * point and subtracts row sums · zp, which is the same integer) is scaled in float32:
- * y = clamp(float(acc) · float(s · s_w[c]) + bias[c]).
+ * y = clamp(float(acc) · float(s · s_w[c]) + bias[c]); DEPTHWISE_CONV_2D as TFLite's optimized
+ * kernel (which tfjs-tflite runs): (float(acc) · s) · s_w[c].
  *
  * Speed: the integer dot products run on the float32 SIMD convolution with the quantized input
  * and the weights as whole numbers. Every partial sum is then a whole number below 2^24 in
