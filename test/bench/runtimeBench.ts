@@ -7,7 +7,8 @@
  * model, whose remaining layers (reshape, softmax) cost next to nothing. Float models also
  * time our JavaScript loops (`simd: false`, fewer runs), the reference the SIMD path replaces;
  * mobilenet_v2_224 is built by test/helpers/mobileNetV2.ts. kws_ref_model_float32 is a hybrid
- * model (float activations, int8 weights), which TFLite Micro, and so our runtime, does not run.
+ * model (float activations, int8 weights): TFLite Micro refuses it; our runtime runs it as
+ * TFLite's builtin hybrid kernels do (kernels/conv/hybrid.ts), so its ratio is against those.
  */
 import type { Graph } from '../../src/model/graph';
 import { Interpreter } from '../../src/runtime/interpreter';

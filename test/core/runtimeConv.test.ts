@@ -669,12 +669,15 @@ describe('kernel details', () => {
   });
 
   test('hybrid and unsupported types fail at prepare, naming the layer', () => {
+    // Hybrid layers run (runtimeHybrid.test.ts), but not a per-tensor hybrid depthwise layer, which TFLite refuses too.
     const g = new GraphBuilder();
     const sg = g.subgraph('main');
-    const x = sg.tensor({ name: 'x', shape: [1, 4], dtype: 'float32' });
-    const w = sg.tensor({ name: 'w', shape: [2, 4], dtype: 'int8' as DType, data: new Int8Array(8), quantization: quant(0.1) });
-    const y = sg.tensor({ name: 'y', shape: [1, 2], dtype: 'float32' });
-    sg.op({ op: 'FULLY_CONNECTED', inputs: [x, w, -1], outputs: [y], options: makeOptions('FullyConnectedOptions') }).io([x], [y]);
-    assert.throws(() => new Interpreter(readModel(writeModel(g.build())), { kernels: CONV_KERNELS }), /FULLY_CONNECTED \(layer 0\).*hybrid/);
+    const x = sg.tensor({ name: 'x', shape: [1, 2, 2, 4], dtype: 'float32' });
+    const w = sg.tensor({ name: 'w', shape: [1, 1, 1, 4], dtype: 'int8' as DType, data: new Int8Array(4), quantization: quant(0.1) });
+    const b = sg.tensor({ name: 'b', shape: [4], dtype: 'float32', data: new Float32Array(4) });
+    const y = sg.tensor({ name: 'y', shape: [1, 2, 2, 4], dtype: 'float32' });
+    const options = makeOptions('DepthwiseConv2DOptions', { padding: 'VALID', strideW: 1, strideH: 1, depthMultiplier: 1 });
+    sg.op({ op: 'DEPTHWISE_CONV_2D', inputs: [x, w, b], outputs: [y], options }).io([x], [y]);
+    assert.throws(() => new Interpreter(readModel(writeModel(g.build())), { kernels: CONV_KERNELS }), /DEPTHWISE_CONV_2D \(layer 0\).*hybrid/);
   });
 });

@@ -27,7 +27,10 @@ export function dataPath(ctx: KernelContext, x: RuntimeTensor, w: RuntimeTensor 
   if (x.dtype === 'float32' && y.dtype === 'float32' && (!w || w.dtype === 'float32')) return 'float32';
   if (x.dtype === 'int8' && y.dtype === 'int8' && (!w || w.dtype === 'int8')) return 'int8';
   if (x.dtype === 'float32' && w && w.dtype === 'int8')
-    throw unsupportedType(ctx, 'hybrid float32 activations with int8 weights (TFLite Micro does not run hybrid models)');
+    throw unsupportedType(
+      ctx,
+      'hybrid float32 activations with int8 weights (TFLite Micro refuses hybrid models; our runtime runs hybrid CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED only)',
+    );
   throw unsupportedType(ctx, `${x.dtype} input, ${w ? `${w.dtype} weights, ` : ''}${y.dtype} output`);
 }
 

@@ -15,6 +15,7 @@ import { accumulateSpans, accumulateSpansInt, newSpans, packWeights, repackWeigh
 import { computePaddingHeightWidth, tapRanges } from '../../../model/geometry';
 import { prepareWasmConv } from './wasmConv';
 import { prepareWasmFloatConv } from '../wasmFloat';
+import { isHybrid, prepareHybrid, scalesDiffer } from './hybrid';
 
 /** Everything an invoke needs, computed at prepare; one shape for every layer and path. */
 interface ConvState {
@@ -127,7 +128,7 @@ function prepare(ctx: KernelContext): Eval {
   const x = input(ctx, 0);
   const w = input(ctx, 1);
   const y = output(ctx);
-  const path = dataPath(ctx, x, w, y);
+  const path = isHybrid(x, w, y) ? 'hybrid' : dataPath(ctx, x, w, y);
   const [batches, inH, inW, inC] = shape4(ctx, x, 'input');
   const [outC, kH, kW, depth] = shape4(ctx, w, 'filter');
   const [outB, outH, outW, outC2] = shape4(ctx, y, 'output');
@@ -179,6 +180,13 @@ function prepare(ctx: KernelContext): Eval {
     acc32: new Int32Array(outC),
   };
 
+  if (path === 'hybrid') {
+    const scales = w.info.quantization?.scale ?? [];
+    if (groups !== 1 || scales.length === 0) throw badModel(ctx, 'has hybrid int8 weights that are grouped or without scales');
+    const [min, max] = floatRange(act);
+    const p = { ...common, kH, weights: w.data as Int8Array, weightScales: scales, bias: floatBias(ctx, 2, outC) ?? null, min, max };
+    return prepareHybrid(ctx, { ...p, asymmetric: scalesDiffer(scales), rows: batches }, x.data as Float32Array, y.data as Float32Array);
+  }
   if (path === 'float32') {
     const [min, max] = floatRange(act);
     const biasF = floatBias(ctx, 2, outC) ?? null;

@@ -13,6 +13,7 @@ import type { Eval, Kernel, KernelContext, RuntimeTensor } from '../../types';
 import { activationOf, badModel, dataPath, floatBias, floatRange, int32Bias, quantizedParams, shape4 } from './common';
 import { computePaddingHeightWidth, tapRanges } from '../../../model/geometry';
 import { prepareWasmDepthwise } from './wasmConv';
+import { isHybrid, prepareHybrid } from './hybrid';
 import { prepareWasmFloatDepthwise } from '../wasmFloat';
 
 interface DwState {
@@ -152,7 +153,7 @@ function prepare(ctx: KernelContext): Eval {
   const x = input(ctx, 0);
   const w = input(ctx, 1);
   const y = output(ctx);
-  const path = dataPath(ctx, x, w, y);
+  const path = isHybrid(x, w, y) ? 'hybrid' : dataPath(ctx, x, w, y);
   const [batches, inH, inW, inC] = shape4(ctx, x, 'input');
   const [one, kH, kW, outC] = shape4(ctx, w, 'filter');
   const [outB, outH, outW, outC2] = shape4(ctx, y, 'output');
@@ -208,6 +209,14 @@ function prepare(ctx: KernelContext): Eval {
     acc32: new Int32Array(outC),
   };
 
+  if (path === 'hybrid') {
+    const scales = w.info.quantization?.scale ?? [];
+    // TFLite's hybrid depthwise kernel is per channel only (depthwise_conv.cc Prepare refuses others).
+    if (scales.length !== outC) throw badModel(ctx, `has hybrid int8 weights with ${scales.length} scales for ${outC} channels (TFLite needs one per channel)`);
+    const [min, max] = floatRange(act);
+    const p = { ...common, kH, depth: 1, weights: w.data as Int8Array, weightScales: scales, bias: floatBias(ctx, 2, outC) ?? null, min, max };
+    return prepareHybrid(ctx, { ...p, asymmetric: true, rows: batches, multiplier: mult }, x.data as Float32Array, y.data as Float32Array);
+  }
   if (path === 'float32') {
     const [min, max] = floatRange(act);
     const biasF = floatBias(ctx, 2, outC) ?? null;

@@ -16,6 +16,7 @@ import { activationOf, badModel, dataPath, floatBias, floatRange, int32Bias, qua
 import { accumulateSpans, accumulateSpansInt, newSpans, packWeights, repackWeights, type PackedWeights, type Spans } from './gemm';
 import { prepareWasmConv } from './wasmConv';
 import { prepareWasmFloatConv } from '../wasmFloat';
+import { isHybrid, prepareHybrid } from './hybrid';
 
 interface FcState {
   readonly batches: number;
@@ -73,7 +74,7 @@ function prepare(ctx: KernelContext): Eval {
   const x = input(ctx, 0);
   const w = input(ctx, 1);
   const y = output(ctx);
-  const path = dataPath(ctx, x, w, y);
+  const path = isHybrid(x, w, y) ? 'hybrid' : dataPath(ctx, x, w, y);
   if (w.shape.length < 2 || y.shape.length < 1) throw badModel(ctx, `has weights [${w.shape.join(', ')}] and output [${y.shape.join(', ')}]`);
   const outDepth = y.shape[y.shape.length - 1]!;
   const accum = w.shape[w.shape.length - 1]!;
@@ -100,6 +101,20 @@ function prepare(ctx: KernelContext): Eval {
     acc32: new Int32Array(outDepth),
   };
 
+  if (path === 'hybrid') {
+    const scales = w.info.quantization?.scale ?? [];
+    if (scales.length === 0) throw badModel(ctx, 'has hybrid int8 weights without scales');
+    const [min, max] = floatRange(act);
+    const p = { ...ONE_BY_ONE, batches: 1, inW: batches, outW: batches, inC: accum, depth: accum, outC: outDepth, min, max };
+    const hybrid = {
+      ...p,
+      weights: weights as Int8Array,
+      weightScales: scales.slice(0, scales.length > 1 ? outDepth : 1),
+      bias: floatBias(ctx, 2, outDepth) ?? null,
+    };
+    const src = (x.data as Float32Array).subarray(0, inSize);
+    return prepareHybrid(ctx, { ...hybrid, asymmetric: opts.asymmetricQuantizeInputs, rows: batches }, src, y.data as Float32Array);
+  }
   if (path === 'float32') {
     const [min, max] = floatRange(act);
     const biasF = floatBias(ctx, 2, outDepth) ?? null;
