@@ -132,7 +132,7 @@ export interface CalibrationPartial {
  */
 export const calibrationTask: BatchTask<CalibrationSetup, CalibrationItem, CalibrationPartial> = {
   name: 'calibrate',
-  chunkSize: 4,
+  chunkSize: 16,
   prepare(setup) {
     const interpreter = new Interpreter(readModel(setup.model), { rounding: 'tflm' });
     const validation = new Set(setup.validation);

@@ -97,6 +97,11 @@ export async function poolBench(): Promise<void> {
     const source: SampleSource = { count: samples.length, sample: (i) => samples[i]! };
     const calibration = await oneVsTwo((batch) => calibrate(graph, source, { histograms: true, batch }));
     console.log(row(`${name} calibration`, samples.length, calibration));
+    // A calibration set four times as large (the same samples again): the steady state, where
+    // one more interpreter to prepare and the last uneven chunk weigh less.
+    const larger: SampleSource = { count: 4 * samples.length, sample: (i) => samples[i % samples.length]! };
+    const calibrationLarger = await oneVsTwo((batch) => calibrate(graph, larger, { histograms: true, batch }));
+    console.log(row(`${name} calibration ×4`, larger.count, calibrationLarger));
     const quantize = await oneVsTwo((batch) => quantizeModel(model, source, { batch }));
     console.log(row(`${name} quantize (auto, whole)`, samples.length, quantize));
   }
