@@ -22,9 +22,8 @@
  * SIMD, see simd.ts), each product loses its own rounding.
  */
 import type { Eval } from '../types';
-import { SLACK, type WasmArena } from '../wasm/simd';
-
-const align16 = (n: number): number => (n + 15) & ~15;
+import { align16, SLACK, type WasmArena } from '../wasm/simd';
+import { paddedImage, type WindowWalk } from './conv/wasmConv';
 
 /** undefined (the JavaScript loops) when the arena cannot grow for a layer's data. */
 function orJs(plan: () => Eval | undefined): Eval | undefined {
@@ -44,27 +43,11 @@ interface Border {
   readonly wp: number;
 }
 
-interface Geometry {
-  readonly inH: number;
-  readonly inW: number;
-  readonly outH: number;
-  readonly outW: number;
-  readonly kH: number;
-  readonly kW: number;
-  readonly strideH: number;
-  readonly strideW: number;
-  readonly dilationH: number;
-  readonly dilationW: number;
-  readonly padTop: number;
-  readonly padLeft: number;
-}
-
-/** The border as wide as the farthest tap reaches; undefined for negative padding. */
-function borderOf(g: Geometry): Border | undefined {
+/** The padded image's border; undefined for negative padding, which these kernels leave to the JS loops. */
+function borderOf(g: WindowWalk): Border | undefined {
   if (g.padTop < 0 || g.padLeft < 0) return undefined;
-  const hp = Math.max(g.padTop + g.inH, (g.outH - 1) * g.strideH + (g.kH - 1) * g.dilationH + 1);
-  const wp = Math.max(g.padLeft + g.inW, (g.outW - 1) * g.strideW + (g.kW - 1) * g.dilationW + 1);
-  return { top: g.padTop, left: g.padLeft, hp, wp };
+  const { top, left, hp, wp } = paddedImage(g);
+  return { top, left, hp, wp };
 }
 
 /**
@@ -145,7 +128,7 @@ function sourceRows(src: Float32Array, batches: number, inH: number, inW: number
   return Array.from({ length: count }, (_, i) => src.subarray(i * n, (i + 1) * n));
 }
 
-export interface FloatConvParams extends Geometry {
+export interface FloatConvParams extends WindowWalk {
   readonly batches: number;
   readonly inC: number;
   readonly outC: number;
@@ -231,7 +214,7 @@ function planConv(arena: WasmArena, p: FloatConvParams, src: Float32Array, dst: 
   };
 }
 
-export interface FloatDepthwiseParams extends Geometry {
+export interface FloatDepthwiseParams extends WindowWalk {
   readonly batches: number;
   /** Output channels: input channels × the depth multiplier. */
   readonly channels: number;

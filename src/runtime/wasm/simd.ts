@@ -21,6 +21,9 @@
 import { FLOAT_KERNELS_FMA_WASM_BASE64, FLOAT_KERNELS_WASM_BASE64, KERNELS_WASM_BASE64, RELAXED_SIMD_PROBE_BASE64 } from './kernelsWasm';
 
 /** The exports of kernels.wat; pointers are byte offsets in the arena's memory. */
+/** `n` rounded up to a multiple of 16: every buffer in the kernels' memory starts 16-byte aligned. */
+export const align16 = (n: number): number => (n + 15) & ~15;
+
 export interface WasmKernels {
   pad(src: number, rows: number, n: number, dst: number, top: number, bottom: number, left: number, right: number, off: number, rep: number): void;
   conv(
@@ -248,7 +251,7 @@ export class WasmArena {
    * Throws a RangeError when the memory cannot grow (kernels then keep their JavaScript loops).
    */
   alloc(bytes: number): number {
-    const at = (this.top + 15) & ~15;
+    const at = align16(this.top);
     this.ensure(at + bytes + SLACK);
     this.top = at + bytes + SLACK;
     return at;

@@ -13,9 +13,7 @@
  */
 import type { ChannelRequantizer } from '../../quant';
 import type { Eval } from '../../types';
-import type { WasmArena } from '../../wasm/simd';
-
-const align16 = (n: number): number => (n + 15) & ~15;
+import { align16, type WasmArena } from '../../wasm/simd';
 
 /**
  * The smallest |acc| (as a uint32, at most 2^31) for which channel c's float64 form may be
@@ -156,8 +154,24 @@ export interface WasmConvParams {
   readonly inputOffset: number;
 }
 
-/** Padded image geometry shared by conv and depthwise: the border as wide as the farthest tap reaches. */
-function padding(p: WasmConvParams): { top: number; bottom: number; left: number; right: number; hp: number; wp: number } {
+/** What a window walk over an image needs to know of its geometry (int8 and float kernels alike). */
+export interface WindowWalk {
+  readonly inH: number;
+  readonly inW: number;
+  readonly outH: number;
+  readonly outW: number;
+  readonly kH: number;
+  readonly kW: number;
+  readonly strideH: number;
+  readonly strideW: number;
+  readonly dilationH: number;
+  readonly dilationW: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+}
+
+/** Padded image geometry shared by conv and depthwise, int8 and float: the border as wide as the farthest tap reaches (negative padding taken as 0). */
+export function paddedImage(p: WindowWalk): { top: number; bottom: number; left: number; right: number; hp: number; wp: number } {
   const top = Math.max(0, p.padTop);
   const left = Math.max(0, p.padLeft);
   const hp = Math.max(top + p.inH, (p.outH - 1) * p.strideH + (p.kH - 1) * p.dilationH + 1);
@@ -190,7 +204,7 @@ function planConv(arena: WasmArena, p: WasmConvParams, o: WasmOutput, src: Int8A
   if (pixels === 0 || outC === 0 || depth === 0 || batches === 0) return undefined;
   const groups = inC / depth;
   const perGroup = outC / groups;
-  const pad = padding(p);
+  const pad = paddedImage(p);
   const rowSpans = groups === 1 && p.dilationW === 1;
   const segments = rowSpans ? kH : kH * kW;
   const length = rowSpans ? kW * inC : depth;
@@ -317,7 +331,7 @@ function planDepthwise(arena: WasmArena, p: WasmDepthwiseParams, o: WasmOutput, 
   const C = inC * multiplier;
   const pixels = outH * outW;
   if (pixels === 0 || C === 0 || batches === 0) return undefined;
-  const pad = padding({ ...p, inC: C, outC: C, depth: 1, weightOffset: 0 });
+  const pad = paddedImage(p);
   const chunks = Math.ceil(C / 8);
   const maxX = Math.max(Math.abs(-128 + p.inputOffset), Math.abs(127 + p.inputOffset));
   const spread = new Float64Array(C);
