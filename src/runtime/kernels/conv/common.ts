@@ -4,10 +4,44 @@
  * PopulateConvolutionQuantizationParams (kernel_util.cc): one requantizer per output channel,
  * the input offset (−zero point) and the output's activation range.
  */
-import type { ActivationFunction } from '../../../model/ops';
+import { computePaddingHeightWidth, type WindowGeometry } from '../../../model/geometry';
+import type { ActivationFunction, Padding } from '../../../model/ops';
 import { fusedActivation, input, output, scaleOf, unsupportedType, zeroPointOf, type FusedActivation } from '../../kernelUtil';
 import { activationRangeFloat, activationRangeQuantizedFor, makeChannelRequantizer, type ChannelRequantizer, type RequantizeSpec } from '../../quant';
 import { RuntimeError, type KernelContext, type RuntimeTensor } from '../../types';
+
+/** The window options CONV_2D and DEPTHWISE_CONV_2D share. */
+export interface ConvWindowOptions {
+  readonly padding: Padding;
+  readonly strideH: number;
+  readonly strideW: number;
+  readonly dilationHFactor: number;
+  readonly dilationWFactor: number;
+}
+
+/** A conv or depthwise layer's window: its dilations (0 read as 1, as TFLite does) and TFLite's padding for them. */
+export function convWindow(
+  opts: ConvWindowOptions,
+  inH: number,
+  inW: number,
+  kH: number,
+  kW: number,
+): WindowGeometry & { readonly dilationH: number; readonly dilationW: number } {
+  const dilationH = opts.dilationHFactor || 1;
+  const dilationW = opts.dilationWFactor || 1;
+  const geo = computePaddingHeightWidth({
+    padding: opts.padding,
+    strideH: opts.strideH,
+    strideW: opts.strideW,
+    dilationH,
+    dilationW,
+    inHeight: inH,
+    inWidth: inW,
+    filterHeight: kH,
+    filterWidth: kW,
+  });
+  return { ...geo, dilationH, dilationW };
+}
 
 export function badModel(ctx: KernelContext, detail: string): RuntimeError {
   return new RuntimeError('bad-model', `${ctx.name} (layer ${ctx.opIndex}) ${detail}`, ctx.opIndex);

@@ -15,13 +15,13 @@
  * - the fused activation clamps to CalculateActivationRangeQuantized over [−32768, 32767].
  * The loops are plain (no packing): these layers run in precision studies, not in hot loops.
  */
-import { computePaddingHeightWidth, tapRanges } from '../../../model/geometry';
+import { tapRanges } from '../../../model/geometry';
 import { optionsOrDefault } from '../../../model/ops';
 import { elementCount, input, output, scaleOf, unsupportedType, zeroPointOf } from '../../kernelUtil';
 import { activationRangeQuantized, multiplyByQuantizedMultiplierTflm, quantizeMultiplier } from '../../quant';
 import { multiplyByQuantizedMultiplier64, multiplyByQuantizedMultiplierBig, wideMultiplier, type WideMultiplier } from '../../quant64';
 import type { Eval, Kernel, KernelContext, RuntimeTensor } from '../../types';
-import { activationOf, badModel, shape4 } from './common';
+import { activationOf, badModel, convWindow, shape4 } from './common';
 
 /** |bias| below this converts to a double exactly, with room for the accumulator. */
 const EXACT_BIAS = 2 ** 50;
@@ -98,19 +98,8 @@ function prepareConv(ctx: KernelContext): Eval {
   const groups = inC / depth;
   if (outC % groups !== 0) throw badModel(ctx, `has ${outC} output channels for ${groups} groups`);
   const perGroup = outC / groups;
-  const dilationH = opts.dilationHFactor || 1;
-  const dilationW = opts.dilationWFactor || 1;
-  const geo = computePaddingHeightWidth({
-    padding: opts.padding,
-    strideH: opts.strideH,
-    strideW: opts.strideW,
-    dilationH,
-    dilationW,
-    inHeight: inH,
-    inWidth: inW,
-    filterHeight: kH,
-    filterWidth: kW,
-  });
+  const geo = convWindow(opts, inH, inW, kH, kW);
+  const { dilationH, dilationW } = geo;
   const ys = tapRanges(outH, opts.strideH, geo.padTop, dilationH, kH, inH);
   const xs = tapRanges(outW, opts.strideW, geo.padLeft, dilationW, kW, inW);
   const fin = finisher(ctx, outC, channelMultipliers(ctx, w, outC), activationOf(ctx, opts.fusedActivationFunction), true);
@@ -158,19 +147,8 @@ function prepareDepthwise(ctx: KernelContext): Eval {
     throw badModel(ctx, `output [${y.shape.join(', ')}] does not match input [${x.shape.join(', ')}] and filter [${w.shape.join(', ')}]`);
   const mult = opts.depthMultiplier > 0 ? opts.depthMultiplier : outC / inC;
   if (inC * mult !== outC) throw badModel(ctx, `has ${outC} output channels for ${inC} input channels and depth multiplier ${opts.depthMultiplier}`);
-  const dilationH = opts.dilationHFactor || 1;
-  const dilationW = opts.dilationWFactor || 1;
-  const geo = computePaddingHeightWidth({
-    padding: opts.padding,
-    strideH: opts.strideH,
-    strideW: opts.strideW,
-    dilationH,
-    dilationW,
-    inHeight: inH,
-    inWidth: inW,
-    filterHeight: kH,
-    filterWidth: kW,
-  });
+  const geo = convWindow(opts, inH, inW, kH, kW);
+  const { dilationH, dilationW } = geo;
   const ys = tapRanges(outH, opts.strideH, geo.padTop, dilationH, kH, inH);
   const xs = tapRanges(outW, opts.strideW, geo.padLeft, dilationW, kW, inW);
   // TFLM's depthwise 16x8 kernel is written for int64 biases only.

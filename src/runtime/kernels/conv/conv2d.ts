@@ -10,9 +10,9 @@ import { optionsOrDefault } from '../../../model/ops';
 import { input, output } from '../../kernelUtil';
 import { requantizeChannels, type ChannelRequantizer } from '../../quant';
 import type { Eval, Kernel, KernelContext, RuntimeTensor } from '../../types';
-import { activationOf, badModel, dataPath, floatBias, floatRange, int32Bias, quantizedParams, shape4 } from './common';
+import { activationOf, badModel, convWindow, dataPath, floatBias, floatRange, int32Bias, quantizedParams, shape4 } from './common';
 import { accumulateSpans, accumulateSpansInt, newSpans, packWeights, repackWeights, type PackedWeights, type Spans } from './gemm';
-import { computePaddingHeightWidth, tapRanges } from '../../../model/geometry';
+import { tapRanges } from '../../../model/geometry';
 import { prepareWasmConv } from './wasmConv';
 import { prepareWasmFloatConv } from '../wasmFloat';
 import { isHybrid, prepareHybrid, scalesDiffer } from './hybrid';
@@ -137,19 +137,8 @@ function prepare(ctx: KernelContext): Eval {
   if (depth <= 0 || inC % depth !== 0) throw badModel(ctx, `has input depth ${inC}, not a multiple of the filter depth ${depth}`);
   const groups = inC / depth;
   if (outC % groups !== 0) throw badModel(ctx, `has ${outC} output channels for ${groups} groups`);
-  const dilationH = opts.dilationHFactor || 1;
-  const dilationW = opts.dilationWFactor || 1;
-  const geo = computePaddingHeightWidth({
-    padding: opts.padding,
-    strideH: opts.strideH,
-    strideW: opts.strideW,
-    dilationH,
-    dilationW,
-    inHeight: inH,
-    inWidth: inW,
-    filterHeight: kH,
-    filterWidth: kW,
-  });
+  const geo = convWindow(opts, inH, inW, kH, kW);
+  const { dilationH, dilationW } = geo;
   const act = activationOf(ctx, opts.fusedActivationFunction);
   const taps = kH * kW;
   const common = {

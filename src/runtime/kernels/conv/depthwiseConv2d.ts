@@ -10,8 +10,8 @@ import { optionsOrDefault } from '../../../model/ops';
 import { input, output } from '../../kernelUtil';
 import { requantizeChannels, type ChannelRequantizer } from '../../quant';
 import type { Eval, Kernel, KernelContext, RuntimeTensor } from '../../types';
-import { activationOf, badModel, dataPath, floatBias, floatRange, int32Bias, quantizedParams, shape4 } from './common';
-import { computePaddingHeightWidth, tapRanges } from '../../../model/geometry';
+import { activationOf, badModel, convWindow, dataPath, floatBias, floatRange, int32Bias, quantizedParams, shape4 } from './common';
+import { tapRanges } from '../../../model/geometry';
 import { prepareWasmDepthwise } from './wasmConv';
 import { isHybrid, prepareHybrid } from './hybrid';
 import { prepareWasmFloatDepthwise } from '../wasmFloat';
@@ -162,21 +162,10 @@ function prepare(ctx: KernelContext): Eval {
   // TFLM takes the multiplier from the options and expects output depth = input depth · multiplier.
   const mult = opts.depthMultiplier > 0 ? opts.depthMultiplier : outC / inC;
   if (inC * mult !== outC) throw badModel(ctx, `has ${outC} output channels for ${inC} input channels and depth multiplier ${opts.depthMultiplier}`);
-  const dilationH = opts.dilationHFactor || 1;
-  const dilationW = opts.dilationWFactor || 1;
   const strideH = opts.strideH;
   const strideW = opts.strideW;
-  const geo = computePaddingHeightWidth({
-    padding: opts.padding,
-    strideH,
-    strideW,
-    dilationH,
-    dilationW,
-    inHeight: inH,
-    inWidth: inW,
-    filterHeight: kH,
-    filterWidth: kW,
-  });
+  const geo = convWindow(opts, inH, inW, kH, kW);
+  const { dilationH, dilationW } = geo;
   const act = activationOf(ctx, opts.fusedActivationFunction);
   const taps = kH * kW;
   const wt = new Float64Array(taps * outC);
