@@ -26,6 +26,7 @@ import { loadOracle } from '../oracles/tfjsTflite';
 import { prng } from '../../src/util/prng';
 import { readModel, writeModel } from '../../src/model/io';
 import { makeOptions, type Padding } from '../../src/model/ops';
+import { relativeErrorOfBytes } from '../helpers/floatError';
 
 type Rand = () => number;
 const int = (r: Rand, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
@@ -329,20 +330,8 @@ function runOurs(bytes: Uint8Array, inputs: readonly Uint8Array[], rounding: Rou
   return interpreter.outputs.map(tensorBytes);
 }
 
-/** Largest |ours − theirs| relative to the largest |theirs| (at least 1e-30). */
-function floatError(ours: Uint8Array, theirs: Uint8Array): number {
-  const a = new Float32Array(ours.slice().buffer);
-  const e = new Float32Array(theirs.slice().buffer);
-  assert.equal(a.length, e.length);
-  let scale = 1e-30;
-  for (const v of e) scale = Math.max(scale, Math.abs(v));
-  let worst = 0;
-  for (let i = 0; i < e.length; i++) worst = Math.max(worst, Math.abs(a[i]! - e[i]!) / scale);
-  return worst;
-}
-
 function assertFloatClose(ours: Uint8Array, expected: Uint8Array, what: string): void {
-  const err = floatError(ours, expected);
+  const err = relativeErrorOfBytes(ours, expected);
   assert.ok(err <= 1e-5, `${what}: relative error ${err}`);
 }
 
@@ -415,7 +404,7 @@ describe('random single-op models against tfjs-tflite (TFLite WASM, one thread)'
       const builtin = BUILTIN_ROUNDING[kind.split(' ')[0]!] ?? 'tflite';
       const ours = runOurs(c.bytes, c.inputs, delegated ? 'xnnpack' : builtin);
       if (c.dtype === 'float32') {
-        const err = floatError(ours[0]!, theirs[0]!);
+        const err = relativeErrorOfBytes(ours[0]!, theirs[0]!);
         return err <= 1e-5 ? undefined : `${c.name}: relative error ${err}`;
       }
       const a = ours[0]!;

@@ -17,6 +17,7 @@ import { quantizeAsymmetric, quantizeSymmetric } from '../../src/runtime/kernels
 import { prng } from '../../src/util/prng';
 import { corpusModel, SKIP_SHARED } from '../helpers/corpus';
 import { oracleModel } from '../oracles/tfjsTflite';
+import { relativeError } from '../helpers/floatError';
 
 type Rand = () => number;
 
@@ -29,19 +30,6 @@ function runOurs(bytes: Uint8Array, inputs: readonly Uint8Array[], simd: boolean
   inputs.forEach((b, i) => it.setInputBytes(i, b));
   it.invoke();
   return new Float32Array(tensorBytes(it.outputs[0]!).slice().buffer);
-}
-
-/** The largest |ours − theirs| relative to the oracle output's largest magnitude. */
-function relativeError(ours: Float32Array, theirs: Float32Array): number {
-  assert.equal(ours.length, theirs.length);
-  let scale = 1e-30;
-  for (const v of theirs) scale = Math.max(scale, Math.abs(v));
-  let worst = 0;
-  for (let i = 0; i < ours.length; i++) {
-    const d = Math.abs(ours[i]! - theirs[i]!);
-    worst = Number.isNaN(d) ? Number.POSITIVE_INFINITY : Math.max(worst, d);
-  }
-  return worst / scale;
 }
 
 interface HybridCase {

@@ -27,6 +27,7 @@ import { prng } from '../../src/util/prng';
 import { corpusModel, SKIP_SHARED } from '../helpers/corpus';
 import { mobileNetV2Like } from '../helpers/mobileNetV2';
 import { runTflm, seededInputs, SKIP_TFLM } from '../helpers/tflm';
+import { relativeErrorOfBytes } from '../helpers/floatError';
 
 type Rand = () => number;
 const int = (r: Rand, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
@@ -224,18 +225,6 @@ function runOurs(graph: Graph, inputs: readonly Uint8Array[], simd: boolean): Ui
   return it.outputs.map(tensorBytes);
 }
 
-/** Largest |a − e| over the output's largest |e|. */
-function relativeError(actual: Uint8Array, expected: Uint8Array): number {
-  const a = new Float32Array(actual.slice().buffer);
-  const e = new Float32Array(expected.slice().buffer);
-  assert.equal(a.length, e.length);
-  let scale = 1e-30;
-  for (const v of e) scale = Math.max(scale, Math.abs(v));
-  let worst = 0;
-  for (let i = 0; i < e.length; i++) worst = Math.max(worst, Math.abs(a[i]! - e[i]!) / scale);
-  return worst;
-}
-
 describe('float32 SIMD kernels against TFLite Micro reference float kernels', { skip: SKIP }, () => {
   test('random single-op models: SIMD bit-exact (no FMA), JavaScript loops within 1e-5', () => {
     const r = prng(1515);
@@ -248,8 +237,8 @@ describe('float32 SIMD kernels against TFLite Micro reference float kernels', { 
       const tflm = runTflm(bytes, inputs).outputs[0]!;
       const simd = runOurs(c.graph, inputs, true)[0]!;
       const js = runOurs(c.graph, inputs, false)[0]!;
-      if (Buffer.compare(simd, tflm) !== 0) failures.push(`${c.name}: SIMD differs from TFLM (relative ${relativeError(simd, tflm)})`);
-      const err = relativeError(js, tflm);
+      if (Buffer.compare(simd, tflm) !== 0) failures.push(`${c.name}: SIMD differs from TFLM (relative ${relativeErrorOfBytes(simd, tflm)})`);
+      const err = relativeErrorOfBytes(js, tflm);
       if (!(err <= 1e-5)) failures.push(`${c.name}: JavaScript loops off by ${err}`);
     }
     assert.deepStrictEqual(failures, []);
@@ -263,7 +252,7 @@ describe('float32 SIMD kernels against TFLite Micro reference float kernels', { 
       const tflm = runTflm(bytes, inputs).outputs;
       for (const simd of [true, false]) {
         runOurs(graph, inputs, simd).forEach((out, i) => {
-          const err = relativeError(out, tflm[i]!);
+          const err = relativeErrorOfBytes(out, tflm[i]!);
           assert.ok(err <= 1e-5, `${name} output ${i} (${simd ? 'SIMD' : 'JS'}): relative error ${err}`);
           if (simd && (name === 'ad01_fp32' || name === 'hello_world_float')) assert.deepStrictEqual(out, tflm[i], `${name} output ${i} is not bit-exact`);
         });
@@ -342,7 +331,7 @@ describe('float32 SIMD kernels against TFLite Micro reference float kernels', { 
     const bytes = writeModel(graph);
     const inputs = seededInputs(graph, 5);
     const tflm = runTflm(bytes, inputs).outputs[0]!;
-    const err = relativeError(runOurs(graph, inputs, true)[0]!, tflm);
+    const err = relativeErrorOfBytes(runOurs(graph, inputs, true)[0]!, tflm);
     assert.ok(err <= 1e-5, `relative error ${err}`);
   });
 });
@@ -361,7 +350,7 @@ describe('tensors the float SIMD kernels keep in their memory', { skip: wasmSimd
     const simd = layers(true);
     const js = layers(false);
     assert.equal(simd.length, js.length);
-    simd.forEach((bytes, i) => assert.ok(relativeError(bytes, js[i]!) <= 1e-5, `layer ${i}: relative error ${relativeError(bytes, js[i]!)}`));
+    simd.forEach((bytes, i) => assert.ok(relativeErrorOfBytes(bytes, js[i]!) <= 1e-5, `layer ${i}: relative error ${relativeErrorOfBytes(bytes, js[i]!)}`));
   });
 
   test('a model output read by a later layer too is still copied out, and a second invoke gives the same bytes', () => {
@@ -438,7 +427,7 @@ describe('fused multiply-adds (relaxed SIMD)', { skip: SKIP }, () => {
     assert.equal(r.status, 0, r.stderr);
     const { fma, out } = JSON.parse(r.stdout) as { fma: boolean; out: string };
     assert.ok(fma, 'relaxed SIMD is not available even with the flag');
-    const err = relativeError(new Uint8Array(Buffer.from(out, 'base64')), tflm);
+    const err = relativeErrorOfBytes(new Uint8Array(Buffer.from(out, 'base64')), tflm);
     assert.ok(err <= 1e-5, `relative error ${err}`);
   });
 });
