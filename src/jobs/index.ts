@@ -11,6 +11,7 @@ import { compareJob } from './compare';
 import type { JobContext } from './context';
 import { evaluateJob } from './evaluate';
 import { optimizeJob } from './optimize';
+import { precisionJob } from './precision';
 import { quantizeJob } from './quantize';
 import { runJob } from './run';
 
@@ -24,6 +25,7 @@ export const JOBS: { readonly [K in JobName]: Job<K> } = {
   optimize: optimizeJob,
   evaluate: evaluateJob,
   checkFirmware: checkFirmwareJob,
+  precision: precisionJob,
 };
 
 /** Runs the job `name` (the worker's one entry point into the jobs). */

@@ -28,7 +28,7 @@ import { planWeights } from './int8/weights';
 import type { RangeChoice } from './ranges';
 
 export type { Int8GraphResult } from './int8/assemble';
-export type { ActivationType, Int8GraphOptions, IoType } from './int8/options';
+export type { ActivationType, Int8GraphOptions, IoType, LayerPrecision } from './int8/options';
 export type { Int8Plan } from './int8/plan';
 export type { ParamRule, TensorParams } from './int8/tensorPlan';
 

@@ -33,7 +33,7 @@ import { QuantizeError } from './errors';
 import { skippedEvaluation, tryEvaluate, type Evaluation, type SkippedEvaluation } from './evaluate';
 import { toFloatGraph } from './floatGraph';
 import { hasControlFlow } from './graphEdit';
-import { buildInt8Graph, type ActivationType, type IoType } from './int8Graph';
+import { buildInt8Graph, type ActivationType, type IoType, type LayerPrecision } from './int8Graph';
 import type { SymmetricWeights } from './params';
 import { chooseRange, DEFAULT_RANGE_METHOD, mergeStats, type RangeChoice, type RangeMethodOption, type TensorStats } from './ranges';
 import type { QuantizationReport } from './report';
@@ -48,6 +48,8 @@ export interface QuantizeOptions {
    * and int64 biases (the converter's EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8).
    */
   readonly activations?: ActivationType;
+  /** Per-layer precision overrides (float graph operator index → int8, int16 or float); see Int8GraphOptions.precision. */
+  readonly precision?: ReadonlyMap<number, LayerPrecision>;
   /** Default `auto`: min/max, percentile and MSE each tried on validation samples, the best kept. */
   readonly method?: RangeMethodOption;
   /** For `percentile` (and auto's percentile candidate): the share of values kept inside the range, default 99.99. */

@@ -6,7 +6,7 @@
 import type { ModelAnalysis } from '../analysis/analyzeModel';
 import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import type { Abi } from '../analysis/tflmKernels';
-import type { FitVerdict } from '../targets/fit';
+import type { FitVerdict, Reserve } from '../targets/fit';
 import type { CoreKind } from '../targets/target';
 import type { LayerComparison, OutputAgreement } from '../runtime/compare';
 import type { OutputSummary } from '../runtime/outputSummary';
@@ -15,7 +15,7 @@ import type { EnergyEstimate, ModelEstimate } from '../estimate';
 import type { ErrorCode } from '../errors';
 import type { EvaluationReport } from '../evaluate/metrics';
 import type { FirmwareReport } from '../firmware/report';
-import type { ActivationType, IoType } from '../quantize/int8Graph';
+import type { ActivationType, IoType, LayerPrecision } from '../quantize/int8Graph';
 import type { OptimizeSummary } from '../optimize/result';
 import type { RangeMethodOption } from '../quantize/ranges';
 import type { QuantizationReport } from '../quantize/report';
@@ -111,6 +111,8 @@ export interface QuantizeParams {
   readonly outputPath?: string;
   /** Threads calibration runs on (default: $TINYML_LENS_THREADS, else every core); 1: the job's own thread. */
   readonly threads?: number;
+  /** Per-layer overrides of `activations` (int8, int16 or float per layer: a mixed model). */
+  readonly precision?: readonly LayerPrecisionChoice[];
 }
 
 export interface QuantizeJobResult {
@@ -118,6 +120,100 @@ export interface QuantizeJobResult {
   readonly bytes: Uint8Array;
   readonly report: QuantizationReport;
   /** Where the model and its report go by default: beside the float model. */
+  readonly outputPath: string;
+  readonly reportPath: string;
+}
+
+/** A layer whose precision differs from the model's default (QuantizeParams.activations, else int8). */
+export interface LayerPrecisionChoice {
+  /** The float model's operator index in subgraph 0. */
+  readonly layer: number;
+  readonly precision: LayerPrecision;
+}
+
+/** The board a precision assignment is measured against: the panel's (or `--fit`'s) target. */
+export interface PrecisionBoard {
+  /** A board id from src/targets/boards.ts, or 'custom' (then only the budgets count). */
+  readonly targetId: string;
+  readonly sramBytes: number;
+  readonly flashBytes: number;
+  readonly reserve: Reserve;
+  readonly abi: Abi;
+  readonly kernels: KernelLibraryId;
+  readonly core?: CoreKind;
+}
+
+/** What "Suggest" searches for. */
+export type PrecisionGoal =
+  /** The cheapest assignment whose output SQNR against float reaches `db`. */
+  | { readonly kind: 'sqnr'; readonly db: number }
+  /** The cheapest assignment whose top-1 on the labeled data is within `points` (percentage points) of float's. */
+  | { readonly kind: 'accuracy'; readonly points: number }
+  /** The most accurate assignment that fits the board. */
+  | { readonly kind: 'fit' };
+
+export interface PrecisionParams {
+  /**
+   * How to calibrate and quantize (as the quantize job). The worker keeps the calibration
+   * statistics of recent calls, keyed by the model file (path, size, mtime) and the calibration
+   * fields, so a new assignment re-quantizes without recalibrating.
+   */
+  readonly quantize: QuantizeParams;
+  /** Overrides of the default precision; with `suggest`, where the search starts. */
+  readonly precision: readonly LayerPrecisionChoice[];
+  readonly board: PrecisionBoard;
+  /** Labeled data (as EvaluateParams.data/labels): accuracy beside SQNR when given. */
+  readonly data?: string;
+  readonly labels?: string;
+  /** Search for an assignment instead of measuring the given one. */
+  readonly suggest?: PrecisionGoal;
+}
+
+/** One layer of an assessed assignment. */
+export interface PrecisionLayer {
+  /** The float model's operator index. */
+  readonly index: number;
+  readonly op: string;
+  readonly precision: LayerPrecision;
+  /** What TFLM can run for this op, in this order of cost: the choices the panel offers. */
+  readonly choices: readonly LayerPrecision[];
+  /** SQNR of the layer's output against float on the measured samples (dB); absent where not comparable. */
+  readonly sqnrDb?: number;
+}
+
+/** What one assignment costs and buys: the numbers the Pareto front is drawn from. */
+export interface PrecisionPoint {
+  readonly precision: readonly LayerPrecisionChoice[];
+  /** Output SQNR against the float model on the measured samples (dB; the worst output). */
+  readonly outputSqnrDb: number;
+  readonly top1Agreement?: number;
+  /** Top-1 on the labeled data (fraction in [0,1]), with the float model's beside it. */
+  readonly accuracy?: { readonly top1: number; readonly floatTop1: number; readonly samples: number };
+  /** The .tflite's size (flash) and TFLM's arena for it on the board's ABI and kernels. */
+  readonly modelBytes: number;
+  readonly arenaBytes: number;
+  /** Estimated latency on the board (ms), when the board has a latency model. */
+  readonly latencyMs?: number;
+  readonly fits: boolean;
+}
+
+export interface PrecisionAssessment extends PrecisionPoint {
+  readonly layers: readonly PrecisionLayer[];
+  /** Arena bytes in use at each operator of the quantized model (the memory timeline). */
+  readonly timeline: readonly number[];
+}
+
+export interface PrecisionResult {
+  readonly assessment: PrecisionAssessment;
+  /** The float model, for before/after (no precision, SQNR +∞ is left out). */
+  readonly float: Omit<PrecisionPoint, 'precision' | 'outputSqnrDb' | 'top1Agreement'>;
+  /** With `suggest`: every assignment the search measured; `pareto` marks the front (accuracy against arena and latency). */
+  readonly explored?: readonly (PrecisionPoint & { readonly pareto: boolean })[];
+  /** Whether the calibration statistics came from the worker's cache. */
+  readonly reusedCalibration: boolean;
+  /** The quantized model and its report, written by the caller like any quantize result. */
+  readonly bytes: Uint8Array;
+  readonly report: QuantizationReport;
   readonly outputPath: string;
   readonly reportPath: string;
 }
@@ -176,6 +272,7 @@ export interface WorkerJobs {
   readonly optimize: { readonly params: OptimizeParams; readonly result: OptimizeJobResult };
   readonly evaluate: { readonly params: EvaluateParams; readonly result: EvaluationReport };
   readonly checkFirmware: { readonly params: CheckFirmwareParams; readonly result: FirmwareReport };
+  readonly precision: { readonly params: PrecisionParams; readonly result: PrecisionResult };
 }
 export type JobName = keyof WorkerJobs;
 

@@ -27,7 +27,7 @@ function stopAfter(checks: number): JobContext {
 
 describe('jobs', () => {
   test('the table has a job for every job name of the protocol', () => {
-    assert.deepStrictEqual(Object.keys(JOBS).sort(), ['analyze', 'checkFirmware', 'compare', 'evaluate', 'optimize', 'quantize', 'run']);
+    assert.deepStrictEqual(Object.keys(JOBS).sort(), ['analyze', 'checkFirmware', 'compare', 'evaluate', 'optimize', 'precision', 'quantize', 'run']);
   });
 
   test('run: unattended it finishes; stopped it throws Cancelled, not a runtime error', async () => {

@@ -6,6 +6,12 @@ export type IoType = 'int8' | 'float';
 /** Activation type of the quantized layers: int8, or int16 with int8 weights (16x8). */
 export type ActivationType = 'int8' | 'int16';
 
+/**
+ * One layer's numeric precision in a mixed model: int8 activations, int16 activations with
+ * int8 weights (16x8), or float (the layer left as in the source).
+ */
+export type LayerPrecision = 'int8' | 'int16' | 'float';
+
 export interface Int8GraphOptions {
   readonly io: IoType;
   /** Default int8. With int16 the integer model I/O (io 'int8') is int16 too. */
@@ -13,6 +19,12 @@ export interface Int8GraphOptions {
   readonly perChannelFullyConnected: boolean;
   /** Layers (of the float graph) to leave in float. */
   readonly keepFloat: ReadonlySet<number>;
+  /**
+   * Per-layer precision (float graph operator index in subgraph 0 → precision); a layer not
+   * named takes `activations` (or float when it is in `keepFloat`). QUANTIZE (int8↔int16,
+   * float→integer) and DEQUANTIZE are inserted where a tensor changes form.
+   */
+  readonly precision?: ReadonlyMap<number, LayerPrecision>;
   /** Reuse the int8 weights of a hybrid source when they fit the int8 kernel. */
   readonly reuseInt8Weights: boolean;
   /**
