@@ -5,11 +5,14 @@
  * 1. Scale groups (int8/scaleGroups.ts): tensors that must share a scale and zero point
  *    (same-scale ops, multi-input same-scale ops, fixed outputs), and inputs requantized
  *    where two groups meet.
- * 2. Tensor plan (int8/tensorPlan.ts): each group's parameters, each float tensor's int8
- *    and float forms, float constants quantized; then weights and biases
- *    (int8/weights.ts): symmetric int8 per channel, int32 biases at s_in · s_w.
- * 3. Operator rewrite (int8/rewrite.ts): quantized layers on int8 forms, kept-float layers
- *    on float forms, QUANTIZE/DEQUANTIZE where a tensor changes form.
+ * 2. Tensor plan (int8/tensorPlan.ts): each group's parameters, each float tensor's int8,
+ *    int16 and float forms, float constants quantized; then weights and biases
+ *    (int8/weights.ts): symmetric int8 per channel, int32 biases at s_in · s_w (int64 in 16x8).
+ * 3. Operator rewrite (int8/rewrite.ts): quantized layers on forms of their type, kept-float
+ *    layers on float forms, QUANTIZE/DEQUANTIZE where a tensor changes form.
+ *
+ * Every layer has a precision (int8, int16 with int8 weights, or float): `precision` names
+ * some, `keepFloat` keeps others in float, the rest take `activations` (layerPrecisions).
  * 4. Model I/O (int8/io.ts) and operator versions (int8/versions.ts).
  * Then the graph is assembled from the plan (int8/assemble.ts). The stages are pure apart
  * from `weightCache`, which they fill.
@@ -17,7 +20,7 @@
 import type { FloatGraph } from './floatGraph';
 import { assembleInt8Graph, type Int8GraphResult } from './int8/assemble';
 import { planIo } from './int8/io';
-import type { Int8GraphOptions } from './int8/options';
+import type { Int8GraphOptions, LayerPrecision } from './int8/options';
 import type { Int8Plan } from './int8/plan';
 import { rewriteOperators } from './int8/rewrite';
 import { planScaleGroups } from './int8/scaleGroups';
@@ -32,12 +35,20 @@ export type { ActivationType, Int8GraphOptions, IoType, LayerPrecision } from '.
 export type { Int8Plan } from './int8/plan';
 export type { ParamRule, TensorParams } from './int8/tensorPlan';
 
+/**
+ * Each layer's precision: float when kept float (keepFloat is the fallback for ops a precision
+ * cannot take, so it wins), else the one `precision` names, else `activations`.
+ */
+export function layerPrecision(options: Pick<Int8GraphOptions, 'activations' | 'keepFloat' | 'precision'>, layer: number): LayerPrecision {
+  if (options.keepFloat.has(layer)) return 'float';
+  return options.precision?.get(layer) ?? options.activations ?? 'int8';
+}
+
 /** Every decision buildInt8Graph makes, before any graph is built. */
 export function planInt8Graph(float: FloatGraph, ranges: ReadonlyMap<number, RangeChoice>, options: Int8GraphOptions): Int8Plan {
-  const source = int8Source(float, options.keepFloat);
-  const activations = options.activations ?? 'int8';
-  const groups = planScaleGroups(source, activations);
-  const tensors = planTensors(source, groups, ranges, options.io, activations);
+  const source = int8Source(float, (layer) => layerPrecision(options, layer), options.activations ?? 'int8');
+  const groups = planScaleGroups(source);
+  const tensors = planTensors(source, groups, ranges, options.io);
   const weights = planWeights(source, groups, tensors, options);
   const rewrite = rewriteOperators(source, groups, tensors, weights);
   const io = planIo(source, tensors, options.io);

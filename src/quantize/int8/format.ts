@@ -19,12 +19,12 @@ export function editOpName(e: EditOp): string {
   return e.builtin === CUSTOM ? 'CUSTOM' : (builtinName(e.builtin) ?? '');
 }
 
-/** float (or int8) → int8 with the output's parameters; version 1 is the converter's for int8. */
+/** float or integer → integer with the output's parameters; version 1 is the converter's for float → int8 (versions.ts raises it for int16). */
 export function quantizeOp(input: number, output: number): EditOp {
   return plainOp('QUANTIZE', [input], [output], 1);
 }
 
-/** int8 → float; version 2 is the converter's for an int8 input. */
+/** int8 or int16 → float; version 2 is the converter's for an int8 input (versions.ts: 3 for int16). */
 export function dequantizeOp(input: number, output: number): EditOp {
   return plainOp('DEQUANTIZE', [input], [output], 2);
 }

@@ -14,14 +14,18 @@ export type LayerPrecision = 'int8' | 'int16' | 'float';
 
 export interface Int8GraphOptions {
   readonly io: IoType;
-  /** Default int8. With int16 the integer model I/O (io 'int8') is int16 too. */
+  /**
+   * Default int8: the type of every quantized layer `precision` does not name. With int16 the
+   * integer model I/O (io 'int8') is int16 too; in a mixed model an input takes the type of the
+   * first integer layer that reads it, an output that of the layer that writes it.
+   */
   readonly activations?: ActivationType;
   readonly perChannelFullyConnected: boolean;
-  /** Layers (of the float graph) to leave in float. */
+  /** Layers (of the float graph) to leave in float, whatever `precision` says. */
   readonly keepFloat: ReadonlySet<number>;
   /**
    * Per-layer precision (float graph operator index in subgraph 0 → precision); a layer not
-   * named takes `activations` (or float when it is in `keepFloat`). QUANTIZE (int8↔int16,
+   * named takes `activations` (float when it is in `keepFloat`). QUANTIZE (int8↔int16,
    * float→integer) and DEQUANTIZE are inserted where a tensor changes form.
    */
   readonly precision?: ReadonlyMap<number, LayerPrecision>;

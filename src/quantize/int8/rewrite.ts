@@ -1,11 +1,13 @@
 /**
  * Stage 3 of the int8 plan: the new operator list of subgraph 0.
  *
- * Quantized layers read the int8 forms of their data inputs (through a QUANTIZE where a
- * scale group asks for requantization), their int8 weights and int32 biases, and write int8
- * forms. Layers kept in float read float forms. Wherever a tensor has both forms, the
- * conversion follows right where it is born: DEQUANTIZE after an int8 writer, QUANTIZE after a
- * float one (or at a model input). A weight or bias tensor shared by several layers (or also
+ * Quantized layers read the integer forms of their type (int8, or int16 for 16x8 layers) of
+ * their data inputs (through a QUANTIZE where a scale group asks for requantization), their
+ * int8 weights and int32 (16x8: int64) biases, and write forms of their type. Layers kept in
+ * float read float forms. Wherever a tensor has several forms, the conversions follow right
+ * where it is born, from the born form: DEQUANTIZE to float after an integer writer, QUANTIZE
+ * to the other integer type (int8↔int16, a requantization TFLM's QUANTIZE runs) or, after a
+ * float writer (or at a model input), QUANTIZE float → integer. A weight or bias tensor shared by several layers (or also
  * read in float) gets one int8 copy per use after the first.
  */
 import { toBytes } from '../../model/graphBuilder';
@@ -13,15 +15,15 @@ import type { Buffer, Operator, Tensor } from '../../model/graph';
 import { editOps, uniqueName, type EditOp } from '../graphEdit';
 import { dequantizeOp, quantizeOp } from './format';
 import type { ScaleGroups } from './scaleGroups';
-import { isConst, isFloat, propertyOf, slotKind, type Int8Source } from './source';
-import { activationQuantization, withoutQuantization, type TensorPlan } from './tensorPlan';
+import { isConst, isFloat, precisionOf, propertyOf, slotKind, type Int8Source } from './source';
+import { activationQuantization, formOf, withoutQuantization, type TensorPlan } from './tensorPlan';
 import type { WeightPlan } from './weights';
 
 /** Why an operator of the rewritten list is there. */
 export type OpOrigin =
   | { readonly kind: 'layer'; readonly layer: number; readonly float: boolean }
-  /** The int8 form of a source tensor, from its float form. */
-  | { readonly kind: 'quantize'; readonly tensor: number }
+  /** An integer form of a source tensor, from its float form or its other integer form. */
+  | { readonly kind: 'quantize'; readonly tensor: number; readonly to: 'int8' | 'int16' }
   /** The float form of a source tensor, from its int8 form. */
   | { readonly kind: 'dequantize'; readonly tensor: number }
   /** A layer's data input moved into another scale group's parameters. */
@@ -65,12 +67,19 @@ export function rewriteOperators(s: Int8Source, groups: ScaleGroups, tp: TensorP
   const out: RewrittenOp[] = [];
   const conversionAfter = (t: number): RewrittenOp[] => {
     const f = tp.forms.get(t);
-    if (f?.int8 === undefined || f.float === undefined || f.int8 === f.float) return [];
-    return [
-      f.bornInt8
-        ? { origin: { kind: 'dequantize', tensor: t }, edit: dequantizeOp(f.int8, f.float) }
-        : { origin: { kind: 'quantize', tensor: t }, edit: quantizeOp(f.float, f.int8) },
-    ];
+    const from = formOf(f, f?.born ?? 'float');
+    if (f === undefined || from === undefined) return [];
+    const ops: RewrittenOp[] = [];
+    for (const to of ['float', 'int8', 'int16'] as const) {
+      const x = formOf(f, to);
+      if (to === f.born || x === undefined || x === from) continue;
+      ops.push(
+        to === 'float'
+          ? { origin: { kind: 'dequantize', tensor: t }, edit: dequantizeOp(from, x) }
+          : { origin: { kind: 'quantize', tensor: t, to }, edit: quantizeOp(from, x) },
+      );
+    }
+    return ops;
   };
   for (const t of sg.inputs) if (!isConst(s, t)) out.push(...conversionAfter(t));
 
@@ -95,11 +104,12 @@ export function rewriteOperators(s: Int8Source, groups: ScaleGroups, tp: TensorP
       for (const t of op.outputs) if (float(t)) out.push(...conversionAfter(t));
       return;
     }
+    const type = precisionOf(s, layer) === 'int16' ? 'int16' : 'int8';
     const inputs = [...op.inputs];
     const pre: RewrittenOp[] = [];
     op.inputs.forEach((t, slot) => {
       if (!float(t) || slotKind(prop, slot) !== 'data') return;
-      let i8 = tp.forms.get(t)!.int8!;
+      let i8 = formOf(tp.forms.get(t), type)!;
       const target = requantized.get(`${layer}:${slot}`);
       if (target !== undefined) {
         const g = tp.groupParams.get(target)!;
@@ -135,7 +145,7 @@ export function rewriteOperators(s: Int8Source, groups: ScaleGroups, tp: TensorP
       }
     }
 
-    const outputs = op.outputs.map((t) => (float(t) ? tp.forms.get(t)!.int8! : t));
+    const outputs = op.outputs.map((t) => (float(t) ? formOf(tp.forms.get(t), type)! : t));
     out.push(...pre, {
       origin: { kind: 'layer', layer, float: false },
       edit: { ...e, op: { ...op, inputs, outputs, ...generalInt16(op, tensors[outputs[0]!]) } },

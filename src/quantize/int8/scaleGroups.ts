@@ -10,18 +10,25 @@
  * tensor (the input of a chain of same-scale ops). Where two fixed parameter sets would meet,
  * or a fixed output enters a shared group, the input is requantized with a QUANTIZE op.
  *
+ * In a mixed model each integer type has its own groups: an int16 layer joins the int16 forms
+ * of its tensors (nodes, source.ts formNode), an int8 layer the int8 forms, so where a tensor
+ * crosses from one type to the other its two forms are two groups, and the rewrite converts
+ * one into the other (QUANTIZE int8↔int16).
+ *
  * Structure only: no range is read here (stage 2 turns groups into parameters).
  */
 import type { AffineParams } from '../params';
 import { FIXED_16X8 } from '../opProperties';
 import type { ActivationType } from './options';
-import { isConst, isFloat, mainSlot, propertyOf, slotKind, type Int8Source } from './source';
+import { formNode, isConst, isFloat, mainSlot, nodeTensor, nodeType, precisionOf, propertyOf, slotKind, type Int8Source } from './source';
 
 export type GroupRule = 'fixed' | 'shared' | 'calibrated';
 
 export interface ScaleGroup {
-  /** The group's representative tensor. */
+  /** The group's representative node (the tensor itself for int8 forms). */
   readonly root: number;
+  /** The integer type of its forms. */
+  readonly type: ActivationType;
   /** Its float tensors, ascending. */
   readonly members: readonly number[];
   readonly rule: GroupRule;
@@ -40,7 +47,7 @@ export interface Requantization {
 }
 
 export interface ScaleGroups {
-  /** Float tensor → the root of its group. */
+  /** Node (a float tensor's int8 or int16 form, source.ts formNode) → the root of its group. */
   readonly groupOf: ReadonlyMap<number, number>;
   /** By root. */
   readonly groups: ReadonlyMap<number, ScaleGroup>;
@@ -96,8 +103,8 @@ class Unions {
   }
 }
 
-/** `activations` int16: the fixed outputs take their 16x8 parameters (FIXED_16X8). */
-export function planScaleGroups(s: Int8Source, activations: ActivationType = 'int8'): ScaleGroups {
+/** int16 layers' fixed outputs take their 16x8 parameters (FIXED_16X8). */
+export function planScaleGroups(s: Int8Source): ScaleGroups {
   const sg = s.subgraph;
   const float = (t: number): boolean => isFloat(s, t);
   const unions = new Unions();
@@ -110,47 +117,55 @@ export function planScaleGroups(s: Int8Source, activations: ActivationType = 'in
   sg.operators.forEach((op, layer) => {
     const p = propertyOf(s, layer);
     if (!p) return;
+    const type = precisionOf(s, layer) === 'int16' ? 'int16' : 'int8';
+    const n = (t: number): number => formNode(s, t, type);
     const out = op.outputs.filter(float);
     if (p.output.kind === 'fixed') {
-      const params = (activations === 'int16' ? FIXED_16X8[s.layers[layer]!.op] : undefined) ?? { scale: p.output.scale, zeroPoint: p.output.zeroPoint };
-      for (const o of out) unions.setAnchor(o, { kind: 'fixed', params, tensor: o, layer });
+      const params = (type === 'int16' ? FIXED_16X8[s.layers[layer]!.op] : undefined) ?? { scale: p.output.scale, zeroPoint: p.output.zeroPoint };
+      for (const o of out) unions.setAnchor(n(o), { kind: 'fixed', params, tensor: o, layer });
     } else if (p.output.kind === 'same') {
       const input = op.inputs[mainSlot(p)]!;
       op.inputs.forEach((t, slot) => {
-        if (t >= 0 && t !== input && float(t) && isConst(s, t) && slotKind(p, slot) === 'data') unions.union(t, input);
+        if (t >= 0 && t !== input && float(t) && isConst(s, t) && slotKind(p, slot) === 'data') unions.union(n(t), n(input));
       });
       for (const o of out) {
-        if (!unions.union(o, input)) requantizeTo(layer, op.inputs.indexOf(input), unions.find(o));
+        if (!unions.union(n(o), n(input))) requantizeTo(layer, op.inputs.indexOf(input), unions.find(n(o)));
       }
     } else if (p.output.kind === 'shared') {
       const o = out[0];
       if (o === undefined) return;
-      unions.setAnchor(o, { kind: 'shared', tensor: o, layer });
+      unions.setAnchor(n(o), { kind: 'shared', tensor: o, layer });
       op.inputs.forEach((t, slot) => {
         if (!float(t)) return;
-        const a = unions.anchor(t);
-        if (a?.kind === 'fixed' || !unions.union(t, o)) requantizeTo(layer, slot, unions.find(o));
+        const a = unions.anchor(n(t));
+        if (a?.kind === 'fixed' || !unions.union(n(t), n(o))) requantizeTo(layer, slot, unions.find(n(o)));
       });
     }
   });
 
   const groupOf = new Map<number, number>();
   const members = new Map<number, number[]>();
-  for (let t = 0; t < sg.tensors.length; t++) {
-    if (!float(t)) continue;
-    const r = unions.find(t);
-    groupOf.set(t, r);
-    if (!members.has(r)) members.set(r, []);
-    members.get(r)!.push(t);
+  // The integer types some layer or the model's I/O uses (source.ts ioType).
+  const used = new Set<string>([s.activations, ...s.layers.map((l) => l.precision)]);
+  const types = (['int8', 'int16'] as const).filter((type) => used.has(type));
+  for (const type of types) {
+    for (let t = 0; t < sg.tensors.length; t++) {
+      if (!float(t)) continue;
+      const r = unions.find(formNode(s, t, type));
+      groupOf.set(formNode(s, t, type), r);
+      if (!members.has(r)) members.set(r, []);
+      members.get(r)!.push(t);
+    }
   }
   // A chain's first tensor: a model input or constant before anything an op writes.
   const order = (t: number): number => (sg.inputs.includes(t) || isConst(s, t) ? -1 : (s.producers.get(t) ?? -1));
   const groupFor = (root: number, list: readonly number[]): ScaleGroup => {
     const a = unions.anchors.get(root);
-    if (a?.kind === 'fixed') return { root, members: list, rule: 'fixed', from: a.tensor, fixed: a.params! };
-    if (a?.kind === 'shared') return { root, members: list, rule: 'shared', from: a.tensor };
-    const first = [...(list.length > 0 ? list : [root])].sort((x, y) => order(x) - order(y) || x - y)[0]!;
-    return { root, members: list, rule: 'calibrated', from: first };
+    const type = nodeType(s, root);
+    if (a?.kind === 'fixed') return { root, type, members: list, rule: 'fixed', from: a.tensor, fixed: a.params! };
+    if (a?.kind === 'shared') return { root, type, members: list, rule: 'shared', from: a.tensor };
+    const first = [...(list.length > 0 ? list : [nodeTensor(s, root)])].sort((x, y) => order(x) - order(y) || x - y)[0]!;
+    return { root, type, members: list, rule: 'calibrated', from: first };
   };
   const groups = new Map<number, ScaleGroup>();
   for (const [root, list] of members) groups.set(root, groupFor(root, list));

@@ -1,18 +1,25 @@
 /**
  * The float graph as the int8 stages read it: which layers the int8 path quantizes (and by
- * which rule of opProperties.ts), which tensors are float, constant, and who writes them.
- * Computed once, read by every stage.
+ * which rule of opProperties.ts), at which precision (int8, int16 or float: a mixed model),
+ * which tensors are float, constant, and who writes them. Computed once, read by every stage.
+ *
+ * A float tensor may have an int8 and an int16 form at once (read by an int8 layer and by an
+ * int16 one). The scale-group stage names the forms by one number, the form's node:
+ * the int8 form of tensor t is node t, its int16 form node t + tensorCount (formNode).
  */
 import { isConstant, type Graph, type Subgraph } from '../../model/graph';
 import type { FloatGraph } from '../floatGraph';
 import { producers } from '../graphEdit';
 import { OP_PROPERTIES, type OpProperty } from '../opProperties';
 import { layerOpName } from './format';
+import type { ActivationType, LayerPrecision } from './options';
 
 export interface Layer {
   readonly op: string;
   /** How the int8 path treats the layer; undefined when it stays in float. */
   readonly property?: OpProperty;
+  /** 'float' exactly when `property` is undefined. */
+  readonly precision: LayerPrecision;
 }
 
 export interface Int8Source {
@@ -21,6 +28,8 @@ export interface Int8Source {
   /** Subgraph 0, the only one the quantizer rewrites. */
   readonly subgraph: Subgraph;
   readonly layers: readonly Layer[];
+  /** The integer type of layers not named otherwise, and of model I/O no integer layer touches. */
+  readonly activations: ActivationType;
   readonly constants: ReadonlySet<number>;
   /** Tensor → the layer that writes it. */
   readonly producers: ReadonlyMap<number, number>;
@@ -28,19 +37,66 @@ export interface Int8Source {
 
 export type SlotKind = 'weight' | 'bias' | 'data';
 
-export function int8Source(float: FloatGraph, keepFloat: ReadonlySet<number>): Int8Source {
+/**
+ * `precisionOf(layer)`: the precision asked for each layer; a layer the quantizer has no rule
+ * for stays float whatever is asked (the support check names it first).
+ */
+export function int8Source(float: FloatGraph, precisionOf: (layer: number) => LayerPrecision, activations: ActivationType = 'int8'): Int8Source {
   const graph = float.graph;
   const subgraph = graph.subgraphs[0]!;
   const layers = subgraph.operators.map((op, layer): Layer => {
     const name = layerOpName(graph, op);
-    const property = keepFloat.has(layer) ? undefined : OP_PROPERTIES[name];
-    return { op: name, ...(property ? { property } : {}) };
+    const asked = precisionOf(layer);
+    const property = asked === 'float' ? undefined : OP_PROPERTIES[name];
+    return property ? { op: name, property, precision: asked } : { op: name, precision: 'float' };
   });
   const constants = new Set<number>();
   subgraph.tensors.forEach((t, i) => {
     if (isConstant(graph, t)) constants.add(i);
   });
-  return { float, graph, subgraph, layers, constants, producers: producers(subgraph) };
+  return { float, graph, subgraph, layers, activations, constants, producers: producers(subgraph) };
+}
+
+/** The layer's precision ('float' when it stays in float). */
+export function precisionOf(s: Int8Source, layer: number): LayerPrecision {
+  return s.layers[layer]!.precision;
+}
+
+/** The scale-group node of tensor t's integer form of `type` (see the file's comment). */
+export function formNode(s: Int8Source, t: number, type: ActivationType): number {
+  return type === 'int8' ? t : t + s.subgraph.tensors.length;
+}
+
+/** The integer type of a scale-group node. */
+export function nodeType(s: Int8Source, node: number): ActivationType {
+  return node < s.subgraph.tensors.length ? 'int8' : 'int16';
+}
+
+/** The tensor a scale-group node is a form of. */
+export function nodeTensor(s: Int8Source, node: number): number {
+  return node % s.subgraph.tensors.length;
+}
+
+/**
+ * The integer type a model input or output takes with integer I/O: an input that of the first
+ * integer layer reading it, an output that of the integer layer writing it; otherwise (only
+ * float layers touch it) the model's default `activations`. So a whole-model int8 or 16x8
+ * graph keeps its one type, and a mixed one meets its first and last layers without a QUANTIZE.
+ */
+export function ioType(s: Int8Source, t: number): ActivationType {
+  const sg = s.subgraph;
+  if (sg.inputs.includes(t)) {
+    for (let layer = 0; layer < sg.operators.length; layer++) {
+      const p = s.layers[layer]!;
+      if (p.precision === 'float' || !p.property) continue;
+      const prop = p.property;
+      if (sg.operators[layer]!.inputs.some((x, slot) => x === t && slotKind(prop, slot) === 'data')) return p.precision;
+    }
+    return s.activations;
+  }
+  const w = s.producers.get(t);
+  const p = w !== undefined ? s.layers[w]!.precision : 'float';
+  return p === 'float' ? s.activations : p;
 }
 
 export function isFloat(s: Int8Source, t: number): boolean {

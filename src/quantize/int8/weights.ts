@@ -4,16 +4,16 @@
  *
  * Weights become symmetric int8 per channel (per tensor for FULLY_CONNECTED unless asked),
  * widened where a bias would not fit int32 (biasScaleAdjustments), and biases int32 at
- * s_in · s_w. With int16 activations (16x8) biases are int64, and weights are widened only
- * where a bias would pass 2^47, the bound of TFLM's 64-bit requantization. Int8 weights of a hybrid source are reused as they are when they fit the int8
- * kernel (symmetric, no −128, per tensor or on the same axis) and their bias fits.
+ * s_in · s_w. In 16x8 layers (int16 activations) biases are int64, and weights are widened
+ * only where a bias would pass 2^47, the bound of TFLM's 64-bit requantization. Int8 weights of
+ * a hybrid source are reused as they are when they fit the int8 kernel (symmetric, no −128, per tensor or on the same axis) and their bias fits.
  */
 import type { QuantizeNotice } from '../../findings/notice';
 import { floatData } from '../graphEdit';
 import { biasScaleAdjustments, quantizeBias, quantizeBias64, symmetricWeights, type SymmetricWeights } from '../params';
 import type { Int8GraphOptions } from './options';
 import type { ScaleGroups } from './scaleGroups';
-import { isFloat, mainSlot, propertyOf, type Int8Source } from './source';
+import { formNode, isFloat, mainSlot, precisionOf, propertyOf, type Int8Source } from './source';
 import type { TensorPlan } from './tensorPlan';
 
 export interface LayerWeights {
@@ -42,17 +42,17 @@ export function planWeights(
   s: Int8Source,
   groups: ScaleGroups,
   tensors: TensorPlan,
-  options: Pick<Int8GraphOptions, 'perChannelFullyConnected' | 'reuseInt8Weights' | 'weightCache' | 'activations'>,
+  options: Pick<Int8GraphOptions, 'perChannelFullyConnected' | 'reuseInt8Weights' | 'weightCache'>,
 ): WeightPlan {
   const graph = s.graph;
   const sg = s.subgraph;
   const layers: LayerWeights[] = [];
-  const wide = options.activations === 'int16';
-  // The bound a quantized bias must stay well inside: int32, or TFLM's 2^47 for 16x8's int64 biases.
-  const biasLimit = wide ? 2 ** 47 : undefined;
   sg.operators.forEach((op, layer) => {
     const prop = propertyOf(s, layer);
     if (!prop?.weight) return;
+    const wide = precisionOf(s, layer) === 'int16';
+    // The bound a quantized bias must stay well inside: int32, or TFLM's 2^47 for 16x8's int64 biases.
+    const biasLimit = wide ? 2 ** 47 : undefined;
     const w = op.inputs[prop.weight.slot]!;
     const wt = sg.tensors[w]!;
     const axis = prop.weight.axis === 'fc' ? (options.perChannelFullyConnected ? 0 : undefined) : prop.weight.axis;
@@ -106,7 +106,8 @@ function scaleOfInput(s: Int8Source, groups: ScaleGroups, tensors: TensorPlan, l
     return scale;
   }
   const requantized = groups.requantize.find((r) => r.layer === layer && r.slot === slot);
-  return tensors.groupParams.get(requantized?.group ?? groups.groupOf.get(t)!)!.scale;
+  const type = precisionOf(s, layer) === 'int16' ? 'int16' : 'int8';
+  return tensors.groupParams.get(requantized?.group ?? groups.groupOf.get(formNode(s, t, type))!)!.scale;
 }
 
 /** Weights whose scale was widened so the bias fits int32 (layer, channels). */
