@@ -20,6 +20,8 @@ export type QuantizeErrorCode =
   | 'unsupported-ops'
   /** Calibration data missing, of the wrong shape or type, or not finite. */
   | 'bad-calibration'
+  /** A per-layer precision that names no layer, or a precision TFLM cannot run that layer at. */
+  | 'bad-precision'
   /** The graph has something the quantizer does not handle (control flow, several subgraphs…). */
   | 'unsupported-model';
 

@@ -10,10 +10,14 @@ import type { InputTensorSpec } from '../runtime/inputs/loadInput';
 import type { SampleSource } from '../quantize/calibrate';
 import { fileSamples, listSamples, shuffledIndices, usesImages } from '../quantize/calibrationFiles';
 import { QuantizeError } from '../quantize/errors';
+import type { LayerPrecision } from '../quantize/int8Graph';
+import { precisionChoices } from '../quantize/support';
 import { toFloatGraph } from '../quantize/floatGraph';
 import { quantizeModel } from '../quantize/quantizeModel';
 import { outputNames, reportNameFor, type QuantizationReport } from '../quantize/report';
-import type { QuantizeJobResult, QuantizeParams } from '../shared/protocol';
+import type { LayerPrecisionChoice, QuantizeJobResult, QuantizeParams } from '../shared/protocol';
+import type { Graph } from '../model/graph';
+import { opName } from '../model/ops';
 import { Cancelled, errorCode, LensError } from '../errors';
 import { stopIfAsked, type JobContext } from './context';
 import { checkRunnable, readModelFile } from './load';
@@ -79,6 +83,33 @@ function subset(source: SampleSource, indices: readonly number[]): SampleSource 
   };
 }
 
+/**
+ * QuantizeParams.precision as the map QuantizeOptions takes, checked against the float graph:
+ * a layer that does not exist, a layer named twice, or a precision TFLM cannot run the layer at
+ * (precisionChoices) is refused in one line that names the layer.
+ */
+export function precisionMap(float: Graph, choices: readonly LayerPrecisionChoice[]): Map<number, LayerPrecision> {
+  const sg = float.subgraphs[0]!;
+  const allowed = precisionChoices(float);
+  const map = new Map<number, LayerPrecision>();
+  for (const { layer, precision } of choices) {
+    if (!Number.isInteger(layer) || layer < 0 || layer >= sg.operators.length)
+      throw new QuantizeError('bad-precision', `precision for layer ${layer}: the model's layers are 0 to ${sg.operators.length - 1}`);
+    const op = opName(float, sg.operators[layer]!);
+    if (map.has(layer)) throw new QuantizeError('bad-precision', `layer ${layer} (${op}) is given a precision twice`);
+    const can = allowed[layer]!;
+    if (!can.includes(precision))
+      throw new QuantizeError(
+        'bad-precision',
+        can.length === 0
+          ? `layer ${layer} (${op}) touches no float tensor: it has no precision to choose`
+          : `layer ${layer} (${op}) cannot be ${precision} on TFLite Micro; it can be ${can.join(', ')}`,
+      );
+    map.set(layer, precision);
+  }
+  return map;
+}
+
 export async function quantizeJob(params: QuantizeParams, ctx: JobContext): Promise<QuantizeJobResult> {
   try {
     stopIfAsked(ctx, QUANTIZE_CANCELLED);
@@ -94,11 +125,13 @@ async function quantize(params: QuantizeParams, ctx: JobContext): Promise<Quanti
   if (model.subgraphs[0]!.inputs.length === 0) throw new QuantizeError('unsupported-model', `${params.modelPath} has no inputs: there is nothing to calibrate`);
   checkRunnable(model, params.modelPath);
   // The float graph's inputs are what calibration files must fill (a hybrid's are float too).
+  const floatGraph = toFloatGraph(model).graph;
   const floatInputs = (() => {
-    const g = toFloatGraph(model).graph;
-    const sg = g.subgraphs[0]!;
+    const sg = floatGraph.subgraphs[0]!;
     return sg.inputs.map((i): InputTensorSpec => ({ name: sg.tensors[i]!.name, dtype: sg.tensors[i]!.dtype, shape: sg.tensors[i]!.shape }));
   })();
+  const precision = params.precision && params.precision.length > 0 ? precisionMap(floatGraph, params.precision) : undefined;
+  const mixed = [...(precision?.values() ?? [])].some((p) => p !== (params.activations ?? 'int8'));
   const norm = normalizationOf(params.normalization);
   const wanted = params.samples ?? DEFAULT_CALIBRATION_SAMPLES;
   if (!Number.isInteger(wanted) || wanted < 1)
@@ -137,13 +170,14 @@ async function quantize(params: QuantizeParams, ctx: JobContext): Promise<Quanti
     throw new QuantizeError('bad-calibration', 'no calibration data: give a folder or glob of samples, or ask explicitly for random calibration');
   }
 
-  const names = outputNames(params.modelPath, params.activations);
+  const names = outputNames(params.modelPath, params.activations, mixed);
   const result = await quantizeModel(
     model,
     calibration,
     {
       ...(params.io ? { io: params.io } : {}),
       ...(params.activations ? { activations: params.activations } : {}),
+      ...(precision ? { precision } : {}),
       ...(params.method ? { method: params.method } : {}),
       ...(params.percentile !== undefined ? { percentile: params.percentile } : {}),
       ...(params.perChannelFullyConnected !== undefined ? { perChannelFullyConnected: params.perChannelFullyConnected } : {}),

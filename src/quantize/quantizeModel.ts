@@ -113,14 +113,15 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
   const floatGraph = source.graph;
   if (hasControlFlow(floatGraph))
     throw new QuantizeError('unsupported-model', 'the model uses control flow (WHILE, IF, CALL_ONCE…); the quantizer handles single-subgraph models only');
-  const support = checkSupport(floatGraph, undefined, activations);
+  const precision = options.precision ?? new Map<number, LayerPrecision>();
+  const support = checkSupport(floatGraph, undefined, activations, precision);
   if (support.notRunnable.length > 0) {
     throw new QuantizeError('unsupported-model', `cannot calibrate: ${describeOps(support.notRunnable)}`, support.notRunnable);
   }
   if (support.unsupported.length > 0 && !keepFloat) {
     throw new QuantizeError(
       'unsupported-ops',
-      `the ${activations === 'int16' ? '16x8' : 'int8'} path cannot quantize ${describeOps(support.unsupported)}. Use the keep-float option to leave these ops in float (QUANTIZE/DEQUANTIZE around them).`,
+      `the ${precision.size > 0 ? 'mixed-precision' : activations === 'int16' ? '16x8' : 'int8'} path cannot quantize ${describeOps(support.unsupported)}. Use the keep-float option to leave these ops in float (QUANTIZE/DEQUANTIZE around them).`,
       support.unsupported,
     );
   }
@@ -168,6 +169,7 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
       ...(activations === 'int16' ? { activations } : {}),
       perChannelFullyConnected: c.perChannelFullyConnected,
       keepFloat: keep,
+      ...(precision.size > 0 ? { precision } : {}),
       reuseInt8Weights,
       weightCache,
     });
@@ -257,6 +259,7 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
     options: {
       io,
       ...(activations === 'int16' ? { activations: 'int16' as const } : {}),
+      ...(precision.size > 0 ? { precision: [...precision].sort(([a], [b]) => a - b).map(([layer, p]) => ({ layer, precision: p })) } : {}),
       requestedMethod,
       method: recipe.method,
       ...(recipe.method === 'percentile' ? { percentile } : {}),

@@ -14,7 +14,7 @@
 import type { QuantizeNotice } from '../findings/notice';
 import type { UnsupportedOp } from './errors';
 import type { Evaluation, SkippedEvaluation } from './evaluate';
-import type { IoType, TensorParams } from './int8Graph';
+import type { IoType, LayerPrecision, TensorParams } from './int8Graph';
 import type { RangeSelection } from './autoSelect';
 import type { RangeMethod, RangeMethodOption } from './ranges';
 import type { SourceKind } from './floatGraph';
@@ -33,6 +33,8 @@ export interface QuantizationReport {
     readonly io: IoType;
     /** Present for 16x8 models only (int8 reports are unchanged). */
     readonly activations?: 'int16';
+    /** The per-layer precision overrides of a mixed model (float graph layer → precision), by layer. */
+    readonly precision?: readonly { readonly layer: number; readonly precision: LayerPrecision }[];
     /** What the caller asked for (`auto` by default). */
     readonly requestedMethod: RangeMethodOption;
     /** The range method of the model written (auto's winner). */
@@ -83,10 +85,13 @@ export function reportJson(report: QuantizationReport): string {
   return JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2);
 }
 
-/** `model.tflite` → `model_int8.tflite` and `model_int8.report.json`. */
-export function outputNames(modelPath: string, activations: 'int8' | 'int16' = 'int8'): { readonly model: string; readonly report: string } {
+/**
+ * `model.tflite` → `model_int8.tflite` and `model_int8.report.json` (`_16x8` for whole-model
+ * 16x8, `_mixed` when some layer's precision differs from the model's default).
+ */
+export function outputNames(modelPath: string, activations: 'int8' | 'int16' = 'int8', mixed = false): { readonly model: string; readonly report: string } {
   const base = modelPath.replace(/\.tflite$/i, '');
-  const tag = activations === 'int16' ? '16x8' : 'int8';
+  const tag = mixed ? 'mixed' : activations === 'int16' ? '16x8' : 'int8';
   return { model: `${base}_${tag}.tflite`, report: `${base}_${tag}.report.json` };
 }
 

@@ -4,14 +4,21 @@
  * weights or biases that are not constants, or an op our runtime cannot run in float (so it
  * cannot be calibrated). Ops that touch no float tensor at all (shape arithmetic on int32)
  * need nothing and pass.
+ *
+ * Per layer, at the precision asked for it: an int16 layer needs a 16x8 path (OPS_16X8, which
+ * our runtime runs bit-exact with TFLM), a float layer a float kernel in TFLM. precisionChoices
+ * lists, per layer, the precisions that pass: what the precision editor and the search offer.
  */
-import { isConstant, type Graph } from '../model/graph';
+import { OP_SIGNATURES, type OpSignatures } from '../analysis/opSupport/signatures';
+import { tflmSupports } from '../analysis/tflmOps';
+import type { DType } from '../model/dtype';
+import { isConstant, type Graph, type Operator } from '../model/graph';
 import { opName, type ActivationFunction, type OpOptions } from '../model/ops';
 import { KERNELS } from '../runtime/kernels';
 import type { KernelRegistry } from '../runtime/types';
 import type { UnsupportedOp } from './errors';
 import { INT8_FUSED_ACTIVATIONS, OP_PROPERTIES, OPS_16X8 } from './opProperties';
-import type { ActivationType } from './int8Graph';
+import type { ActivationType, LayerPrecision } from './int8Graph';
 
 function fusedActivationOf(options: OpOptions | undefined): ActivationFunction | undefined {
   return options && 'fusedActivationFunction' in options ? options.fusedActivationFunction : undefined;
@@ -24,53 +31,81 @@ export interface SupportCheck {
   readonly notRunnable: readonly UnsupportedOp[];
 }
 
-/** `activations` int16: ops without a 16x8 path in our runtime are unsupported too (named, like the rest). */
-export function checkSupport(graph: Graph, kernels: KernelRegistry = KERNELS, activations: ActivationType = 'int8'): SupportCheck {
+/**
+ * `activations` int16: ops without a 16x8 path in our runtime are unsupported too (named, like
+ * the rest). `precision` overrides `activations` per layer (a mixed model).
+ */
+export function checkSupport(
+  graph: Graph,
+  kernels: KernelRegistry = KERNELS,
+  activations: ActivationType = 'int8',
+  precision: ReadonlyMap<number, LayerPrecision> = new Map(),
+): SupportCheck {
   const sg = graph.subgraphs[0]!;
   const unsupported: UnsupportedOp[] = [];
   const notRunnable: UnsupportedOp[] = [];
-  const float = (t: number): boolean => t >= 0 && sg.tensors[t]!.dtype === 'float32';
   sg.operators.forEach((op, layer) => {
     const name = opName(graph, op);
     if (!kernels[name]) notRunnable.push({ layer, op: name, reason: 'our runtime has no kernel for it, so it cannot be calibrated' });
-    const touchesFloat = op.inputs.some(float) || op.outputs.some(float);
-    if (!touchesFloat) return;
-    const prop = OP_PROPERTIES[name];
-    if (!prop) {
-      unsupported.push({
-        layer,
-        op: name,
-        reason:
-          graph.operatorCodes[op.opcodeIndex]!.customCode !== undefined
-            ? 'custom operator'
-            : 'no int8 version in the quantizer (TFLite has no full-integer kernel for it)',
-      });
-      return;
-    }
-    if (activations === 'int16' && !OPS_16X8.has(name)) {
-      unsupported.push({ layer, op: name, reason: 'no 16x8 (int16 activation) kernel in our runtime' });
-      return;
-    }
-    const act = fusedActivationOf(op.options);
-    if (prop.fused && act !== undefined && !INT8_FUSED_ACTIVATIONS.has(act)) {
-      unsupported.push({ layer, op: name, reason: `fused activation ${act} has no int8 kernel` });
-      return;
-    }
-    if (prop.weight) {
-      const w = op.inputs[prop.weight.slot];
-      if (w === undefined || w < 0 || !isConstant(graph, sg.tensors[w]!) || sg.tensors[w]!.dtype !== 'float32') {
-        unsupported.push({ layer, op: name, reason: 'its weights are not a float32 constant' });
-        return;
-      }
-    }
-    if (prop.bias !== undefined) {
-      const b = op.inputs[prop.bias];
-      if (b !== undefined && b >= 0 && (!isConstant(graph, sg.tensors[b]!) || sg.tensors[b]!.dtype !== 'float32')) {
-        unsupported.push({ layer, op: name, reason: 'its bias is not a float32 constant' });
-      }
-    }
+    const why = refusal(graph, op, precision.get(layer) ?? activations);
+    if (why !== undefined) unsupported.push({ layer, op: name, reason: why });
   });
   return { unsupported, notRunnable };
+}
+
+/**
+ * Per layer of subgraph 0, the precisions TFLM can run it at, cheapest first (int8, int16,
+ * float). A layer that touches no float tensor (shape arithmetic on int32) has nothing to
+ * choose: an empty list. A layer the quantizer cannot take has ['float'] when TFLM has a float
+ * kernel for it, and nothing when it has none.
+ */
+export function precisionChoices(graph: Graph): LayerPrecision[][] {
+  const sg = graph.subgraphs[0]!;
+  return sg.operators.map((op) => {
+    if (!touchesFloat(graph, op)) return [];
+    return (['int8', 'int16', 'float'] as const).filter((p) => refusal(graph, op, p) === undefined);
+  });
+}
+
+function touchesFloat(graph: Graph, op: Operator): boolean {
+  const sg = graph.subgraphs[0]!;
+  const float = (t: number): boolean => t >= 0 && sg.tensors[t]!.dtype === 'float32';
+  return op.inputs.some(float) || op.outputs.some(float);
+}
+
+/** Whether TFLM's kernel for the op takes `dtype` as its first input (an op without a signature rule: any). */
+function tflmAccepts(name: string, dtype: DType): boolean {
+  const rule = (OP_SIGNATURES as Readonly<Partial<Record<string, OpSignatures>>>)[name];
+  if (!rule) return true;
+  return rule.accepts.some((sig) => {
+    const first = sig.inputs[0];
+    return first === undefined || first === null || first.includes(dtype);
+  });
+}
+
+/** Why the layer cannot be quantized at `precision`, or undefined when it can. */
+function refusal(graph: Graph, op: Operator, precision: LayerPrecision): string | undefined {
+  const sg = graph.subgraphs[0]!;
+  const name = opName(graph, op);
+  if (!touchesFloat(graph, op)) return undefined;
+  const custom = graph.operatorCodes[op.opcodeIndex]!.customCode !== undefined;
+  if (precision === 'float') {
+    return tflmSupports(name, custom) && (custom || tflmAccepts(name, 'float32')) ? undefined : 'TFLite Micro has no float kernel for it';
+  }
+  const prop = OP_PROPERTIES[name];
+  if (!prop) return custom ? 'custom operator' : 'no int8 version in the quantizer (TFLite has no full-integer kernel for it)';
+  if (precision === 'int16' && (!OPS_16X8.has(name) || !tflmAccepts(name, 'int16'))) return 'no 16x8 (int16 activation) kernel in our runtime';
+  const act = fusedActivationOf(op.options);
+  if (prop.fused && act !== undefined && !INT8_FUSED_ACTIVATIONS.has(act)) return `fused activation ${act} has no int8 kernel`;
+  if (prop.weight) {
+    const w = op.inputs[prop.weight.slot];
+    if (w === undefined || w < 0 || !isConstant(graph, sg.tensors[w]!) || sg.tensors[w]!.dtype !== 'float32') return 'its weights are not a float32 constant';
+  }
+  if (prop.bias !== undefined) {
+    const b = op.inputs[prop.bias];
+    if (b !== undefined && b >= 0 && (!isConstant(graph, sg.tensors[b]!) || sg.tensors[b]!.dtype !== 'float32')) return 'its bias is not a float32 constant';
+  }
+  return undefined;
 }
 
 /** "CONV_2D (layer 3): reason; …" */
