@@ -13,23 +13,39 @@ import type { Graph } from '../../src/model/graph';
 import { readModel } from '../../src/model/io';
 import { opName } from '../../src/model/ops';
 import { toFloatGraph } from '../../src/quantize/floatGraph';
-import type { IoType } from '../../src/quantize/int8Graph';
+import type { IoType, LayerPrecision } from '../../src/quantize/int8Graph';
 import { quantizeModel } from '../../src/quantize/quantizeModel';
 import { precisionChoices } from '../../src/quantize/support';
 import { corpusModel, SKIP_SHARED } from '../helpers/corpus';
 import { assign, checkGraph, prove, samples } from '../helpers/mixedPrecision';
-import { SKIP_TFLM } from '../helpers/tflm';
+import { emulatedRunner, SKIP_TFLM, type TflmEmulated } from '../helpers/tflm';
+import type { ProofBuild } from '../helpers/mixedPrecision';
+
+type Choices = ReturnType<typeof precisionChoices>;
+
+/** The first and last layers that can be int16. */
+function ends16(choices: Choices): Set<number> {
+  const can = choices.flatMap((c, layer) => (c.includes('int16') ? [layer] : []));
+  return new Set(can.length > 0 ? [can[0]!, can[can.length - 1]!] : []);
+}
 
 /** The assignments each corpus model is proven with. */
-const ASSIGNMENTS: readonly { readonly name: string; readonly io: IoType; readonly pick: Parameters<typeof assign>[1] }[] = [
-  { name: 'first and last int16, rest int8', io: 'int8', pick: (k, n) => (k === 0 || k === n - 1 ? 'int16' : 'int8') },
-  { name: 'alternate int16/int8', io: 'int8', pick: (k) => (k % 2 === 0 ? 'int16' : 'int8') },
-  { name: 'one middle layer float, rest int8', io: 'int8', pick: (k, n) => (k === Math.floor(n / 2) ? 'float' : 'int8') },
-  { name: 'all int16 where TFLM can', io: 'int8', pick: () => 'int16' },
+const ASSIGNMENTS: readonly { readonly name: string; readonly io: IoType; readonly make: (c: Choices) => Map<number, LayerPrecision> }[] = [
+  {
+    name: 'first and last int16, rest int8',
+    io: 'int8',
+    make: (c) => {
+      const ends = ends16(c);
+      return assign(c, (_k, _n, _can, layer) => (ends.has(layer) ? 'int16' : 'int8'));
+    },
+  },
+  { name: 'alternate int16/int8', io: 'int8', make: (c) => assign(c, (k) => (k % 2 === 0 ? 'int16' : 'int8')) },
+  { name: 'one middle layer float, rest int8', io: 'int8', make: (c) => assign(c, (k, n) => (k === Math.floor(n / 2) ? 'float' : 'int8')) },
+  { name: 'all int16 where TFLM can', io: 'int8', make: (c) => assign(c, () => 'int16') },
   {
     name: 'alternate int8/int16 with float I/O, one layer float',
     io: 'float',
-    pick: (k, n) => (k === Math.floor(n / 3) ? 'float' : k % 2 === 1 ? 'int16' : 'int8'),
+    make: (c) => assign(c, (k, n) => (k === Math.floor(n / 3) ? 'float' : k % 2 === 1 ? 'int16' : 'int8')),
   },
 ];
 
@@ -62,7 +78,7 @@ describe('mixed-precision models on real TFLite Micro', { skip: SKIP_SHARED || S
       const calibration = samples(float, 4, 1, c.lo, c.hi);
       const seen = new Set<string>();
       for (const a of ASSIGNMENTS) {
-        const precision = assign(choices, a.pick);
+        const precision = a.make(choices);
         const key = `${a.io} ${[...precision].join(';')}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -84,3 +100,28 @@ describe('mixed-precision models on real TFLite Micro', { skip: SKIP_SHARED || S
     });
   }
 });
+
+/**
+ * Firmware builds under QEMU: the reference kernels and CMSIS-NN's (which have their own 16x8
+ * conv and FC). FULLY_CONNECTED weights per tensor: CMSIS-NN's FULLY_CONNECTED refuses
+ * per-channel weights with an int16 input (cmsis_nn/fully_connected.cc:116).
+ */
+const FIRMWARE: readonly (Omit<ProofBuild, 'runner'> & { readonly name: TflmEmulated })[] = [
+  { name: 'cortexM4Reference', abi: 'arm32', kernels: 'reference' },
+  { name: 'cortexM4', abi: 'arm32', kernels: 'cmsis-nn', core: 'cortex-m4f' },
+];
+
+for (const f of FIRMWARE) {
+  const { path, skip } = emulatedRunner(f.name);
+  describe(`mixed-precision models on ${f.name} firmware (${f.kernels})`, { skip: SKIP_SHARED || SKIP_TFLM || skip }, () => {
+    test('ad01 and kws, int16 and int8 alternating: bit-exact, arena exact', async (t) => {
+      for (const c of MODELS.filter((m) => m.name === 'ad01_fp32' || m.name === 'kws_ref_model_float32')) {
+        const model = readModel(corpusModel(c.name));
+        const precision = ASSIGNMENTS[1]!.make(precisionChoices(toFloatGraph(model).graph));
+        const q = await quantizeModel(model, samples(model, 4, 1, c.lo, c.hi), { method: 'minmax', perChannelFullyConnected: false, precision });
+        const p = prove(q.bytes, `${c.name} on ${f.name}`, { ...f, runner: path });
+        t.diagnostic(`${c.name}: bit-exact; head ${p.head}, arena_used_bytes ${p.used}`);
+      }
+    });
+  });
+}
