@@ -54,8 +54,9 @@ export function checkSupport(
 }
 
 /**
- * Per layer of subgraph 0, the precisions TFLM can run it at, cheapest first (int8, int16,
- * float). A layer that touches no float tensor (shape arithmetic on int32) has nothing to
+ * Per layer of subgraph 0 of the float graph (toFloatGraph(model).graph, whose operator indices
+ * are the layers QuantizeOptions.precision names; a hybrid's weights are float there), the
+ * precisions TFLM can run it at, cheapest first (int8, int16, float). A layer that touches no float tensor (shape arithmetic on int32) has nothing to
  * choose: an empty list. A layer the quantizer cannot take has ['float'] when TFLM has a float
  * kernel for it, and nothing when it has none.
  */

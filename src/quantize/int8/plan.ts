@@ -13,11 +13,11 @@ import type { ModelIo } from './io';
 export interface Int8Plan {
   /** The float graph, with the layers the int8 path quantizes. */
   readonly source: Int8Source;
-  /** 1. Tensors that share one scale and zero point, and the inputs requantized between groups. */
+  /** 1. Tensor forms that share one scale and zero point (per integer type), and the inputs requantized between groups. */
   readonly groups: ScaleGroups;
-  /** 2. Per float tensor: its int8 and float forms and their parameters; constants quantized. */
+  /** 2. Per float tensor: its int8, int16 and float forms and their parameters; constants quantized. */
   readonly tensors: TensorPlan;
-  /** 2b. Per weighted layer: int8 weights (per channel or per tensor) and int32 biases. */
+  /** 2b. Per weighted layer: int8 weights (per channel or per tensor) and int32 biases (int64 in 16x8 layers). */
   readonly weights: WeightPlan;
   /** 3. The new operator list: quantized layers, kept-float ones, QUANTIZE/DEQUANTIZE between. */
   readonly rewrite: OperatorRewrite;
