@@ -74,7 +74,7 @@ function touchesFloat(graph: Graph, op: Operator): boolean {
   return op.inputs.some(float) || op.outputs.some(float);
 }
 
-/** Whether TFLM's kernel for the op takes `dtype` as its first input (an op without a signature rule: any). */
+/** Whether TFLM's kernel for the op takes `dtype` as its first input (every type, for an op without a signature rule). */
 function tflmAccepts(name: string, dtype: DType): boolean {
   const rule = (OP_SIGNATURES as Readonly<Partial<Record<string, OpSignatures>>>)[name];
   if (!rule) return true;
