@@ -11,7 +11,8 @@ import type { SampleSource } from '../quantize/calibrate';
 import { fileSamples, listSamples, shuffledIndices, usesImages } from '../quantize/calibrationFiles';
 import { QuantizeError } from '../quantize/errors';
 import { toFloatGraph } from '../quantize/floatGraph';
-import { quantizeModel } from '../quantize/quantizeModel';
+import { quantizeModel, type QuantizeOptions } from '../quantize/quantizeModel';
+import type { Graph } from '../model/graph';
 import { outputNames, reportNameFor, type QuantizationReport } from '../quantize/report';
 import type { QuantizeJobResult, QuantizeParams } from '../shared/protocol';
 import { Cancelled, errorCode, LensError } from '../errors';
@@ -89,7 +90,16 @@ export async function quantizeJob(params: QuantizeParams, ctx: JobContext): Prom
   }
 }
 
-async function quantize(params: QuantizeParams, ctx: JobContext): Promise<QuantizeJobResult> {
+/** What quantizeModel is called with for `params`: the model, its calibration samples and the options (held-out samples, the pool…). */
+export interface QuantizeInputs {
+  readonly model: Graph;
+  readonly fileBytes: Uint8Array;
+  readonly calibration: SampleSource;
+  readonly options: QuantizeOptions;
+}
+
+/** Reads the model and lists the calibration data (samples are read when calibration runs): the quantize and precision jobs' common start. */
+export function quantizeInputs(params: QuantizeParams): QuantizeInputs {
   const { graph: model, bytes: fileBytes } = readModelFile(params.modelPath);
   if (model.subgraphs[0]!.inputs.length === 0) throw new QuantizeError('unsupported-model', `${params.modelPath} has no inputs: there is nothing to calibrate`);
   checkRunnable(model, params.modelPath);
@@ -137,28 +147,29 @@ async function quantize(params: QuantizeParams, ctx: JobContext): Promise<Quanti
     throw new QuantizeError('bad-calibration', 'no calibration data: give a folder or glob of samples, or ask explicitly for random calibration');
   }
 
+  const options: QuantizeOptions = {
+    ...(params.io ? { io: params.io } : {}),
+    ...(params.activations ? { activations: params.activations } : {}),
+    ...(params.method ? { method: params.method } : {}),
+    ...(params.percentile !== undefined ? { percentile: params.percentile } : {}),
+    ...(params.perChannelFullyConnected !== undefined ? { perChannelFullyConnected: params.perChannelFullyConnected } : {}),
+    keepFloat: params.keepFloat ?? false,
+    ...(heldOut ? { heldOut } : {}),
+    ...(params.rounding ? { rounding: params.rounding } : {}),
+    sourceBytes: fileBytes.length,
+    sourcePath: params.modelPath,
+    randomCalibration: params.calibration === undefined,
+    ...(images ? { normalization: { name: norm.name, description: describeNormalization(norm.value) } } : {}),
+    warnings,
+    batch: poolRunner(params.threads !== undefined ? { threads: params.threads } : {}),
+  };
+  return { model, fileBytes, calibration, options };
+}
+
+async function quantize(params: QuantizeParams, ctx: JobContext): Promise<QuantizeJobResult> {
+  const { model, calibration, options } = quantizeInputs(params);
   const names = outputNames(params.modelPath, params.activations);
-  const result = await quantizeModel(
-    model,
-    calibration,
-    {
-      ...(params.io ? { io: params.io } : {}),
-      ...(params.activations ? { activations: params.activations } : {}),
-      ...(params.method ? { method: params.method } : {}),
-      ...(params.percentile !== undefined ? { percentile: params.percentile } : {}),
-      ...(params.perChannelFullyConnected !== undefined ? { perChannelFullyConnected: params.perChannelFullyConnected } : {}),
-      keepFloat: params.keepFloat ?? false,
-      ...(heldOut ? { heldOut } : {}),
-      ...(params.rounding ? { rounding: params.rounding } : {}),
-      sourceBytes: fileBytes.length,
-      sourcePath: params.modelPath,
-      randomCalibration: params.calibration === undefined,
-      ...(images ? { normalization: { name: norm.name, description: describeNormalization(norm.value) } } : {}),
-      warnings,
-      batch: poolRunner(params.threads !== undefined ? { threads: params.threads } : {}),
-    },
-    ctx,
-  );
+  const result = await quantizeModel(model, calibration, options, ctx);
   const outputPath = params.outputPath ?? names.model;
   const report: QuantizationReport = { ...result.report, output: { path: outputPath } };
   return { bytes: result.bytes, report, outputPath, reportPath: reportNameFor(outputPath) };
