@@ -6,7 +6,7 @@
  * promoting everything, an unreachable one is said), and quantize's precision flags end to end.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -17,7 +17,10 @@ import { parsePrecisionList, precisionRequest } from '../../src/cli/precisionOpt
 import { Cancelled } from '../../src/errors';
 import { boardTarget, CALIBRATION, estimateModel } from '../../src/estimate';
 import { clearPrecisionCache, PRECISION_CANCELLED, precisionJob } from '../../src/jobs/precision';
-import { readModel } from '../../src/model/io';
+import { GraphBuilder } from '../../src/model/graphBuilder';
+import { readModel, writeModel } from '../../src/model/io';
+import { makeOptions } from '../../src/model/ops';
+import { writeNpy } from '../../src/runtime/inputs/npy';
 import { markPareto } from '../../src/quantize/precision/pareto';
 import { searchPrecision } from '../../src/quantize/precision/search';
 import type { LayerPrecision } from '../../src/quantize/int8Graph';
@@ -240,5 +243,65 @@ describe('quantize --precision / --target-sqnr / --fit', { skip: SKIP_SHARED }, 
     const bad = await cli(...common, '--precision', '9=float', '--out', join(dir, 'bad.tflite'));
     assert.equal(bad.code, 2);
     assert.equal(bad.err.trim().split('\n').length, 1, bad.err);
+  });
+});
+
+/** input [1, 4] → FULLY_CONNECTED (identity) → SOFTMAX: the class is the largest input. */
+function identityClassifier(): Uint8Array {
+  const k = 4;
+  const g = new GraphBuilder();
+  const sg = g.subgraph();
+  const input = sg.tensor({ name: 'input', shape: [1, k], dtype: 'float32' });
+  const weights = new Float32Array(k * k);
+  for (let j = 0; j < k; j++) weights[j * k + j] = 1;
+  const w = sg.tensor({ name: 'w', shape: [k, k], dtype: 'float32', data: weights });
+  const b = sg.tensor({ name: 'b', shape: [k], dtype: 'float32', data: new Float32Array(k) });
+  const logits = sg.tensor({ name: 'logits', shape: [1, k], dtype: 'float32' });
+  sg.op({
+    op: 'FULLY_CONNECTED',
+    inputs: [input, w, b],
+    outputs: [logits],
+    options: makeOptions('FullyConnectedOptions', { fusedActivationFunction: 'NONE' }),
+  });
+  const probs = sg.tensor({ name: 'output', shape: [1, k], dtype: 'float32' });
+  sg.op({ op: 'SOFTMAX', inputs: [logits], outputs: [probs], options: makeOptions('SoftmaxOptions', { beta: 1 }) });
+  sg.io([input], [probs]);
+  return writeModel(g.build());
+}
+
+describe('the precision job on labeled data', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'precision-data-'));
+  const model = join(dir, 'classifier.tflite');
+  writeFileSync(model, identityClassifier());
+  // Near-ties (a few thousandths apart): int8 steps can flip them, float cannot.
+  const samples: [string, number[]][] = [];
+  for (let i = 0; i < 12; i++) {
+    const c = i % 4;
+    const values = [0.5, 0.5, 0.5, 0.5].map((v, j) => v + (j === c ? 0.002 : -0.001 * ((i + j) % 3)));
+    samples.push([`c${c}`, values]);
+  }
+  samples.forEach(([label, values], i) => {
+    mkdirSync(join(dir, 'data', label), { recursive: true });
+    writeFileSync(join(dir, 'data', label, `s${i}.npy`), writeNpy({ dtype: 'float32', shape: [1, 4], data: Float32Array.from(values) }));
+  });
+  const labeled = (extra: Partial<PrecisionParams> = {}): PrecisionParams => ({
+    quantize: { modelPath: model, randomCalibration: true, samples: 16, heldOut: 8, io: 'float', threads: 1 },
+    precision: [],
+    board: BOARD,
+    data: join(dir, 'data'),
+    ...extra,
+  });
+
+  test('top-1 on the data beside the float model, and a search for accuracy within 0 points of float', async () => {
+    const r = await precisionJob(labeled(), NO_CTX);
+    assert.equal(r.assessment.accuracy?.samples, 12);
+    assert.equal(r.assessment.accuracy?.floatTop1, 1);
+    assert.equal(r.float.accuracy?.top1, 1);
+    const s = await precisionJob(labeled({ suggest: { kind: 'accuracy', points: 0 } }), NO_CTX);
+    assert.equal(s.search?.reached, true);
+    assert.equal(s.assessment.accuracy?.top1, 1);
+    if (r.assessment.accuracy!.top1 < 1) assert.ok(s.search!.promotions > 0, 'int8 lost samples: something was promoted');
+    const { data: _data, ...noData } = labeled({ suggest: { kind: 'accuracy', points: 1 } });
+    await assert.rejects(precisionJob(noData, NO_CTX), /needs labeled data/);
   });
 });
