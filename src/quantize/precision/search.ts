@@ -105,7 +105,12 @@ export async function searchPrecision<P extends PrecisionPoint>(
   const startPoint = await at(start);
   const cost = costFn(startPoint);
   const q = (p: PrecisionPoint): number => quality(p, goal);
-  const done = (stop: SearchStop): SearchResult<P> => ({ explored, chosen: choose(explored, goal, cost), stop, ms: now() - t0 });
+  const done = (stop: SearchStop): SearchResult<P> => {
+    const chosen = choose(explored, goal, cost);
+    // Greedy ran dry, but a point measured on the way (the ceiling at least) meets the goal.
+    const met = stop === 'exhausted' && goal.kind !== 'fit' && meetsGoal(explored[chosen]!.point, goal);
+    return { explored, chosen, stop: met ? 'reached' : stop, ms: now() - t0 };
+  };
 
   if (goal.kind === 'fit' && !startPoint.fits) return done('nothing-fits');
   if (goal.kind !== 'fit' && meetsGoal(startPoint, goal)) return done('reached');
