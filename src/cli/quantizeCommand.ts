@@ -114,7 +114,7 @@ export function renderQuantizeReport(r: QuantizationReport, modelPath: string, r
   return lines.join('\n');
 }
 
-/** --json with the precision flags: the report, and under `precision` what the assignment costs and every assignment a search explored. */
+/** The report of a run with the precision flags (file and --json): under `precision`, what the assignment costs and every assignment a search explored. */
 function withPrecision(r: PrecisionResult): QuantizationReport & { readonly precision: object } {
   const { assessment, float, explored, search, reusedCalibration } = r;
   return { ...r.report, precision: { assessment, float, ...(search ? { search } : {}), ...(explored ? { explored } : {}), reusedCalibration } };
@@ -155,15 +155,16 @@ export async function quantizeCommand(args: ParsedArgs, io: Io, shouldStop?: () 
     const job = { ...UNATTENDED, shouldStop: stop };
     const measured = precision ? await precisionJob({ quantize: params, ...precision }, job).finally(() => interrupt?.dispose()) : undefined;
     const result = measured ?? (await quantizeJob(params, job).finally(() => interrupt?.dispose()));
+    const report = measured ? withPrecision(measured) : result.report;
     // One unit, the report first: a model on disk always has the report of the run that wrote it.
     await writeFilesAtomic(
       [
-        { path: reportPath, bytes: new TextEncoder().encode(`${reportJson(result.report)}\n`) },
+        { path: reportPath, bytes: new TextEncoder().encode(`${reportJson(report)}\n`) },
         { path: outputPath, bytes: result.bytes },
       ],
       { overwrite: force },
     );
-    if (args.flags.has('json')) io.out(reportJson(measured ? withPrecision(measured) : result.report));
+    if (args.flags.has('json')) io.out(reportJson(report));
     else {
       const text = renderQuantizeReport(result.report, outputPath, reportPath);
       io.out(measured && precision ? `${text}\n${renderPrecision(measured, precision)}` : text);

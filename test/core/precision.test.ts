@@ -231,6 +231,8 @@ describe('quantize --precision / --target-sqnr / --fit', { skip: SKIP_SHARED }, 
     assert.ok(existsSync(join(dir, 'hello_world_float_int8.report.json')));
     assert.match(run.out, /search for output SQNR ≥ 15 dB: met/);
     assert.match(run.out, /Pareto front/);
+    const written = JSON.parse(readFileSync(join(dir, 'hello_world_float_int8.report.json'), 'utf8')) as { precision: { search: { reached: boolean } } };
+    assert.equal(written.precision.search.reached, true, 'the report on disk carries the search');
 
     const again = await cli(...common, '--target-sqnr', '15');
     assert.equal(again.code, 2, 'never over an existing file');
