@@ -8,16 +8,18 @@
 import { existsSync } from 'node:fs';
 import { FileExistsError, writeFilesAtomic } from '../io/atomicWrite';
 import { UNATTENDED } from '../jobs/context';
+import { precisionJob } from '../jobs/precision';
 import { QUANTIZE_CANCELLED, quantizeJob } from '../jobs/quantize';
 import { errorCode } from '../errors';
 import { RANGE_METHOD_OPTIONS, type RangeMethodOption } from '../quantize/ranges';
 import { outputNames, reportJson, reportNameFor, type QuantizationReport } from '../quantize/report';
 import { NORMALIZATIONS } from '../runtime/inputs/image';
 import { ROUNDINGS, type Rounding } from '../runtime/quant';
-import type { QuantizeParams } from '../shared/protocol';
+import type { PrecisionResult, QuantizeParams } from '../shared/protocol';
 import { oneOf, threadsOption, UsageError, type ParsedArgs } from './args';
 import { EXIT_CANCELLED, EXIT_OK, type Io } from './command';
 import { reportFailure } from './failure';
+import { precisionRequest, renderPrecision } from './precisionOptions';
 
 function count(args: ParsedArgs, name: string, min: number): number | undefined {
   const v = args.options.get(name);
@@ -112,6 +114,12 @@ export function renderQuantizeReport(r: QuantizationReport, modelPath: string, r
   return lines.join('\n');
 }
 
+/** The report of a run with the precision flags (file and --json): under `precision`, what the assignment costs and every assignment a search explored. */
+function withPrecision(r: PrecisionResult): QuantizationReport & { readonly precision: object } {
+  const { assessment, float, explored, search, reusedCalibration } = r;
+  return { ...r.report, precision: { assessment, float, ...(search ? { search } : {}), ...(explored ? { explored } : {}), reusedCalibration } };
+}
+
 /**
  * Stops the job on Ctrl-C (once: a second Ctrl-C ends the process as usual), so a long
  * quantization ends with a sentence and nothing half-written.
@@ -132,6 +140,7 @@ function interruptible(): { readonly shouldStop: () => boolean; readonly dispose
  */
 export async function quantizeCommand(args: ParsedArgs, io: Io, shouldStop?: () => boolean): Promise<number> {
   const params = quantizeParams(args);
+  const precision = precisionRequest(args);
   const force = args.flags.has('force');
   const outputPath = params.outputPath!;
   const reportPath = reportNameFor(outputPath);
@@ -143,16 +152,23 @@ export async function quantizeCommand(args: ParsedArgs, io: Io, shouldStop?: () 
     }
     const interrupt = shouldStop ? undefined : interruptible();
     const stop = shouldStop ?? interrupt!.shouldStop;
-    const result = await quantizeJob(params, { ...UNATTENDED, shouldStop: stop }).finally(() => interrupt?.dispose());
+    const job = { ...UNATTENDED, shouldStop: stop };
+    const measured = precision ? await precisionJob({ quantize: params, ...precision }, job).finally(() => interrupt?.dispose()) : undefined;
+    const result = measured ?? (await quantizeJob(params, job).finally(() => interrupt?.dispose()));
+    const report = measured ? withPrecision(measured) : result.report;
     // One unit, the report first: a model on disk always has the report of the run that wrote it.
     await writeFilesAtomic(
       [
-        { path: reportPath, bytes: new TextEncoder().encode(`${reportJson(result.report)}\n`) },
+        { path: reportPath, bytes: new TextEncoder().encode(`${reportJson(report)}\n`) },
         { path: outputPath, bytes: result.bytes },
       ],
       { overwrite: force },
     );
-    io.out(args.flags.has('json') ? reportJson(result.report) : renderQuantizeReport(result.report, outputPath, reportPath));
+    if (args.flags.has('json')) io.out(reportJson(report));
+    else {
+      const text = renderQuantizeReport(result.report, outputPath, reportPath);
+      io.out(measured && precision ? `${text}\n${renderPrecision(measured, precision)}` : text);
+    }
     return EXIT_OK;
   } catch (e) {
     if (errorCode(e) === 'cancelled') {

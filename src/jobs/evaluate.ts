@@ -10,6 +10,7 @@ import { emptyTally, type EvaluationReport, type EvaluationTally, addOutcome, ev
 import { modelLabels } from '../evaluate/modelLabels';
 import { type EvaluatedModel, type EvaluationShape, evaluateSample, evaluationShape } from '../evaluate/sampleStep';
 import { LensError } from '../errors';
+import type { Graph } from '../model/graph';
 import { readModel } from '../model/io';
 import { Interpreter } from '../runtime/interpreter';
 import type { EvaluateParams } from '../shared/protocol';
@@ -63,7 +64,19 @@ export const evaluateTask: BatchTask<EvaluateSetup, never, EvaluationTally> = {
 export async function evaluateJob(params: EvaluateParams, ctx: JobContext): Promise<EvaluationReport> {
   if (params.paths.length === 0) throw new LensError('usage', 'evaluate needs at least one model');
   normalizationNamed(params.normalization);
-  const files = params.paths.map((path) => ({ path, ...readModelFile(path) }));
+  return evaluateModels(
+    params.paths.map((path) => ({ path, ...readModelFile(path) })),
+    params,
+    ctx,
+  );
+}
+
+/** The evaluation of models already in memory (`paths` names them in the report); the precision job's quantized models have no file yet. */
+export async function evaluateModels(
+  files: readonly { readonly path: string; readonly graph: Graph; readonly bytes: Uint8Array }[],
+  params: Omit<EvaluateParams, 'paths'>,
+  ctx: JobContext,
+): Promise<EvaluationReport> {
   // Checked here, once, before any thread starts: a bad pair of models is one error, not one per thread.
   const shape = evaluationShape(
     files.map((f) => ({ path: f.path, interpreter: new Interpreter(checkRunnable(f.graph, f.path), { rounding: params.rounding }) })),
@@ -73,7 +86,7 @@ export async function evaluateJob(params: EvaluateParams, ctx: JobContext): Prom
   if (shape.classes > 0) {
     const own = params.labels === undefined ? modelLabels(files[0]!.bytes) : undefined;
     const given = params.labels !== undefined ? readLabelsFile(params.labels) : own;
-    classes = classOrder(set, given, shape.classes, params.labels ?? `the labels of ${params.paths[0]}`);
+    classes = classOrder(set, given, shape.classes, params.labels ?? `the labels of ${files[0]!.path}`);
   }
   const classIndex = new Map(classes.map((c, i) => [c, i]));
   stopIfAsked(ctx);
@@ -96,5 +109,9 @@ export async function evaluateJob(params: EvaluateParams, ctx: JobContext): Prom
     shouldStop: ctx.shouldStop,
     progress: (done) => ctx.progress(done / n, `sample ${done} of ${n}`),
   });
-  return evaluationReport(tally, classes, params.paths);
+  return evaluationReport(
+    tally,
+    classes,
+    files.map((f) => f.path),
+  );
 }

@@ -13,10 +13,10 @@ import { QuantizeError } from '../quantize/errors';
 import type { LayerPrecision } from '../quantize/int8Graph';
 import { precisionChoices } from '../quantize/support';
 import { toFloatGraph } from '../quantize/floatGraph';
-import { quantizeModel } from '../quantize/quantizeModel';
+import { quantizeModel, type QuantizeOptions } from '../quantize/quantizeModel';
+import type { Graph } from '../model/graph';
 import { outputNames, reportNameFor, type QuantizationReport } from '../quantize/report';
 import type { LayerPrecisionChoice, QuantizeJobResult, QuantizeParams } from '../shared/protocol';
-import type { Graph } from '../model/graph';
 import { opName } from '../model/ops';
 import { Cancelled, errorCode, LensError } from '../errors';
 import { stopIfAsked, type JobContext } from './context';
@@ -120,7 +120,16 @@ export async function quantizeJob(params: QuantizeParams, ctx: JobContext): Prom
   }
 }
 
-async function quantize(params: QuantizeParams, ctx: JobContext): Promise<QuantizeJobResult> {
+/** What quantizeModel is called with for `params`: the model, its calibration samples and the options (held-out samples, the pool…). */
+export interface QuantizeInputs {
+  readonly model: Graph;
+  readonly fileBytes: Uint8Array;
+  readonly calibration: SampleSource;
+  readonly options: QuantizeOptions;
+}
+
+/** Reads the model and lists the calibration data (samples are read when calibration runs): the quantize and precision jobs' common start. */
+export function quantizeInputs(params: QuantizeParams): QuantizeInputs {
   const { graph: model, bytes: fileBytes } = readModelFile(params.modelPath);
   if (model.subgraphs[0]!.inputs.length === 0) throw new QuantizeError('unsupported-model', `${params.modelPath} has no inputs: there is nothing to calibrate`);
   checkRunnable(model, params.modelPath);
@@ -131,7 +140,6 @@ async function quantize(params: QuantizeParams, ctx: JobContext): Promise<Quanti
     return sg.inputs.map((i): InputTensorSpec => ({ name: sg.tensors[i]!.name, dtype: sg.tensors[i]!.dtype, shape: sg.tensors[i]!.shape }));
   })();
   const precision = params.precision && params.precision.length > 0 ? precisionMap(floatGraph, params.precision) : undefined;
-  const mixed = [...(precision?.values() ?? [])].some((p) => p !== (params.activations ?? 'int8'));
   const norm = normalizationOf(params.normalization);
   const wanted = params.samples ?? DEFAULT_CALIBRATION_SAMPLES;
   if (!Number.isInteger(wanted) || wanted < 1)
@@ -170,29 +178,31 @@ async function quantize(params: QuantizeParams, ctx: JobContext): Promise<Quanti
     throw new QuantizeError('bad-calibration', 'no calibration data: give a folder or glob of samples, or ask explicitly for random calibration');
   }
 
+  const options: QuantizeOptions = {
+    ...(params.io ? { io: params.io } : {}),
+    ...(params.activations ? { activations: params.activations } : {}),
+    ...(precision ? { precision } : {}),
+    ...(params.method ? { method: params.method } : {}),
+    ...(params.percentile !== undefined ? { percentile: params.percentile } : {}),
+    ...(params.perChannelFullyConnected !== undefined ? { perChannelFullyConnected: params.perChannelFullyConnected } : {}),
+    keepFloat: params.keepFloat ?? false,
+    ...(heldOut ? { heldOut } : {}),
+    ...(params.rounding ? { rounding: params.rounding } : {}),
+    sourceBytes: fileBytes.length,
+    sourcePath: params.modelPath,
+    randomCalibration: params.calibration === undefined,
+    ...(images ? { normalization: { name: norm.name, description: describeNormalization(norm.value) } } : {}),
+    warnings,
+    batch: poolRunner(params.threads !== undefined ? { threads: params.threads } : {}),
+  };
+  return { model, fileBytes, calibration, options };
+}
+
+async function quantize(params: QuantizeParams, ctx: JobContext): Promise<QuantizeJobResult> {
+  const { model, calibration, options } = quantizeInputs(params);
+  const mixed = [...(options.precision?.values() ?? [])].some((p) => p !== (params.activations ?? 'int8'));
   const names = outputNames(params.modelPath, params.activations, mixed);
-  const result = await quantizeModel(
-    model,
-    calibration,
-    {
-      ...(params.io ? { io: params.io } : {}),
-      ...(params.activations ? { activations: params.activations } : {}),
-      ...(precision ? { precision } : {}),
-      ...(params.method ? { method: params.method } : {}),
-      ...(params.percentile !== undefined ? { percentile: params.percentile } : {}),
-      ...(params.perChannelFullyConnected !== undefined ? { perChannelFullyConnected: params.perChannelFullyConnected } : {}),
-      keepFloat: params.keepFloat ?? false,
-      ...(heldOut ? { heldOut } : {}),
-      ...(params.rounding ? { rounding: params.rounding } : {}),
-      sourceBytes: fileBytes.length,
-      sourcePath: params.modelPath,
-      randomCalibration: params.calibration === undefined,
-      ...(images ? { normalization: { name: norm.name, description: describeNormalization(norm.value) } } : {}),
-      warnings,
-      batch: poolRunner(params.threads !== undefined ? { threads: params.threads } : {}),
-    },
-    ctx,
-  );
+  const result = await quantizeModel(model, calibration, options, ctx);
   const outputPath = params.outputPath ?? names.model;
   const report: QuantizationReport = { ...result.report, output: { path: outputPath } };
   return { bytes: result.bytes, report, outputPath, reportPath: reportNameFor(outputPath) };

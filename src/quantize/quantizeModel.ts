@@ -76,6 +76,29 @@ export interface QuantizeOptions {
   readonly warnings?: readonly QuantizeNotice[];
   /** Where calibration runs its samples: default this thread (the quantize job passes the thread pool). */
   readonly batch?: BatchRunner;
+  /**
+   * The statistics of an earlier call on the same model and calibration data (its
+   * QuantizeResult.statistics): calibration and auto's range selection are skipped, so a new
+   * precision assignment costs one build and the evaluation. `calibration` is then not read.
+   */
+  readonly statistics?: CalibrationStatistics;
+}
+
+/**
+ * What calibration and range selection produced, kept in memory to quantize the same model
+ * again (another precision assignment) without running them: the statistics of every calibration
+ * sample, the recipe auto kept and how, and the weights already quantized.
+ */
+export interface CalibrationStatistics {
+  readonly stats: ReadonlyMap<number, TensorStats>;
+  readonly recipe: Candidate;
+  readonly selection?: RangeSelection;
+  readonly samples: number;
+  /** What the calibration pass and the selection warned about (said again by each report). */
+  readonly warnings: readonly QuantizeNotice[];
+  readonly calibrationMs: number;
+  readonly calibrationInferenceMs: number;
+  readonly weightCache: Map<string, SymmetricWeights>;
 }
 
 export interface QuantizeResult {
@@ -84,6 +107,8 @@ export interface QuantizeResult {
   readonly report: QuantizationReport;
   /** The pure float graph the quantizer started from (hybrid/fp16 sources dequantized). */
   readonly floatGraph: Graph;
+  /** Pass back as QuantizeOptions.statistics to quantize again without calibrating. */
+  readonly statistics: CalibrationStatistics;
 }
 
 export const DEFAULT_PERCENTILE = 99.99;
@@ -125,36 +150,11 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
       support.unsupported,
     );
   }
-  const samples = toSource(calibration);
-  if (samples.count === 0) throw new QuantizeError('bad-calibration', 'no calibration samples were given');
-
-  // 2. Calibration: one pass; with auto, validation samples kept apart (or, with fewer than 4
-  // samples, every sample validates too).
   const heldOut = options.heldOut ? toSource(options.heldOut) : undefined;
   const evaluates = heldOut !== undefined && heldOut.count > 0;
-  const calibrationEnd = auto ? (evaluates ? 0.6 : 0.75) : evaluates ? 0.75 : 1;
-  const selectionEnd = auto ? (evaluates ? 0.8 : 1) : calibrationEnd;
-  const split = auto ? validationIndices(samples.count) : [];
-  const inSample = auto && split.length === 0;
-  const validation = new Set(inSample ? Array.from({ length: samples.count }, (_, i) => i) : split);
-  const calib = await calibrate(floatGraph, samples, {
-    histograms: requestedMethod !== 'minmax',
-    ...(auto ? { validation } : {}),
-    ...(options.batch ? { batch: options.batch } : {}),
-    ...stage(ctx, 0, calibrationEnd),
-  });
-  const warnings: QuantizeNotice[] = [...(options.warnings ?? [])];
-  const sg = floatGraph.subgraphs[0]!;
-  // Statistics of every calibration sample (validation ones included).
-  const allStats = new Map<number, TensorStats>();
-  for (const t of new Set([...calib.stats.keys(), ...(calib.validation?.stats.keys() ?? [])])) {
-    allStats.set(t, inSample ? calib.validation!.stats.get(t)! : mergeStats(calib.stats.get(t), calib.validation?.stats.get(t))!);
-  }
-  for (const [t, stats] of allStats) {
-    if (stats.nonFinite > 0) warnings.push({ code: 'non-finite', params: { tensor: sg.tensors[t]!.name, values: stats.nonFinite } });
-  }
-  if (options.randomCalibration) warnings.push({ code: 'random-calibration', params: {} });
-  if (samples.count < 8) warnings.push({ code: 'few-samples', params: { samples: samples.count } });
+  const reused = options.statistics;
+  const calibrationEnd = reused ? 0 : auto ? (evaluates ? 0.6 : 0.75) : evaluates ? 0.75 : 1;
+  const selectionEnd = reused ? 0 : auto ? (evaluates ? 0.8 : 1) : calibrationEnd;
   const rangesOf = (stats: ReadonlyMap<number, TensorStats>, c: Candidate): Map<number, RangeChoice> => {
     const out = new Map<number, RangeChoice>();
     for (const [t, s] of stats) out.set(t, chooseRange(s, c.method, c.percentile ?? percentile));
@@ -162,7 +162,7 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
   };
   const keep = new Set(keepFloat ? support.unsupported.map((o) => o.layer) : []);
   // Weights do not depend on the activation ranges: quantized once for all the graphs built here.
-  const weightCache = new Map<string, SymmetricWeights>();
+  const weightCache = options.statistics?.weightCache ?? new Map<string, SymmetricWeights>();
   const build = (ranges: ReadonlyMap<number, RangeChoice>, c: Candidate) =>
     buildInt8Graph(source, ranges, {
       io,
@@ -174,68 +174,110 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
       weightCache,
     });
 
-  // 3. auto: each candidate built from the other samples' statistics and run on the validation ones.
-  let recipe: Candidate = auto
-    ? { method: 'minmax', perChannelFullyConnected: options.perChannelFullyConnected ?? false }
-    : {
-        method: requestedMethod,
-        ...(requestedMethod === 'percentile' ? { percentile } : {}),
-        perChannelFullyConnected: options.perChannelFullyConnected ?? false,
-      };
-  let selection: RangeSelection | undefined;
-  if (auto) {
-    const ts = performance.now();
-    const classifier = isClassifier(floatGraph);
-    const candidates = candidatesFor(floatGraph, percentile, options.perChannelFullyConnected);
-    const fitStats = inSample ? calib.validation!.stats : calib.stats;
-    const tried: { readonly c: Candidate; readonly ranges: Map<number, RangeChoice>; readonly score: CandidateScore }[] = [];
-    const progress = stage(ctx, calibrationEnd, selectionEnd);
-    // Ranges by method: the per-channel FC candidates reuse those of the per-tensor ones.
-    const rangesByMethod = new Map<string, Map<number, RangeChoice>>();
-    for (const [k, c] of candidates.entries()) {
-      if (ctx.shouldStop?.()) throw new Cancelled('quantization was cancelled');
-      const label = candidateLabel(c);
-      const methodKey = `${c.method} ${c.percentile ?? ''}`;
-      const ranges = rangesByMethod.get(methodKey) ?? rangesOf(fitStats, c);
-      rangesByMethod.set(methodKey, ranges);
-      const twin = tried.find((x) => x.c.perChannelFullyConnected === c.perChannelFullyConnected && sameParams(x.ranges, ranges));
-      let score: CandidateScore;
-      if (twin) {
-        const t = twin.score;
-        score = {
-          ...c,
-          label,
-          ...(t.sqnrDb !== undefined ? { sqnrDb: t.sqnrDb } : {}),
-          ...(t.top1Agreement !== undefined ? { top1Agreement: t.top1Agreement } : {}),
-          ...(t.skipped !== undefined ? { skipped: t.skipped } : {}),
-          sameAs: t.sameAs ?? t.label,
-        };
-      } else {
-        try {
-          score = { ...c, label, ...scoreCandidate(build(ranges, c).graph, calib.validation!, rounding, classifier, ctx) };
-        } catch (e) {
-          if (!(e instanceof RuntimeError)) throw e;
-          score = { ...c, label, skipped: `our runtime cannot run it: ${e.message}` };
-        }
-      }
-      tried.push({ c, ranges, score });
-      progress.progress?.((k + 1) / candidates.length, `range candidate ${k + 1} of ${candidates.length}: ${label}`);
+  // 2. Calibration: one pass; with auto, validation samples kept apart (or, with fewer than 4
+  // samples, every sample validates too). 3. auto's range selection. Both skipped when the
+  // statistics of an earlier call are given.
+  const gather = async (): Promise<CalibrationStatistics> => {
+    const samples = toSource(calibration);
+    if (samples.count === 0) throw new QuantizeError('bad-calibration', 'no calibration samples were given');
+
+    const split = auto ? validationIndices(samples.count) : [];
+    const inSample = auto && split.length === 0;
+    const validation = new Set(inSample ? Array.from({ length: samples.count }, (_, i) => i) : split);
+    const calib = await calibrate(floatGraph, samples, {
+      histograms: requestedMethod !== 'minmax',
+      ...(auto ? { validation } : {}),
+      ...(options.batch ? { batch: options.batch } : {}),
+      ...stage(ctx, 0, calibrationEnd),
+    });
+    const warnings: QuantizeNotice[] = [];
+    const sg = floatGraph.subgraphs[0]!;
+    // Statistics of every calibration sample (validation ones included).
+    const allStats = new Map<number, TensorStats>();
+    for (const t of new Set([...calib.stats.keys(), ...(calib.validation?.stats.keys() ?? [])])) {
+      allStats.set(t, inSample ? calib.validation!.stats.get(t)! : mergeStats(calib.stats.get(t), calib.validation?.stats.get(t))!);
     }
-    const scores = tried.map((x) => x.score);
-    const best = pickBest(scores, { classifier, samples: validation.size });
-    if (best < 0) warnings.push({ code: 'auto-unmeasured', params: { reason: scores[0]?.skipped ?? null, kept: candidateLabel(recipe) } });
-    else recipe = candidates[best]!;
-    if (inSample) warnings.push({ code: 'auto-in-sample', params: { samples: samples.count } });
-    selection = {
-      chosen: candidateLabel(recipe),
-      criterion: classifier ? CRITERION.classifier : CRITERION.plain,
-      validationSamples: validation.size,
-      inSample,
-      classifier,
-      candidates: scores,
-      ms: performance.now() - ts,
+    for (const [t, stats] of allStats) {
+      if (stats.nonFinite > 0) warnings.push({ code: 'non-finite', params: { tensor: sg.tensors[t]!.name, values: stats.nonFinite } });
+    }
+    if (options.randomCalibration) warnings.push({ code: 'random-calibration', params: {} });
+    if (samples.count < 8) warnings.push({ code: 'few-samples', params: { samples: samples.count } });
+    // 3. auto: each candidate built from the other samples' statistics and run on the validation ones.
+    let recipe: Candidate = auto
+      ? { method: 'minmax', perChannelFullyConnected: options.perChannelFullyConnected ?? false }
+      : {
+          method: requestedMethod,
+          ...(requestedMethod === 'percentile' ? { percentile } : {}),
+          perChannelFullyConnected: options.perChannelFullyConnected ?? false,
+        };
+    let selection: RangeSelection | undefined;
+    if (auto) {
+      const ts = performance.now();
+      const classifier = isClassifier(floatGraph);
+      const candidates = candidatesFor(floatGraph, percentile, options.perChannelFullyConnected);
+      const fitStats = inSample ? calib.validation!.stats : calib.stats;
+      const tried: { readonly c: Candidate; readonly ranges: Map<number, RangeChoice>; readonly score: CandidateScore }[] = [];
+      const progress = stage(ctx, calibrationEnd, selectionEnd);
+      // Ranges by method: the per-channel FC candidates reuse those of the per-tensor ones.
+      const rangesByMethod = new Map<string, Map<number, RangeChoice>>();
+      for (const [k, c] of candidates.entries()) {
+        if (ctx.shouldStop?.()) throw new Cancelled('quantization was cancelled');
+        const label = candidateLabel(c);
+        const methodKey = `${c.method} ${c.percentile ?? ''}`;
+        const ranges = rangesByMethod.get(methodKey) ?? rangesOf(fitStats, c);
+        rangesByMethod.set(methodKey, ranges);
+        const twin = tried.find((x) => x.c.perChannelFullyConnected === c.perChannelFullyConnected && sameParams(x.ranges, ranges));
+        let score: CandidateScore;
+        if (twin) {
+          const t = twin.score;
+          score = {
+            ...c,
+            label,
+            ...(t.sqnrDb !== undefined ? { sqnrDb: t.sqnrDb } : {}),
+            ...(t.top1Agreement !== undefined ? { top1Agreement: t.top1Agreement } : {}),
+            ...(t.skipped !== undefined ? { skipped: t.skipped } : {}),
+            sameAs: t.sameAs ?? t.label,
+          };
+        } else {
+          try {
+            score = { ...c, label, ...scoreCandidate(build(ranges, c).graph, calib.validation!, rounding, classifier, ctx) };
+          } catch (e) {
+            if (!(e instanceof RuntimeError)) throw e;
+            score = { ...c, label, skipped: `our runtime cannot run it: ${e.message}` };
+          }
+        }
+        tried.push({ c, ranges, score });
+        progress.progress?.((k + 1) / candidates.length, `range candidate ${k + 1} of ${candidates.length}: ${label}`);
+      }
+      const scores = tried.map((x) => x.score);
+      const best = pickBest(scores, { classifier, samples: validation.size });
+      if (best < 0) warnings.push({ code: 'auto-unmeasured', params: { reason: scores[0]?.skipped ?? null, kept: candidateLabel(recipe) } });
+      else recipe = candidates[best]!;
+      if (inSample) warnings.push({ code: 'auto-in-sample', params: { samples: samples.count } });
+      selection = {
+        chosen: candidateLabel(recipe),
+        criterion: classifier ? CRITERION.classifier : CRITERION.plain,
+        validationSamples: validation.size,
+        inSample,
+        classifier,
+        candidates: scores,
+        ms: performance.now() - ts,
+      };
+    }
+    return {
+      stats: allStats,
+      recipe,
+      ...(selection ? { selection } : {}),
+      samples: samples.count,
+      warnings,
+      calibrationMs: calib.ms,
+      calibrationInferenceMs: calib.inferenceMs,
+      weightCache,
     };
-  }
+  };
+  const statistics = reused ?? (await gather());
+  const { stats: allStats, recipe, selection } = statistics;
+  const warnings: QuantizeNotice[] = [...(options.warnings ?? []), ...statistics.warnings];
 
   // 4. The int8 graph: the chosen recipe on the statistics of every calibration sample.
   const t1 = performance.now();
@@ -266,7 +308,7 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
       perChannelFullyConnected: recipe.perChannelFullyConnected,
       keepFloat,
       reuseInt8Weights,
-      calibrationSamples: samples.count,
+      calibrationSamples: statistics.samples,
       heldOutSamples: heldOut?.count ?? 0,
       randomCalibration: options.randomCalibration ?? false,
       ...(options.normalization ? { normalization: options.normalization } : {}),
@@ -285,14 +327,14 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
     }),
     evaluation,
     timing: {
-      calibrationMs: calib.ms,
-      calibrationInferenceMs: calib.inferenceMs,
-      selectionMs: selection?.ms ?? 0,
+      calibrationMs: reused ? 0 : statistics.calibrationMs,
+      calibrationInferenceMs: reused ? 0 : statistics.calibrationInferenceMs,
+      selectionMs: reused ? 0 : (selection?.ms ?? 0),
       rewriteMs,
       quantizeMs,
       evaluationMs: 'ms' in evaluation ? evaluation.ms : 0,
     },
   };
   ctx.progress?.(1, 'done');
-  return { graph, bytes, report, floatGraph };
+  return { graph, bytes, report, floatGraph, statistics };
 }

@@ -167,6 +167,33 @@ export interface PrecisionParams {
   readonly labels?: string;
   /** Search for an assignment instead of measuring the given one. */
   readonly suggest?: PrecisionGoal;
+  /** With `suggest`: the search stops here and keeps the best assignment found (default PRECISION_SEARCH_MS). */
+  readonly timeLimitMs?: number;
+}
+
+/** Why a search stopped. */
+export type SearchStop =
+  /** The goal is met (for `fit`: the most accurate assignment found fits). */
+  | 'reached'
+  /** Not even the ceiling (every layer at its top choice) meets the goal. */
+  | 'unreachable'
+  /** For `fit`: not even the starting assignment fits. */
+  | 'nothing-fits'
+  /** No promotion left that helps. */
+  | 'exhausted'
+  | 'time-limit';
+
+/** How a search ended (PrecisionResult.search). */
+export interface PrecisionSearchSummary {
+  readonly goal: PrecisionGoal;
+  /** Whether the chosen assignment meets the goal (for `fit`: fits the board). */
+  readonly reached: boolean;
+  readonly stop: SearchStop;
+  /** Layers of the chosen assignment promoted from where the search started. */
+  readonly promotions: number;
+  /** Layers that could be promoted at all (what all-int16/all-float would change). */
+  readonly promotable: number;
+  readonly ms: number;
 }
 
 /** One layer of an assessed assignment. */
@@ -209,6 +236,8 @@ export interface PrecisionResult {
   readonly float: Omit<PrecisionPoint, 'precision' | 'outputSqnrDb' | 'top1Agreement'>;
   /** With `suggest`: every assignment the search measured; `pareto` marks the front (accuracy against arena and latency). */
   readonly explored?: readonly (PrecisionPoint & { readonly pareto: boolean })[];
+  /** With `suggest`: how the search ended (added to the contract by the search; optional). */
+  readonly search?: PrecisionSearchSummary;
   /** Whether the calibration statistics came from the worker's cache. */
   readonly reusedCalibration: boolean;
   /** The quantized model and its report, written by the caller like any quantize result. */
