@@ -139,8 +139,10 @@ function interruptible(): { readonly shouldStop: () => boolean; readonly dispose
  * replaces Ctrl-C (tests).
  */
 export async function quantizeCommand(args: ParsedArgs, io: Io, shouldStop?: () => boolean): Promise<number> {
-  const params = quantizeParams(args);
   const precision = precisionRequest(args);
+  // A per-layer precision run writes <name>_mixed.tflite unless --out says otherwise: known before any work.
+  const named = quantizeParams(args);
+  const params = args.options.has('out') || !precision ? named : { ...named, outputPath: outputNames(named.modelPath, named.activations, true).model };
   const force = args.flags.has('force');
   const outputPath = params.outputPath!;
   const reportPath = reportNameFor(outputPath);

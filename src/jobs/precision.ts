@@ -160,7 +160,7 @@ async function precision(params: PrecisionParams, ctx: JobContext): Promise<Prec
       ms: found.ms,
     };
   }
-  const outputPath = q.outputPath ?? outputNames(q.modelPath, q.activations).model;
+  const outputPath = q.outputPath ?? outputNames(q.modelPath, q.activations, assessed.assessment.precision.length > 0).model;
   const report: QuantizationReport = { ...assessed.result.report, output: { path: outputPath } };
   ctx.progress(1, 'done');
   return {

@@ -227,11 +227,11 @@ describe('quantize --precision / --target-sqnr / --fit', { skip: SKIP_SHARED }, 
     const common = ['quantize', model, '--random-calibration', '--samples', '16', '--held-out', '8', '--threads', '1'];
     const run = await cli(...common, '--target-sqnr', '15', '--target', 'rpi-pico');
     assert.equal(run.code, 0, run.err);
-    assert.ok(existsSync(join(dir, 'hello_world_float_int8.tflite')));
-    assert.ok(existsSync(join(dir, 'hello_world_float_int8.report.json')));
+    assert.ok(existsSync(join(dir, 'hello_world_float_mixed.tflite')));
+    assert.ok(existsSync(join(dir, 'hello_world_float_mixed.report.json')));
     assert.match(run.out, /search for output SQNR ≥ 15 dB: met/);
     assert.match(run.out, /Pareto front/);
-    const written = JSON.parse(readFileSync(join(dir, 'hello_world_float_int8.report.json'), 'utf8')) as { precision: { search: { reached: boolean } } };
+    const written = JSON.parse(readFileSync(join(dir, 'hello_world_float_mixed.report.json'), 'utf8')) as { precision: { search: { reached: boolean } } };
     assert.equal(written.precision.search.reached, true, 'the report on disk carries the search');
 
     const again = await cli(...common, '--target-sqnr', '15');
