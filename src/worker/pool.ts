@@ -21,7 +21,7 @@ import { Worker } from 'node:worker_threads';
 import { Cancelled, type ErrorCode, LensError, type QuantizeErrorCode, type RuntimeErrorCode } from '../errors';
 import { QuantizeError } from '../quantize/errors';
 import { RuntimeError } from '../runtime/types';
-import { type BatchRun, type BatchRunner, type BatchTask, chunksOf, loadChunk, runInProcess, sharedMemory } from '../util/batch';
+import { type BatchContext, type BatchRun, type BatchRunner, type BatchTask, chunksOf, loadChunk, runInProcess, sharedMemory } from '../util/batch';
 
 /** Environment variable that fixes the pool's size where no option does (tests, scripts). */
 export const THREADS_ENV = 'TINYML_LENS_THREADS';
@@ -33,12 +33,13 @@ export const POOL_WORKER_SCRIPT = join(__dirname, 'poolWorker.js');
 
 /** To a pool thread: the task and its setup once, then chunks; `release` when the batch is over (drop the model). */
 export type ToPoolThread =
-  | { readonly type: 'setup'; readonly task: string; readonly setup: unknown }
+  | { readonly type: 'setup'; readonly task: string; readonly setup: unknown; readonly claims: SharedArrayBuffer | ArrayBuffer }
   | { readonly type: 'release' }
   | { readonly type: 'chunk'; readonly index: number; readonly start: number; readonly count: number; readonly items?: readonly unknown[] };
 
-/** From a pool thread: a sample done, a chunk's partial, or the failure that ends the batch. */
+/** From a pool thread: its prepare's time, a sample done, a chunk's partial, or the failure that ends the batch. */
 export type FromPoolThread =
+  | { readonly type: 'prepared'; readonly ms: number }
   | { readonly type: 'sample' }
   | { readonly type: 'partial'; readonly index: number; readonly partial: unknown }
   | { readonly type: 'error'; readonly code: ErrorCode; readonly name: string; readonly message: string; readonly layer?: number };
@@ -100,6 +101,14 @@ export interface PoolOptions {
   readonly script?: string;
   /** How often the caller's shouldStop is polled, ms. */
   readonly pollMs?: number;
+  /**
+   * Whether the calling thread folds chunks too (default true): a pool of n then starts n − 1
+   * threads. Off, it only loads and merges, so a task that never looks at shouldStop cannot
+   * hold it (tests).
+   */
+  readonly callerFolds?: boolean;
+  /** Told what each batch on more than one thread did (bench, tests). */
+  readonly report?: (report: PoolBatchReport) => void;
 }
 
 /**
@@ -113,7 +122,7 @@ export function poolRunner(options: PoolOptions = {}): BatchRunner {
   return (task, run) => {
     const n = batchThreads(threads, chunksOf(run.count, task.chunkSize).length, explicit);
     if (n <= 1) return runInProcess(task, run);
-    return runOnThreads(task, run, n, options.script ?? POOL_WORKER_SCRIPT, options.pollMs ?? 20);
+    return runOnThreads(task, run, n, options);
   };
 }
 
@@ -184,28 +193,63 @@ export async function stopIdleThreads(): Promise<void> {
   await Promise.allSettled(all.map(({ t }) => t.worker.terminate()));
 }
 
+/**
+ * Chunk claims of one batch, in shared memory: a chunk sent to a pool thread may still be
+ * taken back by the calling thread (work stealing) until the pool thread starts it; whoever
+ * changes its slot from OPEN first runs it, so every chunk runs exactly once. The slot after
+ * the last chunk is raised when the batch is over: a thread that has not prepared yet skips it.
+ */
+export const CLAIM_OPEN = 0;
+export const CLAIM_POOL = 1;
+export const CLAIM_CALLER = 2;
+
+/** What one batch on the pool did (the bench prints it; tests check who folded what). */
+export interface PoolBatchReport {
+  /** Threads that took part, the calling thread included. */
+  readonly threads: number;
+  /** Prepare time of each thread, ms: the calling thread's first, then each pool thread's (absent: it never prepared, the batch was over first). */
+  readonly prepareMs: readonly (number | undefined)[];
+  /** Chunks each thread folded, in the same order. */
+  readonly chunks: readonly number[];
+  /** Chunks the calling thread took back from a pool thread that had not started them. */
+  readonly stolen: number;
+}
+
 function runOnThreads<Setup, Item, Partial>(
   task: BatchTask<Setup, Item, Partial>,
   run: BatchRun<Setup, Item, Partial>,
   count: number,
-  script: string,
-  pollMs: number,
+  options: PoolOptions,
 ): Promise<void> {
   if (run.shouldStop?.()) return Promise.reject(new Cancelled(run.cancelledMessage));
+  const script = options.script ?? POOL_WORKER_SCRIPT;
+  const callerFolds = options.callerFolds !== false;
   const chunks = chunksOf(run.count, task.chunkSize);
-  const threads = takeThreads(script, count);
-  const free: PoolThread[] = [];
+  const claimMemory = sharedMemory(4 * (chunks.length + 1));
+  const claims = new Int32Array(claimMemory);
+  // Without shared memory each thread would see its own copy of the claims: no stealing then.
+  const stealing = callerFolds && !(claimMemory instanceof ArrayBuffer);
+  const threads = takeThreads(script, callerFolds ? count - 1 : count);
+  const queued = threads.map((): number[] => []);
+  const prepareMs: (number | undefined)[] = [undefined, ...threads.map(() => undefined)];
+  const folded = [0, ...threads.map(() => 0)];
+  const loaded = new Map<number, readonly Item[]>();
   const ready = new Map<number, Partial>();
+  // Chunks out at once (loaded, running or waiting to be merged): memory stays bounded.
   const window = 2 * count;
+  // A pool thread has one chunk running and one waiting, so it never waits for the calling thread.
+  const depth = 2;
+  let stolen = 0;
   let next = 0;
   let merged = 0;
   let done = 0;
   let settled = false;
   let pumping = false;
+  let wake: (() => void) | undefined;
 
   return new Promise<void>((resolve, reject) => {
-    const listeners = threads.map((t) => {
-      const onMessage = (m: FromPoolThread): void => received(t, m);
+    const listeners = threads.map((t, k) => {
+      const onMessage = (m: FromPoolThread): void => received(k, m);
       const onError = (e: Error): void => finish(new LensError('crashed', `a pool thread crashed: ${e.message}`));
       const onExit = (code: number): void => finish(new LensError('crashed', `a pool thread exited with code ${code}`));
       t.worker.on('message', onMessage);
@@ -221,8 +265,16 @@ function runOnThreads<Setup, Item, Partial>(
     function finish(error?: Error): void {
       if (settled) return;
       settled = true;
+      Atomics.store(claims, chunks.length, 1);
       clearInterval(timer);
       for (const off of listeners) off();
+      wake?.();
+      options.report?.({
+        threads: threads.length + (callerFolds ? 1 : 0),
+        prepareMs: callerFolds ? prepareMs : prepareMs.slice(1),
+        chunks: callerFolds ? folded : folded.slice(1),
+        stolen,
+      });
       if (!error) {
         releaseThreads(script, threads);
         resolve();
@@ -235,19 +287,30 @@ function runOnThreads<Setup, Item, Partial>(
     }
     const fail = (e: unknown): void => finish(e instanceof Error ? e : new LensError('internal', String(e)));
 
-    // Hands chunks to free threads, loading each on this thread just before it goes out.
+    /** The next chunk nobody has, loaded (on this thread, just before it goes out), or undefined. */
+    async function take(): Promise<number | undefined> {
+      if (next >= chunks.length || next >= merged + window) return undefined;
+      const index = next++;
+      const c = chunks[index]!;
+      if (run.load) loaded.set(index, await loadChunk(run.load, c.start, c.count));
+      return index;
+    }
+
+    // Keeps every pool thread `depth` chunks ahead.
     async function pump(): Promise<void> {
       if (pumping) return;
       pumping = true;
       try {
-        while (!settled && free.length > 0 && next < chunks.length && next < merged + window) {
-          const t = free.shift()!;
-          const index = next++;
-          const c = chunks[index]!;
-          const items = run.load ? await loadChunk(run.load, c.start, c.count) : undefined;
-          if (settled) return;
-          const message: ToPoolThread = { type: 'chunk', index, start: c.start, count: c.count, ...(items ? { items } : {}) };
-          t.worker.postMessage(message);
+        for (let k = 0; k < threads.length && !settled; k++) {
+          while (!settled && queued[k]!.length < depth) {
+            const index = await take();
+            if (index === undefined || settled) return;
+            const c = chunks[index]!;
+            const items = loaded.get(index);
+            queued[k]!.push(index);
+            const message: ToPoolThread = { type: 'chunk', index, start: c.start, count: c.count, ...(items ? { items } : {}) };
+            threads[k]!.worker.postMessage(message);
+          }
         }
       } catch (e) {
         fail(e);
@@ -256,7 +319,24 @@ function runOnThreads<Setup, Item, Partial>(
       }
     }
 
-    function received(t: PoolThread, m: FromPoolThread): void {
+    function deliver(index: number, partial: Partial): void {
+      loaded.delete(index);
+      ready.set(index, partial);
+      try {
+        while (ready.has(merged)) {
+          const p = ready.get(merged)!;
+          ready.delete(merged);
+          merged++;
+          run.merge(p);
+        }
+      } catch (e) {
+        fail(e);
+        return;
+      }
+      if (merged === chunks.length) finish();
+    }
+
+    function received(k: number, m: FromPoolThread): void {
       if (settled) return;
       if (m.type === 'sample') {
         run.progress?.(++done, run.count);
@@ -264,39 +344,81 @@ function runOnThreads<Setup, Item, Partial>(
         if (run.shouldStop?.()) finish(new Cancelled(run.cancelledMessage));
         return;
       }
+      if (m.type === 'prepared') {
+        prepareMs[k + 1] = m.ms;
+        return;
+      }
       if (m.type === 'error') {
         finish(reviveError(m));
         return;
       }
-      ready.set(m.index, m.partial as Partial);
-      try {
-        while (ready.has(merged)) {
-          const partial = ready.get(merged)!;
-          ready.delete(merged);
-          merged++;
-          run.merge(partial);
-        }
-      } catch (e) {
-        fail(e);
-        return;
-      }
-      if (merged === chunks.length) {
-        finish();
-        return;
-      }
-      free.push(t);
+      const q = queued[k]!;
+      q.splice(q.indexOf(m.index), 1);
+      folded[k + 1]!++;
+      deliver(m.index, m.partial as Partial);
       void pump();
+      wake?.();
+    }
+
+    /** A chunk a pool thread has been sent but not started, taken back (lowest first: it unblocks the merge). */
+    function steal(): number | undefined {
+      if (!stealing) return undefined;
+      let best: { k: number; index: number } | undefined;
+      queued.forEach((q, k) => {
+        for (const index of q) if (Atomics.load(claims, index) === CLAIM_OPEN && (!best || index < best.index)) best = { k, index };
+      });
+      if (!best || Atomics.compareExchange(claims, best.index, CLAIM_OPEN, CLAIM_CALLER) !== CLAIM_OPEN) return undefined;
+      const q = queued[best.k]!;
+      q.splice(q.indexOf(best.index), 1);
+      stolen++;
+      return best.index;
+    }
+
+    // The calling thread folds too: it prepares at once (no thread to start) and takes chunks
+    // nobody has, or that a pool thread has not started yet; between chunks it lets the pool
+    // threads' messages in. Stops are seen between layers, as in runInProcess.
+    async function work(): Promise<void> {
+      const t0 = performance.now();
+      const fold = await task.prepare(run.setup);
+      prepareMs[0] = performance.now() - t0;
+      const ctx: BatchContext = {
+        shouldStop: () => settled || (run.shouldStop?.() ?? false),
+        sampleDone: () => run.progress?.(++done, run.count),
+      };
+      while (!settled) {
+        if (run.shouldStop?.()) throw new Cancelled(run.cancelledMessage);
+        let index = await take();
+        if (index === undefined) index = steal();
+        else if (stealing) Atomics.store(claims, index, CLAIM_CALLER);
+        if (settled) return;
+        if (index === undefined) {
+          // Nothing to take: wait for a pool thread's partial (or the end).
+          await new Promise<void>((r) => {
+            wake = r;
+          });
+          wake = undefined;
+          continue;
+        }
+        const c = chunks[index]!;
+        const items = loaded.get(index);
+        const partial = await fold(items ? { ...c, items } : c, ctx);
+        if (settled) return;
+        folded[0]!++;
+        deliver(index, partial);
+        void pump();
+        await new Promise<void>((r) => setImmediate(r));
+      }
     }
 
     const timer = setInterval(() => {
       if (run.shouldStop?.()) finish(new Cancelled(run.cancelledMessage));
-    }, pollMs);
+    }, options.pollMs ?? 20);
 
     for (const t of threads) {
-      const setup: ToPoolThread = { type: 'setup', task: task.name, setup: run.setup };
+      const setup: ToPoolThread = { type: 'setup', task: task.name, setup: run.setup, claims: claimMemory };
       t.worker.postMessage(setup);
-      free.push(t);
     }
     void pump();
+    if (callerFolds) work().catch(fail);
   });
 }

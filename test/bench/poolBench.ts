@@ -15,7 +15,7 @@ import { calibrate, type SampleSource } from '../../src/quantize/calibrate';
 import { toFloatGraph } from '../../src/quantize/floatGraph';
 import { quantizeModel } from '../../src/quantize/quantizeModel';
 import { type BatchRunner, runInProcess } from '../../src/util/batch';
-import { poolRunner, stopIdleThreads } from '../../src/worker/pool';
+import { type PoolBatchReport, poolRunner, stopIdleThreads } from '../../src/worker/pool';
 import { QUALITY_CASES } from '../core/quantizeData';
 import { HAVE_SHARED, MODELS_DIR, corpusModel } from '../helpers/corpus';
 import { burnTask } from '../helpers/poolTasks';
@@ -34,55 +34,108 @@ async function timed(f: () => Promise<unknown>): Promise<{ wall: number; cpu: nu
   return { wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 };
 }
 
-interface OneVsTwo {
-  readonly one: number;
-  readonly two: number;
-  readonly cpuOne: number;
-  readonly cpuTwo: number;
+interface Timing {
+  readonly wall: number;
+  readonly cpu: number;
 }
+
+interface OneVsTwo {
+  readonly one: Timing;
+  /** Two threads, the pool thread started for the batch (every idle thread ended first): what a user's first batch pays. */
+  readonly cold: Timing;
+  /** Two threads, the pool thread kept from the previous batch (started, JIT warm; it still prepares the model). */
+  readonly warm: Timing;
+  /** Prepare ms of the calling thread and of the pool thread, medians over the warm runs (the pool's report). */
+  readonly prepare?: readonly [number, number];
+  readonly coldPrepare?: readonly [number, number];
+}
+
+const RUNS = 3;
 
 /**
- * Median times of `f(runner)` on one thread and on two, interleaved, after one run of each
- * (the pool's threads then exist and are warm, as in a session that quantizes more than once;
- * the first, cold, run of two threads is reported apart).
+ * Median times of `f(runner)` on one thread, on two cold and on two warm, interleaved after
+ * one untimed run of each. `f` gets a runner whose report it may pass on; batches that build
+ * their runner themselves (jobs) get the thread count instead and report nothing.
  */
-async function oneVsTwo(f: (batch: BatchRunner, threads: number) => Promise<unknown>): Promise<OneVsTwo & { readonly coldTwo: number }> {
-  const coldTwo = (await timed(() => f(poolRunner({ threads: 2 }), 2))).wall;
+async function oneVsTwo(f: (batch: BatchRunner, threads: number) => Promise<unknown>): Promise<OneVsTwo> {
+  const reports: PoolBatchReport[] = [];
+  const two = (): BatchRunner => poolRunner({ threads: 2, report: (r) => reports.push(r) });
   await f(runInProcess, 1);
-  const one: { wall: number; cpu: number }[] = [];
-  const two: { wall: number; cpu: number }[] = [];
-  for (let k = 0; k < 3; k++) {
+  await f(two(), 2);
+  const one: Timing[] = [];
+  const cold: Timing[] = [];
+  const warm: Timing[] = [];
+  const coldReports: PoolBatchReport[] = [];
+  const warmReports: PoolBatchReport[] = [];
+  for (let k = 0; k < RUNS; k++) {
     one.push(await timed(() => f(runInProcess, 1)));
-    two.push(await timed(() => f(poolRunner({ threads: 2 }), 2)));
+    await stopIdleThreads();
+    reports.length = 0;
+    cold.push(await timed(() => f(two(), 2)));
+    coldReports.push(...reports);
+    reports.length = 0;
+    warm.push(await timed(() => f(two(), 2)));
+    warmReports.push(...reports);
   }
-  return {
-    one: median(one.map((x) => x.wall)),
-    two: median(two.map((x) => x.wall)),
-    cpuOne: median(one.map((x) => x.cpu)),
-    cpuTwo: median(two.map((x) => x.cpu)),
-    coldTwo,
-  };
+  const mid = (ts: readonly Timing[]): Timing => ({ wall: median(ts.map((t) => t.wall)), cpu: median(ts.map((t) => t.cpu)) });
+  const prep = (rs: readonly PoolBatchReport[]): readonly [number, number] | undefined =>
+    rs.length === 0 ? undefined : [median(rs.map((r) => r.prepareMs[0] ?? Number.NaN)), median(rs.map((r) => r.prepareMs[1] ?? Number.NaN))];
+  const prepare = prep(warmReports);
+  const coldPrepare = prep(coldReports);
+  return { one: mid(one), cold: mid(cold), warm: mid(warm), ...(prepare ? { prepare } : {}), ...(coldPrepare ? { coldPrepare } : {}) };
 }
 
-const row = (what: string, n: number, t: OneVsTwo & { coldTwo: number }): string =>
-  `${what.padEnd(28)} ${String(n).padStart(4)} ${t.one.toFixed(0).padStart(9)} ${t.two.toFixed(0).padStart(9)} ${(t.two / t.one).toFixed(2).padStart(7)} ${t.coldTwo.toFixed(0).padStart(9)} ${(t.cpuTwo / t.cpuOne).toFixed(2).padStart(9)}`;
+const ms = (x: number, width = 8): string => (Number.isFinite(x) ? x.toFixed(0) : '-').padStart(width);
+const ratio = (a: number, b: number): string => (a / b).toFixed(2).padStart(6);
+
+const row = (what: string, n: number, t: OneVsTwo): string =>
+  [
+    what.padEnd(30),
+    String(n).padStart(4),
+    ms(t.one.wall),
+    ms(t.cold.wall),
+    ratio(t.cold.wall, t.one.wall),
+    ratio(t.cold.cpu, t.one.cpu),
+    ms(t.warm.wall),
+    ratio(t.warm.wall, t.one.wall),
+    ratio(t.warm.cpu, t.one.cpu),
+    `${t.coldPrepare ? `${ms(t.coldPrepare[0], 4)} /${ms(t.coldPrepare[1], 4)}` : '    -'}`.padStart(12),
+    `${t.prepare ? `${ms(t.prepare[0], 4)} /${ms(t.prepare[1], 4)}` : '    -'}`.padStart(12),
+  ].join(' ');
 
 export async function poolBench(): Promise<void> {
   if (!HAVE_SHARED) {
     console.log(`pool bench: skipped, no shared models at ${MODELS_DIR}`);
     return;
   }
-  console.log(`\n## Thread pool: 1 thread vs 2 (median of 3; load average ${loadavg()[0]!.toFixed(1)} on this machine's cores at the start)`);
+  console.log(`\n## Thread pool: 1 thread vs 2 (median of ${RUNS}; load average ${loadavg()[0]!.toFixed(1)} on this machine's cores at the start)`);
   console.log(
-    '2 ÷ 1: wall time of two threads over one (target ≤ 0.6 on 2 idle cores); cold 2: the first batch, threads started for it; CPU 2 ÷ 1: CPU time of all threads, the work the pool adds',
+    [
+      '2 threads = the calling thread + 1 pool thread. cold: the pool thread started for the batch (a first batch); warm: kept from the previous batch.',
+      '÷ 1: wall time over one thread (target ≤ 0.6 on 2 idle cores); CPU ÷ 1: CPU time of every thread over one thread (what the pool adds, load-independent).',
+      'prepare ms: the calling thread / the pool thread, cold and warm (- : the batch was over before the pool thread had prepared).',
+    ].join('\n'),
   );
   console.log(
-    `${'work'.padEnd(28)} ${'N'.padStart(4)} ${'1 thr ms'.padStart(9)} ${'2 thr ms'.padStart(9)} ${'2 ÷ 1'.padStart(7)} ${'cold 2 ms'.padStart(9)} ${'CPU 2 ÷ 1'.padStart(9)}`,
+    [
+      'work'.padEnd(30),
+      'N'.padStart(4),
+      '1 thr ms'.padStart(8),
+      'cold ms'.padStart(8),
+      '÷ 1'.padStart(6),
+      'CPU÷1'.padStart(6),
+      'warm ms'.padStart(8),
+      '÷ 1'.padStart(6),
+      'CPU÷1'.padStart(6),
+      'prep cold'.padStart(12),
+      'prep warm'.padStart(12),
+    ].join(' '),
   );
   const testWorker = join(__dirname, '..', 'helpers', 'poolTestWorker.js');
   const control = await oneVsTwo((_batch, threads) =>
     poolRunner({ threads, script: testWorker })(burnTask, { setup: { iterations: 2_000_000 }, count: 16, merge: () => undefined }),
   );
+  await stopIdleThreads();
   console.log(row('control: arithmetic only', 16, control));
   for (const name of ['kws', 'vww_96']) {
     const c = QUALITY_CASES.find((q) => q.name === name)!;
