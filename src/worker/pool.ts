@@ -21,6 +21,7 @@ import { Worker } from 'node:worker_threads';
 import { Cancelled, type ErrorCode, LensError, type QuantizeErrorCode, type RuntimeErrorCode } from '../errors';
 import { QuantizeError } from '../quantize/errors';
 import { RuntimeError } from '../runtime/types';
+import { type PreparedImage, recordPreparedImages } from '../runtime/wasm/arenaImages';
 import { type BatchContext, type BatchRun, type BatchRunner, type BatchTask, chunksOf, loadChunk, runInProcess, sharedMemory } from '../util/batch';
 
 /** Environment variable that fixes the pool's size where no option does (tests, scripts). */
@@ -33,7 +34,14 @@ export const POOL_WORKER_SCRIPT = join(__dirname, 'poolWorker.js');
 
 /** To a pool thread: the task and its setup once, then chunks; `release` when the batch is over (drop the model). */
 export type ToPoolThread =
-  | { readonly type: 'setup'; readonly task: string; readonly setup: unknown; readonly claims: SharedArrayBuffer | ArrayBuffer }
+  | {
+      readonly type: 'setup';
+      readonly task: string;
+      readonly setup: unknown;
+      readonly claims: SharedArrayBuffer | ArrayBuffer;
+      /** The calling thread's prepared interpreters (packed weights in shared memory), to start from. */
+      readonly images: readonly PreparedImage[];
+    }
   | { readonly type: 'release' }
   | { readonly type: 'chunk'; readonly index: number; readonly start: number; readonly count: number; readonly items?: readonly unknown[] };
 
@@ -379,8 +387,10 @@ function runOnThreads<Setup, Item, Partial>(
     // threads' messages in. Stops are seen between layers, as in runInProcess.
     async function work(): Promise<void> {
       const t0 = performance.now();
-      const fold = await task.prepare(run.setup);
+      const { value: fold, images } = await recordPreparedImages(() => task.prepare(run.setup));
       prepareMs[0] = performance.now() - t0;
+      // The pool threads (still starting, when cold) prepare from what this thread packed.
+      sendSetup(images);
       const ctx: BatchContext = {
         shouldStop: () => settled || (run.shouldStop?.() ?? false),
         sampleDone: () => run.progress?.(++done, run.count),
@@ -414,11 +424,16 @@ function runOnThreads<Setup, Item, Partial>(
       if (run.shouldStop?.()) finish(new Cancelled(run.cancelledMessage));
     }, options.pollMs ?? 20);
 
-    for (const t of threads) {
-      const setup: ToPoolThread = { type: 'setup', task: task.name, setup: run.setup, claims: claimMemory };
-      t.worker.postMessage(setup);
+    function sendSetup(images: readonly PreparedImage[]): void {
+      if (settled) return;
+      for (const t of threads) {
+        const setup: ToPoolThread = { type: 'setup', task: task.name, setup: run.setup, claims: claimMemory, images };
+        t.worker.postMessage(setup);
+      }
+      void pump();
     }
-    void pump();
+
     if (callerFolds) work().catch(fail);
+    else sendSetup([]);
   });
 }

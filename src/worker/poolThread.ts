@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorCode, errorMessage } from '../errors';
+import { withPreparedImages } from '../runtime/wasm/arenaImages';
 import type { BatchContext, BatchTask, ChunkFolder } from '../util/batch';
 import { CLAIM_OPEN, CLAIM_POOL, type FromPoolThread, type PoolThreadData, type ToPoolThread } from './pool';
 
@@ -33,7 +34,7 @@ export function servePool(tasks: TaskTable): void {
       // The calling thread may have finished the whole batch while this thread was starting.
       if (Atomics.load(claims, claims.length - 1) !== 0) return;
       const t0 = performance.now();
-      folder = Promise.resolve(task.prepare(m.setup));
+      folder = withPreparedImages(m.images, () => task.prepare(m.setup));
       await folder;
       post({ type: 'prepared', ms: performance.now() - t0 });
       return;

@@ -103,7 +103,9 @@ const row = (what: string, n: number, t: OneVsTwo): string =>
     `${t.prepare ? `${ms(t.prepare[0], 4)} /${ms(t.prepare[1], 4)}` : '    -'}`.padStart(12),
   ].join(' ');
 
-export async function poolBench(): Promise<void> {
+/** `only`: run just the rows whose name contains it (node out/test/bench/poolBench.js kws). */
+export async function poolBench(only?: string): Promise<void> {
+  const wanted = (name: string): boolean => only === undefined || name.includes(only);
   if (!HAVE_SHARED) {
     console.log(`pool bench: skipped, no shared models at ${MODELS_DIR}`);
     return;
@@ -132,12 +134,16 @@ export async function poolBench(): Promise<void> {
     ].join(' '),
   );
   const testWorker = join(__dirname, '..', 'helpers', 'poolTestWorker.js');
-  const control = await oneVsTwo((_batch, threads) =>
-    poolRunner({ threads, script: testWorker })(burnTask, { setup: { iterations: 2_000_000 }, count: 16, merge: () => undefined }),
-  );
-  await stopIdleThreads();
-  console.log(row('control: arithmetic only', 16, control));
+  if (wanted('control')) {
+    const control = await oneVsTwo((_batch, threads) =>
+      poolRunner({ threads, script: testWorker })(burnTask, { setup: { iterations: 2_000_000 }, count: 16, merge: () => undefined }),
+    );
+    await stopIdleThreads();
+    console.log(row('control: arithmetic only', 16, control));
+  }
   for (const name of ['kws', 'vww_96']) {
+    const rows = [`${name} calibration`, `${name} calibration ×4`, `${name} quantize (auto, whole)`] as const;
+    if (!rows.some(wanted)) continue;
     const c = QUALITY_CASES.find((q) => q.name === name)!;
     const data = c.data();
     if ('skip' in data) {
@@ -148,22 +154,28 @@ export async function poolBench(): Promise<void> {
     const graph = toFloatGraph(model).graph;
     const samples = data.calibration;
     const source: SampleSource = { count: samples.length, sample: (i) => samples[i]! };
-    const calibration = await oneVsTwo((batch) => calibrate(graph, source, { histograms: true, batch }));
-    console.log(row(`${name} calibration`, samples.length, calibration));
+    if (wanted(rows[0])) {
+      const calibration = await oneVsTwo((batch) => calibrate(graph, source, { histograms: true, batch }));
+      console.log(row(rows[0], samples.length, calibration));
+    }
     // A calibration set four times as large (the same samples again): the steady state, where
     // one more interpreter to prepare and the last uneven chunk weigh less.
     const larger: SampleSource = { count: 4 * samples.length, sample: (i) => samples[i % samples.length]! };
-    const calibrationLarger = await oneVsTwo((batch) => calibrate(graph, larger, { histograms: true, batch }));
-    console.log(row(`${name} calibration ×4`, larger.count, calibrationLarger));
-    const quantize = await oneVsTwo((batch) => quantizeModel(model, source, { batch }));
-    console.log(row(`${name} quantize (auto, whole)`, samples.length, quantize));
+    if (wanted(rows[1])) {
+      const calibrationLarger = await oneVsTwo((batch) => calibrate(graph, larger, { histograms: true, batch }));
+      console.log(row(rows[1], larger.count, calibrationLarger));
+    }
+    if (wanted(rows[2])) {
+      const quantize = await oneVsTwo((batch) => quantizeModel(model, source, { batch }));
+      console.log(row(rows[2], samples.length, quantize));
+    }
   }
   const pairs = [
     ['vww_96', join(MODELS_DIR, 'mlperf_tiny', 'vww', 'vww_96_float.tflite'), join(MODELS_DIR, 'mlperf_tiny', 'vww', 'vww_96_int8.tflite')],
     ['resnet', join(MODELS_DIR, 'mlperf_tiny', 'ic', 'pretrainedResnet.tflite'), join(MODELS_DIR, 'mlperf_tiny', 'ic', 'pretrainedResnet_quant.tflite')],
   ] as const;
   for (const [name, floatPath, int8Path] of pairs) {
-    if (!existsSync(floatPath)) continue;
+    if (!existsSync(floatPath) || !wanted(`${name} compare`)) continue;
     const n = 48;
     const t = await oneVsTwo((_batch, threads) => compareJob({ floatPath, int8Path, samples: [], randomSamples: n, rounding: 'tflm', threads }, UNATTENDED));
     console.log(row(`${name} compare`, n, t));
@@ -171,7 +183,7 @@ export async function poolBench(): Promise<void> {
 }
 
 if (require.main === module) {
-  poolBench().then(stopIdleThreads, (e: unknown) => {
+  poolBench(process.argv[2]).then(stopIdleThreads, (e: unknown) => {
     console.error(e);
     process.exit(1);
   });
