@@ -1,19 +1,26 @@
 /**
- * The threaded BatchRunner (see util/batch.ts): a pool of worker threads, one interpreter (and
- * one WebAssembly instance) per thread. Each thread gets the task's setup once per batch (model
- * bytes in shared memory, not a copy each), then one chunk at a time; partials are merged in
- * chunk order. Threads stay for the next batch while idle (see IDLE), holding nothing and not
- * keeping the process alive.
+ * The threaded BatchRunner (see util/batch.ts): the calling thread and a pool of worker
+ * threads, one interpreter (and one WebAssembly instance) per thread. A batch on n threads
+ * starts n − 1: the calling thread prepares at once and folds chunks from the first moment,
+ * while the pool threads start. Once it has prepared, each pool thread gets the task's setup
+ * (model bytes in shared memory, not a copy each) and the calling thread's prepared
+ * interpreters (arena images: packed weights in shared memory, so a pool thread only allocates,
+ * see runtime/wasm/arenaImages.ts), then chunks; partials are merged in chunk order. Threads
+ * stay for the next batch while idle (see IDLE), holding nothing and not keeping the process
+ * alive.
  *
- * - Memory stays bounded: chunks are loaded on the calling thread only when a thread is free,
- *   and at most 2 × threads chunks are out (running or waiting to be merged) at any time.
- * - Cancel: the caller's shouldStop is polled; a stop raises a flag every thread's interpreter
- *   reads between layers and terminates the threads, and the batch rejects with Cancelled.
+ * - Nobody waits: a pool thread keeps two chunks queued, and the calling thread, when no chunk
+ *   is left to hand out, takes back one a pool thread has not started (claims in shared
+ *   memory: every chunk runs exactly once), so all threads finish within a chunk of each other.
+ * - Memory stays bounded: chunks are loaded on the calling thread only when handed out, and at
+ *   most 2 × threads chunks are out (running, queued or waiting to be merged) at any time.
+ * - Cancel: the caller's shouldStop is read between layers by the calling thread's own fold
+ *   and polled; a stop raises a flag every pool thread's interpreter reads between layers and
+ *   terminates the pool threads, and the batch rejects with Cancelled.
  * - A failure in one sample (or a thread's crash) stops every thread and rejects the batch with
  *   that one error, its code and message kept.
- * - The calling thread never blocks: it only loads chunks and merges partials between messages,
- *   so the extension host stays free (and in VS Code the pool is itself started from the job
- *   worker).
+ * - The calling thread folds between messages, a chunk at a time (as runInProcess does): in
+ *   VS Code the pool is started from the job worker, never from the extension host.
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -69,8 +76,8 @@ export function poolSize(requested?: number, env: NodeJS.ProcessEnv = process.en
 
 /**
  * Chunks each thread of a default pool must have to be worth starting. A pool thread costs
- * about 0.4 s of CPU to start (loading the core, compiling WebAssembly, a cold JIT on its first
- * chunk), and a pool of 2 starts 2 (the calling thread only loads and merges). Measured
+ * about 0.3–0.4 s of CPU to start (loading the core, compiling WebAssembly, a cold JIT on its
+ * first chunk); a pool of 2 starts 1 (the calling thread folds too). Measured before that
  * (docs/architecture.md, "The batch pool"): 17 vww photos (5 chunks of ~1.1 s) took 4.6–5.0 s on
  * 1 thread and 5.6–6.4 s on 2; 8 chunks a thread is ~9 s of such work against 0.4 s of start.
  */

@@ -48,9 +48,12 @@ interface OneVsTwo {
   /** Prepare ms of the calling thread and of the pool thread, medians over the warm runs (the pool's report). */
   readonly prepare?: readonly [number, number];
   readonly coldPrepare?: readonly [number, number];
+  /** Threads the 2-thread batches ran on, the calling thread included (a job's own runner: 2). */
+  readonly threads: number;
 }
 
-const RUNS = 3;
+/** Runs per figure: $POOL_BENCH_RUNS, default 3 (medians; more on a busy machine). */
+const RUNS = Math.max(1, Number(process.env.POOL_BENCH_RUNS) || 3);
 
 /**
  * Median times of `f(runner)` on one thread, on two cold and on two warm, interleaved after
@@ -82,7 +85,8 @@ async function oneVsTwo(f: (batch: BatchRunner, threads: number) => Promise<unkn
     rs.length === 0 ? undefined : [median(rs.map((r) => r.prepareMs[0] ?? Number.NaN)), median(rs.map((r) => r.prepareMs[1] ?? Number.NaN))];
   const prepare = prep(warmReports);
   const coldPrepare = prep(coldReports);
-  return { one: mid(one), cold: mid(cold), warm: mid(warm), ...(prepare ? { prepare } : {}), ...(coldPrepare ? { coldPrepare } : {}) };
+  const threads = Math.max(0, ...warmReports.map((r) => r.threads)) || 2;
+  return { one: mid(one), cold: mid(cold), warm: mid(warm), threads, ...(prepare ? { prepare } : {}), ...(coldPrepare ? { coldPrepare } : {}) };
 }
 
 const ms = (x: number, width = 8): string => (Number.isFinite(x) ? x.toFixed(0) : '-').padStart(width);
@@ -92,6 +96,7 @@ const row = (what: string, n: number, t: OneVsTwo): string =>
   [
     what.padEnd(30),
     String(n).padStart(4),
+    String(t.threads).padStart(3),
     ms(t.one.wall),
     ms(t.cold.wall),
     ratio(t.cold.wall, t.one.wall),
@@ -122,6 +127,7 @@ export async function poolBench(only?: string): Promise<void> {
     [
       'work'.padEnd(30),
       'N'.padStart(4),
+      'thr'.padStart(3),
       '1 thr ms'.padStart(8),
       'cold ms'.padStart(8),
       '÷ 1'.padStart(6),
