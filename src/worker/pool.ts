@@ -224,6 +224,8 @@ export interface PoolBatchReport {
   readonly threads: number;
   /** Prepare time of each thread, ms: the calling thread's first, then each pool thread's (absent: it never prepared, the batch was over first). */
   readonly prepareMs: readonly (number | undefined)[];
+  /** When each pool thread had prepared, ms from the batch's start (absent: never). */
+  readonly joinedMs: readonly (number | undefined)[];
   /** Chunks each thread folded, in the same order. */
   readonly chunks: readonly number[];
   /** Chunks the calling thread took back from a pool thread that had not started them. */
@@ -248,6 +250,8 @@ function runOnThreads<Setup, Item, Partial>(
   const queued = threads.map((): number[] => []);
   const prepareMs: (number | undefined)[] = [undefined, ...threads.map(() => undefined)];
   const folded = [0, ...threads.map(() => 0)];
+  const joinedMs: (number | undefined)[] = threads.map(() => undefined);
+  const started = performance.now();
   const loaded = new Map<number, readonly Item[]>();
   const ready = new Map<number, Partial>();
   // Chunks out at once (loaded, running or waiting to be merged): memory stays bounded.
@@ -287,6 +291,7 @@ function runOnThreads<Setup, Item, Partial>(
       options.report?.({
         threads: threads.length + (callerFolds ? 1 : 0),
         prepareMs: callerFolds ? prepareMs : prepareMs.slice(1),
+        joinedMs,
         chunks: callerFolds ? folded : folded.slice(1),
         stolen,
       });
@@ -361,6 +366,7 @@ function runOnThreads<Setup, Item, Partial>(
       }
       if (m.type === 'prepared') {
         prepareMs[k + 1] = m.ms;
+        joinedMs[k] = performance.now() - started;
         return;
       }
       if (m.type === 'error') {

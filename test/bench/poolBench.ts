@@ -43,11 +43,13 @@ interface OneVsTwo {
   readonly one: Timing;
   /** Two threads, the pool thread started for the batch (every idle thread ended first): what a user's first batch pays. */
   readonly cold: Timing;
-  /** Two threads, the pool thread kept from the previous batch (started, JIT warm; it still prepares the model). */
+  /** Two threads, the pool thread kept from previous batches (started, JIT warm; it still prepares the model, from the images). */
   readonly warm: Timing;
   /** Prepare ms of the calling thread and of the pool thread, medians over the warm runs (the pool's report). */
   readonly prepare?: readonly [number, number];
   readonly coldPrepare?: readonly [number, number];
+  /** When the pool thread had prepared, ms from the batch's start, cold (median; NaN: never). */
+  readonly coldJoined?: number;
   /** Threads the 2-thread batches ran on, the calling thread included (a job's own runner: 2). */
   readonly threads: number;
 }
@@ -56,8 +58,8 @@ interface OneVsTwo {
 const RUNS = Math.max(1, Number(process.env.POOL_BENCH_RUNS) || 3);
 
 /**
- * Median times of `f(runner)` on one thread, on two cold and on two warm, interleaved after
- * one untimed run of each. `f` gets a runner whose report it may pass on; batches that build
+ * Median times of `f(runner)` on one thread, on two warm and on two cold, each 2-thread run
+ * after a one-thread run, after untimed runs (one of one thread, two of two). `f` gets a runner whose report it may pass on; batches that build
  * their runner themselves (jobs) get the thread count instead and report nothing.
  */
 async function oneVsTwo(f: (batch: BatchRunner, threads: number) => Promise<unknown>): Promise<OneVsTwo> {
@@ -70,15 +72,21 @@ async function oneVsTwo(f: (batch: BatchRunner, threads: number) => Promise<unkn
   const warm: Timing[] = [];
   const coldReports: PoolBatchReport[] = [];
   const warmReports: PoolBatchReport[] = [];
+  // Warm: the same pool thread batch after batch (its JIT warms as a session's would), each
+  // run after a one-thread run. Then cold: every idle thread ended before each run.
+  await f(two(), 2);
+  for (let k = 0; k < RUNS; k++) {
+    one.push(await timed(() => f(runInProcess, 1)));
+    reports.length = 0;
+    warm.push(await timed(() => f(two(), 2)));
+    warmReports.push(...reports);
+  }
   for (let k = 0; k < RUNS; k++) {
     one.push(await timed(() => f(runInProcess, 1)));
     await stopIdleThreads();
     reports.length = 0;
     cold.push(await timed(() => f(two(), 2)));
     coldReports.push(...reports);
-    reports.length = 0;
-    warm.push(await timed(() => f(two(), 2)));
-    warmReports.push(...reports);
   }
   const mid = (ts: readonly Timing[]): Timing => ({ wall: median(ts.map((t) => t.wall)), cpu: median(ts.map((t) => t.cpu)) });
   const prep = (rs: readonly PoolBatchReport[]): readonly [number, number] | undefined =>
@@ -86,7 +94,16 @@ async function oneVsTwo(f: (batch: BatchRunner, threads: number) => Promise<unkn
   const prepare = prep(warmReports);
   const coldPrepare = prep(coldReports);
   const threads = Math.max(0, ...warmReports.map((r) => r.threads)) || 2;
-  return { one: mid(one), cold: mid(cold), warm: mid(warm), threads, ...(prepare ? { prepare } : {}), ...(coldPrepare ? { coldPrepare } : {}) };
+  const coldJoined = coldReports.length > 0 ? median(coldReports.map((r) => r.joinedMs[0] ?? Number.NaN)) : undefined;
+  return {
+    one: mid(one),
+    cold: mid(cold),
+    warm: mid(warm),
+    threads,
+    ...(coldJoined !== undefined ? { coldJoined } : {}),
+    ...(prepare ? { prepare } : {}),
+    ...(coldPrepare ? { coldPrepare } : {}),
+  };
 }
 
 const ms = (x: number, width = 8): string => (Number.isFinite(x) ? x.toFixed(0) : '-').padStart(width);
@@ -106,6 +123,7 @@ const row = (what: string, n: number, t: OneVsTwo): string =>
     ratio(t.warm.cpu, t.one.cpu),
     `${t.coldPrepare ? `${ms(t.coldPrepare[0], 4)} /${ms(t.coldPrepare[1], 4)}` : '    -'}`.padStart(12),
     `${t.prepare ? `${ms(t.prepare[0], 4)} /${ms(t.prepare[1], 4)}` : '    -'}`.padStart(12),
+    t.coldJoined !== undefined ? ms(t.coldJoined, 7) : '      -',
   ].join(' ');
 
 /** `only`: run just the rows whose name contains it (node out/test/bench/poolBench.js kws). */
@@ -118,9 +136,9 @@ export async function poolBench(only?: string): Promise<void> {
   console.log(`\n## Thread pool: 1 thread vs 2 (median of ${RUNS}; load average ${loadavg()[0]!.toFixed(1)} on this machine's cores at the start)`);
   console.log(
     [
-      '2 threads = the calling thread + 1 pool thread. cold: the pool thread started for the batch (a first batch); warm: kept from the previous batch.',
+      '2 threads = the calling thread + 1 pool thread. cold: the pool thread started for the batch (a first batch); warm: kept from previous batches.',
       '÷ 1: wall time over one thread (target ≤ 0.6 on 2 idle cores); CPU ÷ 1: CPU time of every thread over one thread (what the pool adds, load-independent).',
-      'prepare ms: the calling thread / the pool thread, cold and warm (- : the batch was over before the pool thread had prepared).',
+      "prepare ms: the calling thread / the pool thread, cold and warm (- : the batch was over before the pool thread had prepared); joined: ms from a cold batch's start to the pool thread's first chunk.",
     ].join('\n'),
   );
   console.log(
@@ -137,6 +155,7 @@ export async function poolBench(only?: string): Promise<void> {
       'CPU÷1'.padStart(6),
       'prep cold'.padStart(12),
       'prep warm'.padStart(12),
+      'joined'.padStart(7),
     ].join(' '),
   );
   const testWorker = join(__dirname, '..', 'helpers', 'poolTestWorker.js');
