@@ -1,9 +1,10 @@
 /**
  * The body of a pool thread (see pool.ts): it takes one task's setup, prepares it once (its own
- * model, its own interpreter, its own WebAssembly instance), then folds the chunks it is sent
- * one at a time and sends back each partial. A failure is sent as its code, class name and
- * message; the pool then stops every thread. poolWorker.ts serves BATCH_TASKS with it; tests
- * serve tasks of their own.
+ * model, its own interpreter, its own WebAssembly instance, started from the calling thread's
+ * prepared arena images), then folds the chunks it is sent one at a time, each only if it
+ * claims it first (the calling thread may have taken it back), and sends back each partial. A
+ * failure is sent as its code, class name and message; the pool then stops every thread.
+ * poolWorker.ts serves BATCH_TASKS with it; tests serve tasks of their own.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorCode, errorMessage } from '../errors';
