@@ -138,7 +138,7 @@ export async function poolBench(only?: string): Promise<void> {
     [
       '2 threads = the calling thread + 1 pool thread. cold: the pool thread started for the batch (a first batch); warm: kept from previous batches.',
       '÷ 1: wall time over one thread (target ≤ 0.6 on 2 idle cores); CPU ÷ 1: CPU time of every thread over one thread (what the pool adds, load-independent).',
-      "prepare ms: the calling thread / the pool thread, cold and warm (- : the batch was over before the pool thread had prepared); joined: ms from a cold batch's start to the pool thread's first chunk.",
+      "prepare ms: the calling thread / the pool thread, cold and warm (- : the batch was over before the pool thread had prepared); joined: ms from a cold batch's start until the pool thread had prepared.",
     ].join('\n'),
   );
   console.log(
