@@ -10,6 +10,7 @@ import { opName } from '../model/ops';
 import { KERNELS } from './kernels';
 import type { Rounding } from './quant';
 import { RuntimeError, type Eval, type KernelRegistry, type RuntimeTensor, type TensorArray } from './types';
+import { offeredImage, preparedImagesInUse, recordImage, recordingImages } from './wasm/arenaImages';
 import { WasmArena } from './wasm/simd';
 import { byteView } from './kernelUtil';
 
@@ -146,24 +147,39 @@ export class Interpreter {
     this.inputs = sg.inputs.map((i) => this.tensors[i]!);
     this.outputs = sg.outputs.map((i) => this.tensors[i]!);
 
-    const wasm = options.simd === false ? undefined : WasmArena.create(options.fma === false ? { fma: false } : {});
-    this.evals = sg.operators.map((op, opIndex) => {
-      const name = opName(graph, op);
-      return kernels[name]!.prepare({
-        graph,
-        subgraph: sg,
-        op,
-        opIndex,
-        name,
-        inputs: op.inputs.map((t) => (t < 0 ? undefined : this.tensors[t])),
-        outputs: op.outputs.map((t) => this.tensors[t]!),
-        rounding,
-        ...(wasm ? { wasm } : {}),
+    const prepareAll = (wasm: WasmArena | undefined): readonly Eval[] => {
+      const evals = sg.operators.map((op, opIndex) => {
+        const name = opName(graph, op);
+        return kernels[name]!.prepare({
+          graph,
+          subgraph: sg,
+          op,
+          opIndex,
+          name,
+          inputs: op.inputs.map((t) => (t < 0 ? undefined : this.tensors[t])),
+          outputs: op.outputs.map((t) => this.tensors[t]!),
+          rounding,
+          ...(wasm ? { wasm } : {}),
+        });
       });
-    });
-    // The SIMD kernels' shared scratch memory, now that all of them have asked for theirs:
-    // invoke never grows the WebAssembly memory.
-    wasm?.scratch();
+      // The SIMD kernels' shared scratch memory, now that all of them have asked for theirs:
+      // invoke never grows the WebAssembly memory.
+      wasm?.scratch();
+      return evals;
+    };
+    const arenaOptions = options.fma === false ? { fma: false } : {};
+    // Another thread's interpreter of the same model may have packed the weights already (arenaImages.ts).
+    const signature =
+      options.simd === false || options.kernels || !preparedImagesInUse() ? undefined : preparedSignature(graph, rounding, options.fma !== false);
+    const image = signature !== undefined ? offeredImage(signature) : undefined;
+    let wasm = options.simd === false ? undefined : WasmArena.create(image ? { ...arenaOptions, image } : arenaOptions);
+    let evals = prepareAll(wasm);
+    if (image && wasm?.prefilled && wasm.used !== image.top) {
+      wasm = WasmArena.create(arenaOptions);
+      evals = prepareAll(wasm);
+    }
+    this.evals = evals;
+    if (wasm && signature !== undefined && recordingImages()) recordImage({ signature, arena: wasm.image() });
     if (wasm) {
       // Tensors only SIMD kernels read stay in the WebAssembly memory (onLayer still sees them).
       const references = new Map<TensorArray, number>();
@@ -216,6 +232,24 @@ export class Interpreter {
       }
     }
   }
+}
+
+/**
+ * What must match for one interpreter's prepared arena to serve another: the model's shape
+ * (operators, their tensors, the constant bytes' sizes) and the options that change packing.
+ * The same code then allocates the same offsets; the interpreter still checks the end.
+ */
+function preparedSignature(graph: Graph, rounding: Rounding, fma: boolean): string {
+  const sg = graph.subgraphs[0]!;
+  const ops = sg.operators.map((op) => `${op.opcodeIndex}:${op.inputs.join(',')}>${op.outputs.join(',')}`).join(';');
+  const tensors = sg.tensors.map((t) => `${t.dtype}${t.shape.join('x')}@${graph.buffers[t.buffer]?.data.length ?? 0}`).join(';');
+  // A sample of the constant bytes: two models of one shape with other weights do not match.
+  let h = 0x811c9dc5;
+  for (const b of graph.buffers) {
+    const d = b.data;
+    for (let i = 0; i < d.length; i += 97) h = Math.imul(h ^ d[i]!, 0x01000193);
+  }
+  return `${rounding}|${fma}|${ops}|${tensors}|${h >>> 0}`;
 }
 
 /** The raw little-endian bytes of a tensor's data (a copy). */

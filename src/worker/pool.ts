@@ -1,19 +1,26 @@
 /**
- * The threaded BatchRunner (see util/batch.ts): a pool of worker threads, one interpreter (and
- * one WebAssembly instance) per thread. Each thread gets the task's setup once per batch (model
- * bytes in shared memory, not a copy each), then one chunk at a time; partials are merged in
- * chunk order. Threads stay for the next batch while idle (see IDLE), holding nothing and not
- * keeping the process alive.
+ * The threaded BatchRunner (see util/batch.ts): the calling thread and a pool of worker
+ * threads, one interpreter (and one WebAssembly instance) per thread. A batch on n threads
+ * starts n − 1: the calling thread prepares at once and folds chunks from the first moment,
+ * while the pool threads start. Once it has prepared, each pool thread gets the task's setup
+ * (model bytes in shared memory, not a copy each) and the calling thread's prepared
+ * interpreters (arena images: packed weights in shared memory, so a pool thread only allocates,
+ * see runtime/wasm/arenaImages.ts), then chunks; partials are merged in chunk order. Threads
+ * stay for the next batch while idle (see IDLE), holding nothing and not keeping the process
+ * alive.
  *
- * - Memory stays bounded: chunks are loaded on the calling thread only when a thread is free,
- *   and at most 2 × threads chunks are out (running or waiting to be merged) at any time.
- * - Cancel: the caller's shouldStop is polled; a stop raises a flag every thread's interpreter
- *   reads between layers and terminates the threads, and the batch rejects with Cancelled.
+ * - Nobody waits: a pool thread keeps two chunks queued, and the calling thread, when no chunk
+ *   is left to hand out, takes back one a pool thread has not started (claims in shared
+ *   memory: every chunk runs exactly once), so all threads finish within a chunk of each other.
+ * - Memory stays bounded: chunks are loaded on the calling thread only when handed out, and at
+ *   most 2 × threads chunks are out (running, queued or waiting to be merged) at any time.
+ * - Cancel: the caller's shouldStop is read between layers by the calling thread's own fold
+ *   and polled; a stop raises a flag every pool thread's interpreter reads between layers and
+ *   terminates the pool threads, and the batch rejects with Cancelled.
  * - A failure in one sample (or a thread's crash) stops every thread and rejects the batch with
  *   that one error, its code and message kept.
- * - The calling thread never blocks: it only loads chunks and merges partials between messages,
- *   so the extension host stays free (and in VS Code the pool is itself started from the job
- *   worker).
+ * - The calling thread folds between messages, a chunk at a time (as runInProcess does): in
+ *   VS Code the pool is started from the job worker, never from the extension host.
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +28,8 @@ import { Worker } from 'node:worker_threads';
 import { Cancelled, type ErrorCode, LensError, type QuantizeErrorCode, type RuntimeErrorCode } from '../errors';
 import { QuantizeError } from '../quantize/errors';
 import { RuntimeError } from '../runtime/types';
-import { type BatchRun, type BatchRunner, type BatchTask, chunksOf, loadChunk, runInProcess, sharedMemory } from '../util/batch';
+import { type PreparedImage, recordPreparedImages } from '../runtime/wasm/arenaImages';
+import { type BatchContext, type BatchRun, type BatchRunner, type BatchTask, chunksOf, loadChunk, runInProcess, sharedMemory } from '../util/batch';
 
 /** Environment variable that fixes the pool's size where no option does (tests, scripts). */
 export const THREADS_ENV = 'TINYML_LENS_THREADS';
@@ -33,12 +41,20 @@ export const POOL_WORKER_SCRIPT = join(__dirname, 'poolWorker.js');
 
 /** To a pool thread: the task and its setup once, then chunks; `release` when the batch is over (drop the model). */
 export type ToPoolThread =
-  | { readonly type: 'setup'; readonly task: string; readonly setup: unknown }
+  | {
+      readonly type: 'setup';
+      readonly task: string;
+      readonly setup: unknown;
+      readonly claims: SharedArrayBuffer | ArrayBuffer;
+      /** The calling thread's prepared interpreters (packed weights in shared memory), to start from. */
+      readonly images: readonly PreparedImage[];
+    }
   | { readonly type: 'release' }
   | { readonly type: 'chunk'; readonly index: number; readonly start: number; readonly count: number; readonly items?: readonly unknown[] };
 
-/** From a pool thread: a sample done, a chunk's partial, or the failure that ends the batch. */
+/** From a pool thread: its prepare's time, a sample done, a chunk's partial, or the failure that ends the batch. */
 export type FromPoolThread =
+  | { readonly type: 'prepared'; readonly ms: number }
   | { readonly type: 'sample' }
   | { readonly type: 'partial'; readonly index: number; readonly partial: unknown }
   | { readonly type: 'error'; readonly code: ErrorCode; readonly name: string; readonly message: string; readonly layer?: number };
@@ -60,8 +76,8 @@ export function poolSize(requested?: number, env: NodeJS.ProcessEnv = process.en
 
 /**
  * Chunks each thread of a default pool must have to be worth starting. A pool thread costs
- * about 0.4 s of CPU to start (loading the core, compiling WebAssembly, a cold JIT on its first
- * chunk), and a pool of 2 starts 2 (the calling thread only loads and merges). Measured
+ * about 0.3–0.4 s of CPU to start (loading the core, compiling WebAssembly, a cold JIT on its
+ * first chunk); a pool of 2 starts 1 (the calling thread folds too). Measured before that
  * (docs/architecture.md, "The batch pool"): 17 vww photos (5 chunks of ~1.1 s) took 4.6–5.0 s on
  * 1 thread and 5.6–6.4 s on 2; 8 chunks a thread is ~9 s of such work against 0.4 s of start.
  */
@@ -100,6 +116,14 @@ export interface PoolOptions {
   readonly script?: string;
   /** How often the caller's shouldStop is polled, ms. */
   readonly pollMs?: number;
+  /**
+   * Whether the calling thread folds chunks too (default true): a pool of n then starts n − 1
+   * threads. Off, it only loads and merges, so a task that never looks at shouldStop cannot
+   * hold it (tests).
+   */
+  readonly callerFolds?: boolean;
+  /** Told what each batch on more than one thread did (bench, tests). */
+  readonly report?: (report: PoolBatchReport) => void;
 }
 
 /**
@@ -113,7 +137,7 @@ export function poolRunner(options: PoolOptions = {}): BatchRunner {
   return (task, run) => {
     const n = batchThreads(threads, chunksOf(run.count, task.chunkSize).length, explicit);
     if (n <= 1) return runInProcess(task, run);
-    return runOnThreads(task, run, n, options.script ?? POOL_WORKER_SCRIPT, options.pollMs ?? 20);
+    return runOnThreads(task, run, n, options);
   };
 }
 
@@ -184,28 +208,67 @@ export async function stopIdleThreads(): Promise<void> {
   await Promise.allSettled(all.map(({ t }) => t.worker.terminate()));
 }
 
+/**
+ * Chunk claims of one batch, in shared memory: a chunk sent to a pool thread may still be
+ * taken back by the calling thread (work stealing) until the pool thread starts it; whoever
+ * changes its slot from OPEN first runs it, so every chunk runs exactly once. The slot after
+ * the last chunk is raised when the batch is over: a thread that has not prepared yet skips it.
+ */
+export const CLAIM_OPEN = 0;
+export const CLAIM_POOL = 1;
+export const CLAIM_CALLER = 2;
+
+/** What one batch on the pool did (the bench prints it; tests check who folded what). */
+export interface PoolBatchReport {
+  /** Threads that took part, the calling thread included. */
+  readonly threads: number;
+  /** Prepare time of each thread, ms: the calling thread's first, then each pool thread's (absent: it never prepared, the batch was over first). */
+  readonly prepareMs: readonly (number | undefined)[];
+  /** When each pool thread had prepared, ms from the batch's start (absent: never). */
+  readonly joinedMs: readonly (number | undefined)[];
+  /** Chunks each thread folded, in the same order. */
+  readonly chunks: readonly number[];
+  /** Chunks the calling thread took back from a pool thread that had not started them. */
+  readonly stolen: number;
+}
+
 function runOnThreads<Setup, Item, Partial>(
   task: BatchTask<Setup, Item, Partial>,
   run: BatchRun<Setup, Item, Partial>,
   count: number,
-  script: string,
-  pollMs: number,
+  options: PoolOptions,
 ): Promise<void> {
   if (run.shouldStop?.()) return Promise.reject(new Cancelled(run.cancelledMessage));
+  const script = options.script ?? POOL_WORKER_SCRIPT;
+  const callerFolds = options.callerFolds !== false;
   const chunks = chunksOf(run.count, task.chunkSize);
-  const threads = takeThreads(script, count);
-  const free: PoolThread[] = [];
+  const claimMemory = sharedMemory(4 * (chunks.length + 1));
+  const claims = new Int32Array(claimMemory);
+  // Without shared memory each thread would see its own copy of the claims: no stealing then.
+  const stealing = callerFolds && !(claimMemory instanceof ArrayBuffer);
+  const threads = takeThreads(script, callerFolds ? count - 1 : count);
+  const queued = threads.map((): number[] => []);
+  const prepareMs: (number | undefined)[] = [undefined, ...threads.map(() => undefined)];
+  const folded = [0, ...threads.map(() => 0)];
+  const joinedMs: (number | undefined)[] = threads.map(() => undefined);
+  const started = performance.now();
+  const loaded = new Map<number, readonly Item[]>();
   const ready = new Map<number, Partial>();
+  // Chunks out at once (loaded, running or waiting to be merged): memory stays bounded.
   const window = 2 * count;
+  // A pool thread has one chunk running and one waiting, so it never waits for the calling thread.
+  const depth = 2;
+  let stolen = 0;
   let next = 0;
   let merged = 0;
   let done = 0;
   let settled = false;
   let pumping = false;
+  let wake: (() => void) | undefined;
 
   return new Promise<void>((resolve, reject) => {
-    const listeners = threads.map((t) => {
-      const onMessage = (m: FromPoolThread): void => received(t, m);
+    const listeners = threads.map((t, k) => {
+      const onMessage = (m: FromPoolThread): void => received(k, m);
       const onError = (e: Error): void => finish(new LensError('crashed', `a pool thread crashed: ${e.message}`));
       const onExit = (code: number): void => finish(new LensError('crashed', `a pool thread exited with code ${code}`));
       t.worker.on('message', onMessage);
@@ -221,8 +284,17 @@ function runOnThreads<Setup, Item, Partial>(
     function finish(error?: Error): void {
       if (settled) return;
       settled = true;
+      Atomics.store(claims, chunks.length, 1);
       clearInterval(timer);
       for (const off of listeners) off();
+      wake?.();
+      options.report?.({
+        threads: threads.length + (callerFolds ? 1 : 0),
+        prepareMs: callerFolds ? prepareMs : prepareMs.slice(1),
+        joinedMs,
+        chunks: callerFolds ? folded : folded.slice(1),
+        stolen,
+      });
       if (!error) {
         releaseThreads(script, threads);
         resolve();
@@ -235,19 +307,30 @@ function runOnThreads<Setup, Item, Partial>(
     }
     const fail = (e: unknown): void => finish(e instanceof Error ? e : new LensError('internal', String(e)));
 
-    // Hands chunks to free threads, loading each on this thread just before it goes out.
+    /** The next chunk nobody has, loaded (on this thread, just before it goes out), or undefined. */
+    async function take(): Promise<number | undefined> {
+      if (next >= chunks.length || next >= merged + window) return undefined;
+      const index = next++;
+      const c = chunks[index]!;
+      if (run.load) loaded.set(index, await loadChunk(run.load, c.start, c.count));
+      return index;
+    }
+
+    // Keeps every pool thread `depth` chunks ahead.
     async function pump(): Promise<void> {
       if (pumping) return;
       pumping = true;
       try {
-        while (!settled && free.length > 0 && next < chunks.length && next < merged + window) {
-          const t = free.shift()!;
-          const index = next++;
-          const c = chunks[index]!;
-          const items = run.load ? await loadChunk(run.load, c.start, c.count) : undefined;
-          if (settled) return;
-          const message: ToPoolThread = { type: 'chunk', index, start: c.start, count: c.count, ...(items ? { items } : {}) };
-          t.worker.postMessage(message);
+        for (let k = 0; k < threads.length && !settled; k++) {
+          while (!settled && queued[k]!.length < depth) {
+            const index = await take();
+            if (index === undefined || settled) return;
+            const c = chunks[index]!;
+            const items = loaded.get(index);
+            queued[k]!.push(index);
+            const message: ToPoolThread = { type: 'chunk', index, start: c.start, count: c.count, ...(items ? { items } : {}) };
+            threads[k]!.worker.postMessage(message);
+          }
         }
       } catch (e) {
         fail(e);
@@ -256,7 +339,24 @@ function runOnThreads<Setup, Item, Partial>(
       }
     }
 
-    function received(t: PoolThread, m: FromPoolThread): void {
+    function deliver(index: number, partial: Partial): void {
+      loaded.delete(index);
+      ready.set(index, partial);
+      try {
+        while (ready.has(merged)) {
+          const p = ready.get(merged)!;
+          ready.delete(merged);
+          merged++;
+          run.merge(p);
+        }
+      } catch (e) {
+        fail(e);
+        return;
+      }
+      if (merged === chunks.length) finish();
+    }
+
+    function received(k: number, m: FromPoolThread): void {
       if (settled) return;
       if (m.type === 'sample') {
         run.progress?.(++done, run.count);
@@ -264,39 +364,89 @@ function runOnThreads<Setup, Item, Partial>(
         if (run.shouldStop?.()) finish(new Cancelled(run.cancelledMessage));
         return;
       }
+      if (m.type === 'prepared') {
+        prepareMs[k + 1] = m.ms;
+        joinedMs[k] = performance.now() - started;
+        return;
+      }
       if (m.type === 'error') {
         finish(reviveError(m));
         return;
       }
-      ready.set(m.index, m.partial as Partial);
-      try {
-        while (ready.has(merged)) {
-          const partial = ready.get(merged)!;
-          ready.delete(merged);
-          merged++;
-          run.merge(partial);
-        }
-      } catch (e) {
-        fail(e);
-        return;
-      }
-      if (merged === chunks.length) {
-        finish();
-        return;
-      }
-      free.push(t);
+      const q = queued[k]!;
+      q.splice(q.indexOf(m.index), 1);
+      folded[k + 1]!++;
+      deliver(m.index, m.partial as Partial);
       void pump();
+      wake?.();
+    }
+
+    /** A chunk a pool thread has been sent but not started, taken back (lowest first: it unblocks the merge). */
+    function steal(): number | undefined {
+      if (!stealing) return undefined;
+      let best: { k: number; index: number } | undefined;
+      queued.forEach((q, k) => {
+        for (const index of q) if (Atomics.load(claims, index) === CLAIM_OPEN && (!best || index < best.index)) best = { k, index };
+      });
+      if (!best || Atomics.compareExchange(claims, best.index, CLAIM_OPEN, CLAIM_CALLER) !== CLAIM_OPEN) return undefined;
+      const q = queued[best.k]!;
+      q.splice(q.indexOf(best.index), 1);
+      stolen++;
+      return best.index;
+    }
+
+    // The calling thread folds too: it prepares at once (no thread to start) and takes chunks
+    // nobody has, or that a pool thread has not started yet; between chunks it lets the pool
+    // threads' messages in. Stops are seen between layers, as in runInProcess.
+    async function work(): Promise<void> {
+      const t0 = performance.now();
+      const { value: fold, images } = await recordPreparedImages(() => task.prepare(run.setup));
+      prepareMs[0] = performance.now() - t0;
+      // The pool threads (still starting, when cold) prepare from what this thread packed.
+      sendSetup(images);
+      const ctx: BatchContext = {
+        shouldStop: () => settled || (run.shouldStop?.() ?? false),
+        sampleDone: () => run.progress?.(++done, run.count),
+      };
+      while (!settled) {
+        if (run.shouldStop?.()) throw new Cancelled(run.cancelledMessage);
+        let index = await take();
+        if (index === undefined) index = steal();
+        else if (stealing) Atomics.store(claims, index, CLAIM_CALLER);
+        if (settled) return;
+        if (index === undefined) {
+          // Nothing to take: wait for a pool thread's partial (or the end).
+          await new Promise<void>((r) => {
+            wake = r;
+          });
+          wake = undefined;
+          continue;
+        }
+        const c = chunks[index]!;
+        const items = loaded.get(index);
+        const partial = await fold(items ? { ...c, items } : c, ctx);
+        if (settled) return;
+        folded[0]!++;
+        deliver(index, partial);
+        void pump();
+        await new Promise<void>((r) => setImmediate(r));
+      }
     }
 
     const timer = setInterval(() => {
       if (run.shouldStop?.()) finish(new Cancelled(run.cancelledMessage));
-    }, pollMs);
+    }, options.pollMs ?? 20);
 
-    for (const t of threads) {
-      const setup: ToPoolThread = { type: 'setup', task: task.name, setup: run.setup };
-      t.worker.postMessage(setup);
-      free.push(t);
+    function sendSetup(images: readonly PreparedImage[]): void {
+      if (settled) return;
+      for (const t of threads) {
+        const setup: ToPoolThread = { type: 'setup', task: task.name, setup: run.setup, claims: claimMemory, images };
+        t.worker.postMessage(setup);
+      }
+      void pump();
     }
-    void pump();
+
+    if (callerFolds) work().catch(fail);
+    else sendSetup([]);
   });
 }

@@ -1,14 +1,16 @@
 /**
  * The body of a pool thread (see pool.ts): it takes one task's setup, prepares it once (its own
- * model, its own interpreter, its own WebAssembly instance), then folds the chunks it is sent
- * one at a time and sends back each partial. A failure is sent as its code, class name and
- * message; the pool then stops every thread. poolWorker.ts serves BATCH_TASKS with it; tests
- * serve tasks of their own.
+ * model, its own interpreter, its own WebAssembly instance, started from the calling thread's
+ * prepared arena images), then folds the chunks it is sent one at a time, each only if it
+ * claims it first (the calling thread may have taken it back), and sends back each partial. A
+ * failure is sent as its code, class name and message; the pool then stops every thread.
+ * poolWorker.ts serves BATCH_TASKS with it; tests serve tasks of their own.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorCode, errorMessage } from '../errors';
+import { withPreparedImages } from '../runtime/wasm/arenaImages';
 import type { BatchContext, BatchTask, ChunkFolder } from '../util/batch';
-import type { FromPoolThread, PoolThreadData, ToPoolThread } from './pool';
+import { CLAIM_OPEN, CLAIM_POOL, type FromPoolThread, type PoolThreadData, type ToPoolThread } from './pool';
 
 /** Tasks by name, of any setup, item and partial: what crosses the thread is structured-cloned data. */
 export type TaskTable = Readonly<Record<string, BatchTask<never, never, unknown>>>;
@@ -23,19 +25,28 @@ export function servePool(tasks: TaskTable): void {
     sampleDone: () => post({ type: 'sample' }),
   };
   let folder: Promise<ChunkFolder<unknown, unknown>> | undefined;
+  let claims: Int32Array | undefined;
 
   const handle = async (m: ToPoolThread): Promise<void> => {
     if (m.type === 'setup') {
       const task = tasks[m.task] as BatchTask<unknown, unknown, unknown> | undefined;
       if (!task) throw new Error(`no batch task called "${m.task}"`);
-      folder = Promise.resolve(task.prepare(m.setup));
+      claims = new Int32Array(m.claims);
+      // The calling thread may have finished the whole batch while this thread was starting.
+      if (Atomics.load(claims, claims.length - 1) !== 0) return;
+      const t0 = performance.now();
+      folder = withPreparedImages(m.images, () => task.prepare(m.setup));
       await folder;
+      post({ type: 'prepared', ms: performance.now() - t0 });
       return;
     }
     if (m.type === 'release') {
       folder = undefined;
+      claims = undefined;
       return;
     }
+    // A chunk the calling thread took back before this thread came to it.
+    if (claims && Atomics.compareExchange(claims, m.index, CLAIM_OPEN, CLAIM_POOL) !== CLAIM_OPEN) return;
     if (!folder) throw new Error('a chunk came before the setup');
     const fold = await folder;
     const partial = await fold({ start: m.start, count: m.count, ...(m.items ? { items: m.items } : {}) }, ctx);

@@ -15,7 +15,7 @@ import { calibrate, type SampleSource } from '../../src/quantize/calibrate';
 import { toFloatGraph } from '../../src/quantize/floatGraph';
 import { quantizeModel } from '../../src/quantize/quantizeModel';
 import { type BatchRunner, runInProcess } from '../../src/util/batch';
-import { poolRunner, stopIdleThreads } from '../../src/worker/pool';
+import { type PoolBatchReport, poolRunner, stopIdleThreads } from '../../src/worker/pool';
 import { QUALITY_CASES } from '../core/quantizeData';
 import { HAVE_SHARED, MODELS_DIR, corpusModel } from '../helpers/corpus';
 import { burnTask } from '../helpers/poolTasks';
@@ -34,57 +34,141 @@ async function timed(f: () => Promise<unknown>): Promise<{ wall: number; cpu: nu
   return { wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 };
 }
 
-interface OneVsTwo {
-  readonly one: number;
-  readonly two: number;
-  readonly cpuOne: number;
-  readonly cpuTwo: number;
+interface Timing {
+  readonly wall: number;
+  readonly cpu: number;
 }
 
+interface OneVsTwo {
+  readonly one: Timing;
+  /** Two threads, the pool thread started for the batch (every idle thread ended first): what a user's first batch pays. */
+  readonly cold: Timing;
+  /** Two threads, the pool thread kept from previous batches (started, JIT warm; it still prepares the model, from the images). */
+  readonly warm: Timing;
+  /** Prepare ms of the calling thread and of the pool thread, medians over the warm runs (the pool's report). */
+  readonly prepare?: readonly [number, number];
+  readonly coldPrepare?: readonly [number, number];
+  /** When the pool thread had prepared, ms from the batch's start, cold (median; NaN: never). */
+  readonly coldJoined?: number;
+  /** Threads the 2-thread batches ran on, the calling thread included (a job's own runner: 2). */
+  readonly threads: number;
+}
+
+/** Runs per figure: $POOL_BENCH_RUNS, default 3 (medians; more on a busy machine). */
+const RUNS = Math.max(1, Number(process.env.POOL_BENCH_RUNS) || 3);
+
 /**
- * Median times of `f(runner)` on one thread and on two, interleaved, after one run of each
- * (the pool's threads then exist and are warm, as in a session that quantizes more than once;
- * the first, cold, run of two threads is reported apart).
+ * Median times of `f(runner)` on one thread, on two warm and on two cold, each 2-thread run
+ * after a one-thread run, after untimed runs (one of one thread, two of two). `f` gets a runner whose report it may pass on; batches that build
+ * their runner themselves (jobs) get the thread count instead and report nothing.
  */
-async function oneVsTwo(f: (batch: BatchRunner, threads: number) => Promise<unknown>): Promise<OneVsTwo & { readonly coldTwo: number }> {
-  const coldTwo = (await timed(() => f(poolRunner({ threads: 2 }), 2))).wall;
+async function oneVsTwo(f: (batch: BatchRunner, threads: number) => Promise<unknown>): Promise<OneVsTwo> {
+  const reports: PoolBatchReport[] = [];
+  const two = (): BatchRunner => poolRunner({ threads: 2, report: (r) => reports.push(r) });
   await f(runInProcess, 1);
-  const one: { wall: number; cpu: number }[] = [];
-  const two: { wall: number; cpu: number }[] = [];
-  for (let k = 0; k < 3; k++) {
+  await f(two(), 2);
+  const one: Timing[] = [];
+  const cold: Timing[] = [];
+  const warm: Timing[] = [];
+  const coldReports: PoolBatchReport[] = [];
+  const warmReports: PoolBatchReport[] = [];
+  // Warm: the same pool thread batch after batch (its JIT warms as a session's would), each
+  // run after a one-thread run. Then cold: every idle thread ended before each run.
+  await f(two(), 2);
+  for (let k = 0; k < RUNS; k++) {
     one.push(await timed(() => f(runInProcess, 1)));
-    two.push(await timed(() => f(poolRunner({ threads: 2 }), 2)));
+    reports.length = 0;
+    warm.push(await timed(() => f(two(), 2)));
+    warmReports.push(...reports);
   }
+  for (let k = 0; k < RUNS; k++) {
+    one.push(await timed(() => f(runInProcess, 1)));
+    await stopIdleThreads();
+    reports.length = 0;
+    cold.push(await timed(() => f(two(), 2)));
+    coldReports.push(...reports);
+  }
+  const mid = (ts: readonly Timing[]): Timing => ({ wall: median(ts.map((t) => t.wall)), cpu: median(ts.map((t) => t.cpu)) });
+  const prep = (rs: readonly PoolBatchReport[]): readonly [number, number] | undefined =>
+    rs.length === 0 ? undefined : [median(rs.map((r) => r.prepareMs[0] ?? Number.NaN)), median(rs.map((r) => r.prepareMs[1] ?? Number.NaN))];
+  const prepare = prep(warmReports);
+  const coldPrepare = prep(coldReports);
+  const threads = Math.max(0, ...warmReports.map((r) => r.threads)) || 2;
+  const coldJoined = coldReports.length > 0 ? median(coldReports.map((r) => r.joinedMs[0] ?? Number.NaN)) : undefined;
   return {
-    one: median(one.map((x) => x.wall)),
-    two: median(two.map((x) => x.wall)),
-    cpuOne: median(one.map((x) => x.cpu)),
-    cpuTwo: median(two.map((x) => x.cpu)),
-    coldTwo,
+    one: mid(one),
+    cold: mid(cold),
+    warm: mid(warm),
+    threads,
+    ...(coldJoined !== undefined ? { coldJoined } : {}),
+    ...(prepare ? { prepare } : {}),
+    ...(coldPrepare ? { coldPrepare } : {}),
   };
 }
 
-const row = (what: string, n: number, t: OneVsTwo & { coldTwo: number }): string =>
-  `${what.padEnd(28)} ${String(n).padStart(4)} ${t.one.toFixed(0).padStart(9)} ${t.two.toFixed(0).padStart(9)} ${(t.two / t.one).toFixed(2).padStart(7)} ${t.coldTwo.toFixed(0).padStart(9)} ${(t.cpuTwo / t.cpuOne).toFixed(2).padStart(9)}`;
+const ms = (x: number, width = 8): string => (Number.isFinite(x) ? x.toFixed(0) : '-').padStart(width);
+const ratio = (a: number, b: number): string => (a / b).toFixed(2).padStart(6);
 
-export async function poolBench(): Promise<void> {
+const row = (what: string, n: number, t: OneVsTwo): string =>
+  [
+    what.padEnd(30),
+    String(n).padStart(4),
+    String(t.threads).padStart(3),
+    ms(t.one.wall),
+    ms(t.cold.wall),
+    ratio(t.cold.wall, t.one.wall),
+    ratio(t.cold.cpu, t.one.cpu),
+    ms(t.warm.wall),
+    ratio(t.warm.wall, t.one.wall),
+    ratio(t.warm.cpu, t.one.cpu),
+    `${t.coldPrepare ? `${ms(t.coldPrepare[0], 4)} /${ms(t.coldPrepare[1], 4)}` : '    -'}`.padStart(12),
+    `${t.prepare ? `${ms(t.prepare[0], 4)} /${ms(t.prepare[1], 4)}` : '    -'}`.padStart(12),
+    t.coldJoined !== undefined ? ms(t.coldJoined, 7) : '      -',
+  ].join(' ');
+
+/** `only`: run just the rows whose name contains it (node out/test/bench/poolBench.js kws). */
+export async function poolBench(only?: string): Promise<void> {
+  const wanted = (name: string): boolean => only === undefined || name.includes(only);
   if (!HAVE_SHARED) {
     console.log(`pool bench: skipped, no shared models at ${MODELS_DIR}`);
     return;
   }
-  console.log(`\n## Thread pool: 1 thread vs 2 (median of 3; load average ${loadavg()[0]!.toFixed(1)} on this machine's cores at the start)`);
+  console.log(`\n## Thread pool: 1 thread vs 2 (median of ${RUNS}; load average ${loadavg()[0]!.toFixed(1)} on this machine's cores at the start)`);
   console.log(
-    '2 ÷ 1: wall time of two threads over one (target ≤ 0.6 on 2 idle cores); cold 2: the first batch, threads started for it; CPU 2 ÷ 1: CPU time of all threads, the work the pool adds',
+    [
+      '2 threads = the calling thread + 1 pool thread. cold: the pool thread started for the batch (a first batch); warm: kept from previous batches.',
+      '÷ 1: wall time over one thread (target ≤ 0.6 on 2 idle cores); CPU ÷ 1: CPU time of every thread over one thread (what the pool adds, load-independent).',
+      "prepare ms: the calling thread / the pool thread, cold and warm (- : the batch was over before the pool thread had prepared); joined: ms from a cold batch's start until the pool thread had prepared.",
+    ].join('\n'),
   );
   console.log(
-    `${'work'.padEnd(28)} ${'N'.padStart(4)} ${'1 thr ms'.padStart(9)} ${'2 thr ms'.padStart(9)} ${'2 ÷ 1'.padStart(7)} ${'cold 2 ms'.padStart(9)} ${'CPU 2 ÷ 1'.padStart(9)}`,
+    [
+      'work'.padEnd(30),
+      'N'.padStart(4),
+      'thr'.padStart(3),
+      '1 thr ms'.padStart(8),
+      'cold ms'.padStart(8),
+      '÷ 1'.padStart(6),
+      'CPU÷1'.padStart(6),
+      'warm ms'.padStart(8),
+      '÷ 1'.padStart(6),
+      'CPU÷1'.padStart(6),
+      'prep cold'.padStart(12),
+      'prep warm'.padStart(12),
+      'joined'.padStart(7),
+    ].join(' '),
   );
   const testWorker = join(__dirname, '..', 'helpers', 'poolTestWorker.js');
-  const control = await oneVsTwo((_batch, threads) =>
-    poolRunner({ threads, script: testWorker })(burnTask, { setup: { iterations: 2_000_000 }, count: 16, merge: () => undefined }),
-  );
-  console.log(row('control: arithmetic only', 16, control));
+  if (wanted('control')) {
+    const control = await oneVsTwo((_batch, threads) =>
+      poolRunner({ threads, script: testWorker })(burnTask, { setup: { iterations: 2_000_000 }, count: 16, merge: () => undefined }),
+    );
+    await stopIdleThreads();
+    console.log(row('control: arithmetic only', 16, control));
+  }
   for (const name of ['kws', 'vww_96']) {
+    const rows = [`${name} calibration`, `${name} calibration ×4`, `${name} quantize (auto, whole)`] as const;
+    if (!rows.some(wanted)) continue;
     const c = QUALITY_CASES.find((q) => q.name === name)!;
     const data = c.data();
     if ('skip' in data) {
@@ -95,22 +179,28 @@ export async function poolBench(): Promise<void> {
     const graph = toFloatGraph(model).graph;
     const samples = data.calibration;
     const source: SampleSource = { count: samples.length, sample: (i) => samples[i]! };
-    const calibration = await oneVsTwo((batch) => calibrate(graph, source, { histograms: true, batch }));
-    console.log(row(`${name} calibration`, samples.length, calibration));
+    if (wanted(rows[0])) {
+      const calibration = await oneVsTwo((batch) => calibrate(graph, source, { histograms: true, batch }));
+      console.log(row(rows[0], samples.length, calibration));
+    }
     // A calibration set four times as large (the same samples again): the steady state, where
     // one more interpreter to prepare and the last uneven chunk weigh less.
     const larger: SampleSource = { count: 4 * samples.length, sample: (i) => samples[i % samples.length]! };
-    const calibrationLarger = await oneVsTwo((batch) => calibrate(graph, larger, { histograms: true, batch }));
-    console.log(row(`${name} calibration ×4`, larger.count, calibrationLarger));
-    const quantize = await oneVsTwo((batch) => quantizeModel(model, source, { batch }));
-    console.log(row(`${name} quantize (auto, whole)`, samples.length, quantize));
+    if (wanted(rows[1])) {
+      const calibrationLarger = await oneVsTwo((batch) => calibrate(graph, larger, { histograms: true, batch }));
+      console.log(row(rows[1], larger.count, calibrationLarger));
+    }
+    if (wanted(rows[2])) {
+      const quantize = await oneVsTwo((batch) => quantizeModel(model, source, { batch }));
+      console.log(row(rows[2], samples.length, quantize));
+    }
   }
   const pairs = [
     ['vww_96', join(MODELS_DIR, 'mlperf_tiny', 'vww', 'vww_96_float.tflite'), join(MODELS_DIR, 'mlperf_tiny', 'vww', 'vww_96_int8.tflite')],
     ['resnet', join(MODELS_DIR, 'mlperf_tiny', 'ic', 'pretrainedResnet.tflite'), join(MODELS_DIR, 'mlperf_tiny', 'ic', 'pretrainedResnet_quant.tflite')],
   ] as const;
   for (const [name, floatPath, int8Path] of pairs) {
-    if (!existsSync(floatPath)) continue;
+    if (!existsSync(floatPath) || !wanted(`${name} compare`)) continue;
     const n = 48;
     const t = await oneVsTwo((_batch, threads) => compareJob({ floatPath, int8Path, samples: [], randomSamples: n, rounding: 'tflm', threads }, UNATTENDED));
     console.log(row(`${name} compare`, n, t));
@@ -118,7 +208,7 @@ export async function poolBench(): Promise<void> {
 }
 
 if (require.main === module) {
-  poolBench().then(stopIdleThreads, (e: unknown) => {
+  poolBench(process.argv[2]).then(stopIdleThreads, (e: unknown) => {
     console.error(e);
     process.exit(1);
   });

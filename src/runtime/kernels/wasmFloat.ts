@@ -169,7 +169,8 @@ function planConv(arena: WasmArena, p: FloatConvParams, src: Float32Array, dst: 
   const w = arena.alloc(groups * groupWeights);
   const bias = arena.alloc(groups * blocks * 32);
   const rowBytes = border.wp * inC * 4;
-  {
+  // Already in place when the arena started from a prepared image (another thread packed it).
+  if (!arena.prefilled) {
     const { i32, f32 } = arena;
     for (let oy = 0, k = pix >> 2; oy < outH; oy++) {
       for (let ox = 0; ox < outW; ox++, k++) i32[k] = oy * p.strideH * rowBytes + ox * p.strideW * inC * 4;
@@ -248,7 +249,8 @@ function planDepthwise(arena: WasmArena, p: FloatDepthwiseParams, src: Float32Ar
   const ind = arena.alloc(pixels * taps * 4);
   const w = arena.alloc(taps * pitch);
   const bias = arena.alloc(pitch);
-  {
+  // Already in place when the arena started from a prepared image (another thread packed it).
+  if (!arena.prefilled) {
     const { i32, f32 } = arena;
     let k = ind >> 2;
     for (let oy = 0; oy < outH; oy++) {
@@ -426,7 +428,8 @@ export function prepareWasmFloatPool(arena: WasmArena, mode: 'max' | 'average', 
   return orJs(() => {
     const ind = arena.alloc(pixels * taps * 4);
     const counts = arena.alloc(pixels * 4);
-    {
+    // Already in place when the arena started from a prepared image (another thread packed it).
+    if (!arena.prefilled) {
       const { i32, f32 } = arena;
       let t = ind >> 2;
       for (let oy = 0, q = counts >> 2; oy < outH; oy++) {

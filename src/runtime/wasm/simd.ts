@@ -118,7 +118,25 @@ export interface WasmArenaOptions {
    * (default true): faster, and the last bits of a sum differ from TFLite's reference kernels.
    */
   readonly fma?: boolean;
+  /** Start from another arena's prepared memory (see ArenaImage): kernels then skip packing. */
+  readonly image?: ArenaImage;
 }
+
+/**
+ * An arena's memory as its interpreter left it once prepared (packed weights, index tables,
+ * zeroed outputs and scratch), in shared memory where the platform has it: a second
+ * interpreter of the same model on another thread starts from a copy of it instead of packing
+ * the weights again. Allocation is deterministic (the same model, options and code allocate
+ * the same offsets), and `top` lets the second interpreter check that it did.
+ */
+export interface ArenaImage {
+  readonly bytes: Uint8Array;
+  readonly top: number;
+  readonly fma: boolean;
+}
+
+/** The SharedArrayBuffer constructor where the platform has one (see util/batch.ts sharedMemory). */
+const Shared: typeof SharedArrayBuffer | undefined = globalThis.SharedArrayBuffer;
 
 /** Bytes every allocation is followed by: vector loops read and write a little past their data. */
 export const SLACK = 64;
@@ -195,6 +213,12 @@ export class WasmArena {
   private buffer: ArrayBuffer;
   private views: { i8: Int8Array; i16: Int16Array; i32: Int32Array; f32: Float32Array; f64: Float64Array; i64: BigInt64Array };
 
+  /**
+   * True when the memory started as a prepared image: a kernel's prepare may then skip writing
+   * what it would write there (the same bytes at the same offsets), and only allocate.
+   */
+  readonly prefilled: boolean;
+
   private constructor(
     readonly memory: WebAssembly.Memory,
     readonly kernels: WasmKernels,
@@ -202,7 +226,10 @@ export class WasmArena {
     readonly floatKernels: WasmFloatKernels,
     /** Whether floatKernels fuse multiply-adds. */
     readonly fma: boolean,
+    image: ArenaImage | undefined,
   ) {
+    this.prefilled = image !== undefined;
+    if (image) new Uint8Array(memory.buffer).set(image.bytes);
     this.buffer = memory.buffer;
     this.views = WasmArena.viewsOf(this.buffer);
   }
@@ -213,8 +240,9 @@ export class WasmArena {
     const fma = options.fma !== false && relaxedSimdAvailable();
     const floats = floatModule(fma);
     if (!module || !floats) return undefined;
+    const image = options.image && options.image.fma === fma ? options.image : undefined;
     try {
-      const memory = new WebAssembly.Memory({ initial: 1 });
+      const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((image?.bytes.length ?? 0) / PAGE)) });
       const instance = new WebAssembly.Instance(module, { env: { memory } });
       const floatInstance = new WebAssembly.Instance(floats, { env: { memory } });
       return new WasmArena(
@@ -222,10 +250,23 @@ export class WasmArena {
         instance.exports as unknown as WasmKernels,
         floatInstance.exports as unknown as WasmFloatKernels,
         fma && floats === moduleOf(FLOAT_KERNELS_FMA_WASM_BASE64),
+        image,
       );
     } catch {
       return undefined;
     }
+  }
+
+  /** Bytes allocated so far (the end of the last allocation). */
+  get used(): number {
+    return this.top;
+  }
+
+  /** This arena's memory up to `used`, copied into shared memory: call it once prepared, before any eval. */
+  image(): ArenaImage {
+    const bytes = new Uint8Array(Shared ? new Shared(this.top) : new ArrayBuffer(this.top));
+    bytes.set(new Uint8Array(this.memory.buffer, 0, this.top));
+    return { bytes, top: this.top, fma: this.fma };
   }
 
   private static viewsOf(b: ArrayBuffer): WasmArena['views'] {

@@ -239,7 +239,8 @@ function planConv(arena: WasmArena, p: WasmConvParams, o: WasmOutput, src: Int8A
   const blockBytes = segments * quads * 64;
   const w = arena.alloc(blocks * blockBytes);
   const rowBytes = pad.wp * inC * 2;
-  {
+  // Already in place when the arena started from a prepared image (another thread packed it).
+  if (!arena.prefilled) {
     const { i32, i16 } = arena;
     for (let oy = 0, k = pix >> 2; oy < outH; oy++) {
       for (let ox = 0; ox < outW; ox++, k++) i32[k] = oy * p.strideH * rowBytes + ox * p.strideW * inC * 2;
@@ -343,7 +344,8 @@ function planDepthwise(arena: WasmArena, p: WasmDepthwiseParams, o: WasmOutput, 
   const tap = arena.alloc(taps * 4);
   const w = arena.alloc(taps * chunks * 16);
   const rowBytes = pad.wp * C * 2;
-  {
+  // Already in place when the arena started from a prepared image (another thread packed it).
+  if (!arena.prefilled) {
     const { i32, i16 } = arena;
     for (let oy = 0, k = pix >> 2; oy < outH; oy++) {
       for (let ox = 0; ox < outW; ox++, k++) i32[k] = oy * p.strideH * rowBytes + ox * p.strideW * C * 2;
