@@ -128,6 +128,8 @@ interface PtqMethod {
 }
 
 export const DEFAULT_PTQ_TIME_LIMIT_MS = 20_000;
+/** Calibration samples the PTQ methods of the model written are fitted on, at most. */
+export const MAX_PTQ_FIT_SAMPLES = 128;
 /**
  * Weight rounding is on by default, not decided per model across the folds: fitted on half of
  * the kept samples its gain is far noisier than fitted on all of them (on vww_96 the folds
@@ -404,7 +406,11 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
   let graph = readModel(writeModel(built.graph));
   const notes: QuantizeNotice[] = [...built.notes];
   const applied: Partial<Record<PtqMethod['name'], PtqApplied>> = {};
-  const fitInputs = calib.kept.map((k) => k.inputs);
+  // The model written is fitted on up to MAX_PTQ_FIT_SAMPLES calibration samples, not only the
+  // kept ones: the rounding's Gram matrices of late, low-resolution layers need the rows.
+  const fitInputs: (readonly Uint8Array[])[] = [];
+  if (methods.some((x) => decisions.get(x.name)?.applied))
+    for (const i of spreadIndices(samples.count, MAX_PTQ_FIT_SAMPLES)) fitInputs.push(await samples.sample(i));
   for (const [m, method] of methods.entries()) {
     if (!decisions.get(method.name)?.applied) continue;
     const r = method.apply(graph, fitInputs, stage(ctx, ptqEnd + (0.05 * m) / methods.length, ptqEnd + (0.05 * (m + 1)) / methods.length));
