@@ -47,9 +47,9 @@ export interface PtqApplied {
   readonly detail?: number;
 }
 
-/** The report's record of one PTQ method: the decision, and what it changed in the model written. */
-export type PtqReport = PtqDecision & { readonly layers?: number; readonly ms?: number; readonly truncated?: boolean };
+/** The report's record of one PTQ method: the decision, and what it changed in the model written (its time is in the report's timing.ptqMs). */
+export type PtqReport = PtqDecision & { readonly layers?: number; readonly truncated?: boolean };
 
 export function ptqReport(d: PtqDecision, a: PtqApplied | undefined): PtqReport {
-  return { ...d, ...(a ? { layers: a.changed, ms: a.ms, truncated: a.truncated } : {}) };
+  return { ...d, ...(a ? { layers: a.changed, truncated: a.truncated } : {}) };
 }
