@@ -29,6 +29,12 @@ function count(args: ParsedArgs, name: string, min: number): number | undefined 
   return n;
 }
 
+/** `--<name> auto|on|off` (a PTQ method): auto keeps it where it wins across the calibration folds. */
+function ptqOption(args: ParsedArgs, name: string): boolean | 'auto' | undefined {
+  const v = oneOf(args, name, ['auto', 'on', 'off'] as const);
+  return v === undefined ? undefined : v === 'auto' ? 'auto' : v === 'on';
+}
+
 /** Parses the command line into the job's parameters. */
 export function quantizeParams(args: ParsedArgs): QuantizeParams {
   const modelPath = args.positionals[0];
@@ -54,6 +60,10 @@ export function quantizeParams(args: ParsedArgs): QuantizeParams {
   const heldOut = count(args, 'held-out', 0);
   const out = args.options.get('out');
   const threads = threadsOption(args);
+  const evalData = args.options.get('eval-data');
+  if (evalData !== undefined && heldOut !== undefined && heldOut > 0) throw new UsageError('give either --eval-data or --held-out, not both');
+  const weightRounding = ptqOption(args, 'weight-rounding');
+  const biasCorrection = ptqOption(args, 'bias-correction');
   return {
     modelPath,
     ...(calibration !== undefined ? { calibration } : {}),
@@ -63,6 +73,9 @@ export function quantizeParams(args: ParsedArgs): QuantizeParams {
     ...(percentile !== undefined ? { percentile } : {}),
     ...(samples !== undefined ? { samples } : {}),
     ...(heldOut !== undefined ? { heldOut } : {}),
+    ...(evalData !== undefined ? { evalData } : {}),
+    ...(weightRounding !== undefined ? { weightRounding } : {}),
+    ...(biasCorrection !== undefined ? { biasCorrection } : {}),
     // Absent: per tensor for a fixed method, both tried by auto.
     ...(args.flags.has('per-channel-fc') ? { perChannelFullyConnected: true } : {}),
     keepFloat: args.flags.has('keep-float'),
@@ -96,13 +109,18 @@ export function renderQuantizeReport(r: QuantizationReport, modelPath: string, r
       `  candidates on ${sel.validationSamples} ${sel.inSample ? 'calibration' : 'validation'} sample(s), output SQNR${sel.classifier ? ' and top-1 agreement' : ''}: ${scored.join('; ')}`,
     );
   }
+  const inputs = r.options.inputRanges.map((x) => `${x.input} [${x.min.toPrecision(4)}, ${x.max.toPrecision(4)}]`).join(', ');
+  if (inputs) lines.push(`  calibration input range: ${inputs}`);
+  const ptq = (label: string, d: QuantizationReport['options']['biasCorrection']): string =>
+    `${label} ${d.applied ? 'on' : 'off'}${d.withoutDb !== undefined && d.withDb !== undefined ? ` (across folds ${db(d.withoutDb)} → ${db(d.withDb)})` : d.by === 'option' ? ' (as asked)' : ''}`;
+  lines.push(`  ${ptq('weight rounding', r.options.weightRounding)}; ${ptq('bias correction', r.options.biasCorrection)}`);
   if (r.keptFloat.length > 0) lines.push(`  kept in float: ${r.keptFloat.map((o) => `${o.op} (layer ${o.layer})`).join(', ')}`);
   const e = r.evaluation;
   if ('skipped' in e) lines.push(`  not evaluated: ${e.skipped}`);
   else {
     const o = e.output;
     lines.push(
-      `  on ${e.samples} held-out sample(s): output SQNR ${db(o.sqnrDb)}, cosine ${o.cosine.toFixed(4)}, max |err| ${o.maxAbsError.toPrecision(3)}${o.top1Agreement !== undefined ? `, top-1 agreement ${(100 * o.top1Agreement).toFixed(1)}%` : ''}`,
+      `  on ${e.samples} ${r.options.evaluatedOn === 'evaluation-data' ? 'evaluation' : 'calibration (not held-out)'} sample(s): output SQNR ${db(o.sqnrDb)}, cosine ${o.cosine.toFixed(4)}, max |err| ${o.maxAbsError.toPrecision(3)}${o.top1Agreement !== undefined ? `, top-1 agreement ${(100 * o.top1Agreement).toFixed(1)}%` : ''}`,
     );
     if (e.worstLayers.length > 0)
       lines.push(

@@ -101,6 +101,13 @@ export const NOTICE_MESSAGES = {
   'dequantize-folded': '{ops} DEQUANTIZE op(s) of constant weights folded into float32 constants',
   'hybrid-dequantized': '{tensors} int8 weight tensor(s) of a hybrid (dynamic-range) model dequantized to float32',
   'weights-reused': '{tensors} int8 weight tensor(s) of the hybrid source reused exactly (no second rounding)',
+  'evaluation-on-calibration':
+    "no evaluation data was given: the report's figures are measured on {samples} of the calibration samples, which the model was fitted to, so they look better than on new data; give evaluation data for an honest measure",
+  'input-range':
+    'calibration input "{input}" spans [{min}, {max}], but the model expects about [{expectedMin}, {expectedMax}] ({from}); .npy and raw files are used as they are, never normalized',
+  'bias-corrected': 'bias correction: int32 biases of {layers} layer(s) moved by the mean error of their output channels on {samples} calibration samples',
+  'weights-rounded':
+    'data-driven rounding: {weights} weight(s) of {layers} layer(s) rounded the other way than to nearest, to lower the layer output error on {samples} calibration samples',
   'bias-widened': "weight scales widened on {channels} channel(s) of {layers} layer(s) so their bias fits int32 (the converter's bias-scale check)",
 } as const satisfies Readonly<Record<NoticeCode, string>>;
 

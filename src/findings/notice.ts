@@ -97,7 +97,14 @@ export type QuantizeNotice =
   | Notice_<'dequantize-folded', { readonly ops: number }>
   | Notice_<'hybrid-dequantized', { readonly tensors: number }>
   | Notice_<'weights-reused', { readonly tensors: number }>
-  | Notice_<'bias-widened', { readonly channels: number; readonly layers: number }>;
+  | Notice_<'bias-widened', { readonly channels: number; readonly layers: number }>
+  | Notice_<'evaluation-on-calibration', { readonly samples: number }>
+  | Notice_<
+      'input-range',
+      { readonly input: string; readonly min: number; readonly max: number; readonly expectedMin: number; readonly expectedMax: number; readonly from: string }
+    >
+  | Notice_<'bias-corrected', { readonly layers: number; readonly samples: number }>
+  | Notice_<'weights-rounded', { readonly layers: number; readonly weights: number; readonly samples: number }>;
 
 /** Every notice, discriminated by `code`; `params` is typed per code. */
 export type Notice = AnalysisNotice | EstimateNotice | ProfileNotice | QuantizeNotice;

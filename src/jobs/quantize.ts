@@ -22,6 +22,9 @@ import { Cancelled, errorCode, LensError } from '../errors';
 import { stopIfAsked, type JobContext } from './context';
 import { checkRunnable, readModelFile } from './load';
 import { prng } from '../util/prng';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { expectationFromQuantized, type InputExpectation } from '../quantize/ptq/inputRange';
 import { poolRunner } from '../worker/pool';
 
 /**
@@ -36,7 +39,6 @@ export const DEFAULT_CALIBRATION_SAMPLES = 100;
  * float model, and ranges settle long before this, so a larger count is a typo (1e8), not a wish.
  */
 export const MAX_CALIBRATION_SAMPLES = 10_000;
-const MAX_DEFAULT_HELD_OUT = 20;
 
 function normalizationOf(name: string | undefined): { name: string; value: Normalization } {
   const key = name ?? '[0,1]';
@@ -110,6 +112,37 @@ export function precisionMap(float: Graph, choices: readonly LayerPrecisionChoic
   return map;
 }
 
+/**
+ * What the model's inputs are expected to hold, from an int8 sibling beside it (the converter's
+ * output for the same model: `x_float.tflite` → `x_int8.tflite`, `x.tflite` → `x_int8.tflite` or
+ * `x_quant.tflite`) whose inputs have the same shapes; undefined when there is none.
+ */
+function siblingExpectation(modelPath: string, inputs: readonly InputTensorSpec[]): (InputExpectation | undefined)[] | undefined {
+  const dir = dirname(modelPath);
+  const base = basename(modelPath).replace(/\.tflite$/i, '');
+  const names = new Set([
+    base.replace(/_?(float32|fp32|float)$/i, '_int8'),
+    `${base}_int8`,
+    `${base}_quant`,
+    base.replace(/_?(float32|fp32|float)$/i, '_quant'),
+  ]);
+  for (const name of names) {
+    const path = join(dir, `${name}.tflite`);
+    if (name === base || !existsSync(path)) continue;
+    try {
+      const { graph } = readModelFile(path);
+      const sg = graph.subgraphs[0]!;
+      if (sg.inputs.length !== inputs.length) continue;
+      if (!sg.inputs.every((t, i) => sg.tensors[t]!.shape.join(',') === inputs[i]!.shape.join(','))) continue;
+      const e = expectationFromQuantized(graph, basename(path));
+      if (e.some((x) => x !== undefined)) return e;
+    } catch {
+      // Not a model we can read: no expectation from it.
+    }
+  }
+  return undefined;
+}
+
 export async function quantizeJob(params: QuantizeParams, ctx: JobContext): Promise<QuantizeJobResult> {
   try {
     stopIfAsked(ctx, QUANTIZE_CANCELLED);
@@ -150,6 +183,8 @@ export function quantizeInputs(params: QuantizeParams): QuantizeInputs {
   ] as const)
     if (n > MAX_CALIBRATION_SAMPLES) throw new LensError('limit', `${n} ${name} samples asked for; at most ${MAX_CALIBRATION_SAMPLES} are taken`);
 
+  if (params.evalData !== undefined && params.heldOut !== undefined && params.heldOut > 0)
+    throw new QuantizeError('bad-calibration', 'give either evaluation data or a number of held-out samples, not both');
   let calibration: SampleSource;
   let heldOut: SampleSource | undefined;
   let images = false;
@@ -158,25 +193,35 @@ export function quantizeInputs(params: QuantizeParams): QuantizeInputs {
     const refs = listSamples(params.calibration, floatInputs);
     images = usesImages(refs);
     const source = fileSamples(refs, floatInputs, norm.value);
+    // Every sample calibrates, unless held-out samples are asked for by number. Which ones, when
+    // there are more than wanted, is a seeded shuffle; they calibrate in the order listed, which
+    // auto's folds rely on (neighbouring files are often near-duplicates, autoSelect.ts foldPlan).
     const order = shuffledIndices(refs.length);
-    const heldCount = Math.min(
-      params.heldOut ?? Math.min(MAX_DEFAULT_HELD_OUT, Math.max(refs.length >= 2 ? 1 : 0, Math.floor(refs.length / 5))),
-      Math.max(0, refs.length - 1),
-    );
+    const heldCount = Math.min(params.heldOut ?? 0, Math.max(0, refs.length - 1));
     const calibCount = Math.min(wanted, refs.length - heldCount);
     if (calibCount < wanted && params.samples !== undefined)
       warnings.push({ code: 'samples-short', params: { asked: params.samples, available: refs.length, heldOut: heldCount } });
     heldOut = heldCount > 0 ? subset(source, order.slice(0, heldCount)) : undefined;
-    calibration = subset(source, order.slice(heldCount, heldCount + calibCount));
-    if (!heldOut) warnings.push({ code: 'no-held-out', params: {} });
+    calibration = subset(
+      source,
+      order.slice(heldCount, heldCount + calibCount).sort((a, b) => a - b),
+    );
   } else if (params.randomCalibration) {
     const range = randomRange(params.normalization !== undefined ? norm.value : undefined);
     calibration = randomSamples(floatInputs, wanted, range, 1);
-    const held = params.heldOut ?? 8;
+    const held = params.evalData !== undefined ? 0 : (params.heldOut ?? 8);
     heldOut = held > 0 ? randomSamples(floatInputs, held, range, 1_000_003) : undefined;
   } else {
     throw new QuantizeError('bad-calibration', 'no calibration data: give a folder or glob of samples, or ask explicitly for random calibration');
   }
+  if (params.evalData !== undefined) {
+    // Evaluation data: the same loaders, never calibrated on.
+    const refs = listSamples(params.evalData, floatInputs);
+    if (refs.length > MAX_CALIBRATION_SAMPLES) throw new LensError('limit', `${refs.length} evaluation samples; at most ${MAX_CALIBRATION_SAMPLES} are taken`);
+    images ||= usesImages(refs);
+    heldOut = fileSamples(refs, floatInputs, norm.value);
+  }
+  const expectation = siblingExpectation(params.modelPath, floatInputs);
 
   const options: QuantizeOptions = {
     ...(params.io ? { io: params.io } : {}),
@@ -193,6 +238,9 @@ export function quantizeInputs(params: QuantizeParams): QuantizeInputs {
     randomCalibration: params.calibration === undefined,
     ...(images ? { normalization: { name: norm.name, description: describeNormalization(norm.value) } } : {}),
     warnings,
+    ...(expectation ? { inputExpectation: expectation } : {}),
+    ...(params.weightRounding !== undefined ? { weightRounding: params.weightRounding } : {}),
+    ...(params.biasCorrection !== undefined ? { biasCorrection: params.biasCorrection } : {}),
     batch: poolRunner(params.threads !== undefined ? { threads: params.threads } : {}),
   };
   return { model, fileBytes, calibration, options };

@@ -45,11 +45,20 @@ export interface ValidationData {
   readonly outputs: readonly (readonly Float64Array[])[];
 }
 
+/** Samples kept whole (CalibrateOptions.keep): their index in the source, inputs and the float model's outputs, in sample order. */
+export interface KeptSample {
+  readonly index: number;
+  readonly inputs: readonly Uint8Array[];
+  readonly outputs: readonly Float64Array[];
+}
+
 export interface CalibrationResult {
   /** Stats by tensor index of subgraph 0 (validation samples excluded). */
   readonly stats: Map<number, TensorStats>;
   /** Present when validation samples were named. */
   readonly validation?: ValidationData;
+  /** The samples named in CalibrateOptions.keep (default: the validation ones), in sample order. */
+  readonly kept: readonly KeptSample[];
   readonly samples: number;
   /** Total time of the float inferences alone, ms. */
   readonly inferenceMs: number;
@@ -95,6 +104,12 @@ export interface CalibrateOptions extends ProgressContext {
   readonly histograms: boolean;
   /** Sample indices kept apart for validation (see ValidationData). */
   readonly validation?: ReadonlySet<number>;
+  /**
+   * Samples whose inputs and float outputs are kept (in `kept`), whichever statistics they go
+   * to: the folds of auto's cross-validation and the data the PTQ methods fit on. Default:
+   * the validation samples.
+   */
+  readonly keep?: ReadonlySet<number>;
   /** Where the samples run: default in this thread; the quantize job passes the thread pool's runner. */
   readonly batch?: BatchRunner;
 }
@@ -104,6 +119,7 @@ export interface CalibrationSetup {
   readonly model: Uint8Array;
   readonly histograms: boolean;
   readonly validation: readonly number[];
+  readonly keep?: readonly number[];
   readonly files?: SampleFiles;
 }
 
@@ -121,7 +137,7 @@ export type TensorStatsData = Omit<TensorStats, 'histogram'> & { readonly histog
 export interface CalibrationPartial {
   readonly stats: readonly (readonly [number, TensorStatsData])[];
   readonly validationStats: readonly (readonly [number, TensorStatsData])[];
-  readonly validation: readonly { readonly inputs: readonly Uint8Array[]; readonly outputs: readonly Float64Array[] }[];
+  readonly validation: readonly { readonly index: number; readonly inputs: readonly Uint8Array[]; readonly outputs: readonly Float64Array[] }[];
   readonly inferenceMs: number;
 }
 
@@ -136,6 +152,7 @@ export const calibrationTask: BatchTask<CalibrationSetup, CalibrationItem, Calib
   prepare(setup) {
     const interpreter = new Interpreter(readModel(setup.model), { rounding: 'tflm' });
     const validation = new Set(setup.validation);
+    const keep = new Set(setup.keep ?? setup.validation);
     // Files are read and decoded on the thread that runs them: decoding an image can cost as much as a float inference.
     const files = setup.files ? fileSamples(setup.files.refs, setup.files.inputs, setup.files.normalization) : undefined;
     const item = async (chunk: BatchChunk<CalibrationItem>, k: number): Promise<CalibrationItem> => {
@@ -148,7 +165,7 @@ export const calibrationTask: BatchTask<CalibrationSetup, CalibrationItem, Calib
     return async (chunk, ctx) => {
       const calibrationStats = new Map<number, TensorStats>();
       const validationStats = new Map<number, TensorStats>();
-      const kept: { inputs: readonly Uint8Array[]; outputs: Float64Array[] }[] = [];
+      const kept: { index: number; inputs: readonly Uint8Array[]; outputs: Float64Array[] }[] = [];
       let stats = calibrationStats;
       const track = (t: RuntimeTensor): void => {
         if (t.dtype !== 'float32' || t.constant) return;
@@ -184,7 +201,7 @@ export const calibrationTask: BatchTask<CalibrationSetup, CalibrationItem, Calib
           },
         });
         inferenceMs += performance.now() - ti;
-        if (validating) kept.push({ inputs, outputs: interpreter.outputs.map(realValues) });
+        if (keep.has(s)) kept.push({ index: s, inputs, outputs: interpreter.outputs.map(realValues) });
         ctx.sampleDone();
       }
       return { stats: [...calibrationStats], validationStats: [...validationStats], validation: kept, inferenceMs };
@@ -208,6 +225,7 @@ export async function calibrate(graph: Graph, samples: SampleSource, options: Ca
     options.validation && options.validation.size > 0
       ? { stats: new Map<number, TensorStats>(), inputs: [] as (readonly Uint8Array[])[], outputs: [] as (readonly Float64Array[])[] }
       : undefined;
+  const kept: KeptSample[] = [];
   let inferenceMs = 0;
   const batch = options.batch ?? runInProcess;
   await batch(calibrationTask, {
@@ -215,24 +233,28 @@ export async function calibrate(graph: Graph, samples: SampleSource, options: Ca
       model: shareBytes(writeModel(graph)),
       histograms: options.histograms,
       validation: [...(options.validation ?? [])],
+      ...(options.keep ? { keep: [...options.keep] } : {}),
       ...(samples.files ? { files: samples.files } : {}),
     },
     count: samples.count,
     ...(samples.files ? {} : { load: async (i: number) => ({ inputs: await samples.sample(i), name: samples.describe?.(i) ?? `calibration sample ${i}` }) }),
     merge: (p) => {
       mergeInto(calibrationStats, p.stats);
-      if (validation) {
-        mergeInto(validation.stats, p.validationStats);
-        for (const v of p.validation) {
-          validation.inputs.push(v.inputs);
-          validation.outputs.push(v.outputs);
-        }
-      }
+      if (validation) mergeInto(validation.stats, p.validationStats);
+      kept.push(...p.validation);
       inferenceMs += p.inferenceMs;
     },
     ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
     progress: (done, count) => options.progress?.(done / count, `calibration sample ${done} of ${count}`),
     cancelledMessage: 'quantization was cancelled',
   });
-  return { stats: calibrationStats, ...(validation ? { validation } : {}), samples: samples.count, inferenceMs, ms: performance.now() - t0 };
+  // Chunks may merge out of order (threads): samples are put back in order.
+  kept.sort((a, b) => a.index - b.index);
+  if (validation)
+    for (const k of kept) {
+      if (!options.validation!.has(k.index)) continue;
+      validation.inputs.push(k.inputs);
+      validation.outputs.push(k.outputs);
+    }
+  return { stats: calibrationStats, ...(validation ? { validation } : {}), kept, samples: samples.count, inferenceMs, ms: performance.now() - t0 };
 }

@@ -18,6 +18,7 @@ import type { IoType, LayerPrecision, TensorParams } from './int8Graph';
 import type { RangeSelection } from './autoSelect';
 import type { RangeMethod, RangeMethodOption } from './ranges';
 import type { SourceKind } from './floatGraph';
+import type { PtqReport } from './ptq/decide';
 
 export interface QuantizationReport {
   readonly tool: 'tinyml-lens quantize';
@@ -45,7 +46,15 @@ export interface QuantizationReport {
     readonly keepFloat: boolean;
     readonly reuseInt8Weights: boolean;
     readonly calibrationSamples: number;
+    /** Evaluation samples given (0 when the report measured on calibration samples). */
     readonly heldOutSamples: number;
+    /** Where `evaluation` was measured: on evaluation data, or (said in the warnings) on calibration samples. */
+    readonly evaluatedOn: 'evaluation-data' | 'calibration-data';
+    /** Each input's range over the calibration data (.npy/.bin data are never normalized). */
+    readonly inputRanges: readonly { readonly input: string; readonly min: number; readonly max: number }[];
+    /** Data-driven weight rounding and bias correction: applied or not, and why (with their cross-fold scores). */
+    readonly weightRounding: PtqReport;
+    readonly biasCorrection: PtqReport;
     readonly randomCalibration: boolean;
     /** How images were turned into values, when images were used. */
     readonly normalization?: { readonly name: string; readonly description: string };
@@ -73,6 +82,8 @@ export interface QuantizationReport {
     readonly calibrationInferenceMs: number;
     /** auto: building the candidates and running them on the validation samples. */
     readonly selectionMs: number;
+    /** Deciding and applying the PTQ methods (bias correction). */
+    readonly ptqMs: number;
     readonly rewriteMs: number;
     /** Everything but the evaluation. */
     readonly quantizeMs: number;

@@ -96,8 +96,17 @@ export interface QuantizeParams {
   readonly percentile?: number;
   /** Calibration samples to use (default 100, or all there are). */
   readonly samples?: number;
-  /** Samples held out for the report (default: a fifth of the data, 1 to 20; 0 for none). */
+  /**
+   * Calibration samples withheld from calibration to measure the report on (default 0: every
+   * sample calibrates). Prefer `evalData`.
+   */
   readonly heldOut?: number;
+  /** A folder or glob of evaluation samples (same loaders as calibration): the report is measured on them; without, on calibration samples (and says so). */
+  readonly evalData?: string;
+  /** Data-driven rounding of conv/FC weights (default on; `auto`: kept where it wins across the calibration folds). */
+  readonly weightRounding?: boolean | 'auto';
+  /** Empirical per-channel bias correction (default off; `auto` or on). */
+  readonly biasCorrection?: boolean | 'auto';
   /** Unset: per tensor for a fixed method, both tried by `auto`. */
   readonly perChannelFullyConnected?: boolean;
   readonly keepFloat?: boolean;

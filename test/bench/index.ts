@@ -2,6 +2,7 @@
 import { analysisBench } from './analysisBench';
 import { runtimeBench } from './runtimeBench';
 import { quantizeBench } from './quantizeBench';
+import { ptqBench } from './ptqBench';
 import { optimizeBench } from './optimizeBench';
 import { poolBench } from './poolBench';
 
@@ -9,6 +10,7 @@ async function main(): Promise<void> {
   await analysisBench();
   await runtimeBench();
   await quantizeBench();
+  await ptqBench();
   await optimizeBench();
   await poolBench();
 }

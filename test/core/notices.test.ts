@@ -144,6 +144,22 @@ const EXAMPLES: { readonly [C in NoticeCode]: readonly [NoticeOf<C>, string] } =
     { code: 'bias-widened', params: { channels: 3, layers: 1 } },
     "weight scales widened on 3 channel(s) of 1 layer(s) so their bias fits int32 (the converter's bias-scale check)",
   ],
+  'evaluation-on-calibration': [
+    { code: 'evaluation-on-calibration', params: { samples: 20 } },
+    "no evaluation data was given: the report's figures are measured on 20 of the calibration samples, which the model was fitted to, so they look better than on new data; give evaluation data for an honest measure",
+  ],
+  'input-range': [
+    { code: 'input-range', params: { input: 'x', min: 0, max: 255, expectedMin: 0, expectedMax: 1, from: 'm_int8.tflite' } },
+    'calibration input "x" spans [0, 255], but the model expects about [0, 1] (m_int8.tflite); .npy and raw files are used as they are, never normalized',
+  ],
+  'bias-corrected': [
+    { code: 'bias-corrected', params: { layers: 4, samples: 32 } },
+    'bias correction: int32 biases of 4 layer(s) moved by the mean error of their output channels on 32 calibration samples',
+  ],
+  'weights-rounded': [
+    { code: 'weights-rounded', params: { layers: 3, weights: 120, samples: 32 } },
+    'data-driven rounding: 120 weight(s) of 3 layer(s) rounded the other way than to nearest, to lower the layer output error on 32 calibration samples',
+  ],
 };
 
 describe('notices in English', () => {

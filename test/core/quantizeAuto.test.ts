@@ -12,6 +12,7 @@ import { GraphBuilder } from '../../src/model/graphBuilder';
 import {
   candidateLabel,
   candidatesFor,
+  foldPlan,
   isClassifier,
   MAX_VALIDATION_SAMPLES,
   pickBest,
@@ -107,19 +108,12 @@ describe('auto: the pieces', () => {
     }
   });
 
-  test('candidates: three range methods, × per-channel FULLY_CONNECTED where there is FULLY_CONNECTED and the caller did not fix it', () => {
+  test('candidates: min/max and percentile ranges (MSE is explicit only), × per-channel FULLY_CONNECTED where there is FULLY_CONNECTED and the caller did not fix it', () => {
     const labels = (g: Graph, pc?: boolean) => candidatesFor(g, 99.9, pc).map(candidateLabel);
-    assert.deepEqual(labels(mlp(false)), [
-      'minmax',
-      'percentile 99.9',
-      'mse',
-      'minmax + per-channel FC',
-      'percentile 99.9 + per-channel FC',
-      'mse + per-channel FC',
-    ]);
-    assert.deepEqual(labels(mlp(false), true), ['minmax + per-channel FC', 'percentile 99.9 + per-channel FC', 'mse + per-channel FC']);
-    assert.deepEqual(labels(mlp(false), false), ['minmax', 'percentile 99.9', 'mse']);
-    assert.deepEqual(labels(float16WeightsModel()), ['minmax', 'percentile 99.9', 'mse'], 'no FULLY_CONNECTED: nothing to vary');
+    assert.deepEqual(labels(mlp(false)), ['minmax', 'percentile 99.9', 'minmax + per-channel FC', 'percentile 99.9 + per-channel FC']);
+    assert.deepEqual(labels(mlp(false), true), ['minmax + per-channel FC', 'percentile 99.9 + per-channel FC']);
+    assert.deepEqual(labels(mlp(false), false), ['minmax', 'percentile 99.9']);
+    assert.deepEqual(labels(float16WeightsModel()), ['minmax', 'percentile 99.9'], 'no FULLY_CONNECTED: nothing to vary');
     assert.equal(isClassifier(mlp(true)), true);
     assert.equal(isClassifier(mlp(false)), false);
   });
@@ -189,7 +183,9 @@ describe('auto: the quantizer', () => {
     const r = result.report;
     const sel = r.selection!;
     assert.equal(r.options.requestedMethod, 'auto');
-    assert.equal(sel.validationSamples, 10);
+    // Both folds' kept samples (16 of each fold's 20) are measured on.
+    assert.equal(sel.validationSamples, foldPlan(40)!.kept.length);
+    assert.equal(sel.validationSamples, 32);
     assert.equal(sel.inSample, false);
     assert.equal(sel.classifier, true);
     assert.deepEqual(
@@ -259,7 +255,6 @@ describe('auto: the quantizer', () => {
       [
         ['minmax', undefined],
         ['percentile 99.99', 'minmax'],
-        ['mse', 'minmax'],
       ],
     );
     assert.ok(sel.candidates.every((c) => c.sqnrDb === sel.candidates[0]!.sqnrDb));
@@ -297,7 +292,7 @@ describe('auto: the quantizer', () => {
     const seen: { f: number; m: string }[] = [];
     await quantizeModel(mlp(true), gaussianSamples(20, 12), { heldOut: gaussianSamples(4, 13) }, { progress: (f, m) => seen.push({ f, m }) });
     assert.ok(seen.every((s, i) => i === 0 || s.f >= seen[i - 1]!.f));
-    assert.ok(seen.some((s) => /range candidate 6 of 6/.test(s.m)));
+    assert.ok(seen.some((s) => /range candidate 4 of 4/.test(s.m)));
     assert.equal(seen[seen.length - 1]!.f, 1);
   });
 });

@@ -38,12 +38,14 @@ function npy(shape: readonly number[], data: Float32Array): Uint8Array {
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'quantize-'));
 
 describe('quantizeJob', { skip: SKIP_SHARED }, () => {
-  test('a folder of photos: normalization remembered, a fifth held out', async (t) => {
+  test('a folder of photos: normalization remembered, every sample calibrates, the report measured on calibration data and says so', async (t) => {
     const photos = photoDir();
     if ('skip' in photos) return t.skip(photos.skip);
     const r = await quantizeJob({ modelPath: join(MODELS_DIR, 'mlperf_tiny', 'vww', 'vww_96_float.tflite'), calibration: photos.dir, samples: 10 }, NO_CTX);
     assert.equal(r.report.options.normalization?.name, '[0,1]');
-    assert.equal(r.report.options.heldOutSamples, 3);
+    assert.equal(r.report.options.heldOutSamples, 0);
+    assert.equal(r.report.options.evaluatedOn, 'calibration-data');
+    assert.ok(r.report.warningCodes.some((w) => w.code === 'evaluation-on-calibration'));
     assert.equal(r.report.options.calibrationSamples, 10);
     assert.ok(r.outputPath.endsWith('vww_96_float_int8.tflite'));
     assert.ok(r.reportPath.endsWith('vww_96_float_int8.report.json'));
@@ -144,7 +146,7 @@ describe('tinyml-lens quantize', { skip: SKIP_SHARED }, () => {
     assert.equal(await quantizeCommand(parseArgs([model, '--calibration', AD_SAMPLE, '--force', '--json']), forced.io), 0);
     const auto = JSON.parse(forced.out.join('\n')) as QuantizationReport;
     assert.equal(auto.options.requestedMethod, 'auto');
-    assert.ok(auto.selection && auto.selection.candidates.length === 6, 'ad01 has FULLY_CONNECTED layers: 3 methods × per-channel FC off/on');
+    assert.ok(auto.selection && auto.selection.candidates.length === 4, 'ad01 has FULLY_CONNECTED layers: 2 methods × per-channel FC off/on');
     const kept = auto.selection.candidates.find((c) => c.label === auto.selection!.chosen)!;
     assert.deepEqual([auto.options.method, auto.options.perChannelFullyConnected], [kept.method, kept.perChannelFullyConnected]);
     const text = capture();

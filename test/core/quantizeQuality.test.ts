@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { candidatesFor, MAX_VALIDATION_SAMPLES } from '../../src/quantize/autoSelect';
+import { candidatesFor, foldPlan } from '../../src/quantize/autoSelect';
 import { toFloatGraph } from '../../src/quantize/floatGraph';
 import { corpusModel, SKIP_SHARED } from '../helpers/corpus';
 import { QUALITY_CASES, QUALITY_CONFIG, qualityRow, type QualityRow } from './quantizeData';
@@ -37,12 +37,12 @@ describe('with the default settings (auto ranges), our int8 models are at least 
       t.diagnostic(
         `  validation (${sel.validationSamples} samples): ${sel.candidates.map((k) => `${k.label} ${k.sqnrDb?.toFixed(2)}${k.top1Agreement !== undefined ? `/${k.top1Agreement.toFixed(2)}` : ''}`).join(', ')}`,
       );
-      // Every candidate was scored, on validation samples from the calibration data.
+      // Every candidate was scored, across the two folds of the calibration data.
       const expected = candidatesFor(toFloatGraph(readModel(corpusModel(c.float))).graph, 99.99).length;
       assert.equal(sel.candidates.length, expected);
       assert.ok(sel.candidates.every((k) => k.sqnrDb !== undefined && k.skipped === undefined));
       assert.equal(sel.inSample, false);
-      assert.equal(sel.validationSamples, Math.min(MAX_VALIDATION_SAMPLES, Math.floor(data.calibration.length / 4)));
+      assert.equal(sel.validationSamples, foldPlan(data.calibration.length)!.kept.length);
       assertAtLeastOfficial(c.name, row);
     });
   }
