@@ -31,7 +31,7 @@ import {
   type FoldScore,
   type RangeSelection,
 } from './autoSelect';
-import { calibrate, toSource, type ProgressContext, type Samples, type SampleSource } from './calibrate';
+import { calibrate, toSource, type ProgressContext, type Samples } from './calibrate';
 import { biasCorrect } from './ptq/biasCorrection';
 import { decide, ptqReport, type PtqApplied, type PtqDecision } from './ptq/decide';
 import { roundWeights } from './ptq/weightRounding';
@@ -188,14 +188,6 @@ export const MAX_CALIBRATION_EVALUATION = 20;
 function spreadIndices(count: number, n: number): number[] {
   const v = Math.min(n, count);
   return Array.from({ length: v }, (_, k) => Math.floor(((k + 0.5) * count) / v));
-}
-
-function subsetOf(source: SampleSource, indices: readonly number[]): SampleSource {
-  return {
-    count: indices.length,
-    sample: (i) => source.sample(indices[i]!),
-    ...(source.describe ? { describe: (i: number) => source.describe!(indices[i]!) } : {}),
-  };
 }
 
 export async function quantizeModel(model: Graph, calibration: Samples, options: QuantizeOptions = {}, ctx: ProgressContext = {}): Promise<QuantizeResult> {
