@@ -79,6 +79,8 @@ export function roundingTargets(floatGraph: Graph, int8Graph: Graph): RoundingTa
     const fin = sf.tensors[fop.inputs[0]!]!;
     if (wt.dtype !== 'int8' || !wt.quantization || uses.get(wt.buffer) !== 1 || fw.dtype !== 'float32' || fw.buffer === 0 || fin.dtype !== 'float32') continue;
     if (kind !== 'fc' && (fin.shape.length !== 4 || wt.shape.length !== 4)) continue;
+    // Layers paired by position in a mixed model (QUANTIZE steps between them) must be the same layer.
+    if (wt.shape.join(',') !== fw.shape.join(',')) continue;
     out.push({ kind, floatLayer: p.float, int8Layer: p.int8, weight: w, floatWeight: fop.inputs[1]!, input: fop.inputs[0]! });
   }
   return out;
