@@ -364,6 +364,22 @@ const GENERATORS: Readonly<Record<string, (r: Random) => Piece>> = {
       4,
     );
   },
+  SOFTMAX(r) {
+    const shape = pick(r, [
+      [1, int(r, 1, 40)],
+      [int(r, 1, 3), int(r, 1, 12)],
+      [1, int(r, 1, 4), int(r, 1, 4), int(r, 1, 10)],
+    ]);
+    const beta = r() < 0.7 ? 1 : 0.25 + r() * 2;
+    return oneOp(
+      'SOFTMAX',
+      [{ name: 'x', shape, scale: scaleNear(r, 3e-4) }],
+      [],
+      { name: 'y', shape, scale: 1 / 32768 },
+      makeOptions('SoftmaxOptions', { beta }),
+      3,
+    );
+  },
   DEQUANTIZE(r) {
     const shape = [1, int(r, 1, 6), int(r, 1, 6)];
     return oneOp('DEQUANTIZE', [{ name: 'x', shape, scale: scaleNear(r, 1e-4) }], [], { name: 'y', shape, scale: 1, dtype: 'float32' }, undefined, 4);

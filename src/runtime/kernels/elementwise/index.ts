@@ -32,13 +32,14 @@ import { PRELU } from './prelu';
 import { QUANTIZE } from './quantize';
 import { RELU, RELU6 } from './relu';
 import { SOFTMAX } from './softmax';
+import { SOFTMAX_16 } from './softmax16';
 import { TANH } from './tanh';
 
 export const KERNELS: KernelRegistry = {
   ADD,
   SUB,
   MUL,
-  SOFTMAX,
+  SOFTMAX: withInt16(SOFTMAX, SOFTMAX_16),
   LOGISTIC: withInt16(LOGISTIC, LOGISTIC_16),
   TANH: withInt16(TANH, TANH_16),
   RELU,
