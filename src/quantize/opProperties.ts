@@ -101,7 +101,7 @@ export const OP_PROPERTIES: Readonly<Record<string, OpProperty>> = {
 /**
  * Ops the 16x8 path (int16 activations, int8 weights) quantizes: those our runtime runs in
  * 16x8 bit-exact with TFLite Micro (docs/runtime.md, "16x8"). Any other op is refused by name
- * before calibration (SOFTMAX among them: its int16 kernel is not in the runtime yet).
+ * before calibration.
  */
 export const OPS_16X8: ReadonlySet<string> = new Set([
   'CONV_2D',
@@ -120,12 +120,17 @@ export const OPS_16X8: ReadonlySet<string> = new Set([
   'PAD',
   'LOGISTIC',
   'TANH',
+  'SOFTMAX',
 ]);
 
-/** Fixed output parameters in 16x8, where they differ from int8's: TFLM's int16 LOGISTIC and TANH require 2^−15, 0. */
+/**
+ * Fixed output parameters in 16x8, where they differ from int8's: TFLM's int16 LOGISTIC, TANH
+ * and SOFTMAX require 2^−15, 0 (SOFTMAX's Prepare: within 0.1% of 1/32768, zero point 0).
+ */
 export const FIXED_16X8: Readonly<Record<string, { readonly scale: number; readonly zeroPoint: number }>> = {
   LOGISTIC: { scale: 1 / 32768, zeroPoint: 0 },
   TANH: { scale: 1 / 32768, zeroPoint: 0 },
+  SOFTMAX: { scale: 1 / 32768, zeroPoint: 0 },
 };
 
 /** Fused activations TFLM's int8 kernels accept. */
