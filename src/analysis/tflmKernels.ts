@@ -164,6 +164,9 @@ export const TFLM_KERNELS: KernelTable = {
   TANH: { params: 0, opData: same(16), verified: true },
   HARD_SWISH: { params: 0, opData: same(20), verified: true },
   PRELU: { params: 0, opData: same(28), verified: true },
+  // TfLiteSqueezeParams (eight dims and a count), no OpData: measured on the x86_64 build by
+  // test/core/runtime16x8.test.ts.
+  SQUEEZE: { params: 36, verified: true },
   // No builtin params and no OpData: Eval reads the perm tensor directly.
   TRANSPOSE: { params: 0, verified: true },
   // Two bools of params (align_corners, half_pixel_centers), no OpData.
