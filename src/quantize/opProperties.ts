@@ -121,6 +121,13 @@ export const OPS_16X8: ReadonlySet<string> = new Set([
   'LOGISTIC',
   'TANH',
   'SOFTMAX',
+  'TRANSPOSE_CONV',
+  'LEAKY_RELU',
+  'STRIDED_SLICE',
+  'TRANSPOSE',
+  'SQUEEZE',
+  'RESIZE_NEAREST_NEIGHBOR',
+  'PADV2',
 ]);
 
 /**
@@ -196,11 +203,18 @@ function version16(sig: OpSignature): number | undefined {
     }
     case 'RELU':
     case 'PAD':
+    case 'PADV2':
     case 'CONCATENATION':
     case 'SOFTMAX':
     case 'MEAN':
     case 'RELU6':
-      return sig.op === 'PAD' && Math.max(0, ...sig.inputRanks) > 4 ? 4 : 3;
+      return (sig.op === 'PAD' || sig.op === 'PADV2') && Math.max(0, ...sig.inputRanks) > 4 ? 4 : 3;
+    case 'TRANSPOSE':
+      return Math.max(0, ...sig.inputRanks) > 5 ? 6 : 5;
+    case 'RESIZE_NEAREST_NEIGHBOR':
+      return 4;
+    case 'LEAKY_RELU':
+      return 2;
     default:
       return undefined;
   }

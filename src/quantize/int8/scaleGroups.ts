@@ -2,7 +2,8 @@
  * Stage 1 of the int8 plan: which float tensors must share one scale and zero point.
  *
  * The output of a same-scale op (RESHAPE, MAX_POOL_2D, PAD, …) joins its input's group, and
- * so do the op's other float constants (PADV2's pad value). Every input of a multi-input
+ * so do the op's other float constants (PADV2's pad value, which takes the group's range and
+ * never gives it). Every input of a multi-input
  * same-scale op (CONCATENATION, PACK, …) joins its output's group. A group takes, in this
  * order: the fixed parameters of SOFTMAX/LOGISTIC/TANH… when it holds such an output; the
  * range of the multi-input op's output (the MLIR quantizer propagates that result scale back
@@ -106,6 +107,8 @@ export function planScaleGroups(s: Int8Source, activations: ActivationType = 'in
   const requantizeTo = (layer: number, slot: number, root: number): void => {
     requant.set(`${layer}:${slot}`, { layer, slot, root });
   };
+  /** Constants that join a group beside its data (PADV2's pad value): they take its scale, never give it. */
+  const sideConstants = new Set<number>();
 
   sg.operators.forEach((op, layer) => {
     const p = propertyOf(s, layer);
@@ -117,7 +120,10 @@ export function planScaleGroups(s: Int8Source, activations: ActivationType = 'in
     } else if (p.output.kind === 'same') {
       const input = op.inputs[mainSlot(p)]!;
       op.inputs.forEach((t, slot) => {
-        if (t >= 0 && t !== input && float(t) && isConst(s, t) && slotKind(p, slot) === 'data') unions.union(t, input);
+        if (t >= 0 && t !== input && float(t) && isConst(s, t) && slotKind(p, slot) === 'data') {
+          unions.union(t, input);
+          sideConstants.add(t);
+        }
       });
       for (const o of out) {
         if (!unions.union(o, input)) requantizeTo(layer, op.inputs.indexOf(input), unions.find(o));
@@ -144,7 +150,8 @@ export function planScaleGroups(s: Int8Source, activations: ActivationType = 'in
     members.get(r)!.push(t);
   }
   // A chain's first tensor: a model input or constant before anything an op writes.
-  const order = (t: number): number => (sg.inputs.includes(t) || isConst(s, t) ? -1 : (s.producers.get(t) ?? -1));
+  const order = (t: number): number =>
+    sideConstants.has(t) ? Number.POSITIVE_INFINITY : sg.inputs.includes(t) || isConst(s, t) ? -1 : (s.producers.get(t) ?? -1);
   const groupFor = (root: number, list: readonly number[]): ScaleGroup => {
     const a = unions.anchors.get(root);
     if (a?.kind === 'fixed') return { root, members: list, rule: 'fixed', from: a.tensor, fixed: a.params! };
