@@ -515,6 +515,18 @@ const GENERATORS: Readonly<Record<string, (r: Random) => Piece>> = {
       4,
     );
   },
+  PRELU(r) {
+    const shape = [1, int(r, 1, 4), int(r, 1, 4), int(r, 1, 4)];
+    const alphaShape = pick(r, [shape, [shape[3]!], [1, 1, shape[3]!]]);
+    const n = alphaShape.reduce((a, b) => a * b, 1);
+    const s = scaleNear(r, 1e-3);
+    return oneOp(
+      'PRELU',
+      [{ name: 'x', shape, scale: s, zeroPoint: r() < 0.8 ? 0 : int(r, -100, 100) }],
+      [{ name: 'alpha', shape: alphaShape, dtype: 'int8', data: int8Weights(r, n), scale: scaleNear(r, 1 / 256) }],
+      { name: 'y', shape, scale: r() < 0.5 ? s : s * 10 ** (r() - 0.5) },
+    );
+  },
   DEQUANTIZE(r) {
     const shape = [1, int(r, 1, 6), int(r, 1, 6)];
     return oneOp('DEQUANTIZE', [{ name: 'x', shape, scale: scaleNear(r, 1e-4) }], [], { name: 'y', shape, scale: 1, dtype: 'float32' }, undefined, 4);
