@@ -168,6 +168,11 @@ export const TFLM_KERNELS: KernelTable = {
   // TfLiteSqueezeParams (eight dims and a count), no OpData: measured on the x86_64 build by
   // test/core/runtime16x8.test.ts.
   SQUEEZE: { params: 36, verified: true },
+  // No builtin params and no OpData (Prepare writes the output dims only): measured as SQUEEZE.
+  EXPAND_DIMS: { params: 0, verified: true },
+  // Neither params nor OpData (Eval reads both inputs as they are), measured likewise.
+  MAXIMUM: { params: 0, verified: true },
+  MINIMUM: { params: 0, verified: true },
   // No builtin params and no OpData: Eval reads the perm tensor directly.
   TRANSPOSE: { params: 0, verified: true },
   // Two bools of params (align_corners, half_pixel_centers), no OpData.

@@ -128,6 +128,9 @@ export const OPS_16X8: ReadonlySet<string> = new Set([
   'SQUEEZE',
   'RESIZE_NEAREST_NEIGHBOR',
   'PADV2',
+  'EXPAND_DIMS',
+  'MAXIMUM',
+  'MINIMUM',
 ]);
 
 /**
@@ -215,6 +218,9 @@ function version16(sig: OpSignature): number | undefined {
       return 4;
     case 'LEAKY_RELU':
       return 2;
+    case 'MAXIMUM':
+    case 'MINIMUM':
+      return out16 ? 4 : undefined;
     default:
       return undefined;
   }

@@ -1,6 +1,6 @@
 /**
- * The 16x8 quantizer on the ops beyond the corpus models' (TRANSPOSE_CONV, LEAKY_RELU,
- * STRIDED_SLICE, TRANSPOSE, RESIZE_NEAREST_NEIGHBOR, PADV2, SQUEEZE, SOFTMAX): a seeded float
+ * The 16x8 quantizer on the ops beyond the corpus models' (TRANSPOSE_CONV, LEAKY_RELU, MAXIMUM,
+ * STRIDED_SLICE, TRANSPOSE, RESIZE_NEAREST_NEIGHBOR, PADV2, SQUEEZE, EXPAND_DIMS, SOFTMAX): a seeded float
  * chain of them, quantized whole-model 16x8, must allocate in the real TFLite Micro, give our
  * outputs bit for bit, use exactly the arena our analysis predicts, carry op_version.cc's 16x8
  * versions, and stay close to the float model (the PADV2 pad value takes its input's scale,
@@ -39,10 +39,12 @@ function chain(seed: number): Graph {
   });
   const leaky = t('leaky', [1, 6, 6, 4]);
   sg.op({ op: 'LEAKY_RELU', inputs: [conv], outputs: [leaky], options: makeOptions('LeakyReluOptions', { alpha: 0.2 }) });
+  const maxed = t('maxed', [1, 6, 6, 4]);
+  sg.op({ op: 'MAXIMUM', inputs: [leaky, t('floor', [1, 1, 1, 4], floats(4, 0.1))], outputs: [maxed] });
   const up = t('up', [1, 12, 12, 4]);
   sg.op({
     op: 'TRANSPOSE_CONV',
-    inputs: [t('up_shape', [4], ints([1, 12, 12, 4])), t('up_w', [4, 2, 2, 4], floats(64, 0.5)), leaky, t('up_b', [4], floats(4, 0.1))],
+    inputs: [t('up_shape', [4], ints([1, 12, 12, 4])), t('up_w', [4, 2, 2, 4], floats(64, 0.5)), maxed, t('up_b', [4], floats(4, 0.1))],
     outputs: [up],
     options: makeOptions('TransposeConvOptions', { padding: 'SAME', strideW: 2, strideH: 2 }),
   });
@@ -72,8 +74,10 @@ function chain(seed: number): Graph {
   sg.op({ op: 'MEAN', inputs: [padded, t('axes', [2], ints([1, 2]))], outputs: [mean], options: makeOptions('ReducerOptions', { keepDims: true }) });
   const flat = t('flat', [1, 4]);
   sg.op({ op: 'SQUEEZE', inputs: [mean], outputs: [flat], options: makeOptions('SqueezeOptions', { squeezeDims: [1, 2] }) });
+  const expanded = t('expanded', [1, 1, 4]);
+  sg.op({ op: 'EXPAND_DIMS', inputs: [flat, t('expand_axis', [1], ints([1]))], outputs: [expanded] });
   const logits = t('logits', [1, 3]);
-  sg.op({ op: 'FULLY_CONNECTED', inputs: [flat, t('fc_w', [3, 4], floats(12, 2)), t('fc_b', [3], floats(3, 0.1))], outputs: [logits] });
+  sg.op({ op: 'FULLY_CONNECTED', inputs: [expanded, t('fc_w', [3, 4], floats(12, 2)), t('fc_b', [3], floats(3, 0.1))], outputs: [logits] });
   const probs = t('probs', [1, 3]);
   sg.op({ op: 'SOFTMAX', inputs: [logits], outputs: [probs], options: makeOptions('SoftmaxOptions', { beta: 1 }) });
   sg.io([x], [probs]);
@@ -102,6 +106,8 @@ describe('16x8 quantization of the other 16x8 ops, on real TFLite Micro', { skip
       {
         CONV_2D: 1,
         LEAKY_RELU: 2,
+        MAXIMUM: 4,
+        EXPAND_DIMS: 1,
         TRANSPOSE_CONV: 3,
         STRIDED_SLICE: 1,
         TRANSPOSE: 5,

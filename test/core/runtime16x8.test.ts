@@ -170,6 +170,24 @@ function lut(r: Random, op: 'LOGISTIC' | 'TANH'): Piece {
   return oneOp(op, [{ name: 'x', shape, scale: s }], [], { name: 'y', shape, scale: 2 ** -15 }, undefined, 3);
 }
 
+/** MAXIMUM and MINIMUM: one shared scale (what the converter writes), sometimes a broadcast operand. */
+function extremum(r: Random, op: 'MAXIMUM' | 'MINIMUM'): Piece {
+  const shape = [1, int(r, 1, 4), int(r, 1, 4), int(r, 1, 4)];
+  const other = r() < 0.6 ? shape : pick(r, [[1], [1, 1, 1, shape[3]!], [1, shape[1]!, 1, 1]]);
+  const s = scaleNear(r, 1e-3);
+  return oneOp(
+    op,
+    [
+      { name: 'a', shape, scale: s },
+      { name: 'b', shape: other, scale: s },
+    ],
+    [],
+    { name: 'y', shape, scale: s },
+    undefined,
+    4,
+  );
+}
+
 const GENERATORS: Readonly<Record<string, (r: Random) => Piece>> = {
   FULLY_CONNECTED(r) {
     const batches = int(r, 1, 3);
@@ -527,6 +545,19 @@ const GENERATORS: Readonly<Record<string, (r: Random) => Piece>> = {
       { name: 'y', shape, scale: r() < 0.5 ? s : s * 10 ** (r() - 0.5) },
     );
   },
+  EXPAND_DIMS(r) {
+    const shape = [int(r, 1, 4), int(r, 1, 4), int(r, 1, 4)];
+    const axis = int(r, -4, 3);
+    const at = axis < 0 ? axis + 4 : axis;
+    const s = scaleNear(r, 1e-3);
+    return oneOp('EXPAND_DIMS', [{ name: 'x', shape, scale: s }], [{ name: 'axis', shape: [1], dtype: 'int32', data: Int32Array.from([axis]) }], {
+      name: 'y',
+      shape: [...shape.slice(0, at), 1, ...shape.slice(at)],
+      scale: s,
+    });
+  },
+  MAXIMUM: (r) => extremum(r, 'MAXIMUM'),
+  MINIMUM: (r) => extremum(r, 'MINIMUM'),
   DEQUANTIZE(r) {
     const shape = [1, int(r, 1, 6), int(r, 1, 6)];
     return oneOp('DEQUANTIZE', [{ name: 'x', shape, scale: scaleNear(r, 1e-4) }], [], { name: 'y', shape, scale: 1, dtype: 'float32' }, undefined, 4);

@@ -483,6 +483,33 @@ function pad(op: 'PAD' | 'PADV2', dtype: Flavor): FragmentMaker {
   };
 }
 
+/** MAXIMUM and MINIMUM: one shared quantization (TFLM compares the stored values). */
+function extremum(op: 'MAXIMUM' | 'MINIMUM', dtype: Flavor): FragmentMaker {
+  return (r, sg) => {
+    const { a, b, out } = broadcastShapes(r);
+    const q = actQuant(r, dtype);
+    const x1 = inputTensor(r, sg, 'a', dtype, a, q);
+    const x2 = inputTensor(r, sg, 'b', dtype, b, q);
+    const y = sg.tensor({ name: 'y', shape: out, dtype, quantization: q });
+    sg.op({ op, inputs: [x1.tensor, x2.tensor], outputs: [y], version: dtype === 'int16' ? 4 : dtype === 'int8' ? 2 : 1 });
+    return { name: `${op} ${dtype} [${a}]·[${b}]`, inputs: [x1, x2], outputs: [y] };
+  };
+}
+
+function expandDims(dtype: Flavor): FragmentMaker {
+  return (r, sg) => {
+    const shape = randomShape(r, int(r, 1, 3), 4);
+    const axis = int(r, -shape.length - 1, shape.length);
+    const at = axis < 0 ? axis + shape.length + 1 : axis;
+    const q = actQuant(r, dtype);
+    const x = inputTensor(r, sg, 'x', dtype, shape, q);
+    const ax = sg.tensor({ name: 'axis', shape: [1], dtype: 'int32', data: Int32Array.from([axis]) });
+    const y = sg.tensor({ name: 'y', shape: [...shape.slice(0, at), 1, ...shape.slice(at)], dtype, quantization: q });
+    sg.op({ op: 'EXPAND_DIMS', inputs: [x.tensor, ax], outputs: [y] });
+    return { name: `EXPAND_DIMS ${dtype} [${shape}] axis ${axis}`, inputs: [x], outputs: [y] };
+  };
+}
+
 function reshape(dtype: Flavor): FragmentMaker {
   return (r, sg) => {
     const shape = randomShape(r, int(r, 1, 4), 5);
@@ -645,7 +672,7 @@ export const OP_CASES: Readonly<Record<string, FragmentMaker>> = {
     (['ADD', 'SUB', 'MUL'] as const).flatMap((op) => (['float32', 'int8', 'int16', 'int32'] as const).map((d) => [`${op} ${d}`, binary(op, d)])),
   ),
   ...Object.fromEntries((['float32', 'int8', 'int16'] as const).map((d) => [`MEAN ${d}`, mean(d)])),
-  // int16 SOFTMAX, LOGISTIC and TANH are TFLM kernels the runtime lacks: not generated.
+  // int16 SOFTMAX, LOGISTIC and TANH need TFLM's fixed output scales: test/core/runtime16x8.test.ts has them.
   ...Object.fromEntries(
     (['SOFTMAX', 'LOGISTIC', 'TANH', 'RELU', 'RELU6', 'LEAKY_RELU'] as const).flatMap((op) =>
       (['RELU', 'RELU6', 'LEAKY_RELU'].includes(op) ? (['float32', 'int8', 'int16'] as const) : (['float32', 'int8'] as const)).map((d) => [
@@ -684,6 +711,10 @@ export const OP_CASES: Readonly<Record<string, FragmentMaker>> = {
       ...(d === 'int32' ? [] : [[`TRANSPOSE ${d}`, transpose(d)]]),
       [`CONCATENATION ${d}`, concatenation(d)],
       [`STRIDED_SLICE ${d}`, stridedSlice(d)],
+      [`MAXIMUM ${d}`, extremum('MAXIMUM', d)],
+      [`MINIMUM ${d}`, extremum('MINIMUM', d)],
+      // TFLM's EXPAND_DIMS takes float32, int8 and int16.
+      ...(d === 'int32' ? [] : [[`EXPAND_DIMS ${d}`, expandDims(d)]]),
     ]),
   ),
   ...Object.fromEntries(

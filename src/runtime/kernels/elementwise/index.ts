@@ -26,6 +26,7 @@ import { LEAKY_RELU } from './leakyRelu';
 import { LOGISTIC } from './logistic';
 import { LOGISTIC_16, TANH_16 } from './lut16x8';
 import { withInt16 } from '../int16Dispatch';
+import { MAXIMUM, MINIMUM } from './maximumMinimum';
 import { MEAN } from './mean';
 import { MUL } from './mul';
 import { PRELU } from './prelu';
@@ -50,4 +51,6 @@ export const KERNELS: KernelRegistry = {
   QUANTIZE,
   DEQUANTIZE,
   MEAN,
+  MAXIMUM,
+  MINIMUM,
 } satisfies ByBuiltin<Kernel>;

@@ -2,6 +2,7 @@
 import type { ByBuiltin } from '../../../model/ops';
 import type { Kernel, KernelRegistry } from '../../types';
 import { CONCATENATION } from './concatenation';
+import { EXPAND_DIMS } from './expandDims';
 import { PAD, PADV2 } from './pad';
 import { RESHAPE } from './reshape';
 import { RESIZE_BILINEAR } from './resizeBilinear';
@@ -15,6 +16,7 @@ import { UNIDIRECTIONAL_SEQUENCE_LSTM } from './unidirectionalSequenceLstm';
 export const KERNELS: KernelRegistry = {
   RESHAPE,
   SQUEEZE,
+  EXPAND_DIMS,
   CONCATENATION,
   PAD,
   PADV2,
