@@ -173,6 +173,12 @@ export const TFLM_KERNELS: KernelTable = {
   // Neither params nor OpData (Eval reads both inputs as they are), measured likewise.
   MAXIMUM: { params: 0, verified: true },
   MINIMUM: { params: 0, verified: true },
+  // Their builtin params only (values count and axis; the split count), no OpData: measured by
+  // test/core/tflmProperty.test.ts.
+  PACK: { params: 8, verified: true },
+  UNPACK: { params: 8, verified: true },
+  SPLIT: { params: 4, verified: true },
+  SPLIT_V: { params: 4, verified: true },
   // No builtin params and no OpData: Eval reads the perm tensor directly.
   TRANSPOSE: { params: 0, verified: true },
   // Two bools of params (align_corners, half_pixel_centers), no OpData.

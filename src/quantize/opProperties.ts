@@ -131,6 +131,10 @@ export const OPS_16X8: ReadonlySet<string> = new Set([
   'EXPAND_DIMS',
   'MAXIMUM',
   'MINIMUM',
+  'PACK',
+  'UNPACK',
+  'SPLIT',
+  'SPLIT_V',
 ]);
 
 /**
@@ -221,6 +225,10 @@ function version16(sig: OpSignature): number | undefined {
     case 'MAXIMUM':
     case 'MINIMUM':
       return out16 ? 4 : undefined;
+    case 'PACK':
+      return out16 ? 3 : undefined;
+    case 'UNPACK':
+      return out16 ? 4 : undefined;
     default:
       return undefined;
   }
@@ -292,6 +300,8 @@ function computedVersion(sig: OpSignature): number {
     case 'ARG_MIN':
       return int8 ? 2 : 1;
     case 'SPLIT':
+      // The data is input 1 (input 0 is the axis): int16 is version 4.
+      if (in1 === 'int16') return 4;
       return in1 === 'int8' ? 2 : 1;
     case 'TRANSPOSE':
       if (maxRank > 5) return 6;

@@ -1,6 +1,7 @@
 /**
  * The 16x8 quantizer on the ops beyond the corpus models' (TRANSPOSE_CONV, LEAKY_RELU, MAXIMUM,
- * STRIDED_SLICE, TRANSPOSE, RESIZE_NEAREST_NEIGHBOR, PADV2, SQUEEZE, EXPAND_DIMS, SOFTMAX): a seeded float
+ * SPLIT, PACK, STRIDED_SLICE, SPLIT_V, TRANSPOSE, RESIZE_NEAREST_NEIGHBOR, PADV2, SQUEEZE,
+ * EXPAND_DIMS, UNPACK, SOFTMAX): a seeded float
  * chain of them, quantized whole-model 16x8, must allocate in the real TFLite Micro, give our
  * outputs bit for bit, use exactly the arena our analysis predicts, carry op_version.cc's 16x8
  * versions, and stay close to the float model (the PADV2 pad value takes its input's scale,
@@ -41,10 +42,17 @@ function chain(seed: number): Graph {
   sg.op({ op: 'LEAKY_RELU', inputs: [conv], outputs: [leaky], options: makeOptions('LeakyReluOptions', { alpha: 0.2 }) });
   const maxed = t('maxed', [1, 6, 6, 4]);
   sg.op({ op: 'MAXIMUM', inputs: [leaky, t('floor', [1, 1, 1, 4], floats(4, 0.1))], outputs: [maxed] });
+  // SPLIT in two along the channels, PACK them back on a new axis, RESHAPE to the NHWC shape.
+  const halves = [t('half0', [1, 6, 6, 2]), t('half1', [1, 6, 6, 2])];
+  sg.op({ op: 'SPLIT', inputs: [t('split_axis', [1], ints([3])), maxed], outputs: halves, options: makeOptions('SplitOptions', { numSplits: 2 }) });
+  const packed = t('packed', [1, 6, 6, 2, 2]);
+  sg.op({ op: 'PACK', inputs: halves, outputs: [packed], options: makeOptions('PackOptions', { valuesCount: 2, axis: 4 }) });
+  const regrouped = t('regrouped', [1, 6, 6, 4]);
+  sg.op({ op: 'RESHAPE', inputs: [packed, t('regroup_shape', [4], ints([1, 6, 6, 4]))], outputs: [regrouped] });
   const up = t('up', [1, 12, 12, 4]);
   sg.op({
     op: 'TRANSPOSE_CONV',
-    inputs: [t('up_shape', [4], ints([1, 12, 12, 4])), t('up_w', [4, 2, 2, 4], floats(64, 0.5)), maxed, t('up_b', [4], floats(4, 0.1))],
+    inputs: [t('up_shape', [4], ints([1, 12, 12, 4])), t('up_w', [4, 2, 2, 4], floats(64, 0.5)), regrouped, t('up_b', [4], floats(4, 0.1))],
     outputs: [up],
     options: makeOptions('TransposeConvOptions', { padding: 'SAME', strideW: 2, strideH: 2 }),
   });
@@ -55,8 +63,18 @@ function chain(seed: number): Graph {
     outputs: [sliced],
     options: makeOptions('StridedSliceOptions', {}),
   });
+  // SPLIT_V into 3 and 2 rows, joined again by CONCATENATION.
+  const rows = [t('rows0', [1, 3, 5, 4]), t('rows1', [1, 2, 5, 4])];
+  sg.op({
+    op: 'SPLIT_V',
+    inputs: [sliced, t('row_sizes', [2], ints([3, -1])), t('row_axis', [1], ints([1]))],
+    outputs: rows,
+    options: makeOptions('SplitVOptions', { numSplits: 2 }),
+  });
+  const joined = t('joined', [1, 5, 5, 4]);
+  sg.op({ op: 'CONCATENATION', inputs: rows, outputs: [joined], options: makeOptions('ConcatenationOptions', { axis: 1 }) });
   const swapped = t('swapped', [1, 5, 5, 4]);
-  sg.op({ op: 'TRANSPOSE', inputs: [sliced, t('perm', [4], ints([0, 2, 1, 3]))], outputs: [swapped] });
+  sg.op({ op: 'TRANSPOSE', inputs: [joined, t('perm', [4], ints([0, 2, 1, 3]))], outputs: [swapped] });
   const resized = t('resized', [1, 10, 10, 4]);
   sg.op({
     op: 'RESIZE_NEAREST_NEIGHBOR',
@@ -76,8 +94,10 @@ function chain(seed: number): Graph {
   sg.op({ op: 'SQUEEZE', inputs: [mean], outputs: [flat], options: makeOptions('SqueezeOptions', { squeezeDims: [1, 2] }) });
   const expanded = t('expanded', [1, 1, 4]);
   sg.op({ op: 'EXPAND_DIMS', inputs: [flat, t('expand_axis', [1], ints([1]))], outputs: [expanded] });
+  const unpacked = t('unpacked', [1, 4]);
+  sg.op({ op: 'UNPACK', inputs: [expanded], outputs: [unpacked], options: makeOptions('UnpackOptions', { num: 1, axis: 1 }) });
   const logits = t('logits', [1, 3]);
-  sg.op({ op: 'FULLY_CONNECTED', inputs: [expanded, t('fc_w', [3, 4], floats(12, 2)), t('fc_b', [3], floats(3, 0.1))], outputs: [logits] });
+  sg.op({ op: 'FULLY_CONNECTED', inputs: [unpacked, t('fc_w', [3, 4], floats(12, 2)), t('fc_b', [3], floats(3, 0.1))], outputs: [logits] });
   const probs = t('probs', [1, 3]);
   sg.op({ op: 'SOFTMAX', inputs: [logits], outputs: [probs], options: makeOptions('SoftmaxOptions', { beta: 1 }) });
   sg.io([x], [probs]);
@@ -107,6 +127,12 @@ describe('16x8 quantization of the other 16x8 ops, on real TFLite Micro', { skip
         CONV_2D: 1,
         LEAKY_RELU: 2,
         MAXIMUM: 4,
+        SPLIT: 4,
+        PACK: 3,
+        RESHAPE: 1,
+        SPLIT_V: 1,
+        CONCATENATION: 3,
+        UNPACK: 4,
         EXPAND_DIMS: 1,
         TRANSPOSE_CONV: 3,
         STRIDED_SLICE: 1,

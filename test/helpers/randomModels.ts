@@ -510,6 +510,60 @@ function expandDims(dtype: Flavor): FragmentMaker {
   };
 }
 
+/** PACK of 1 to 3 inputs, or UNPACK into its outputs, along a random (sometimes negative) axis. */
+function packing(op: 'PACK' | 'UNPACK', dtype: Flavor): FragmentMaker {
+  return (r, sg) => {
+    const part = randomShape(r, int(r, 1, 3), 4);
+    const n = int(r, 1, 3);
+    const rank = part.length + 1;
+    const axis = int(r, -rank, rank - 1);
+    const at = axis < 0 ? axis + rank : axis;
+    const whole = [...part.slice(0, at), n, ...part.slice(at)];
+    const q = actQuant(r, dtype);
+    if (op === 'PACK') {
+      const xs = Array.from({ length: n }, (_, k) => inputTensor(r, sg, `x${k}`, dtype, part, q));
+      const y = sg.tensor({ name: 'y', shape: whole, dtype, quantization: q });
+      sg.op({
+        op,
+        inputs: xs.map((x) => x.tensor),
+        outputs: [y],
+        options: makeOptions('PackOptions', { valuesCount: n, axis }),
+        version: dtype === 'int16' ? 3 : 1,
+      });
+      return { name: `PACK ${dtype} ${n}×[${part}] axis ${axis}`, inputs: xs, outputs: [y] };
+    }
+    const x = inputTensor(r, sg, 'x', dtype, whole, q);
+    const ys = Array.from({ length: n }, (_, k) => sg.tensor({ name: `y${k}`, shape: part, dtype, quantization: q }));
+    sg.op({ op, inputs: [x.tensor], outputs: ys, options: makeOptions('UnpackOptions', { num: n, axis }), version: dtype === 'int16' ? 4 : 1 });
+    return { name: `UNPACK ${dtype} [${whole}] axis ${axis}`, inputs: [x], outputs: ys };
+  };
+}
+
+/** SPLIT into equal parts or SPLIT_V into given sizes (the last sometimes −1), along a random axis. */
+function split(op: 'SPLIT' | 'SPLIT_V', dtype: Flavor): FragmentMaker {
+  return (r, sg) => {
+    const n = int(r, 1, 3);
+    const shape = randomShape(r, int(r, 1, 4), 4);
+    const axis = int(r, -shape.length, shape.length - 1);
+    const at = axis < 0 ? axis + shape.length : axis;
+    const part = shape[at]!;
+    const sizes = op === 'SPLIT' ? Array.from({ length: n }, () => part) : Array.from({ length: n }, () => int(r, 1, 3));
+    shape[at] = sizes.reduce((a, b) => a + b, 0);
+    const q = actQuant(r, dtype);
+    const x = inputTensor(r, sg, 'x', dtype, shape, q);
+    const ax = sg.tensor({ name: 'axis', shape: [1], dtype: 'int32', data: Int32Array.from([axis]) });
+    const ys = sizes.map((d, k) => sg.tensor({ name: `y${k}`, shape: shape.map((s, i) => (i === at ? d : s)), dtype, quantization: q }));
+    if (op === 'SPLIT') {
+      sg.op({ op, inputs: [ax, x.tensor], outputs: ys, options: makeOptions('SplitOptions', { numSplits: n }) });
+    } else {
+      const given = sizes.map((d, k) => (k === n - 1 && n > 1 && r() < 0.3 ? -1 : d));
+      const sz = sg.tensor({ name: 'sizes', shape: [n], dtype: 'int32', data: Int32Array.from(given) });
+      sg.op({ op, inputs: [x.tensor, sz, ax], outputs: ys, options: makeOptions('SplitVOptions', { numSplits: n }) });
+    }
+    return { name: `${op} ${dtype} [${shape}] axis ${axis} into [${sizes}]`, inputs: [x], outputs: ys };
+  };
+}
+
 function reshape(dtype: Flavor): FragmentMaker {
   return (r, sg) => {
     const shape = randomShape(r, int(r, 1, 4), 5);
@@ -715,6 +769,10 @@ export const OP_CASES: Readonly<Record<string, FragmentMaker>> = {
       [`MINIMUM ${d}`, extremum('MINIMUM', d)],
       // TFLM's EXPAND_DIMS takes float32, int8 and int16.
       ...(d === 'int32' ? [] : [[`EXPAND_DIMS ${d}`, expandDims(d)]]),
+      [`PACK ${d}`, packing('PACK', d)],
+      [`UNPACK ${d}`, packing('UNPACK', d)],
+      [`SPLIT ${d}`, split('SPLIT', d)],
+      [`SPLIT_V ${d}`, split('SPLIT_V', d)],
     ]),
   ),
   ...Object.fromEntries(

@@ -7,6 +7,7 @@ import { PAD, PADV2 } from './pad';
 import { RESHAPE } from './reshape';
 import { RESIZE_BILINEAR } from './resizeBilinear';
 import { RESIZE_NEAREST_NEIGHBOR } from './resizeNearestNeighbor';
+import { PACK, SPLIT, SPLIT_V, UNPACK } from './slabs';
 import { SQUEEZE } from './squeeze';
 import { STRIDED_SLICE } from './stridedSlice';
 import { SVDF } from './svdf';
@@ -17,6 +18,10 @@ export const KERNELS: KernelRegistry = {
   RESHAPE,
   SQUEEZE,
   EXPAND_DIMS,
+  PACK,
+  UNPACK,
+  SPLIT,
+  SPLIT_V,
   CONCATENATION,
   PAD,
   PADV2,
