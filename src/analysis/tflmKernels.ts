@@ -154,7 +154,8 @@ export const TFLM_KERNELS: KernelTable = {
   // hid inside the next 16-aligned allocation on single-op models, not on a MobileNet's three PADs.
   PAD: { params: 0, opData: same(56), verified: true },
   PADV2: { params: 0, opData: same(56), verified: true },
-  STRIDED_SLICE: { params: 24, opData: same(84), verified: false },
+  // Pinned by the 16x8 property tests (test/core/runtime16x8.test.ts, eight side by side).
+  STRIDED_SLICE: { params: 24, opData: same(84), verified: true },
   // Measured on the x86_64 TFLM build by the property tests (test/core/tflmProperty.test.ts):
   // the recorded persistent buffers less the input/output pointer arrays, and the total.
   SUB: { params: 8, opData: same(52), verified: true },
@@ -164,6 +165,20 @@ export const TFLM_KERNELS: KernelTable = {
   TANH: { params: 0, opData: same(16), verified: true },
   HARD_SWISH: { params: 0, opData: same(20), verified: true },
   PRELU: { params: 0, opData: same(28), verified: true },
+  // TfLiteSqueezeParams (eight dims and a count), no OpData: measured on the x86_64 build by
+  // test/core/runtime16x8.test.ts.
+  SQUEEZE: { params: 36, verified: true },
+  // No builtin params and no OpData (Prepare writes the output dims only): measured as SQUEEZE.
+  EXPAND_DIMS: { params: 0, verified: true },
+  // Neither params nor OpData (Eval reads both inputs as they are), measured likewise.
+  MAXIMUM: { params: 0, verified: true },
+  MINIMUM: { params: 0, verified: true },
+  // Their builtin params only (values count and axis; the split count), no OpData: measured by
+  // test/core/tflmProperty.test.ts.
+  PACK: { params: 8, verified: true },
+  UNPACK: { params: 8, verified: true },
+  SPLIT: { params: 4, verified: true },
+  SPLIT_V: { params: 4, verified: true },
   // No builtin params and no OpData: Eval reads the perm tensor directly.
   TRANSPOSE: { params: 0, verified: true },
   // Two bools of params (align_corners, half_pixel_centers), no OpData.

@@ -101,7 +101,7 @@ export const OP_PROPERTIES: Readonly<Record<string, OpProperty>> = {
 /**
  * Ops the 16x8 path (int16 activations, int8 weights) quantizes: those our runtime runs in
  * 16x8 bit-exact with TFLite Micro (docs/runtime.md, "16x8"). Any other op is refused by name
- * before calibration (SOFTMAX among them: its int16 kernel is not in the runtime yet).
+ * before calibration.
  */
 export const OPS_16X8: ReadonlySet<string> = new Set([
   'CONV_2D',
@@ -120,12 +120,31 @@ export const OPS_16X8: ReadonlySet<string> = new Set([
   'PAD',
   'LOGISTIC',
   'TANH',
+  'SOFTMAX',
+  'TRANSPOSE_CONV',
+  'LEAKY_RELU',
+  'STRIDED_SLICE',
+  'TRANSPOSE',
+  'SQUEEZE',
+  'RESIZE_NEAREST_NEIGHBOR',
+  'PADV2',
+  'EXPAND_DIMS',
+  'MAXIMUM',
+  'MINIMUM',
+  'PACK',
+  'UNPACK',
+  'SPLIT',
+  'SPLIT_V',
 ]);
 
-/** Fixed output parameters in 16x8, where they differ from int8's: TFLM's int16 LOGISTIC and TANH require 2^−15, 0. */
+/**
+ * Fixed output parameters in 16x8, where they differ from int8's: TFLM's int16 LOGISTIC, TANH
+ * and SOFTMAX require 2^−15, 0 (SOFTMAX's Prepare: within 0.1% of 1/32768, zero point 0).
+ */
 export const FIXED_16X8: Readonly<Record<string, { readonly scale: number; readonly zeroPoint: number }>> = {
   LOGISTIC: { scale: 1 / 32768, zeroPoint: 0 },
   TANH: { scale: 1 / 32768, zeroPoint: 0 },
+  SOFTMAX: { scale: 1 / 32768, zeroPoint: 0 },
 };
 
 /** Fused activations TFLM's int8 kernels accept. */
@@ -191,11 +210,25 @@ function version16(sig: OpSignature): number | undefined {
     }
     case 'RELU':
     case 'PAD':
+    case 'PADV2':
     case 'CONCATENATION':
     case 'SOFTMAX':
     case 'MEAN':
     case 'RELU6':
-      return sig.op === 'PAD' && Math.max(0, ...sig.inputRanks) > 4 ? 4 : 3;
+      return (sig.op === 'PAD' || sig.op === 'PADV2') && Math.max(0, ...sig.inputRanks) > 4 ? 4 : 3;
+    case 'TRANSPOSE':
+      return Math.max(0, ...sig.inputRanks) > 5 ? 6 : 5;
+    case 'RESIZE_NEAREST_NEIGHBOR':
+      return 4;
+    case 'LEAKY_RELU':
+      return 2;
+    case 'MAXIMUM':
+    case 'MINIMUM':
+      return out16 ? 4 : undefined;
+    case 'PACK':
+      return out16 ? 3 : undefined;
+    case 'UNPACK':
+      return out16 ? 4 : undefined;
     default:
       return undefined;
   }
@@ -267,6 +300,8 @@ function computedVersion(sig: OpSignature): number {
     case 'ARG_MIN':
       return int8 ? 2 : 1;
     case 'SPLIT':
+      // The data is input 1 (input 0 is the axis): int16 is version 4.
+      if (in1 === 'int16') return 4;
       return in1 === 'int8' ? 2 : 1;
     case 'TRANSPOSE':
       if (maxRank > 5) return 6;

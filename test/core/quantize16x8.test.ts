@@ -1,7 +1,7 @@
 /**
  * Whole-model 16x8 quantization (`activations: 'int16'`) proven on the real TFLite Micro
  * (../shared/tflm/bin/tflm_run, x86-64, reference kernels): for each corpus float model whose
- * ops our runtime runs in 16x8, the quantized model allocates in TFLM, our outputs equal TFLM's
+ * ops TFLM runs in 16x8 (every one in ../shared/models that the int8 path takes), the quantized model allocates in TFLM, our outputs equal TFLM's
  * bit for bit, our arena analysis gives TFLM's head and totals, and its output SQNR against the
  * float model beats the int8 model's on the same held-out inputs. Models with an op outside the
  * 16x8 set are refused up front, by name.
@@ -16,6 +16,7 @@ import { planArena } from '../../src/analysis/arenaPlan';
 import { kernelLibrary } from '../../src/analysis/kernelLibrary';
 import { estimatePersistent } from '../../src/analysis/persistentEstimate';
 import type { Graph } from '../../src/model/graph';
+import { GraphBuilder } from '../../src/model/graphBuilder';
 import { readModel } from '../../src/model/io';
 import { opName } from '../../src/model/ops';
 import { QuantizeError } from '../../src/quantize/errors';
@@ -43,8 +44,6 @@ interface Case {
   readonly name: string;
   readonly lo: number;
   readonly hi: number;
-  /** Leave the ops without a 16x8 path (SOFTMAX) in float. */
-  readonly keepFloat?: boolean;
   /**
    * On random inputs the int8 weights' error dominates this model's output (its layers' SQNR
    * falls from conv to conv in both models alike): 16x8 must win on the first layer, where
@@ -57,9 +56,9 @@ interface Case {
 const COVERED: readonly Case[] = [
   { name: 'hello_world_float', lo: 0, hi: 2 * Math.PI },
   { name: 'ad01_fp32', lo: -1, hi: 1 },
-  { name: 'kws_ref_model_float32', lo: -1, hi: 1, keepFloat: true },
-  { name: 'vww_96_float', lo: 0, hi: 1, keepFloat: true },
-  { name: 'pretrainedResnet', lo: 0, hi: 1, keepFloat: true, weightsDominate: true },
+  { name: 'kws_ref_model_float32', lo: -1, hi: 1 },
+  { name: 'vww_96_float', lo: 0, hi: 1 },
+  { name: 'pretrainedResnet', lo: 0, hi: 1, weightsDominate: true },
 ];
 
 async function quantize(float: Graph, activations: 'int8' | 'int16', c: Case) {
@@ -69,14 +68,13 @@ async function quantize(float: Graph, activations: 'int8' | 'int16', c: Case) {
     activations,
     heldOut: samples(float, 4, 2, c.lo, c.hi),
     randomCalibration: true,
-    ...(c.keepFloat ? { keepFloat: true } : {}),
   };
   return quantizeModel(float, samples(float, 16, 1, c.lo, c.hi), options);
 }
 
 describe('16x8 quantization on real TFLite Micro', { skip: SKIP_SHARED || SKIP_TFLM }, () => {
   for (const c of COVERED) {
-    test(`${c.name}${c.keepFloat ? ' (SOFTMAX kept in float)' : ''}`, async (t) => {
+    test(`${c.name}: whole model 16x8`, async (t) => {
       const t0 = performance.now();
       const float = readModel(corpusModel(c.name));
       const q16 = await quantize(float, 'int16', c);
@@ -86,6 +84,11 @@ describe('16x8 quantization on real TFLite Micro', { skip: SKIP_SHARED || SKIP_T
       assert.ok(
         sg.inputs.every((i) => sg.tensors[i]!.dtype === 'int16'),
         'int16 model inputs',
+      );
+      assert.deepEqual(
+        sg.tensors.filter((x) => x.dtype === 'float32').map((x) => x.name),
+        [],
+        'no float tensor is left',
       );
       assert.ok(
         sg.tensors.every((x) => x.dtype !== 'int16' || x.quantization?.zeroPoint.every((z) => z === 0)),
@@ -98,7 +101,7 @@ describe('16x8 quantization on real TFLite Micro', { skip: SKIP_SHARED || SKIP_T
         const name = opName(m, o);
         if (sg.tensors[o.inputs[0]!]?.dtype !== 'int16') continue;
         const version = m.operatorCodes[o.opcodeIndex]!.version;
-        const expected: Record<string, number> = { ADD: 3, MAX_POOL_2D: 3, AVERAGE_POOL_2D: 3, DEQUANTIZE: 3, RELU: 3, MUL: 4 };
+        const expected: Record<string, number> = { ADD: 3, MAX_POOL_2D: 3, AVERAGE_POOL_2D: 3, DEQUANTIZE: 3, RELU: 3, MUL: 4, SOFTMAX: 3 };
         if (expected[name] !== undefined) assert.ok(version >= expected[name], `${name} version ${version}`);
         if (o.options?.kind === 'AddOptions') assert.equal(o.options.potScaleInt16, false, 'ADD pot_scale_int16');
       }
@@ -131,10 +134,17 @@ describe('16x8 quantization on real TFLite Micro', { skip: SKIP_SHARED || SKIP_T
   }
 
   test('a model with an op outside the 16x8 set is refused up front, by name', async () => {
-    const float = readModel(corpusModel('kws_ref_model_float32'));
+    // TFLM's HARD_SWISH takes float, int8 and uint8 only.
+    const g = new GraphBuilder();
+    const sg = g.subgraph('main');
+    const x = sg.tensor({ name: 'x', shape: [1, 8], dtype: 'float32' });
+    const y = sg.tensor({ name: 'y', shape: [1, 8], dtype: 'float32' });
+    sg.op({ op: 'HARD_SWISH', inputs: [x], outputs: [y] });
+    sg.io([x], [y]);
+    const float = g.build();
     await assert.rejects(
       quantizeModel(float, samples(float, 2, 1, -1, 1), { activations: 'int16' }),
-      (e: unknown) => e instanceof QuantizeError && /16x8 path cannot quantize SOFTMAX \(layer \d+\)/.test(e.message),
+      (e: unknown) => e instanceof QuantizeError && /16x8 path cannot quantize HARD_SWISH \(layer 0\)/.test(e.message),
     );
   });
 

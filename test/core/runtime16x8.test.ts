@@ -170,6 +170,24 @@ function lut(r: Random, op: 'LOGISTIC' | 'TANH'): Piece {
   return oneOp(op, [{ name: 'x', shape, scale: s }], [], { name: 'y', shape, scale: 2 ** -15 }, undefined, 3);
 }
 
+/** MAXIMUM and MINIMUM: one shared scale (what the converter writes), sometimes a broadcast operand. */
+function extremum(r: Random, op: 'MAXIMUM' | 'MINIMUM'): Piece {
+  const shape = [1, int(r, 1, 4), int(r, 1, 4), int(r, 1, 4)];
+  const other = r() < 0.6 ? shape : pick(r, [[1], [1, 1, 1, shape[3]!], [1, shape[1]!, 1, 1]]);
+  const s = scaleNear(r, 1e-3);
+  return oneOp(
+    op,
+    [
+      { name: 'a', shape, scale: s },
+      { name: 'b', shape: other, scale: s },
+    ],
+    [],
+    { name: 'y', shape, scale: s },
+    undefined,
+    4,
+  );
+}
+
 const GENERATORS: Readonly<Record<string, (r: Random) => Piece>> = {
   FULLY_CONNECTED(r) {
     const batches = int(r, 1, 3);
@@ -364,6 +382,182 @@ const GENERATORS: Readonly<Record<string, (r: Random) => Piece>> = {
       4,
     );
   },
+  SOFTMAX(r) {
+    const shape = pick(r, [
+      [1, int(r, 1, 40)],
+      [int(r, 1, 3), int(r, 1, 12)],
+      [1, int(r, 1, 4), int(r, 1, 4), int(r, 1, 10)],
+    ]);
+    const beta = r() < 0.7 ? 1 : 0.25 + r() * 2;
+    return oneOp(
+      'SOFTMAX',
+      [{ name: 'x', shape, scale: scaleNear(r, 3e-4) }],
+      [],
+      { name: 'y', shape, scale: 1 / 32768 },
+      makeOptions('SoftmaxOptions', { beta }),
+      3,
+    );
+  },
+  TRANSPOSE_CONV(r) {
+    const inH = int(r, 1, 5);
+    const inW = int(r, 1, 5);
+    const inC = int(r, 1, 4);
+    const outC = int(r, 1, 4);
+    const kH = int(r, 1, 3);
+    const kW = int(r, 1, 3);
+    const strideH = int(r, 1, 2);
+    const strideW = int(r, 1, 2);
+    const padding = r() < 0.5 ? 'SAME' : 'VALID';
+    const outH = padding === 'SAME' ? inH * strideH : (inH - 1) * strideH + kH;
+    const outW = padding === 'SAME' ? inW * strideW : (inW - 1) * strideW + kW;
+    const sIn = scaleNear(r, 1e-3);
+    const sW = Array.from({ length: outC }, () => scaleNear(r, 1e-2));
+    const hasBias = r() < 0.8;
+    const sOut = accScale(r, sIn, sW[0]!, kH * kW * inC, Math.max(...sW));
+    const act = pick(r, ACTS);
+    return (sg) => {
+      const outShape = sg.tensor({ name: 'shape', shape: [4], dtype: 'int32', data: Int32Array.from([1, outH, outW, outC]) });
+      const w = sg.tensor({ name: 'w', shape: [outC, kH, kW, inC], dtype: 'int8', data: int8Weights(r, outC * kH * kW * inC), quantization: quant(sW, 0, 0) });
+      const x = sg.tensor({ name: 'x', shape: [1, inH, inW, inC], dtype: 'int16', quantization: quant(sIn, 0) });
+      const b = hasBias
+        ? [
+            sg.tensor({
+              name: 'b',
+              shape: [outC],
+              dtype: 'int64',
+              data: biases(r, outC, (2 ** 30 * r()) / 2 ** int(r, 0, 20)),
+              quantization: quant(
+                sW.map((s) => s * sIn),
+                0,
+                0,
+              ),
+            }),
+          ]
+        : [];
+      const y = sg.tensor({ name: 'y', shape: [1, outH, outW, outC], dtype: 'int16', quantization: quant(sOut, 0) });
+      sg.op({
+        op: 'TRANSPOSE_CONV',
+        inputs: [outShape, w, x, ...b],
+        outputs: [y],
+        options: makeOptions('TransposeConvOptions', { padding, strideW, strideH, fusedActivationFunction: act }),
+        version: act === 'NONE' ? 3 : 4,
+      });
+      return { inputs: [x], output: y };
+    };
+  },
+  LEAKY_RELU(r) {
+    const shape = [1, int(r, 1, 6), int(r, 1, 6)];
+    const s = scaleNear(r, 1e-3);
+    const alpha = pick(r, [0.01, 0.1, 0.2, 0.3, r(), 1 + r()]);
+    return oneOp(
+      'LEAKY_RELU',
+      [{ name: 'x', shape, scale: s }],
+      [],
+      { name: 'y', shape, scale: r() < 0.5 ? s : s * 10 ** (r() - 0.5) },
+      makeOptions('LeakyReluOptions', { alpha }),
+      2,
+    );
+  },
+  STRIDED_SLICE(r) {
+    const shape = [1, int(r, 1, 6), int(r, 1, 6), int(r, 1, 4)];
+    const begin = shape.map((d) => int(r, 0, d - 1));
+    const strides = shape.map(() => int(r, 1, 2));
+    const end = shape.map((d, i) => int(r, begin[i]! + 1, d));
+    const out = shape.map((_, i) => Math.ceil((end[i]! - begin[i]!) / strides[i]!));
+    const s = scaleNear(r, 1e-3);
+    const ints = (name: string, v: number[]) => ({ name, shape: [4], dtype: 'int32' as const, data: Int32Array.from(v) });
+    return oneOp(
+      'STRIDED_SLICE',
+      [{ name: 'x', shape, scale: s }],
+      [ints('begin', begin), ints('end', end), ints('strides', strides)],
+      { name: 'y', shape: out, scale: s },
+      makeOptions('StridedSliceOptions', {}),
+      4,
+    );
+  },
+  TRANSPOSE(r) {
+    const rank = int(r, 2, 4);
+    const shape = Array.from({ length: rank }, () => int(r, 1, 4));
+    const perm = Array.from({ length: rank }, (_, i) => i).sort(() => r() - 0.5);
+    const s = scaleNear(r, 1e-3);
+    return oneOp(
+      'TRANSPOSE',
+      [{ name: 'x', shape, scale: s }],
+      [{ name: 'perm', shape: [rank], dtype: 'int32', data: Int32Array.from(perm) }],
+      { name: 'y', shape: perm.map((p) => shape[p]!), scale: s },
+      undefined,
+      2,
+    );
+  },
+  SQUEEZE(r) {
+    const shape = [1, int(r, 1, 4), 1, int(r, 1, 4)];
+    const dims = pick(r, [[], [0], [2], [0, 2]]);
+    const s = scaleNear(r, 1e-3);
+    return oneOp(
+      'SQUEEZE',
+      [{ name: 'x', shape, scale: s }],
+      [],
+      { name: 'y', shape: shape.filter((d, i) => d !== 1 || (dims.length > 0 && !dims.includes(i))), scale: s },
+      makeOptions('SqueezeOptions', { squeezeDims: dims }),
+    );
+  },
+  RESIZE_NEAREST_NEIGHBOR(r) {
+    const shape = [1, int(r, 1, 5), int(r, 1, 5), int(r, 1, 3)];
+    const size = [int(r, 1, 9), int(r, 1, 9)];
+    const alignCorners = r() < 0.3;
+    const halfPixelCenters = !alignCorners && r() < 0.5;
+    const s = scaleNear(r, 1e-3);
+    return oneOp(
+      'RESIZE_NEAREST_NEIGHBOR',
+      [{ name: 'x', shape, scale: s }],
+      [{ name: 'size', shape: [2], dtype: 'int32', data: Int32Array.from(size) }],
+      { name: 'y', shape: [1, size[0]!, size[1]!, shape[3]!], scale: s },
+      makeOptions('ResizeNearestNeighborOptions', { alignCorners, halfPixelCenters }),
+      alignCorners || halfPixelCenters ? 3 : 2,
+    );
+  },
+  PADV2(r) {
+    const shape = [1, int(r, 1, 4), int(r, 1, 4), int(r, 1, 3)];
+    const pads = shape.flatMap((_, i) => (i === 0 ? [0, 0] : [int(r, 0, 2), int(r, 0, 2)]));
+    const out = shape.map((d, i) => d + pads[2 * i]! + pads[2 * i + 1]!);
+    const s = scaleNear(r, 1e-3);
+    return oneOp(
+      'PADV2',
+      [{ name: 'x', shape, scale: s }],
+      [
+        { name: 'pads', shape: [4, 2], dtype: 'int32', data: Int32Array.from(pads) },
+        { name: 'value', shape: [1], dtype: 'int16', data: Int16Array.from([int(r, -32768, 32767)]), scale: s },
+      ],
+      { name: 'y', shape: out, scale: s },
+      undefined,
+      4,
+    );
+  },
+  PRELU(r) {
+    const shape = [1, int(r, 1, 4), int(r, 1, 4), int(r, 1, 4)];
+    const alphaShape = pick(r, [shape, [shape[3]!], [1, 1, shape[3]!]]);
+    const n = alphaShape.reduce((a, b) => a * b, 1);
+    const s = scaleNear(r, 1e-3);
+    return oneOp(
+      'PRELU',
+      [{ name: 'x', shape, scale: s, zeroPoint: r() < 0.8 ? 0 : int(r, -100, 100) }],
+      [{ name: 'alpha', shape: alphaShape, dtype: 'int8', data: int8Weights(r, n), scale: scaleNear(r, 1 / 256) }],
+      { name: 'y', shape, scale: r() < 0.5 ? s : s * 10 ** (r() - 0.5) },
+    );
+  },
+  EXPAND_DIMS(r) {
+    const shape = [int(r, 1, 4), int(r, 1, 4), int(r, 1, 4)];
+    const axis = int(r, -4, 3);
+    const at = axis < 0 ? axis + 4 : axis;
+    const s = scaleNear(r, 1e-3);
+    return oneOp('EXPAND_DIMS', [{ name: 'x', shape, scale: s }], [{ name: 'axis', shape: [1], dtype: 'int32', data: Int32Array.from([axis]) }], {
+      name: 'y',
+      shape: [...shape.slice(0, at), 1, ...shape.slice(at)],
+      scale: s,
+    });
+  },
+  MAXIMUM: (r) => extremum(r, 'MAXIMUM'),
+  MINIMUM: (r) => extremum(r, 'MINIMUM'),
   DEQUANTIZE(r) {
     const shape = [1, int(r, 1, 6), int(r, 1, 6)];
     return oneOp('DEQUANTIZE', [{ name: 'x', shape, scale: scaleNear(r, 1e-4) }], [], { name: 'y', shape, scale: 1, dtype: 'float32' }, undefined, 4);
@@ -424,6 +618,17 @@ describe('ops TFLite Micro cannot run in 16x8', () => {
     const shape = [1, 4];
     const graph = model([oneOp('HARD_SWISH', [{ name: 'x', shape, scale: 1e-3 }], [], { name: 'y', shape, scale: 1e-3 })]);
     assert.throws(() => new Interpreter(graph), /HARD_SWISH \(layer 0\).*int16/);
+  });
+  test('RESIZE_BILINEAR on int16 is refused (TFLM fails it at Invoke: "requires float or int8")', () => {
+    const graph = model([
+      oneOp(
+        'RESIZE_BILINEAR',
+        [{ name: 'x', shape: [1, 2, 2, 1], scale: 1e-3 }],
+        [{ name: 'size', shape: [2], dtype: 'int32', data: Int32Array.from([4, 4]) }],
+        { name: 'y', shape: [1, 4, 4, 1], scale: 1e-3 },
+      ),
+    ]);
+    assert.throws(() => new Interpreter(graph), /RESIZE_BILINEAR \(layer 0\).*int16/);
   });
   test('a 16x8 layer with int16 weights is refused, naming the types', () => {
     const graph = model([

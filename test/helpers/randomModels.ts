@@ -483,6 +483,87 @@ function pad(op: 'PAD' | 'PADV2', dtype: Flavor): FragmentMaker {
   };
 }
 
+/** MAXIMUM and MINIMUM: one shared quantization (TFLM compares the stored values). */
+function extremum(op: 'MAXIMUM' | 'MINIMUM', dtype: Flavor): FragmentMaker {
+  return (r, sg) => {
+    const { a, b, out } = broadcastShapes(r);
+    const q = actQuant(r, dtype);
+    const x1 = inputTensor(r, sg, 'a', dtype, a, q);
+    const x2 = inputTensor(r, sg, 'b', dtype, b, q);
+    const y = sg.tensor({ name: 'y', shape: out, dtype, quantization: q });
+    sg.op({ op, inputs: [x1.tensor, x2.tensor], outputs: [y], version: dtype === 'int16' ? 4 : dtype === 'int8' ? 2 : 1 });
+    return { name: `${op} ${dtype} [${a}]·[${b}]`, inputs: [x1, x2], outputs: [y] };
+  };
+}
+
+function expandDims(dtype: Flavor): FragmentMaker {
+  return (r, sg) => {
+    const shape = randomShape(r, int(r, 1, 3), 4);
+    const axis = int(r, -shape.length - 1, shape.length);
+    const at = axis < 0 ? axis + shape.length + 1 : axis;
+    const q = actQuant(r, dtype);
+    const x = inputTensor(r, sg, 'x', dtype, shape, q);
+    const ax = sg.tensor({ name: 'axis', shape: [1], dtype: 'int32', data: Int32Array.from([axis]) });
+    const y = sg.tensor({ name: 'y', shape: [...shape.slice(0, at), 1, ...shape.slice(at)], dtype, quantization: q });
+    sg.op({ op: 'EXPAND_DIMS', inputs: [x.tensor, ax], outputs: [y] });
+    return { name: `EXPAND_DIMS ${dtype} [${shape}] axis ${axis}`, inputs: [x], outputs: [y] };
+  };
+}
+
+/** PACK of 1 to 3 inputs, or UNPACK into its outputs, along a random (sometimes negative) axis. */
+function packing(op: 'PACK' | 'UNPACK', dtype: Flavor): FragmentMaker {
+  return (r, sg) => {
+    const part = randomShape(r, int(r, 1, 3), 4);
+    const n = int(r, 1, 3);
+    const rank = part.length + 1;
+    const axis = int(r, -rank, rank - 1);
+    const at = axis < 0 ? axis + rank : axis;
+    const whole = [...part.slice(0, at), n, ...part.slice(at)];
+    const q = actQuant(r, dtype);
+    if (op === 'PACK') {
+      const xs = Array.from({ length: n }, (_, k) => inputTensor(r, sg, `x${k}`, dtype, part, q));
+      const y = sg.tensor({ name: 'y', shape: whole, dtype, quantization: q });
+      sg.op({
+        op,
+        inputs: xs.map((x) => x.tensor),
+        outputs: [y],
+        options: makeOptions('PackOptions', { valuesCount: n, axis }),
+        version: dtype === 'int16' ? 3 : 1,
+      });
+      return { name: `PACK ${dtype} ${n}×[${part}] axis ${axis}`, inputs: xs, outputs: [y] };
+    }
+    const x = inputTensor(r, sg, 'x', dtype, whole, q);
+    const ys = Array.from({ length: n }, (_, k) => sg.tensor({ name: `y${k}`, shape: part, dtype, quantization: q }));
+    sg.op({ op, inputs: [x.tensor], outputs: ys, options: makeOptions('UnpackOptions', { num: n, axis }), version: dtype === 'int16' ? 4 : 1 });
+    return { name: `UNPACK ${dtype} [${whole}] axis ${axis}`, inputs: [x], outputs: ys };
+  };
+}
+
+/** SPLIT into equal parts or SPLIT_V into given sizes (the last sometimes −1), along a random axis. */
+function split(op: 'SPLIT' | 'SPLIT_V', dtype: Flavor): FragmentMaker {
+  return (r, sg) => {
+    const n = int(r, 1, 3);
+    const shape = randomShape(r, int(r, 1, 4), 4);
+    const axis = int(r, -shape.length, shape.length - 1);
+    const at = axis < 0 ? axis + shape.length : axis;
+    const part = shape[at]!;
+    const sizes = op === 'SPLIT' ? Array.from({ length: n }, () => part) : Array.from({ length: n }, () => int(r, 1, 3));
+    shape[at] = sizes.reduce((a, b) => a + b, 0);
+    const q = actQuant(r, dtype);
+    const x = inputTensor(r, sg, 'x', dtype, shape, q);
+    const ax = sg.tensor({ name: 'axis', shape: [1], dtype: 'int32', data: Int32Array.from([axis]) });
+    const ys = sizes.map((d, k) => sg.tensor({ name: `y${k}`, shape: shape.map((s, i) => (i === at ? d : s)), dtype, quantization: q }));
+    if (op === 'SPLIT') {
+      sg.op({ op, inputs: [ax, x.tensor], outputs: ys, options: makeOptions('SplitOptions', { numSplits: n }) });
+    } else {
+      const given = sizes.map((d, k) => (k === n - 1 && n > 1 && r() < 0.3 ? -1 : d));
+      const sz = sg.tensor({ name: 'sizes', shape: [n], dtype: 'int32', data: Int32Array.from(given) });
+      sg.op({ op, inputs: [x.tensor, sz, ax], outputs: ys, options: makeOptions('SplitVOptions', { numSplits: n }) });
+    }
+    return { name: `${op} ${dtype} [${shape}] axis ${axis} into [${sizes}]`, inputs: [x], outputs: ys };
+  };
+}
+
 function reshape(dtype: Flavor): FragmentMaker {
   return (r, sg) => {
     const shape = randomShape(r, int(r, 1, 4), 5);
@@ -645,7 +726,7 @@ export const OP_CASES: Readonly<Record<string, FragmentMaker>> = {
     (['ADD', 'SUB', 'MUL'] as const).flatMap((op) => (['float32', 'int8', 'int16', 'int32'] as const).map((d) => [`${op} ${d}`, binary(op, d)])),
   ),
   ...Object.fromEntries((['float32', 'int8', 'int16'] as const).map((d) => [`MEAN ${d}`, mean(d)])),
-  // int16 SOFTMAX, LOGISTIC and TANH are TFLM kernels the runtime lacks: not generated.
+  // int16 SOFTMAX, LOGISTIC and TANH need TFLM's fixed output scales: test/core/runtime16x8.test.ts has them.
   ...Object.fromEntries(
     (['SOFTMAX', 'LOGISTIC', 'TANH', 'RELU', 'RELU6', 'LEAKY_RELU'] as const).flatMap((op) =>
       (['RELU', 'RELU6', 'LEAKY_RELU'].includes(op) ? (['float32', 'int8', 'int16'] as const) : (['float32', 'int8'] as const)).map((d) => [
@@ -684,6 +765,14 @@ export const OP_CASES: Readonly<Record<string, FragmentMaker>> = {
       ...(d === 'int32' ? [] : [[`TRANSPOSE ${d}`, transpose(d)]]),
       [`CONCATENATION ${d}`, concatenation(d)],
       [`STRIDED_SLICE ${d}`, stridedSlice(d)],
+      [`MAXIMUM ${d}`, extremum('MAXIMUM', d)],
+      [`MINIMUM ${d}`, extremum('MINIMUM', d)],
+      // TFLM's EXPAND_DIMS takes float32, int8 and int16.
+      ...(d === 'int32' ? [] : [[`EXPAND_DIMS ${d}`, expandDims(d)]]),
+      [`PACK ${d}`, packing('PACK', d)],
+      [`UNPACK ${d}`, packing('UNPACK', d)],
+      [`SPLIT ${d}`, split('SPLIT', d)],
+      [`SPLIT_V ${d}`, split('SPLIT_V', d)],
     ]),
   ),
   ...Object.fromEntries(

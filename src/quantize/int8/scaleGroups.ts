@@ -2,7 +2,8 @@
  * Stage 1 of the int8 plan: which float tensors must share one scale and zero point.
  *
  * The output of a same-scale op (RESHAPE, MAX_POOL_2D, PAD, …) joins its input's group, and
- * so do the op's other float constants (PADV2's pad value). Every input of a multi-input
+ * so do the op's other float constants (PADV2's pad value, which takes the group's range and
+ * never gives it). Every input of a multi-input
  * same-scale op (CONCATENATION, PACK, …) joins its output's group. A group takes, in this
  * order: the fixed parameters of SOFTMAX/LOGISTIC/TANH… when it holds such an output; the
  * range of the multi-input op's output (the MLIR quantizer propagates that result scale back
@@ -113,6 +114,8 @@ export function planScaleGroups(s: Int8Source): ScaleGroups {
   const requantizeTo = (layer: number, slot: number, root: number): void => {
     requant.set(`${layer}:${slot}`, { layer, slot, root });
   };
+  /** Constants that join a group beside its data (PADV2's pad value): they take its scale, never give it. */
+  const sideConstants = new Set<number>();
 
   sg.operators.forEach((op, layer) => {
     const p = propertyOf(s, layer);
@@ -126,7 +129,10 @@ export function planScaleGroups(s: Int8Source): ScaleGroups {
     } else if (p.output.kind === 'same') {
       const input = op.inputs[mainSlot(p)]!;
       op.inputs.forEach((t, slot) => {
-        if (t >= 0 && t !== input && float(t) && isConst(s, t) && slotKind(p, slot) === 'data') unions.union(n(t), n(input));
+        if (t >= 0 && t !== input && float(t) && isConst(s, t) && slotKind(p, slot) === 'data') {
+          unions.union(n(t), n(input));
+          sideConstants.add(t);
+        }
       });
       for (const o of out) {
         if (!unions.union(n(o), n(input))) requantizeTo(layer, op.inputs.indexOf(input), unions.find(n(o)));
@@ -158,7 +164,8 @@ export function planScaleGroups(s: Int8Source): ScaleGroups {
     }
   }
   // A chain's first tensor: a model input or constant before anything an op writes.
-  const order = (t: number): number => (sg.inputs.includes(t) || isConst(s, t) ? -1 : (s.producers.get(t) ?? -1));
+  const order = (t: number): number =>
+    sideConstants.has(t) ? Number.POSITIVE_INFINITY : sg.inputs.includes(t) || isConst(s, t) ? -1 : (s.producers.get(t) ?? -1);
   const groupFor = (root: number, list: readonly number[]): ScaleGroup => {
     const a = unions.anchors.get(root);
     const type = nodeType(s, root);

@@ -2,7 +2,9 @@
  * The 16x8 paths of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED (int16 activations, int8
  * weights), as TFLM's conv.cc / depthwise_conv.cc / fully_connected.cc dispatch them to
  * reference_integer_ops::ConvPerChannel<AccumScalar>, DepthwiseConvPerChannel (int16) and
- * FullyConnected<AccumScalar> (int16):
+ * FullyConnected<AccumScalar> (int16), and TRANSPOSE_CONV (transpose_conv.cc →
+ * reference_integer_ops::TransposeConv<int64_t>: every input value scattered into an int64
+ * scratch the size of the output, then bias, requantization and clamp as the others):
  * - activations are symmetric: no input offset and no output offset is applied (TFLM
  *   ignores the int16 zero points; the quantizer writes 0);
  * - products are summed in the bias type: int64 (the converter's choice, `AccumScalar =
@@ -15,7 +17,7 @@
  * - the fused activation clamps to CalculateActivationRangeQuantized over [−32768, 32767].
  * The loops are plain (no packing): these layers run in precision studies, not in hot loops.
  */
-import { tapRanges } from '../../../model/geometry';
+import { computePaddingHeightWidth, tapRanges } from '../../../model/geometry';
 import { optionsOrDefault } from '../../../model/ops';
 import { elementCount, input, output, scaleOf, unsupportedType, zeroPointOf } from '../../kernelUtil';
 import { activationRangeQuantized, multiplyByQuantizedMultiplierTflm, quantizeMultiplier } from '../../quant';
@@ -45,12 +47,13 @@ function finisher(
   multipliers: readonly number[],
   act: ReturnType<typeof activationOf>,
   allowInt32Bias: boolean,
+  biasSlot = 2,
 ): Finisher {
   const y = output(ctx);
   const [min, max] = activationRangeQuantized(act, scaleOf(y), zeroPointOf(y), -32768, 32767);
   const clamp = (v: number): number => (v < min ? min : v > max ? max : v);
   const real = (c: number): number => multipliers[multipliers.length === 1 ? 0 : c]!;
-  const b = ctx.inputs[2];
+  const b = ctx.inputs[biasSlot];
   if (b && b.data.length < channels) throw badModel(ctx, `has a bias of ${b.data.length} values for ${channels} output channels`);
   if (b && b.dtype === 'int32') {
     if (!allowInt32Bias) throw unsupportedType(ctx, 'an int32 bias with int16 activations (TFLite Micro reads this bias as int64)');
@@ -75,8 +78,8 @@ function finisher(
 }
 
 /** Per-channel real multipliers double(s_in) · double(s_w) / double(s_out), as PopulateConvolutionQuantizationParams. */
-function channelMultipliers(ctx: KernelContext, w: RuntimeTensor, channels: number): number[] {
-  const sIn = Math.fround(scaleOf(input(ctx, 0)));
+function channelMultipliers(ctx: KernelContext, w: RuntimeTensor, channels: number, inputSlot = 0): number[] {
+  const sIn = Math.fround(scaleOf(input(ctx, inputSlot)));
   const sOut = Math.fround(scaleOf(output(ctx)));
   const scales = w.info.quantization!.scale;
   if (scales.length > 1 && scales.length !== channels) throw badModel(ctx, `has ${scales.length} weight scales for ${channels} output channels`);
@@ -219,6 +222,68 @@ function prepareFullyConnected(ctx: KernelContext): Eval {
   };
 }
 
+function prepareTransposeConv(ctx: KernelContext): Eval {
+  const opts = optionsOrDefault(ctx.op, 'TransposeConvOptions');
+  const w = input(ctx, 1);
+  const x = input(ctx, 2);
+  const y = output(ctx);
+  check16x8(ctx, x, w, y);
+  const [batches, inH, inW, inC] = shape4(ctx, x, 'input');
+  const [outC, kH, kW, depth] = shape4(ctx, w, 'filter');
+  const [outB, outH, outW, outC2] = shape4(ctx, y, 'output');
+  if (outB !== batches || outC2 !== outC || depth !== inC)
+    throw badModel(ctx, `output [${y.shape.join(', ')}] does not match input [${x.shape.join(', ')}] and filter [${w.shape.join(', ')}]`);
+  // The padding of a forward convolution from the output back to the input.
+  const geo = computePaddingHeightWidth({
+    padding: opts.padding,
+    strideH: opts.strideH,
+    strideW: opts.strideW,
+    dilationH: 1,
+    dilationW: 1,
+    inHeight: outH,
+    inWidth: outW,
+    filterHeight: kH,
+    filterWidth: kW,
+  });
+  // TFLM reads a 16x8 transpose conv's bias as int64 (an int16 one is widened; int32 is not read).
+  const fin = finisher(ctx, outC, channelMultipliers(ctx, w, outC, 2), activationOf(ctx, opts.fusedActivationFunction), false, 3);
+  const X = x.data as Int16Array;
+  const W = w.data as Int8Array;
+  const Y = y.data as Int16Array;
+  const sums = new Float64Array(Y.length);
+  const { strideH, strideW } = opts;
+  return () => {
+    sums.fill(0);
+    for (let b = 0; b < batches; b++) {
+      for (let iy = 0; iy < inH; iy++) {
+        for (let ix = 0; ix < inW; ix++) {
+          const xBase = ((b * inH + iy) * inW + ix) * inC;
+          for (let fy = 0; fy < kH; fy++) {
+            const oy = iy * strideH - geo.padTop + fy;
+            if (oy < 0 || oy >= outH) continue;
+            for (let fx = 0; fx < kW; fx++) {
+              const ox = ix * strideW - geo.padLeft + fx;
+              if (ox < 0 || ox >= outW) continue;
+              const oBase = ((b * outH + oy) * outW + ox) * outC;
+              for (let c = 0; c < outC; c++) {
+                const wBase = ((c * kH + fy) * kW + fx) * inC;
+                let acc = 0;
+                for (let d = 0; d < inC; d++) acc += X[xBase + d]! * W[wBase + d]!;
+                sums[oBase + c]! += acc;
+              }
+            }
+          }
+        }
+      }
+    }
+    for (let i = 0, c = 0; i < Y.length; i++) {
+      Y[i] = fin.run(sums[i]!, c);
+      if (++c === outC) c = 0;
+    }
+  };
+}
+
 export const conv2d16x8: Kernel = { prepare: prepareConv };
 export const depthwiseConv2d16x8: Kernel = { prepare: prepareDepthwise };
 export const fullyConnected16x8: Kernel = { prepare: prepareFullyConnected };
+export const transposeConv16x8: Kernel = { prepare: prepareTransposeConv };

@@ -26,19 +26,21 @@ import { LEAKY_RELU } from './leakyRelu';
 import { LOGISTIC } from './logistic';
 import { LOGISTIC_16, TANH_16 } from './lut16x8';
 import { withInt16 } from '../int16Dispatch';
+import { MAXIMUM, MINIMUM } from './maximumMinimum';
 import { MEAN } from './mean';
 import { MUL } from './mul';
 import { PRELU } from './prelu';
 import { QUANTIZE } from './quantize';
 import { RELU, RELU6 } from './relu';
 import { SOFTMAX } from './softmax';
+import { SOFTMAX_16 } from './softmax16';
 import { TANH } from './tanh';
 
 export const KERNELS: KernelRegistry = {
   ADD,
   SUB,
   MUL,
-  SOFTMAX,
+  SOFTMAX: withInt16(SOFTMAX, SOFTMAX_16),
   LOGISTIC: withInt16(LOGISTIC, LOGISTIC_16),
   TANH: withInt16(TANH, TANH_16),
   RELU,
@@ -49,4 +51,6 @@ export const KERNELS: KernelRegistry = {
   QUANTIZE,
   DEQUANTIZE,
   MEAN,
+  MAXIMUM,
+  MINIMUM,
 } satisfies ByBuiltin<Kernel>;

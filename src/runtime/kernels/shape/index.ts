@@ -2,10 +2,12 @@
 import type { ByBuiltin } from '../../../model/ops';
 import type { Kernel, KernelRegistry } from '../../types';
 import { CONCATENATION } from './concatenation';
+import { EXPAND_DIMS } from './expandDims';
 import { PAD, PADV2 } from './pad';
 import { RESHAPE } from './reshape';
 import { RESIZE_BILINEAR } from './resizeBilinear';
 import { RESIZE_NEAREST_NEIGHBOR } from './resizeNearestNeighbor';
+import { PACK, SPLIT, SPLIT_V, UNPACK } from './slabs';
 import { SQUEEZE } from './squeeze';
 import { STRIDED_SLICE } from './stridedSlice';
 import { SVDF } from './svdf';
@@ -15,6 +17,11 @@ import { UNIDIRECTIONAL_SEQUENCE_LSTM } from './unidirectionalSequenceLstm';
 export const KERNELS: KernelRegistry = {
   RESHAPE,
   SQUEEZE,
+  EXPAND_DIMS,
+  PACK,
+  UNPACK,
+  SPLIT,
+  SPLIT_V,
   CONCATENATION,
   PAD,
   PADV2,

@@ -8,6 +8,8 @@
  * lo = max(floor(v), 0), hi = min(ceil(v), in − 1); then
  * ((a·(1−dy))·(1−dx) + (b·dy)·(1−dx)) + (c·(1−dy))·dx + (d·dy)·dx with dy = v − lo.
  *
+ * int16 runs the int8 arithmetic in TFLite's modes only: TFLM refuses int16 at Invoke.
+ *
  * int8, in 10-bit fixed point: scale10 = (1024·in + out/2) / out (or the align_corners
  * variant), v = i·scale10 (+ scale10/2 − 512 with half_pixel_centers), lo = max(v/1024, 0),
  * hi = min((v + 1023)/1024, in − 1) with C's truncating division; the four products are
@@ -21,7 +23,7 @@
  *   (xnn_indirection_init_resize_bilinear2d_hwc_q11, xnn_s8_ibilinear_ukernel__scalar_c1).
  */
 import { optionsOf } from '../../../model/ops';
-import { input, output } from '../../kernelUtil';
+import { input, output, unsupportedType } from '../../kernelUtil';
 import { roundHalfEven } from '../../quant';
 import type { Eval, Kernel, KernelContext, RuntimeTensor } from '../../types';
 import { badModel, checkSize, requireSameType, type Elements } from './common';
@@ -223,7 +225,9 @@ export const RESIZE_BILINEAR: Kernel = {
         if (ctx.rounding === 'xnnpack') return xnnpackInt8Eval(g, x, y);
         return integerEval(g, x, y, ctx.rounding !== 'tflm');
       case 'int16':
-        return integerEval(g, x, y, ctx.rounding !== 'tflm');
+        // TFLM's Eval takes float32 and int8 only (its Prepare lets int16 through).
+        if (ctx.rounding === 'tflm') throw unsupportedType(ctx, 'int16 (TFLite Micro runs RESIZE_BILINEAR on float32 and int8 only)');
+        return integerEval(g, x, y, true);
       default:
         throw badModel(ctx, `${y.dtype} is not supported (float32, int8 or int16)`);
     }
