@@ -45,12 +45,22 @@ test('panel → Evaluate… → data folder → both versions: accuracy, confusi
     await folderChoice.waitFor({ state: 'visible', timeout: 30_000 });
     await wb.screenshot('evaluate-data-choice');
     await folderChoice.click();
-    // code-server's file dialog is a quick input: type the folder and accept.
+    // code-server's file dialog is a quick input: type the folder, then press its button.
     const input = page.locator('.quick-input-widget input').first();
-    await page.waitForTimeout(500);
-    await input.fill(join(wb.workspace, 'data'));
-    await page.waitForTimeout(500);
-    await input.press('Enter');
+    const accept = page.locator('.quick-input-widget .monaco-button', { hasText: 'Evaluate on this folder' }).first();
+    await accept.waitFor({ state: 'visible', timeout: 15_000 });
+    // The dialog fills in its starting folder after it opens, over anything typed before: type until the class folders show.
+    const horse = rows.filter({ hasText: 'horse' }).first();
+    for (let attempt = 0; ; attempt++) {
+      await input.fill(`${join(wb.workspace, 'data')}/`);
+      try {
+        await horse.waitFor({ state: 'visible', timeout: 5_000 });
+        break;
+      } catch (e) {
+        if (attempt >= 3) throw e;
+      }
+    }
+    await accept.click();
 
     const int8Row = rows.filter({ hasText: 'pets_float_int8.tflite' }).first();
     await int8Row.waitFor({ state: 'visible', timeout: 30_000 });
@@ -66,7 +76,7 @@ test('panel → Evaluate… → data folder → both versions: accuracy, confusi
 
     const section = p.locator('section.evaluate');
     await section.waitFor({ state: 'visible', timeout: 120_000 });
-    assert.match(await section.locator('h3').first().innerText(), /Evaluation: data/);
+    assert.match(await section.locator('h3').first().innerText(), /Evaluation: data/i);
     assert.match(await section.locator('p.detail').first().innerText(), /35 samples · 5 classes/);
     const summary = await section.locator('table.eval-summary tbody tr').allInnerTexts();
     assert.equal(summary.length, 2, summary.join(' | '));
