@@ -15,10 +15,42 @@ import { openWorkbench, type Workbench } from './harness';
 
 let wb: Workbench;
 
+/** Fifteen classes: more than the matrix shows without scrolling. */
+const WIDE_CLASSES = Array.from({ length: 15 }, (_, i) => `class_${String(i).padStart(2, '0')}`);
+
 before(async () => {
   wb = await openWorkbench();
   await writeLabeledSet(wb.workspace);
+  await writeLabeledSet(wb.workspace, { stem: 'wide', classes: WIDE_CLASSES, dataName: 'wide_data' });
 });
+
+/** Picks "A folder of class folders…" and types `folder` into code-server's file dialog, a quick input. */
+async function chooseDataFolder(folder: string): Promise<void> {
+  const { page } = wb;
+  const rows = page.locator('.quick-input-list .monaco-list-row');
+  const folderChoice = rows.filter({ hasText: 'A folder of class folders…' }).first();
+  await folderChoice.waitFor({ state: 'visible', timeout: 30_000 });
+  await folderChoice.click();
+  const input = page.locator('.quick-input-widget input').first();
+  const accept = page.locator('.quick-input-widget .monaco-button', { hasText: 'Evaluate on this folder' }).first();
+  await accept.waitFor({ state: 'visible', timeout: 15_000 });
+  // The dialog fills in its starting folder after it opens, over anything typed before: type until the folder's content shows.
+  for (let attempt = 0; ; attempt++) {
+    await input.fill(`${folder}/`);
+    try {
+      await rows
+        .filter({ hasText: /^\.\.$/ })
+        .first()
+        .waitFor({ state: 'visible', timeout: 5_000 });
+      await page.waitForTimeout(500);
+      if ((await input.inputValue()) === `${folder}/`) break;
+      if (attempt >= 3) throw new Error(`the file dialog shows ${await input.inputValue()}`);
+    } catch (e) {
+      if (attempt >= 3) throw e;
+    }
+  }
+  await accept.click();
+}
 
 after(async () => {
   await wb?.close();
@@ -41,26 +73,10 @@ test('panel → Evaluate… → data folder → both versions: accuracy, confusi
     await p.locator('#evaluate-models').click();
 
     const rows = page.locator('.quick-input-list .monaco-list-row');
-    const folderChoice = rows.filter({ hasText: 'A folder of class folders…' }).first();
-    await folderChoice.waitFor({ state: 'visible', timeout: 30_000 });
+    await rows.filter({ hasText: 'A folder of class folders…' }).first().waitFor({ state: 'visible', timeout: 30_000 });
     await wb.screenshot('evaluate-data-choice');
-    await folderChoice.click();
-    // code-server's file dialog is a quick input: type the folder, then press its button.
+    await chooseDataFolder(join(wb.workspace, 'data'));
     const input = page.locator('.quick-input-widget input').first();
-    const accept = page.locator('.quick-input-widget .monaco-button', { hasText: 'Evaluate on this folder' }).first();
-    await accept.waitFor({ state: 'visible', timeout: 15_000 });
-    // The dialog fills in its starting folder after it opens, over anything typed before: type until the class folders show.
-    const horse = rows.filter({ hasText: 'horse' }).first();
-    for (let attempt = 0; ; attempt++) {
-      await input.fill(`${join(wb.workspace, 'data')}/`);
-      try {
-        await horse.waitFor({ state: 'visible', timeout: 5_000 });
-        break;
-      } catch (e) {
-        if (attempt >= 3) throw e;
-      }
-    }
-    await accept.click();
 
     const int8Row = rows.filter({ hasText: 'pets_float_int8.tflite' }).first();
     await int8Row.waitFor({ state: 'visible', timeout: 30_000 });
@@ -106,5 +122,31 @@ test('panel → Evaluate… → data folder → both versions: accuracy, confusi
     await links.nth(1).press('Enter');
     await page.locator('.tabs-container .tab', { hasText: 'sample_31.npy' }).waitFor({ state: 'visible', timeout: 30_000 });
     assert.deepEqual(wb.pageErrors, []);
+  });
+});
+
+test('fifteen classes: the confusion matrix scrolls inside its own focusable region', async () => {
+  await wb.capture('evaluate-wide', async () => {
+    const { page } = wb;
+    await wb.runCommand('View: Close All Editors');
+    await wb.explorerContextMenu('wide_float.tflite', 'Evaluate on Labeled Data…');
+    await wb.clickMenuItem('Evaluate on Labeled Data…');
+    await chooseDataFolder(join(wb.workspace, 'wide_data'));
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    await rows.filter({ hasText: 'wide_float_int8.tflite' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page.locator('.quick-input-widget input').first().press('Enter');
+    const p = wb.panel();
+    const section = p.locator('section.evaluate');
+    await section.waitFor({ state: 'visible', timeout: 120_000 });
+    assert.match(await section.locator('p.detail').first().innerText(), /15 classes/);
+    const region = section.locator('.confusion-scroll').first();
+    assert.equal(await region.locator('tbody tr').count(), 15);
+    const size = await region.evaluate((r) => ({ scroll: r.scrollHeight, client: r.clientHeight, tabIndex: r.tabIndex }));
+    assert.ok(size.scroll > size.client, `the matrix does not scroll: ${JSON.stringify(size)}`);
+    assert.equal(size.tabIndex, 0);
+    await region.focus();
+    await region.press('PageDown');
+    await region.scrollIntoViewIfNeeded();
+    await wb.screenshot('evaluate-wide');
   });
 });

@@ -41,9 +41,18 @@ function identityClassifier(k: number): Uint8Array {
   return writeModel(g.build());
 }
 
+export interface LabeledSetOptions {
+  readonly stem?: string;
+  /** Class names, in the model's output order (default LABELED_CLASSES). */
+  readonly classes?: readonly string[];
+  /** The data folder's name (default `data`). */
+  readonly dataName?: string;
+}
+
 /** Writes `<stem>_float.tflite`, `<stem>_float_int8.tflite` and `data/<class>/*.npy` into `folder`. */
-export async function writeLabeledSet(folder: string, stem = 'pets'): Promise<LabeledFixture> {
-  const k = LABELED_CLASSES.length;
+export async function writeLabeledSet(folder: string, options: LabeledSetOptions = {}): Promise<LabeledFixture> {
+  const { stem = 'pets', classes = LABELED_CLASSES, dataName = 'data' } = options;
+  const k = classes.length;
   const r = prng(13);
   const rows: { readonly label: number; readonly values: Float32Array }[] = [];
   for (let c = 0; c < k; c++) {
@@ -55,12 +64,8 @@ export async function writeLabeledSet(folder: string, stem = 'pets'): Promise<La
     }
   }
   // Near-ties: the higher class a tenth of a quantum (1/255) above the lower one.
-  for (const [c, low, high] of [
-    [1, 0, 1],
-    [2, 1, 2],
-    [3, 2, 3],
-    [4, 3, 4],
-  ] as const) {
+  for (let c = 1; c < k; c++) {
+    const [low, high] = [c - 1, c];
     const values = Float32Array.from({ length: k }, () => 0.1);
     values[low] = 150 / 255;
     values[high] = 150 / 255 + 0.1 / 255;
@@ -69,9 +74,9 @@ export async function writeLabeledSet(folder: string, stem = 'pets'): Promise<La
   // The range the int8 input is calibrated to: exactly [0, 1].
   rows.push({ label: 0, values: Float32Array.from({ length: k }, (_, j) => (j === 0 ? 1 : 0)) });
 
-  const data = join(folder, 'data');
+  const data = join(folder, dataName);
   rows.forEach((row, i) => {
-    const dir = join(data, LABELED_CLASSES[row.label]!);
+    const dir = join(data, classes[row.label]!);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `sample_${String(i).padStart(2, '0')}.npy`), writeNpy({ dtype: 'float32', shape: [1, k], data: row.values }));
   });
