@@ -12,8 +12,9 @@ import { formatBytes } from '../src/util/formatBytes';
 import { renderCompare, renderQuantize, renderRun } from './results';
 import { renderOptimize } from './optimize';
 import { renderBattery } from './battery';
+import { renderEvaluate } from './evaluate';
 import { formatMs, formatPowerUw, formatUj } from '../src/estimate/format';
-import type { CompareView, OptimizeView, QuantizeView, RunView } from '../src/shared/protocol';
+import type { CompareView, EvaluateView, OptimizeView, QuantizeView, RunView } from '../src/shared/protocol';
 
 provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDropdown(), vsCodeOption(), vsCodeTag());
 
@@ -36,6 +37,7 @@ let lastRun: RunView | undefined;
 let lastCompare: CompareView | undefined;
 let lastQuantize: QuantizeView | undefined;
 let lastOptimize: OptimizeView | undefined;
+let lastEvaluate: EvaluateView | undefined;
 const results = el('div', { id: 'results' });
 
 function save(partial: SavedState): void {
@@ -104,6 +106,8 @@ function render(state: PanelState): void {
     t('Export C++…'),
   );
   exportButton.addEventListener('click', () => vscode.postMessage({ type: 'exportFirmware' }));
+  const evaluateButton = el('vscode-button', { id: 'evaluate-models', appearance: 'secondary' }, t('Evaluate…'));
+  evaluateButton.addEventListener('click', () => vscode.postMessage({ type: 'evaluateModels' }));
 
   const verdictTag = el('vscode-tag', { className: v.fits ? 'fits' : 'nofit' }, v.fits ? t('fits') : t('does not fit'));
   // The target sits beside the title, so that the buttons have the toolbar's line to themselves
@@ -131,6 +135,7 @@ function render(state: PanelState): void {
       compareButton,
       ...(a.kind === 'int8' ? [] : [quantizeButton]),
       ...(tight ? [optimizeButton] : []),
+      evaluateButton,
       exportButton,
     ),
   );
@@ -248,6 +253,7 @@ function renderResults(): void {
   if (!lastState) return;
   const t = (s: PanelString): string => lastState!.strings[s] ?? s;
   results.replaceChildren(
+    ...(lastEvaluate ? [renderEvaluate(lastEvaluate, t, (file) => vscode.postMessage({ type: 'openSample', file }))] : []),
     ...(lastOptimize ? [renderOptimize(lastOptimize, t)] : []),
     ...(lastQuantize ? [renderQuantize(lastQuantize, t)] : []),
     ...(lastRun ? [renderRun(lastRun, t)] : []),
@@ -277,6 +283,11 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
     case 'optimize':
       lastOptimize = m.optimize;
       renderResults();
+      break;
+    case 'evaluate':
+      lastEvaluate = m.evaluate;
+      renderResults();
+      results.scrollIntoView({ behavior: 'smooth' });
       break;
     case 'compare':
       lastCompare = m.compare;

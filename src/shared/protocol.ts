@@ -397,8 +397,20 @@ export interface CompareView {
   readonly result: CompareResult;
 }
 
+/** An evaluation on labeled data for the panel of the model it was started from. */
+export interface EvaluateView {
+  /** The models' file names, in the report's order: the first is the reference. */
+  readonly modelNames: readonly string[];
+  /** The labeled set as the user chose it (a folder or a CSV), for the heading. */
+  readonly dataName: string;
+  /** The folder the report's changed-sample paths are relative to (dataset.ts displayPath). */
+  readonly root: string;
+  readonly report: EvaluationReport;
+}
+
 export type ToWebview =
   | { readonly type: 'state'; readonly state: PanelState }
+  | { readonly type: 'evaluate'; readonly evaluate: EvaluateView }
   | { readonly type: 'run'; readonly run: RunView }
   | { readonly type: 'compare'; readonly compare: CompareView }
   | { readonly type: 'quantize'; readonly quantize: QuantizeView }
@@ -414,7 +426,10 @@ export type FromWebview =
   | { readonly type: 'compareModels' }
   | { readonly type: 'quantizeModel' }
   | { readonly type: 'optimizeMemory' }
-  | { readonly type: 'exportFirmware' };
+  | { readonly type: 'exportFirmware' }
+  | { readonly type: 'evaluateModels' }
+  /** A changed sample of the shown evaluation, by its path as the report gives it: the host opens it only if the report lists it. */
+  | { readonly type: 'openSample'; readonly file: string };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 1e7;
@@ -429,7 +444,10 @@ export function isFromWebview(value: unknown): value is FromWebview {
     case 'quantizeModel':
     case 'optimizeMemory':
     case 'exportFirmware':
+    case 'evaluateModels':
       return Object.keys(value).length === 1;
+    case 'openSample':
+      return Object.keys(value).length === 2 && typeof value.file === 'string' && value.file.length > 0 && value.file.length <= 4096;
     case 'setTarget':
       return typeof value.targetId === 'string' && /^[a-z0-9-]{1,64}$/.test(value.targetId);
     case 'openLayerView': {
@@ -560,5 +578,27 @@ export const PANEL_STRINGS = [
   'new position',
   'total arena',
   'reference kernels: CMSIS-NN is for Arm Cortex-M cores only',
+  // Evaluation on labeled data (webview/evaluate.ts).
+  'Evaluate…',
+  'Evaluation',
+  'model',
+  'top-1',
+  'agreement with the first model',
+  'changed predictions',
+  'the reference',
+  'Confusion matrix',
+  'rows: label, columns: predicted',
+  'label',
+  'predicted',
+  'per-class accuracy',
+  'Changed predictions',
+  'No prediction changed.',
+  '{0} more, not listed',
+  'Open the sample',
+  'outputs compared with the first model',
+  'mean |error|',
+  'RMSE',
+  'identical',
+  'classes',
 ] as const;
 export type PanelString = (typeof PANEL_STRINGS)[number];

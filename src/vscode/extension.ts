@@ -18,6 +18,7 @@ import { importProfileCommand, ProfileStore } from './profiles';
 import { quantizeModelCommand, type QuantizeOptions } from './quantizeCommand';
 import { optimizeMemoryCommand, type OptimizeOptions } from './optimizeCommand';
 import { type ExportOptions, exportFirmwareCommand } from './exportCommand';
+import { type EvaluateOptions, evaluateModelsCommand, openEvaluatedSample } from './evaluateCommand';
 import { CHECK_FIRMWARE_COMMAND, FirmwareCodeActions } from './firmwareActions';
 import { FirmwareChecker, FIRMWARE_EXTENSIONS } from './firmwareDiagnostics';
 import { FirmwareHoverProvider } from './firmwareHover';
@@ -57,6 +58,8 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
       quantize: async (model) => void (await quantizeModelCommand(client, service, editor, context.workspaceState, model)),
       optimize: async (model) => void (await optimizeMemoryCommand({ worker: client, service, editor, diagnostics }, model)),
       exportFirmware: async (model) => void (await exportFirmwareCommand({ service, output: exportOutput }, model)),
+      evaluate: async (model) => void (await evaluateModelsCommand({ worker: client, editor, state: context.workspaceState }, model)),
+      openSample: async (model, file) => void (await openEvaluatedSample(editor.result(model, 'evaluate')?.evaluate, file)),
     },
     profiles,
   );
@@ -110,6 +113,10 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
     vscode.commands.registerCommand('tinymlLens.exportFirmware', async (uri?: vscode.Uri, options?: ExportOptions) => {
       const model = uri ?? (await pickModel(statusBar));
       return model ? exportFirmwareCommand({ service, output: exportOutput }, model, options ?? {}) : undefined;
+    }),
+    vscode.commands.registerCommand('tinymlLens.evaluateModels', async (uri?: vscode.Uri, options?: EvaluateOptions) => {
+      const model = uri ?? (await pickModel(statusBar));
+      return model ? evaluateModelsCommand({ worker: client, editor, state: context.workspaceState }, model, options ?? {}) : undefined;
     }),
     vscode.commands.registerCommand('tinymlLens.importProfile', async (uri?: vscode.Uri, log?: vscode.Uri) => {
       const model = uri ?? (await pickModel(statusBar));

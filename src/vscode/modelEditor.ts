@@ -24,7 +24,7 @@ class ModelDocument implements vscode.CustomDocument {
 }
 
 /** Results of runs, comparisons, quantizations and arena optimizations for the panel. */
-export type ResultMessage = Extract<ToWebview, { type: 'run' | 'compare' | 'quantize' | 'optimize' }>;
+export type ResultMessage = Extract<ToWebview, { type: 'run' | 'compare' | 'quantize' | 'optimize' | 'evaluate' }>;
 
 export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<ModelDocument> {
   /** Open panels by model, so commands can tell whether one is showing. */
@@ -41,6 +41,9 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
       readonly quantize: (model: vscode.Uri) => Promise<void>;
       readonly optimize: (model: vscode.Uri) => Promise<void>;
       readonly exportFirmware: (model: vscode.Uri) => Promise<void>;
+      readonly evaluate: (model: vscode.Uri) => Promise<void>;
+      /** A changed sample of the evaluation this model's panel shows, by its path in the report. */
+      readonly openSample: (model: vscode.Uri, file: string) => Promise<void>;
     },
     private readonly profiles: ProfileStore,
   ) {}
@@ -161,6 +164,10 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
             return this.commands.optimize(document.uri);
           case 'exportFirmware':
             return this.commands.exportFirmware(document.uri);
+          case 'evaluateModels':
+            return this.commands.evaluate(document.uri);
+          case 'openSample':
+            return this.commands.openSample(document.uri, message.file);
         }
       }),
     ];

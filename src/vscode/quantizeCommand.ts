@@ -3,7 +3,8 @@
  * for this model comes first), and the defaults do the rest: two clicks. The work runs in the
  * worker with a cancellable progress notification; the result is written beside the model
  * atomically, never over an existing file without asking, and opens next to the float model
- * with its report.
+ * with its report. Its options offer int16 activations (whole-model 16x8, `<name>_16x8.tflite`):
+ * about twice the arena for activations, for accuracy int8 cannot reach.
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -39,13 +40,22 @@ export interface QuantizeOptions {
   readonly overwrite?: boolean;
   /** Keep ops the int8 path cannot handle in float, with QUANTIZE/DEQUANTIZE around them. */
   readonly keepFloat?: boolean;
+  /** int16: whole-model 16x8 (int16 activations, int8 weights), written as `<name>_16x8.tflite`. */
+  readonly activations?: ActivationType;
 }
+
+type ActivationType = NonNullable<QuantizeParams['activations']>;
 
 interface Choice extends vscode.QuickPickItem {
   readonly pick: () => Promise<Remembered | 'options' | undefined>;
 }
 
-async function chooseCalibration(model: vscode.Uri, remembered: Remembered | undefined, summary: string): Promise<Remembered | 'options' | undefined> {
+async function chooseCalibration(
+  model: vscode.Uri,
+  remembered: Remembered | undefined,
+  summary: string,
+  activations: ActivationType,
+): Promise<Remembered | 'options' | undefined> {
   const folder = dirname(model.fsPath);
   const items: Choice[] = [];
   if (remembered) {
@@ -87,17 +97,35 @@ async function chooseCalibration(model: vscode.Uri, remembered: Remembered | und
     },
     { label: `$(gear) ${vscode.l10n.t('Options: {0}', summary)}`, description: vscode.l10n.t('change…'), pick: async () => 'options' },
   );
-  const choice = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Quantize {0} to int8: calibration data', basename(model.fsPath)) });
+  const choice = await vscode.window.showQuickPick(items, {
+    title:
+      activations === 'int16'
+        ? vscode.l10n.t('Quantize {0} to 16x8: calibration data', basename(model.fsPath))
+        : vscode.l10n.t('Quantize {0} to int8: calibration data', basename(model.fsPath)),
+  });
   return choice?.pick();
 }
 
 interface FlowSettings {
+  readonly activations: ActivationType;
   readonly io: 'int8' | 'float';
   readonly method: QuantizeParams['method'] | undefined;
   readonly samples: number;
 }
 
 async function chooseOptions(current: FlowSettings): Promise<FlowSettings> {
+  // Asked first: it is the choice that changes what the model costs on the board.
+  const activations = await vscode.window.showQuickPick(
+    [
+      { label: 'int8', description: vscode.l10n.t('int8 activations and weights: the smallest arena (default)'), value: 'int8' as const },
+      {
+        label: 'int16 (16x8)',
+        description: vscode.l10n.t('int16 activations, int8 weights: about twice the arena for activations, more accurate'),
+        value: 'int16' as const,
+      },
+    ],
+    { title: vscode.l10n.t('Activation type') },
+  );
   const io = await vscode.window.showQuickPick(
     [
       { label: 'int8', description: vscode.l10n.t('int8 inputs and outputs: what an MCU wants'), value: 'int8' as const },
@@ -119,12 +147,21 @@ async function chooseOptions(current: FlowSettings): Promise<FlowSettings> {
     value: String(current.samples),
     validateInput: (v) => (/^\d+$/.test(v) && Number(v) > 0 ? undefined : vscode.l10n.t('a positive whole number')),
   });
-  return { io: io?.value ?? current.io, method: method ? method.value : current.method, samples: samples ? Number(samples) : current.samples };
+  return {
+    activations: activations?.value ?? current.activations,
+    io: io?.value ?? current.io,
+    method: method ? method.value : current.method,
+    samples: samples ? Number(samples) : current.samples,
+  };
 }
 
 /** Where to write: the default name, or after asking when it exists. */
-async function outputPath(model: vscode.Uri, overwrite: boolean): Promise<{ readonly path: string; readonly overwrite: boolean } | undefined> {
-  const path = outputNames(model.fsPath).model;
+async function outputPath(
+  model: vscode.Uri,
+  overwrite: boolean,
+  activations: ActivationType,
+): Promise<{ readonly path: string; readonly overwrite: boolean } | undefined> {
+  const path = outputNames(model.fsPath, activations).model;
   // The model and its report are one unit: either existing is reason to ask.
   const existing = [path, reportNameFor(path)].find((p) => existsSync(p));
   if (existing === undefined || overwrite) return { path, overwrite };
@@ -160,20 +197,25 @@ export async function quantizeModelCommand(
     return undefined;
   }
   const key = `${REMEMBERED}:${model.toString()}`;
-  let settings: FlowSettings = { io: options.io ?? 'int8', method: options.method ?? 'auto', samples: options.samples ?? 100 };
+  let settings: FlowSettings = {
+    activations: options.activations ?? 'int8',
+    io: options.io ?? 'int8',
+    method: options.method ?? 'auto',
+    samples: options.samples ?? 100,
+  };
   let calibration: Remembered | undefined = options.randomCalibration
     ? { source: 'random', random: true }
     : options.calibration
       ? { source: options.calibration, random: false }
       : undefined;
   while (!calibration) {
-    const summary = `${settings.io} I/O, ${settings.method ?? 'auto'}, ${settings.samples} ${vscode.l10n.t('samples')}`;
-    const choice = await chooseCalibration(model, state.get<Remembered>(key), summary);
+    const summary = `${settings.activations === 'int16' ? '16x8' : 'int8'}, ${settings.io} I/O, ${settings.method ?? 'auto'}, ${settings.samples} ${vscode.l10n.t('samples')}`;
+    const choice = await chooseCalibration(model, state.get<Remembered>(key), summary, settings.activations);
     if (!choice) return undefined;
     if (choice === 'options') settings = await chooseOptions(settings);
     else calibration = choice;
   }
-  const out = await outputPath(model, options.overwrite ?? false);
+  const out = await outputPath(model, options.overwrite ?? false, settings.activations);
   if (!out) return undefined;
   await state.update(key, calibration);
 
@@ -182,6 +224,7 @@ export async function quantizeModelCommand(
     modelPath: model.fsPath,
     ...(calibration.random ? { randomCalibration: true } : { calibration: calibration.source }),
     io: settings.io,
+    ...(settings.activations === 'int16' ? { activations: 'int16' as const } : {}),
     ...(settings.method ? { method: settings.method } : {}),
     samples: settings.samples,
     normalization,
@@ -223,6 +266,7 @@ export async function quantizeModelCommand(
           calibration: calibration.random ? undefined : calibration.source,
           randomCalibration: calibration.random,
           io: settings.io,
+          activations: settings.activations,
           ...(settings.method ? { method: settings.method } : {}),
           samples: settings.samples,
           overwrite: out.overwrite,
