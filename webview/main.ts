@@ -11,9 +11,10 @@ import { el } from './dom';
 import { formatBytes } from '../src/util/formatBytes';
 import { renderCompare, renderQuantize, renderRun } from './results';
 import { renderOptimize } from './optimize';
+import { renderPrecision, setPrecisionBusy } from './precision';
 import { renderBattery } from './battery';
 import { formatMs, formatPowerUw, formatUj } from '../src/estimate/format';
-import type { CompareView, OptimizeView, QuantizeView, RunView } from '../src/shared/protocol';
+import type { CompareView, OptimizeView, PrecisionView, QuantizeView, RunView } from '../src/shared/protocol';
 
 provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDropdown(), vsCodeOption(), vsCodeTag());
 
@@ -36,6 +37,7 @@ let lastRun: RunView | undefined;
 let lastCompare: CompareView | undefined;
 let lastQuantize: QuantizeView | undefined;
 let lastOptimize: OptimizeView | undefined;
+let lastPrecision: PrecisionView | undefined;
 const results = el('div', { id: 'results' });
 
 function save(partial: SavedState): void {
@@ -104,6 +106,8 @@ function render(state: PanelState): void {
     t('Export C++…'),
   );
   exportButton.addEventListener('click', () => vscode.postMessage({ type: 'exportFirmware' }));
+  const precisionButton = el('vscode-button', { id: 'open-precision', appearance: 'secondary' }, t('Precision…'));
+  precisionButton.addEventListener('click', () => vscode.postMessage({ type: 'openPrecision' }));
 
   const verdictTag = el('vscode-tag', { className: v.fits ? 'fits' : 'nofit' }, v.fits ? t('fits') : t('does not fit'));
   // The target sits beside the title, so that the buttons have the toolbar's line to themselves
@@ -130,6 +134,7 @@ function render(state: PanelState): void {
       runButton,
       compareButton,
       ...(a.kind === 'int8' ? [] : [quantizeButton]),
+      ...(a.kind === 'float' ? [precisionButton] : []),
       ...(tight ? [optimizeButton] : []),
       exportButton,
     ),
@@ -248,6 +253,7 @@ function renderResults(): void {
   if (!lastState) return;
   const t = (s: PanelString): string => lastState!.strings[s] ?? s;
   results.replaceChildren(
+    ...(lastPrecision ? [renderPrecision(lastPrecision, t, (message) => vscode.postMessage(message))] : []),
     ...(lastOptimize ? [renderOptimize(lastOptimize, t)] : []),
     ...(lastQuantize ? [renderQuantize(lastQuantize, t)] : []),
     ...(lastRun ? [renderRun(lastRun, t)] : []),
@@ -277,6 +283,13 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
     case 'optimize':
       lastOptimize = m.optimize;
       renderResults();
+      break;
+    case 'precision':
+      lastPrecision = m.precision;
+      renderResults();
+      break;
+    case 'precisionBusy':
+      if (lastState) setPrecisionBusy(m.busy, m.fraction, (s) => lastState?.strings[s] ?? s);
       break;
     case 'compare':
       lastCompare = m.compare;

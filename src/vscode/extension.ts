@@ -21,6 +21,7 @@ import { type ExportOptions, exportFirmwareCommand } from './exportCommand';
 import { CHECK_FIRMWARE_COMMAND, FirmwareCodeActions } from './firmwareActions';
 import { FirmwareChecker, FIRMWARE_EXTENSIONS } from './firmwareDiagnostics';
 import { FirmwareHoverProvider } from './firmwareHover';
+import { PrecisionEditor, type PrecisionOptions } from './precisionSession';
 
 export interface TinymlLensApi {
   readonly service: AnalysisService;
@@ -29,6 +30,7 @@ export interface TinymlLensApi {
   readonly statusBar: ModelStatusBar;
   readonly editor: ModelEditorProvider;
   readonly firmware: FirmwareChecker;
+  readonly precision: PrecisionEditor;
 }
 
 /** C and C++ sources, by language and, for `.ino` and unrecognised headers, by extension. */
@@ -57,9 +59,11 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
       quantize: async (model) => void (await quantizeModelCommand(client, service, editor, context.workspaceState, model)),
       optimize: async (model) => void (await optimizeMemoryCommand({ worker: client, service, editor, diagnostics }, model)),
       exportFirmware: async (model) => void (await exportFirmwareCommand({ service, output: exportOutput }, model)),
+      precision: (model, message) => precision.handle(model, message),
     },
     profiles,
   );
+  const precision = new PrecisionEditor({ worker: client, service, editor, state: context.workspaceState });
   const statusBar = new ModelStatusBar(service);
   const firmware = new FirmwareChecker(client);
 
@@ -111,6 +115,10 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
       const model = uri ?? (await pickModel(statusBar));
       return model ? exportFirmwareCommand({ service, output: exportOutput }, model, options ?? {}) : undefined;
     }),
+    vscode.commands.registerCommand('tinymlLens.editPrecision', async (uri?: vscode.Uri, options?: PrecisionOptions) => {
+      const model = uri ?? (await pickModel(statusBar));
+      return model ? precision.open(model, options ?? {}) : undefined;
+    }),
     vscode.commands.registerCommand('tinymlLens.importProfile', async (uri?: vscode.Uri, log?: vscode.Uri) => {
       const model = uri ?? (await pickModel(statusBar));
       return model ? importProfileCommand(service, profiles, model, log) : undefined;
@@ -128,7 +136,7 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
   void diagnostics.scan();
   void statusBar.update();
   firmware.schedule(0);
-  return { service, profiles, diagnostics, statusBar, editor, firmware };
+  return { service, profiles, diagnostics, statusBar, editor, firmware, precision };
 }
 
 export function deactivate(): Promise<number> | undefined {

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { BOARDS } from '../targets/boards';
-import { isFromWebview, PANEL_STRINGS, type PanelState, type ToWebview } from '../shared/protocol';
+import { isFromWebview, PANEL_STRINGS, type PanelState, type PrecisionMessage, type ToWebview } from '../shared/protocol';
 import type { AnalysisService } from './analysisService';
 import { openLayerView } from './layerView';
 import { saveTarget } from './config';
@@ -24,7 +24,7 @@ class ModelDocument implements vscode.CustomDocument {
 }
 
 /** Results of runs, comparisons, quantizations and arena optimizations for the panel. */
-export type ResultMessage = Extract<ToWebview, { type: 'run' | 'compare' | 'quantize' | 'optimize' }>;
+export type ResultMessage = Extract<ToWebview, { type: 'run' | 'compare' | 'quantize' | 'optimize' | 'precision' }>;
 
 export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<ModelDocument> {
   /** Open panels by model, so commands can tell whether one is showing. */
@@ -41,6 +41,7 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
       readonly quantize: (model: vscode.Uri) => Promise<void>;
       readonly optimize: (model: vscode.Uri) => Promise<void>;
       readonly exportFirmware: (model: vscode.Uri) => Promise<void>;
+      readonly precision: (model: vscode.Uri, message: PrecisionMessage) => Promise<void>;
     },
     private readonly profiles: ProfileStore,
   ) {}
@@ -161,6 +162,14 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
             return this.commands.optimize(document.uri);
           case 'exportFirmware':
             return this.commands.exportFirmware(document.uri);
+          case 'openPrecision':
+          case 'setPrecision':
+          case 'undoPrecision':
+          case 'comparePrecision':
+          case 'suggestPrecision':
+          case 'applyPrecision':
+          case 'savePrecision':
+            return this.commands.precision(document.uri, message);
         }
       }),
     ];

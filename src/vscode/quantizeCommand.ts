@@ -20,10 +20,11 @@ import { MODEL_EDITOR, type ModelEditorProvider } from './modelEditor';
 import { runSettings } from './config';
 import { withWorkerProgress } from './runCommands';
 
-const REMEMBERED = 'tinymlLens.calibration';
+/** Where the calibration source last used for a model is kept (workspace state, `<key>:<model uri>`). */
+export const REMEMBERED = 'tinymlLens.calibration';
 
 /** The calibration source last used for a model: a folder, a glob, or random data. */
-interface Remembered {
+export interface Remembered {
   readonly source: string;
   readonly random: boolean;
 }
@@ -45,7 +46,13 @@ interface Choice extends vscode.QuickPickItem {
   readonly pick: () => Promise<Remembered | 'options' | undefined>;
 }
 
-async function chooseCalibration(model: vscode.Uri, remembered: Remembered | undefined, summary: string): Promise<Remembered | 'options' | undefined> {
+/** `title` names the flow asking (default: quantizing to int8). */
+export async function chooseCalibration(
+  model: vscode.Uri,
+  remembered: Remembered | undefined,
+  summary: string,
+  title = vscode.l10n.t('Quantize {0} to int8: calibration data', basename(model.fsPath)),
+): Promise<Remembered | 'options' | undefined> {
   const folder = dirname(model.fsPath);
   const items: Choice[] = [];
   if (remembered) {
@@ -87,17 +94,17 @@ async function chooseCalibration(model: vscode.Uri, remembered: Remembered | und
     },
     { label: `$(gear) ${vscode.l10n.t('Options: {0}', summary)}`, description: vscode.l10n.t('change…'), pick: async () => 'options' },
   );
-  const choice = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Quantize {0} to int8: calibration data', basename(model.fsPath)) });
+  const choice = await vscode.window.showQuickPick(items, { title });
   return choice?.pick();
 }
 
-interface FlowSettings {
+export interface FlowSettings {
   readonly io: 'int8' | 'float';
   readonly method: QuantizeParams['method'] | undefined;
   readonly samples: number;
 }
 
-async function chooseOptions(current: FlowSettings): Promise<FlowSettings> {
+export async function chooseOptions(current: FlowSettings): Promise<FlowSettings> {
   const io = await vscode.window.showQuickPick(
     [
       { label: 'int8', description: vscode.l10n.t('int8 inputs and outputs: what an MCU wants'), value: 'int8' as const },
@@ -123,8 +130,12 @@ async function chooseOptions(current: FlowSettings): Promise<FlowSettings> {
 }
 
 /** Where to write: the default name, or after asking when it exists. */
-async function outputPath(model: vscode.Uri, overwrite: boolean): Promise<{ readonly path: string; readonly overwrite: boolean } | undefined> {
-  const path = outputNames(model.fsPath).model;
+function outputPath(model: vscode.Uri, overwrite: boolean): Promise<{ readonly path: string; readonly overwrite: boolean } | undefined> {
+  return askWhereToWrite(outputNames(model.fsPath).model, overwrite);
+}
+
+/** Where a quantized model and its report go: `path`, or after asking when either exists. */
+export async function askWhereToWrite(path: string, overwrite: boolean): Promise<{ readonly path: string; readonly overwrite: boolean } | undefined> {
   // The model and its report are one unit: either existing is reason to ask.
   const existing = [path, reportNameFor(path)].find((p) => existsSync(p));
   if (existing === undefined || overwrite) return { path, overwrite };
