@@ -11,7 +11,7 @@ import { el } from './dom';
 import { formatBytes } from '../src/util/formatBytes';
 import { renderCompare, renderQuantize, renderRun } from './results';
 import { renderOptimize } from './optimize';
-import { renderPrecision, setPrecisionBusy } from './precision';
+import { precisionFocus, renderPrecision, restorePrecisionFocus, setPrecisionBusy } from './precision';
 import { renderBattery } from './battery';
 import { formatMs, formatPowerUw, formatUj } from '../src/estimate/format';
 import type { CompareView, OptimizeView, PrecisionView, QuantizeView, RunView } from '../src/shared/protocol';
@@ -264,10 +264,14 @@ function renderResults(): void {
 window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   const m = event.data;
   switch (m.type) {
-    case 'state':
+    case 'state': {
+      // Revealing the panel for a result resends the state: the precision editor's control keeps the keyboard.
+      const focus = precisionFocus();
       lastState = m.state;
       render(m.state);
+      restorePrecisionFocus(focus);
       break;
+    }
     case 'loading':
       if (!table) app.replaceChildren(el('p', { className: 'loading' }, `${m.fileName}…`));
       break;
@@ -284,10 +288,15 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       lastOptimize = m.optimize;
       renderResults();
       break;
-    case 'precision':
+    case 'precision': {
+      const first = lastPrecision === undefined;
+      const focus = precisionFocus();
       lastPrecision = m.precision;
       renderResults();
+      restorePrecisionFocus(focus);
+      if (first) document.getElementById('precision')?.scrollIntoView({ behavior: 'smooth' });
       break;
+    }
     case 'precisionBusy':
       if (lastState) setPrecisionBusy(m.busy, m.fraction, (s) => lastState?.strings[s] ?? s);
       break;

@@ -326,7 +326,7 @@ function paretoChart(view: PrecisionView, post: Post, t: T): HTMLElement | undef
       cx: p.x.toFixed(1),
       cy: p.y.toFixed(1),
       r: current ? 7 : 5,
-      class: `point${p.front ? ' front' : ''}${point.pareto ? ' pareto' : ''}${current ? ' current' : ''}${point.fits ? '' : ' nofit'}`,
+      class: `point${p.front ? ' front' : ''}${point.pareto ? ' on-front' : ''}${current ? ' current' : ''}${point.fits ? '' : ' nofit'}`,
       tabindex: 0,
       role: 'button',
       'data-point': p.index,
@@ -380,11 +380,36 @@ function paretoChart(view: PrecisionView, post: Post, t: T): HTMLElement | undef
       t('Pareto front'),
       el('span', { className: 'swatch current-dot' }),
       t('now'),
+      el(
+        'span',
+        { className: 'axes' },
+        `↑ ${value === 'accuracy' ? t('top-1 on labeled data') : t('output SQNR')} · → ${ui.cost === 'arena' ? t('Tensor arena (SRAM)') : t('Latency')}`,
+      ),
       ...(g.leftOut > 0 ? [el('span', {}, `${g.leftOut} ${t('not drawn')}`)] : []),
     ),
     readout,
   );
   return box;
+}
+
+/**
+ * Which control of the section has the keyboard, so that a re-render (every answer of the host
+ * re-renders the section) gives it back: a layer's select, or a control with an id.
+ */
+export function precisionFocus(): string | undefined {
+  const active = document.activeElement;
+  if (!(active instanceof HTMLElement) || !active.closest('section.precision')) return undefined;
+  const layer = active.getAttribute('data-layer');
+  if (layer !== null) return `select.precision-select[data-layer="${layer}"]`;
+  const point = active.closest('[data-point]')?.getAttribute('data-point');
+  if (point) return `.pareto-chart [data-point="${point}"]`;
+  return active.id ? `#${active.id}` : undefined;
+}
+
+export function restorePrecisionFocus(selector: string | undefined): void {
+  if (!selector) return;
+  const target = document.querySelector(selector);
+  if (target instanceof HTMLElement || target instanceof SVGElement) target.focus();
 }
 
 export function renderPrecision(view: PrecisionView, t: T, post: Post): HTMLElement {
@@ -395,7 +420,7 @@ export function renderPrecision(view: PrecisionView, t: T, post: Post): HTMLElem
     el(
       'p',
       { className: 'detail' },
-      `${changed === 0 ? t('every layer int8') : `${changed} ${t('layers not int8')}`} · ${view.labeled ? t('accuracy on labeled data') : t('output SQNR against float only')}${
+      `${changed === 0 ? t('every layer int8') : `${t('layers not int8')}: ${changed}`} · ${view.labeled ? t('accuracy on labeled data') : t('output SQNR against float only')}${
         view.reusedCalibration ? ` · ${t('calibration reused')}` : ''
       }${view.savedAs ? ` · ${t('saved')}: ${view.savedAs}` : ''}`,
     ),
@@ -410,7 +435,7 @@ export function renderPrecision(view: PrecisionView, t: T, post: Post): HTMLElem
     summary(view, t),
     el('h4', {}, t('Memory timeline')),
     renderArenaSteps(view.current.timeline, view.arenaBudgetBytes, t),
-    el('h4', {}, t('precision')),
+    el('h4', {}, t('Layers')),
     layersTable(view, post, t),
     goalForm(view, post, t),
   );

@@ -46,15 +46,19 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
     private readonly profiles: ProfileStore,
   ) {}
 
-  /** Shows a result in the model's panel, opening the panel if needed. */
-  async showResult(model: vscode.Uri, message: ResultMessage): Promise<void> {
+  /**
+   * Shows a result in the model's panel, opening the panel if needed. `reveal: false` leaves an
+   * open panel where it is: revealing it moves the keyboard focus, which a control of the panel
+   * that asked for the result (the precision editor's) should keep.
+   */
+  async showResult(model: vscode.Uri, message: ResultMessage, options: { readonly reveal?: boolean } = {}): Promise<void> {
     const key = model.toString();
     const stored = this.results.get(key) ?? new Map<ResultMessage['type'], ResultMessage>();
     stored.set(message.type, message);
     this.results.set(key, stored);
     const port = this.panels.get(key);
     if (port && !port.disposed) {
-      port.reveal();
+      if (options.reveal !== false) port.reveal();
       await port.post(message);
     } else {
       await vscode.commands.executeCommand('vscode.openWith', model, MODEL_EDITOR);

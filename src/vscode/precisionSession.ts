@@ -215,10 +215,10 @@ export class PrecisionEditor {
       case 'undoPrecision':
         session.running?.abort();
         session.history = undoState(session.history);
-        return this.show(session);
+        return this.show(session, true);
       case 'comparePrecision':
         session.history = pinState(session.history, message.pin);
-        return this.show(session);
+        return this.show(session, true);
       case 'suggestPrecision':
         return this.suggest(session, message.goal);
       case 'applyPrecision': {
@@ -233,19 +233,19 @@ export class PrecisionEditor {
   }
 
   /** Measures an assignment and makes it the current state. */
-  async assign(session: Session, precision: readonly LayerPrecisionChoice[]): Promise<void> {
+  private async assign(session: Session, precision: readonly LayerPrecisionChoice[]): Promise<void> {
     const result = await this.measure(session, precision);
     if (!result) return;
     session.history = pushState(session.history, { precision: result.assessment.precision, assessment: result.assessment, result });
-    await this.show(session);
+    await this.show(session, true);
   }
 
-  async suggest(session: Session, goal: PrecisionGoal): Promise<void> {
+  private async suggest(session: Session, goal: PrecisionGoal): Promise<void> {
     const result = await this.measure(session, currentState(session.history).precision, goal);
     if (!result) return;
     session.suggestion = { goal, explored: result.explored ?? [] };
     session.history = pushState(session.history, { precision: result.assessment.precision, assessment: result.assessment, result });
-    await this.show(session);
+    await this.show(session, true);
   }
 
   /** Writes the state on screen and its report; returns the model's path, or undefined when nothing was written. */
@@ -349,7 +349,8 @@ export class PrecisionEditor {
     };
   }
 
-  private show(session: Session): Promise<void> {
-    return this.deps.editor.showResult(session.model, { type: 'precision', precision: this.viewOf(session) });
+  /** `fromPanel`: the panel asked, so it is open and its control keeps the keyboard. */
+  private show(session: Session, fromPanel = false): Promise<void> {
+    return this.deps.editor.showResult(session.model, { type: 'precision', precision: this.viewOf(session) }, { reveal: !fromPanel });
   }
 }
