@@ -61,7 +61,8 @@ interface HostState extends PrecisionState {
 interface Session {
   readonly model: vscode.Uri;
   readonly quantize: QuantizeParams;
-  readonly board: PrecisionBoard;
+  /** The panel's board, read again before each measurement: the user may pick another target meanwhile. */
+  board: PrecisionBoard;
   readonly data?: string;
   readonly labels?: string;
   history: PrecisionHistory<HostState>;
@@ -234,6 +235,7 @@ export class PrecisionEditor {
 
   /** Measures an assignment and makes it the current state. */
   private async assign(session: Session, precision: readonly LayerPrecisionChoice[]): Promise<void> {
+    await this.refreshBoard(session);
     const result = await this.measure(session, precision);
     if (!result) return;
     session.history = pushState(session.history, { precision: result.assessment.precision, assessment: result.assessment, result });
@@ -241,11 +243,17 @@ export class PrecisionEditor {
   }
 
   private async suggest(session: Session, goal: PrecisionGoal): Promise<void> {
+    await this.refreshBoard(session);
     const result = await this.measure(session, currentState(session.history).precision, goal);
     if (!result) return;
     session.suggestion = { goal, explored: result.explored ?? [] };
     session.history = pushState(session.history, { precision: result.assessment.precision, assessment: result.assessment, result });
     await this.show(session, true);
+  }
+
+  private async refreshBoard(session: Session): Promise<void> {
+    const analyzed = await this.deps.service.report(session.model);
+    if (analyzed.ok) session.board = precisionBoard(analyzed.report.settings);
   }
 
   /** Writes the state on screen and its report; returns the model's path, or undefined when nothing was written. */
