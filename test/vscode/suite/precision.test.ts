@@ -75,6 +75,34 @@ suite('precision editor in VS Code', () => {
     assert.match(asked.join(' | '), /precision_float_mixed\.(tflite|report\.json) already exists/);
   });
 
+  test('with labeled data, accuracy stands beside SQNR and Suggest may aim at it', async function () {
+    this.timeout(240_000);
+    const model = vscode.Uri.joinPath(root(), 'labeled_float.tflite');
+    const labeled = vscode.Uri.joinPath(root(), 'precision_labeled');
+    created.push(model, labeled);
+    await vscode.workspace.fs.writeFile(model, floatClassifier(7));
+    // Class folders (ImageFolder layout), one per output of the classifier.
+    const inputs = floatClassifierInputs(12, 3);
+    for (const [i, bytes] of inputs.entries()) await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(labeled, ['a', 'b', 'c'][i % 3]!, `s${i}.npy`), bytes);
+    const { precision } = await api();
+    const view = await vscode.commands.executeCommand<PrecisionView | undefined>('tinymlLens.editPrecision', model, {
+      randomCalibration: true,
+      data: labeled.fsPath,
+    });
+    assert.ok(view, 'the editor opened nothing');
+    assert.equal(view.labeled, true);
+    assert.ok(view.current.accuracy, 'accuracy on the labeled data');
+    assert.ok(view.current.accuracy.samples > 0);
+    await precision.handle(model, { type: 'suggestPrecision', goal: { kind: 'accuracy', points: 50 } });
+    const suggested = precision.view(model);
+    assert.deepEqual(suggested?.suggestion?.goal, { kind: 'accuracy', points: 50 });
+    assert.ok((suggested?.suggestion?.explored.length ?? 0) > 0, 'the search says what it measured');
+    assert.ok(
+      suggested?.suggestion?.explored.some((p) => p.pareto),
+      'with its front marked',
+    );
+  });
+
   test('an int8 model is refused with a sentence, not opened', async () => {
     const [kws] = await vscode.workspace.findFiles('**/kws_ds_cnn_int8.tflite');
     assert.ok(kws);
