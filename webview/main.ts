@@ -11,10 +11,11 @@ import { el } from './dom';
 import { formatBytes } from '../src/util/formatBytes';
 import { renderCompare, renderQuantize, renderRun } from './results';
 import { renderOptimize } from './optimize';
+import { precisionFocus, renderPrecision, restorePrecisionFocus, setPrecisionBusy } from './precision';
 import { renderBattery } from './battery';
 import { renderEvaluate } from './evaluate';
 import { formatMs, formatPowerUw, formatUj } from '../src/estimate/format';
-import type { CompareView, EvaluateView, OptimizeView, QuantizeView, RunView } from '../src/shared/protocol';
+import type { CompareView, EvaluateView, OptimizeView, PrecisionView, QuantizeView, RunView } from '../src/shared/protocol';
 
 provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDropdown(), vsCodeOption(), vsCodeTag());
 
@@ -38,6 +39,7 @@ let lastCompare: CompareView | undefined;
 let lastQuantize: QuantizeView | undefined;
 let lastOptimize: OptimizeView | undefined;
 let lastEvaluate: EvaluateView | undefined;
+let lastPrecision: PrecisionView | undefined;
 const results = el('div', { id: 'results' });
 
 function save(partial: SavedState): void {
@@ -108,6 +110,8 @@ function render(state: PanelState): void {
   exportButton.addEventListener('click', () => vscode.postMessage({ type: 'exportFirmware' }));
   const evaluateButton = el('vscode-button', { id: 'evaluate-models', appearance: 'secondary' }, t('Evaluate…'));
   evaluateButton.addEventListener('click', () => vscode.postMessage({ type: 'evaluateModels' }));
+  const precisionButton = el('vscode-button', { id: 'open-precision', appearance: 'secondary' }, t('Precision…'));
+  precisionButton.addEventListener('click', () => vscode.postMessage({ type: 'openPrecision' }));
 
   const verdictTag = el('vscode-tag', { className: v.fits ? 'fits' : 'nofit' }, v.fits ? t('fits') : t('does not fit'));
   // The target sits beside the title, so that the buttons have the toolbar's line to themselves
@@ -134,6 +138,7 @@ function render(state: PanelState): void {
       runButton,
       compareButton,
       ...(a.kind === 'int8' ? [] : [quantizeButton]),
+      ...(a.kind === 'float' ? [precisionButton] : []),
       ...(tight ? [optimizeButton] : []),
       evaluateButton,
       exportButton,
@@ -254,6 +259,7 @@ function renderResults(): void {
   const t = (s: PanelString): string => lastState!.strings[s] ?? s;
   results.replaceChildren(
     ...(lastEvaluate ? [renderEvaluate(lastEvaluate, t, (file) => vscode.postMessage({ type: 'openSample', file }))] : []),
+    ...(lastPrecision ? [renderPrecision(lastPrecision, t, (message) => vscode.postMessage(message))] : []),
     ...(lastOptimize ? [renderOptimize(lastOptimize, t)] : []),
     ...(lastQuantize ? [renderQuantize(lastQuantize, t)] : []),
     ...(lastRun ? [renderRun(lastRun, t)] : []),
@@ -264,10 +270,14 @@ function renderResults(): void {
 window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   const m = event.data;
   switch (m.type) {
-    case 'state':
+    case 'state': {
+      // Revealing the panel for a result resends the state: the precision editor's control keeps the keyboard.
+      const focus = precisionFocus();
       lastState = m.state;
       render(m.state);
+      restorePrecisionFocus(focus);
       break;
+    }
     case 'loading':
       if (!table) app.replaceChildren(el('p', { className: 'loading' }, `${m.fileName}…`));
       break;
@@ -288,6 +298,18 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       lastEvaluate = m.evaluate;
       renderResults();
       results.scrollIntoView({ behavior: 'smooth' });
+      break;
+    case 'precision': {
+      const first = lastPrecision === undefined;
+      const focus = precisionFocus();
+      lastPrecision = m.precision;
+      renderResults();
+      restorePrecisionFocus(focus);
+      if (first) document.getElementById('precision')?.scrollIntoView({ behavior: 'smooth' });
+      break;
+    }
+    case 'precisionBusy':
+      if (lastState) setPrecisionBusy(m.busy, m.fraction, (s) => lastState?.strings[s] ?? s);
       break;
     case 'compare':
       lastCompare = m.compare;

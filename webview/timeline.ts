@@ -31,11 +31,72 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
   return node;
 }
 
+/** One column of a timeline chart: its height and what it says to the mouse, the keyboard and a screen reader. */
+interface Column {
+  readonly bytes: number;
+  readonly isPeak: boolean;
+  readonly layer: number;
+  /** The bar's accessible name. */
+  readonly label: string;
+  /** The readout's line. */
+  readonly describe: string;
+  /** The tooltip, with the full names. */
+  readonly full: string;
+}
+
 /** `budget` is the arena's budget: the target's SRAM less the reserve; 0 when there is none. */
 export function renderTimeline(a: ModelAnalysis, budget: number, t: (s: PanelString) => string): HTMLElement {
   const peak = timelinePeak(a);
-  const columns = peak.columns;
-  const tallest = Math.max(1, peak.bytes);
+  const peakColumn = peak.columns.find((c) => c.layer.index === peak.layer);
+  const caption = el(
+    'div',
+    { className: 'caption' },
+    peakColumn
+      ? `${t('peak')}: ${t('layer')} ${peakColumn.layer.index} ${peakColumn.layer.op}, ${formatBytes(peak.bytes)}`
+      : `${t('peak')}: ${formatBytes(peak.bytes)}`,
+  );
+  const columns = peak.columns.map((c): Column => {
+    const l = c.layer;
+    const isPeak = l.index === peak.layer;
+    const names = l.liveTensors.map(shortName);
+    return {
+      bytes: c.bytes,
+      isPeak,
+      layer: l.index,
+      label: `${t('layer')} ${l.index} ${l.op}: ${formatBytes(c.bytes)}${isPeak ? ` (${t('peak')})` : ''}`,
+      describe: `${t('layer')} ${l.index} ${l.op}: ${formatBytes(c.bytes)}${isPeak ? ` (${t('peak')})` : ''} · ${t('live')} ${formatBytes(l.arenaLiveBytes)} — ${t('tensors alive')}: ${names.join(', ') || '-'}`,
+      full: `${t('layer')} ${l.index} ${l.op}: ${formatBytes(c.bytes)} — ${t('tensors alive')}:\n${l.liveTensors.join('\n') || '-'}`,
+    };
+  });
+  const { chart, legend, readout } = drawColumns(columns, peak.bytes, budget, t, `${t('planned')} + ${formatBytes(peak.persistentBytes)} ${t('persistent')}`);
+  return el('div', {}, caption, chart, legend, readout);
+}
+
+/**
+ * The arena in use at each operator of a model the panel has no analysis of (the precision
+ * editor's quantized assignment), drawn as the model's own timeline is.
+ */
+export function renderArenaSteps(values: readonly number[], budget: number, t: (s: PanelString) => string): HTMLElement {
+  const tallest = Math.max(0, ...values);
+  const peakAt = values.indexOf(tallest);
+  const columns = values.map((bytes, i): Column => {
+    const isPeak = i === peakAt;
+    const label = `${t('step')} ${i}: ${formatBytes(bytes)}${isPeak ? ` (${t('peak')})` : ''}`;
+    return { bytes, isPeak, layer: i, label, describe: label, full: label };
+  });
+  const caption = el('div', { className: 'caption' }, `${t('peak')}: ${values.length > 0 ? `${t('step')} ${peakAt}, ` : ''}${formatBytes(tallest)}`);
+  const { chart, legend, readout } = drawColumns(columns, tallest, budget, t, t('each operator of the quantized model'));
+  return el('div', {}, caption, chart, legend, readout);
+}
+
+function drawColumns(
+  columns: readonly Column[],
+  peakBytes: number,
+  budget: number,
+  t: (s: PanelString) => string,
+  columnsKey: string,
+): { chart: SVGSVGElement; legend: HTMLElement; readout: HTMLElement } {
+  const tallest = Math.max(1, peakBytes);
   // Keep the budget line on the chart unless it would flatten every column.
   const showBudget = budget > 0 && budget <= 4 * tallest;
   const top = showBudget ? Math.max(tallest, budget) * 1.05 : tallest * 1.05;
@@ -45,14 +106,6 @@ export function renderTimeline(a: ModelAnalysis, budget: number, t: (s: PanelStr
   const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'group', class: 'chart', tabindex: -1 });
   chart.setAttribute('aria-label', `${t('Memory timeline')}: ${t('arena in use at each layer')}`);
   chart.append(svg('line', { x1: LEFT, y1: H - BOTTOM, x2: W - RIGHT, y2: H - BOTTOM, class: 'axis' }));
-  const peakColumn = columns.find((c) => c.layer.index === peak.layer);
-  const caption = el(
-    'div',
-    { className: 'caption' },
-    peakColumn
-      ? `${t('peak')}: ${t('layer')} ${peakColumn.layer.index} ${peakColumn.layer.op}, ${formatBytes(peak.bytes)}`
-      : `${t('peak')}: ${formatBytes(peak.bytes)}`,
-  );
   const readout = el('div', { className: 'readout', 'aria-live': 'polite' });
 
   const bars: SVGRectElement[] = [];
@@ -63,9 +116,9 @@ export function renderTimeline(a: ModelAnalysis, budget: number, t: (s: PanelStr
     bar.setAttribute('tabindex', '0');
     bar.focus();
   };
+  const anyPeak = columns.some((c) => c.isPeak);
   columns.forEach((c, i) => {
-    const l = c.layer;
-    const isPeak = l.index === peak.layer;
+    const isPeak = c.isPeak;
     const bar = svg('rect', {
       x: LEFT + i * step + step * 0.1,
       y: y(c.bytes),
@@ -73,14 +126,12 @@ export function renderTimeline(a: ModelAnalysis, budget: number, t: (s: PanelStr
       height: Math.max(0, H - BOTTOM - y(c.bytes)),
       class: isPeak ? 'bar peak' : 'bar',
       // One tab stop for the whole chart: the peak column, or the first.
-      tabindex: isPeak || (peak.layer === null && i === 0) ? 0 : -1,
-      'data-layer': l.index,
+      tabindex: isPeak || (!anyPeak && i === 0) ? 0 : -1,
+      'data-layer': c.layer,
       'data-bytes': c.bytes,
     });
-    bar.setAttribute('aria-label', `${t('layer')} ${l.index} ${l.op}: ${formatBytes(c.bytes)}${isPeak ? ` (${t('peak')})` : ''}`);
-    const names = l.liveTensors.map(shortName);
-    const describe = `${t('layer')} ${l.index} ${l.op}: ${formatBytes(c.bytes)}${isPeak ? ` (${t('peak')})` : ''} · ${t('live')} ${formatBytes(l.arenaLiveBytes)} — ${t('tensors alive')}: ${names.join(', ') || '-'}`;
-    const full = `${t('layer')} ${l.index} ${l.op}: ${formatBytes(c.bytes)} — ${t('tensors alive')}:\n${l.liveTensors.join('\n') || '-'}`;
+    bar.setAttribute('aria-label', c.label);
+    const { describe, full } = c;
     const title = svg('title', {});
     title.textContent = full;
     bar.append(title);
@@ -125,11 +176,7 @@ export function renderTimeline(a: ModelAnalysis, budget: number, t: (s: PanelStr
   const legend = el(
     'div',
     { className: 'legend' },
-    el(
-      'span',
-      { className: 'key-bar' },
-      `${t('columns')}: ${t('arena in use at each layer')} (${t('planned')} + ${formatBytes(peak.persistentBytes)} ${t('persistent')})`,
-    ),
+    el('span', { className: 'key-bar' }, `${t('columns')}: ${t('arena in use at each layer')} (${columnsKey})`),
     budget > 0
       ? el(
           'span',
@@ -138,5 +185,5 @@ export function renderTimeline(a: ModelAnalysis, budget: number, t: (s: PanelStr
         )
       : '',
   );
-  return el('div', {}, caption, chart, legend, readout);
+  return { chart, legend, readout };
 }

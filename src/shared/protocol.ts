@@ -408,9 +408,31 @@ export interface EvaluateView {
   readonly report: EvaluationReport;
 }
 
+/** The precision editor's session for the float model's panel (host: src/vscode/precisionSession.ts). */
+export interface PrecisionView {
+  readonly modelName: string;
+  /** The arena's budget on the board (SRAM less the reserve), the timeline's line. */
+  readonly arenaBudgetBytes: number;
+  readonly float: PrecisionResult['float'];
+  readonly current: PrecisionAssessment;
+  /** What the current state is measured against: the pinned state, else the one before the last change. */
+  readonly baseline?: { readonly assessment: PrecisionAssessment; readonly pinned: boolean };
+  readonly canUndo: boolean;
+  /** Whether labeled data was given (accuracy is shown beside SQNR). */
+  readonly labeled: boolean;
+  readonly reusedCalibration: boolean;
+  /** The last "Suggest": its goal and every assignment it measured, the Pareto front marked. */
+  readonly suggestion?: { readonly goal: PrecisionGoal; readonly explored: readonly (PrecisionPoint & { readonly pareto: boolean })[] };
+  /** The file the current state was last saved to. */
+  readonly savedAs?: string;
+}
+
 export type ToWebview =
   | { readonly type: 'state'; readonly state: PanelState }
   | { readonly type: 'evaluate'; readonly evaluate: EvaluateView }
+  | { readonly type: 'precision'; readonly precision: PrecisionView }
+  /** A precision job is running (`fraction` in [0,1]), or none (`busy` false). */
+  | { readonly type: 'precisionBusy'; readonly busy: boolean; readonly fraction: number }
   | { readonly type: 'run'; readonly run: RunView }
   | { readonly type: 'compare'; readonly compare: CompareView }
   | { readonly type: 'quantize'; readonly quantize: QuantizeView }
@@ -429,10 +451,39 @@ export type FromWebview =
   | { readonly type: 'exportFirmware' }
   | { readonly type: 'evaluateModels' }
   /** A changed sample of the shown evaluation, by its path as the report gives it: the host opens it only if the report lists it. */
-  | { readonly type: 'openSample'; readonly file: string };
+  | { readonly type: 'openSample'; readonly file: string }
+  | PrecisionMessage;
+
+/** The precision editor's messages (webview/precision.ts → src/vscode/precisionSession.ts). */
+export type PrecisionMessage =
+  | { readonly type: 'openPrecision' }
+  | { readonly type: 'setPrecision'; readonly layer: number; readonly precision: LayerPrecision }
+  | { readonly type: 'undoPrecision' }
+  /** Pin the current state to compare later ones with, or unpin. */
+  | { readonly type: 'comparePrecision'; readonly pin: boolean }
+  | { readonly type: 'suggestPrecision'; readonly goal: PrecisionGoal }
+  /** Apply one of the last suggestion's explored points, by its index. */
+  | { readonly type: 'applyPrecision'; readonly point: number }
+  | { readonly type: 'savePrecision' };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 1e7;
+const LAYER_PRECISIONS: readonly unknown[] = ['int8', 'int16', 'float'] satisfies readonly LayerPrecision[];
+const within = (v: unknown, low: number, high: number): v is number => typeof v === 'number' && Number.isFinite(v) && v >= low && v <= high;
+
+function isPrecisionGoal(v: unknown): v is PrecisionGoal {
+  if (!isObject(v)) return false;
+  switch (v.kind) {
+    case 'sqnr':
+      return Object.keys(v).length === 2 && within(v.db, 0, 200);
+    case 'accuracy':
+      return Object.keys(v).length === 2 && within(v.points, 0, 100);
+    case 'fit':
+      return Object.keys(v).length === 1;
+    default:
+      return false;
+  }
+}
 
 /** Checks a message from the webview before the host acts on it: the webview is untrusted. */
 export function isFromWebview(value: unknown): value is FromWebview {
@@ -448,6 +499,18 @@ export function isFromWebview(value: unknown): value is FromWebview {
       return Object.keys(value).length === 1;
     case 'openSample':
       return Object.keys(value).length === 2 && typeof value.file === 'string' && value.file.length > 0 && value.file.length <= 4096;
+    case 'openPrecision':
+    case 'undoPrecision':
+    case 'savePrecision':
+      return Object.keys(value).length === 1;
+    case 'setPrecision':
+      return Object.keys(value).length === 3 && isIndex(value.layer) && LAYER_PRECISIONS.includes(value.precision);
+    case 'comparePrecision':
+      return Object.keys(value).length === 2 && typeof value.pin === 'boolean';
+    case 'suggestPrecision':
+      return Object.keys(value).length === 2 && isPrecisionGoal(value.goal);
+    case 'applyPrecision':
+      return Object.keys(value).length === 2 && isIndex(value.point);
     case 'setTarget':
       return typeof value.targetId === 'string' && /^[a-z0-9-]{1,64}$/.test(value.targetId);
     case 'openLayerView': {
@@ -600,5 +663,34 @@ export const PANEL_STRINGS = [
   'RMSE',
   'identical',
   'classes',
+  'Precision…',
+  'Precision',
+  'precision',
+  'measuring…',
+  'output SQNR',
+  'top-1 on labeled data',
+  'points',
+  'pinned',
+  'now',
+  'Undo',
+  'Compare with this',
+  'Stop comparing',
+  'Save…',
+  'Suggest',
+  'goal',
+  'output SQNR at least (dB)',
+  'top-1 within (points of float)',
+  'the most accurate that fits the board',
+  'explored assignments',
+  'click a point to apply it',
+  'cost',
+  'Pareto front',
+  'not drawn',
+  'every layer int8',
+  'layers not int8',
+  'accuracy on labeled data',
+  'output SQNR against float only',
+  'calibration reused',
+  'each operator of the quantized model',
 ] as const;
 export type PanelString = (typeof PANEL_STRINGS)[number];

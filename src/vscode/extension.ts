@@ -22,6 +22,7 @@ import { type EvaluateOptions, evaluateModelsCommand, openEvaluatedSample } from
 import { CHECK_FIRMWARE_COMMAND, FirmwareCodeActions } from './firmwareActions';
 import { FirmwareChecker, FIRMWARE_EXTENSIONS } from './firmwareDiagnostics';
 import { FirmwareHoverProvider } from './firmwareHover';
+import { PrecisionEditor, type PrecisionOptions } from './precisionSession';
 
 export interface TinymlLensApi {
   readonly service: AnalysisService;
@@ -30,6 +31,7 @@ export interface TinymlLensApi {
   readonly statusBar: ModelStatusBar;
   readonly editor: ModelEditorProvider;
   readonly firmware: FirmwareChecker;
+  readonly precision: PrecisionEditor;
 }
 
 /** C and C++ sources, by language and, for `.ino` and unrecognised headers, by extension. */
@@ -60,9 +62,11 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
       exportFirmware: async (model) => void (await exportFirmwareCommand({ service, output: exportOutput }, model)),
       evaluate: async (model) => void (await evaluateModelsCommand({ worker: client, editor, state: context.workspaceState }, model)),
       openSample: async (model, file) => void (await openEvaluatedSample(editor.result(model, 'evaluate')?.evaluate, file)),
+      precision: (model, message) => precision.handle(model, message),
     },
     profiles,
   );
+  const precision = new PrecisionEditor({ worker: client, service, editor, state: context.workspaceState });
   const statusBar = new ModelStatusBar(service);
   const firmware = new FirmwareChecker(client);
 
@@ -118,6 +122,10 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
       const model = uri ?? (await pickModel(statusBar));
       return model ? evaluateModelsCommand({ worker: client, editor, state: context.workspaceState }, model, options ?? {}) : undefined;
     }),
+    vscode.commands.registerCommand('tinymlLens.editPrecision', async (uri?: vscode.Uri, options?: PrecisionOptions) => {
+      const model = uri ?? (await pickModel(statusBar));
+      return model ? precision.open(model, options ?? {}) : undefined;
+    }),
     vscode.commands.registerCommand('tinymlLens.importProfile', async (uri?: vscode.Uri, log?: vscode.Uri) => {
       const model = uri ?? (await pickModel(statusBar));
       return model ? importProfileCommand(service, profiles, model, log) : undefined;
@@ -135,7 +143,7 @@ export function activate(context: vscode.ExtensionContext): TinymlLensApi {
   void diagnostics.scan();
   void statusBar.update();
   firmware.schedule(0);
-  return { service, profiles, diagnostics, statusBar, editor, firmware };
+  return { service, profiles, diagnostics, statusBar, editor, firmware, precision };
 }
 
 export function deactivate(): Promise<number> | undefined {

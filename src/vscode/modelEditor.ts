@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { BOARDS } from '../targets/boards';
-import { isFromWebview, PANEL_STRINGS, type PanelState, type ToWebview } from '../shared/protocol';
+import { isFromWebview, PANEL_STRINGS, type PanelState, type PrecisionMessage, type ToWebview } from '../shared/protocol';
 import type { AnalysisService } from './analysisService';
 import { openLayerView } from './layerView';
 import { saveTarget } from './config';
@@ -24,7 +24,7 @@ class ModelDocument implements vscode.CustomDocument {
 }
 
 /** Results of runs, comparisons, quantizations and arena optimizations for the panel. */
-export type ResultMessage = Extract<ToWebview, { type: 'run' | 'compare' | 'quantize' | 'optimize' | 'evaluate' }>;
+export type ResultMessage = Extract<ToWebview, { type: 'run' | 'compare' | 'quantize' | 'optimize' | 'evaluate' | 'precision' }>;
 
 export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<ModelDocument> {
   /** Open panels by model, so commands can tell whether one is showing. */
@@ -44,19 +44,24 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
       readonly evaluate: (model: vscode.Uri) => Promise<void>;
       /** A changed sample of the evaluation this model's panel shows, by its path in the report. */
       readonly openSample: (model: vscode.Uri, file: string) => Promise<void>;
+      readonly precision: (model: vscode.Uri, message: PrecisionMessage) => Promise<void>;
     },
     private readonly profiles: ProfileStore,
   ) {}
 
-  /** Shows a result in the model's panel, opening the panel if needed. */
-  async showResult(model: vscode.Uri, message: ResultMessage): Promise<void> {
+  /**
+   * Shows a result in the model's panel, opening the panel if needed. `reveal: false` leaves an
+   * open panel where it is: revealing it moves the keyboard focus, which a control of the panel
+   * that asked for the result (the precision editor's) should keep.
+   */
+  async showResult(model: vscode.Uri, message: ResultMessage, options: { readonly reveal?: boolean } = {}): Promise<void> {
     const key = model.toString();
     const stored = this.results.get(key) ?? new Map<ResultMessage['type'], ResultMessage>();
     stored.set(message.type, message);
     this.results.set(key, stored);
     const port = this.panels.get(key);
     if (port && !port.disposed) {
-      port.reveal();
+      if (options.reveal !== false) port.reveal();
       await port.post(message);
     } else {
       await vscode.commands.executeCommand('vscode.openWith', model, MODEL_EDITOR);
@@ -168,6 +173,14 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
             return this.commands.evaluate(document.uri);
           case 'openSample':
             return this.commands.openSample(document.uri, message.file);
+          case 'openPrecision':
+          case 'setPrecision':
+          case 'undoPrecision':
+          case 'comparePrecision':
+          case 'suggestPrecision':
+          case 'applyPrecision':
+          case 'savePrecision':
+            return this.commands.precision(document.uri, message);
         }
       }),
     ];

@@ -21,10 +21,11 @@ import { MODEL_EDITOR, type ModelEditorProvider } from './modelEditor';
 import { runSettings } from './config';
 import { withWorkerProgress } from './runCommands';
 
-const REMEMBERED = 'tinymlLens.calibration';
+/** Where the calibration source last used for a model is kept (workspace state, `<key>:<model uri>`). */
+export const REMEMBERED = 'tinymlLens.calibration';
 
 /** The calibration source last used for a model: a folder, a glob, or random data. */
-interface Remembered {
+export interface Remembered {
   readonly source: string;
   readonly random: boolean;
 }
@@ -50,11 +51,12 @@ interface Choice extends vscode.QuickPickItem {
   readonly pick: () => Promise<Remembered | 'options' | undefined>;
 }
 
-async function chooseCalibration(
+/** `title` names the flow asking (default: quantizing to int8). */
+export async function chooseCalibration(
   model: vscode.Uri,
   remembered: Remembered | undefined,
   summary: string,
-  activations: ActivationType,
+  title = vscode.l10n.t('Quantize {0} to int8: calibration data', basename(model.fsPath)),
 ): Promise<Remembered | 'options' | undefined> {
   const folder = dirname(model.fsPath);
   const items: Choice[] = [];
@@ -97,35 +99,33 @@ async function chooseCalibration(
     },
     { label: `$(gear) ${vscode.l10n.t('Options: {0}', summary)}`, description: vscode.l10n.t('change…'), pick: async () => 'options' },
   );
-  const choice = await vscode.window.showQuickPick(items, {
-    title:
-      activations === 'int16'
-        ? vscode.l10n.t('Quantize {0} to 16x8: calibration data', basename(model.fsPath))
-        : vscode.l10n.t('Quantize {0} to int8: calibration data', basename(model.fsPath)),
-  });
+  const choice = await vscode.window.showQuickPick(items, { title });
   return choice?.pick();
 }
 
-interface FlowSettings {
+export interface FlowSettings {
   readonly activations: ActivationType;
   readonly io: 'int8' | 'float';
   readonly method: QuantizeParams['method'] | undefined;
   readonly samples: number;
 }
 
-async function chooseOptions(current: FlowSettings): Promise<FlowSettings> {
+/** `askActivations` false: a flow whose layers choose their own precision (the precision editor) skips that question. */
+export async function chooseOptions(current: FlowSettings, askActivations = true): Promise<FlowSettings> {
   // Asked first: it is the choice that changes what the model costs on the board.
-  const activations = await vscode.window.showQuickPick(
-    [
-      { label: 'int8', description: vscode.l10n.t('int8 activations and weights: the smallest arena (default)'), value: 'int8' as const },
-      {
-        label: 'int16 (16x8)',
-        description: vscode.l10n.t('int16 activations, int8 weights: about twice the arena for activations, more accurate'),
-        value: 'int16' as const,
-      },
-    ],
-    { title: vscode.l10n.t('Activation type') },
-  );
+  const activations = !askActivations
+    ? undefined
+    : await vscode.window.showQuickPick(
+        [
+          { label: 'int8', description: vscode.l10n.t('int8 activations and weights: the smallest arena (default)'), value: 'int8' as const },
+          {
+            label: 'int16 (16x8)',
+            description: vscode.l10n.t('int16 activations, int8 weights: about twice the arena for activations, more accurate'),
+            value: 'int16' as const,
+          },
+        ],
+        { title: vscode.l10n.t('Activation type') },
+      );
   const io = await vscode.window.showQuickPick(
     [
       { label: 'int8', description: vscode.l10n.t('int8 inputs and outputs: what an MCU wants'), value: 'int8' as const },
@@ -156,12 +156,16 @@ async function chooseOptions(current: FlowSettings): Promise<FlowSettings> {
 }
 
 /** Where to write: the default name, or after asking when it exists. */
-async function outputPath(
+function outputPath(
   model: vscode.Uri,
   overwrite: boolean,
   activations: ActivationType,
 ): Promise<{ readonly path: string; readonly overwrite: boolean } | undefined> {
-  const path = outputNames(model.fsPath, activations).model;
+  return askWhereToWrite(outputNames(model.fsPath, activations).model, overwrite);
+}
+
+/** Where a quantized model and its report go: `path`, or after asking when either exists. */
+export async function askWhereToWrite(path: string, overwrite: boolean): Promise<{ readonly path: string; readonly overwrite: boolean } | undefined> {
   // The model and its report are one unit: either existing is reason to ask.
   const existing = [path, reportNameFor(path)].find((p) => existsSync(p));
   if (existing === undefined || overwrite) return { path, overwrite };
@@ -210,7 +214,11 @@ export async function quantizeModelCommand(
       : undefined;
   while (!calibration) {
     const summary = `${settings.activations === 'int16' ? '16x8' : 'int8'}, ${settings.io} I/O, ${settings.method ?? 'auto'}, ${settings.samples} ${vscode.l10n.t('samples')}`;
-    const choice = await chooseCalibration(model, state.get<Remembered>(key), summary, settings.activations);
+    const title =
+      settings.activations === 'int16'
+        ? vscode.l10n.t('Quantize {0} to 16x8: calibration data', basename(model.fsPath))
+        : vscode.l10n.t('Quantize {0} to int8: calibration data', basename(model.fsPath));
+    const choice = await chooseCalibration(model, state.get<Remembered>(key), summary, title);
     if (!choice) return undefined;
     if (choice === 'options') settings = await chooseOptions(settings);
     else calibration = choice;
