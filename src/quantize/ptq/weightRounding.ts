@@ -16,10 +16,10 @@
  */
 import { Cancelled } from '../../errors';
 import type { Graph } from '../../model/graph';
-import { computePaddingHeightWidth } from '../../model/geometry';
 import { opName } from '../../model/ops';
 import { correspondingLayers } from '../../runtime/compare';
 import { Interpreter } from '../../runtime/interpreter';
+import { convWindow } from '../../runtime/kernels/conv/common';
 import type { Rounding } from '../../runtime/quant';
 import type { ProgressContext } from '../calibrate';
 import { floatData } from '../graphEdit';
@@ -140,19 +140,8 @@ function accumulateGram(floatGraph: Graph, t: RoundingTarget, g: Gram, data: Flo
   const kW = ws[2]!;
   const o = op.options;
   if (!o || (o.kind !== 'Conv2DOptions' && o.kind !== 'DepthwiseConv2DOptions')) return;
-  const dilationH = o.dilationHFactor || 1;
-  const dilationW = o.dilationWFactor || 1;
-  const geo = computePaddingHeightWidth({
-    padding: o.padding,
-    strideH: o.strideH,
-    strideW: o.strideW,
-    dilationH,
-    dilationW,
-    inHeight: inH,
-    inWidth: inW,
-    filterHeight: kH,
-    filterWidth: kW,
-  });
+  const geo = convWindow(o, inH, inW, kH, kW);
+  const { dilationH, dilationW } = geo;
   const positions = geo.outHeight * geo.outWidth;
   const step = Math.max(1, Math.floor(positions / rowsWanted));
   const x = new Float64Array(g.n);

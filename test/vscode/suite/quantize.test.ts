@@ -8,40 +8,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
-import { GraphBuilder } from '../../../src/model/graphBuilder';
+import { floatClassifier } from '../../helpers/floatClassifier';
 import { writeNpy } from '../../../src/runtime/inputs/npy';
 import type { QuantizationReport } from '../../../src/quantize/report';
 import { prng } from '../../../src/util/prng';
 import { until } from './until';
-import { writeModel } from '../../../src/model/io';
-import { makeOptions } from '../../../src/model/ops';
-
-function floatModel(): Uint8Array {
-  const r = prng(5);
-  const g = new GraphBuilder();
-  const sg = g.subgraph('main');
-  const input = sg.tensor({ name: 'input', shape: [1, 8, 8, 1], dtype: 'float32' });
-  const w = sg.tensor({ name: 'conv/w', shape: [4, 3, 3, 1], dtype: 'float32', data: Float32Array.from({ length: 36 }, () => r() - 0.5) });
-  const b = sg.tensor({ name: 'conv/b', shape: [4], dtype: 'float32', data: Float32Array.from({ length: 4 }, () => r() * 0.1) });
-  const c = sg.tensor({ name: 'conv/out', shape: [1, 8, 8, 4], dtype: 'float32' });
-  const shape = sg.tensor({ name: 'shape', shape: [2], dtype: 'int32', data: Int32Array.from([1, 256]) });
-  const flat = sg.tensor({ name: 'flat', shape: [1, 256], dtype: 'float32' });
-  const fw = sg.tensor({ name: 'fc/w', shape: [3, 256], dtype: 'float32', data: Float32Array.from({ length: 768 }, () => (r() - 0.5) * 0.2) });
-  const fb = sg.tensor({ name: 'fc/b', shape: [3], dtype: 'float32', data: new Float32Array(3) });
-  const logits = sg.tensor({ name: 'logits', shape: [1, 3], dtype: 'float32' });
-  const probs = sg.tensor({ name: 'probs', shape: [1, 3], dtype: 'float32' });
-  sg.op({
-    op: 'CONV_2D',
-    inputs: [input, w, b],
-    outputs: [c],
-    options: makeOptions('Conv2DOptions', { padding: 'SAME', strideW: 1, strideH: 1, fusedActivationFunction: 'RELU' }),
-  })
-    .op({ op: 'RESHAPE', inputs: [c, shape], outputs: [flat], options: makeOptions('ReshapeOptions', { newShape: [1, 256] }) })
-    .op({ op: 'FULLY_CONNECTED', inputs: [flat, fw, fb], outputs: [logits], options: makeOptions('FullyConnectedOptions') })
-    .op({ op: 'SOFTMAX', inputs: [logits], outputs: [probs], options: makeOptions('SoftmaxOptions', { beta: 1 }) })
-    .io([input], [probs]);
-  return writeModel(g.build());
-}
 
 suite('quantize in VS Code', () => {
   const root = () => vscode.workspace.workspaceFolders![0]!.uri;
@@ -55,7 +26,7 @@ suite('quantize in VS Code', () => {
     const model = vscode.Uri.joinPath(root(), 'tiny_float.tflite');
     const data = vscode.Uri.joinPath(root(), 'calibration');
     created.push(model, data, vscode.Uri.joinPath(root(), 'tiny_float_int8.tflite'), vscode.Uri.joinPath(root(), 'tiny_float_int8.report.json'));
-    await vscode.workspace.fs.writeFile(model, floatModel());
+    await vscode.workspace.fs.writeFile(model, floatClassifier());
     const r = prng(9);
     for (let i = 0; i < 12; i++) {
       await vscode.workspace.fs.writeFile(
@@ -118,7 +89,7 @@ suite('quantize in VS Code', () => {
     const model = vscode.Uri.joinPath(root(), 'tiny_random.tflite');
     const int8 = vscode.Uri.joinPath(root(), 'tiny_random_int8.tflite');
     created.push(model, int8, vscode.Uri.joinPath(root(), 'tiny_random_int8.report.json'));
-    await vscode.workspace.fs.writeFile(model, floatModel());
+    await vscode.workspace.fs.writeFile(model, floatClassifier());
     const report = await vscode.commands.executeCommand<QuantizationReport | undefined>('tinymlLens.quantizeModel', model, {
       randomCalibration: true,
       overwrite: true,
