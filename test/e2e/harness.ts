@@ -251,7 +251,13 @@ async function findCommand(page: Page, title: string, timeoutMs: number): Promis
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (!(await input.isVisible())) await openPalette(page);
-    await input.fill(`>${title}`);
+    try {
+      // The palette can close between opening and typing (an editor opening late takes the focus): open it again.
+      await input.fill(`>${title}`, { timeout: 2_000 });
+    } catch {
+      if (Date.now() > deadline) throw new Error(`the palette kept closing before "${title}" could be typed`);
+      continue;
+    }
     try {
       await row.waitFor({ state: 'visible', timeout: 2_000 });
       return row;
