@@ -184,6 +184,33 @@ export const TFLM_KERNELS: KernelTable = {
   // Two bools of params (align_corners, half_pixel_centers), no OpData.
   RESIZE_BILINEAR: { params: 2, paramsAlign: 1, verified: true },
   RESIZE_NEAREST_NEIGHBOR: { params: 2, paramsAlign: 1, verified: true },
+  BATCH_MATMUL: {
+    // TfLiteBatchMatMulParams: three bools.
+    params: 3,
+    paramsAlign: 1,
+    // OpDataBatchMatmul: three pointers and three bools (x86_64 measured by test/core/tflmProperty.test.ts,
+    // the 32-bit ABIs derived from the same layout).
+    opData: { arm32: 16, i386: 16, x86_64: 32 },
+    prepare: (ctx) => {
+      const lhs = input(ctx, 0);
+      const rhs = input(ctx, 1);
+      const out = outputTensor(ctx);
+      if (!lhs || !rhs || !out) return [];
+      const opts = optionsOf(ctx.op, 'BatchMatMulOptions');
+      const evalTensor = ctx.abi === 'x86_64' ? 24 : 12;
+      // A transposed copy: its TfLiteEvalTensor, its dims (a TfLiteIntArray) and its data.
+      const copy = (t: typeof lhs): number[] => [evalTensor, 4 + 4 * t.shape.length, t.shape.reduce((a, b) => a * b, 1) * tflmTypeSize(t.dtype)];
+      return [
+        // QuantizationOpDataBatchMatmul: seven int32.
+        ...(lhs.dtype === 'int8' || lhs.dtype === 'int16' ? [28] : []),
+        ...(opts?.adjX ? copy(lhs) : []),
+        ...(opts?.adjY ? [] : copy(rhs)),
+        // ReshapeOutputTensor's writable copy of the output dims.
+        4 + 4 * out.shape.length,
+      ];
+    },
+    verified: true,
+  },
   TRANSPOSE_CONV: {
     params: 20,
     opData: { arm32: 64, i386: 64, x86_64: 80 },

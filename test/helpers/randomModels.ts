@@ -301,6 +301,72 @@ function transposeConv(dtype: 'float32' | 'int8'): FragmentMaker {
   };
 }
 
+/**
+ * BATCH_MATMUL: ranks 2 to 5 on either side, batch dimensions that broadcast (a 1 on one side,
+ * or a missing leading dimension), adj_x and adj_y, the RHS sometimes a constant (which TFLM
+ * transposes once). int8 takes any zero points; int16 is symmetric on all three tensors.
+ */
+function batchMatmul(dtype: 'float32' | 'int8' | 'int16'): FragmentMaker {
+  return (r, sg) => {
+    const rank = int(r, 2, 5);
+    const batch = Array.from({ length: rank - 2 }, () => int(r, 1, 3));
+    const side = (): number[] => {
+      const keep = int(r, 0, rank - 2);
+      return batch.slice(rank - 2 - keep).map((b) => (r() < 0.3 ? 1 : b));
+    };
+    // Every batch dimension > 1 of the output comes from at least one side.
+    const lb = side();
+    const rb = side();
+    const outBatch = batch.map((_, d) => {
+      const l = lb[d - (rank - 2 - lb.length)] ?? 1;
+      const q = rb[d - (rank - 2 - rb.length)] ?? 1;
+      return Math.max(l, q);
+    });
+    const rows = int(r, 1, 5);
+    const cols = int(r, 1, 5);
+    const depth = int(r, 1, 12);
+    const adjX = r() < 0.4;
+    const adjY = r() < 0.4;
+    const lShape = [...lb, ...(adjX ? [depth, rows] : [rows, depth])];
+    const rShape = [...rb, ...(adjY ? [cols, depth] : [depth, cols])];
+    const yShape = [...outBatch, rows, cols];
+    const constRhs = r() < 0.35;
+    let lq: QuantParams | undefined;
+    let rq: QuantParams | undefined;
+    let yq: QuantParams | undefined;
+    if (dtype !== 'float32') {
+      const sL = logUniform(r, 0.002, 0.1);
+      const sR = logUniform(r, 0.002, 0.1);
+      // Sums grow like sqrt(depth)·(range²/3); the output scale keeps most of them in range.
+      const typical = dtype === 'int8' ? 100 : 36000;
+      const sOut = Math.fround(sL * sR * Math.sqrt(depth) * typical * logUniform(r, 0.1, 3));
+      lq = dtype === 'int8' ? quant(sL, zeroPoint(r)) : quant(sL, 0);
+      rq = dtype === 'int8' ? quant(sR, zeroPoint(r)) : quant(sR, 0);
+      yq = dtype === 'int8' ? quant(sOut, zeroPoint(r)) : quant(sOut, 0);
+    }
+    const lhs = inputTensor(r, sg, 'lhs', dtype, lShape, lq);
+    const inputs: Fragment['inputs'][number][] = [lhs];
+    let rhs: number;
+    if (constRhs) {
+      rhs = sg.tensor({ name: 'rhs', shape: rShape, dtype, data: randomValues(r, dtype, count(rShape)), ...(rq ? { quantization: rq } : {}) });
+    } else {
+      const t = inputTensor(r, sg, 'rhs', dtype, rShape, rq);
+      inputs.push(t);
+      rhs = t.tensor;
+    }
+    const y = sg.tensor({ name: 'y', shape: yShape, dtype, quantization: yq });
+    sg.op({
+      op: 'BATCH_MATMUL',
+      inputs: [lhs.tensor, rhs],
+      outputs: [y],
+      options: makeOptions('BatchMatMulOptions', { adjX, adjY }),
+      version: dtype === 'int16' ? 3 : dtype === 'int8' ? 2 : 1,
+    });
+    const name = `BATCH_MATMUL ${dtype} [${lShape.join('x')}]·[${rShape.join('x')}]${adjX ? ' adj_x' : ''}${adjY ? ' adj_y' : ''}${constRhs ? ' const' : ''}`;
+    return { name, inputs, outputs: [y] };
+  };
+}
+
 function pool(op: 'AVERAGE_POOL_2D' | 'MAX_POOL_2D', dtype: 'float32' | 'int8' | 'int16'): FragmentMaker {
   return (r, sg) => {
     const batch = int(r, 1, 2);
@@ -719,6 +785,9 @@ export const OP_CASES: Readonly<Record<string, FragmentMaker>> = {
   'FULLY_CONNECTED int8': fullyConnected('int8'),
   'TRANSPOSE_CONV float32': transposeConv('float32'),
   'TRANSPOSE_CONV int8': transposeConv('int8'),
+  'BATCH_MATMUL float32': batchMatmul('float32'),
+  'BATCH_MATMUL int8': batchMatmul('int8'),
+  'BATCH_MATMUL int16': batchMatmul('int16'),
   ...Object.fromEntries(
     (['AVERAGE_POOL_2D', 'MAX_POOL_2D'] as const).flatMap((op) => (['float32', 'int8', 'int16'] as const).map((d) => [`${op} ${d}`, pool(op, d)])),
   ),
