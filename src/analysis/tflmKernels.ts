@@ -146,6 +146,9 @@ export const TFLM_KERNELS: KernelTable = {
     verified: true,
   },
   MUL: { params: 4, opData: same(36), verified: false },
+  // No builtin params; OpData: a bool, then ArithmeticParams (104 bytes, holding two int64: 8-aligned
+  // but on i386). x86_64 measured by test/core/tflmProperty.test.ts, the others derived.
+  SQUARED_DIFFERENCE: { params: 0, opData: { arm32: 112, i386: 108, x86_64: 112 }, verified: true },
   MEAN: REDUCE,
   SUM: REDUCE,
   LOGISTIC: { params: 0, opData: same(16), verified: false },

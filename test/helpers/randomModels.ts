@@ -436,6 +436,28 @@ function binary(op: 'ADD' | 'SUB' | 'MUL', dtype: Flavor): FragmentMaker {
   };
 }
 
+/** SQUARED_DIFFERENCE: broadcasting as ADD; the output scale near (2·range)² so that few results clamp. */
+function squaredDifference(dtype: Flavor): FragmentMaker {
+  return (r, sg) => {
+    const { a, b, out } = broadcastShapes(r);
+    const scale = logUniform(r, 0.002, 0.2);
+    const other = r() < 0.3 ? scale : relatedScale(r, scale);
+    const qa = actQuant(r, dtype, scale);
+    const qb = actQuant(r, dtype, other);
+    const big = Math.max(scale, other);
+    const qy = actQuant(r, dtype, Math.fround(512 * big * big * logUniform(r, 0.02, 2)));
+    const x1 = inputTensor(r, sg, 'a', dtype, a, qa);
+    const constant = r() < 0.3;
+    const x2 = constant
+      ? { tensor: sg.tensor({ name: 'b', shape: b, dtype, data: randomValues(r, dtype, count(b)), quantization: qb }), bytes: undefined }
+      : inputTensor(r, sg, 'b', dtype, b, qb);
+    const y = sg.tensor({ name: 'y', shape: out, dtype, quantization: qy });
+    sg.op({ op: 'SQUARED_DIFFERENCE', inputs: [x1.tensor, x2.tensor], outputs: [y], version: dtype === 'int8' ? 2 : 1 });
+    const inputs = x2.bytes ? [x1, { tensor: x2.tensor, bytes: x2.bytes }] : [x1];
+    return { name: `SQUARED_DIFFERENCE ${dtype} [${a}]·[${b}]${constant ? ' const' : ''}`, inputs, outputs: [y] };
+  };
+}
+
 function mean(dtype: 'float32' | 'int8' | 'int16'): FragmentMaker {
   return (r, sg) => {
     const rank = int(r, 2, 4);
@@ -794,6 +816,7 @@ export const OP_CASES: Readonly<Record<string, FragmentMaker>> = {
   ...Object.fromEntries(
     (['ADD', 'SUB', 'MUL'] as const).flatMap((op) => (['float32', 'int8', 'int16', 'int32'] as const).map((d) => [`${op} ${d}`, binary(op, d)])),
   ),
+  ...Object.fromEntries((['float32', 'int8', 'int16', 'int32'] as const).map((d) => [`SQUARED_DIFFERENCE ${d}`, squaredDifference(d)])),
   ...Object.fromEntries((['float32', 'int8', 'int16'] as const).map((d) => [`MEAN ${d}`, mean(d)])),
   // int16 SOFTMAX, LOGISTIC and TANH need TFLM's fixed output scales: test/core/runtime16x8.test.ts has them.
   ...Object.fromEntries(
