@@ -159,6 +159,8 @@ export const TFLM_KERNELS: KernelTable = {
   PADV2: { params: 0, opData: same(56), verified: true },
   // Pinned by the 16x8 property tests (test/core/runtime16x8.test.ts, eight side by side).
   STRIDED_SLICE: { params: 24, opData: same(84), verified: true },
+  // No builtin params, no Init (so no OpData): Eval reads begin and size directly.
+  SLICE: { params: 0, verified: true },
   // Measured on the x86_64 TFLM build by the property tests (test/core/tflmProperty.test.ts):
   // the recorded persistent buffers less the input/output pointer arrays, and the total.
   SUB: { params: 8, opData: same(52), verified: true },

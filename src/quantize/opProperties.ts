@@ -139,6 +139,9 @@ export const OPS_16X8: ReadonlySet<string> = new Set([
   'SPLIT',
   'SPLIT_V',
   'BATCH_MATMUL',
+  'SLICE',
+  'SUM',
+  'SQUARED_DIFFERENCE',
 ]);
 
 /**
@@ -228,6 +231,8 @@ function version16(sig: OpSignature): number | undefined {
       return 2;
     case 'BATCH_MATMUL':
       return 3;
+    case 'SLICE':
+      return Math.max(0, ...sig.inputRanks) > 4 ? 5 : 4;
     case 'MAXIMUM':
     case 'MINIMUM':
       return out16 ? 4 : undefined;
@@ -293,7 +298,6 @@ function computedVersion(sig: OpSignature): number {
     case 'PACK':
     case 'ADD':
     case 'RELU':
-    case 'SLICE':
     case 'SPACE_TO_DEPTH':
     case 'DEPTH_TO_SPACE':
     case 'SPLIT_V':
@@ -305,6 +309,9 @@ function computedVersion(sig: OpSignature): number {
     case 'ARG_MAX':
     case 'ARG_MIN':
     case 'BATCH_MATMUL':
+      return int8 ? 2 : 1;
+    case 'SLICE':
+      if (maxRank > 4) return 5;
       return int8 ? 2 : 1;
     case 'SPLIT':
       // The data is input 1 (input 0 is the axis): int16 is version 4.

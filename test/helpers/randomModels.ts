@@ -458,7 +458,7 @@ function squaredDifference(dtype: Flavor): FragmentMaker {
   };
 }
 
-function mean(dtype: 'float32' | 'int8' | 'int16'): FragmentMaker {
+function mean(dtype: 'float32' | 'int8' | 'int16', op: 'MEAN' | 'SUM' = 'MEAN'): FragmentMaker {
   return (r, sg) => {
     const rank = int(r, 2, 4);
     const shape = randomShape(r, rank, 7);
@@ -468,15 +468,19 @@ function mean(dtype: 'float32' | 'int8' | 'int16'): FragmentMaker {
     const resolved = axes.map((a) => (a < 0 ? a + rank : a));
     const keepDims = r() < 0.5;
     const outShape = keepDims ? shape.map((d, i) => (resolved.includes(i) ? 1 : d)) : shape.filter((_, i) => !resolved.includes(i));
-    const qx = actQuant(r, dtype);
+    const base = logUniform(r, 0.002, 0.2);
+    const qx = actQuant(r, dtype, base);
     // Same quantization in and out a quarter of the time: TFLM's plain integer mean path.
     const same = r() < 0.25;
-    const qy = same || !qx ? qx : actQuant(r, dtype, relatedScale(r, qx.scale[0]!));
+    // A sum of `count` values grows like sqrt(count) (random signs) up to count.
+    const summed = resolved.reduce((a, d) => a * shape[d]!, 1);
+    const qy =
+      same || !qx ? qx : op === 'SUM' ? actQuant(r, dtype, relatedScale(r, base * Math.sqrt(summed))) : actQuant(r, dtype, relatedScale(r, qx.scale[0]!));
     const x = inputTensor(r, sg, 'x', dtype, shape, qx);
     const axis = sg.tensor({ name: 'axis', shape: [axes.length], dtype: 'int32', data: Int32Array.from(axes) });
     const y = sg.tensor({ name: 'y', shape: outShape, dtype, quantization: qy });
-    sg.op({ op: 'MEAN', inputs: [x.tensor, axis], outputs: [y], options: makeOptions('ReducerOptions', { keepDims }), version: dtype === 'float32' ? 1 : 2 });
-    return { name: `MEAN ${dtype} [${shape}] axes [${axes}]${keepDims ? ' keep' : ''}${same ? ' same-q' : ''}`, inputs: [x], outputs: [y] };
+    sg.op({ op, inputs: [x.tensor, axis], outputs: [y], options: makeOptions('ReducerOptions', { keepDims }), version: dtype === 'float32' ? 1 : 2 });
+    return { name: `${op} ${dtype} [${shape}] axes [${axes}]${keepDims ? ' keep' : ''}${same ? ' same-q' : ''}`, inputs: [x], outputs: [y] };
   };
 }
 
@@ -777,6 +781,27 @@ function stridedSlice(dtype: Flavor): FragmentMaker {
   };
 }
 
+/** SLICE: rank 1 to 5, begin anywhere in the axis, a size of −1 (to the end) now and then, int32 or int64 indices. */
+function slice(dtype: Flavor): FragmentMaker {
+  return (r, sg) => {
+    const rank = int(r, 1, 5);
+    const shape = randomShape(r, rank, rank > 3 ? 3 : 6);
+    const begin = shape.map((n) => int(r, 0, n - 1));
+    const size = shape.map((n, d) => (r() < 0.2 ? -1 : int(r, 1, n - begin[d]!)));
+    const out = size.map((s, d) => (s === -1 ? shape[d]! - begin[d]! : s));
+    const wide = r() < 0.3;
+    const q = actQuant(r, dtype);
+    const x = inputTensor(r, sg, 'x', dtype, shape, q);
+    const t = (name: string, v: number[]) =>
+      wide
+        ? sg.tensor({ name, shape: [rank], dtype: 'int64', data: BigInt64Array.from(v, (k) => BigInt(k)) })
+        : sg.tensor({ name, shape: [rank], dtype: 'int32', data: Int32Array.from(v) });
+    const y = sg.tensor({ name: 'y', shape: out, dtype, quantization: q });
+    sg.op({ op: 'SLICE', inputs: [x.tensor, t('begin', begin), t('size', size)], outputs: [y], version: dtype === 'int16' ? 4 : dtype === 'int8' ? 2 : 1 });
+    return { name: `SLICE ${dtype} [${shape}] b[${begin}] s[${size}]${wide ? ' int64' : ''}`, inputs: [x], outputs: [y] };
+  };
+}
+
 function resize(op: 'RESIZE_BILINEAR' | 'RESIZE_NEAREST_NEIGHBOR', dtype: 'float32' | 'int8' | 'int16'): FragmentMaker {
   return (r, sg) => {
     const shape = [int(r, 1, 2), int(r, 1, 6), int(r, 1, 6), int(r, 1, 4)];
@@ -818,6 +843,7 @@ export const OP_CASES: Readonly<Record<string, FragmentMaker>> = {
   ),
   ...Object.fromEntries((['float32', 'int8', 'int16', 'int32'] as const).map((d) => [`SQUARED_DIFFERENCE ${d}`, squaredDifference(d)])),
   ...Object.fromEntries((['float32', 'int8', 'int16'] as const).map((d) => [`MEAN ${d}`, mean(d)])),
+  ...Object.fromEntries((['float32', 'int8', 'int16'] as const).map((d) => [`SUM ${d}`, mean(d, 'SUM')])),
   // int16 SOFTMAX, LOGISTIC and TANH need TFLM's fixed output scales: test/core/runtime16x8.test.ts has them.
   ...Object.fromEntries(
     (['SOFTMAX', 'LOGISTIC', 'TANH', 'RELU', 'RELU6', 'LEAKY_RELU'] as const).flatMap((op) =>
@@ -857,6 +883,7 @@ export const OP_CASES: Readonly<Record<string, FragmentMaker>> = {
       ...(d === 'int32' ? [] : [[`TRANSPOSE ${d}`, transpose(d)]]),
       [`CONCATENATION ${d}`, concatenation(d)],
       [`STRIDED_SLICE ${d}`, stridedSlice(d)],
+      [`SLICE ${d}`, slice(d)],
       [`MAXIMUM ${d}`, extremum('MAXIMUM', d)],
       [`MINIMUM ${d}`, extremum('MINIMUM', d)],
       // TFLM's EXPAND_DIMS takes float32, int8 and int16.

@@ -35,6 +35,7 @@ import { RELU, RELU6 } from './relu';
 import { SOFTMAX } from './softmax';
 import { SOFTMAX_16 } from './softmax16';
 import { SQUARED_DIFFERENCE } from './squaredDifference';
+import { SUM } from './sum';
 import { TANH } from './tanh';
 
 export const KERNELS: KernelRegistry = {
@@ -55,4 +56,5 @@ export const KERNELS: KernelRegistry = {
   MAXIMUM,
   MINIMUM,
   SQUARED_DIFFERENCE,
+  SUM,
 } satisfies ByBuiltin<Kernel>;
