@@ -4,7 +4,8 @@
  * batch; a slice, its squared distance to a constant, summed over the last axis) quantized to
  * int8 and to whole-model 16x8 must allocate in the real TFLite Micro, give our outputs bit for
  * bit, use exactly the arena our analysis predicts, carry op_version.cc's versions and stay close
- * to the float model.
+ * to the float model; and mixed (layers alternating int16 and int8, where precisionChoices allows)
+ * must do the same on TFLM.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -14,7 +15,9 @@ import { estimatePersistent } from '../../src/analysis/persistentEstimate';
 import type { Graph } from '../../src/model/graph';
 import { GraphBuilder } from '../../src/model/graphBuilder';
 import { makeOptions, opName } from '../../src/model/ops';
+import type { LayerPrecision } from '../../src/quantize/int8/options';
 import { quantizeModel } from '../../src/quantize/quantizeModel';
+import { precisionChoices } from '../../src/quantize/support';
 import { Interpreter, tensorBytes } from '../../src/runtime/interpreter';
 import { prng } from '../../src/util/prng';
 import { runTflm, seededInputs, SKIP_TFLM } from '../helpers/tflm';
@@ -122,5 +125,34 @@ describe('BATCH_MATMUL, SLICE, SQUARED_DIFFERENCE and SUM quantized, on real TFL
         assert.ok(evaluation.output.sqnrDb > c.sqnr[activations], `output SQNR ${evaluation.output.sqnrDb} dB`);
       });
     }
+  }
+  for (const c of CASES) {
+    test(`${c.name} in mixed models (layers alternating int16 and int8, then the reverse): TFLM allocates, bit-exact, arena exact`, async () => {
+      const float = c.build(5);
+      const choices = precisionChoices(float);
+      for (const first of ['int16', 'int8'] as const) {
+        const precision = new Map<number, LayerPrecision>();
+        choices.forEach((options, layer) => {
+          const want: LayerPrecision = (layer % 2 === 0) === (first === 'int16') ? 'int16' : 'int8';
+          if (options.includes(want)) precision.set(layer, want);
+        });
+        const q = await quantizeModel(float, samples(32, 1), { method: 'minmax', precision, heldOut: samples(8, c.heldOutSeed) });
+        const m = q.graph;
+        const dtypes = new Set(m.subgraphs[0]!.tensors.map((x) => x.dtype));
+        assert.ok(dtypes.has('int16') && dtypes.has('int8'), `${first} first: both types in the model (${[...dtypes].join(', ')})`);
+        const inputs = seededInputs(m, 40);
+        const tflm = runTflm(q.bytes, inputs);
+        const ours = new Interpreter(m);
+        inputs.forEach((b, i) => ours.setInputBytes(i, b));
+        ours.invoke();
+        ours.outputs.forEach((o, k) =>
+          assert.deepStrictEqual(Buffer.from(tensorBytes(o)), Buffer.from(tflm.outputs[k]!), `${first} first: output ${k} equals TFLM's`),
+        );
+        const plan = planArena(m, 'x86_64', REFERENCE);
+        const recording = estimatePersistent(m, { abi: 'x86_64', scratchCount: plan.scratchCount, kernels: REFERENCE, allocator: 'recording' });
+        assert.equal(plan.headBytes, tflm.head, `${first} first: head`);
+        assert.equal(plan.headBytes + recording.bytes, tflm.total, `${first} first: recording total`);
+      }
+    });
   }
 });
