@@ -146,6 +146,9 @@ export const TFLM_KERNELS: KernelTable = {
     verified: true,
   },
   MUL: { params: 4, opData: same(36), verified: false },
+  // No builtin params; OpData: a bool, then ArithmeticParams (104 bytes, holding two int64: 8-aligned
+  // but on i386). x86_64 measured by test/core/tflmProperty.test.ts, the others derived.
+  SQUARED_DIFFERENCE: { params: 0, opData: { arm32: 112, i386: 108, x86_64: 112 }, verified: true },
   MEAN: REDUCE,
   SUM: REDUCE,
   LOGISTIC: { params: 0, opData: same(16), verified: false },
@@ -156,6 +159,8 @@ export const TFLM_KERNELS: KernelTable = {
   PADV2: { params: 0, opData: same(56), verified: true },
   // Pinned by the 16x8 property tests (test/core/runtime16x8.test.ts, eight side by side).
   STRIDED_SLICE: { params: 24, opData: same(84), verified: true },
+  // No builtin params, no Init (so no OpData): Eval reads begin and size directly.
+  SLICE: { params: 0, verified: true },
   // Measured on the x86_64 TFLM build by the property tests (test/core/tflmProperty.test.ts):
   // the recorded persistent buffers less the input/output pointer arrays, and the total.
   SUB: { params: 8, opData: same(52), verified: true },
@@ -184,6 +189,33 @@ export const TFLM_KERNELS: KernelTable = {
   // Two bools of params (align_corners, half_pixel_centers), no OpData.
   RESIZE_BILINEAR: { params: 2, paramsAlign: 1, verified: true },
   RESIZE_NEAREST_NEIGHBOR: { params: 2, paramsAlign: 1, verified: true },
+  BATCH_MATMUL: {
+    // TfLiteBatchMatMulParams: three bools.
+    params: 3,
+    paramsAlign: 1,
+    // OpDataBatchMatmul: three pointers and three bools (x86_64 measured by test/core/tflmProperty.test.ts,
+    // the 32-bit ABIs derived from the same layout).
+    opData: { arm32: 16, i386: 16, x86_64: 32 },
+    prepare: (ctx) => {
+      const lhs = input(ctx, 0);
+      const rhs = input(ctx, 1);
+      const out = outputTensor(ctx);
+      if (!lhs || !rhs || !out) return [];
+      const opts = optionsOf(ctx.op, 'BatchMatMulOptions');
+      const evalTensor = ctx.abi === 'x86_64' ? 24 : 12;
+      // A transposed copy: its TfLiteEvalTensor, its dims (a TfLiteIntArray) and its data.
+      const copy = (t: typeof lhs): number[] => [evalTensor, 4 + 4 * t.shape.length, t.shape.reduce((a, b) => a * b, 1) * tflmTypeSize(t.dtype)];
+      return [
+        // QuantizationOpDataBatchMatmul: seven int32.
+        ...(lhs.dtype === 'int8' || lhs.dtype === 'int16' ? [28] : []),
+        ...(opts?.adjX ? copy(lhs) : []),
+        ...(opts?.adjY ? [] : copy(rhs)),
+        // ReshapeOutputTensor's writable copy of the output dims.
+        4 + 4 * out.shape.length,
+      ];
+    },
+    verified: true,
+  },
   TRANSPOSE_CONV: {
     params: 20,
     opData: { arm32: 64, i386: 64, x86_64: 80 },

@@ -85,6 +85,9 @@ export const OP_PROPERTIES: Readonly<Record<string, OpProperty>> = {
   SUB: { output: OWN, fused: true },
   MUL: { output: OWN, fused: true },
   SQUARED_DIFFERENCE: { output: OWN },
+  // Both operands are real values quantized as activations, a constant RHS too (operator_property.cc:
+  // quantize_input_as_activations), so that TFLM sees the one dtype it requires on both.
+  BATCH_MATMUL: { output: OWN },
   RELU: { dataInputs: [0], output: OWN },
   RELU6: { dataInputs: [0], output: OWN },
   RELU_N1_TO_1: { dataInputs: [0], output: OWN },
@@ -135,6 +138,10 @@ export const OPS_16X8: ReadonlySet<string> = new Set([
   'UNPACK',
   'SPLIT',
   'SPLIT_V',
+  'BATCH_MATMUL',
+  'SLICE',
+  'SUM',
+  'SQUARED_DIFFERENCE',
 ]);
 
 /**
@@ -222,6 +229,10 @@ function version16(sig: OpSignature): number | undefined {
       return 4;
     case 'LEAKY_RELU':
       return 2;
+    case 'BATCH_MATMUL':
+      return 3;
+    case 'SLICE':
+      return Math.max(0, ...sig.inputRanks) > 4 ? 5 : 4;
     case 'MAXIMUM':
     case 'MINIMUM':
       return out16 ? 4 : undefined;
@@ -287,7 +298,6 @@ function computedVersion(sig: OpSignature): number {
     case 'PACK':
     case 'ADD':
     case 'RELU':
-    case 'SLICE':
     case 'SPACE_TO_DEPTH':
     case 'DEPTH_TO_SPACE':
     case 'SPLIT_V':
@@ -298,6 +308,10 @@ function computedVersion(sig: OpSignature): number {
     case 'UNPACK':
     case 'ARG_MAX':
     case 'ARG_MIN':
+    case 'BATCH_MATMUL':
+      return int8 ? 2 : 1;
+    case 'SLICE':
+      if (maxRank > 4) return 5;
       return int8 ? 2 : 1;
     case 'SPLIT':
       // The data is input 1 (input 0 is the axis): int16 is version 4.

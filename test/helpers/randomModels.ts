@@ -301,6 +301,72 @@ function transposeConv(dtype: 'float32' | 'int8'): FragmentMaker {
   };
 }
 
+/**
+ * BATCH_MATMUL: ranks 2 to 5 on either side, batch dimensions that broadcast (a 1 on one side,
+ * or a missing leading dimension), adj_x and adj_y, the RHS sometimes a constant (which TFLM
+ * transposes once). int8 takes any zero points; int16 is symmetric on all three tensors.
+ */
+function batchMatmul(dtype: 'float32' | 'int8' | 'int16'): FragmentMaker {
+  return (r, sg) => {
+    const rank = int(r, 2, 5);
+    const batch = Array.from({ length: rank - 2 }, () => int(r, 1, 3));
+    const side = (): number[] => {
+      const keep = int(r, 0, rank - 2);
+      return batch.slice(rank - 2 - keep).map((b) => (r() < 0.3 ? 1 : b));
+    };
+    // Every batch dimension > 1 of the output comes from at least one side.
+    const lb = side();
+    const rb = side();
+    const outBatch = batch.map((_, d) => {
+      const l = lb[d - (rank - 2 - lb.length)] ?? 1;
+      const q = rb[d - (rank - 2 - rb.length)] ?? 1;
+      return Math.max(l, q);
+    });
+    const rows = int(r, 1, 5);
+    const cols = int(r, 1, 5);
+    const depth = int(r, 1, 12);
+    const adjX = r() < 0.4;
+    const adjY = r() < 0.4;
+    const lShape = [...lb, ...(adjX ? [depth, rows] : [rows, depth])];
+    const rShape = [...rb, ...(adjY ? [cols, depth] : [depth, cols])];
+    const yShape = [...outBatch, rows, cols];
+    const constRhs = r() < 0.35;
+    let lq: QuantParams | undefined;
+    let rq: QuantParams | undefined;
+    let yq: QuantParams | undefined;
+    if (dtype !== 'float32') {
+      const sL = logUniform(r, 0.002, 0.1);
+      const sR = logUniform(r, 0.002, 0.1);
+      // Sums grow like sqrt(depth)·(range²/3); the output scale keeps most of them in range.
+      const typical = dtype === 'int8' ? 100 : 36000;
+      const sOut = Math.fround(sL * sR * Math.sqrt(depth) * typical * logUniform(r, 0.1, 3));
+      lq = dtype === 'int8' ? quant(sL, zeroPoint(r)) : quant(sL, 0);
+      rq = dtype === 'int8' ? quant(sR, zeroPoint(r)) : quant(sR, 0);
+      yq = dtype === 'int8' ? quant(sOut, zeroPoint(r)) : quant(sOut, 0);
+    }
+    const lhs = inputTensor(r, sg, 'lhs', dtype, lShape, lq);
+    const inputs: Fragment['inputs'][number][] = [lhs];
+    let rhs: number;
+    if (constRhs) {
+      rhs = sg.tensor({ name: 'rhs', shape: rShape, dtype, data: randomValues(r, dtype, count(rShape)), ...(rq ? { quantization: rq } : {}) });
+    } else {
+      const t = inputTensor(r, sg, 'rhs', dtype, rShape, rq);
+      inputs.push(t);
+      rhs = t.tensor;
+    }
+    const y = sg.tensor({ name: 'y', shape: yShape, dtype, quantization: yq });
+    sg.op({
+      op: 'BATCH_MATMUL',
+      inputs: [lhs.tensor, rhs],
+      outputs: [y],
+      options: makeOptions('BatchMatMulOptions', { adjX, adjY }),
+      version: dtype === 'int16' ? 3 : dtype === 'int8' ? 2 : 1,
+    });
+    const name = `BATCH_MATMUL ${dtype} [${lShape.join('x')}]·[${rShape.join('x')}]${adjX ? ' adj_x' : ''}${adjY ? ' adj_y' : ''}${constRhs ? ' const' : ''}`;
+    return { name, inputs, outputs: [y] };
+  };
+}
+
 function pool(op: 'AVERAGE_POOL_2D' | 'MAX_POOL_2D', dtype: 'float32' | 'int8' | 'int16'): FragmentMaker {
   return (r, sg) => {
     const batch = int(r, 1, 2);
@@ -370,7 +436,29 @@ function binary(op: 'ADD' | 'SUB' | 'MUL', dtype: Flavor): FragmentMaker {
   };
 }
 
-function mean(dtype: 'float32' | 'int8' | 'int16'): FragmentMaker {
+/** SQUARED_DIFFERENCE: broadcasting as ADD; the output scale near (2·range)² so that few results clamp. */
+function squaredDifference(dtype: Flavor): FragmentMaker {
+  return (r, sg) => {
+    const { a, b, out } = broadcastShapes(r);
+    const scale = logUniform(r, 0.002, 0.2);
+    const other = r() < 0.3 ? scale : relatedScale(r, scale);
+    const qa = actQuant(r, dtype, scale);
+    const qb = actQuant(r, dtype, other);
+    const big = Math.max(scale, other);
+    const qy = actQuant(r, dtype, Math.fround(512 * big * big * logUniform(r, 0.02, 2)));
+    const x1 = inputTensor(r, sg, 'a', dtype, a, qa);
+    const constant = r() < 0.3;
+    const x2 = constant
+      ? { tensor: sg.tensor({ name: 'b', shape: b, dtype, data: randomValues(r, dtype, count(b)), quantization: qb }), bytes: undefined }
+      : inputTensor(r, sg, 'b', dtype, b, qb);
+    const y = sg.tensor({ name: 'y', shape: out, dtype, quantization: qy });
+    sg.op({ op: 'SQUARED_DIFFERENCE', inputs: [x1.tensor, x2.tensor], outputs: [y], version: dtype === 'int8' ? 2 : 1 });
+    const inputs = x2.bytes ? [x1, { tensor: x2.tensor, bytes: x2.bytes }] : [x1];
+    return { name: `SQUARED_DIFFERENCE ${dtype} [${a}]·[${b}]${constant ? ' const' : ''}`, inputs, outputs: [y] };
+  };
+}
+
+function mean(dtype: 'float32' | 'int8' | 'int16', op: 'MEAN' | 'SUM' = 'MEAN'): FragmentMaker {
   return (r, sg) => {
     const rank = int(r, 2, 4);
     const shape = randomShape(r, rank, 7);
@@ -380,15 +468,19 @@ function mean(dtype: 'float32' | 'int8' | 'int16'): FragmentMaker {
     const resolved = axes.map((a) => (a < 0 ? a + rank : a));
     const keepDims = r() < 0.5;
     const outShape = keepDims ? shape.map((d, i) => (resolved.includes(i) ? 1 : d)) : shape.filter((_, i) => !resolved.includes(i));
-    const qx = actQuant(r, dtype);
+    const base = logUniform(r, 0.002, 0.2);
+    const qx = actQuant(r, dtype, base);
     // Same quantization in and out a quarter of the time: TFLM's plain integer mean path.
     const same = r() < 0.25;
-    const qy = same || !qx ? qx : actQuant(r, dtype, relatedScale(r, qx.scale[0]!));
+    // A sum of `count` values grows like sqrt(count) (random signs) up to count.
+    const summed = resolved.reduce((a, d) => a * shape[d]!, 1);
+    const qy =
+      same || !qx ? qx : op === 'SUM' ? actQuant(r, dtype, relatedScale(r, base * Math.sqrt(summed))) : actQuant(r, dtype, relatedScale(r, qx.scale[0]!));
     const x = inputTensor(r, sg, 'x', dtype, shape, qx);
     const axis = sg.tensor({ name: 'axis', shape: [axes.length], dtype: 'int32', data: Int32Array.from(axes) });
     const y = sg.tensor({ name: 'y', shape: outShape, dtype, quantization: qy });
-    sg.op({ op: 'MEAN', inputs: [x.tensor, axis], outputs: [y], options: makeOptions('ReducerOptions', { keepDims }), version: dtype === 'float32' ? 1 : 2 });
-    return { name: `MEAN ${dtype} [${shape}] axes [${axes}]${keepDims ? ' keep' : ''}${same ? ' same-q' : ''}`, inputs: [x], outputs: [y] };
+    sg.op({ op, inputs: [x.tensor, axis], outputs: [y], options: makeOptions('ReducerOptions', { keepDims }), version: dtype === 'float32' ? 1 : 2 });
+    return { name: `${op} ${dtype} [${shape}] axes [${axes}]${keepDims ? ' keep' : ''}${same ? ' same-q' : ''}`, inputs: [x], outputs: [y] };
   };
 }
 
@@ -689,6 +781,27 @@ function stridedSlice(dtype: Flavor): FragmentMaker {
   };
 }
 
+/** SLICE: rank 1 to 5, begin anywhere in the axis, a size of −1 (to the end) now and then, int32 or int64 indices. */
+function slice(dtype: Flavor): FragmentMaker {
+  return (r, sg) => {
+    const rank = int(r, 1, 5);
+    const shape = randomShape(r, rank, rank > 3 ? 3 : 6);
+    const begin = shape.map((n) => int(r, 0, n - 1));
+    const size = shape.map((n, d) => (r() < 0.2 ? -1 : int(r, 1, n - begin[d]!)));
+    const out = size.map((s, d) => (s === -1 ? shape[d]! - begin[d]! : s));
+    const wide = r() < 0.3;
+    const q = actQuant(r, dtype);
+    const x = inputTensor(r, sg, 'x', dtype, shape, q);
+    const t = (name: string, v: number[]) =>
+      wide
+        ? sg.tensor({ name, shape: [rank], dtype: 'int64', data: BigInt64Array.from(v, (k) => BigInt(k)) })
+        : sg.tensor({ name, shape: [rank], dtype: 'int32', data: Int32Array.from(v) });
+    const y = sg.tensor({ name: 'y', shape: out, dtype, quantization: q });
+    sg.op({ op: 'SLICE', inputs: [x.tensor, t('begin', begin), t('size', size)], outputs: [y], version: dtype === 'int16' ? 4 : dtype === 'int8' ? 2 : 1 });
+    return { name: `SLICE ${dtype} [${shape}] b[${begin}] s[${size}]${wide ? ' int64' : ''}`, inputs: [x], outputs: [y] };
+  };
+}
+
 function resize(op: 'RESIZE_BILINEAR' | 'RESIZE_NEAREST_NEIGHBOR', dtype: 'float32' | 'int8' | 'int16'): FragmentMaker {
   return (r, sg) => {
     const shape = [int(r, 1, 2), int(r, 1, 6), int(r, 1, 6), int(r, 1, 4)];
@@ -719,13 +832,18 @@ export const OP_CASES: Readonly<Record<string, FragmentMaker>> = {
   'FULLY_CONNECTED int8': fullyConnected('int8'),
   'TRANSPOSE_CONV float32': transposeConv('float32'),
   'TRANSPOSE_CONV int8': transposeConv('int8'),
+  'BATCH_MATMUL float32': batchMatmul('float32'),
+  'BATCH_MATMUL int8': batchMatmul('int8'),
+  'BATCH_MATMUL int16': batchMatmul('int16'),
   ...Object.fromEntries(
     (['AVERAGE_POOL_2D', 'MAX_POOL_2D'] as const).flatMap((op) => (['float32', 'int8', 'int16'] as const).map((d) => [`${op} ${d}`, pool(op, d)])),
   ),
   ...Object.fromEntries(
     (['ADD', 'SUB', 'MUL'] as const).flatMap((op) => (['float32', 'int8', 'int16', 'int32'] as const).map((d) => [`${op} ${d}`, binary(op, d)])),
   ),
+  ...Object.fromEntries((['float32', 'int8', 'int16', 'int32'] as const).map((d) => [`SQUARED_DIFFERENCE ${d}`, squaredDifference(d)])),
   ...Object.fromEntries((['float32', 'int8', 'int16'] as const).map((d) => [`MEAN ${d}`, mean(d)])),
+  ...Object.fromEntries((['float32', 'int8', 'int16'] as const).map((d) => [`SUM ${d}`, mean(d, 'SUM')])),
   // int16 SOFTMAX, LOGISTIC and TANH need TFLM's fixed output scales: test/core/runtime16x8.test.ts has them.
   ...Object.fromEntries(
     (['SOFTMAX', 'LOGISTIC', 'TANH', 'RELU', 'RELU6', 'LEAKY_RELU'] as const).flatMap((op) =>
@@ -765,6 +883,7 @@ export const OP_CASES: Readonly<Record<string, FragmentMaker>> = {
       ...(d === 'int32' ? [] : [[`TRANSPOSE ${d}`, transpose(d)]]),
       [`CONCATENATION ${d}`, concatenation(d)],
       [`STRIDED_SLICE ${d}`, stridedSlice(d)],
+      [`SLICE ${d}`, slice(d)],
       [`MAXIMUM ${d}`, extremum('MAXIMUM', d)],
       [`MINIMUM ${d}`, extremum('MINIMUM', d)],
       // TFLM's EXPAND_DIMS takes float32, int8 and int16.

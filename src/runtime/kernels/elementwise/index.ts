@@ -34,6 +34,8 @@ import { QUANTIZE } from './quantize';
 import { RELU, RELU6 } from './relu';
 import { SOFTMAX } from './softmax';
 import { SOFTMAX_16 } from './softmax16';
+import { SQUARED_DIFFERENCE } from './squaredDifference';
+import { SUM } from './sum';
 import { TANH } from './tanh';
 
 export const KERNELS: KernelRegistry = {
@@ -53,4 +55,6 @@ export const KERNELS: KernelRegistry = {
   MEAN,
   MAXIMUM,
   MINIMUM,
+  SQUARED_DIFFERENCE,
+  SUM,
 } satisfies ByBuiltin<Kernel>;

@@ -31,7 +31,7 @@ import { badModel, f32, qparams, multiplyByQuantizedMultiplier } from './common'
 import { elementCount } from '../../kernelUtil';
 
 /** Resolved reduction axes and, per input element, the output element it adds to. */
-function reductionPlan(
+export function reductionPlan(
   ctx: KernelContext,
   shape: readonly number[],
   axisValues: readonly number[],

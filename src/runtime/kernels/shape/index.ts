@@ -8,6 +8,7 @@ import { RESHAPE } from './reshape';
 import { RESIZE_BILINEAR } from './resizeBilinear';
 import { RESIZE_NEAREST_NEIGHBOR } from './resizeNearestNeighbor';
 import { PACK, SPLIT, SPLIT_V, UNPACK } from './slabs';
+import { SLICE } from './slice';
 import { SQUEEZE } from './squeeze';
 import { STRIDED_SLICE } from './stridedSlice';
 import { SVDF } from './svdf';
@@ -27,6 +28,7 @@ export const KERNELS: KernelRegistry = {
   PADV2,
   TRANSPOSE,
   STRIDED_SLICE,
+  SLICE,
   RESIZE_BILINEAR,
   RESIZE_NEAREST_NEIGHBOR,
   SVDF,
