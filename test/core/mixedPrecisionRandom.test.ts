@@ -13,7 +13,8 @@ import { precisionChoices } from '../../src/quantize/support';
 import { prng } from '../../src/util/prng';
 import { randomChain } from '../helpers/randomModels';
 import { SKIP_TFLM } from '../helpers/tflm';
-import { assign, checkGraph, prove, samples } from '../helpers/mixedPrecision';
+import { assign, checkGraph, samples } from '../helpers/mixedPrecision';
+import { prove } from '../helpers/tflmProof';
 
 describe('random assignments over generated float chains on real TFLite Micro', { skip: SKIP_TFLM }, () => {
   test('80 chains, each with a random precision per layer', async (t) => {

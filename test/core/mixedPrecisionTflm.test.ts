@@ -17,9 +17,10 @@ import type { IoType, LayerPrecision } from '../../src/quantize/int8Graph';
 import { quantizeModel } from '../../src/quantize/quantizeModel';
 import { precisionChoices } from '../../src/quantize/support';
 import { corpusModel, SKIP_SHARED } from '../helpers/corpus';
-import { assign, checkGraph, prove, samples } from '../helpers/mixedPrecision';
+import { assign, checkGraph, samples } from '../helpers/mixedPrecision';
+import { prove } from '../helpers/tflmProof';
 import { emulatedRunner, SKIP_TFLM, type TflmEmulated } from '../helpers/tflm';
-import type { ProofBuild } from '../helpers/mixedPrecision';
+import type { ProofBuild } from '../helpers/tflmProof';
 
 type Choices = ReturnType<typeof precisionChoices>;
 

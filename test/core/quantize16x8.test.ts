@@ -12,21 +12,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { planArena } from '../../src/analysis/arenaPlan';
-import { kernelLibrary } from '../../src/analysis/kernelLibrary';
-import { estimatePersistent } from '../../src/analysis/persistentEstimate';
 import type { Graph } from '../../src/model/graph';
 import { GraphBuilder } from '../../src/model/graphBuilder';
 import { readModel } from '../../src/model/io';
 import { opName } from '../../src/model/ops';
 import { QuantizeError } from '../../src/quantize/errors';
 import { quantizeModel, type QuantizeOptions } from '../../src/quantize/quantizeModel';
-import { Interpreter, tensorBytes } from '../../src/runtime/interpreter';
 import { prng } from '../../src/util/prng';
 import { corpusModel, REPO_ROOT, SKIP_SHARED } from '../helpers/corpus';
-import { runTflm, seededInputs, SKIP_TFLM } from '../helpers/tflm';
-
-const REFERENCE = kernelLibrary('reference').table;
+import { SKIP_TFLM } from '../helpers/tflm';
+import { prove } from '../helpers/tflmProof';
 
 /** Seeded float samples in [lo, hi] for every input of the float graph. */
 function samples(graph: Graph, count: number, seed: number, lo: number, hi: number): Uint8Array[][] {
@@ -105,17 +100,7 @@ describe('16x8 quantization on real TFLite Micro', { skip: SKIP_SHARED || SKIP_T
         if (expected[name] !== undefined) assert.ok(version >= expected[name], `${name} version ${version}`);
         if (o.options?.kind === 'AddOptions') assert.equal(o.options.potScaleInt16, false, 'ADD pot_scale_int16');
       }
-      const inputs = seededInputs(m, 30);
-      const tflm = runTflm(q16.bytes, inputs);
-      const ours = new Interpreter(m);
-      inputs.forEach((b, i) => ours.setInputBytes(i, b));
-      ours.invoke();
-      ours.outputs.forEach((o, k) => assert.deepStrictEqual(Buffer.from(tensorBytes(o)), Buffer.from(tflm.outputs[k]!), `output ${k} equals TFLM's`));
-
-      const plan = planArena(m, 'x86_64', REFERENCE);
-      const recording = estimatePersistent(m, { abi: 'x86_64', scratchCount: plan.scratchCount, kernels: REFERENCE, allocator: 'recording' });
-      assert.equal(plan.headBytes, tflm.head, 'head');
-      assert.equal(plan.headBytes + recording.bytes, tflm.total, 'recording total');
+      const tflm = prove(q16.bytes, c.name);
 
       const sqnr = (r: typeof q16) => ('skipped' in r.report.evaluation ? Number.NaN : r.report.evaluation.output.sqnrDb);
       const [s8, s16] = [sqnr(q8), sqnr(q16)];

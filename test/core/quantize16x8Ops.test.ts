@@ -9,18 +9,13 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { planArena } from '../../src/analysis/arenaPlan';
-import { kernelLibrary } from '../../src/analysis/kernelLibrary';
-import { estimatePersistent } from '../../src/analysis/persistentEstimate';
 import type { Graph } from '../../src/model/graph';
 import { GraphBuilder } from '../../src/model/graphBuilder';
 import { makeOptions, opName } from '../../src/model/ops';
 import { quantizeModel } from '../../src/quantize/quantizeModel';
-import { Interpreter, tensorBytes } from '../../src/runtime/interpreter';
 import { prng } from '../../src/util/prng';
-import { runTflm, seededInputs, SKIP_TFLM } from '../helpers/tflm';
-
-const REFERENCE = kernelLibrary('reference').table;
+import { SKIP_TFLM } from '../helpers/tflm';
+import { NATIVE, prove } from '../helpers/tflmProof';
 
 function chain(seed: number): Graph {
   const r = prng(seed);
@@ -145,20 +140,7 @@ describe('16x8 quantization of the other 16x8 ops, on real TFLite Micro', { skip
         SOFTMAX: 3,
       },
     );
-    for (const seed of [30, 31, 32]) {
-      const inputs = seededInputs(m, seed);
-      const tflm = runTflm(q.bytes, inputs);
-      const ours = new Interpreter(m);
-      inputs.forEach((b, i) => ours.setInputBytes(i, b));
-      ours.invoke();
-      ours.outputs.forEach((o, k) =>
-        assert.deepStrictEqual(Buffer.from(tensorBytes(o)), Buffer.from(tflm.outputs[k]!), `output ${k} equals TFLM's (inputs ${seed})`),
-      );
-      const plan = planArena(m, 'x86_64', REFERENCE);
-      const recording = estimatePersistent(m, { abi: 'x86_64', scratchCount: plan.scratchCount, kernels: REFERENCE, allocator: 'recording' });
-      assert.equal(plan.headBytes, tflm.head, 'head');
-      assert.equal(plan.headBytes + recording.bytes, tflm.total, 'recording total');
-    }
+    for (const seed of [30, 31, 32]) prove(q.bytes, `inputs ${seed}`, NATIVE, seed);
     const evaluation = q.report.evaluation;
     assert.ok(!('skipped' in evaluation));
     t.diagnostic(`output SQNR vs float ${evaluation.output.sqnrDb.toFixed(1)} dB; layers ${evaluation.layers.map((l) => l.sqnrDb.toFixed(0)).join(' ')}`);

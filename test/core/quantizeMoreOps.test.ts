@@ -9,20 +9,15 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { planArena } from '../../src/analysis/arenaPlan';
-import { kernelLibrary } from '../../src/analysis/kernelLibrary';
-import { estimatePersistent } from '../../src/analysis/persistentEstimate';
 import type { Graph } from '../../src/model/graph';
 import { GraphBuilder } from '../../src/model/graphBuilder';
 import { makeOptions, opName } from '../../src/model/ops';
 import type { LayerPrecision } from '../../src/quantize/int8/options';
 import { quantizeModel } from '../../src/quantize/quantizeModel';
 import { precisionChoices } from '../../src/quantize/support';
-import { Interpreter, tensorBytes } from '../../src/runtime/interpreter';
 import { prng } from '../../src/util/prng';
-import { runTflm, seededInputs, SKIP_TFLM } from '../helpers/tflm';
-
-const REFERENCE = kernelLibrary('reference').table;
+import { SKIP_TFLM } from '../helpers/tflm';
+import { NATIVE, prove } from '../helpers/tflmProof';
 
 function model(seed: number): Graph {
   const r = prng(seed);
@@ -103,20 +98,7 @@ describe('BATCH_MATMUL, SLICE, SQUARED_DIFFERENCE and SUM quantized, on real TFL
             assert.deepEqual(types, [activations, activations, activations], 'one dtype on both operands and the output');
           }
         }
-        for (const seed of [30, 31, 32]) {
-          const inputs = seededInputs(m, seed);
-          const tflm = runTflm(q.bytes, inputs);
-          const ours = new Interpreter(m);
-          inputs.forEach((b, i) => ours.setInputBytes(i, b));
-          ours.invoke();
-          ours.outputs.forEach((o, k) =>
-            assert.deepStrictEqual(Buffer.from(tensorBytes(o)), Buffer.from(tflm.outputs[k]!), `output ${k} equals TFLM's (inputs ${seed})`),
-          );
-          const plan = planArena(m, 'x86_64', REFERENCE);
-          const recording = estimatePersistent(m, { abi: 'x86_64', scratchCount: plan.scratchCount, kernels: REFERENCE, allocator: 'recording' });
-          assert.equal(plan.headBytes, tflm.head, 'head');
-          assert.equal(plan.headBytes + recording.bytes, tflm.total, 'recording total');
-        }
+        for (const seed of [30, 31, 32]) prove(q.bytes, `${c.name}, ${activations}, inputs ${seed}`, NATIVE, seed);
         const evaluation = q.report.evaluation;
         assert.ok(!('skipped' in evaluation));
         t.diagnostic(
@@ -140,18 +122,7 @@ describe('BATCH_MATMUL, SLICE, SQUARED_DIFFERENCE and SUM quantized, on real TFL
         const m = q.graph;
         const dtypes = new Set(m.subgraphs[0]!.tensors.map((x) => x.dtype));
         assert.ok(dtypes.has('int16') && dtypes.has('int8'), `${first} first: both types in the model (${[...dtypes].join(', ')})`);
-        const inputs = seededInputs(m, 40);
-        const tflm = runTflm(q.bytes, inputs);
-        const ours = new Interpreter(m);
-        inputs.forEach((b, i) => ours.setInputBytes(i, b));
-        ours.invoke();
-        ours.outputs.forEach((o, k) =>
-          assert.deepStrictEqual(Buffer.from(tensorBytes(o)), Buffer.from(tflm.outputs[k]!), `${first} first: output ${k} equals TFLM's`),
-        );
-        const plan = planArena(m, 'x86_64', REFERENCE);
-        const recording = estimatePersistent(m, { abi: 'x86_64', scratchCount: plan.scratchCount, kernels: REFERENCE, allocator: 'recording' });
-        assert.equal(plan.headBytes, tflm.head, `${first} first: head`);
-        assert.equal(plan.headBytes + recording.bytes, tflm.total, `${first} first: recording total`);
+        prove(q.bytes, `${first} first`, NATIVE, 40);
       }
     });
   }

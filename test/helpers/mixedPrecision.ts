@@ -1,20 +1,12 @@
 /**
  * Mixed-precision test helpers: seeded calibration samples, precision assignments built from
- * precisionChoices, and the proof on the real TFLite Micro (same output bytes, same arena).
+ * precisionChoices, and the graph's own properties (the TFLM proof is in tflmProof.ts).
  */
 import assert from 'node:assert/strict';
-import { planArena } from '../../src/analysis/arenaPlan';
-import { kernelLibrary, type KernelLibraryId } from '../../src/analysis/kernelLibrary';
-import type { Abi } from '../../src/analysis/tflmKernels';
-import type { CoreKind } from '../../src/targets/target';
-import { estimatePersistent } from '../../src/analysis/persistentEstimate';
 import type { Graph } from '../../src/model/graph';
-import { readModel } from '../../src/model/io';
 import { opName } from '../../src/model/ops';
 import type { LayerPrecision } from '../../src/quantize/int8Graph';
-import { Interpreter, tensorBytes } from '../../src/runtime/interpreter';
 import { prng } from '../../src/util/prng';
-import { runTflm, seededInputs, TFLM_RUN } from './tflm';
 
 /** Seeded float samples in [lo, hi] for every input of the float graph. */
 export function samples(graph: Graph, count: number, seed: number, lo: number, hi: number): Uint8Array[][] {
@@ -49,50 +41,6 @@ export function assign(
     map.set(layer, c.includes(p) ? p : 'int8');
   });
   return map;
-}
-
-export interface Proof {
-  readonly head: number;
-  readonly total: number;
-  readonly used: number;
-  readonly types: string;
-}
-
-/** A TFLM build to prove on: its runner, ABI and kernels (default the native x86-64 reference build). */
-export interface ProofBuild {
-  readonly runner: string;
-  readonly abi: Abi;
-  readonly kernels: KernelLibraryId;
-  readonly core?: CoreKind;
-}
-
-const NATIVE: ProofBuild = { runner: TFLM_RUN, abi: 'x86_64', kernels: 'reference' };
-
-/**
- * Runs the quantized model in TFLM and in our interpreter: the same output bytes, the same
- * arena (head and arena_used_bytes(); on the native build the recording allocator's total too).
- */
-export function prove(bytes: Uint8Array, label: string, build: ProofBuild = NATIVE): Proof {
-  const m = readModel(bytes);
-  const inputs = seededInputs(m, 30);
-  const tflm = runTflm(bytes, inputs, build.runner, { arenaBytes: build === NATIVE ? 8 << 20 : 1 << 20 });
-  const ours = new Interpreter(m);
-  inputs.forEach((b, i) => ours.setInputBytes(i, b));
-  ours.invoke();
-  assert.equal(ours.outputs.length, tflm.outputs.length, `${label}: outputs`);
-  ours.outputs.forEach((o, k) => assert.deepStrictEqual(Buffer.from(tensorBytes(o)), Buffer.from(tflm.outputs[k]!), `${label}: output ${k} equals TFLM's`));
-  const table = kernelLibrary(build.kernels, build.core).table;
-  const plan = planArena(m, build.abi, table);
-  const plain = estimatePersistent(m, { abi: build.abi, scratchCount: plan.scratchCount, kernels: table });
-  assert.equal(plan.headBytes, tflm.head, `${label}: head`);
-  assert.equal(plan.headBytes + plain.bytes, tflm.plainArenaUsedBytes, `${label}: arena_used_bytes`);
-  if (build === NATIVE) {
-    const recording = estimatePersistent(m, { abi: build.abi, scratchCount: plan.scratchCount, kernels: table, allocator: 'recording' });
-    assert.equal(plan.headBytes + recording.bytes, tflm.total, `${label}: recording total`);
-  }
-  const sg = m.subgraphs[0]!;
-  const types = new Set(sg.operators.map((o) => sg.tensors[o.outputs[0]!]?.dtype ?? ''));
-  return { head: tflm.head, total: tflm.total, used: tflm.plainArenaUsedBytes, types: [...types].sort().join('/') };
 }
 
 /** The properties of the graph itself: int16 tensors symmetric, int16 layers with int64 biases. */
