@@ -26,7 +26,7 @@
  */
 import { input, intRange, output, unsupportedType } from '../../kernelUtil';
 import { quantizeMultiplier, roundHalfAway, roundHalfEven } from '../../quant';
-import type { Kernel, KernelContext } from '../../types';
+import type { Kernel, KernelContext, RuntimeTensor } from '../../types';
 import { badModel, f32, qparams, multiplyByQuantizedMultiplier } from './common';
 import { elementCount } from '../../kernelUtil';
 
@@ -70,13 +70,19 @@ export function reductionPlan(
   return { axes, outIndex, outCount, count };
 }
 
-function prepareMean(ctx: KernelContext): () => void {
+/** A reduction layer (MEAN, SUM): its input, its output and the plan of its constant int32 axes, checked against the output. */
+export function reductionOf(ctx: KernelContext): { readonly x: RuntimeTensor; readonly y: RuntimeTensor; readonly plan: ReturnType<typeof reductionPlan> } {
   const x = input(ctx, 0);
   const axisTensor = input(ctx, 1);
   const y = output(ctx);
   if (!axisTensor.constant || axisTensor.dtype !== 'int32') throw unsupportedType(ctx, 'an axis tensor that is not a constant int32 tensor');
   const plan = reductionPlan(ctx, x.shape, Array.from(axisTensor.data as Int32Array));
   if (y.data.length !== plan.outCount) throw badModel(ctx, `has an output of ${y.data.length} elements where the reduction gives ${plan.outCount}`);
+  return { x, y, plan };
+}
+
+function prepareMean(ctx: KernelContext): () => void {
+  const { x, y, plan } = reductionOf(ctx);
   const { outIndex, outCount, count } = plan;
   const n = outIndex.length;
   const rounding = ctx.rounding;

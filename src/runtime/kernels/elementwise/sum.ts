@@ -6,19 +6,14 @@
  * QuantizeMultiplier(s_in/s_out) by MultiplyByQuantizedMultiplier (double rounding), plus
  * zp_out, clamped to the type.
  */
-import { input, intRange, output, unsupportedType } from '../../kernelUtil';
+import { intRange, unsupportedType } from '../../kernelUtil';
 import { quantizeMultiplier } from '../../quant';
 import type { Kernel, KernelContext } from '../../types';
-import { badModel, f32, multiplyByQuantizedMultiplier, qparams } from './common';
-import { reductionPlan } from './mean';
+import { f32, multiplyByQuantizedMultiplier, qparams } from './common';
+import { reductionOf } from './mean';
 
 function prepareSum(ctx: KernelContext): () => void {
-  const x = input(ctx, 0);
-  const axisTensor = input(ctx, 1);
-  const y = output(ctx);
-  if (!axisTensor.constant || axisTensor.dtype !== 'int32') throw unsupportedType(ctx, 'an axis tensor that is not a constant int32 tensor');
-  const plan = reductionPlan(ctx, x.shape, Array.from(axisTensor.data as Int32Array));
-  if (y.data.length !== plan.outCount) throw badModel(ctx, `has an output of ${y.data.length} elements where the reduction gives ${plan.outCount}`);
+  const { x, y, plan } = reductionOf(ctx);
   const { outIndex, outCount, count } = plan;
   const n = outIndex.length;
   if (x.dtype === 'float32' && y.dtype === 'float32') {
