@@ -131,8 +131,17 @@ function makeWorkbench(page: Page, workspace: string, url: string, pageErrors: s
     blocked,
 
     async runCommand(title) {
-      const row = await findCommand(page, title, 30_000);
-      await row.click();
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const row = await findCommand(page, title, Math.max(2_000, deadline - Date.now()));
+        try {
+          await row.click({ timeout: 2_000 });
+          break;
+        } catch (e) {
+          // The palette closed under the click (an editor opening late took the focus): find the command again.
+          if (Date.now() > deadline) throw e;
+        }
+      }
       await page.locator('.quick-input-widget input').waitFor({ state: 'hidden', timeout: 15_000 });
     },
 
