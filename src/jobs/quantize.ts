@@ -61,7 +61,7 @@ function randomRange(n: Normalization | undefined): readonly [number, number] {
   }
 }
 
-function randomSamples(inputs: readonly InputTensorSpec[], count: number, range: readonly [number, number], seed: number): SampleSource {
+export function randomSamples(inputs: readonly InputTensorSpec[], count: number, range: readonly [number, number], seed: number): SampleSource {
   return {
     count,
     describe: (i) => `random sample ${i}`,

@@ -316,7 +316,9 @@ export type JobName = keyof WorkerJobs;
 
 export type ToWorker =
   | { readonly type: 'run'; readonly id: number; readonly job: JobName; readonly params: WorkerJobs[JobName]['params'] }
-  | { readonly type: 'cancel'; readonly id: number };
+  | { readonly type: 'cancel'; readonly id: number }
+  /** A batch job is coming (the user opened its flow): start the pool's threads now (see pool.ts prestartThreads). */
+  | { readonly type: 'prestart'; readonly threads?: number; readonly modelPath?: string };
 
 export type FromWorker =
   | { readonly type: 'progress'; readonly id: number; readonly fraction: number; readonly message: string }

@@ -29,7 +29,11 @@ export interface BatchContext {
   readonly sampleDone: () => void;
 }
 
-/** Folds one chunk into a partial result. */
+/**
+ * Folds one chunk into a partial result. The partial is handed over: a pool thread transfers
+ * its arrays to the calling thread (transferablesOf), so the folder must build it fresh and
+ * never keep or reuse an array it returns.
+ */
 export type ChunkFolder<Item, Partial> = (chunk: BatchChunk<Item>, ctx: BatchContext) => Promise<Partial> | Partial;
 
 /**
@@ -112,4 +116,34 @@ export function shareBytes(bytes: Uint8Array): Uint8Array {
   const shared = new Uint8Array(new Shared(bytes.length));
   shared.set(bytes);
   return shared;
+}
+
+/**
+ * The ArrayBuffers a partial owns outright (typed arrays that span their whole buffer, not
+ * shared memory), found in plain objects, arrays and maps: posted with these as its transfer
+ * list, a partial crosses threads without its arrays (histograms, kept outputs) being copied.
+ * A buffer is listed once; one that another array only views part of is left to be copied.
+ */
+export function transferablesOf(value: unknown): ArrayBuffer[] {
+  const found = new Set<ArrayBuffer>();
+  const partly = new Set<ArrayBuffer>();
+  const seen = new Set<object>();
+  const visit = (v: unknown): void => {
+    if (typeof v !== 'object' || v === null || seen.has(v)) return;
+    seen.add(v);
+    if (ArrayBuffer.isView(v)) {
+      if (v.buffer instanceof ArrayBuffer) (v.byteOffset === 0 && v.byteLength === v.buffer.byteLength ? found : partly).add(v.buffer);
+      return;
+    }
+    if (v instanceof Map) {
+      for (const [k, x] of v) {
+        visit(k);
+        visit(x);
+      }
+      return;
+    }
+    for (const x of Array.isArray(v) ? v : Object.values(v)) visit(x);
+  };
+  visit(value);
+  return [...found].filter((b) => !partly.has(b));
 }

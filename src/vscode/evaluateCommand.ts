@@ -120,6 +120,8 @@ function dataRoot(data: string): string {
 
 /** Options skip the questions (for keybindings, tasks and tests). Returns what the panel shows. */
 export async function evaluateModelsCommand(deps: EvaluateDeps, model: vscode.Uri, options: EvaluateOptions = {}): Promise<EvaluateView | undefined> {
+  // The samples run on the pool: its threads start while the user picks the data.
+  deps.worker.prestartPool(model.fsPath);
   const chosen: Remembered | undefined = options.data
     ? { data: options.data, ...(options.labels ? { labels: options.labels } : {}) }
     : await chooseData(model, deps.state.get<Remembered>(REMEMBERED));

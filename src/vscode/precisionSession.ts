@@ -154,6 +154,8 @@ export class PrecisionEditor {
       void vscode.window.showInformationMessage(notifyText('{0} is not a float model: the precision editor starts from one.', name));
       return undefined;
     }
+    // Calibration runs on the pool: its threads start while the user picks data.
+    this.deps.worker.prestartPool(model.fsPath);
     const key = `${REMEMBERED}:${model.toString()}`;
     let settings: FlowSettings = { activations: 'int8', io: 'int8', method: 'auto', samples: options.samples ?? 100 };
     let calibration: Remembered | undefined = options.randomCalibration

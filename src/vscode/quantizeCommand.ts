@@ -200,6 +200,8 @@ export async function quantizeModelCommand(
     void vscode.window.showInformationMessage(notifyText('{0} is already an int8 model: there is nothing to quantize.', basename(model.fsPath)));
     return undefined;
   }
+  // Calibration runs on the pool: its threads start while the user picks data and options.
+  worker.prestartPool(model.fsPath);
   const key = `${REMEMBERED}:${model.toString()}`;
   let settings: FlowSettings = {
     activations: options.activations ?? 'int8',

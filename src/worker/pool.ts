@@ -50,13 +50,15 @@ export type ToPoolThread =
       readonly images: readonly PreparedImage[];
     }
   | { readonly type: 'release' }
+  /** Before any batch: prepare this task and fold these items once, then drop it all (prestartThreads). */
+  | { readonly type: 'warm'; readonly task: string; readonly setup: unknown; readonly items: readonly unknown[] }
   | { readonly type: 'chunk'; readonly index: number; readonly start: number; readonly count: number; readonly items?: readonly unknown[] };
 
 /** From a pool thread: its prepare's time, a sample done, a chunk's partial, or the failure that ends the batch. */
 export type FromPoolThread =
   | { readonly type: 'prepared'; readonly ms: number }
   | { readonly type: 'sample' }
-  | { readonly type: 'partial'; readonly index: number; readonly partial: unknown }
+  | { readonly type: 'partial'; readonly index: number; readonly partial: unknown; readonly ms: number }
   | { readonly type: 'error'; readonly code: ErrorCode; readonly name: string; readonly message: string; readonly layer?: number };
 
 /** The data a pool thread starts with: the flag (non-zero: stop) it shares with the pool. */
@@ -201,6 +203,42 @@ function releaseThreads(script: string, threads: readonly PoolThread[]): void {
   }
 }
 
+/**
+ * Starts, ahead of a batch, the pool threads a batch of `options` would take (poolSize, less the
+ * calling thread), as idle threads: the worker calls it when the user opens a flow that will
+ * run one (quantize, evaluate, precision) and is still choosing its data. A thread then loads
+ * the core and compiles its WebAssembly while the user reads the prompts, not while the batch
+ * waits; unused, it ends after IDLE_THREAD_MS as any idle thread. Threads already idle count.
+ */
+export function prestartThreads(options: PoolOptions = {}, warmUp?: PoolWarmUp): number {
+  const script = options.script ?? POOL_WORKER_SCRIPT;
+  const want = poolSize(options.threads) - (options.callerFolds === false ? 0 : 1);
+  const missing = want - (IDLE.get(script)?.length ?? 0);
+  if (missing <= 0) return 0;
+  const threads = Array.from({ length: missing }, () => startThread(script));
+  if (warmUp)
+    for (const t of threads) {
+      const warm: ToPoolThread = { type: 'warm', ...warmUp };
+      t.worker.postMessage(warm);
+    }
+  releaseThreads(script, threads);
+  return missing;
+}
+
+/**
+ * Work a pre-started thread does once, before any batch: a thread's first samples run cold
+ * (V8 has compiled neither the interpreter's JavaScript nor its WebAssembly kernels' hot
+ * functions with its optimizing tier yet) and are slower by half or more than later ones, which
+ * on a first batch of a hundred samples is most of what a second thread could win. A few samples
+ * of the model the user is about to quantize (random inputs), folded and thrown away, while the
+ * user chooses the data, make the first batch run warm.
+ */
+export interface PoolWarmUp {
+  readonly task: string;
+  readonly setup: unknown;
+  readonly items: readonly unknown[];
+}
+
 /** Ends every idle thread now (tests; an extension that deactivates). */
 export async function stopIdleThreads(): Promise<void> {
   const all = [...IDLE.entries()].flatMap(([script, list]) => list.map((t) => ({ script, t })));
@@ -230,6 +268,11 @@ export interface PoolBatchReport {
   readonly chunks: readonly number[];
   /** Chunks the calling thread took back from a pool thread that had not started them. */
   readonly stolen: number;
+  /** Time each thread spent folding chunks, ms, in the same order (the rest is starting, preparing and waiting). */
+  readonly busyMs: readonly number[];
+  /** Time the calling thread spent merging partials, and waiting with nothing to fold, ms. */
+  readonly mergeMs: number;
+  readonly waitMs: number;
 }
 
 function runOnThreads<Setup, Item, Partial>(
@@ -250,6 +293,9 @@ function runOnThreads<Setup, Item, Partial>(
   const queued = threads.map((): number[] => []);
   const prepareMs: (number | undefined)[] = [undefined, ...threads.map(() => undefined)];
   const folded = [0, ...threads.map(() => 0)];
+  const busyMs = [0, ...threads.map(() => 0)];
+  let mergeMs = 0;
+  let waitMs = 0;
   const joinedMs: (number | undefined)[] = threads.map(() => undefined);
   const started = performance.now();
   const loaded = new Map<number, readonly Item[]>();
@@ -294,6 +340,9 @@ function runOnThreads<Setup, Item, Partial>(
         joinedMs,
         chunks: callerFolds ? folded : folded.slice(1),
         stolen,
+        busyMs: callerFolds ? busyMs : busyMs.slice(1),
+        mergeMs,
+        waitMs,
       });
       if (!error) {
         releaseThreads(script, threads);
@@ -342,6 +391,7 @@ function runOnThreads<Setup, Item, Partial>(
     function deliver(index: number, partial: Partial): void {
       loaded.delete(index);
       ready.set(index, partial);
+      const m0 = performance.now();
       try {
         while (ready.has(merged)) {
           const p = ready.get(merged)!;
@@ -353,6 +403,7 @@ function runOnThreads<Setup, Item, Partial>(
         fail(e);
         return;
       }
+      mergeMs += performance.now() - m0;
       if (merged === chunks.length) finish();
     }
 
@@ -376,6 +427,7 @@ function runOnThreads<Setup, Item, Partial>(
       const q = queued[k]!;
       q.splice(q.indexOf(m.index), 1);
       folded[k + 1]!++;
+      busyMs[k + 1]! += m.ms;
       deliver(m.index, m.partial as Partial);
       void pump();
       wake?.();
@@ -416,16 +468,20 @@ function runOnThreads<Setup, Item, Partial>(
         if (settled) return;
         if (index === undefined) {
           // Nothing to take: wait for a pool thread's partial (or the end).
+          const w0 = performance.now();
           await new Promise<void>((r) => {
             wake = r;
           });
           wake = undefined;
+          waitMs += performance.now() - w0;
           continue;
         }
         const c = chunks[index]!;
         const items = loaded.get(index);
+        const f0 = performance.now();
         const partial = await fold(items ? { ...c, items } : c, ctx);
         if (settled) return;
+        busyMs[0]! += performance.now() - f0;
         folded[0]!++;
         deliver(index, partial);
         void pump();

@@ -9,7 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorCode, errorMessage } from '../errors';
 import { withPreparedImages } from '../runtime/wasm/arenaImages';
-import type { BatchContext, BatchTask, ChunkFolder } from '../util/batch';
+import { type BatchContext, type BatchTask, type ChunkFolder, transferablesOf } from '../util/batch';
 import { CLAIM_OPEN, CLAIM_POOL, type FromPoolThread, type PoolThreadData, type ToPoolThread } from './pool';
 
 /** Tasks by name, of any setup, item and partial: what crosses the thread is structured-cloned data. */
@@ -40,6 +40,19 @@ export function servePool(tasks: TaskTable): void {
       post({ type: 'prepared', ms: performance.now() - t0 });
       return;
     }
+    if (m.type === 'warm') {
+      const task = tasks[m.task] as BatchTask<unknown, unknown, unknown> | undefined;
+      if (!task) return;
+      // Best effort: a warm-up that fails costs nothing; the batch itself reports what is wrong.
+      const quiet: BatchContext = { shouldStop: ctx.shouldStop, sampleDone: () => undefined };
+      try {
+        const fold = await task.prepare(m.setup);
+        await fold({ start: 0, count: m.items.length, items: m.items }, quiet);
+      } catch {
+        // nothing to report
+      }
+      return;
+    }
     if (m.type === 'release') {
       folder = undefined;
       claims = undefined;
@@ -49,8 +62,11 @@ export function servePool(tasks: TaskTable): void {
     if (claims && Atomics.compareExchange(claims, m.index, CLAIM_OPEN, CLAIM_POOL) !== CLAIM_OPEN) return;
     if (!folder) throw new Error('a chunk came before the setup');
     const fold = await folder;
+    const t0 = performance.now();
     const partial = await fold({ start: m.start, count: m.count, ...(m.items ? { items: m.items } : {}) }, ctx);
-    post({ type: 'partial', index: m.index, partial });
+    // The partial is this thread's no more: its arrays move to the calling thread, uncopied.
+    const message: FromPoolThread = { type: 'partial', index: m.index, partial, ms: performance.now() - t0 };
+    port.postMessage(message, transferablesOf(partial));
   };
 
   const postError = (e: unknown): void => {

@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { errorCode, errorMessage } from '../errors';
 import { startJob } from '../jobs';
 import type { JobContext } from '../jobs/context';
+import { prestartPool } from '../jobs/prestart';
 import type { FromWorker, ToWorker } from '../shared/protocol';
 
 /** cancelFlag[0] holds the id of the job the host wants stopped. */
@@ -21,6 +22,10 @@ function post(message: FromWorker): void {
 parentPort?.on('message', async (message: ToWorker) => {
   if (message.type === 'cancel') {
     cancelled.add(message.id);
+    return;
+  }
+  if (message.type === 'prestart') {
+    void prestartPool(message.threads, message.modelPath);
     return;
   }
   const id = message.id;

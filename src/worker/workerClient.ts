@@ -51,6 +51,15 @@ export class WorkerClient {
     });
   }
 
+  /**
+   * Tells the worker a batch job is coming (the user opened a quantize, evaluate or precision
+   * flow on `modelPath`), so it starts the pool's threads and warms them on that model while
+   * the user chooses; nothing to wait for.
+   */
+  prestartPool(modelPath?: string, threads?: number): void {
+    this.send({ type: 'prestart', ...(threads !== undefined ? { threads } : {}), ...(modelPath !== undefined ? { modelPath } : {}) }, this.ensureWorker());
+  }
+
   dispose(): Promise<number> | undefined {
     const w = this.worker;
     this.worker = undefined;

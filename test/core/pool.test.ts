@@ -18,11 +18,20 @@ import { readModel } from '../../src/model/io';
 import { calibrate, type SampleSource } from '../../src/quantize/calibrate';
 import { toFloatGraph } from '../../src/quantize/floatGraph';
 import type { TensorStats } from '../../src/quantize/ranges';
-import { runInProcess } from '../../src/util/batch';
+import { runInProcess, transferablesOf } from '../../src/util/batch';
 import { prng } from '../../src/util/prng';
-import { batchThreads, explicitPoolSize, MIN_CHUNKS_PER_THREAD, poolRunner, poolSize, THREADS_ENV } from '../../src/worker/pool';
+import {
+  batchThreads,
+  explicitPoolSize,
+  MIN_CHUNKS_PER_THREAD,
+  poolRunner,
+  poolSize,
+  prestartThreads,
+  stopIdleThreads,
+  THREADS_ENV,
+} from '../../src/worker/pool';
 import { MODELS_DIR, SKIP_SHARED, corpusModel } from '../helpers/corpus';
-import { failTask, whoTask } from '../helpers/poolTasks';
+import { countTask, failTask, whoTask } from '../helpers/poolTasks';
 import { adWindows } from './quantizeData';
 
 const TEST_WORKER = join(__dirname, '..', 'helpers', 'poolTestWorker.js');
@@ -90,6 +99,67 @@ describe('pool size', () => {
     assert.ok(two.some((p) => p.thread === 0));
     const one = await run(1);
     assert.deepEqual(new Set(one.map((p) => p.thread)), new Set([0]));
+  });
+});
+
+describe('pre-started threads', () => {
+  type Counted = { thread: number; prepares: number; folds: number; items: Float64Array };
+  const batch = async (count: number): Promise<{ partials: Counted[]; done: number }> => {
+    const partials: Counted[] = [];
+    let done = 0;
+    await poolRunner({ threads: 2, script: TEST_WORKER, callerFolds: false })(countTask, {
+      setup: {},
+      count,
+      load: (i) => i + 0.5,
+      merge: (p) => partials.push(p),
+      progress: (d) => {
+        done = d;
+      },
+    });
+    return { partials, done };
+  };
+
+  test('start idle before the batch, which takes them; a warm-up runs first on each and is not counted', async () => {
+    await stopIdleThreads();
+    assert.equal(prestartThreads({ threads: 2, script: TEST_WORKER, callerFolds: false }, { task: 'count', setup: {}, items: [1, 2, 3] }), 2);
+    // Already there: nothing more starts.
+    assert.equal(prestartThreads({ threads: 2, script: TEST_WORKER, callerFolds: false }), 0);
+    const { partials, done } = await batch(8);
+    assert.equal(done, 8, 'the warm-up posts no progress');
+    assert.deepEqual(
+      partials.flatMap((p) => [...p.items]),
+      Array.from({ length: 8 }, (_, i) => i + 0.5),
+    );
+    // Each thread prepared twice (the warm-up, then the batch) and its first batch fold is its second fold.
+    for (const thread of new Set(partials.map((p) => p.thread))) {
+      const mine = partials.filter((p) => p.thread === thread);
+      assert.ok(mine.every((p) => p.prepares === 2));
+      assert.equal(Math.min(...mine.map((p) => p.folds)), 2);
+    }
+    await stopIdleThreads();
+  });
+
+  test('a warm-up that fails leaves the thread as good as new', async () => {
+    await stopIdleThreads();
+    prestartThreads({ threads: 1, script: TEST_WORKER, callerFolds: false }, { task: 'count', setup: { failPrepare: true }, items: [1] });
+    prestartThreads({ threads: 2, script: TEST_WORKER, callerFolds: false }, { task: 'no such task', setup: {}, items: [] });
+    const { partials, done } = await batch(6);
+    assert.equal(done, 6);
+    assert.equal(partials.length, 3);
+    await stopIdleThreads();
+  });
+
+  test('a partial crosses threads with its arrays moved, not copied: what it owns, once', () => {
+    const whole = new Float64Array(4);
+    const shared = new Float64Array(new SharedArrayBuffer(16));
+    const backing = new ArrayBuffer(64);
+    const part = new Uint8Array(backing, 8, 8);
+    const full = new Uint8Array(backing);
+    const list = transferablesOf({ a: [whole, whole], s: shared, m: new Map([[1, { h: whole }]]) });
+    assert.deepEqual(list, [whole.buffer]);
+    // A buffer some array views only part of is copied, even when another array spans it.
+    assert.deepEqual(transferablesOf([part, full]), []);
+    assert.deepEqual(transferablesOf([1, 'x', null, undefined]), []);
   });
 });
 

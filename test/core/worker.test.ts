@@ -8,6 +8,8 @@ import { WorkerClient, WorkerError } from '../../src/worker/workerClient';
 import { REPO_ROOT } from '../helpers/corpus';
 import { tinyInt8ConvNet } from '../helpers/fixtures';
 import { writeModel } from '../../src/model/io';
+import { calibrationWarmUp, WARM_UP_SAMPLES } from '../../src/jobs/prestart';
+import { floatClassifier } from '../helpers/floatClassifier';
 
 const dir = mkdtempSync(join(tmpdir(), 'tinyml-lens-worker-'));
 const model = join(dir, 'tiny.tflite');
@@ -56,5 +58,38 @@ describe('the analysis worker', () => {
     await healthy.dispose();
     assert.equal((await healthy.request('analyze', { path: model, abi: 'arm32', kernels: 'reference' })).totals.macs, 4620);
     await healthy.dispose();
+  });
+});
+
+describe('pre-starting the pool', () => {
+  const float = join(dir, 'classifier.tflite');
+  writeFileSync(float, floatClassifier());
+
+  test("a warm-up is a few random samples of the model's float inputs, or nothing for what cannot give one", async () => {
+    const warm = await calibrationWarmUp(float);
+    assert.ok(warm);
+    assert.equal(warm.task, 'calibrate');
+    assert.equal(warm.items.length, WARM_UP_SAMPLES);
+    const item = warm.items[0] as { inputs: Uint8Array[] };
+    assert.equal(item.inputs.length, 1);
+    assert.ok(item.inputs[0]!.length > 0 && item.inputs[0]!.length % 4 === 0);
+    assert.equal(await calibrationWarmUp(join(dir, 'missing.tflite')), undefined);
+    const broken = join(dir, 'broken-float.tflite');
+    writeFileSync(broken, floatClassifier().subarray(0, 40));
+    assert.equal(await calibrationWarmUp(broken), undefined);
+  });
+
+  test('the worker takes a prestart (good model, missing model, none) and quantizes after it as before', async () => {
+    const client = new WorkerClient(script);
+    try {
+      client.prestartPool(float, 2);
+      client.prestartPool(join(dir, 'missing.tflite'));
+      client.prestartPool();
+      const r = await client.request('quantize', { modelPath: float, randomCalibration: true, samples: 40, heldOut: 4, method: 'minmax', threads: 2 });
+      assert.ok(r.bytes.length > 0);
+      assert.equal(r.report.options.calibrationSamples, 40);
+    } finally {
+      await client.dispose();
+    }
   });
 });

@@ -55,4 +55,25 @@ export const burnTask: BatchTask<{ readonly iterations: number }, never, number>
   },
 };
 
-export const TEST_TASKS = { who: whoTask, fail: failTask, spin: spinTask, burn: burnTask } as const;
+/** Prepares and folds counted per thread (a warm-up shows as one more of each); each partial owns a fresh array. */
+let prepares = 0;
+let folds = 0;
+export const countTask: BatchTask<
+  { readonly failPrepare?: boolean },
+  number,
+  { readonly thread: number; readonly prepares: number; readonly folds: number; readonly items: Float64Array }
+> = {
+  name: 'count',
+  chunkSize: 2,
+  prepare: (setup) => {
+    prepares++;
+    if (setup.failPrepare) throw new LensError('bad-input', 'this setup cannot be prepared');
+    return (chunk, ctx) => {
+      folds++;
+      for (let k = 0; k < chunk.count; k++) ctx.sampleDone();
+      return { thread: threadId, prepares, folds, items: Float64Array.from(chunk.items ?? []) };
+    };
+  },
+};
+
+export const TEST_TASKS = { who: whoTask, fail: failTask, spin: spinTask, burn: burnTask, count: countTask } as const;
