@@ -47,10 +47,8 @@ export function planWeights(
   tensors: TensorPlan,
   options: Pick<Int8GraphOptions, 'perChannelFullyConnected' | 'reuseInt8Weights' | 'weightCache'>,
 ): WeightPlan {
-  const graph = s.graph;
-  const sg = s.subgraph;
   const layers: LayerWeights[] = [];
-  sg.operators.forEach((op, layer) => {
+  s.subgraph.operators.forEach((_op, layer) => {
     const prop = propertyOf(s, layer);
     if (!prop) return;
     for (const ws of weightSlots(prop)) layers.push(layerWeights(s, groups, tensors, options, layer, ws));
