@@ -1,6 +1,7 @@
 /**
  * Calibration: the float model runs on each sample in our runtime, and every float tensor it
- * produces (and each model input) updates that tensor's running min and max, plus a
+ * produces (and each model input, and the state a kernel reports after each of its steps: an
+ * LSTM's cell state) updates that tensor's running min and max, plus a
  * histogram when the range method needs one. Cancellation is checked between samples and
  * between layers; progress is reported per sample. Samples named in `validation` are kept
  * apart: their statistics go to a second map, and their inputs and the float model's outputs
@@ -15,7 +16,7 @@ import { fileSamples } from './calibrationFiles';
 import type { SampleFiles, SampleSource } from './samples';
 import { Interpreter } from '../runtime/interpreter';
 import { realValues } from '../runtime/runModel';
-import { RuntimeError, type RuntimeTensor } from '../runtime/types';
+import { RuntimeError, type RuntimeTensor, type TensorArray } from '../runtime/types';
 import { QuantizeError } from './errors';
 import { Histogram, type HistogramData } from './histogram';
 import { mergeStats, type TensorStats } from './ranges';
@@ -167,14 +168,14 @@ export const calibrationTask: BatchTask<CalibrationSetup, CalibrationItem, Calib
       const validationStats = new Map<number, TensorStats>();
       const kept: { index: number; inputs: readonly Uint8Array[]; outputs: Float64Array[] }[] = [];
       let stats = calibrationStats;
-      const track = (t: RuntimeTensor): void => {
+      const track = (t: RuntimeTensor, values: TensorArray = t.data): void => {
         if (t.dtype !== 'float32' || t.constant) return;
         let s = stats.get(t.index);
         if (!s) {
           s = { min: Infinity, max: -Infinity, count: 0, nonFinite: 0 };
           stats.set(t.index, s);
         }
-        update(s, t.data as Float32Array, setup.histograms);
+        update(s, values as Float32Array, setup.histograms);
       };
       let inferenceMs = 0;
       for (let k = 0; k < chunk.count; k++) {
@@ -199,6 +200,8 @@ export const calibrationTask: BatchTask<CalibrationSetup, CalibrationItem, Calib
           onLayer: (_layer, outputs) => {
             for (const t of outputs) track(t);
           },
+          // State a kernel keeps between its steps (an LSTM's cell state), step by step.
+          onState: (_layer, t, values) => track(t, values),
         });
         inferenceMs += performance.now() - ti;
         if (keep.has(s)) kept.push({ index: s, inputs, outputs: interpreter.outputs.map(realValues) });

@@ -15,6 +15,13 @@
  *     multi-input same-scale op's result scale back to its operands);
  *   - fixed: SOFTMAX and LOGISTIC 1/256, −128; TANH and L2_NORMALIZATION 1/128, 0; LOG_SOFTMAX
  *     16/256, 127.
+ * - `gates`: further weight/bias pairs (an LSTM's eight gate matrices), each int8 per tensor
+ *   (TFLM's integer LSTM reads one scale per matrix), multiplying the data input at `input`; a
+ *   bias, where there is one, int32 (int64 in 16x8) at s_input · s_w.
+ * - `state`: an LSTM's variable state inputs. The hidden state takes the output's parameters
+ *   (TFLM writes the hidden state's bytes to the output); the cell state is int16 at either
+ *   activation type, symmetric with a power-of-two scale from its calibrated range (TFLM's
+ *   CheckedLog2), as the converter writes it.
  * Every other float input is a real value quantized asymmetric int8 (activations from their
  * calibrated range, constants from their values: quantize_input_as_activations); integer
  * inputs (shapes, axes, paddings) are left as they are.
@@ -29,6 +36,13 @@ export type OutputRule =
   | { readonly kind: 'shared' }
   | { readonly kind: 'fixed'; readonly scale: number; readonly zeroPoint: number };
 
+/** A weight matrix (and its bias) beyond an op's one `weight`: per tensor, multiplying the data input at slot `input`. */
+export interface GateWeights {
+  readonly weight: number;
+  readonly bias?: number;
+  readonly input: number;
+}
+
 export interface OpProperty {
   /** The real-valued input slots that are data (the first one is "the" input of 'same' ops); undefined: every float input. */
   readonly dataInputs?: readonly number[];
@@ -37,6 +51,9 @@ export interface OpProperty {
   readonly output: OutputRule;
   /** Fused activations this op may carry in int8 (TFLM supports NONE, RELU, RELU6, RELU_N1_TO_1). */
   readonly fused?: boolean;
+  readonly gates?: readonly GateWeights[];
+  /** Variable state input slots (an LSTM's): the hidden state shares the output's parameters, the cell state is int16 with a power-of-two scale. */
+  readonly state?: { readonly hidden: number; readonly cell: number };
 }
 
 const OWN: OutputRule = { kind: 'own' };
@@ -99,6 +116,24 @@ export const OP_PROPERTIES: Readonly<Record<string, OpProperty>> = {
   // Integer outputs: only the input is quantized.
   ARG_MAX: { dataInputs: [0], output: OWN },
   ARG_MIN: { dataInputs: [0], output: OWN },
+  // Inputs in TFLite's order: x; input-to-{input, forget, cell, output} weights 1–4, recurrent
+  // 5–8, gate biases 12–15; hidden state 18, cell state 19 (peephole, projection and layer norm
+  // are absent: TFLM runs only the standard LSTM, support.ts).
+  UNIDIRECTIONAL_SEQUENCE_LSTM: {
+    dataInputs: [0, 18],
+    gates: [
+      { weight: 1, bias: 12, input: 0 },
+      { weight: 2, bias: 13, input: 0 },
+      { weight: 3, bias: 14, input: 0 },
+      { weight: 4, bias: 15, input: 0 },
+      { weight: 5, input: 18 },
+      { weight: 6, input: 18 },
+      { weight: 7, input: 18 },
+      { weight: 8, input: 18 },
+    ],
+    state: { hidden: 18, cell: 19 },
+    output: OWN,
+  },
 } satisfies ByBuiltin<OpProperty>;
 
 /**
@@ -142,6 +177,7 @@ export const OPS_16X8: ReadonlySet<string> = new Set([
   'SLICE',
   'SUM',
   'SQUARED_DIFFERENCE',
+  'UNIDIRECTIONAL_SEQUENCE_LSTM',
 ]);
 
 /**
@@ -240,6 +276,8 @@ function version16(sig: OpSignature): number | undefined {
       return out16 ? 3 : undefined;
     case 'UNPACK':
       return out16 ? 4 : undefined;
+    case 'UNIDIRECTIONAL_SEQUENCE_LSTM':
+      return out16 && sig.inputs[2] === 'int8' ? 5 : undefined;
     default:
       return undefined;
   }

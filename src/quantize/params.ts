@@ -76,6 +76,18 @@ export function symmetricParams16(min: number, max: number): AffineParams & { re
   return { scale, zeroPoint: 0, min: -half, max: half };
 }
 
+/**
+ * Symmetric int16 with the smallest power-of-two scale whose range covers [min, max]:
+ * 2^ceil(log2 max|x|) / 32768. An LSTM's cell state (TFLM's integer LSTM reads its scale through
+ * CheckedLog2, which refuses any other scale; the converter's cell state is so).
+ */
+export function powerOfTwoParams16(min: number, max: number): AffineParams & { readonly min: number; readonly max: number } {
+  const half = Math.max(Math.abs(f32(min)), Math.abs(f32(max)));
+  const exponent = half > 0 && Number.isFinite(half) ? Math.ceil(Math.log2(half)) : 0;
+  const scale = 2 ** (exponent - 15);
+  return { scale, zeroPoint: 0, min: -scale * 32768, max: scale * 32767 };
+}
+
 /** Quantizes real values to int16 with per-tensor parameters (float32 division, half away from zero, narrow range). */
 export function quantizeAffine16(values: ArrayLike<number>, p: AffineParams): Int16Array {
   const out = new Int16Array(values.length);

@@ -17,7 +17,8 @@ import { opName, type ActivationFunction, type OpOptions } from '../model/ops';
 import { KERNELS } from '../runtime/kernels';
 import type { KernelRegistry } from '../runtime/types';
 import type { UnsupportedOp } from './errors';
-import { INT8_FUSED_ACTIVATIONS, OP_PROPERTIES, OPS_16X8 } from './opProperties';
+import { INT8_FUSED_ACTIVATIONS, OP_PROPERTIES, OPS_16X8, type OpProperty } from './opProperties';
+import { weightSlots } from './int8/source';
 import type { ActivationType, LayerPrecision } from './int8Graph';
 
 function fusedActivationOf(options: OpOptions | undefined): ActivationFunction | undefined {
@@ -98,14 +99,31 @@ function refusal(graph: Graph, op: Operator, precision: LayerPrecision): string 
   if (precision === 'int16' && (!OPS_16X8.has(name) || !tflmAccepts(name, 'int16'))) return 'no 16x8 (int16 activation) kernel in our runtime';
   const act = fusedActivationOf(op.options);
   if (prop.fused && act !== undefined && !INT8_FUSED_ACTIVATIONS.has(act)) return `fused activation ${act} has no int8 kernel`;
-  if (prop.weight) {
-    const w = op.inputs[prop.weight.slot];
+  for (const ws of weightSlots(prop)) {
+    const w = op.inputs[ws.slot];
     if (w === undefined || w < 0 || !isConstant(graph, sg.tensors[w]!) || sg.tensors[w]!.dtype !== 'float32') return 'its weights are not a float32 constant';
-  }
-  if (prop.bias !== undefined) {
-    const b = op.inputs[prop.bias];
+    const b = ws.bias !== undefined ? op.inputs[ws.bias] : undefined;
     if (b !== undefined && b >= 0 && (!isConstant(graph, sg.tensors[b]!) || sg.tensors[b]!.dtype !== 'float32')) return 'its bias is not a float32 constant';
   }
+  if (prop.state) return lstmRefusal(graph, op, prop);
+  return undefined;
+}
+
+/** Input slots TFLM's integer LSTM refuses: peephole (9–11), projection (16–17), layer norm (20–23). */
+const LSTM_ABSENT = [9, 10, 11, 16, 17, 20, 21, 22, 23];
+
+/**
+ * What TFLM's integer LSTM needs beyond float weights (LstmTensors::ValidateTensorStatus): the
+ * standard LSTM only, every gate bias, and state tensors that are variables.
+ */
+function lstmRefusal(graph: Graph, op: Operator, prop: OpProperty): string | undefined {
+  const sg = graph.subgraphs[0]!;
+  const present = (slot: number): boolean => (op.inputs[slot] ?? -1) >= 0;
+  if (LSTM_ABSENT.some(present)) return "TFLite Micro's integer LSTM takes no peephole, projection or layer norm";
+  if (weightSlots(prop).some((ws) => ws.bias !== undefined && !present(ws.bias))) return 'a gate has no bias';
+  const state = [prop.state!.hidden, prop.state!.cell].map((slot) => op.inputs[slot] ?? -1);
+  if (state.some((t) => t < 0 || !sg.tensors[t]!.isVariable || sg.tensors[t]!.dtype !== 'float32'))
+    return 'its hidden and cell states are not float32 variable tensors';
   return undefined;
 }
 

@@ -37,6 +37,8 @@ export interface InvokeOptions {
   readonly onLayer?: (layer: number, outputs: readonly RuntimeTensor[]) => void;
   /** Checked between layers: true stops the run with Cancelled. */
   readonly shouldStop?: () => boolean;
+  /** Values a kernel holds between its own steps (KernelContext.observeState): an LSTM's cell state after each step. */
+  readonly onState?: (layer: number, tensor: RuntimeTensor, values: TensorArray) => void;
 }
 
 /** A typed array of the tensor's dtype over `bytes` (copied when misaligned for its element size). */
@@ -117,6 +119,8 @@ export class Interpreter {
   private readonly evals: readonly Eval[];
   private readonly variables: readonly { readonly tensor: RuntimeTensor; readonly initial: TensorArray }[];
   private readonly wasm: WasmArena | undefined;
+  /** The current invoke's InvokeOptions.onState, which the kernels' observeState calls. */
+  private onState: InvokeOptions['onState'];
 
   constructor(
     readonly graph: Graph,
@@ -160,6 +164,7 @@ export class Interpreter {
           outputs: op.outputs.map((t) => this.tensors[t]!),
           rounding,
           ...(wasm ? { wasm } : {}),
+          observeState: (tensor, values) => this.onState?.(opIndex, tensor, values),
         });
       });
       // The SIMD kernels' shared scratch memory, now that all of them have asked for theirs:
@@ -220,16 +225,21 @@ export class Interpreter {
    */
   invoke(options: InvokeOptions = {}): void {
     if (this.wasm) this.wasm.publishAll = options.onLayer !== undefined;
-    for (let i = 0; i < this.evals.length; i++) {
-      if (options.shouldStop?.()) throw new Cancelled('the run was cancelled');
-      this.evals[i]!();
-      if (options.onLayer) {
-        const op = this.graph.subgraphs[0]!.operators[i]!;
-        options.onLayer(
-          i,
-          op.outputs.map((t) => this.tensors[t]!),
-        );
+    this.onState = options.onState;
+    try {
+      for (let i = 0; i < this.evals.length; i++) {
+        if (options.shouldStop?.()) throw new Cancelled('the run was cancelled');
+        this.evals[i]!();
+        if (options.onLayer) {
+          const op = this.graph.subgraphs[0]!.operators[i]!;
+          options.onLayer(
+            i,
+            op.outputs.map((t) => this.tensors[t]!),
+          );
+        }
       }
+    } finally {
+      this.onState = undefined;
     }
   }
 }

@@ -36,6 +36,13 @@ export interface KernelContext extends OpSite {
    * to use it (the kernels then run their JavaScript loops, with the same results).
    */
   readonly wasm?: WasmArena;
+  /**
+   * Reports values a kernel holds only between its own steps (an LSTM's cell state after each
+   * time step), which `onLayer` sees only once, after the last step: what calibration needs to
+   * cover the state's whole range. Calls through to the current invoke's `onState`; a no-op
+   * otherwise.
+   */
+  readonly observeState?: (tensor: RuntimeTensor, values: TensorArray) => void;
 }
 
 export type Eval = () => void;

@@ -21,6 +21,7 @@ import { outputNames } from '../../src/quantize/report';
 import { checkSupport, precisionChoices } from '../../src/quantize/support';
 import { corpusModel, MODELS_DIR, SKIP_SHARED } from '../helpers/corpus';
 import { samples } from '../helpers/mixedPrecision';
+import { svdfModel } from '../helpers/fixtures';
 
 const NO_CTX = { shouldStop: () => false, progress: () => undefined };
 
@@ -52,23 +53,26 @@ describe('precisionChoices', { skip: SKIP_SHARED }, () => {
       assert.ok(choices[layer]!.includes('int8') && choices[layer]!.includes('float'), `${name}: int8 and float`);
     });
     const lstm = floatOf('trained_lstm');
-    const lstmChoices = precisionChoices(lstm);
     const k = lstm.subgraphs[0]!.operators.findIndex((op) => opName(lstm, op) === 'UNIDIRECTIONAL_SEQUENCE_LSTM');
-    assert.deepEqual(lstmChoices[k], ['float'], 'an op the quantizer cannot take stays float');
+    assert.deepEqual(precisionChoices(lstm)[k], ['int8', 'int16', 'float'], 'the LSTM in every precision (TFLM has int8 and 16x8 LSTMs)');
+    assert.deepEqual(precisionChoices(svdfModel())[0], ['float'], 'an op the quantizer cannot take stays float');
   });
 
   test('checkSupport names a layer asked for a precision its op cannot take', () => {
-    const lstm = floatOf('trained_lstm');
-    const k = lstm.subgraphs[0]!.operators.findIndex((op) => opName(lstm, op) === 'UNIDIRECTIONAL_SEQUENCE_LSTM');
-    const fc = lstm.subgraphs[0]!.operators.findIndex((op) => opName(lstm, op) === 'FULLY_CONNECTED');
-    const s = checkSupport(lstm, undefined, 'int8', new Map<number, LayerPrecision>([[k, 'float']]));
-    assert.deepEqual(s.unsupported, [], 'the LSTM in float, the rest int8');
-    const refused = checkSupport(lstm, undefined, 'int8', new Map<number, LayerPrecision>([[fc, 'int16']]));
+    // The SVDF stands where the MNIST LSTM did before the quantizer took LSTMs.
+    const svdf = svdfModel();
+    const k = svdf.subgraphs[0]!.operators.findIndex((op) => opName(svdf, op) === 'SVDF');
+    const fc = svdf.subgraphs[0]!.operators.findIndex((op) => opName(svdf, op) === 'FULLY_CONNECTED');
+    const s = checkSupport(svdf, undefined, 'int8', new Map<number, LayerPrecision>([[k, 'float']]));
+    assert.deepEqual(s.unsupported, [], 'the SVDF in float, the rest int8');
+    const refused = checkSupport(svdf, undefined, 'int8', new Map<number, LayerPrecision>([[fc, 'int16']]));
     assert.deepEqual(
       refused.unsupported.map((u) => u.layer),
       [k],
-      'FULLY_CONNECTED takes int16; only the LSTM (int8 by default) is refused',
+      'FULLY_CONNECTED takes int16; only the SVDF (int8 by default) is refused',
     );
+    const lstm = floatOf('trained_lstm');
+    assert.deepEqual(checkSupport(lstm, undefined, 'int16').unsupported, [], 'the LSTM model whole in 16x8');
   });
 });
 
@@ -147,16 +151,16 @@ describe('the quantize job with a precision', { skip: SKIP_SHARED }, () => {
   const HELLO = join(MODELS_DIR, 'tflm', 'hello_world', 'hello_world_float.tflite');
 
   test('refuses a bad layer or precision in one line naming the layer', () => {
-    const lstm = floatOf('trained_lstm');
-    const k = lstm.subgraphs[0]!.operators.findIndex((op) => opName(lstm, op) === 'UNIDIRECTIONAL_SEQUENCE_LSTM');
+    const svdf = svdfModel();
+    const k = svdf.subgraphs[0]!.operators.findIndex((op) => opName(svdf, op) === 'SVDF');
     const refusal = (choices: Parameters<typeof precisionMap>[1], pattern: RegExp) =>
       assert.throws(
-        () => precisionMap(lstm, choices),
+        () => precisionMap(svdf, choices),
         (e: unknown) => e instanceof QuantizeError && e.code === 'bad-precision' && !e.message.includes('\n') && pattern.test(e.message),
       );
     refusal([{ layer: 99, precision: 'int8' }], /layer 99: the model's layers are 0 to \d+/);
     refusal([{ layer: -1, precision: 'int8' }], /layer -1/);
-    refusal([{ layer: k, precision: 'int8' }], new RegExp(`layer ${k} \\(UNIDIRECTIONAL_SEQUENCE_LSTM\\) cannot be int8 on TFLite Micro; it can be float`));
+    refusal([{ layer: k, precision: 'int8' }], new RegExp(`layer ${k} \\(SVDF\\) cannot be int8 on TFLite Micro; it can be float`));
     refusal(
       [
         { layer: k + 1, precision: 'int8' },
@@ -164,7 +168,7 @@ describe('the quantize job with a precision', { skip: SKIP_SHARED }, () => {
       ],
       new RegExp(`layer ${k + 1} \\(\\w+\\) is given a precision twice`),
     );
-    assert.deepEqual([...precisionMap(lstm, [{ layer: k, precision: 'float' }])], [[k, 'float']]);
+    assert.deepEqual([...precisionMap(svdf, [{ layer: k, precision: 'float' }])], [[k, 'float']]);
   });
 
   test('a mixed model is <name>_mixed.tflite and its report lists the overrides', async () => {

@@ -110,6 +110,29 @@ export function hybridModel(): Graph {
 }
 
 /** A CUSTOM op between two float tensors, as MediaPipe and TF ops leave in models. */
+/**
+ * A float SVDF (no int8 rule in the quantizer) feeding a FULLY_CONNECTED. The MNIST LSTM stood
+ * in the quantizer's tests until the quantizer took UNIDIRECTIONAL_SEQUENCE_LSTM.
+ */
+export function svdfModel(): Graph {
+  const r = prng(5);
+  const data = (n: number) => Float32Array.from({ length: n }, () => r() * 2 - 1);
+  const g = new GraphBuilder();
+  const sg = g.subgraph('main');
+  const x = sg.tensor({ name: 'x', shape: [1, 8], dtype: 'float32' });
+  const wf = sg.tensor({ name: 'wf', shape: [4, 8], dtype: 'float32', data: data(32) });
+  const wt = sg.tensor({ name: 'wt', shape: [4, 3], dtype: 'float32', data: data(12) });
+  const b = sg.tensor({ name: 'b', shape: [4], dtype: 'float32', data: data(4) });
+  const st = sg.tensor({ name: 'state', shape: [1, 12], dtype: 'float32', isVariable: true });
+  const y = sg.tensor({ name: 'y', shape: [1, 4], dtype: 'float32' });
+  sg.op({ op: 'SVDF', inputs: [x, wf, wt, b, st], outputs: [y], options: makeOptions('SVDFOptions', { rank: 1, fusedActivationFunction: 'RELU' }) });
+  const w = sg.tensor({ name: 'w', shape: [3, 4], dtype: 'float32', data: data(12) });
+  const z = sg.tensor({ name: 'z', shape: [1, 3], dtype: 'float32' });
+  sg.op({ op: 'FULLY_CONNECTED', inputs: [y, w, -1], outputs: [z], options: makeOptions('FullyConnectedOptions', {}) });
+  sg.io([x], [z]);
+  return g.build();
+}
+
 export function customOpModel(): Graph {
   const g = new GraphBuilder();
   const sg = g.subgraph();

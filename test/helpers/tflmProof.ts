@@ -37,12 +37,28 @@ export const NATIVE: ProofBuild = { runner: TFLM_RUN, abi: 'x86_64', kernels: 'r
 export function prove(bytes: Uint8Array, label: string, build: ProofBuild = NATIVE, seed = 30): Proof {
   const m = readModel(bytes);
   const inputs = seededInputs(m, seed);
-  const tflm = runTflm(bytes, inputs, build.runner, { arenaBytes: build === NATIVE ? 8 << 20 : 1 << 20 });
   const ours = new Interpreter(m);
+  const { proof, outputs } = proveOnTflm(bytes, label, build, inputs);
   inputs.forEach((b, i) => ours.setInputBytes(i, b));
   ours.invoke();
-  assert.equal(ours.outputs.length, tflm.outputs.length, `${label}: outputs`);
-  ours.outputs.forEach((o, k) => assert.deepStrictEqual(Buffer.from(tensorBytes(o)), Buffer.from(tflm.outputs[k]!), `${label}: output ${k} equals TFLM's`));
+  assert.equal(ours.outputs.length, outputs.length, `${label}: outputs`);
+  ours.outputs.forEach((o, k) => assert.deepStrictEqual(Buffer.from(tensorBytes(o)), Buffer.from(outputs[k]!), `${label}: output ${k} equals TFLM's`));
+  return proof;
+}
+
+/**
+ * The TFLM half of `prove`, for a model our runtime cannot run yet: TFLM allocates and runs it
+ * on `inputs` (default seeded), and our arena analysis gives TFLM's arena. Returns TFLM's outputs.
+ */
+export function proveOnTflm(
+  bytes: Uint8Array,
+  label: string,
+  build: ProofBuild = NATIVE,
+  inputs: readonly Uint8Array[] = seededInputs(readModel(bytes), 30),
+): { readonly proof: Proof; readonly outputs: readonly Uint8Array[] } {
+  const m = readModel(bytes);
+  const tflm = runTflm(bytes, inputs, build.runner, { arenaBytes: build === NATIVE ? 8 << 20 : 1 << 20 });
+  assert.equal(tflm.outputs.length, m.subgraphs[0]!.outputs.length, `${label}: outputs`);
   const table = kernelLibrary(build.kernels, build.core).table;
   const plan = planArena(m, build.abi, table);
   const plain = estimatePersistent(m, { abi: build.abi, scratchCount: plan.scratchCount, kernels: table });
@@ -54,5 +70,5 @@ export function prove(bytes: Uint8Array, label: string, build: ProofBuild = NATI
   }
   const sg = m.subgraphs[0]!;
   const types = new Set(sg.operators.map((o) => sg.tensors[o.outputs[0]!]?.dtype ?? ''));
-  return { head: tflm.head, total: tflm.total, used: tflm.plainArenaUsedBytes, types: [...types].sort().join('/') };
+  return { proof: { head: tflm.head, total: tflm.total, used: tflm.plainArenaUsedBytes, types: [...types].sort().join('/') }, outputs: tflm.outputs };
 }

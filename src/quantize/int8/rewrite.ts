@@ -15,9 +15,9 @@ import type { Buffer, Operator, Tensor } from '../../model/graph';
 import { editOps, uniqueName, type EditOp } from '../graphEdit';
 import { dequantizeOp, quantizeOp } from './format';
 import type { ScaleGroups } from './scaleGroups';
-import { isConst, isFloat, precisionOf, propertyOf, slotKind, type Int8Source } from './source';
+import { isConst, isFloat, precisionOf, propertyOf, slotKind, slotType, type Int8Source } from './source';
 import { activationQuantization, formOf, withoutQuantization, type TensorPlan } from './tensorPlan';
-import type { WeightPlan } from './weights';
+import type { LayerWeights, WeightPlan } from './weights';
 
 /** Why an operator of the rewritten list is there. */
 export type OpOrigin =
@@ -62,7 +62,8 @@ export function rewriteOperators(s: Int8Source, groups: ScaleGroups, tp: TensorP
   const addTensor = (t: Tensor): number => tensors.push(t) - 1;
   const addBuffer = (data: Uint8Array): number => buffers.push({ data }) - 1;
   const requantized = new Map(groups.requantize.map((r) => [`${r.layer}:${r.slot}`, r.group]));
-  const weightsOf = new Map(weights.layers.map((w) => [w.layer, w]));
+  const weightsOf = new Map<number, LayerWeights[]>();
+  for (const w of weights.layers) weightsOf.set(w.layer, [...(weightsOf.get(w.layer) ?? []), w]);
 
   const out: RewrittenOp[] = [];
   const conversionAfter = (t: number): RewrittenOp[] => {
@@ -109,7 +110,7 @@ export function rewriteOperators(s: Int8Source, groups: ScaleGroups, tp: TensorP
     const pre: RewrittenOp[] = [];
     op.inputs.forEach((t, slot) => {
       if (!float(t) || slotKind(prop, slot) !== 'data') return;
-      let i8 = formOf(tp.forms.get(t), type)!;
+      let i8 = formOf(tp.forms.get(t), slotType(s, layer, slot))!;
       const target = requantized.get(`${layer}:${slot}`);
       if (target !== undefined) {
         const g = tp.groupParams.get(target)!;
@@ -125,18 +126,17 @@ export function rewriteOperators(s: Int8Source, groups: ScaleGroups, tp: TensorP
       inputs[slot] = i8;
     });
 
-    const lw = weightsOf.get(layer);
-    if (prop.weight && lw) {
+    for (const lw of weightsOf.get(layer) ?? []) {
       const q = lw.quantized;
-      inputs[prop.weight.slot] = place(lw.weight, {
+      inputs[lw.slot] = place(lw.weight, {
         ...withoutQuantization(sg.tensors[lw.weight]!),
         dtype: 'int8',
         buffer: addBuffer(toBytes(q.values)),
         quantization: { scale: q.scales, zeroPoint: q.scales.map(() => 0), quantizedDimension: q.scales.length > 1 ? q.axis : 0 },
       });
-      if (prop.bias !== undefined && lw.bias) {
+      if (lw.bias) {
         const bq = lw.bias;
-        inputs[prop.bias] = place(bq.tensor, {
+        inputs[bq.slot] = place(bq.tensor, {
           ...withoutQuantization(sg.tensors[bq.tensor]!),
           dtype: bq.values instanceof BigInt64Array ? 'int64' : 'int32',
           buffer: addBuffer(toBytes(bq.values)),

@@ -11,6 +11,10 @@
  * tensor (the input of a chain of same-scale ops). Where two fixed parameter sets would meet,
  * or a fixed output enters a shared group, the input is requantized with a QUANTIZE op.
  *
+ * An LSTM's hidden state joins its output's group (the output's range: TFLM writes the hidden
+ * state's bytes to the output), and its cell state's int16 form is a group of its own with a
+ * power-of-two scale.
+ *
  * In a mixed model each integer type has its own groups: an int16 layer joins the int16 forms
  * of its tensors (nodes, source.ts formNode), an int8 layer the int8 forms, so where a tensor
  * crosses from one type to the other its two forms are two groups, and the rewrite converts
@@ -21,7 +25,7 @@
 import type { AffineParams } from '../params';
 import { FIXED_16X8 } from '../opProperties';
 import type { ActivationType } from './options';
-import { formNode, isConst, isFloat, mainSlot, nodeTensor, nodeType, precisionOf, propertyOf, slotKind, type Int8Source } from './source';
+import { cellStates, formNode, isConst, isFloat, mainSlot, nodeTensor, nodeType, precisionOf, propertyOf, slotKind, type Int8Source } from './source';
 
 export type GroupRule = 'fixed' | 'shared' | 'calibrated';
 
@@ -37,6 +41,8 @@ export interface ScaleGroup {
   readonly from: number;
   /** The parameters of a 'fixed' group. */
   readonly fixed?: AffineParams;
+  /** An LSTM's cell state: symmetric int16 with a power-of-two scale covering the range (TFLM's CheckedLog2). */
+  readonly powerOfTwo?: boolean;
 }
 
 /** A data input requantized into another group's parameters before its layer. */
@@ -137,6 +143,15 @@ export function planScaleGroups(s: Int8Source): ScaleGroups {
       for (const o of out) {
         if (!unions.union(n(o), n(input))) requantizeTo(layer, op.inputs.indexOf(input), unions.find(n(o)));
       }
+    } else if (p.state) {
+      // The hidden state is the output's bytes in TFLM: one group, which takes the output's
+      // range (every step's hidden state is an output row).
+      const o = out[0];
+      const hidden = op.inputs[p.state.hidden];
+      if (o !== undefined && hidden !== undefined && float(hidden)) {
+        unions.setAnchor(n(o), { kind: 'shared', tensor: o, layer });
+        unions.union(n(hidden), n(o));
+      }
     } else if (p.output.kind === 'shared') {
       const o = out[0];
       if (o === undefined) return;
@@ -151,8 +166,9 @@ export function planScaleGroups(s: Int8Source): ScaleGroups {
 
   const groupOf = new Map<number, number>();
   const members = new Map<number, number[]>();
-  // The integer types some layer or the model's I/O uses (source.ts ioType).
-  const used = new Set<string>([s.activations, ...s.layers.map((l) => l.precision)]);
+  // The integer types some layer or the model's I/O uses (source.ts ioType); an LSTM's cell state is int16 in any LSTM.
+  const cells = cellStates(s);
+  const used = new Set<string>([s.activations, ...s.layers.map((l) => l.precision), ...(cells.size > 0 ? ['int16'] : [])]);
   const types = (['int8', 'int16'] as const).filter((type) => used.has(type));
   for (const type of types) {
     for (let t = 0; t < sg.tensors.length; t++) {
@@ -172,7 +188,8 @@ export function planScaleGroups(s: Int8Source): ScaleGroups {
     if (a?.kind === 'fixed') return { root, type, members: list, rule: 'fixed', from: a.tensor, fixed: a.params! };
     if (a?.kind === 'shared') return { root, type, members: list, rule: 'shared', from: a.tensor };
     const first = [...(list.length > 0 ? list : [nodeTensor(s, root)])].sort((x, y) => order(x) - order(y) || x - y)[0]!;
-    return { root, type, members: list, rule: 'calibrated', from: first };
+    const powerOfTwo = type === 'int16' && list.length === 1 && cells.has(first);
+    return { root, type, members: list, rule: 'calibrated', from: first, ...(powerOfTwo ? { powerOfTwo } : {}) };
   };
   const groups = new Map<number, ScaleGroup>();
   for (const [root, list] of members) groups.set(root, groupFor(root, list));

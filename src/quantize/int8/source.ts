@@ -113,9 +113,62 @@ export function propertyOf(s: Int8Source, layer: number): OpProperty | undefined
 }
 
 export function slotKind(p: OpProperty, slot: number): SlotKind {
-  if (p.weight?.slot === slot) return 'weight';
-  if (p.bias === slot) return 'bias';
+  if (p.weight?.slot === slot || p.gates?.some((g) => g.weight === slot)) return 'weight';
+  if (p.bias === slot || p.gates?.some((g) => g.bias === slot)) return 'bias';
   return 'data';
+}
+
+/** One constant weight input of a layer, with its bias and the data input it multiplies. */
+export interface WeightSlot {
+  readonly slot: number;
+  /** Channel axis; 'fc': FULLY_CONNECTED's choice (per tensor unless asked); 'tensor': always per tensor. */
+  readonly axis: number | 'fc' | 'tensor';
+  readonly bias?: number;
+  /** The data input slot the weights multiply: its scale gives the bias's. */
+  readonly input: number;
+}
+
+/** The layer's weights: its one `weight` (with `bias`, on the main input), then its `gates`. */
+export function weightSlots(p: OpProperty): readonly WeightSlot[] {
+  const slots: WeightSlot[] = [];
+  if (p.weight) slots.push({ slot: p.weight.slot, axis: p.weight.axis, ...(p.bias !== undefined ? { bias: p.bias } : {}), input: mainSlot(p) });
+  for (const g of p.gates ?? []) slots.push({ slot: g.weight, axis: 'tensor', ...(g.bias !== undefined ? { bias: g.bias } : {}), input: g.input });
+  return slots;
+}
+
+/**
+ * The integer type a quantized layer reads at a data slot: the layer's, except an LSTM's cell
+ * state, which TFLM keeps in int16 in int8 and 16x8 LSTMs alike.
+ */
+export function slotType(s: Int8Source, layer: number, slot: number): ActivationType {
+  if (s.layers[layer]!.property?.state?.cell === slot) return 'int16';
+  return precisionOf(s, layer) === 'int16' ? 'int16' : 'int8';
+}
+
+/** The float tensors quantized layers read as an LSTM's cell state (int16, power-of-two scale). */
+export function cellStates(s: Int8Source): ReadonlySet<number> {
+  const cells = new Set<number>();
+  s.subgraph.operators.forEach((op, layer) => {
+    const cell = s.layers[layer]!.property?.state?.cell;
+    const t = cell !== undefined ? op.inputs[cell] : undefined;
+    if (t !== undefined && isFloat(s, t)) cells.add(t);
+  });
+  return cells;
+}
+
+/**
+ * The form a variable tensor (no writer, not a model input: an LSTM's state) starts in: the
+ * integer type of the quantized layer that reads it, else float.
+ */
+export function variableForm(s: Int8Source, t: number): LayerPrecision {
+  const sg = s.subgraph;
+  for (let layer = 0; layer < sg.operators.length; layer++) {
+    const p = s.layers[layer]!.property;
+    if (!p) continue;
+    const slot = sg.operators[layer]!.inputs.findIndex((x, k) => x === t && slotKind(p, k) === 'data');
+    if (slot >= 0) return slotType(s, layer, slot);
+  }
+  return 'float';
 }
 
 /** The slot of the main data input ("the" input of a 'same' op, the input a weight multiplies). */

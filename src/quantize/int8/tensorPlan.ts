@@ -3,7 +3,8 @@
  *
  * - Parameters per scale group: the fixed ones, or asymmetric int8 (params.ts) from the range
  *   of the tensor the group takes its range from (calibrated, or a constant's own values);
- *   int16 groups (16x8 layers) symmetric int16, zero point 0.
+ *   int16 groups (16x8 layers) symmetric int16, zero point 0; an LSTM's cell state symmetric
+ *   int16 with a power-of-two scale.
  * - Which tensors need an int8 form, an int16 form (data of a quantized layer of that type, its
  *   outputs, integer model I/O of that type: source.ts ioType) and a float form (anything a
  *   float layer touches, float model I/O). A tensor is born in the form its writer gives it
@@ -15,11 +16,11 @@
 import { toBytes } from '../../model/graphBuilder';
 import type { Buffer, QuantParams, Tensor } from '../../model/graph';
 import { floatData, uniqueName } from '../graphEdit';
-import { asymmetricParams, quantizeAffine, quantizeAffine16, symmetricParams16, type AffineParams } from '../params';
+import { asymmetricParams, powerOfTwoParams16, quantizeAffine, quantizeAffine16, symmetricParams16, type AffineParams } from '../params';
 import type { RangeChoice } from '../ranges';
 import type { ActivationType, IoType, LayerPrecision } from './options';
 import type { GroupRule, ScaleGroups } from './scaleGroups';
-import { formNode, ioType, isConst, isFloat, precisionOf, propertyOf, slotKind, type Int8Source } from './source';
+import { formNode, ioType, isConst, isFloat, precisionOf, propertyOf, slotKind, slotType, variableForm, type Int8Source } from './source';
 
 /** A group's int8 parameters and the real range they cover (widened to include 0). */
 export interface GroupParams extends AffineParams {
@@ -134,7 +135,7 @@ export function planTensors(s: Int8Source, groups: ScaleGroups, ranges: Readonly
       };
     } else {
       const r = rangeOf(group.from);
-      const p = wide ? symmetricParams16(r.min, r.max) : asymmetricParams(r.min, r.max);
+      const p = group.powerOfTwo ? powerOfTwoParams16(r.min, r.max) : wide ? symmetricParams16(r.min, r.max) : asymmetricParams(r.min, r.max);
       g = { scale: p.scale, zeroPoint: p.zeroPoint, min: p.min, max: p.max, rule: group.rule, from: group.from };
     }
     groupParams.set(root, g);
@@ -148,7 +149,7 @@ export function planTensors(s: Int8Source, groups: ScaleGroups, ranges: Readonly
     const type = precisionOf(s, layer);
     op.inputs.forEach((t, slot) => {
       if (!float(t)) return;
-      if (p && slotKind(p, slot) === 'data') needs[type].add(t);
+      if (p && slotKind(p, slot) === 'data') needs[slotType(s, layer, slot)].add(t);
       if (!p) needs.float.add(t);
     });
     for (const t of op.outputs) if (float(t)) needs[type].add(t);
@@ -157,8 +158,8 @@ export function planTensors(s: Int8Source, groups: ScaleGroups, ranges: Readonly
   for (const t of [...sg.inputs, ...sg.outputs]) if (float(t)) needs[ioForm(t)].add(t);
   const born = (t: number): LayerPrecision => {
     const p = s.producers.get(t);
-    // Model inputs follow the I/O type; variable tensors (LSTM state) stay with their float op.
-    if (p === undefined) return sg.inputs.includes(t) ? ioForm(t) : 'float';
+    // Model inputs follow the I/O type; variable tensors (LSTM state) take the form their op reads.
+    if (p === undefined) return sg.inputs.includes(t) ? ioForm(t) : variableForm(s, t);
     return precisionOf(s, p);
   };
   const mixed = needs.int8.size > 0 && needs.int16.size > 0;

@@ -1,6 +1,7 @@
 /**
  * Stage 2b of the int8 plan: weights and biases of CONV_2D, DEPTHWISE_CONV_2D,
- * FULLY_CONNECTED and TRANSPOSE_CONV.
+ * FULLY_CONNECTED, TRANSPOSE_CONV and the gates of UNIDIRECTIONAL_SEQUENCE_LSTM (per tensor,
+ * each bias at the scale of the input its weights multiply).
  *
  * Weights become symmetric int8 per channel (per tensor for FULLY_CONNECTED unless asked),
  * widened where a bias would not fit int32 (biasScaleAdjustments), and biases int32 at
@@ -13,11 +14,13 @@ import { floatData } from '../graphEdit';
 import { biasScaleAdjustments, quantizeBias, quantizeBias64, symmetricWeights, type SymmetricWeights } from '../params';
 import type { Int8GraphOptions } from './options';
 import type { ScaleGroups } from './scaleGroups';
-import { formNode, isFloat, mainSlot, precisionOf, propertyOf, type Int8Source } from './source';
+import { formNode, isFloat, precisionOf, propertyOf, slotType, weightSlots, type Int8Source, type WeightSlot } from './source';
 import type { TensorPlan } from './tensorPlan';
 
 export interface LayerWeights {
   readonly layer: number;
+  /** The layer's input slot the weights are at (an LSTM has eight). */
+  readonly slot: number;
   /** The weight tensor of the source. */
   readonly weight: number;
   /** Channel axis; absent when per tensor. */
@@ -30,11 +33,11 @@ export interface LayerWeights {
   /** Channels whose scale was widened so that the bias fits int32. */
   readonly widenedChannels: number;
   /** int32, or int64 with int16 activations (16x8: what the converter writes and TFLM's FC and depthwise read). */
-  readonly bias?: { readonly tensor: number; readonly values: Int32Array | BigInt64Array; readonly scales: readonly number[] };
+  readonly bias?: { readonly slot: number; readonly tensor: number; readonly values: Int32Array | BigInt64Array; readonly scales: readonly number[] };
 }
 
 export interface WeightPlan {
-  /** In layer order. */
+  /** In layer order, then in the order of source.ts weightSlots. */
   readonly layers: readonly LayerWeights[];
 }
 
@@ -44,57 +47,79 @@ export function planWeights(
   tensors: TensorPlan,
   options: Pick<Int8GraphOptions, 'perChannelFullyConnected' | 'reuseInt8Weights' | 'weightCache'>,
 ): WeightPlan {
-  const graph = s.graph;
-  const sg = s.subgraph;
   const layers: LayerWeights[] = [];
-  sg.operators.forEach((op, layer) => {
+  s.subgraph.operators.forEach((_op, layer) => {
     const prop = propertyOf(s, layer);
-    if (!prop?.weight) return;
-    const wide = precisionOf(s, layer) === 'int16';
-    // The bound a quantized bias must stay well inside: int32, or TFLM's 2^47 for 16x8's int64 biases.
-    const biasLimit = wide ? 2 ** 47 : undefined;
-    const w = op.inputs[prop.weight.slot]!;
-    const wt = sg.tensors[w]!;
-    const axis = prop.weight.axis === 'fc' ? (options.perChannelFullyConnected ? 0 : undefined) : prop.weight.axis;
-    const inputScale = scaleOfInput(s, groups, tensors, layer, mainSlot(prop));
-    const b = prop.bias !== undefined ? op.inputs[prop.bias] : undefined;
-    const biasValues = b !== undefined && b >= 0 ? floatData(graph, sg.tensors[b]!) : undefined;
-    const key = `${w}:${axis ?? 'tensor'}`;
-    let values: Float32Array | undefined;
-    const floatValues = (): Float32Array => (values ??= floatData(graph, wt));
-    let q = options.weightCache?.get(key);
-    if (!q) {
-      q = symmetricWeights(floatValues(), wt.shape, axis);
-      options.weightCache?.set(key, q);
-    }
-    const src = options.reuseInt8Weights ? s.float.int8Weights.get(w) : undefined;
-    let reused = false;
-    if (src?.zeroPoints.every((z) => z === 0) && !src.values.some((v) => v === -128)) {
-      const perTensorOk = src.scales.length === 1;
-      const perChannelOk = src.scales.length > 1 && axis !== undefined && src.axis === axis;
-      if (perTensorOk || perChannelOk) {
-        const candidate = { values: src.values, scales: [...src.scales], min: [], max: [], axis: perTensorOk ? 0 : axis! };
-        if (!biasValues || biasScaleAdjustments(biasValues, inputScale, candidate.scales, biasLimit).size === 0) {
-          q = candidate;
-          reused = true;
-        }
-      }
-    }
-    let widenedChannels = 0;
-    if (!reused && biasValues) {
-      const adjust = biasScaleAdjustments(biasValues, inputScale, q.scales, biasLimit);
-      if (adjust.size > 0) {
-        q = symmetricWeights(floatValues(), wt.shape, axis, adjust);
-        widenedChannels = adjust.size;
-      }
-    }
-    const bias =
-      b !== undefined && biasValues
-        ? { tensor: b, ...(wide ? quantizeBias64(biasValues, inputScale, q.scales) : quantizeBias(biasValues, inputScale, q.scales)) }
-        : undefined;
-    layers.push({ layer, weight: w, ...(axis !== undefined ? { axis } : {}), inputScale, quantized: q, reused, widenedChannels, ...(bias ? { bias } : {}) });
+    if (!prop) return;
+    for (const ws of weightSlots(prop)) layers.push(layerWeights(s, groups, tensors, options, layer, ws));
   });
   return { layers };
+}
+
+function layerWeights(
+  s: Int8Source,
+  groups: ScaleGroups,
+  tensors: TensorPlan,
+  options: Pick<Int8GraphOptions, 'perChannelFullyConnected' | 'reuseInt8Weights' | 'weightCache'>,
+  layer: number,
+  ws: WeightSlot,
+): LayerWeights {
+  const graph = s.graph;
+  const sg = s.subgraph;
+  const op = sg.operators[layer]!;
+  const wide = precisionOf(s, layer) === 'int16';
+  // The bound a quantized bias must stay well inside: int32, or TFLM's 2^47 for 16x8's int64 biases.
+  const biasLimit = wide ? 2 ** 47 : undefined;
+  const w = op.inputs[ws.slot]!;
+  const wt = sg.tensors[w]!;
+  const axis = ws.axis === 'fc' ? (options.perChannelFullyConnected ? 0 : undefined) : ws.axis === 'tensor' ? undefined : ws.axis;
+  const inputScale = scaleOfInput(s, groups, tensors, layer, ws.input);
+  const b = ws.bias !== undefined ? op.inputs[ws.bias] : undefined;
+  const biasValues = b !== undefined && b >= 0 ? floatData(graph, sg.tensors[b]!) : undefined;
+  const key = `${w}:${axis ?? 'tensor'}`;
+  let values: Float32Array | undefined;
+  const floatValues = (): Float32Array => (values ??= floatData(graph, wt));
+  let q = options.weightCache?.get(key);
+  if (!q) {
+    q = symmetricWeights(floatValues(), wt.shape, axis);
+    options.weightCache?.set(key, q);
+  }
+  const src = options.reuseInt8Weights ? s.float.int8Weights.get(w) : undefined;
+  let reused = false;
+  if (src?.zeroPoints.every((z) => z === 0) && !src.values.some((v) => v === -128)) {
+    const perTensorOk = src.scales.length === 1;
+    const perChannelOk = src.scales.length > 1 && axis !== undefined && src.axis === axis;
+    if (perTensorOk || perChannelOk) {
+      const candidate = { values: src.values, scales: [...src.scales], min: [], max: [], axis: perTensorOk ? 0 : axis! };
+      if (!biasValues || biasScaleAdjustments(biasValues, inputScale, candidate.scales, biasLimit).size === 0) {
+        q = candidate;
+        reused = true;
+      }
+    }
+  }
+  let widenedChannels = 0;
+  if (!reused && biasValues) {
+    const adjust = biasScaleAdjustments(biasValues, inputScale, q.scales, biasLimit);
+    if (adjust.size > 0) {
+      q = symmetricWeights(floatValues(), wt.shape, axis, adjust);
+      widenedChannels = adjust.size;
+    }
+  }
+  const bias =
+    b !== undefined && biasValues && ws.bias !== undefined
+      ? { slot: ws.bias, tensor: b, ...(wide ? quantizeBias64(biasValues, inputScale, q.scales) : quantizeBias(biasValues, inputScale, q.scales)) }
+      : undefined;
+  return {
+    layer,
+    slot: ws.slot,
+    weight: w,
+    ...(axis !== undefined ? { axis } : {}),
+    inputScale,
+    quantized: q,
+    reused,
+    widenedChannels,
+    ...(bias ? { bias } : {}),
+  };
 }
 
 /** The scale the layer's int8 input at `slot` will carry: its group's, or the one it is requantized to. */
@@ -106,7 +131,7 @@ function scaleOfInput(s: Int8Source, groups: ScaleGroups, tensors: TensorPlan, l
     return scale;
   }
   const requantized = groups.requantize.find((r) => r.layer === layer && r.slot === slot);
-  const type = precisionOf(s, layer) === 'int16' ? 'int16' : 'int8';
+  const type = slotType(s, layer, slot);
   return tensors.groupParams.get(requantized?.group ?? groups.groupOf.get(formNode(s, t, type))!)!.scale;
 }
 

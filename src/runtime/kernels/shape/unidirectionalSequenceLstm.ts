@@ -110,6 +110,7 @@ function floatEval(ctx: KernelContext, s: Sizes, t: Tensors, clip: number): Eval
   const { inputSize: I, state: S } = s;
   const gates = [0, 1, 2, 3].map(() => new Float32Array(S));
   const acts = [sigmoidFloat, sigmoidFloat, tanhFloat, sigmoidFloat];
+  const observe = ctx.observeState;
   return () => {
     for (let b = 0; b < s.batch; b++) {
       const hs = b * S; // this batch's hidden and cell state
@@ -140,6 +141,8 @@ function floatEval(ctx: KernelContext, s: Sizes, t: Tensors, clip: number): Eval
           if (clip > 0) cell = cell > clip ? clip : cell < -clip ? -clip : cell;
           c[hs + j] = cell;
         }
+        // Calibration sees the cell state of every step, not only the last (the output rows hold every hidden state).
+        observe?.(t.c, c.subarray(hs, hs + S));
         const yo = row * S;
         for (let j = 0; j < S; j++) {
           const hidden = f(tanhFloat(c[hs + j]!) * og[j]!);
