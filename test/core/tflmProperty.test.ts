@@ -50,6 +50,13 @@ function view(dtype: string, bytes: Uint8Array): ArrayLike<number> {
       return new Int16Array(b);
     case 'int32':
       return new Int32Array(b);
+    case 'uint32':
+      return new Uint32Array(b);
+    case 'bool':
+      return new Uint8Array(b);
+    // Compared bit for bit, as two 32-bit halves.
+    case 'int64':
+      return new Int32Array(b);
     default:
       throw new Error(`no view for ${dtype}`);
   }
