@@ -865,7 +865,8 @@ function comparison(op: Comparison, dtype: Wide): FragmentMaker {
     const { a, b, out } = broadcastShapes(r);
     const narrow = r() < 0.5;
     const quantized = dtype === 'int8' || dtype === 'int16';
-    const scale = logUniform(r, 0.002, 0.2);
+    // Scales below 1 (times relatedScale's 8 at most): TFLM aborts on larger ones.
+    const scale = logUniform(r, 0.002, 0.12);
     const qa = quantized ? actQuant(r, dtype, scale) : undefined;
     const qb = quantized ? actQuant(r, dtype, r() < 0.3 ? scale : relatedScale(r, scale)) : undefined;
     const x1 = wideInput(r, sg, 'a', dtype, a, qa, narrow);
@@ -890,7 +891,8 @@ function selectShapes(r: Rand): { c: number[]; x: number[]; y: number[]; out: nu
     return r() < 0.25 ? t.slice(int(r, 0, rank)) : t;
   };
   const c = thin();
-  const x = thin();
+  // TFLM's Prepare wants the output of the largest input rank: x keeps it.
+  const x = full.map((d) => (r() < 0.4 ? 1 : d));
   const y = thin();
   const at = (s: readonly number[], i: number) => s[i - (rank - s.length)] ?? 1;
   const out = full.map((_, i) => Math.max(at(c, i), at(x, i), at(y, i)));
@@ -939,7 +941,12 @@ function cast(from: Wide, to: Wide): FragmentMaker {
     // Floats inside int32 (C++ leaves the rest undefined), and not negative for uint32.
     if (from === 'float32') values = Float32Array.from(values as Float32Array, (v) => (to === 'uint32' ? Math.abs(v) : v) * (narrow ? 1 : 1e5 * r()));
     const y = sg.tensor({ name: 'y', shape, dtype: to });
-    sg.op({ op: 'CAST', inputs: [tensor], outputs: [y], options: makeOptions('CastOptions', { inDataType: from.toUpperCase() as Uppercase<Wide>, outDataType: to.toUpperCase() as Uppercase<Wide> }) });
+    sg.op({
+      op: 'CAST',
+      inputs: [tensor],
+      outputs: [y],
+      options: makeOptions('CastOptions', { inDataType: from.toUpperCase() as Uppercase<Wide>, outDataType: to.toUpperCase() as Uppercase<Wide> }),
+    });
     return { name: `CAST ${from}→${to} [${shape}]`, inputs: [{ tensor, bytes: bytesOf(values) }], outputs: [y] };
   };
 }
@@ -1038,7 +1045,12 @@ export const OP_CASES: Readonly<Record<string, FragmentMaker>> = {
   ...Object.fromEntries(
     (Object.entries(COMPARISON_TYPES) as [Comparison, readonly Wide[]][]).flatMap(([op, types]) => types.map((d) => [`${op} ${d}`, comparison(op, d)])),
   ),
-  ...Object.fromEntries((['float32', 'int8', 'int16'] as const).flatMap((d) => [[`SELECT_V2 ${d}`, selectV2(d)], [`ABS ${d}`, abs(d)]])),
+  ...Object.fromEntries(
+    (['float32', 'int8', 'int16'] as const).flatMap((d) => [
+      [`SELECT_V2 ${d}`, selectV2(d)],
+      [`ABS ${d}`, abs(d)],
+    ]),
+  ),
   ...Object.fromEntries(CAST_FROM.flatMap((a) => CAST_TO.filter((b) => b !== a).map((b) => [`CAST ${a}→${b}`, cast(a, b)]))),
 };
 

@@ -71,7 +71,8 @@ function prepareComparison(ctx: KernelContext, which: Relation): () => void {
   const a = input(ctx, 0);
   const b = input(ctx, 1);
   const y = output(ctx);
-  if (!TYPES[which].has(a.dtype) || b.dtype !== a.dtype || y.dtype !== 'bool') throw unsupportedType(ctx, `${a.dtype} and ${b.dtype} inputs and a ${y.dtype} output`);
+  if (!TYPES[which].has(a.dtype) || b.dtype !== a.dtype || y.dtype !== 'bool')
+    throw unsupportedType(ctx, `${a.dtype} and ${b.dtype} inputs and a ${y.dtype} output`);
   const O = y.data as Uint8Array;
   const n = O.length;
   const test = relation(which);

@@ -61,11 +61,14 @@ function prepareSelect(ctx: KernelContext): () => void {
   // Select's elementwise path: the same shapes, or four one-element tensors of any ranks.
   const single = C.length === 1 && X.length === 1 && Y.length === 1 && n === 1;
   if (single || (sameShape(c.shape, x.shape) && sameShape(x.shape, yIn.shape))) {
-    if (C.length !== n || X.length !== n || Y.length !== n) throw badModel(ctx, `has inputs of ${C.length}, ${X.length} and ${Y.length} elements for an output of ${n}`);
+    if (C.length !== n || X.length !== n || Y.length !== n)
+      throw badModel(ctx, `has inputs of ${C.length}, ${X.length} and ${Y.length} elements for an output of ${n}`);
     return () => {
       for (let i = 0; i < n; i++) O[i] = C[i] ? X[i]! : Y[i]!;
     };
   }
+  const rank = Math.max(c.shape.length, x.shape.length, yIn.shape.length);
+  if (out.shape.length !== rank) throw badModel(ctx, `has an output of rank ${out.shape.length} for inputs of rank up to ${rank} (TFLite Micro requires them equal)`);
   const ic = gather(ctx, c.shape, out.shape);
   const ix = gather(ctx, x.shape, out.shape);
   const iy = gather(ctx, yIn.shape, out.shape);
