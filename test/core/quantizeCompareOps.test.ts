@@ -101,7 +101,8 @@ describe('ABS, comparisons and SELECT_V2 quantized, on real TFLite Micro', { ski
         }
         if (name === 'ABS') assert.equal(sg.tensors[o.inputs[0]!]!.dtype, activations);
       }
-      for (const op of ['ABS', 'SELECT_V2', 'GREATER', 'LESS', 'EQUAL', 'NOT_EQUAL', 'GREATER_EQUAL', 'LESS_EQUAL']) assert.ok(seen.has(op), `${op} is in the model`);
+      for (const op of ['ABS', 'SELECT_V2', 'GREATER', 'LESS', 'EQUAL', 'NOT_EQUAL', 'GREATER_EQUAL', 'LESS_EQUAL'])
+        assert.ok(seen.has(op), `${op} is in the model`);
       for (const seed of [30, 31, 32]) prove(q.bytes, `${activations}, inputs ${seed}`, NATIVE, seed);
       const evaluation = q.report.evaluation;
       assert.ok(!('skipped' in evaluation));

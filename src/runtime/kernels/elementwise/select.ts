@@ -68,7 +68,8 @@ function prepareSelect(ctx: KernelContext): () => void {
     };
   }
   const rank = Math.max(c.shape.length, x.shape.length, yIn.shape.length);
-  if (out.shape.length !== rank) throw badModel(ctx, `has an output of rank ${out.shape.length} for inputs of rank up to ${rank} (TFLite Micro requires them equal)`);
+  if (out.shape.length !== rank)
+    throw badModel(ctx, `has an output of rank ${out.shape.length} for inputs of rank up to ${rank} (TFLite Micro requires them equal)`);
   const ic = gather(ctx, c.shape, out.shape);
   const ix = gather(ctx, x.shape, out.shape);
   const iy = gather(ctx, yIn.shape, out.shape);
