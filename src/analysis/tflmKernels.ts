@@ -82,6 +82,9 @@ const REDUCE: KernelFacts = {
   verified: true,
 };
 
+/** EQUAL … LESS_EQUAL (comparisons.cc): one OpData, ComparisonParams. */
+const COMPARISON: KernelFacts = { params: 0, opData: same(32), verified: true };
+
 export const TFLM_KERNELS: KernelTable = {
   CONV_2D: CONV,
   DEPTHWISE_CONV_2D: { ...CONV, prepare: perChannel('last') },
@@ -229,6 +232,20 @@ export const TFLM_KERNELS: KernelTable = {
     },
     verified: true,
   },
+  // No builtin params (ParseAbs allocates none); OpDataAbsRsqrt: four ints, a bool and two enums
+  // (1-byte enums on Cortex-M). Measured on the x86_64 build by test/core/tflmProperty.test.ts.
+  ABS: { params: 0, opData: { arm32: 20, i386: 28, x86_64: 28 }, verified: true },
+  // TfLiteCastParams (two TfLiteType enums), no Init and so no OpData: measured likewise.
+  CAST: { params: 8, verified: true },
+  // No builtin params; OpData is ComparisonParams: seven ints and a bool. Measured likewise.
+  EQUAL: COMPARISON,
+  NOT_EQUAL: COMPARISON,
+  GREATER: COMPARISON,
+  GREATER_EQUAL: COMPARISON,
+  LESS: COMPARISON,
+  LESS_EQUAL: COMPARISON,
+  // No builtin params; OpData: two bools (requires_broadcast, has_low_rank_input_condition).
+  SELECT_V2: { params: 0, opData: same(2), verified: true },
 } satisfies ByBuiltin<KernelFacts>;
 
 /**

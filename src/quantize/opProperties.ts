@@ -134,12 +134,23 @@ export const OP_PROPERTIES: Readonly<Record<string, OpProperty>> = {
     state: { hidden: 18, cell: 19 },
     output: OWN,
   },
+  ABS: { dataInputs: [0], output: OWN },
+  // Bool outputs; each input keeps its own scale (TFLM rescales both before comparing).
+  EQUAL: { output: OWN },
+  NOT_EQUAL: { output: OWN },
+  GREATER: { output: OWN },
+  GREATER_EQUAL: { output: OWN },
+  LESS: { output: OWN },
+  LESS_EQUAL: { output: OWN },
+  // The bool condition stays; x, y and the output share one scale (TFLM copies stored values).
+  SELECT_V2: { output: SHARED },
 } satisfies ByBuiltin<OpProperty>;
 
 /**
  * Ops the 16x8 path (int16 activations, int8 weights) quantizes: those our runtime runs in
  * 16x8 bit-exact with TFLite Micro (docs/runtime.md, "16x8"). Any other op is refused by name
- * before calibration.
+ * before calibration. No comparison is here: TFLM's take int16 for GREATER only, and the TFLM we
+ * prove against leaves its int16 rescale unset (GREATER is then false everywhere).
  */
 export const OPS_16X8: ReadonlySet<string> = new Set([
   'CONV_2D',
@@ -178,6 +189,8 @@ export const OPS_16X8: ReadonlySet<string> = new Set([
   'SUM',
   'SQUARED_DIFFERENCE',
   'UNIDIRECTIONAL_SEQUENCE_LSTM',
+  'ABS',
+  'SELECT_V2',
 ]);
 
 /**
@@ -278,6 +291,13 @@ function version16(sig: OpSignature): number | undefined {
       return out16 ? 4 : undefined;
     case 'UNIDIRECTIONAL_SEQUENCE_LSTM':
       return out16 && sig.inputs[2] === 'int8' ? 5 : undefined;
+    case 'ABS':
+      return 3;
+    case 'EQUAL':
+      return 4;
+    case 'LESS':
+    case 'GREATER_EQUAL':
+      return 3;
     default:
       return undefined;
   }
@@ -347,6 +367,13 @@ function computedVersion(sig: OpSignature): number {
     case 'ARG_MAX':
     case 'ARG_MIN':
     case 'BATCH_MATMUL':
+    case 'ABS':
+    case 'EQUAL':
+    case 'NOT_EQUAL':
+    case 'GREATER':
+    case 'GREATER_EQUAL':
+    case 'LESS':
+    case 'LESS_EQUAL':
       return int8 ? 2 : 1;
     case 'SLICE':
       if (maxRank > 4) return 5;

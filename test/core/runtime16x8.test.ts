@@ -59,7 +59,7 @@ function oneOp(op: BuiltinName, inputs: readonly Act16[], consts: readonly Const
         name: t.name,
         shape: t.shape,
         dtype: t.dtype ?? 'int16',
-        quantization: t.dtype === 'float32' ? undefined : quant(t.scale, t.zeroPoint ?? 0),
+        quantization: t.dtype === 'float32' || t.dtype === 'bool' ? undefined : quant(t.scale, t.zeroPoint ?? 0),
       }),
     );
     const cs = consts.map((c) =>
@@ -75,7 +75,7 @@ function oneOp(op: BuiltinName, inputs: readonly Act16[], consts: readonly Const
       name: out.name,
       shape: out.shape,
       dtype: out.dtype ?? 'int16',
-      quantization: out.dtype === 'float32' ? undefined : quant(out.scale, out.zeroPoint ?? 0),
+      quantization: out.dtype === 'float32' || out.dtype === 'bool' ? undefined : quant(out.scale, out.zeroPoint ?? 0),
     });
     sg.op({ op, inputs: [...ins, ...cs], outputs: [o], ...(options ? { options } : {}), version });
     return { inputs: ins, output: o };
@@ -561,6 +561,42 @@ const GENERATORS: Readonly<Record<string, (r: Random) => Piece>> = {
   DEQUANTIZE(r) {
     const shape = [1, int(r, 1, 6), int(r, 1, 6)];
     return oneOp('DEQUANTIZE', [{ name: 'x', shape, scale: scaleNear(r, 1e-4) }], [], { name: 'y', shape, scale: 1, dtype: 'float32' }, undefined, 4);
+  },
+  ABS(r) {
+    const shape = [1, int(r, 1, 6), int(r, 1, 6)];
+    const s = scaleNear(r, 1e-3);
+    // A third of the time the output keeps the input's scale: TFLM then skips the rescale.
+    return oneOp('ABS', [{ name: 'x', shape, scale: s }], [], { name: 'y', shape, scale: r() < 0.3 ? s : s * 10 ** (r() - 0.5) }, undefined, 3);
+  },
+  SELECT_V2(r) {
+    const shape = [1, int(r, 1, 4), int(r, 1, 4), int(r, 1, 4)];
+    const condition = r() < 0.5 ? shape : pick(r, [[1], [shape[3]!], [1, shape[1]!, 1, 1]]);
+    const other = r() < 0.6 ? shape : pick(r, [[1], [1, 1, 1, shape[3]!]]);
+    const s = scaleNear(r, 1e-3);
+    return oneOp(
+      'SELECT_V2',
+      [
+        { name: 'condition', shape: condition, scale: 1, dtype: 'bool' },
+        { name: 'x', shape, scale: s },
+        { name: 'y', shape: other, scale: s },
+      ],
+      [],
+      { name: 'out', shape, scale: s },
+    );
+  },
+  // TFLM (90b983c2) leaves int16 comparisons' rescale unset: GREATER is false everywhere (see comparisons.ts).
+  GREATER(r) {
+    const shape = [1, int(r, 1, 4), int(r, 1, 4)];
+    const other = r() < 0.6 ? shape : [1];
+    return oneOp(
+      'GREATER',
+      [
+        { name: 'a', shape, scale: scaleNear(r, 1e-3) },
+        { name: 'b', shape: other, scale: scaleNear(r, 1e-3) },
+      ],
+      [],
+      { name: 'y', shape, scale: 1, dtype: 'bool' },
+    );
   },
 };
 

@@ -16,10 +16,14 @@ import { describe, test } from 'node:test';
 import { planArena } from '../../src/analysis/arenaPlan';
 import { kernelLibrary } from '../../src/analysis/kernelLibrary';
 import { estimatePersistent } from '../../src/analysis/persistentEstimate';
+import type { Graph } from '../../src/model/graph';
+import { GraphBuilder, quant } from '../../src/model/graphBuilder';
 import { readModel, writeModel } from '../../src/model/io';
+import { Interpreter } from '../../src/runtime/interpreter';
 import { runModel } from '../../src/runtime/runModel';
+import { RuntimeError } from '../../src/runtime/types';
 import { mobileNetLike, OP_CASES, randomChain, randomModel, type RandomModel } from '../helpers/randomModels';
-import { runTflm, SKIP_TFLM, TFLM_RUN } from '../helpers/tflm';
+import { runTflm, seededInputs, SKIP_TFLM, TFLM_RUN } from '../helpers/tflm';
 
 const REFERENCE = kernelLibrary('reference').table;
 const CASES_PER_OP = Number(process.env.TINYML_PROPERTY_CASES ?? 32);
@@ -49,6 +53,13 @@ function view(dtype: string, bytes: Uint8Array): ArrayLike<number> {
     case 'int16':
       return new Int16Array(b);
     case 'int32':
+      return new Int32Array(b);
+    case 'uint32':
+      return new Uint32Array(b);
+    case 'bool':
+      return new Uint8Array(b);
+    // Compared bit for bit, as two 32-bit halves.
+    case 'int64':
       return new Int32Array(b);
     default:
       throw new Error(`no view for ${dtype}`);
@@ -130,5 +141,52 @@ describe('random models on real TFLite Micro: outputs and arena', { skip: SKIP_T
     // were off by up to 3 LSB.
     for (const seed of [1, 2]) check(mobileNetLike(seed), `MobileNet-like seed ${seed}`);
     check(mobileNetLike(3, { size: 23, classes: 10 }), 'MobileNet-like 23×23');
+  });
+});
+
+describe('what TFLite Micro refuses among the comparisons and SELECT_V2, the runtime refuses', () => {
+  const lessOfScale = (scale: number) => {
+    const g = new GraphBuilder();
+    const sg = g.subgraph('main');
+    const a = sg.tensor({ name: 'a', shape: [4], dtype: 'int8', quantization: quant(0.05, 0) });
+    const b = sg.tensor({ name: 'b', shape: [4], dtype: 'int8', quantization: quant(scale, 3) });
+    const y = sg.tensor({ name: 'y', shape: [4], dtype: 'bool' });
+    sg.op({ op: 'LESS', inputs: [a, b], outputs: [y], version: 2 });
+    sg.io([a, b], [y]);
+    return g.build();
+  };
+  const selectInto = (outShape: number[]) => {
+    const g = new GraphBuilder();
+    const sg = g.subgraph('main');
+    const c = sg.tensor({ name: 'c', shape: [3], dtype: 'bool' });
+    const x = sg.tensor({ name: 'x', shape: [2, 3], dtype: 'float32' });
+    const y = sg.tensor({ name: 'y', shape: [3], dtype: 'float32' });
+    const o = sg.tensor({ name: 'o', shape: outShape, dtype: 'float32' });
+    sg.op({ op: 'SELECT_V2', inputs: [c, x, y], outputs: [o] });
+    sg.io([c, x, y], [o]);
+    return g.build();
+  };
+  const tflmRefuses = (graph: Graph): void => {
+    if (SKIP_TFLM) return;
+    const bytes = writeModel(graph);
+    assert.throws(() => runTflm(bytes, seededInputs(readModel(bytes)), TFLM_RUN), /tflm_run exited/);
+  };
+
+  test('an int8 comparison input of scale 1 or more (TFLM aborts: its rescale needs a scale below 1)', () => {
+    tflmRefuses(lessOfScale(1.5));
+    assert.throws(
+      () => new Interpreter(lessOfScale(1.5)),
+      (e: unknown) => e instanceof RuntimeError && e.code === 'unsupported-type' && /scale below 1/.test(e.message),
+    );
+    assert.doesNotThrow(() => new Interpreter(lessOfScale(0.9)));
+  });
+
+  test('SELECT_V2 into an output of another rank than its inputs (TFLM: select.cc out_dims != output size)', () => {
+    tflmRefuses(selectInto([1, 2, 3]));
+    assert.throws(
+      () => new Interpreter(selectInto([1, 2, 3])),
+      (e: unknown) => e instanceof RuntimeError && e.code === 'bad-model' && /rank/.test(e.message),
+    );
+    assert.doesNotThrow(() => new Interpreter(selectInto([2, 3])));
   });
 });

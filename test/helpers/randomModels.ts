@@ -822,6 +822,148 @@ function resize(op: 'RESIZE_BILINEAR' | 'RESIZE_NEAREST_NEIGHBOR', dtype: 'float
   };
 }
 
+// ── comparisons, SELECT_V2, ABS, CAST ───────────────────────────────────────────────────────
+
+/** The element types these ops add to `Flavor`. */
+type Wide = Flavor | 'int64' | 'bool' | 'uint32';
+
+/** Values of `dtype`; `narrow` draws from a few small values, so that ties and equalities occur. */
+function wideValues(r: Rand, dtype: Wide, n: number, narrow: boolean): TensorData {
+  const small = () => int(r, -3, 3);
+  switch (dtype) {
+    case 'bool':
+      return Uint8Array.from({ length: n }, () => (r() < 0.5 ? 1 : 0));
+    case 'int64':
+      return BigInt64Array.from({ length: n }, () => BigInt(narrow ? small() : int(r, -(2 ** 40), 2 ** 40)));
+    case 'uint32':
+      return Int32Array.from({ length: n }, () => (narrow ? int(r, 0, 6) : int(r, 0, 2 ** 31 - 1) * 2 + int(r, 0, 1)) | 0);
+    case 'float32':
+      return narrow ? Float32Array.from({ length: n }, () => small() / 2) : randomValues(r, dtype, n, 4);
+    case 'int8':
+      return narrow ? Int8Array.from({ length: n }, small) : randomValues(r, dtype, n);
+    case 'int16':
+      return narrow ? Int16Array.from({ length: n }, small) : randomValues(r, dtype, n);
+    case 'int32':
+      return narrow ? Int32Array.from({ length: n }, small) : Int32Array.from({ length: n }, () => int(r, -(2 ** 31), 2 ** 31 - 1));
+  }
+}
+
+function wideInput(r: Rand, sg: SubgraphBuilder, name: string, dtype: Wide, shape: readonly number[], q: QuantParams | undefined, narrow: boolean) {
+  const tensor = sg.tensor({ name, shape, dtype, quantization: q });
+  return { tensor, bytes: bytesOf(wideValues(r, dtype, count(shape), narrow)) };
+}
+
+type Comparison = 'EQUAL' | 'NOT_EQUAL' | 'GREATER' | 'GREATER_EQUAL' | 'LESS' | 'LESS_EQUAL';
+
+/**
+ * A comparison of two broadcast inputs into a bool output. Quantized inputs get scales of their
+ * own (a third of the time the same), which TFLM rescales before comparing; half the cases
+ * draw from a few small values so that equal inputs occur.
+ */
+function comparison(op: Comparison, dtype: Wide): FragmentMaker {
+  return (r, sg) => {
+    const { a, b, out } = broadcastShapes(r);
+    const narrow = r() < 0.5;
+    const quantized = dtype === 'int8' || dtype === 'int16';
+    // Scales below 1 (times relatedScale's 8 at most): TFLM aborts on larger ones.
+    const scale = logUniform(r, 0.002, 0.12);
+    const qa = quantized ? actQuant(r, dtype, scale) : undefined;
+    const qb = quantized ? actQuant(r, dtype, r() < 0.3 ? scale : relatedScale(r, scale)) : undefined;
+    const x1 = wideInput(r, sg, 'a', dtype, a, qa, narrow);
+    const constant = r() < 0.25;
+    const x2 = constant
+      ? { tensor: sg.tensor({ name: 'b', shape: b, dtype, data: wideValues(r, dtype, count(b), narrow), quantization: qb }), bytes: undefined }
+      : wideInput(r, sg, 'b', dtype, b, qb, narrow);
+    const y = sg.tensor({ name: 'y', shape: out, dtype: 'bool' });
+    sg.op({ op, inputs: [x1.tensor, x2.tensor], outputs: [y], version: dtype === 'int8' ? 2 : 1 });
+    const inputs = x2.bytes ? [x1, { tensor: x2.tensor, bytes: x2.bytes }] : [x1];
+    return { name: `${op} ${dtype} [${a}]·[${b}]${constant ? ' const' : ''}${narrow ? ' narrow' : ''}`, inputs, outputs: [y] };
+  };
+}
+
+/** Three shapes that broadcast to a fourth (ranks up to 4), or one shape for all. */
+function selectShapes(r: Rand): { c: number[]; x: number[]; y: number[]; out: number[] } {
+  const rank = int(r, 1, 4);
+  const full = randomShape(r, rank, 4);
+  if (r() < 0.3) return { c: [...full], x: [...full], y: [...full], out: full };
+  const thin = (): number[] => {
+    const t = full.map((d) => (r() < 0.4 ? 1 : d));
+    return r() < 0.25 ? t.slice(int(r, 0, rank)) : t;
+  };
+  const c = thin();
+  // TFLM's Prepare wants the output of the largest input rank: x keeps it.
+  const x = full.map((d) => (r() < 0.4 ? 1 : d));
+  const y = thin();
+  const at = (s: readonly number[], i: number) => s[i - (rank - s.length)] ?? 1;
+  const out = full.map((_, i) => Math.max(at(c, i), at(x, i), at(y, i)));
+  return { c, x, y, out };
+}
+
+/** SELECT_V2: a bool condition, x, y and the output of one type and one quantization. */
+function selectV2(dtype: 'float32' | 'int8' | 'int16'): FragmentMaker {
+  return (r, sg) => {
+    const { c, x, y, out } = selectShapes(r);
+    const q = actQuant(r, dtype);
+    const cond = wideInput(r, sg, 'condition', 'bool', c, undefined, false);
+    const xs = inputTensor(r, sg, 'x', dtype, x, q);
+    const ys = inputTensor(r, sg, 'y', dtype, y, q);
+    const o = sg.tensor({ name: 'out', shape: out, dtype, quantization: q });
+    sg.op({ op: 'SELECT_V2', inputs: [cond.tensor, xs.tensor, ys.tensor], outputs: [o] });
+    return { name: `SELECT_V2 ${dtype} [${c}]?[${x}]:[${y}]`, inputs: [cond, xs, ys], outputs: [o] };
+  };
+}
+
+/**
+ * ABS: int8 any zero points and scales, the output scale a third of the time the input's (no
+ * rescale); int16 zero points 0, and a quarter of the time without quantization at all.
+ */
+function abs(dtype: 'float32' | 'int8' | 'int16'): FragmentMaker {
+  return (r, sg) => {
+    const shape = randomShape(r, int(r, 1, 4), 6);
+    const plain = dtype === 'int16' && r() < 0.25;
+    const qx = plain ? undefined : actQuant(r, dtype);
+    const qy = !qx ? undefined : r() < 0.3 ? qx : actQuant(r, dtype, relatedScale(r, qx.scale[0]! * (dtype === 'int16' ? 256 : 1)));
+    // Not inputTensor's default quantization: `plain` has none.
+    const x = { tensor: sg.tensor({ name: 'x', shape, dtype, quantization: qx }), bytes: bytesOf(randomValues(r, dtype, count(shape), 4)) };
+    const y = sg.tensor({ name: 'y', shape, dtype, quantization: qy });
+    sg.op({ op: 'ABS', inputs: [x.tensor], outputs: [y], version: dtype === 'int16' ? 3 : dtype === 'int8' ? 2 : 1 });
+    return { name: `ABS ${dtype}${plain ? ' unquantized' : ''} [${shape}]`, inputs: [x], outputs: [y] };
+  };
+}
+
+/** CAST from one type to another, values in the output's range half the time (else wrapped). */
+function cast(from: Wide, to: Wide): FragmentMaker {
+  return (r, sg) => {
+    const shape = randomShape(r, int(r, 1, 4), 6);
+    const narrow = r() < 0.5;
+    const tensor = sg.tensor({ name: 'x', shape, dtype: from });
+    let values = wideValues(r, from, count(shape), narrow);
+    // Floats inside int32 (C++ leaves the rest undefined), and not negative for uint32.
+    if (from === 'float32') values = Float32Array.from(values as Float32Array, (v) => (to === 'uint32' ? Math.abs(v) : v) * (narrow ? 1 : 1e5 * r()));
+    const y = sg.tensor({ name: 'y', shape, dtype: to });
+    sg.op({
+      op: 'CAST',
+      inputs: [tensor],
+      outputs: [y],
+      options: makeOptions('CastOptions', { inDataType: from.toUpperCase() as Uppercase<Wide>, outDataType: to.toUpperCase() as Uppercase<Wide> }),
+    });
+    return { name: `CAST ${from}→${to} [${shape}]`, inputs: [{ tensor, bytes: bytesOf(values) }], outputs: [y] };
+  };
+}
+
+/** Every signature TFLM's comparisons.cc takes, per op. */
+const COMPARISON_TYPES: Readonly<Record<Comparison, readonly Wide[]>> = {
+  EQUAL: ['float32', 'int8', 'int32', 'int64', 'bool'],
+  NOT_EQUAL: ['float32', 'int8', 'int32', 'int64', 'bool'],
+  GREATER: ['float32', 'int8', 'int16', 'int32', 'int64'],
+  GREATER_EQUAL: ['float32', 'int8', 'int32', 'int64'],
+  LESS: ['float32', 'int8', 'int32', 'int64'],
+  LESS_EQUAL: ['float32', 'int8', 'int32', 'int64'],
+};
+
+const CAST_FROM: readonly Wide[] = ['float32', 'int8', 'int16', 'int32', 'uint32', 'bool'];
+const CAST_TO: readonly Wide[] = ['float32', 'int8', 'int16', 'int32', 'uint32'];
+
 /** Every op, dtype and variant the property tests cover, by a stable name. */
 export const OP_CASES: Readonly<Record<string, FragmentMaker>> = {
   'CONV_2D float32': conv2d('float32'),
@@ -900,6 +1042,16 @@ export const OP_CASES: Readonly<Record<string, FragmentMaker>> = {
       (op === 'RESIZE_BILINEAR' ? (['float32', 'int8'] as const) : (['float32', 'int8', 'int16'] as const)).map((d) => [`${op} ${d}`, resize(op, d)]),
     ),
   ),
+  ...Object.fromEntries(
+    (Object.entries(COMPARISON_TYPES) as [Comparison, readonly Wide[]][]).flatMap(([op, types]) => types.map((d) => [`${op} ${d}`, comparison(op, d)])),
+  ),
+  ...Object.fromEntries(
+    (['float32', 'int8', 'int16'] as const).flatMap((d) => [
+      [`SELECT_V2 ${d}`, selectV2(d)],
+      [`ABS ${d}`, abs(d)],
+    ]),
+  ),
+  ...Object.fromEntries(CAST_FROM.flatMap((a) => CAST_TO.filter((b) => b !== a).map((b) => [`CAST ${a}→${b}`, cast(a, b)]))),
 };
 
 /**

@@ -117,7 +117,10 @@ export function runTflm(model: Uint8Array, inputs: readonly Uint8Array[], runner
   }
 }
 
-/** Seeded inputs for subgraph 0: floats in [−1, 1], integers of any value, the same bytes every run. */
+/**
+ * Seeded inputs for subgraph 0: floats in [−1, 1], integers of any value, bools 0 or 1 (C++
+ * leaves any other byte undefined), the same bytes every run.
+ */
 export function seededInputs(graph: Graph, seed = 7): Uint8Array[] {
   const random = prng(seed);
   const sg = graph.subgraphs[0]!;
@@ -128,6 +131,7 @@ export function seededInputs(graph: Graph, seed = 7): Uint8Array[] {
       const values = Float32Array.from({ length: bytes / 4 }, () => random() * 2 - 1);
       return new Uint8Array(values.buffer);
     }
+    if (t.dtype === 'bool') return Uint8Array.from({ length: bytes }, () => (random() < 0.5 ? 1 : 0));
     return Uint8Array.from({ length: bytes }, () => Math.floor(random() * 256));
   });
 }

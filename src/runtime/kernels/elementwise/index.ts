@@ -1,6 +1,6 @@
 /**
  * Kernels of this family, by TFLite builtin name: elementwise arithmetic, activations,
- * (de)quantization and MEAN. One file per op (ADD and SUB share add.ts, RELU and RELU6
+ * (de)quantization, MEAN, comparisons, SELECT_V2 and CAST. One file per op (ADD and SUB share add.ts, RELU and RELU6
  * relu.ts); common.ts and binary.ts hold broadcasting and tables, lut.ts the float-derived
  * int8 tables of TFLite and XNNPACK.
  *
@@ -37,6 +37,10 @@ import { SOFTMAX_16 } from './softmax16';
 import { SQUARED_DIFFERENCE } from './squaredDifference';
 import { SUM } from './sum';
 import { TANH } from './tanh';
+import { ABS } from './abs';
+import { CAST } from './cast';
+import { EQUAL, GREATER, GREATER_EQUAL, LESS, LESS_EQUAL, NOT_EQUAL } from './comparisons';
+import { SELECT_V2 } from './select';
 
 export const KERNELS: KernelRegistry = {
   ADD,
@@ -57,4 +61,13 @@ export const KERNELS: KernelRegistry = {
   MINIMUM,
   SQUARED_DIFFERENCE,
   SUM,
+  ABS,
+  CAST,
+  EQUAL,
+  NOT_EQUAL,
+  GREATER,
+  GREATER_EQUAL,
+  LESS,
+  LESS_EQUAL,
+  SELECT_V2,
 } satisfies ByBuiltin<Kernel>;
