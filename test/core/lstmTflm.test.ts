@@ -13,7 +13,7 @@ import { describe, test } from 'node:test';
 import { readModel, writeModel } from '../../src/model/io';
 import { Interpreter, tensorBytes } from '../../src/runtime/interpreter';
 import { prng } from '../../src/util/prng';
-import { describeLstm, joinSteps, type LstmActivation, lstmInput, lstmModel, type LstmSpec, randomLstm } from '../helpers/lstmModels';
+import { describeLstm, joinSteps, LARGE_LSTM, type LstmActivation, lstmInput, lstmModel, type LstmSpec, randomLstm } from '../helpers/lstmModels';
 import { runTflm, SKIP_TFLM } from '../helpers/tflm';
 import { emulatedRunner } from '../helpers/tflm';
 import { NATIVE, prove, type ProofBuild } from '../helpers/tflmProof';
@@ -69,6 +69,14 @@ for (const act of ['int8', 'int16'] as const) {
         if (k === 0) t.diagnostic(`${label}: head ${p.head}, arena_used_bytes ${p.used}`);
       });
       t.diagnostic(`${n} ${act} layers bit-exact and arena exact`);
+    });
+    test('larger layers (up to 64 units, 64 inputs, 16 steps, batch 4)', (t) => {
+      const r = prng(seed + 1);
+      const specs = [0, 1, 2].map(() => randomLstm(r, act, LARGE_LSTM));
+      const label = `${act} large [${specs.map((s) => describeLstm(s)).join('; ')}]`;
+      const p = prove(writeModel(lstmModel(specs)), label, NATIVE, seed + 1);
+      checkStateCarry(specs, seed + 2, label);
+      t.diagnostic(`${label}: head ${p.head}, arena_used_bytes ${p.used}`);
     });
   });
 }

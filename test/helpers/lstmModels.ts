@@ -4,16 +4,15 @@
  * weights per tensor with zero point 0, an int16 cell state, and
  * - `int8`: int8 input and hidden state with any zero points, int32 biases
  *   (EvalLstm<int8_t, int8_t, int16_t, int32_t>);
- * - `int16`: int16 input and hidden state (zero point 0, as the converter writes them), int64
- *   biases (EvalLstm<int16_t, int8_t, int16_t, int64_t>).
+ * - `int16`: int16 input and hidden state (zero point 0 as the converter writes them, but in a
+ *   few layers), int64 biases (EvalLstm<int16_t, int8_t, int16_t, int64_t>).
  * A spec holds every random choice but the number of steps, so the same layer can be built for
  * T steps (run K times, the state carried from one invoke to the next) and for K·T steps (run
  * once): both give the same outputs, which is how the state carry is checked on TFLM's runner,
  * whose interpreters invoke once each.
  *
- * The cell state's scale is a power of two, as the converter makes it (TFLM rounds log2 of the
- * scale for its tanh, CheckedLog2, so any other scale is read as the nearest power); the
- * biases are the float biases quantized at s_x·s_W, and a few layers have biases far beyond the
+ * The cell state's scale is a power of two, as the converter makes it, in most layers (TFLM
+ * accepts any other and reads it as the nearest power for its tanh); the biases are the float biases quantized at s_x·s_W, and a few layers have biases far beyond the
  * gates' range, which the int64 path must carry without overflow.
  */
 import type { Graph } from '../../src/model/graph';
@@ -46,19 +45,35 @@ export interface LstmSpec {
 
 const int8Weights = (r: Rand, n: number): Int8Array => Int8Array.from({ length: n }, () => int(r, -127, 127));
 
-export function randomLstm(r: Rand, act: LstmActivation): LstmSpec {
-  const batch = int(r, 1, 3);
-  const steps = int(r, 1, 5);
-  const inputSize = int(r, 1, 12);
-  const units = int(r, 1, 12);
+/** The largest sizes drawn (each from 1). */
+export interface LstmLimits {
+  readonly batch: number;
+  readonly steps: number;
+  readonly inputSize: number;
+  readonly units: number;
+}
+
+export const SMALL_LSTM: LstmLimits = { batch: 3, steps: 5, inputSize: 12, units: 12 };
+export const LARGE_LSTM: LstmLimits = { batch: 4, steps: 16, inputSize: 64, units: 64 };
+
+export function randomLstm(r: Rand, act: LstmActivation, limits: LstmLimits = SMALL_LSTM): LstmSpec {
+  const batch = int(r, 1, limits.batch);
+  const steps = int(r, 1, limits.steps);
+  const inputSize = int(r, 1, limits.inputSize);
+  const units = int(r, 1, limits.units);
   const timeMajor = r() < 0.5;
   const cellClip = r() < 0.5 ? 0 : logUniform(r, 0.25, 8);
   const max = act === 'int8' ? 127 : 32767;
   const inputScale = logUniform(r, 0.5, 8) / max;
   const hiddenScale = logUniform(r, 0.5, 2) / max;
-  const inputZeroPoint = act === 'int8' ? int(r, -40, 40) : 0;
-  const hiddenZeroPoint = act === 'int8' ? int(r, -20, 20) : 0;
-  const cellScale = 2 ** int(r, -15, -8);
+  // int16 zero points are 0 as the converter writes them, but for a few layers: TFLM's LSTM
+  // applies them like int8's (input offset, hidden output offset) and so must we.
+  const offsets = act === 'int8' || r() < 0.1;
+  const inputZeroPoint = offsets ? int(r, -40, 40) : 0;
+  const hiddenZeroPoint = offsets ? int(r, -20, 20) : 0;
+  // A few cell scales that are no power of two: TFLM 90b983c2 ignores CheckedLog2's verdict
+  // (CreateLstmCellStateInfo) and rounds, and so must we.
+  const cellScale = r() < 0.1 ? logUniform(r, 2 ** -15, 2 ** -8) : 2 ** int(r, -15, -8);
   const weights = (n: number): { data: Int8Array; scale: number } => ({ data: int8Weights(r, n), scale: logUniform(r, 0.05, 2) / 127 });
   const inputWeights = [0, 1, 2, 3].map(() => weights(units * inputSize));
   const recurrentWeights = [0, 1, 2, 3].map(() => weights(units * units));
@@ -93,7 +108,8 @@ export function randomLstm(r: Rand, act: LstmActivation): LstmSpec {
 
 export function describeLstm(s: LstmSpec, steps = s.steps): string {
   const shape = s.timeMajor ? [steps, s.batch, s.inputSize] : [s.batch, steps, s.inputSize];
-  return `${s.act} ${s.timeMajor ? 'time-major ' : ''}[${shape}] units ${s.units} clip ${s.cellClip.toFixed(2)} cell 2^${Math.log2(s.cellScale)}`;
+  const zp = s.inputZeroPoint !== 0 || s.hiddenZeroPoint !== 0 ? ` zp ${s.inputZeroPoint}/${s.hiddenZeroPoint}` : '';
+  return `${s.act} ${s.timeMajor ? 'time-major ' : ''}[${shape}] units ${s.units} clip ${s.cellClip.toFixed(2)} cell 2^${Math.log2(s.cellScale).toFixed(2)}${zp}`;
 }
 
 /** Adds the layer, built for `steps` steps, to `sg`; returns its input and output tensors. */

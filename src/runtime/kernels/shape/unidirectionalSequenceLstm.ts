@@ -18,7 +18,8 @@
  * and cell-state scales (PrepareGateParametersInteger, CreateGateParams, CreateInterGateMulParams):
  * - gate FCs (reference_integer_ops::FullyConnected → int16, clamp to int16):
  *   x: Σ w·(x − x_zp) + b, multiplier s_x·s_W / 2^-12; h: Σ w·(h − h_zp), s_h·s_R / 2^-12
- *   (both in double); the two are added with int16 saturation. int8: the sum is int32 and
+ *   (GetQuantizedConvolutionMultipler: the scales' product in float32, then divided in
+ *   double); the two are added with int16 saturation. int8: the sum is int32 and
  *   requantized with the 32-bit MultiplyByQuantizedMultiplier; 16x8: the sum is int64 (the
  *   bias type is the accumulator type, the recurrent FC's too, though it has no bias) and
  *   requantized with the 64-bit one (quant64.ts: Q15 multiplier, one rounding);
@@ -220,8 +221,10 @@ function integerEval(ctx: KernelContext, s: Sizes, t: Tensors, cellClip: number,
   const sc = perTensorScale(ctx, t.c);
   const xZp = zeroPointOf(t.x);
   const hZp = zeroPointOf(t.h);
-  const fromInput: GateFc[] = t.w.map((m, g) => gateFc(ctx, act, (sx * perTensorScale(ctx, m)) / GATE_SCALE, t.b[g]));
-  const fromHidden: GateFc[] = t.r.map((m) => gateFc(ctx, act, (sh * perTensorScale(ctx, m)) / GATE_SCALE, undefined));
+  // GetQuantizedConvolutionMultipler: the float32 product of the scales, widened, over the output's.
+  const fcMultiplier = (sIn: number, m: RuntimeTensor): number => f(sIn * perTensorScale(ctx, m)) / GATE_SCALE;
+  const fromInput: GateFc[] = t.w.map((m, g) => gateFc(ctx, act, fcMultiplier(sx, m), t.b[g]));
+  const fromHidden: GateFc[] = t.r.map((m) => gateFc(ctx, act, fcMultiplier(sh, m), undefined));
   const inWz = t.w.map((m) => zeroPointOf(m));
   const recWz = t.r.map((m) => zeroPointOf(m));
   const forgetCellReq = makeIntegerRequantize((Q15 * sc) / sc, rounding);
