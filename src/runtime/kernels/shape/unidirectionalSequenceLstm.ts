@@ -10,31 +10,38 @@
  *   c = f·c + i·g_cell (then clipped to ±cell_clip when cell_clip > 0), h = tanh(c)·o,
  * and h is copied to the output row. time_major inputs are [T, B, I], else [B, T, I].
  *
- * int8 activations, int8 weights, int32 biases, int16 cell state (EvalLstm<int8, int8,
- * int16, int32>). TFLM's integer LSTM takes no scale from the intermediate tensors: the
- * gate pre-activations are int16 in a fixed Q3.12 (scale 2^-12), the gate outputs Q0.15
- * (2^-15), and every multiplier comes from the input, weight, hidden-state and cell-state
- * scales (PrepareGateParametersInteger, CreateGateParams, CreateInterGateMulParams):
- * - gate FCs (reference_integer_ops::FullyConnected, int8 → int16, clamp to int16):
+ * Integer: int8 weights, int16 cell state, and either int8 activations with int32 biases
+ * (EvalLstm<int8, int8, int16, int32>) or int16 activations with int64 biases (the 16x8
+ * EvalLstm<int16, int8, int16, int64>). TFLM's integer LSTM takes no scale from the
+ * intermediate tensors: the gate pre-activations are int16 in a fixed Q3.12 (scale 2^-12), the
+ * gate outputs Q0.15 (2^-15), and every multiplier comes from the input, weight, hidden-state
+ * and cell-state scales (PrepareGateParametersInteger, CreateGateParams, CreateInterGateMulParams):
+ * - gate FCs (reference_integer_ops::FullyConnected → int16, clamp to int16):
  *   x: Σ w·(x − x_zp) + b, multiplier s_x·s_W / 2^-12; h: Σ w·(h − h_zp), s_h·s_R / 2^-12
- *   (both in double); the two are added with int16 saturation;
+ *   (GetQuantizedConvolutionMultipler: the scales' product in float32, then divided in
+ *   double); the two are added with int16 saturation. int8: the sum is int32 and
+ *   requantized with the 32-bit MultiplyByQuantizedMultiplier; 16x8: the sum is int64 (the
+ *   bias type is the accumulator type, the recurrent FC's too, though it has no bias) and
+ *   requantized with the 64-bit one (quant64.ts: Q15 multiplier, one rounding);
  * - sigmoid/tanh: the int16 LUT kernels (Logistic(0, 0, …) and Tanh(-12 → shift 0));
  * - c = sat16(MulElementwise(f, c; 2^-15·s_c/s_c) + MulElementwise(i, g; 2^-15·2^-15/s_c)),
  *   clipped to ±(int16)(cell_clip / s_c) when cell_clip > 0;
- * - h = clamp_int8(MulElementwise(tanh(c), o; 2^-15·2^-15/s_h) + h_zp), where tanh reads c
- *   with Tanh(cell_state_scale_power = round(log2 s_c)): left shift 15 + p − 3 (a negative
- *   shift becomes multiplier 3 and a right shift).
+ * - h = clamp(MulElementwise(tanh(c), o; 2^-15·2^-15/s_h) + h_zp) to int8 or int16, where tanh
+ *   reads c with Tanh(cell_state_scale_power = round(log2 s_c)): left shift 15 + p − 3 (a
+ *   negative shift becomes multiplier 3 and a right shift).
  * The output tensor's own quantization is not used: the output is the hidden state's bytes.
  * Requantization rounds twice as TFLM does, once in `tflite` mode (see makeIntegerRequantize);
  * the int8 design is TFLM's in every mode: TFLite's own int8 LSTM is a different algorithm
- * (gemmlowp sigmoid/tanh, intermediate-tensor scales) that agrees only to ±1.
+ * (gemmlowp sigmoid/tanh, intermediate-tensor scales) that agrees only to ±1. Both integer
+ * paths are bit-exact with TFLM's reference kernels (test/core/lstmTflm.test.ts).
  *
  * float32: the same steps in float32, with sigmoid = 1/(1+e^-x) (e^x below -9, 1 above
  * 16.619…) and tanh, as reference_ops::Logistic and Tanh.
  */
 import { optionsOf } from '../../../model/ops';
 import { optionalInput, output, zeroPointOf } from '../../kernelUtil';
-import { logisticInt16, makeIntegerRequantize, roundHalfAway, tanhInt16, type Requantize } from '../../quant';
+import { logisticInt16, makeIntegerRequantize, roundHalfAway, tanhInt16 } from '../../quant';
+import { multiplyByQuantizedMultiplier64, multiplyByQuantizedMultiplierBig, wideMultiplier } from '../../quant64';
 import { RuntimeError, type Eval, type Kernel, type KernelContext, type RuntimeTensor } from '../../types';
 import { badModel } from './common';
 
@@ -167,10 +174,47 @@ function perTensorScale(ctx: KernelContext, m: RuntimeTensor): number {
   return q.scale[0]!;
 }
 
-function integerEval(ctx: KernelContext, s: Sizes, t: Tensors, cellClip: number): Eval {
-  for (const m of [...t.w, ...t.r]) if (m.dtype !== 'int8') throw badModel(ctx, `int8 LSTM weights must be int8, not ${m.dtype} (${m.info.name})`);
-  for (const m of t.b) if (m.dtype !== 'int32') throw badModel(ctx, `int8 LSTM biases must be int32, not ${m.dtype} (${m.info.name})`);
-  if (t.h.dtype !== 'int8' || t.y.dtype !== 'int8') throw badModel(ctx, 'the hidden state and the output must be int8 like the input');
+/** What the activation type changes: TFLM's EvalLstm<int8_t, int8_t, int16_t, int32_t> or <int16_t, int8_t, int16_t, int64_t>. */
+type Activation = 'int8' | 'int16';
+
+/** |bias| below this converts to a double exactly, with room for the accumulator. */
+const EXACT_BIAS = 2 ** 50;
+
+/**
+ * A gate's FC into Q3.12 from an exact accumulator (without bias): the int32 path wraps it and
+ * requantizes with TFLM's 32-bit MultiplyByQuantizedMultiplier; the int64 path adds the int64
+ * bias and takes the 64-bit one (quant64.ts). Both clamp to int16, the FC's activation range.
+ */
+type GateFc = (acc: number, j: number) => number;
+
+function sat16(v: number): number {
+  return v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+}
+
+function gateFc(ctx: KernelContext, act: Activation, real: number, bias: RuntimeTensor | undefined): GateFc {
+  if (act === 'int8') {
+    const req = makeIntegerRequantize(real, ctx.rounding);
+    if (!bias) return (acc) => sat16(req(acc | 0));
+    const b = bias.data as Int32Array;
+    return (acc, j) => sat16(req((acc + b[j]!) | 0));
+  }
+  const m = wideMultiplier(real);
+  // TFLite's 64-bit MultiplyByQuantizedMultiplier takes shifts below 8 only (TFLM asserts).
+  if (m.shift >= 8) throw badModel(ctx, `has a gate requantization multiplier of ${real}, beyond the 2^7 TFLite's 64-bit requantization accepts`);
+  if (!bias) return (acc) => sat16(multiplyByQuantizedMultiplier64(acc, m));
+  const big = bias.data as BigInt64Array;
+  if (big.every((v) => v > -EXACT_BIAS && v < EXACT_BIAS)) {
+    const b = Float64Array.from(big, Number);
+    return (acc, j) => sat16(multiplyByQuantizedMultiplier64(acc + b[j]!, m));
+  }
+  return (acc, j) => sat16(multiplyByQuantizedMultiplierBig(BigInt(acc) + big[j]!, m));
+}
+
+function integerEval(ctx: KernelContext, s: Sizes, t: Tensors, cellClip: number, act: Activation): Eval {
+  const biasType = act === 'int8' ? 'int32' : 'int64';
+  for (const m of [...t.w, ...t.r]) if (m.dtype !== 'int8') throw badModel(ctx, `${act} LSTM weights must be int8, not ${m.dtype} (${m.info.name})`);
+  for (const m of t.b) if (m.dtype !== biasType) throw badModel(ctx, `${act} LSTM biases must be ${biasType}, not ${m.dtype} (${m.info.name})`);
+  if (t.h.dtype !== act || t.y.dtype !== act) throw badModel(ctx, `the hidden state and the output must be ${act} like the input`);
   if (t.c.dtype !== 'int16') throw badModel(ctx, `the cell state must be int16, not ${t.c.dtype}`);
   const rounding = ctx.rounding;
   const GATE_SCALE = 2 ** -12;
@@ -180,13 +224,16 @@ function integerEval(ctx: KernelContext, s: Sizes, t: Tensors, cellClip: number)
   const sc = perTensorScale(ctx, t.c);
   const xZp = zeroPointOf(t.x);
   const hZp = zeroPointOf(t.h);
-  const inReq: Requantize[] = t.w.map((m) => makeIntegerRequantize((sx * perTensorScale(ctx, m)) / GATE_SCALE, rounding));
-  const recReq: Requantize[] = t.r.map((m) => makeIntegerRequantize((sh * perTensorScale(ctx, m)) / GATE_SCALE, rounding));
+  // GetQuantizedConvolutionMultipler: the float32 product of the scales, widened, over the output's.
+  const fcMultiplier = (sIn: number, m: RuntimeTensor): number => f(sIn * perTensorScale(ctx, m)) / GATE_SCALE;
+  const fromInput: GateFc[] = t.w.map((m, g) => gateFc(ctx, act, fcMultiplier(sx, m), t.b[g]));
+  const fromHidden: GateFc[] = t.r.map((m) => gateFc(ctx, act, fcMultiplier(sh, m), undefined));
   const inWz = t.w.map((m) => zeroPointOf(m));
   const recWz = t.r.map((m) => zeroPointOf(m));
   const forgetCellReq = makeIntegerRequantize((Q15 * sc) / sc, rounding);
   const inputCellReq = makeIntegerRequantize((Q15 * Q15) / sc, rounding);
   const hiddenReq = makeIntegerRequantize((Q15 * Q15) / sh, rounding);
+  const [hMin, hMax] = act === 'int8' ? [-128, 127] : [-32768, 32767];
   // CheckedLog2: round(log2(scale)) in float; Tanh(power) then shifts by 15 + power − 3.
   const power = roundHalfAway(f(f(Math.log(sc)) * f(1 / f(Math.log(2)))));
   let cellTanhShift = 15 + power - 3;
@@ -197,16 +244,14 @@ function integerEval(ctx: KernelContext, s: Sizes, t: Tensors, cellClip: number)
   }
   const clip = cellClip > 0 ? Math.trunc(Math.min(Math.max(cellClip / sc, -32768), 32767)) : 0;
 
-  const x = t.x.data as Int8Array;
+  const x = t.x.data as Int8Array | Int16Array;
   const w = t.w.map((m) => m.data as Int8Array);
   const r = t.r.map((m) => m.data as Int8Array);
-  const bias = t.b.map((m) => m.data as Int32Array);
-  const h = t.h.data as Int8Array;
+  const h = t.h.data as Int8Array | Int16Array;
   const c = t.c.data as Int16Array;
-  const y = t.y.data as Int8Array;
+  const y = t.y.data as Int8Array | Int16Array;
   const { inputSize: I, state: S } = s;
   const gates = [0, 1, 2, 3].map(() => new Int16Array(S));
-  const sat16 = (v: number): number => (v > 32767 ? 32767 : v < -32768 ? -32768 : v);
   return () => {
     for (let b = 0; b < s.batch; b++) {
       const hs = b * S;
@@ -216,19 +261,18 @@ function integerEval(ctx: KernelContext, s: Sizes, t: Tensors, cellClip: number)
         for (let g = 0; g < 4; g++) {
           const wg = w[g]!;
           const rg = r[g]!;
-          const bg = bias[g]!;
           const wz = inWz[g]!;
           const rz = recWz[g]!;
-          const req = inReq[g]!;
-          const rreq = recReq[g]!;
+          const finishInput = fromInput[g]!;
+          const finishHidden = fromHidden[g]!;
           const out = gates[g]!;
           for (let j = 0; j < S; j++) {
+            // Exact sums (|product| < 2^24): the int32 path wraps once at the end, as per term.
             let acc = 0;
-            for (let k = 0; k < I; k++) acc = (acc + (wg[j * I + k]! - wz) * (x[xo + k]! - xZp)) | 0;
-            const fromInput = sat16(req((acc + bg[j]!) | 0));
+            for (let k = 0; k < I; k++) acc += (wg[j * I + k]! - wz) * (x[xo + k]! - xZp);
             let rec = 0;
-            for (let k = 0; k < S; k++) rec = (rec + (rg[j * S + k]! - rz) * (h[hs + k]! - hZp)) | 0;
-            const pre = sat16(fromInput + sat16(rreq(rec)));
+            for (let k = 0; k < S; k++) rec += (rg[j * S + k]! - rz) * (h[hs + k]! - hZp);
+            const pre = sat16(finishInput(acc, j) + finishHidden(rec, j));
             out[j] = g === CELL ? tanhInt16(pre, 0, 0) : logisticInt16(pre, 0, 0);
           }
         }
@@ -247,7 +291,7 @@ function integerEval(ctx: KernelContext, s: Sizes, t: Tensors, cellClip: number)
         for (let j = 0; j < S; j++) {
           const th = tanhInt16(c[hs + j]!, cellTanhMultiplier, cellTanhShift);
           const v = hiddenReq(th * og[j]!) + hZp;
-          const hidden = v > 127 ? 127 : v < -128 ? -128 : v;
+          const hidden = v > hMax ? hMax : v < hMin ? hMin : v;
           h[hs + j] = hidden;
           y[yo + j] = hidden;
         }
@@ -310,7 +354,8 @@ export const UNIDIRECTIONAL_SEQUENCE_LSTM: Kernel = {
       case 'float32':
         return floatEval(ctx, sizes, tensors, f(cellClip));
       case 'int8':
-        return integerEval(ctx, sizes, tensors, cellClip);
+      case 'int16':
+        return integerEval(ctx, sizes, tensors, cellClip, x.dtype);
       default:
         throw new RuntimeError('unsupported-type', `${ctx.name} (layer ${ctx.opIndex}) is not supported for ${x.dtype} input`, ctx.opIndex);
     }
