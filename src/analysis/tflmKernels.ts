@@ -229,6 +229,14 @@ export const TFLM_KERNELS: KernelTable = {
     },
     verified: true,
   },
+  // OpDataAbsRsqrt: four int32, a bool and two enums (1-byte enums on Cortex-M); no builtin params.
+  RSQRT: { params: 0, opData: { arm32: 20, i386: 28, x86_64: 28 }, verified: true },
+  // No builtin params and no OpData: Prepare checks the shape, Eval copies.
+  BROADCAST_TO: { params: 0, verified: true },
+  // TfLiteShapeParams: the output type (an enum).
+  SHAPE: { params: 4, verified: true },
+  REVERSE_V2: { params: 0, verified: true },
+  DYNAMIC_UPDATE_SLICE: { params: 0, verified: true },
 } satisfies ByBuiltin<KernelFacts>;
 
 /**

@@ -28,6 +28,7 @@ import { LOGISTIC_16, TANH_16 } from './lut16x8';
 import { withInt16 } from '../int16Dispatch';
 import { MAXIMUM, MINIMUM } from './maximumMinimum';
 import { MEAN } from './mean';
+import { RSQRT } from './rsqrt';
 import { MUL } from './mul';
 import { PRELU } from './prelu';
 import { QUANTIZE } from './quantize';
@@ -57,4 +58,5 @@ export const KERNELS: KernelRegistry = {
   MINIMUM,
   SQUARED_DIFFERENCE,
   SUM,
+  RSQRT,
 } satisfies ByBuiltin<Kernel>;
