@@ -62,6 +62,7 @@ const DATA_MOVEMENT: ReadonlySet<string> = new Set<BuiltinName>([
   'TILE',
   'REVERSE_V2',
   'EMBEDDING_LOOKUP',
+  'DYNAMIC_UPDATE_SLICE',
 ]);
 const CONTROL_FLOW: ReadonlySet<string> = new Set<BuiltinName>(['WHILE', 'IF', 'CALL_ONCE', 'CALL', 'VAR_HANDLE', 'READ_VARIABLE', 'ASSIGN_VARIABLE']);
 /** Builtins whose element count is a fair measure of their work. */
@@ -126,6 +127,7 @@ const ELEMENTWISE: ReadonlySet<string> = new Set<BuiltinName>([
   'REDUCE_MAX',
   'REDUCE_MIN',
   'REDUCE_PROD',
+  'REDUCE_ALL',
 ]);
 
 function tensorAt(sg: Subgraph, index: number | undefined): Tensor | undefined {

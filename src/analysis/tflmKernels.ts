@@ -246,6 +246,16 @@ export const TFLM_KERNELS: KernelTable = {
   LESS_EQUAL: COMPARISON,
   // No builtin params; OpData: two bools (requires_broadcast, has_low_rank_input_condition).
   SELECT_V2: { params: 0, opData: same(2), verified: true },
+  // Measured by test/core/tflmProperty.test.ts on x86_64; the Cortex-M4 reference firmware and the
+  // i386 build gave our head and arena_used_bytes() too (six of each op side by side, once).
+  // OpDataAbsRsqrt: four int32, a bool and two enums (1-byte enums on Cortex-M); no builtin params.
+  RSQRT: { params: 0, opData: { arm32: 20, i386: 28, x86_64: 28 }, verified: true },
+  // No builtin params and no OpData: Prepare checks the shape, Eval copies.
+  BROADCAST_TO: { params: 0, verified: true },
+  // TfLiteShapeParams: the output type (an enum).
+  SHAPE: { params: 4, verified: true },
+  REVERSE_V2: { params: 0, verified: true },
+  DYNAMIC_UPDATE_SLICE: { params: 0, verified: true },
 } satisfies ByBuiltin<KernelFacts>;
 
 /**

@@ -102,6 +102,11 @@ export const TFLM_BUILTINS: ReadonlySet<string> = new Set<BuiltinName>([
   'VAR_HANDLE',
   'WHILE',
   'ZEROS_LIKE',
+  // Registered by TFLM at 90b983c2 too (MicroMutableOpResolver::AddReverseV2 and the others).
+  'REVERSE_V2',
+  'DYNAMIC_UPDATE_SLICE',
+  'REDUCE_MIN',
+  'REDUCE_ALL',
 ]);
 
 export const TFLM_CUSTOM_OPS: ReadonlySet<string> = new Set(['CIRCULAR_BUFFER', 'TFLite_Detection_PostProcess', 'ethos-u']);

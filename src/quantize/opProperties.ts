@@ -144,6 +144,12 @@ export const OP_PROPERTIES: Readonly<Record<string, OpProperty>> = {
   LESS_EQUAL: { output: OWN },
   // The bool condition stays; x, y and the output share one scale (TFLM copies stored values).
   SELECT_V2: { output: SHARED },
+  // operator_property.cc: RSQRT rescales (its own range); REVERSE_V2 and BROADCAST_TO keep the
+  // input's scale. DYNAMIC_UPDATE_SLICE copies both operand and update raw, so all three share one.
+  RSQRT: { dataInputs: [0], output: OWN },
+  BROADCAST_TO: { dataInputs: [0], output: SAME },
+  REVERSE_V2: { dataInputs: [0], output: SAME },
+  DYNAMIC_UPDATE_SLICE: { dataInputs: [0, 1], output: SHARED },
 } satisfies ByBuiltin<OpProperty>;
 
 /**
@@ -191,6 +197,10 @@ export const OPS_16X8: ReadonlySet<string> = new Set([
   'UNIDIRECTIONAL_SEQUENCE_LSTM',
   'ABS',
   'SELECT_V2',
+  'RSQRT',
+  'BROADCAST_TO',
+  'REVERSE_V2',
+  'DYNAMIC_UPDATE_SLICE',
 ]);
 
 /**
@@ -421,6 +431,15 @@ function computedVersion(sig: OpSignature): number {
       return in0 === 'int8' ? 2 : 1;
     case 'QUANTIZE':
       return out0 === 'int16' ? 2 : 1;
+    case 'RSQRT':
+      return in0 === 'int16' ? 3 : int8 ? 2 : 1;
+    // Version 1 was rolled back when the op code moved: float is 2, quantized 3.
+    case 'BROADCAST_TO':
+      return int8 || in0 === 'int16' ? 3 : 2;
+    case 'REVERSE_V2':
+      return int8 ? 3 : in0 === 'bool' ? 2 : 1;
+    case 'DYNAMIC_UPDATE_SLICE':
+      return sig.inputs[2] === 'int64' ? 2 : 1;
     default:
       return 1;
   }

@@ -1,7 +1,8 @@
 /**
- * BATCH_MATMUL, SLICE, SQUARED_DIFFERENCE and SUM through the quantizer: seeded float models
- * (an activation times a constant, then an activation times itself transposed, with a broadcast
- * batch; a slice, its squared distance to a constant, summed over the last axis) quantized to
+ * BATCH_MATMUL, SLICE, SQUARED_DIFFERENCE and SUM, then RSQRT, REVERSE_V2, BROADCAST_TO and
+ * DYNAMIC_UPDATE_SLICE, through the quantizer: seeded float models (an activation times a
+ * constant, then an activation times itself transposed, with a broadcast batch; a slice, its
+ * squared distance to a constant, summed over the last axis; rsqrtModel below) quantized to
  * int8 and to whole-model 16x8 must allocate in the real TFLite Micro, give our outputs bit for
  * bit, use exactly the arena our analysis predicts, carry op_version.cc's versions and stay close
  * to the float model; and mixed (layers alternating int16 and int8, where precisionChoices allows)
@@ -59,6 +60,44 @@ function reduceModel(seed: number): Graph {
   return g.build();
 }
 
+/**
+ * RSQRT, REVERSE_V2, BROADCAST_TO and DYNAMIC_UPDATE_SLICE: x² + c (positive, as RSQRT needs)
+ * → RSQRT → reversed along the last axis; its mean over the batch broadcast back; a slice of
+ * that written over the reversed tensor; then a classifier.
+ */
+function rsqrtModel(seed: number): Graph {
+  const r = prng(seed);
+  const floats = (n: number, scale: number) => Float32Array.from({ length: n }, () => (r() * 2 - 1) * scale);
+  const g = new GraphBuilder();
+  const sg = g.subgraph('main');
+  const t = (name: string, shape: number[], data?: Float32Array) => sg.tensor({ name, shape, dtype: 'float32', ...(data ? { data } : {}) });
+  const ints = (name: string, v: number[]) => sg.tensor({ name, shape: [v.length], dtype: 'int32', data: Int32Array.from(v) });
+  const x = t('x', [2, 4, 6]);
+  const squared = t('squared', [2, 4, 6]);
+  sg.op({ op: 'MUL', inputs: [x, x], outputs: [squared], options: makeOptions('MulOptions', {}) });
+  const positive = t('positive', [2, 4, 6]);
+  const offset = Float32Array.from({ length: 6 }, () => 0.25 + r());
+  sg.op({ op: 'ADD', inputs: [squared, t('offset', [6], offset)], outputs: [positive], options: makeOptions('AddOptions', {}) });
+  const inverse = t('inverse', [2, 4, 6]);
+  sg.op({ op: 'RSQRT', inputs: [positive], outputs: [inverse] });
+  const reversed = t('reversed', [2, 4, 6]);
+  sg.op({ op: 'REVERSE_V2', inputs: [inverse, ints('axis', [2])], outputs: [reversed] });
+  const mean = t('mean', [1, 4, 6]);
+  sg.op({ op: 'MEAN', inputs: [reversed, ints('batch', [0])], outputs: [mean], options: makeOptions('ReducerOptions', { keepDims: true }) });
+  const broadcast = t('broadcast', [2, 4, 6]);
+  sg.op({ op: 'BROADCAST_TO', inputs: [mean, ints('shape', [2, 4, 6])], outputs: [broadcast] });
+  const patch = t('patch', [2, 2, 6]);
+  sg.op({ op: 'SLICE', inputs: [broadcast, ints('begin', [0, 1, 0]), ints('size', [2, 2, 6])], outputs: [patch] });
+  const updated = t('updated', [2, 4, 6]);
+  sg.op({ op: 'DYNAMIC_UPDATE_SLICE', inputs: [reversed, patch, ints('start', [0, 2, 0])], outputs: [updated] });
+  const flat = t('flat', [2, 24]);
+  sg.op({ op: 'RESHAPE', inputs: [updated, ints('flat_shape', [2, 24])], outputs: [flat] });
+  const logits = t('logits', [2, 3]);
+  sg.op({ op: 'FULLY_CONNECTED', inputs: [flat, t('fc_w', [3, 24], floats(72, 0.5)), t('fc_b', [3], floats(3, 0.1))], outputs: [logits] });
+  sg.io([x], [logits]);
+  return g.build();
+}
+
 function samples(count: number, seed: number): Uint8Array[][] {
   const r = prng(seed);
   return Array.from({ length: count }, () => [new Uint8Array(Float32Array.from({ length: 48 }, () => r() * 2 - 1).buffer)]);
@@ -74,6 +113,16 @@ const CASES = [
     // in both types), which says nothing about the kernels; these are measured on calibration inputs.
     heldOutSeed: 1,
     sqnr: { int8: 30, int16: 40 },
+  },
+  {
+    name: 'RSQRT, REVERSE_V2, BROADCAST_TO and DYNAMIC_UPDATE_SLICE',
+    build: rsqrtModel,
+    versions: {
+      int8: { RSQRT: 2, REVERSE_V2: 3, BROADCAST_TO: 3, DYNAMIC_UPDATE_SLICE: 1 },
+      int16: { RSQRT: 3, REVERSE_V2: 1, BROADCAST_TO: 3, DYNAMIC_UPDATE_SLICE: 1 },
+    },
+    heldOutSeed: 2,
+    sqnr: { int8: 25, int16: 40 },
   },
 ] as const;
 

@@ -598,6 +598,48 @@ const GENERATORS: Readonly<Record<string, (r: Random) => Piece>> = {
       { name: 'y', shape, scale: 1, dtype: 'bool' },
     );
   },
+  BROADCAST_TO(r) {
+    const out = [int(r, 1, 3), int(r, 1, 4), int(r, 1, 4)];
+    const shape = out.slice(int(r, 0, 2)).map((d) => (r() < 0.5 ? 1 : d));
+    const s = scaleNear(r, 1e-3);
+    return oneOp(
+      'BROADCAST_TO',
+      [{ name: 'x', shape, scale: s }],
+      [{ name: 'shape', shape: [3], dtype: 'int32', data: Int32Array.from(out) }],
+      { name: 'y', shape: out, scale: s },
+      undefined,
+      2,
+    );
+  },
+  REVERSE_V2(r) {
+    const shape = [1, int(r, 1, 5), int(r, 1, 5), int(r, 1, 4)];
+    const first = int(r, 0, 3);
+    const axes = Array.from({ length: int(r, 1, 4 - first) }, (_, k) => first + k);
+    const s = scaleNear(r, 1e-3);
+    return oneOp(
+      'REVERSE_V2',
+      [{ name: 'x', shape, scale: s }],
+      [{ name: 'axis', shape: [axes.length], dtype: 'int32', data: Int32Array.from(axes) }],
+      { name: 'y', shape, scale: s },
+      undefined,
+      3,
+    );
+  },
+  DYNAMIC_UPDATE_SLICE(r) {
+    const shape = [1, int(r, 1, 6), int(r, 1, 6), int(r, 1, 4)];
+    const update = shape.map((d) => int(r, 1, d));
+    const start = shape.map((d, k) => int(r, -1, d - update[k]! + 1));
+    const s = scaleNear(r, 1e-3);
+    return oneOp(
+      'DYNAMIC_UPDATE_SLICE',
+      [
+        { name: 'x', shape, scale: s },
+        { name: 'u', shape: update, scale: s },
+      ],
+      [{ name: 'start', shape: [4], dtype: 'int32', data: Int32Array.from(start) }],
+      { name: 'y', shape, scale: s },
+    );
+  },
 };
 
 /** Per output (one per piece): equal, or a description of the difference. */
@@ -647,6 +689,47 @@ describe('16x8 kernels against TFLite Micro', { skip: SKIP_TFLM }, () => {
       assert.deepEqual(arena, [], 'TFLM arena [ours]');
     });
   }
+});
+
+describe('16x8 RSQRT against TFLite Micro, every input value', { skip: SKIP_TFLM }, () => {
+  // Seeded inputs are negative half the time, which TFLM's RSQRT fails at Invoke: each model here
+  // holds every non-negative int16 instead, once per pair of scales (the requantization multiplier
+  // below and above one, results clamped at 32767 or not).
+  test('0 … 32767 for six input and output scales, bit for bit, arena exact', () => {
+    const values = Int16Array.from({ length: 32768 }, (_, v) => v);
+    const scales: readonly (readonly [number, number])[] = [
+      [1e-4, 5e-4],
+      [1.74e-4, 9.07e-3],
+      [1e-3, 2e-3],
+      [3e-5, 1e-2],
+      [2 ** -12, 2 ** -10],
+      [0.01, 3e-4],
+    ];
+    for (const [sx, sy] of scales) {
+      const graph = model([oneOp('RSQRT', [{ name: 'x', shape: [32768], scale: sx }], [], { name: 'y', shape: [32768], scale: sy }, undefined, 3)]);
+      const bytes = writeModel(graph);
+      const m = readModel(bytes);
+      const input = new Uint8Array(values.buffer);
+      const tflm = runTflm(bytes, [input]);
+      const interp = new Interpreter(m);
+      interp.setInputBytes(0, input);
+      interp.invoke();
+      const ours = new Int16Array(tensorBytes(interp.outputs[0]!).slice().buffer);
+      const theirs = new Int16Array(tflm.outputs[0]!.slice().buffer);
+      const diffs = [...ours].flatMap((v, i) => (v === theirs[i] ? [] : [[i, v, theirs[i]]]));
+      assert.deepEqual(diffs.slice(0, 3), [], `s ${sx} → ${sy}: ${diffs.length} differ [value, ours, TFLM]`);
+      const plan = planArena(m, 'x86_64', REFERENCE);
+      const plain = estimatePersistent(m, { abi: 'x86_64', scratchCount: plan.scratchCount, kernels: REFERENCE, allocator: 'plain' });
+      assert.equal(plan.headBytes, tflm.head);
+      assert.equal(plan.headBytes + plain.bytes, tflm.plainArenaUsedBytes);
+    }
+  });
+  test('an input below the zero point fails the invoke, as in TFLM', () => {
+    const graph = model([oneOp('RSQRT', [{ name: 'x', shape: [2], scale: 1e-3 }], [], { name: 'y', shape: [2], scale: 1e-2 }, undefined, 3)]);
+    const interp = new Interpreter(graph);
+    interp.setInputBytes(0, new Uint8Array(Int16Array.from([4, -1]).buffer));
+    assert.throws(() => interp.invoke(), /RSQRT \(layer 0\).*below the zero point/);
+  });
 });
 
 describe('ops TFLite Micro cannot run in 16x8', () => {

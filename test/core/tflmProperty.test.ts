@@ -43,11 +43,16 @@ function seedOf(key: string, k: number): number {
   return ((h >>> 0) + k * 7919) >>> 0;
 }
 
-function view(dtype: string, bytes: Uint8Array): ArrayLike<number> {
+function view(dtype: string, bytes: Uint8Array): ArrayLike<number | bigint> {
   const b = bytes.slice().buffer;
   switch (dtype) {
     case 'float32':
       return new Float32Array(b);
+    case 'uint8':
+    case 'bool':
+      return new Uint8Array(b);
+    case 'int64':
+      return new BigInt64Array(b);
     case 'int8':
       return new Int8Array(b);
     case 'int16':
@@ -88,11 +93,13 @@ function check(m: RandomModel, label: string): Checked {
       for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) assert.fail(`${what}: element ${i} is ${a[i]}, TFLM has ${b[i]}`);
       return;
     }
+    const fa = a as Float32Array;
+    const fb = b as Float32Array;
     let magnitude = 0;
-    for (let i = 0; i < b.length; i++) magnitude = Math.max(magnitude, Math.abs(b[i]!));
-    for (let i = 0; i < a.length; i++) {
-      if (Number.isNaN(b[i]!)) assert.ok(Number.isNaN(a[i]!), `${what}: element ${i} is ${a[i]}, TFLM has NaN`);
-      else if (a[i] !== b[i]) floatError = Math.max(floatError, Math.abs(a[i]! - b[i]!) / magnitude);
+    for (let i = 0; i < fb.length; i++) magnitude = Math.max(magnitude, Math.abs(fb[i]!));
+    for (let i = 0; i < fa.length; i++) {
+      if (Number.isNaN(fb[i]!)) assert.ok(Number.isNaN(fa[i]!), `${what}: element ${i} is ${fa[i]}, TFLM has NaN`);
+      else if (fa[i] !== fb[i]) floatError = Math.max(floatError, Math.abs(fa[i]! - fb[i]!) / magnitude);
     }
     assert.ok(floatError <= FLOAT_TOLERANCE, `${what}: float error ${floatError} of the largest magnitude`);
   });

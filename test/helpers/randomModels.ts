@@ -963,6 +963,138 @@ const COMPARISON_TYPES: Readonly<Record<Comparison, readonly Wide[]>> = {
 
 const CAST_FROM: readonly Wide[] = ['float32', 'int8', 'int16', 'int32', 'uint32', 'bool'];
 const CAST_TO: readonly Wide[] = ['float32', 'int8', 'int16', 'int32', 'uint32'];
+// ── ops whose int16 form TFLM runs (the audit in docs/runtime.md), in every type it takes ─────
+
+/** Types the raw-copy ops take beyond the usual four: their bytes are drawn directly. */
+export type RawFlavor = Flavor | 'uint8' | 'int64' | 'bool';
+
+/** An input tensor of any raw flavor with random contents (bool: 0 or 1; others over their range), and its quantization. */
+function rawInput(r: Rand, sg: SubgraphBuilder, name: string, dtype: RawFlavor, shape: readonly number[], given?: QuantParams) {
+  const n = count(shape);
+  if (dtype === 'uint8' || dtype === 'bool' || dtype === 'int64') {
+    const q = dtype === 'uint8' ? (given ?? quant(logUniform(r, 0.002, 0.2), int(r, 0, 255))) : undefined;
+    const tensor = sg.tensor({ name, shape, dtype, quantization: q });
+    const bytes =
+      dtype === 'int64'
+        ? new Uint8Array(BigInt64Array.from({ length: n }, () => BigInt(int(r, -1e6, 1e6)) * BigInt(int(r, 1, 1e6))).buffer)
+        : Uint8Array.from({ length: n }, () => (dtype === 'bool' ? int(r, 0, 1) : int(r, 0, 255)));
+    return { tensor, bytes, q };
+  }
+  const q = given ?? actQuant(r, dtype);
+  return { ...inputTensor(r, sg, name, dtype, shape, q), q };
+}
+
+/**
+ * RSQRT: inputs at or above the zero point (TFLM fails the invoke below it), the zero point
+ * itself among them (the type's maximum); int16 symmetric. Output scales around the largest
+ * result 1/√s_in, wide enough to clamp now and then.
+ */
+function rsqrt(dtype: 'float32' | 'int8' | 'int16'): FragmentMaker {
+  return (r, sg) => {
+    const shape = randomShape(r, int(r, 1, 4), 5);
+    const n = count(shape);
+    if (dtype === 'float32') {
+      const tensor = sg.tensor({ name: 'x', shape, dtype });
+      const values = Float32Array.from({ length: n }, () => Math.fround(logUniform(r, 1e-4, 100)));
+      const y = sg.tensor({ name: 'y', shape, dtype });
+      sg.op({ op: 'RSQRT', inputs: [tensor], outputs: [y] });
+      return { name: `RSQRT float32 [${shape}]`, inputs: [{ tensor, bytes: bytesOf(values) }], outputs: [y] };
+    }
+    const inScale = dtype === 'int8' ? logUniform(r, 0.005, 0.5) : logUniform(r, 1e-5, 1e-2);
+    const zpIn = dtype === 'int8' ? int(r, -128, 100) : 0;
+    const top = dtype === 'int8' ? 127 : 32767;
+    const largest = 1 / Math.sqrt(inScale);
+    const outScale = Math.fround((largest / top) * logUniform(r, 0.25, 4));
+    const zpOut = dtype === 'int8' ? int(r, -128, 0) : 0;
+    const tensor = sg.tensor({ name: 'x', shape, dtype, quantization: quant(Math.fround(inScale), zpIn) });
+    const values = Array.from({ length: n }, () => (r() < 0.1 ? zpIn : int(r, zpIn, top)));
+    const data = dtype === 'int8' ? Int8Array.from(values) : Int16Array.from(values);
+    const y = sg.tensor({ name: 'y', shape, dtype, quantization: quant(outScale, zpOut) });
+    sg.op({ op: 'RSQRT', inputs: [tensor], outputs: [y], version: dtype === 'int8' ? 2 : 3 });
+    return {
+      name: `RSQRT ${dtype} [${shape}] s ${inScale.toPrecision(3)}→${outScale.toPrecision(3)} zp ${zpIn}→${zpOut}`,
+      inputs: [{ tensor, bytes: bytesOf(data) }],
+      outputs: [y],
+    };
+  };
+}
+
+/** BROADCAST_TO: an output of rank 1 to 5, the input the same with some dimensions 1 and maybe fewer leading ones. */
+function broadcastTo(dtype: RawFlavor): FragmentMaker {
+  return (r, sg) => {
+    const rank = int(r, 1, 5);
+    const out = randomShape(r, rank, rank > 3 ? 3 : 4);
+    const dropped = int(r, 0, rank - 1);
+    const shape = out.slice(dropped).map((d) => (r() < 0.5 ? 1 : d));
+    const x = rawInput(r, sg, 'x', dtype, shape);
+    const wide = r() < 0.3;
+    const s = wide
+      ? sg.tensor({ name: 'shape', shape: [rank], dtype: 'int64', data: BigInt64Array.from(out, (d) => BigInt(d)) })
+      : sg.tensor({ name: 'shape', shape: [rank], dtype: 'int32', data: Int32Array.from(out) });
+    const y = sg.tensor({ name: 'y', shape: out, dtype, quantization: x.q });
+    sg.op({ op: 'BROADCAST_TO', inputs: [x.tensor, s], outputs: [y], version: 2 });
+    return { name: `BROADCAST_TO ${dtype} [${shape}]→[${out}]${wide ? ' int64' : ''}`, inputs: [x], outputs: [y] };
+  };
+}
+
+/** SHAPE of an input of rank 0 to 5 (TFLM writes int32 only). */
+function shapeOp(dtype: RawFlavor): FragmentMaker {
+  return (r, sg) => {
+    const shape = randomShape(r, int(r, 1, 5), 4);
+    const x = rawInput(r, sg, 'x', dtype, shape);
+    const y = sg.tensor({ name: 'y', shape: [shape.length], dtype: 'int32' });
+    sg.op({ op: 'SHAPE', inputs: [x.tensor], outputs: [y], options: makeOptions('ShapeOptions', { outType: 'INT32' }) });
+    return { name: `SHAPE ${dtype} [${shape}]`, inputs: [x], outputs: [y] };
+  };
+}
+
+/** REVERSE_V2 along a contiguous run of axes, given in any order, some negative. */
+function reverseV2(dtype: RawFlavor): FragmentMaker {
+  return (r, sg) => {
+    const rank = int(r, 1, 5);
+    const shape = randomShape(r, rank, rank > 3 ? 3 : 5);
+    const first = int(r, 0, rank - 1);
+    const last = int(r, first, rank - 1);
+    const axes = Array.from({ length: last - first + 1 }, (_, k) => first + k).map((a) => (r() < 0.3 ? a - rank : a));
+    if (r() < 0.5) axes.reverse();
+    const x = rawInput(r, sg, 'x', dtype, shape);
+    const a = sg.tensor({ name: 'axis', shape: [axes.length], dtype: 'int32', data: Int32Array.from(axes) });
+    const y = sg.tensor({ name: 'y', shape, dtype, quantization: x.q });
+    sg.op({ op: 'REVERSE_V2', inputs: [x.tensor, a], outputs: [y] });
+    return { name: `REVERSE_V2 ${dtype} [${shape}] axes [${axes}]`, inputs: [x], outputs: [y] };
+  };
+}
+
+/**
+ * DYNAMIC_UPDATE_SLICE: an update no larger than the operand, start indices int32 or int64,
+ * constant or a model input, some past either end (TFLM clamps them); now and then an update
+ * as large as the operand. The update's quantization may differ: TFLM copies raw values.
+ */
+function dynamicUpdateSlice(dtype: Flavor): FragmentMaker {
+  return (r, sg) => {
+    const rank = int(r, 1, 4);
+    const shape = randomShape(r, rank, 5);
+    const whole = r() < 0.1;
+    const upd = shape.map((d) => (whole ? d : int(r, 1, d)));
+    const starts = shape.map((d, k) => int(r, -2, d - upd[k]! + 2));
+    const x = rawInput(r, sg, 'x', dtype, shape);
+    const u = rawInput(r, sg, 'u', dtype, upd, r() < 0.5 ? x.q : actQuant(r, dtype));
+    const wide = r() < 0.3;
+    const values = wide ? new Uint8Array(BigInt64Array.from(starts, (v) => BigInt(v)).buffer) : new Uint8Array(Int32Array.from(starts).buffer);
+    const asInput = r() < 0.5;
+    const indexType = wide ? 'int64' : 'int32';
+    const s = asInput
+      ? sg.tensor({ name: 'start', shape: [rank], dtype: indexType })
+      : sg.tensor({ name: 'start', shape: [rank], dtype: indexType, data: values });
+    const y = sg.tensor({ name: 'y', shape, dtype, quantization: x.q });
+    sg.op({ op: 'DYNAMIC_UPDATE_SLICE', inputs: [x.tensor, u.tensor, s], outputs: [y] });
+    return {
+      name: `DYNAMIC_UPDATE_SLICE ${dtype} [${shape}] ← [${upd}] at [${starts}]${wide ? ' int64' : ''}${asInput ? ' (input)' : ''}`,
+      inputs: asInput ? [x, u, { tensor: s, bytes: values }] : [x, u],
+      outputs: [y],
+    };
+  };
+}
 
 /** Every op, dtype and variant the property tests cover, by a stable name. */
 export const OP_CASES: Readonly<Record<string, FragmentMaker>> = {
@@ -1052,6 +1184,15 @@ export const OP_CASES: Readonly<Record<string, FragmentMaker>> = {
     ]),
   ),
   ...Object.fromEntries(CAST_FROM.flatMap((a) => CAST_TO.filter((b) => b !== a).map((b) => [`CAST ${a}→${b}`, cast(a, b)]))),
+  ...Object.fromEntries((['float32', 'int8', 'int16'] as const).map((d) => [`RSQRT ${d}`, rsqrt(d)])),
+  ...Object.fromEntries(
+    (['float32', 'int8', 'int16', 'int32', 'uint8', 'int64', 'bool'] as const).flatMap((d) => [
+      [`BROADCAST_TO ${d}`, broadcastTo(d)],
+      [`REVERSE_V2 ${d}`, reverseV2(d)],
+    ]),
+  ),
+  ...Object.fromEntries((['float32', 'int8', 'int16', 'int32', 'bool'] as const).map((d) => [`SHAPE ${d}`, shapeOp(d)])),
+  ...Object.fromEntries((['float32', 'int8', 'int16', 'int32'] as const).map((d) => [`DYNAMIC_UPDATE_SLICE ${d}`, dynamicUpdateSlice(d)])),
 };
 
 /**

@@ -159,7 +159,11 @@ const SAME_TYPE: Partial<Record<BuiltinName, Build>> = {
   RELU: unary('RELU'),
   RELU6: unary('RELU6'),
   ROUND: unary('ROUND'),
-  RSQRT: unary('RSQRT'),
+  // A constant input of 2: TFLM's int8 and int16 RSQRT fail the invoke on values below the zero point.
+  RSQRT: (t, o) => {
+    const r = new Recipe();
+    return r.op('RSQRT', [r.constant(t, S4)], [r.output(o, S4)]);
+  },
   SIN: unary('SIN'),
   SQRT: unary('SQRT'),
   SQUARE: unary('SQUARE'),
@@ -320,6 +324,16 @@ const SAME_TYPE: Partial<Record<BuiltinName, Build>> = {
     const r = new Recipe();
     return r.op('BATCH_MATMUL', [r.input(t, [1, 2, 3]), r.input(t, [1, 3, 4])], [r.output(o, [1, 2, 4])], makeOptions('BatchMatMulOptions'));
   },
+  REVERSE_V2: (t, o) => {
+    const r = new Recipe();
+    return r.op('REVERSE_V2', [r.input(t, S4), r.ints([1])], [r.output(o, S4)]);
+  },
+  DYNAMIC_UPDATE_SLICE: (t, o) => {
+    const r = new Recipe();
+    return r.op('DYNAMIC_UPDATE_SLICE', [r.input(t, S4), r.input(t, [1, 2, 2, 2]), r.ints([0, 1, 1, 0])], [r.output(o, S4)]);
+  },
+  REDUCE_MIN: reduce('REDUCE_MIN'),
+  REDUCE_ALL: reduce('REDUCE_ALL'),
 };
 
 /** Ops whose output is of a fixed type (bool, int32) whatever the input's. */

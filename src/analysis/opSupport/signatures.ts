@@ -245,7 +245,8 @@ export const OP_SIGNATURES = {
   RESIZE_BILINEAR: proven('resize_bilinear.cc', ALONG_AXIS(F_I8)),
   RESIZE_NEAREST_NEIGHBOR: proven('resize_nearest_neighbor.cc', ALONG_AXIS(F_I8_I16)),
   ROUND: proven('round.cc', same(FLOAT)),
-  RSQRT: proven('elementwise.cc', same(FLOAT)),
+  // int8 and int16 also fail at Invoke on an input below the zero point, which no type check can see.
+  RSQRT: limited(proven('elementwise.cc', same(F_I8_I16)), INT16_ZERO_POINT('elementwise.cc')),
   SELECT_V2: proven(
     'select.cc',
     each(F_I8_I16, (t) => [null, one(t), one(t)]),
@@ -329,6 +330,13 @@ export const OP_SIGNATURES = {
   VAR_HANDLE: fromSource('var_handle.cc', ANY_TYPE),
   WHILE: fromSource('while.cc', ANY_TYPE),
   ZEROS_LIKE: proven('zeros_like.cc', same([F, 'int8', 'int32', 'int64'])),
+  REVERSE_V2: proven('reverse.cc', ALONG_AXIS([F, 'int8', 'uint8', 'int16', 'int32', 'int64', 'bool'])),
+  DYNAMIC_UPDATE_SLICE: proven(
+    'dynamic_update_slice.cc',
+    each([F, 'int8', 'int16', 'int32'], (t) => [one(t), one(t), ['int32', 'int64']]),
+  ),
+  REDUCE_MIN: limited(proven('reduce.cc', ALONG_AXIS(F_I8)), { kind: 'same-quantization', inputs: [0], source: 'reduce_common.cc' }),
+  REDUCE_ALL: proven('reduce.cc', ALONG_AXIS(['bool'])),
 } satisfies ByBuiltin<OpSignatures>;
 
 /**

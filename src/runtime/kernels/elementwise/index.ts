@@ -28,6 +28,7 @@ import { LOGISTIC_16, TANH_16 } from './lut16x8';
 import { withInt16 } from '../int16Dispatch';
 import { MAXIMUM, MINIMUM } from './maximumMinimum';
 import { MEAN } from './mean';
+import { RSQRT } from './rsqrt';
 import { MUL } from './mul';
 import { PRELU } from './prelu';
 import { QUANTIZE } from './quantize';
@@ -70,4 +71,5 @@ export const KERNELS: KernelRegistry = {
   LESS,
   LESS_EQUAL,
   SELECT_V2,
+  RSQRT,
 } satisfies ByBuiltin<Kernel>;

@@ -14,6 +14,10 @@ import { STRIDED_SLICE } from './stridedSlice';
 import { SVDF } from './svdf';
 import { TRANSPOSE } from './transpose';
 import { UNIDIRECTIONAL_SEQUENCE_LSTM } from './unidirectionalSequenceLstm';
+import { BROADCAST_TO } from './broadcastTo';
+import { SHAPE } from './shape';
+import { REVERSE_V2 } from './reverseV2';
+import { DYNAMIC_UPDATE_SLICE } from './dynamicUpdateSlice';
 
 export const KERNELS: KernelRegistry = {
   RESHAPE,
@@ -33,4 +37,8 @@ export const KERNELS: KernelRegistry = {
   RESIZE_NEAREST_NEIGHBOR,
   SVDF,
   UNIDIRECTIONAL_SEQUENCE_LSTM,
+  BROADCAST_TO,
+  SHAPE,
+  REVERSE_V2,
+  DYNAMIC_UPDATE_SLICE,
 } satisfies ByBuiltin<Kernel>;
