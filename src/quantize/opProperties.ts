@@ -37,6 +37,12 @@ export interface OpProperty {
   readonly output: OutputRule;
   /** Fused activations this op may carry in int8 (TFLM supports NONE, RELU, RELU6, RELU_N1_TO_1). */
   readonly fused?: boolean;
+  /**
+   * Data slots TFLM's 16x8 kernel reads as int8 all the same (PRELU's alpha: prelu_common.cc
+   * takes int16 data only with an int8 alpha). In an int16 layer they take their int8 form,
+   * with its own int8 parameters.
+   */
+  readonly int8In16x8?: readonly number[];
 }
 
 const OWN: OutputRule = { kind: 'own' };
@@ -92,7 +98,7 @@ export const OP_PROPERTIES: Readonly<Record<string, OpProperty>> = {
   RELU6: { dataInputs: [0], output: OWN },
   RELU_N1_TO_1: { dataInputs: [0], output: OWN },
   LEAKY_RELU: { dataInputs: [0], output: OWN },
-  PRELU: { output: OWN },
+  PRELU: { output: OWN, int8In16x8: [1] },
   HARD_SWISH: { dataInputs: [0], output: OWN },
   MEAN: { dataInputs: [0], output: OWN },
   SUM: { dataInputs: [0], output: OWN },
@@ -142,6 +148,7 @@ export const OPS_16X8: ReadonlySet<string> = new Set([
   'SLICE',
   'SUM',
   'SQUARED_DIFFERENCE',
+  'PRELU',
 ]);
 
 /**

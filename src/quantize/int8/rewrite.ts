@@ -15,7 +15,7 @@ import type { Buffer, Operator, Tensor } from '../../model/graph';
 import { editOps, uniqueName, type EditOp } from '../graphEdit';
 import { dequantizeOp, quantizeOp } from './format';
 import type { ScaleGroups } from './scaleGroups';
-import { isConst, isFloat, precisionOf, propertyOf, slotKind, type Int8Source } from './source';
+import { isConst, isFloat, precisionOf, propertyOf, slotKind, slotType, type Int8Source } from './source';
 import { activationQuantization, formOf, withoutQuantization, type TensorPlan } from './tensorPlan';
 import type { WeightPlan } from './weights';
 
@@ -109,7 +109,7 @@ export function rewriteOperators(s: Int8Source, groups: ScaleGroups, tp: TensorP
     const pre: RewrittenOp[] = [];
     op.inputs.forEach((t, slot) => {
       if (!float(t) || slotKind(prop, slot) !== 'data') return;
-      let i8 = formOf(tp.forms.get(t), type)!;
+      let i8 = formOf(tp.forms.get(t), slotType(s, layer, slot))!;
       const target = requantized.get(`${layer}:${slot}`);
       if (target !== undefined) {
         const g = tp.groupParams.get(target)!;

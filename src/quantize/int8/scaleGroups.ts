@@ -153,6 +153,7 @@ export function planScaleGroups(s: Int8Source): ScaleGroups {
   const members = new Map<number, number[]>();
   // The integer types some layer or the model's I/O uses (source.ts ioType).
   const used = new Set<string>([s.activations, ...s.layers.map((l) => l.precision)]);
+  if (s.layers.some((l) => l.precision === 'int16' && l.property?.int8In16x8 !== undefined)) used.add('int8');
   const types = (['int8', 'int16'] as const).filter((type) => used.has(type));
   for (const type of types) {
     for (let t = 0; t < sg.tensors.length; t++) {

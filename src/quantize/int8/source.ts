@@ -62,6 +62,16 @@ export function precisionOf(s: Int8Source, layer: number): LayerPrecision {
   return s.layers[layer]!.precision;
 }
 
+/**
+ * The integer type the layer reads at `slot`: its own, but int8 for the slots its 16x8 kernel
+ * reads as int8 (OpProperty.int8In16x8: PRELU's alpha).
+ */
+export function slotType(s: Int8Source, layer: number, slot: number): ActivationType {
+  const l = s.layers[layer]!;
+  if (l.precision !== 'int16') return 'int8';
+  return l.property?.int8In16x8?.includes(slot) ? 'int8' : 'int16';
+}
+
 /** The scale-group node of tensor t's integer form of `type` (see the file's comment). */
 export function formNode(s: Int8Source, t: number, type: ActivationType): number {
   return type === 'int8' ? t : t + s.subgraph.tensors.length;
@@ -90,7 +100,8 @@ export function ioType(s: Int8Source, t: number): ActivationType {
       const p = s.layers[layer]!;
       if (p.precision === 'float' || !p.property) continue;
       const prop = p.property;
-      if (sg.operators[layer]!.inputs.some((x, slot) => x === t && slotKind(prop, slot) === 'data')) return p.precision;
+      const slot = sg.operators[layer]!.inputs.findIndex((x, k) => x === t && slotKind(prop, k) === 'data');
+      if (slot >= 0) return slotType(s, layer, slot);
     }
     return s.activations;
   }

@@ -19,7 +19,7 @@ import { asymmetricParams, quantizeAffine, quantizeAffine16, symmetricParams16, 
 import type { RangeChoice } from '../ranges';
 import type { ActivationType, IoType, LayerPrecision } from './options';
 import type { GroupRule, ScaleGroups } from './scaleGroups';
-import { formNode, ioType, isConst, isFloat, precisionOf, propertyOf, slotKind, type Int8Source } from './source';
+import { formNode, ioType, isConst, isFloat, precisionOf, propertyOf, slotKind, slotType, type Int8Source } from './source';
 
 /** A group's int8 parameters and the real range they cover (widened to include 0). */
 export interface GroupParams extends AffineParams {
@@ -148,7 +148,7 @@ export function planTensors(s: Int8Source, groups: ScaleGroups, ranges: Readonly
     const type = precisionOf(s, layer);
     op.inputs.forEach((t, slot) => {
       if (!float(t)) return;
-      if (p && slotKind(p, slot) === 'data') needs[type].add(t);
+      if (p && slotKind(p, slot) === 'data') needs[slotType(s, layer, slot)].add(t);
       if (!p) needs.float.add(t);
     });
     for (const t of op.outputs) if (float(t)) needs[type].add(t);
