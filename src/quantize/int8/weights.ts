@@ -7,8 +7,12 @@
  * s_in · s_w. In 16x8 layers (int16 activations) biases are int64, and weights are widened
  * only where a bias would pass 2^47, the bound of TFLM's 64-bit requantization. Int8 weights of
  * a hybrid source are reused as they are when they fit the int8 kernel (symmetric, no −128, per tensor or on the same axis) and their bias fits.
+ * Per-channel FULLY_CONNECTED weights the target's kernels refuse (CMSIS-NN with an int16 input)
+ * are per tensor instead, with a note.
  */
+import { needsPerTensorWeights } from '../../analysis/opSupport/check';
 import type { QuantizeNotice } from '../../findings/notice';
+import type { BuiltinName } from '../../model/ops';
 import { floatData } from '../graphEdit';
 import { biasScaleAdjustments, quantizeBias, quantizeBias64, symmetricWeights, type SymmetricWeights } from '../params';
 import type { Int8GraphOptions } from './options';
@@ -29,6 +33,8 @@ export interface LayerWeights {
   readonly reused: boolean;
   /** Channels whose scale was widened so that the bias fits int32. */
   readonly widenedChannels: number;
+  /** Per tensor although per-channel FULLY_CONNECTED weights were asked: the kernels refuse them for this layer (Int8GraphOptions.kernels). */
+  readonly perTensorForKernels?: true;
   /** int32, or int64 with int16 activations (16x8: what the converter writes and TFLM's FC and depthwise read). */
   readonly bias?: { readonly tensor: number; readonly values: Int32Array | BigInt64Array; readonly scales: readonly number[] };
 }
@@ -42,7 +48,7 @@ export function planWeights(
   s: Int8Source,
   groups: ScaleGroups,
   tensors: TensorPlan,
-  options: Pick<Int8GraphOptions, 'perChannelFullyConnected' | 'reuseInt8Weights' | 'weightCache'>,
+  options: Pick<Int8GraphOptions, 'perChannelFullyConnected' | 'reuseInt8Weights' | 'weightCache' | 'kernels'>,
 ): WeightPlan {
   const graph = s.graph;
   const sg = s.subgraph;
@@ -55,7 +61,10 @@ export function planWeights(
     const biasLimit = wide ? 2 ** 47 : undefined;
     const w = op.inputs[prop.weight.slot]!;
     const wt = sg.tensors[w]!;
-    const axis = prop.weight.axis === 'fc' ? (options.perChannelFullyConnected ? 0 : undefined) : prop.weight.axis;
+    const perChannelFc =
+      options.perChannelFullyConnected &&
+      !(options.kernels && needsPerTensorWeights(s.layers[layer]!.op as BuiltinName, wide ? 'int16' : 'int8', options.kernels));
+    const axis = prop.weight.axis === 'fc' ? (perChannelFc ? 0 : undefined) : prop.weight.axis;
     const inputScale = scaleOfInput(s, groups, tensors, layer, mainSlot(prop));
     const b = prop.bias !== undefined ? op.inputs[prop.bias] : undefined;
     const biasValues = b !== undefined && b >= 0 ? floatData(graph, sg.tensors[b]!) : undefined;
@@ -92,7 +101,18 @@ export function planWeights(
       b !== undefined && biasValues
         ? { tensor: b, ...(wide ? quantizeBias64(biasValues, inputScale, q.scales) : quantizeBias(biasValues, inputScale, q.scales)) }
         : undefined;
-    layers.push({ layer, weight: w, ...(axis !== undefined ? { axis } : {}), inputScale, quantized: q, reused, widenedChannels, ...(bias ? { bias } : {}) });
+    const perTensorForKernels = prop.weight.axis === 'fc' && options.perChannelFullyConnected && !perChannelFc;
+    layers.push({
+      layer,
+      weight: w,
+      ...(axis !== undefined ? { axis } : {}),
+      inputScale,
+      quantized: q,
+      reused,
+      widenedChannels,
+      ...(bias ? { bias } : {}),
+      ...(perTensorForKernels ? { perTensorForKernels } : {}),
+    });
   });
   return { layers };
 }
@@ -121,6 +141,8 @@ export function weightNotes(plan: WeightPlan): QuantizeNotice[] {
   const reused = plan.layers.filter((l) => l.reused).length;
   const adjusted = biasAdjusted(plan);
   if (reused > 0) notes.push({ code: 'weights-reused', params: { tensors: reused } });
+  const perTensor = plan.layers.filter((l) => l.perTensorForKernels).length;
+  if (perTensor > 0) notes.push({ code: 'weights-per-tensor', params: { layers: perTensor } });
   if (adjusted.length > 0) notes.push({ code: 'bias-widened', params: { channels: adjusted.reduce((n, b) => n + b.channels, 0), layers: adjusted.length } });
   return notes;
 }
