@@ -38,7 +38,15 @@ interface OpRefusedParams {
    * 'float16': FLOAT16 tensors; 'dtype': another combination of types ('hybrid' layers are
    * `hybrid-op`); the others: a constraint beyond types (opSupport/signatures.ts Constraint).
    */
-  readonly reason: 'float16' | 'dtype' | 'fixed-output' | 'int16-zero-point' | 'same-quantization' | 'no-fused-activation' | 'bias-required';
+  readonly reason:
+    | 'float16'
+    | 'dtype'
+    | 'fixed-output'
+    | 'int16-zero-point'
+    | 'same-quantization'
+    | 'no-fused-activation'
+    | 'bias-required'
+    | 'per-tensor-weights';
   /** What the layer has: its types (`int16, int16 → int16`), or the constraint's values (`scale, zero point`, the activation). */
   readonly got: string;
   /** What the kernel takes: signatures separated by `; `, or the constraint's values. */

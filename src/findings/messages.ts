@@ -42,6 +42,8 @@ export const FINDING_PARTS = {
     "{op} (layer {layer}) has a fused {got} activation, which TensorFlow Lite Micro's kernel refuses ({source}): apply the activation as a layer of its own",
   opRefusedBiasRequired:
     "{op} (layer {layer}) has no bias, which TensorFlow Lite Micro's kernel reads without checking ({source}): the interpreter aborts; give the layer a zero bias",
+  opRefusedPerTensorWeights:
+    "{op} (layer {layer}) has per-channel weights ({got}) with an int16 input, which TensorFlow Lite Micro's kernel refuses ({source}): quantize its weights per tensor, or the layer to int8",
   reserved: ' + {bytes} reserved',
   peak: '; peak at layer {layer} {op}',
   slowest: '; slowest layer {layer} {op} ({ms})',
@@ -109,6 +111,8 @@ export const NOTICE_MESSAGES = {
   'weights-rounded':
     'data-driven rounding: {weights} weight(s) of {layers} layer(s) rounded the other way than to nearest, to lower the layer output error on {samples} calibration samples',
   'bias-widened': "weight scales widened on {channels} channel(s) of {layers} layer(s) so their bias fits int32 (the converter's bias-scale check)",
+  'weights-per-tensor':
+    "FULLY_CONNECTED weights per tensor in {layers} int16 layer(s), not per channel as asked: the target's CMSIS-NN kernel refuses per-channel weights with an int16 input",
 } as const satisfies Readonly<Record<NoticeCode, string>>;
 
 /** Fragments the notices above are assembled with. */

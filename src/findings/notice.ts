@@ -98,6 +98,7 @@ export type QuantizeNotice =
   | Notice_<'hybrid-dequantized', { readonly tensors: number }>
   | Notice_<'weights-reused', { readonly tensors: number }>
   | Notice_<'bias-widened', { readonly channels: number; readonly layers: number }>
+  | Notice_<'weights-per-tensor', { readonly layers: number }>
   | Notice_<'evaluation-on-calibration', { readonly samples: number }>
   | Notice_<
       'input-range',

@@ -43,6 +43,7 @@ const REFUSAL_TEMPLATES: Readonly<Record<Exclude<FindingOf<'op-refused'>['params
   'same-quantization': P.opRefusedSameQuantization,
   'no-fused-activation': P.opRefusedFusedActivation,
   'bias-required': P.opRefusedBiasRequired,
+  'per-tensor-weights': P.opRefusedPerTensorWeights,
 };
 
 function percent(used: number, budget: number): string {

@@ -1,8 +1,8 @@
 /**
  * The precision job: measure a per-layer precision assignment of a float model (int8, int16
  * or float per layer) or, with `suggest`, search for one (quantize/precision/search.ts). The
- * calibration statistics of recent calls stay in this worker's memory, keyed by the model file
- * (path, size, mtime) and every quantize parameter that shapes them, so a new assignment costs
+ * calibration statistics of recent calls stay in this worker's memory (CalibrationCache, bounded
+ * by bytes), keyed by the model file (path, size, mtime) and every quantize parameter that shapes them, so a new assignment costs
  * a build and an evaluation, not a calibration. Like the quantize job it writes nothing: the
  * caller writes the model and its report.
  */
@@ -18,6 +18,7 @@ import { meetsGoal, searchPrecision } from '../quantize/precision/search';
 import type { CalibrationStatistics } from '../quantize/quantizeModel';
 import { outputNames, reportNameFor, type QuantizationReport } from '../quantize/report';
 import type { PrecisionParams, PrecisionPoint, PrecisionResult, QuantizeParams } from '../shared/protocol';
+import { CALIBRATION_CACHE_BYTES, CalibrationCache, statisticsBytes } from './calibrationCache';
 import { stopIfAsked, type JobContext } from './context';
 import { evaluateModels } from './evaluate';
 import { quantizeInputs } from './quantize';
@@ -27,10 +28,7 @@ export const PRECISION_CANCELLED = 'the precision job was cancelled; nothing was
 /** A search's time limit when the caller gives none: long enough for a few rounds on a small model. */
 export const PRECISION_SEARCH_MS = 60_000;
 
-/** Calibrations kept: a few models (or calibration settings) open at once. */
-export const PRECISION_CACHE_SIZE = 4;
-
-const cache = new Map<string, CalibrationStatistics>();
+const cache = new CalibrationCache<CalibrationStatistics>(CALIBRATION_CACHE_BYTES, statisticsBytes);
 
 /** The model file as it is now and every parameter the statistics or auto's recipe depend on. */
 export function calibrationKey(q: QuantizeParams): string {
@@ -39,22 +37,6 @@ export function calibrationKey(q: QuantizeParams): string {
   const { precision: _precision, outputPath: _outputPath, threads: _threads, modelPath: _modelPath, ...fields } = q;
   const sorted = Object.fromEntries(Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : 1)));
   return JSON.stringify([path, st.size, st.mtimeMs, sorted]);
-}
-
-function cached(key: string): CalibrationStatistics | undefined {
-  const hit = cache.get(key);
-  if (hit) {
-    // Most recently used last: the first key is the one evicted.
-    cache.delete(key);
-    cache.set(key, hit);
-  }
-  return hit;
-}
-
-function remember(key: string, statistics: CalibrationStatistics): void {
-  cache.delete(key);
-  cache.set(key, statistics);
-  while (cache.size > PRECISION_CACHE_SIZE) cache.delete(cache.keys().next().value!);
 }
 
 /** Forgets every kept calibration (tests; a worker that needs the memory back). */
@@ -84,7 +66,7 @@ async function precision(params: PrecisionParams, ctx: JobContext): Promise<Prec
   if (!(timeLimitMs > 0)) throw new LensError('usage', `the time limit must be a positive number of ms, not ${timeLimitMs}`);
   const inputs = quantizeInputs(q);
   const key = calibrationKey(q);
-  const reused = cached(key);
+  const reused = cache.get(key);
   const quiet: ProgressContext = { shouldStop: ctx.shouldStop };
 
   let floatTop1: { top1: number; samples: number } | undefined;
@@ -123,7 +105,7 @@ async function precision(params: PrecisionParams, ctx: JobContext): Promise<Prec
   const assess = (a: Parameters<typeof session.assess>[0]): Promise<Assessed> => {
     const first = session.statistics() === undefined;
     return session.assess(a, first ? { shouldStop: ctx.shouldStop, progress: (f, m) => ctx.progress(f * 0.5, m) } : quiet).then((r) => {
-      if (first) remember(key, r.result.statistics);
+      if (first) cache.set(key, r.result.statistics);
       return r;
     });
   };

@@ -54,6 +54,12 @@ export interface OpProperty {
   readonly gates?: readonly GateWeights[];
   /** Variable state input slots (an LSTM's): the hidden state shares the output's parameters, the cell state is int16 with a power-of-two scale. */
   readonly state?: { readonly hidden: number; readonly cell: number };
+  /**
+   * Data slots TFLM's 16x8 kernel reads as int8 all the same (PRELU's alpha: prelu_common.cc
+   * takes int16 data only with an int8 alpha). In an int16 layer they take their int8 form,
+   * with its own int8 parameters.
+   */
+  readonly int8In16x8?: readonly number[];
 }
 
 const OWN: OutputRule = { kind: 'own' };
@@ -109,7 +115,7 @@ export const OP_PROPERTIES: Readonly<Record<string, OpProperty>> = {
   RELU6: { dataInputs: [0], output: OWN },
   RELU_N1_TO_1: { dataInputs: [0], output: OWN },
   LEAKY_RELU: { dataInputs: [0], output: OWN },
-  PRELU: { output: OWN },
+  PRELU: { output: OWN, int8In16x8: [1] },
   HARD_SWISH: { dataInputs: [0], output: OWN },
   MEAN: { dataInputs: [0], output: OWN },
   SUM: { dataInputs: [0], output: OWN },
@@ -201,6 +207,7 @@ export const OPS_16X8: ReadonlySet<string> = new Set([
   'BROADCAST_TO',
   'REVERSE_V2',
   'DYNAMIC_UPDATE_SLICE',
+  'PRELU',
 ]);
 
 /**

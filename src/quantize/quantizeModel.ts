@@ -8,6 +8,7 @@
  * nothing is read or written here.
  */
 import { analyzeModel } from '../analysis/analyzeModel';
+import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import { Cancelled } from '../errors';
 import type { QuantizeNotice } from '../findings/notice';
 import { englishNotices } from '../findings/renderNotice';
@@ -66,6 +67,12 @@ export interface QuantizeOptions {
    * tensor for a fixed method, both tried by `auto`.
    */
   readonly perChannelFullyConnected?: boolean;
+  /**
+   * The TFLM kernels the model is for (a board's): layers whose per-channel weights they refuse
+   * get per-tensor ones (Int8GraphOptions.kernels; CMSIS-NN's 16x8 FULLY_CONNECTED). Default: the
+   * reference kernels, which take both.
+   */
+  readonly kernels?: KernelLibraryId;
   /** Leave ops the int8 path cannot take in float (QUANTIZE/DEQUANTIZE around them) instead of failing. */
   readonly keepFloat?: boolean;
   /** Reuse the int8 weights of a hybrid source exactly where they fit (default true). */
@@ -238,6 +245,7 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
       ...(activations === 'int16' ? { activations } : {}),
       ...(precision.size > 0 ? { precision } : {}),
       perChannelFullyConnected: c.perChannelFullyConnected,
+      ...(options.kernels ? { kernels: options.kernels } : {}),
       keepFloat: keepFloatLayers,
       reuseInt8Weights,
       weightCache,

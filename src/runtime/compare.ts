@@ -3,7 +3,7 @@
  * a float model's tensors and the dequantized tensors of its int8 version, and how often the
  * outputs agree. Pure functions over captured runs; the worker does the running.
  */
-import type { Graph, QuantParams } from '../model/graph';
+import { isConstant, type Graph, type QuantParams } from '../model/graph';
 import { opName } from '../model/ops';
 
 /** A tensor's values as real numbers, by tensor name, for the layers that produced them. */
@@ -197,37 +197,90 @@ export function dequantize(values: ArrayLike<number>, q: QuantParams | undefined
 /** Layers whose outputs are only format changes at the edges of an int8 model. */
 const EDGE_OPS = new Set(['QUANTIZE', 'DEQUANTIZE']);
 
+/** A layer as the pairing sees it: its op, output name, and what it holds (output and constant input shapes). */
+interface LayerKey {
+  readonly i: number;
+  readonly op: string;
+  readonly name: string;
+  readonly shapes: string;
+}
+
+function layerKeys(g: Graph): LayerKey[] {
+  const sg = g.subgraphs[0]!;
+  const shape = (t: number): string => (t >= 0 ? (sg.tensors[t]?.shape.join('x') ?? '') : '-');
+  return sg.operators
+    .map((op, i) => {
+      const constants = op.inputs.map((t) => (t >= 0 && isConstant(g, sg.tensors[t]!) ? shape(t) : '')).join(',');
+      return { i, op: opName(g, op), name: sg.tensors[op.outputs[0]!]?.name ?? '', shapes: `${op.outputs.map(shape).join(',')}|${constants}` };
+    })
+    .filter((l) => !EDGE_OPS.has(l.op));
+}
+
+/** Score of pairing two layers in the alignment: the same op and shapes far above the same op alone; 0 when the ops differ. */
+function pairScore(f: LayerKey, q: LayerKey): number {
+  if (f.op !== q.op) return 0;
+  return f.shapes === q.shapes ? 1024 : 1;
+}
+
 /**
- * Pairs the float model's layers with the int8 model's: by output tensor name (the
- * converter keeps most names), then by position among the remaining layers of the same op.
+ * The order-preserving pairing of two layer lists with the highest total pairScore (a weighted
+ * longest common subsequence): a layer one side has and the other lacks (an activation the
+ * converter fused, a layer of one model only) is skipped instead of shifting every pair after it.
+ */
+function alignInOrder(f: readonly LayerKey[], q: readonly LayerKey[]): [LayerKey, LayerKey][] {
+  const n = f.length;
+  const m = q.length;
+  const best = new Float64Array((n + 1) * (m + 1));
+  const at = (i: number, j: number): number => i * (m + 1) + j;
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--) {
+      const score = pairScore(f[i]!, q[j]!);
+      best[at(i, j)] = Math.max(best[at(i + 1, j)]!, best[at(i, j + 1)]!, score > 0 ? score + best[at(i + 1, j + 1)]! : 0);
+    }
+  const pairs: [LayerKey, LayerKey][] = [];
+  let i = 0;
+  let j = 0;
+  while (i < n && j < m) {
+    const score = pairScore(f[i]!, q[j]!);
+    if (score > 0 && best[at(i, j)] === score + best[at(i + 1, j + 1)]!) {
+      pairs.push([f[i]!, q[j]!]);
+      i++;
+      j++;
+    } else if (best[at(i, j)] === best[at(i + 1, j)]) i++;
+    else j++;
+  }
+  return pairs;
+}
+
+/**
+ * Pairs the float model's layers with the int8 model's, QUANTIZE and DEQUANTIZE left out (a
+ * mixed model's conversions, an int8 model's edges): by output tensor name where the op and
+ * shapes agree too (the converter and our quantizer keep most names), then the rest in order by
+ * op and shapes (alignInOrder), so a layer only one model has never shifts the pairs after it.
  */
 export function correspondingLayers(
   floatGraph: Graph,
   int8Graph: Graph,
 ): { readonly float: number; readonly int8: number; readonly by: 'name' | 'position' }[] {
-  const list = (g: Graph) =>
-    g.subgraphs[0]!.operators.map((op, i) => ({ i, op: opName(g, op), name: g.subgraphs[0]!.tensors[op.outputs[0]!]?.name ?? '' })).filter(
-      (l) => !EDGE_OPS.has(l.op),
-    );
-  const f = list(floatGraph);
-  const q = list(int8Graph);
+  const f = layerKeys(floatGraph);
+  const q = layerKeys(int8Graph);
   const pairs: { float: number; int8: number; by: 'name' | 'position' }[] = [];
   const usedF = new Set<number>();
   const usedQ = new Set<number>();
   const byName = new Map(f.map((l) => [l.name, l]));
   for (const l of q) {
     const m = byName.get(l.name);
-    if (m && m.op === l.op && !usedF.has(m.i)) {
+    if (m && m.op === l.op && m.shapes === l.shapes && !usedF.has(m.i)) {
       pairs.push({ float: m.i, int8: l.i, by: 'name' });
       usedF.add(m.i);
       usedQ.add(l.i);
     }
   }
-  const restF = f.filter((l) => !usedF.has(l.i));
-  const restQ = q.filter((l) => !usedQ.has(l.i));
-  for (let k = 0; k < Math.min(restF.length, restQ.length); k++) {
-    if (restF[k]!.op === restQ[k]!.op) pairs.push({ float: restF[k]!.i, int8: restQ[k]!.i, by: 'position' });
-  }
+  const rest = alignInOrder(
+    f.filter((l) => !usedF.has(l.i)),
+    q.filter((l) => !usedQ.has(l.i)),
+  );
+  for (const [a, b] of rest) pairs.push({ float: a.i, int8: b.i, by: 'position' });
   return pairs.sort((a, b) => a.int8 - b.int8);
 }
 

@@ -144,6 +144,10 @@ const EXAMPLES: { readonly [C in NoticeCode]: readonly [NoticeOf<C>, string] } =
     { code: 'bias-widened', params: { channels: 3, layers: 1 } },
     "weight scales widened on 3 channel(s) of 1 layer(s) so their bias fits int32 (the converter's bias-scale check)",
   ],
+  'weights-per-tensor': [
+    { code: 'weights-per-tensor', params: { layers: 2 } },
+    "FULLY_CONNECTED weights per tensor in 2 int16 layer(s), not per channel as asked: the target's CMSIS-NN kernel refuses per-channel weights with an int16 input",
+  ],
   'evaluation-on-calibration': [
     { code: 'evaluation-on-calibration', params: { samples: 20 } },
     "no evaluation data was given: the report's figures are measured on 20 of the calibration samples, which the model was fitted to, so they look better than on new data; give evaluation data for an honest measure",

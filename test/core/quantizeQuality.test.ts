@@ -26,10 +26,24 @@ function assertAtLeastOfficial(name: string, row: QualityRow): void {
 /**
  * Known shortfalls of the default, reported as TODO (the run shows them; they do not pass
  * silently): the top-1 bar per model, where the default misses it on this set.
+ *
+ * vww_96, investigated (2026-12-07): the one crop is held-out sample 2, the top-right 70% crop of
+ * retina.jpg, the nearest call of the 25: float softmax [0.4718, 0.5282] (a margin of 0.056, logit
+ * gap 0.11; the next nearest crop's margin is 0.118). Ours gives [0.5430, 0.4570], the official
+ * [0.4297, 0.5703]. Without weight rounding nothing flips (29.29 dB instead of 31.20). It is not the
+ * rank-deficient last layer (the FC fitted on 60 rows of 256: rounding every layer but it still
+ * flips, at 31.23 dB): it is how independently fitted layers compose. Each layer's rounding is
+ * fitted against float inputs; rounding layer 0 alone gives 33.43 dB and layer 1 alone 34.73 dB,
+ * neither flipping, but both together 30.08 dB and the flip. AdaRound's remedy (fit each layer
+ * on the quantized model's own input to it, in order: asymmetric reconstruction) costs one int8
+ * pass of the fit samples per layer; not done. No principled default change fixes it: rounding
+ * off passes here but fails the PTQ bench bar on vww_96 (28.46 dB vs official 28.57 + 0.5; with
+ * rounding 29.55 dB, top-1 97.8% = official's), and a per-layer rule (no rounding where rows < n)
+ * still flips.
  */
 const KNOWN_TOP1: Readonly<Record<string, string>> = {
   vww_96:
-    'weight rounding (on by default) flips 1 of these 25 crops (0.96 vs 1.0) while gaining 2.8 dB; on the 91 held-out samples of the PTQ bench its top-1 agreement equals the official model (97.8%)',
+    'weight rounding (on by default) flips 1 of these 25 crops (0.96 vs 1.0): retina.jpg top-right, float margin 0.056, flipped by how independently rounded layers compose (see above); on the 91 held-out samples of the PTQ bench its top-1 agreement equals the official model (97.8%)',
 };
 
 describe('with the default settings (auto ranges), our int8 models are at least as good as the official ones', { skip: SKIP_SHARED }, () => {

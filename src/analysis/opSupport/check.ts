@@ -159,7 +159,20 @@ function violation(c: Constraint, sg: Subgraph, op: Operator): { got: string; ac
     }
     case 'bias-required':
       return (op.inputs[c.slot] ?? -1) >= 0 ? null : { got: 'none', accepted: 'a bias tensor' };
+    case 'per-tensor-weights': {
+      const scales = inputs[c.slot]?.quantization?.scale.length ?? 0;
+      return inputs[0]?.dtype !== c.input || scales <= 1 ? null : { got: `${scales} scales`, accepted: '1 scale' };
+    }
   }
+}
+
+/**
+ * Whether the kernel library refuses per-channel weights for `op` with a data input of `input`
+ * (a 'per-tensor-weights' constraint): what the quantizer asks before it writes them.
+ */
+export function needsPerTensorWeights(op: BuiltinName, input: DType, library: KernelLibraryId): boolean {
+  const rule = lookup(op);
+  return rule !== undefined && constraintsFor(op, rule, library).some((c) => c.kind === 'per-tensor-weights' && c.input === input);
 }
 
 /**

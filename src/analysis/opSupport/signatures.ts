@@ -50,7 +50,9 @@ export type Constraint =
   /** The op refuses a fused activation other than NONE. */
   | { readonly kind: 'no-fused-activation' }
   /** The input `slot` (the bias) must be present: the kernel reads it without checking (TFLM aborts). */
-  | { readonly kind: 'bias-required'; readonly slot: number };
+  | { readonly kind: 'bias-required'; readonly slot: number }
+  /** With a data input of `input`, the weights at `slot` must have one scale (per tensor, not per channel). */
+  | { readonly kind: 'per-tensor-weights'; readonly input: DType; readonly slot: number };
 
 export type ConstraintKind = Constraint['kind'];
 
@@ -341,13 +343,17 @@ export const OP_SIGNATURES = {
 
 /**
  * What TFLM built with CMSIS-NN checks on top of the reference rules: its int16 kernels for these
- * ops want symmetric (zero point 0) int16 activations, where the reference kernels take any. The
- * types are the same: the CMSIS-NN build (`tflm_run32_cmsis_nn`) agrees with OP_SIGNATURES on
- * every type case.
+ * ops want symmetric (zero point 0) int16 activations, where the reference kernels take any, and
+ * its FULLY_CONNECTED refuses per-channel weights with an int16 input (Prepare: "per-channel int16
+ * is not supported"; the int8 input takes them). The types are the same: the CMSIS-NN build
+ * (`tflm_run32_cmsis_nn`) agrees with OP_SIGNATURES on every type case.
  */
 export const CMSIS_NN_CONSTRAINTS = {
   ADD: [INT16_ZERO_POINT('cmsis_nn/add.cc')],
   CONV_2D: [INT16_ZERO_POINT('cmsis_nn/conv.cc')],
   DEPTHWISE_CONV_2D: [INT16_ZERO_POINT('cmsis_nn/depthwise_conv.cc')],
-  FULLY_CONNECTED: [INT16_ZERO_POINT('cmsis_nn/fully_connected.cc')],
+  FULLY_CONNECTED: [
+    INT16_ZERO_POINT('cmsis_nn/fully_connected.cc'),
+    { kind: 'per-tensor-weights', input: 'int16', slot: 1, source: 'cmsis_nn/fully_connected.cc' },
+  ],
 } satisfies ByBuiltin<readonly (Constraint & { readonly source: string })[]>;

@@ -1,4 +1,5 @@
 /** What the caller of buildInt8Graph chooses. */
+import type { KernelLibraryId } from '../../analysis/kernelLibrary';
 import type { SymmetricWeights } from '../params';
 
 export type IoType = 'int8' | 'float';
@@ -21,6 +22,13 @@ export interface Int8GraphOptions {
    */
   readonly activations?: ActivationType;
   readonly perChannelFullyConnected: boolean;
+  /**
+   * The TFLM kernels the model is for (default the reference kernels). Where they refuse
+   * per-channel weights for a layer's input type (CMSIS-NN's FULLY_CONNECTED with an int16
+   * input: opSupport's 'per-tensor-weights'), that layer's weights are per tensor whatever
+   * `perChannelFullyConnected` says.
+   */
+  readonly kernels?: KernelLibraryId;
   /** Layers (of the float graph) to leave in float, whatever `precision` says. */
   readonly keepFloat: ReadonlySet<number>;
   /**

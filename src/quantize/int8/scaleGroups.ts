@@ -169,6 +169,7 @@ export function planScaleGroups(s: Int8Source): ScaleGroups {
   // The integer types some layer or the model's I/O uses (source.ts ioType); an LSTM's cell state is int16 in any LSTM.
   const cells = cellStates(s);
   const used = new Set<string>([s.activations, ...s.layers.map((l) => l.precision), ...(cells.size > 0 ? ['int16'] : [])]);
+  if (s.layers.some((l) => l.precision === 'int16' && l.property?.int8In16x8 !== undefined)) used.add('int8');
   const types = (['int8', 'int16'] as const).filter((type) => used.has(type));
   for (const type of types) {
     for (let t = 0; t < sg.tensors.length; t++) {

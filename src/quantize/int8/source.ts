@@ -90,7 +90,8 @@ export function ioType(s: Int8Source, t: number): ActivationType {
       const p = s.layers[layer]!;
       if (p.precision === 'float' || !p.property) continue;
       const prop = p.property;
-      if (sg.operators[layer]!.inputs.some((x, slot) => x === t && slotKind(prop, slot) === 'data')) return p.precision;
+      const slot = sg.operators[layer]!.inputs.findIndex((x, k) => x === t && slotKind(prop, k) === 'data');
+      if (slot >= 0) return slotType(s, layer, slot);
     }
     return s.activations;
   }
@@ -138,11 +139,14 @@ export function weightSlots(p: OpProperty): readonly WeightSlot[] {
 
 /**
  * The integer type a quantized layer reads at a data slot: the layer's, except an LSTM's cell
- * state, which TFLM keeps in int16 in int8 and 16x8 LSTMs alike.
+ * state, which TFLM keeps in int16 in int8 and 16x8 LSTMs alike, and the slots a 16x8 kernel
+ * reads as int8 all the same (OpProperty.int8In16x8: PRELU's alpha).
  */
 export function slotType(s: Int8Source, layer: number, slot: number): ActivationType {
-  if (s.layers[layer]!.property?.state?.cell === slot) return 'int16';
-  return precisionOf(s, layer) === 'int16' ? 'int16' : 'int8';
+  const l = s.layers[layer]!;
+  if (l.property?.state?.cell === slot) return 'int16';
+  if (l.precision !== 'int16') return 'int8';
+  return l.property?.int8In16x8?.includes(slot) ? 'int8' : 'int16';
 }
 
 /** The float tensors quantized layers read as an LSTM's cell state (int16, power-of-two scale). */

@@ -8,8 +8,12 @@
  * s_in · s_w. In 16x8 layers (int16 activations) biases are int64, and weights are widened
  * only where a bias would pass 2^47, the bound of TFLM's 64-bit requantization. Int8 weights of
  * a hybrid source are reused as they are when they fit the int8 kernel (symmetric, no −128, per tensor or on the same axis) and their bias fits.
+ * Per-channel FULLY_CONNECTED weights the target's kernels refuse (CMSIS-NN with an int16 input)
+ * are per tensor instead, with a note.
  */
+import { needsPerTensorWeights } from '../../analysis/opSupport/check';
 import type { QuantizeNotice } from '../../findings/notice';
+import type { BuiltinName } from '../../model/ops';
 import { floatData } from '../graphEdit';
 import { biasScaleAdjustments, quantizeBias, quantizeBias64, symmetricWeights, type SymmetricWeights } from '../params';
 import type { Int8GraphOptions } from './options';
@@ -32,6 +36,8 @@ export interface LayerWeights {
   readonly reused: boolean;
   /** Channels whose scale was widened so that the bias fits int32. */
   readonly widenedChannels: number;
+  /** Per tensor although per-channel FULLY_CONNECTED weights were asked: the kernels refuse them for this layer (Int8GraphOptions.kernels). */
+  readonly perTensorForKernels?: true;
   /** int32, or int64 with int16 activations (16x8: what the converter writes and TFLM's FC and depthwise read). */
   readonly bias?: { readonly slot: number; readonly tensor: number; readonly values: Int32Array | BigInt64Array; readonly scales: readonly number[] };
 }
@@ -45,7 +51,7 @@ export function planWeights(
   s: Int8Source,
   groups: ScaleGroups,
   tensors: TensorPlan,
-  options: Pick<Int8GraphOptions, 'perChannelFullyConnected' | 'reuseInt8Weights' | 'weightCache'>,
+  options: Pick<Int8GraphOptions, 'perChannelFullyConnected' | 'reuseInt8Weights' | 'weightCache' | 'kernels'>,
 ): WeightPlan {
   const layers: LayerWeights[] = [];
   s.subgraph.operators.forEach((_op, layer) => {
@@ -60,7 +66,7 @@ function layerWeights(
   s: Int8Source,
   groups: ScaleGroups,
   tensors: TensorPlan,
-  options: Pick<Int8GraphOptions, 'perChannelFullyConnected' | 'reuseInt8Weights' | 'weightCache'>,
+  options: Pick<Int8GraphOptions, 'perChannelFullyConnected' | 'reuseInt8Weights' | 'weightCache' | 'kernels'>,
   layer: number,
   ws: WeightSlot,
 ): LayerWeights {
@@ -72,7 +78,10 @@ function layerWeights(
   const biasLimit = wide ? 2 ** 47 : undefined;
   const w = op.inputs[ws.slot]!;
   const wt = sg.tensors[w]!;
-  const axis = ws.axis === 'fc' ? (options.perChannelFullyConnected ? 0 : undefined) : ws.axis === 'tensor' ? undefined : ws.axis;
+  const perChannelFc =
+    options.perChannelFullyConnected &&
+    !(options.kernels && needsPerTensorWeights(s.layers[layer]!.op as BuiltinName, wide ? 'int16' : 'int8', options.kernels));
+  const axis = ws.axis === 'fc' ? (perChannelFc ? 0 : undefined) : ws.axis === 'tensor' ? undefined : ws.axis;
   const inputScale = scaleOfInput(s, groups, tensors, layer, ws.input);
   const b = ws.bias !== undefined ? op.inputs[ws.bias] : undefined;
   const biasValues = b !== undefined && b >= 0 ? floatData(graph, sg.tensors[b]!) : undefined;
@@ -109,6 +118,7 @@ function layerWeights(
     b !== undefined && biasValues && ws.bias !== undefined
       ? { slot: ws.bias, tensor: b, ...(wide ? quantizeBias64(biasValues, inputScale, q.scales) : quantizeBias(biasValues, inputScale, q.scales)) }
       : undefined;
+  const perTensorForKernels = ws.axis === 'fc' && options.perChannelFullyConnected && !perChannelFc;
   return {
     layer,
     slot: ws.slot,
@@ -119,6 +129,7 @@ function layerWeights(
     reused,
     widenedChannels,
     ...(bias ? { bias } : {}),
+    ...(perTensorForKernels ? { perTensorForKernels } : {}),
   };
 }
 
@@ -146,6 +157,8 @@ export function weightNotes(plan: WeightPlan): QuantizeNotice[] {
   const reused = plan.layers.filter((l) => l.reused).length;
   const adjusted = biasAdjusted(plan);
   if (reused > 0) notes.push({ code: 'weights-reused', params: { tensors: reused } });
+  const perTensor = plan.layers.filter((l) => l.perTensorForKernels).length;
+  if (perTensor > 0) notes.push({ code: 'weights-per-tensor', params: { layers: perTensor } });
   if (adjusted.length > 0) notes.push({ code: 'bias-widened', params: { channels: adjusted.reduce((n, b) => n + b.channels, 0), layers: adjusted.length } });
   return notes;
 }

@@ -67,7 +67,8 @@ export function precisionSession(setup: PrecisionSetup, statistics?: Calibration
       const result = await quantizeModel(
         setup.model,
         setup.calibration,
-        { ...setup.options, precision: assignmentMap(assignment, choices), ...(stats ? { statistics: stats } : {}) },
+        // The board's kernels decide what they refuse: CMSIS-NN's 16x8 FULLY_CONNECTED gets per-tensor weights.
+        { ...setup.options, kernels: setup.board.kernels, precision: assignmentMap(assignment, choices), ...(stats ? { statistics: stats } : {}) },
         ctx,
       );
       stats = result.statistics;
