@@ -208,7 +208,7 @@ function releaseThreads(script: string, threads: readonly PoolThread[]): void {
  * calling thread), as idle threads: the worker calls it when the user opens a flow that will
  * run one (quantize, evaluate, precision) and is still choosing its data. A thread then loads
  * the core and compiles its WebAssembly while the user reads the prompts, not while the batch
- * waits; unused, it ends after IDLE_THREAD_MS as any idle thread. Threads already idle count.
+ * waits; unused, it ends after IDLE_THREAD_MS like every idle thread. Threads already idle count.
  */
 export function prestartThreads(options: PoolOptions = {}, warmUp?: PoolWarmUp): number {
   const script = options.script ?? POOL_WORKER_SCRIPT;

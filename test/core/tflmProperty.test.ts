@@ -61,11 +61,6 @@ function view(dtype: string, bytes: Uint8Array): ArrayLike<number | bigint> {
       return new Int32Array(b);
     case 'uint32':
       return new Uint32Array(b);
-    case 'bool':
-      return new Uint8Array(b);
-    // Compared bit for bit, as two 32-bit halves.
-    case 'int64':
-      return new Int32Array(b);
     default:
       throw new Error(`no view for ${dtype}`);
   }
