@@ -141,16 +141,13 @@ describe('the search', () => {
 describe('the precision job', { skip: SKIP_SHARED }, () => {
   test('its numbers are those of analyzeModel, estimateModel and checkFit for the model it returns; the second call reuses the calibration', async () => {
     clearPrecisionCache();
-    const t0 = performance.now();
     const first = await precisionJob(params(AD), NO_CTX);
-    const t1 = performance.now();
     const again = await precisionJob(params(AD), NO_CTX);
-    const t2 = performance.now();
+    // Reuse is what the job says and what the report's timing shows, never a wall-clock comparison.
     assert.equal(first.reusedCalibration, false);
     assert.equal(again.reusedCalibration, true);
     assert.deepEqual(again.bytes, first.bytes);
     assert.equal(again.report.timing.calibrationMs, 0);
-    assert.ok(t2 - t1 < t1 - t0, `cached ${(t2 - t1).toFixed(0)} ms, first ${(t1 - t0).toFixed(0)} ms`);
 
     const graph = readModel(first.bytes);
     const analysis = analyzeModel(graph, first.bytes.length, { abi: BOARD.abi, kernels: kernelLibrary(BOARD.kernels, BOARD.core) });
@@ -178,7 +175,8 @@ describe('the precision job', { skip: SKIP_SHARED }, () => {
   test('Suggest reaches a reachable SQNR target with fewer promotions than promoting every layer, and says when a target is out of reach', async () => {
     const start = (await precisionJob(params(AD), NO_CTX)).assessment.outputSqnrDb;
     const db = start + 3;
-    const r = await precisionJob(params(AD, { suggest: { kind: 'sqnr', db } }), NO_CTX);
+    // A limit no loaded machine reaches: the test is about where the search goes, not how fast.
+    const r = await precisionJob(params(AD, { suggest: { kind: 'sqnr', db }, timeLimitMs: 600_000 }), NO_CTX);
     assert.ok(r.search && r.explored);
     assert.equal(r.search.reached, true);
     assert.ok(r.assessment.outputSqnrDb >= db);
