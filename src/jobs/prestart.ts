@@ -14,6 +14,14 @@ import { randomSamples } from './quantize';
 /** Samples a pre-started thread warms up on: enough for V8 to optimise the per-layer code, few enough to cost a fraction of a batch. */
 export const WARM_UP_SAMPLES = 8;
 
+/**
+ * How long a pre-started thread keeps folding those samples (again and again): long enough for
+ * V8 to reach its optimised code on every layer's path, short next to the seconds a user takes
+ * to choose calibration data. A batch that comes sooner waits for the round in progress only
+ * as long as the calling thread has chunks of its own to fold.
+ */
+export const WARM_UP_MS = 300;
+
 /** Float inputs above this many values skip the warm-up: their samples cost more than a cold start. */
 const WARM_UP_MAX_VALUES = 1 << 20;
 
@@ -34,7 +42,7 @@ export async function calibrationWarmUp(modelPath: string): Promise<PoolWarmUp |
     const items: CalibrationItem[] = [];
     for (let i = 0; i < WARM_UP_SAMPLES; i++) items.push({ inputs: await source.sample(i), name: `warm-up sample ${i}` });
     const setup: CalibrationSetup = { model: shareBytes(writeModel(float)), histograms: true, validation: [] };
-    return { task: calibrationTask.name, setup, items };
+    return { task: calibrationTask.name, setup, items, budgetMs: WARM_UP_MS };
   } catch {
     // The flow reads the model again and says what is wrong with it; a warm-up just does not happen.
     return undefined;

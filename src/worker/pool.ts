@@ -51,7 +51,7 @@ export type ToPoolThread =
     }
   | { readonly type: 'release' }
   /** Before any batch: prepare this task and fold these items once, then drop it all (prestartThreads). */
-  | { readonly type: 'warm'; readonly task: string; readonly setup: unknown; readonly items: readonly unknown[] }
+  | { readonly type: 'warm'; readonly task: string; readonly setup: unknown; readonly items: readonly unknown[]; readonly budgetMs?: number }
   | { readonly type: 'chunk'; readonly index: number; readonly start: number; readonly count: number; readonly items?: readonly unknown[] };
 
 /** From a pool thread: its prepare's time, a sample done, a chunk's partial, or the failure that ends the batch. */
@@ -237,7 +237,12 @@ export interface PoolWarmUp {
   readonly task: string;
   readonly setup: unknown;
   readonly items: readonly unknown[];
+  /** The items are folded again and again until this many ms have passed (at least once, at most WARM_UP_ROUNDS times). */
+  readonly budgetMs?: number;
 }
+
+/** Folds of the warm-up items at most, whatever the budget. */
+export const WARM_UP_ROUNDS = 16;
 
 /** Ends every idle thread now (tests; an extension that deactivates). */
 export async function stopIdleThreads(): Promise<void> {

@@ -10,7 +10,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { errorCode, errorMessage } from '../errors';
 import { withPreparedImages } from '../runtime/wasm/arenaImages';
 import { type BatchContext, type BatchTask, type ChunkFolder, transferablesOf } from '../util/batch';
-import { CLAIM_OPEN, CLAIM_POOL, type FromPoolThread, type PoolThreadData, type ToPoolThread } from './pool';
+import { CLAIM_OPEN, CLAIM_POOL, type FromPoolThread, type PoolThreadData, type ToPoolThread, WARM_UP_ROUNDS } from './pool';
 
 /** Tasks by name, of any setup, item and partial: what crosses the thread is structured-cloned data. */
 export type TaskTable = Readonly<Record<string, BatchTask<never, never, unknown>>>;
@@ -46,8 +46,12 @@ export function servePool(tasks: TaskTable): void {
       // Best effort: a warm-up that fails costs nothing; the batch itself reports what is wrong.
       const quiet: BatchContext = { shouldStop: ctx.shouldStop, sampleDone: () => undefined };
       try {
+        const t0 = performance.now();
         const fold = await task.prepare(m.setup);
-        await fold({ start: 0, count: m.items.length, items: m.items }, quiet);
+        for (let round = 0; round < WARM_UP_ROUNDS; round++) {
+          await fold({ start: 0, count: m.items.length, items: m.items }, quiet);
+          if (performance.now() - t0 >= (m.budgetMs ?? 0) || ctx.shouldStop()) break;
+        }
       } catch {
         // nothing to report
       }

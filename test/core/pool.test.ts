@@ -29,6 +29,7 @@ import {
   prestartThreads,
   stopIdleThreads,
   THREADS_ENV,
+  WARM_UP_ROUNDS,
 } from '../../src/worker/pool';
 import { MODELS_DIR, SKIP_SHARED, corpusModel } from '../helpers/corpus';
 import { countTask, failTask, whoTask } from '../helpers/poolTasks';
@@ -136,6 +137,15 @@ describe('pre-started threads', () => {
       assert.ok(mine.every((p) => p.prepares === 2));
       assert.equal(Math.min(...mine.map((p) => p.folds)), 2);
     }
+    await stopIdleThreads();
+  });
+
+  test('a warm-up with a time budget folds its items again until the budget is spent, at most WARM_UP_ROUNDS times', async () => {
+    await stopIdleThreads();
+    // countTask folds in microseconds: a 10 s budget is cut by the round limit, not by time.
+    prestartThreads({ threads: 1, script: TEST_WORKER, callerFolds: false }, { task: 'count', setup: {}, items: [1, 2], budgetMs: 10_000 });
+    const { partials } = await batch(4);
+    assert.equal(Math.min(...partials.map((p) => p.folds)), WARM_UP_ROUNDS + 1);
     await stopIdleThreads();
   });
 
