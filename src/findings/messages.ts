@@ -96,7 +96,7 @@ export const NOTICE_MESSAGES = {
   'auto-in-sample':
     'auto ranges: with only {samples} calibration sample(s) none could be kept apart, so the candidates were compared on the calibration samples themselves',
   'evaluation-no-held-out': 'no held-out samples were given',
-  'evaluation-refused': 'our runtime cannot run the int8 model: {error}',
+  'evaluation-refused': 'our runtime cannot run the {kind} model: {error}',
   'not-evaluated': 'not evaluated: {why}',
   'dequantize-folded': '{ops} DEQUANTIZE op(s) of constant weights folded into float32 constants',
   'hybrid-dequantized': '{tensors} int8 weight tensor(s) of a hybrid (dynamic-range) model dequantized to float32',
@@ -120,6 +120,7 @@ export const NOTICE_PARTS = {
   ticksAsCycles: 'taken as CPU cycles',
   ticksGiven: 'at {ticksPerMs} per ms (given)',
   ticksPrinted: 'at {ticksPerMs} per ms from the printed ms',
+  kindMixed: 'mixed-precision',
 } as const;
 
 /** Every English template a notice can be rendered with. */
