@@ -109,6 +109,8 @@ export const NOTICE_MESSAGES = {
   'weights-rounded':
     'data-driven rounding: {weights} weight(s) of {layers} layer(s) rounded the other way than to nearest, to lower the layer output error on {samples} calibration samples',
   'bias-widened': "weight scales widened on {channels} channel(s) of {layers} layer(s) so their bias fits int32 (the converter's bias-scale check)",
+  'comparison-float':
+    "{count} comparison layer(s) kept in float (layer {layers}): an int8 input's range is wider than about 255, so its scale would be 1 or more, which TFLite Micro's int8 comparison aborts on",
 } as const satisfies Readonly<Record<NoticeCode, string>>;
 
 /** Fragments the notices above are assembled with. */

@@ -110,7 +110,9 @@ export type QuantizeNotice =
       { readonly input: string; readonly min: number; readonly max: number; readonly expectedMin: number; readonly expectedMax: number; readonly from: string }
     >
   | Notice_<'bias-corrected', { readonly layers: number; readonly samples: number }>
-  | Notice_<'weights-rounded', { readonly layers: number; readonly weights: number; readonly samples: number }>;
+  | Notice_<'weights-rounded', { readonly layers: number; readonly weights: number; readonly samples: number }>
+  /** Comparison layers (float graph operator indices) kept in float: an int8 input would need a scale ≥ 1. */
+  | Notice_<'comparison-float', { readonly count: number; readonly layers: readonly number[] }>;
 
 /** Every notice, discriminated by `code`; `params` is typed per code. */
 export type Notice = AnalysisNotice | EstimateNotice | ProfileNotice | QuantizeNotice;

@@ -142,6 +142,10 @@ const EXAMPLES: { readonly [C in NoticeCode]: readonly [NoticeOf<C>, string] } =
     '5 int8 weight tensor(s) of a hybrid (dynamic-range) model dequantized to float32',
   ],
   'weights-reused': [{ code: 'weights-reused', params: { tensors: 5 } }, '5 int8 weight tensor(s) of the hybrid source reused exactly (no second rounding)'],
+  'comparison-float': [
+    { code: 'comparison-float', params: { count: 2, layers: [3, 7] } },
+    "2 comparison layer(s) kept in float (layer 3, 7): an int8 input's range is wider than about 255, so its scale would be 1 or more, which TFLite Micro's int8 comparison aborts on",
+  ],
   'bias-widened': [
     { code: 'bias-widened', params: { channels: 3, layers: 1 } },
     "weight scales widened on 3 channel(s) of 1 layer(s) so their bias fits int32 (the converter's bias-scale check)",
