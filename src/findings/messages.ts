@@ -98,7 +98,7 @@ export const NOTICE_MESSAGES = {
   'auto-in-sample':
     'auto ranges: with only {samples} calibration sample(s) none could be kept apart, so the candidates were compared on the calibration samples themselves',
   'evaluation-no-held-out': 'no held-out samples were given',
-  'evaluation-refused': 'our runtime cannot run the int8 model: {error}',
+  'evaluation-refused': 'our runtime cannot run the {kind} model: {error}',
   'not-evaluated': 'not evaluated: {why}',
   'dequantize-folded': '{ops} DEQUANTIZE op(s) of constant weights folded into float32 constants',
   'hybrid-dequantized': '{tensors} int8 weight tensor(s) of a hybrid (dynamic-range) model dequantized to float32',
@@ -113,6 +113,8 @@ export const NOTICE_MESSAGES = {
   'bias-widened': "weight scales widened on {channels} channel(s) of {layers} layer(s) so their bias fits int32 (the converter's bias-scale check)",
   'weights-per-tensor':
     "FULLY_CONNECTED weights per tensor in {layers} int16 layer(s), not per channel as asked: the target's CMSIS-NN kernel refuses per-channel weights with an int16 input",
+  'comparison-float':
+    "{count} comparison layer(s) kept in float (layer {layers}): an int8 input's range is wider than about 255, so its scale would be 1 or more, which TFLite Micro's int8 comparison aborts on",
 } as const satisfies Readonly<Record<NoticeCode, string>>;
 
 /** Fragments the notices above are assembled with. */
@@ -124,6 +126,7 @@ export const NOTICE_PARTS = {
   ticksAsCycles: 'taken as CPU cycles',
   ticksGiven: 'at {ticksPerMs} per ms (given)',
   ticksPrinted: 'at {ticksPerMs} per ms from the printed ms',
+  kindMixed: 'mixed-precision',
 } as const;
 
 /** Every English template a notice can be rendered with. */

@@ -79,8 +79,14 @@ export type ProfileNotice =
       }
     >;
 
-/** Why a quantization report has no evaluation. */
-export type EvaluationSkip = Notice_<'evaluation-no-held-out'> | Notice_<'evaluation-refused', { readonly error: string }>;
+/** What a quantize wrote, as a refusal names it: whole-model int8 or 16x8, or per-layer mixed. */
+export type QuantizedKind = 'int8' | '16x8' | 'mixed';
+
+/**
+ * Why a quantization report has no evaluation. `kind` is absent in the codes of reports written
+ * before it was recorded: those were int8 models.
+ */
+export type EvaluationSkip = Notice_<'evaluation-no-held-out'> | Notice_<'evaluation-refused', { readonly error: string; readonly kind?: QuantizedKind }>;
 
 /** The quantizer's warnings and the notes of its report. */
 export type QuantizeNotice =
@@ -105,7 +111,9 @@ export type QuantizeNotice =
       { readonly input: string; readonly min: number; readonly max: number; readonly expectedMin: number; readonly expectedMax: number; readonly from: string }
     >
   | Notice_<'bias-corrected', { readonly layers: number; readonly samples: number }>
-  | Notice_<'weights-rounded', { readonly layers: number; readonly weights: number; readonly samples: number }>;
+  | Notice_<'weights-rounded', { readonly layers: number; readonly weights: number; readonly samples: number }>
+  /** Comparison layers (float graph operator indices) kept in float: an int8 input would need a scale ≥ 1. */
+  | Notice_<'comparison-float', { readonly count: number; readonly layers: readonly number[] }>;
 
 /** Every notice, discriminated by `code`; `params` is typed per code. */
 export type Notice = AnalysisNotice | EstimateNotice | ProfileNotice | QuantizeNotice;

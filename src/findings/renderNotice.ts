@@ -48,6 +48,10 @@ export function renderNotice(n: Notice, surface: FindingSurface = ENGLISH_TEXT):
               : t(P.ticksPrinted, { ticksPerMs: ticks.ticksPerMs.toFixed(1) }),
       });
     }
+    case 'evaluation-refused': {
+      const kind = n.params.kind ?? 'int8';
+      return t(M[n.code], { kind: kind === 'mixed' ? t(P.kindMixed, {}) : kind, error: surface.escape(n.params.error) });
+    }
     case 'not-evaluated':
       return t(M[n.code], { why: renderNotice(n.params.why, surface) });
     default:

@@ -6,7 +6,7 @@
  * number of samples.
  */
 import { Cancelled } from '../errors';
-import type { EvaluationSkip } from '../findings/notice';
+import type { EvaluationSkip, QuantizedKind } from '../findings/notice';
 import { renderNotice } from '../findings/renderNotice';
 import type { Graph } from '../model/graph';
 import {
@@ -160,18 +160,19 @@ export function skippedEvaluation(why: EvaluationSkip): SkippedEvaluation {
   return { skipped: renderNotice(why), skippedCode: why };
 }
 
-/** Runs `evaluate`, turning a runtime that cannot run the int8 model into a reason. */
+/** Runs `evaluate`, turning a runtime that cannot run the quantized model (of `kind`) into a reason. */
 export async function tryEvaluate(
   floatGraph: Graph,
   int8Graph: Graph,
   heldOut: SampleSource,
   rounding: Rounding,
   ctx: ProgressContext = {},
+  kind: QuantizedKind = 'int8',
 ): Promise<Evaluation | SkippedEvaluation> {
   try {
     return await evaluate(floatGraph, int8Graph, heldOut, rounding, ctx);
   } catch (e) {
-    if (e instanceof RuntimeError) return skippedEvaluation({ code: 'evaluation-refused', params: { error: e.message } });
+    if (e instanceof RuntimeError) return skippedEvaluation({ code: 'evaluation-refused', params: { error: e.message, kind } });
     throw e;
   }
 }

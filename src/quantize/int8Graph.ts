@@ -20,6 +20,7 @@
 import type { FloatGraph } from './floatGraph';
 import { assembleInt8Graph, type Int8GraphResult } from './int8/assemble';
 import { planIo } from './int8/io';
+import { unrunnableComparisons } from './int8/comparisonScale';
 import type { Int8GraphOptions, LayerPrecision } from './int8/options';
 import type { Int8Plan } from './int8/plan';
 import { rewriteOperators } from './int8/rewrite';
@@ -44,16 +45,28 @@ export function layerPrecision(options: Pick<Int8GraphOptions, 'activations' | '
   return options.precision?.get(layer) ?? options.activations ?? 'int8';
 }
 
-/** Every decision buildInt8Graph makes, before any graph is built. */
+/**
+ * Every decision buildInt8Graph makes, before any graph is built. An int8 comparison whose
+ * input would take a scale TFLM cannot rescale is planned again in float (int8/comparisonScale.ts):
+ * comparisons join no scale group, so the other tensors keep their parameters.
+ */
 export function planInt8Graph(float: FloatGraph, ranges: ReadonlyMap<number, RangeChoice>, options: Int8GraphOptions): Int8Plan {
-  const source = int8Source(float, (layer) => layerPrecision(options, layer), options.activations ?? 'int8');
-  const groups = planScaleGroups(source);
-  const tensors = planTensors(source, groups, ranges, options.io);
+  const activations = options.activations ?? 'int8';
+  let source = int8Source(float, (layer) => layerPrecision(options, layer), activations);
+  let groups = planScaleGroups(source);
+  let tensors = planTensors(source, groups, ranges, options.io);
+  const floatComparisons = unrunnableComparisons(source, tensors);
+  if (floatComparisons.length > 0) {
+    const keep = new Set(floatComparisons);
+    source = int8Source(float, (layer) => (keep.has(layer) ? 'float' : layerPrecision(options, layer)), activations);
+    groups = planScaleGroups(source);
+    tensors = planTensors(source, groups, ranges, options.io);
+  }
   const weights = planWeights(source, groups, tensors, options);
   const rewrite = rewriteOperators(source, groups, tensors, weights);
   const io = planIo(source, tensors, options.io);
   const versions = operatorVersions(rewrite);
-  return { source, groups, tensors, weights, rewrite, io, versions };
+  return { source, groups, tensors, weights, rewrite, io, versions, floatComparisons };
 }
 
 export function buildInt8Graph(source: FloatGraph, ranges: ReadonlyMap<number, RangeChoice>, options: Int8GraphOptions): Int8GraphResult {

@@ -10,7 +10,7 @@
 import { analyzeModel } from '../analysis/analyzeModel';
 import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import { Cancelled } from '../errors';
-import type { QuantizeNotice } from '../findings/notice';
+import type { QuantizedKind, QuantizeNotice } from '../findings/notice';
 import { englishNotices } from '../findings/renderNotice';
 import type { Graph } from '../model/graph';
 import { readModel, writeModel } from '../model/io';
@@ -495,7 +495,9 @@ export async function quantizeModel(model: Graph, calibration: Samples, options:
   // 5. What it cost: on the evaluation data when given, else on calibration samples (said plainly).
   const evaluationSet = hasEvalData ? heldOut : toSource(statistics.evaluationSamples);
   if (!hasEvalData) warnings.push({ code: 'evaluation-on-calibration', params: { samples: evaluationSet.count } });
-  const evaluation = await tryEvaluate(floatGraph, graph, evaluationSet, rounding, stage(ctx, 0.9, 1));
+  // Named as the file is (jobs/quantize.ts): mixed when some layer differs from the default.
+  const kind: QuantizedKind = [...precision.values()].some((p) => p !== activations) ? 'mixed' : activations === 'int16' ? '16x8' : 'int8';
+  const evaluation = await tryEvaluate(floatGraph, graph, evaluationSet, rounding, stage(ctx, 0.9, 1), kind);
   if ('skipped' in evaluation) warnings.push({ code: 'not-evaluated', params: { why: evaluation.skippedCode } });
 
   const sourceBytes = options.sourceBytes ?? writeModel(model).length;

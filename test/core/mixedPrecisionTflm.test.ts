@@ -18,7 +18,7 @@ import { quantizeModel } from '../../src/quantize/quantizeModel';
 import { precisionChoices } from '../../src/quantize/support';
 import { corpusModel, SKIP_SHARED } from '../helpers/corpus';
 import { assign, checkGraph, samples } from '../helpers/mixedPrecision';
-import { prove, proveOnTflm } from '../helpers/tflmProof';
+import { prove } from '../helpers/tflmProof';
 import { ourRuntimeRefuses } from '../helpers/lstm';
 import { emulatedRunner, SKIP_TFLM, type TflmEmulated } from '../helpers/tflm';
 import type { ProofBuild } from '../helpers/tflmProof';
@@ -92,15 +92,12 @@ describe('mixed-precision models on real TFLite Micro', { skip: SKIP_SHARED || S
           [...precision.keys()].sort((x, y) => x - y),
           `${label}: the report lists the overrides`,
         );
-        // A 16x8 LSTM runs on TFLM alone until our runtime has its kernel (quantizeLstm.test.ts has the bit-exact test that waits for it).
-        const refused = ourRuntimeRefuses(q.bytes);
-        const p = refused === undefined ? prove(q.bytes, label) : proveOnTflm(q.bytes, label).proof;
+        assert.equal(ourRuntimeRefuses(q.bytes), undefined, `${label}: our runtime runs it`);
+        const p = prove(q.bytes, label);
         const requantized = requantizations(q.graph);
         if (a.name.startsWith('alternate int16')) assert.ok(requantized > 0, `${label}: QUANTIZE between int8 and int16`);
         const counts = ['int8', 'int16', 'float'].map((x) => [...precision.values()].filter((v) => v === x).length).join('/');
-        t.diagnostic(
-          `${a.name} (int8/int16/float layers ${counts}): ${requantized} int8↔int16 QUANTIZE; ${refused === undefined ? 'bit-exact' : 'on TFLM alone (our runtime has no int16 LSTM yet)'}, TFLM head ${p.head}, total ${p.total}`,
-        );
+        t.diagnostic(`${a.name} (int8/int16/float layers ${counts}): ${requantized} int8↔int16 QUANTIZE; bit-exact, TFLM head ${p.head}, total ${p.total}`);
       }
       t.diagnostic(`${seen.size} assignments, ${(performance.now() - t0).toFixed(0)} ms`);
     });

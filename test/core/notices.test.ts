@@ -15,10 +15,12 @@ import { coreTarget } from '../../src/estimate/estimateTarget';
 import { estimateModel } from '../../src/estimate/latencyModel';
 import { matchProfile, parseProfilerLog } from '../../src/estimate/profilerLog';
 import { NOTICE_MESSAGES } from '../../src/findings/messages';
-import type { NoticeCode, NoticeOf } from '../../src/findings/notice';
+import type { NoticeCode, NoticeOf, QuantizedKind } from '../../src/findings/notice';
 import { fillTemplate, plainText, type FindingSurface } from '../../src/findings/render';
 import { englishNotices, renderNotice } from '../../src/findings/renderNotice';
 import { readModel, writeModel } from '../../src/model/io';
+import { toSource } from '../../src/quantize/calibrate';
+import { tryEvaluate } from '../../src/quantize/evaluate';
 import { REPO_ROOT } from '../helpers/corpus';
 import { chainModel, customOpModel } from '../helpers/fixtures';
 
@@ -140,6 +142,10 @@ const EXAMPLES: { readonly [C in NoticeCode]: readonly [NoticeOf<C>, string] } =
     '5 int8 weight tensor(s) of a hybrid (dynamic-range) model dequantized to float32',
   ],
   'weights-reused': [{ code: 'weights-reused', params: { tensors: 5 } }, '5 int8 weight tensor(s) of the hybrid source reused exactly (no second rounding)'],
+  'comparison-float': [
+    { code: 'comparison-float', params: { count: 2, layers: [3, 7] } },
+    "2 comparison layer(s) kept in float (layer 3, 7): an int8 input's range is wider than about 255, so its scale would be 1 or more, which TFLite Micro's int8 comparison aborts on",
+  ],
   'bias-widened': [
     { code: 'bias-widened', params: { channels: 3, layers: 1 } },
     "weight scales widened on 3 channel(s) of 1 layer(s) so their bias fits int32 (the converter's bias-scale check)",
@@ -182,6 +188,18 @@ describe('notices in English', () => {
     );
   });
 
+  test('a refused evaluation names the kind of model quantized (int8 when a stored code has none)', () => {
+    const refused = (kind?: QuantizedKind) => renderNotice({ code: 'evaluation-refused', params: { error: 'e', ...(kind ? { kind } : {}) } });
+    assert.equal(refused(), 'our runtime cannot run the int8 model: e');
+    assert.equal(refused('int8'), 'our runtime cannot run the int8 model: e');
+    assert.equal(refused('16x8'), 'our runtime cannot run the 16x8 model: e');
+    assert.equal(refused('mixed'), 'our runtime cannot run the mixed-precision model: e');
+    assert.equal(
+      renderNotice({ code: 'evaluation-refused', params: { error: 'e', kind: 'mixed' } }, KOREAN),
+      '내장 런타임이 혼합 정밀도 모델을 실행할 수 없습니다: e',
+    );
+  });
+
   test('the energy overhead and the other tick sources', () => {
     assert.equal(
       renderNotice({ code: 'energy-formula', params: { microAmpsPerMHz: 50, clockMHz: 64, volts: 1.8, source: 'estimate', overheadUj: 12 } }),
@@ -220,6 +238,15 @@ describe('notices in Korean', () => {
 });
 
 describe('the producers give codes beside their English sentences', () => {
+  test('an evaluation our runtime refuses, with the kind it was given', async () => {
+    const g = customOpModel();
+    const input = new Uint8Array(new Float32Array(10).buffer);
+    const ev = await tryEvaluate(g, g, toSource([[input]]), 'tflm', {}, '16x8');
+    assert.ok('skipped' in ev);
+    assert.equal(ev.skippedCode.code, 'evaluation-refused');
+    assert.match(ev.skipped, /^our runtime cannot run the 16x8 model: /);
+  });
+
   test('the arena plan', () => {
     const plan = planArena(chainModel([0, 4096]));
     assert.deepStrictEqual(plan.warningCodes, [{ code: 'offline-plan-count', params: { offsets: 2, tensors: 5 } }]);

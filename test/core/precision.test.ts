@@ -32,6 +32,7 @@ import { MODELS_DIR, SKIP_SHARED } from '../helpers/corpus';
 const NO_CTX = { shouldStop: () => false, progress: () => undefined };
 const AD = join(MODELS_DIR, 'mlperf_tiny', 'ad', 'ad01_fp32.tflite');
 const HELLO = join(MODELS_DIR, 'tflm', 'hello_world', 'hello_world_float.tflite');
+const LSTM = join(MODELS_DIR, 'tflm', 'other', 'trained_lstm.tflite');
 const BOARD: PrecisionBoard = {
   targetId: 'nucleo-l4r5zi',
   sramBytes: 640 * 1024,
@@ -195,6 +196,28 @@ describe('the precision job', { skip: SKIP_SHARED }, () => {
     await assert.rejects(
       precisionJob(params(AD, { suggest: { kind: 'sqnr', db: 200 } }), { shouldStop: () => ++calls > 20, progress: () => undefined }),
       (e: unknown) => e instanceof Cancelled && e.message === PRECISION_CANCELLED,
+    );
+  });
+});
+
+describe('the precision job on an LSTM (layer 0 of trained_lstm)', { skip: SKIP_SHARED }, () => {
+  test('an int16 LSTM is measured like any layer, and Suggest can promote it', async (t) => {
+    const lstm = (extra: Partial<PrecisionParams> = {}) => params(LSTM, { quantize: { ...params(LSTM).quantize, samples: 16, heldOut: 8 }, ...extra });
+    const base = await precisionJob(lstm(), NO_CTX);
+    const promoted = await precisionJob(lstm({ precision: [{ layer: 0, precision: 'int16' }] }), NO_CTX);
+    const [b, p] = [base.assessment, promoted.assessment];
+    assert.equal(p.layers[0]?.op, 'UNIDIRECTIONAL_SEQUENCE_LSTM');
+    assert.ok(Number.isFinite(p.outputSqnrDb), `output SQNR ${p.outputSqnrDb}`);
+    assert.ok(Number.isFinite(p.layers[0]?.sqnrDb ?? Number.NaN), 'the int16 LSTM has its SQNR');
+    assert.ok(p.outputSqnrDb > b.outputSqnrDb, `int16 LSTM ${p.outputSqnrDb} dB beats int8 ${b.outputSqnrDb} dB`);
+    // A target only the LSTM's promotion reaches (within 0.01 dB of the measured figure).
+    // A limit no loaded machine reaches: the search must end by reaching the target.
+    const r = await precisionJob(lstm({ suggest: { kind: 'sqnr', db: p.outputSqnrDb - 0.01 }, timeLimitMs: 600_000 }), NO_CTX);
+    assert.equal(r.search?.reached, true);
+    const lstmPoints = r.explored?.filter((x) => x.precision.some((o) => o.layer === 0 && o.precision === 'int16')) ?? [];
+    assert.ok(lstmPoints.length > 0 && lstmPoints.every((x) => Number.isFinite(x.outputSqnrDb)), 'explored with a real score');
+    t.diagnostic(
+      `int8 ${b.outputSqnrDb.toFixed(2)} dB, LSTM int16 ${p.outputSqnrDb.toFixed(2)} dB (layer ${p.layers[0]?.sqnrDb?.toFixed(2)} dB); Suggest chose ${JSON.stringify(r.assessment.precision)} at ${r.assessment.outputSqnrDb.toFixed(2)} dB`,
     );
   });
 });

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Graph } from '../../src/model/graph';
 import { GraphBuilder } from '../../src/model/graphBuilder';
-import { opName } from '../../src/model/ops';
+import { makeOptions, opName } from '../../src/model/ops';
 import type { LayerPrecision } from '../../src/quantize/int8/options';
 import { quantizeModel } from '../../src/quantize/quantizeModel';
 import { precisionChoices } from '../../src/quantize/support';
@@ -122,5 +122,44 @@ describe('ABS, comparisons and SELECT_V2 quantized, on real TFLite Micro', { ski
       else if (name === 'EQUAL') assert.deepEqual(choices[layer], [], name);
       else if (COMPARISONS.has(name)) assert.deepEqual(choices[layer], ['int8', 'float'], name);
     });
+  });
+
+  test('a comparison whose int8 input would take a scale ≥ 1 (TFLM aborts) is kept in float, and said; the others stay int8', async () => {
+    const g = new GraphBuilder();
+    const sg = g.subgraph('main');
+    const t = (name: string, shape: number[], data?: Float32Array) => sg.tensor({ name, shape, dtype: 'float32', ...(data ? { data } : {}) });
+    const b = (name: string) => sg.tensor({ name, shape: [1, 16], dtype: 'bool' });
+    const x = t('x', [1, 16]);
+    // ×400: a range of about 800, so an int8 scale of about 3.
+    const wide = t('wide', [1, 16]);
+    sg.op({
+      op: 'MUL',
+      inputs: [x, t('gain', [1], Float32Array.of(400))],
+      outputs: [wide],
+      options: makeOptions('MulOptions', { fusedActivationFunction: 'NONE' }),
+    });
+    const [over, under, big] = [b('over'), b('under'), b('big')];
+    sg.op({ op: 'GREATER', inputs: [wide, t('t1', [1], Float32Array.of(100))], outputs: [over] });
+    sg.op({ op: 'LESS', inputs: [x, t('t2', [1], Float32Array.of(0.25))], outputs: [under] });
+    // A narrow input against a constant of 300: the constant's own scale is the wide one.
+    sg.op({ op: 'GREATER_EQUAL', inputs: [x, t('t3', [1], Float32Array.of(300))], outputs: [big] });
+    sg.io([x], [wide, over, under, big]);
+    const q = await quantizeModel(
+      g.build(),
+      samples(32, 1).map(([v]) => [v!.slice(0, 64)]),
+      { method: 'minmax', heldOut: samples(8, 2).map(([v]) => [v!.slice(0, 64)]) },
+    );
+    const m = q.graph;
+    const qsg = m.subgraphs[0]!;
+    const readType = (op: string) => qsg.tensors[qsg.operators.find((o) => opName(m, o) === op)!.inputs[0]!]!.dtype;
+    assert.deepEqual([readType('GREATER'), readType('LESS'), readType('GREATER_EQUAL'), readType('MUL')], ['float32', 'int8', 'float32', 'int8']);
+    assert.ok(
+      q.report.notes.includes(
+        "2 comparison layer(s) kept in float (layer 1, 3): an int8 input's range is wider than about 255, so its scale would be 1 or more, which TFLite Micro's int8 comparison aborts on",
+      ),
+      q.report.notes.join('; '),
+    );
+    assert.ok(!('skipped' in q.report.evaluation), 'our runtime runs it');
+    for (const seed of [30, 31]) prove(q.bytes, `wide comparisons, inputs ${seed}`, NATIVE, seed);
   });
 });

@@ -6,9 +6,9 @@
  *   power-of-two scale, version 1), calibrated over every step's cell state, and proven on the
  *   real TFLite Micro: bit for bit, arena exact;
  * - 16x8 (whole model and mixed with int8 and float layers): TFLM allocates and runs it, our
- *   arena analysis gives TFLM's, and TFLM's outputs are measured against float. Our runtime has
- *   no int16 LSTM kernel yet (helper lstm16 adds it): the last test, which compares ours with
- *   TFLM bit for bit, skips with a message until it has.
+ *   runtime gives TFLM's outputs bit for bit and our arena analysis TFLM's arena, and the
+ *   outputs are measured against float; the quantize report is complete (evaluation, per-layer
+ *   SQNR) and `auto` measures its candidates.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -24,7 +24,7 @@ import { corpusModel, SKIP_SHARED } from '../helpers/corpus';
 import { floatOutputs, ourRuntimeRefuses, strokeSamples, tflmOutputs } from '../helpers/lstm';
 import { checkGraph } from '../helpers/mixedPrecision';
 import { SKIP_TFLM } from '../helpers/tflm';
-import { prove, proveOnTflm } from '../helpers/tflmProof';
+import { prove } from '../helpers/tflmProof';
 import { pooledSqnr } from './quantizeData';
 
 const GATE_WEIGHTS = [1, 2, 3, 4, 5, 6, 7, 8];
@@ -98,7 +98,7 @@ describe('UNIDIRECTIONAL_SEQUENCE_LSTM quantized', { skip: SKIP_SHARED }, () => 
     );
   });
 
-  test('16x8, whole model: TFLM allocates and runs it, arena exact, more accurate than int8', { skip: SKIP_TFLM }, async (t) => {
+  test('16x8, whole model: our runtime gives TFLM’s outputs bit for bit, arena exact, more accurate than int8', { skip: SKIP_TFLM }, async (t) => {
     const q16 = await quantize({ activations: 'int16' });
     const q8 = await quantize();
     const l = lstmOf(q16.graph);
@@ -115,7 +115,7 @@ describe('UNIDIRECTIONAL_SEQUENCE_LSTM quantized', { skip: SKIP_SHARED }, () => 
     assert.ok(l.at(CELL).dtype === 'int16' && isPowerOfTwo(l.at(CELL).quantization!.scale[0]!));
     checkGraph(q16.graph, new Map(), 'trained_lstm 16x8');
 
-    const { proof } = proveOnTflm(q16.bytes, 'trained_lstm 16x8');
+    const proof = prove(q16.bytes, 'trained_lstm 16x8');
     const reference = floatOutputs(float(), heldOut);
     const [s8, s16] = [pooledSqnr(reference, tflmOutputs(q8.bytes, heldOut)), pooledSqnr(reference, tflmOutputs(q16.bytes, heldOut))];
     t.diagnostic(`16x8 on TFLM: head ${proof.head} / total ${proof.total}; SQNR vs float int8 ${s8.toFixed(2)} dB, 16x8 ${s16.toFixed(2)} dB`);
@@ -136,23 +136,46 @@ describe('UNIDIRECTIONAL_SEQUENCE_LSTM quantized', { skip: SKIP_SHARED }, () => 
     ] as const) {
       const q = await quantize({ precision });
       checkGraph(q.graph, precision, name);
-      const refused = ourRuntimeRefuses(q.bytes);
-      const proof = refused === undefined ? prove(q.bytes, name) : proveOnTflm(q.bytes, name).proof;
+      assert.equal(ourRuntimeRefuses(q.bytes), undefined, `${name}: our runtime runs it`);
+      const proof = prove(q.bytes, name);
       const sqnr = pooledSqnr(reference, tflmOutputs(q.bytes, heldOut));
       assert.ok(sqnr > 20, `${name}: ${sqnr} dB`);
-      t.diagnostic(
-        `${name}: ${refused === undefined ? 'bit-exact' : 'TFLM only'}, head ${proof.head} / total ${proof.total}, SQNR on TFLM ${sqnr.toFixed(2)} dB`,
-      );
+      t.diagnostic(`${name}: bit-exact, head ${proof.head} / total ${proof.total}, SQNR on TFLM ${sqnr.toFixed(2)} dB`);
     }
   });
 
-  // Enabled by the int16 LSTM kernel of helper lstm16: until our runtime runs it, this skips.
-  test('16x8 LSTM: our runtime equals TFLM bit for bit (whole model and LSTM int16 in an int8 model)', { skip: SKIP_TFLM }, async (t) => {
+  test('16x8 LSTM: our runtime equals TFLM bit for bit (whole model and LSTM int16 in an int8 model)', { skip: SKIP_TFLM }, async () => {
     const whole = await quantize({ activations: 'int16' });
-    const refused = ourRuntimeRefuses(whole.bytes);
-    if (refused !== undefined) return t.skip(`our runtime cannot run a 16x8 LSTM yet: ${refused}`);
+    assert.equal(ourRuntimeRefuses(whole.bytes), undefined, 'our runtime runs a 16x8 LSTM');
     prove(whole.bytes, 'trained_lstm 16x8');
     const mixed = await quantize({ activations: 'int8', precision: new Map([[0, 'int16']]) });
     prove(mixed.bytes, 'trained_lstm, LSTM int16, rest int8');
   });
+
+  // Before our runtime ran a 16x8 LSTM, these reports said "not evaluated" and `auto` kept min/max unmeasured.
+  const reported: readonly (readonly [string, QuantizeOptions])[] = [
+    ['whole 16x8', { activations: 'int16' }],
+    ['LSTM int16, rest int8', { precision: new Map<number, LayerPrecision>([[0, 'int16']]) }],
+  ];
+  for (const [name, options] of reported) {
+    test(`${name}: the report is complete and auto measures every candidate`, async (t) => {
+      const q = await quantizeModel(float(), calibration, { ...options, method: 'auto', heldOut });
+      const ev = q.report.evaluation;
+      assert.ok(!('skipped' in ev), `evaluated (${'skipped' in ev ? ev.skipped : ''})`);
+      const lstm = ev.layers.find((l) => l.floatLayer === 0);
+      assert.ok(lstm && Number.isFinite(lstm.sqnrDb), 'the LSTM has its own SQNR');
+      assert.ok(Number.isFinite(ev.output.sqnrDb) && ev.output.sqnrDb > 20, `output ${ev.output.sqnrDb} dB`);
+      assert.ok(!q.report.warnings.some((w) => w.startsWith('auto ranges: no candidate')), q.report.warnings.join('; '));
+      const candidates = q.report.selection?.candidates ?? [];
+      assert.ok(candidates.length > 1, 'several candidates');
+      assert.deepEqual(
+        candidates.filter((c) => c.skipped !== undefined).map((c) => c.label),
+        [],
+        'none skipped',
+      );
+      t.diagnostic(
+        `${name}: output ${ev.output.sqnrDb.toFixed(2)} dB, LSTM ${lstm.sqnrDb.toFixed(2)} dB; auto chose ${q.report.selection?.chosen} among ${candidates.map((c) => `${c.label} ${c.sqnrDb?.toFixed(2)}`).join(', ')}`,
+      );
+    });
+  }
 });

@@ -1,7 +1,6 @@
 /**
  * The MNIST LSTM (../shared/models/tflm/other/trained_lstm.tflite) in the quantizer's tests and
- * bench: digit-like inputs, and the checks that run a 16x8 LSTM on TFLM alone while our runtime
- * has no int16 LSTM kernel (helper "lstm16" adds it; the bit-exact tests then stop skipping).
+ * bench: digit-like inputs, TFLM's outputs on them, and whether our runtime runs a model.
  *
  * There is no MNIST data in ../shared, so the inputs are drawn: 28×28 images in [0, 1], black
  * with one to three bright strokes (quadratic curves 1–2.5 px wide, soft edges), each row a time
@@ -44,7 +43,7 @@ export function strokeSamples(count: number, seed: number): Uint8Array[][] {
   });
 }
 
-/** Why our runtime cannot run the model (today: an int16 LSTM), or undefined when it can. */
+/** Why our runtime cannot run the model, or undefined when it can. */
 export function ourRuntimeRefuses(bytes: Uint8Array): string | undefined {
   try {
     new Interpreter(readModel(bytes));

@@ -38,5 +38,10 @@ export function assembleInt8Graph(plan: Int8Plan): Int8GraphResult {
       ...others.map((o, k) => ({ ...o, operators: operators[k + 1]! })),
     ],
   });
-  return { graph: result, params: plan.tensors.params, notes: weightNotes(plan.weights), biasAdjusted: biasAdjusted(plan.weights) };
+  const comparisons = plan.floatComparisons;
+  const notes: QuantizeNotice[] = [
+    ...weightNotes(plan.weights),
+    ...(comparisons.length > 0 ? [{ code: 'comparison-float' as const, params: { count: comparisons.length, layers: comparisons } }] : []),
+  ];
+  return { graph: result, params: plan.tensors.params, notes, biasAdjusted: biasAdjusted(plan.weights) };
 }

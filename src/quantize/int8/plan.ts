@@ -25,4 +25,6 @@ export interface Int8Plan {
   readonly io: ModelIo;
   /** The version of each operator of `rewrite.ops`. */
   readonly versions: readonly number[];
+  /** Comparison layers kept in float because an int8 input's scale would abort TFLM (comparisonScale.ts). */
+  readonly floatComparisons: readonly number[];
 }

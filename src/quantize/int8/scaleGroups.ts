@@ -9,7 +9,9 @@
  * range of the multi-input op's output (the MLIR quantizer propagates that result scale back
  * to the operands; of two such ops the later, outer one wins); else the range of its first
  * tensor (the input of a chain of same-scale ops). Where two fixed parameter sets would meet,
- * or a fixed output enters a shared group, the input is requantized with a QUANTIZE op.
+ * or a fixed output enters a shared group, the input is requantized with a QUANTIZE op; so is
+ * a computed input of MAXIMUM, MINIMUM or SELECT_V2 that another op also reads (or the model
+ * outputs), which keeps its own range instead of the output's narrower one.
  *
  * An LSTM's hidden state joins its output's group (the output's range: TFLM writes the hidden
  * state's bytes to the output), and its cell state's int16 form is a group of its own with a
@@ -110,16 +112,27 @@ class Unions {
   }
 }
 
+/**
+ * Shared-scale ops whose output range can be narrower than an input's. A concatenation's or a
+ * pack's output covers every input, so its inputs join its group as the converter writes them.
+ */
+const CLIPPING: ReadonlySet<string> = new Set(['MAXIMUM', 'MINIMUM', 'SELECT_V2']);
+
 /** int16 layers' fixed outputs take their 16x8 parameters (FIXED_16X8). */
 export function planScaleGroups(s: Int8Source): ScaleGroups {
   const sg = s.subgraph;
   const float = (t: number): boolean => isFloat(s, t);
   const unions = new Unions();
-  /** `${layer}:${slot}` → the root its input is requantized to (the last decision wins). */
-  const requant = new Map<string, { layer: number; slot: number; root: number }>();
-  const requantizeTo = (layer: number, slot: number, root: number): void => {
-    requant.set(`${layer}:${slot}`, { layer, slot, root });
+  /**
+   * `${layer}:${slot}` → the root its input is requantized to (the last decision wins); with
+   * `node`, the group that node ends in, after every later merge.
+   */
+  const requant = new Map<string, { layer: number; slot: number; root: number; node?: number }>();
+  const requantizeTo = (layer: number, slot: number, root: number, node?: number): void => {
+    requant.set(`${layer}:${slot}`, { layer, slot, root, ...(node !== undefined ? { node } : {}) });
   };
+  /** Whether an op other than `layer` reads t, or the model outputs it. */
+  const readElsewhere = (t: number, layer: number): boolean => sg.outputs.includes(t) || sg.operators.some((o, k) => k !== layer && o.inputs.includes(t));
   /** Constants that join a group beside its data (PADV2's pad value): they take its scale, never give it. */
   const sideConstants = new Set<number>();
 
@@ -158,6 +171,10 @@ export function planScaleGroups(s: Int8Source): ScaleGroups {
       unions.setAnchor(n(o), { kind: 'shared', tensor: o, layer });
       op.inputs.forEach((t, slot) => {
         if (!float(t)) return;
+        // A computed input other ops also read keeps its own range for them where the output's
+        // range can be narrower than it (MINIMUM(x, 0.5) would clip x at 0.5 for every reader):
+        // it is requantized on its edge into the output's group.
+        if (CLIPPING.has(s.layers[layer]!.op) && !isConst(s, t) && readElsewhere(t, layer)) return requantizeTo(layer, slot, unions.find(n(o)), n(o));
         const a = unions.anchor(n(t));
         if (a?.kind === 'fixed' || !unions.union(n(t), n(o))) requantizeTo(layer, slot, unions.find(n(o)));
       });
@@ -207,6 +224,7 @@ export function planScaleGroups(s: Int8Source): ScaleGroups {
       // CONCATENATION → CONCATENATION), the target stays the root it had at this layer, which
       // now stands alone and takes its own range, not the outer output's. This is what the
       // quantizer has always written; kept so that its output stays the same bytes.
+      if (r.node !== undefined) return { layer: r.layer, slot: r.slot, group: unions.find(r.node) };
       if (!groups.has(r.root)) groups.set(r.root, groupFor(r.root, []));
       return { layer: r.layer, slot: r.slot, group: r.root };
     });
