@@ -4,11 +4,11 @@
  * random-data calibration leaves a warning in the Problems panel.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { suite, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import { floatClassifier } from '../../helpers/floatClassifier';
+import { svdfModel } from '../../helpers/fixtures';
+import { writeModel } from '../../../src/model/io';
 import { writeNpy } from '../../../src/runtime/inputs/npy';
 import type { QuantizationReport } from '../../../src/quantize/report';
 import { prng } from '../../../src/util/prng';
@@ -65,14 +65,11 @@ suite('quantize in VS Code', () => {
     assert.equal(report, undefined);
   });
 
-  test('ops the int8 path cannot handle can stay in float', async function () {
-    // The shared LSTM model: UNIDIRECTIONAL_SEQUENCE_LSTM has no int8 path in the quantizer.
-    const shared = process.env.TINYML_SHARED ?? join(__dirname, '..', '..', '..', '..', '..', 'shared');
-    const lstm = join(shared, 'models', 'tflm', 'other', 'trained_lstm.tflite');
-    if (!existsSync(lstm)) return this.skip();
-    const model = vscode.Uri.joinPath(root(), 'lstm_float.tflite');
-    created.push(model, vscode.Uri.joinPath(root(), 'lstm_float_int8.tflite'), vscode.Uri.joinPath(root(), 'lstm_float_int8.report.json'));
-    await vscode.workspace.fs.writeFile(model, readFileSync(lstm));
+  test('ops the int8 path cannot handle can stay in float', async () => {
+    // SVDF has no int8 path in the quantizer (the LSTM has one now).
+    const model = vscode.Uri.joinPath(root(), 'svdf_float.tflite');
+    created.push(model, vscode.Uri.joinPath(root(), 'svdf_float_int8.tflite'), vscode.Uri.joinPath(root(), 'svdf_float_int8.report.json'));
+    await vscode.workspace.fs.writeFile(model, writeModel(svdfModel()));
     const report = await vscode.commands.executeCommand<QuantizationReport | undefined>('tinymlLens.quantizeModel', model, {
       randomCalibration: true,
       overwrite: true,
@@ -81,7 +78,7 @@ suite('quantize in VS Code', () => {
     assert.ok(report, 'the quantization returned nothing');
     assert.deepEqual(
       report.keptFloat.map((k) => k.op),
-      ['UNIDIRECTIONAL_SEQUENCE_LSTM'],
+      ['SVDF'],
     );
   });
 
