@@ -6,14 +6,13 @@
  * job, which returns the model and report like the quantize job, plus what the assignment costs
  * and, with a search, every assignment explored.
  */
-import { defaultKernelLibrary } from '../analysis/kernelLibrary';
 import { formatMs } from '../estimate';
 import type { LayerPrecision } from '../quantize/int8Graph';
 import { BOARDS } from '../targets/boards';
 import { DEFAULT_RESERVE, findBoard } from '../targets/fit';
 import type { LayerPrecisionChoice, PrecisionBoard, PrecisionGoal, PrecisionPoint, PrecisionResult } from '../shared/protocol';
 import { formatBytes } from '../util/formatBytes';
-import { UsageError, type ParsedArgs } from './args';
+import { kernelsOption, UsageError, type ParsedArgs } from './args';
 
 const PRECISIONS: readonly LayerPrecision[] = ['int8', 'int16', 'float'];
 
@@ -38,7 +37,7 @@ export function parsePrecisionList(text: string): LayerPrecisionChoice[] {
   return out;
 }
 
-function boardNamed(id: string, flag: string): PrecisionBoard {
+function boardNamed(id: string, flag: string, args: ParsedArgs): PrecisionBoard {
   const target = findBoard(id);
   if (!target?.board) throw new UsageError(`--${flag}: unknown target "${id}". Known targets: ${BOARDS.map((b) => b.id).join(', ')}`);
   const core = target.board.core;
@@ -48,20 +47,22 @@ function boardNamed(id: string, flag: string): PrecisionBoard {
     flashBytes: target.flashBytes,
     reserve: DEFAULT_RESERVE,
     abi: 'arm32',
-    kernels: defaultKernelLibrary(core),
+    kernels: kernelsOption(args, core),
     core,
   };
 }
 
-/** No board: arena and flash are measured for a 32-bit Arm build with the reference kernels, and everything fits. */
-const NO_BOARD: PrecisionBoard = {
-  targetId: 'custom',
-  sramBytes: Number.MAX_SAFE_INTEGER,
-  flashBytes: Number.MAX_SAFE_INTEGER,
-  reserve: { sramBytes: 0, flashBytes: 0 },
-  abi: 'arm32',
-  kernels: defaultKernelLibrary(undefined),
-};
+/** No board: arena and flash are measured for a 32-bit Arm build with the reference kernels (or `--kernels`'), and everything fits. */
+function boardless(args: ParsedArgs): PrecisionBoard {
+  return {
+    targetId: 'custom',
+    sramBytes: Number.MAX_SAFE_INTEGER,
+    flashBytes: Number.MAX_SAFE_INTEGER,
+    reserve: { sramBytes: 0, flashBytes: 0 },
+    abi: 'arm32',
+    kernels: kernelsOption(args),
+  };
+}
 
 export function precisionRequest(args: ParsedArgs): PrecisionRequest | undefined {
   const list = args.options.get('precision');
@@ -81,7 +82,7 @@ export function precisionRequest(args: ParsedArgs): PrecisionRequest | undefined
   const boardId = fit ?? target;
   return {
     precision: list === undefined ? [] : parsePrecisionList(list),
-    board: boardId !== undefined ? boardNamed(boardId, fit !== undefined ? 'fit' : 'target') : NO_BOARD,
+    board: boardId !== undefined ? boardNamed(boardId, fit !== undefined ? 'fit' : 'target', args) : boardless(args),
     ...(suggest ? { suggest } : {}),
   };
 }
@@ -112,7 +113,9 @@ const STOPS: Readonly<Record<NonNullable<PrecisionResult['search']>['stop'], str
 export function renderPrecision(r: PrecisionResult, request: PrecisionRequest): string {
   const noBoard = request.board.targetId === 'custom';
   const lines: string[] = [];
-  const board = noBoard ? 'no board given' : `on ${request.board.targetId} (${request.board.kernels})`;
+  const board = noBoard
+    ? `no board given${request.board.kernels === 'reference' ? '' : ` (${request.board.kernels})`}`
+    : `on ${request.board.targetId} (${request.board.kernels})`;
   lines.push(`  precision ${layersText(r.assessment.precision)}, ${board}: ${pointText(r.assessment, noBoard)}`);
   const s = r.search;
   if (s) {

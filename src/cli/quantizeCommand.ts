@@ -6,6 +6,7 @@
  * unsupported ops, bad calibration data, existing output).
  */
 import { existsSync } from 'node:fs';
+import type { KernelLibraryId } from '../analysis/kernelLibrary';
 import { FileExistsError, writeFilesAtomic } from '../io/atomicWrite';
 import { UNATTENDED } from '../jobs/context';
 import { precisionJob } from '../jobs/precision';
@@ -16,7 +17,8 @@ import { outputNames, reportJson, reportNameFor, type QuantizationReport } from 
 import { NORMALIZATIONS } from '../runtime/inputs/image';
 import { ROUNDINGS, type Rounding } from '../runtime/quant';
 import type { PrecisionResult, QuantizeParams } from '../shared/protocol';
-import { oneOf, threadsOption, UsageError, type ParsedArgs } from './args';
+import { findBoard } from '../targets/fit';
+import { kernelsOption, oneOf, threadsOption, UsageError, type ParsedArgs } from './args';
 import { EXIT_CANCELLED, EXIT_OK, type Io } from './command';
 import { reportFailure } from './failure';
 import { precisionRequest, renderPrecision } from './precisionOptions';
@@ -33,6 +35,16 @@ function count(args: ParsedArgs, name: string, min: number): number | undefined 
 function ptqOption(args: ParsedArgs, name: string): boolean | 'auto' | undefined {
   const v = oneOf(args, name, ['auto', 'on', 'off'] as const);
   return v === undefined ? undefined : v === 'auto' ? 'auto' : v === 'on';
+}
+
+/**
+ * The kernels the model is quantized for: `--kernels`, else those of the `--target`/`--fit` board
+ * (CMSIS-NN on a Cortex-M); undefined without any of them (the reference kernels, as before).
+ */
+function quantizeKernels(args: ParsedArgs): KernelLibraryId | undefined {
+  const boardId = args.options.get('fit') ?? args.options.get('target');
+  if (!args.options.has('kernels') && boardId === undefined) return undefined;
+  return kernelsOption(args, boardId === undefined ? undefined : findBoard(boardId)?.board?.core);
 }
 
 /** Parses the command line into the job's parameters. */
@@ -62,6 +74,7 @@ export function quantizeParams(args: ParsedArgs): QuantizeParams {
   const threads = threadsOption(args);
   const evalData = args.options.get('eval-data');
   if (evalData !== undefined && heldOut !== undefined && heldOut > 0) throw new UsageError('give either --eval-data or --held-out, not both');
+  const kernels = quantizeKernels(args);
   const weightRounding = ptqOption(args, 'weight-rounding');
   const biasCorrection = ptqOption(args, 'bias-correction');
   return {
@@ -84,6 +97,7 @@ export function quantizeParams(args: ParsedArgs): QuantizeParams {
     ...(rounding ? { rounding } : {}),
     outputPath: out ?? outputNames(modelPath, activations).model,
     ...(threads !== undefined ? { threads } : {}),
+    ...(kernels !== undefined ? { kernels } : {}),
   };
 }
 

@@ -132,6 +132,11 @@ export const COMMANDS_HELP: readonly CommandHelp[] = [
       { name: 'target-sqnr', value: '<dB>', description: 'search for the cheapest per-layer precision whose output SQNR reaches this' },
       { name: 'fit', value: '<board>', description: 'search for the most accurate per-layer precision that fits this board' },
       { name: 'target', value: '<board>', description: 'the board assignments are measured on: arena, latency, fit (default none)' },
+      {
+        ...KERNELS,
+        description:
+          "the TFLM kernel library the model is for: CMSIS-NN's int16 FULLY_CONNECTED layers get per-tensor weights (default: cmsis-nn for a Cortex-M --target or --fit, reference otherwise)",
+      },
       ROUNDING,
       THREADS,
       { name: 'force', description: 'replace existing output files' },

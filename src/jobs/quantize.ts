@@ -241,6 +241,7 @@ export function quantizeInputs(params: QuantizeParams): QuantizeInputs {
     ...(expectation ? { inputExpectation: expectation } : {}),
     ...(params.weightRounding !== undefined ? { weightRounding: params.weightRounding } : {}),
     ...(params.biasCorrection !== undefined ? { biasCorrection: params.biasCorrection } : {}),
+    ...(params.kernels !== undefined ? { kernels: params.kernels } : {}),
     batch: poolRunner(params.threads !== undefined ? { threads: params.threads } : {}),
   };
   return { model, fileBytes, calibration, options };

@@ -122,6 +122,12 @@ export interface QuantizeParams {
   readonly threads?: number;
   /** Per-layer overrides of `activations` (int8, int16 or float per layer: a mixed model). */
   readonly precision?: readonly LayerPrecisionChoice[];
+  /**
+   * The TFLM kernels the model is for (the board's): layers whose per-channel weights they refuse
+   * get per-tensor ones (CMSIS-NN's FULLY_CONNECTED with an int16 input). Absent: the reference
+   * kernels, which take both.
+   */
+  readonly kernels?: KernelLibraryId;
 }
 
 export interface QuantizeJobResult {

@@ -240,6 +240,9 @@ export async function quantizeModelCommand(
     normalization,
     outputPath: out.path,
     ...(options.keepFloat ? { keepFloat: true } : {}),
+    // The kernels of the board chosen for this model (what its analysis and fit checks use), so a
+    // 16x8 FULLY_CONNECTED gets weights that board's TFLM allocates (CMSIS-NN: per tensor).
+    ...(analyzed.ok ? { kernels: analyzed.report.settings.kernels } : {}),
   };
   try {
     const result = await withWorkerProgress(vscode.l10n.t('Quantizing {0}', basename(model.fsPath)), (signal, report) =>
