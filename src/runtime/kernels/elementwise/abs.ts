@@ -17,7 +17,7 @@
 import { input, intRange, output, unsupportedType } from '../../kernelUtil';
 import { quantizeMultiplier } from '../../quant';
 import type { Kernel, KernelContext } from '../../types';
-import { badModel, byteTable, f32, i16, i8, lookupEval, multiplyByQuantizedMultiplier, qparams, sameCount } from './common';
+import { badModel, f32, i16, integerMapEval, multiplyByQuantizedMultiplier, qparams, sameCount } from './common';
 
 function isQuantized(ctx: KernelContext, slot: 'in' | 'out'): boolean {
   const t = slot === 'in' ? input(ctx, 0) : output(ctx);
@@ -58,17 +58,7 @@ function prepareAbs(ctx: KernelContext): () => void {
     const r = (rescale ? multiplyByQuantizedMultiplier(a, multiplier, shift) : a) + qy.zeroPoint;
     return r < qmin ? qmin : r > qmax ? qmax : r;
   };
-  if (x.dtype === 'int8')
-    return lookupEval(
-      i8(x),
-      i8(y),
-      byteTable('int8', (k) => new Int8Array(k), fn),
-    );
-  const X = i16(x);
-  const Y = i16(y);
-  return () => {
-    for (let i = 0; i < n; i++) Y[i] = fn(X[i]!);
-  };
+  return integerMapEval(x, y, n, fn);
 }
 
 export const ABS: Kernel = { prepare: prepareAbs };

@@ -156,6 +156,26 @@ export function lookupEval(
   };
 }
 
+/**
+ * An int8 → int8 or int16 → int16 elementwise map `fn` as an eval over n elements: through a
+ * byte table for int8 (one lookup per element), element by element for int16 (a 65,536-entry
+ * table would cost more to build than most tensors take to map). `x` and `y` are int8 or int16
+ * alike; the callers check it.
+ */
+export function integerMapEval(x: RuntimeTensor, y: RuntimeTensor, n: number, fn: (v: number) => number): () => void {
+  if (x.dtype === 'int8')
+    return lookupEval(
+      i8(x),
+      i8(y),
+      byteTable('int8', (k) => new Int8Array(k), fn),
+    );
+  const X = i16(x);
+  const Y = i16(y);
+  return () => {
+    for (let i = 0; i < n; i++) Y[i] = fn(X[i]!);
+  };
+}
+
 /** A table constructor for an output dtype. */
 export function newTable(dtype: 'int8' | 'uint8' | 'int16' | 'float32'): (n: number) => Int8Array | Uint8Array | Int16Array | Float32Array {
   switch (dtype) {

@@ -15,9 +15,9 @@
  */
 import { optionsOrDefault } from '../../../model/ops';
 import { input, intRange, output, unsupportedType } from '../../kernelUtil';
-import { quantizeMultiplier, roundHalfEven, type Rounding } from '../../quant';
+import { quantizeMultiplier, type Rounding, roundHalfEven } from '../../quant';
 import type { Kernel, KernelContext } from '../../types';
-import { byteTable, f32, i16, i8, lookupEval, qparams, sameCount, type QParams, multiplyByQuantizedMultiplier } from './common';
+import { f32, integerMapEval, multiplyByQuantizedMultiplier, type QParams, qparams, sameCount } from './common';
 
 function quantizedLeakyRelu(qx: QParams, qy: QParams, alpha: number, dtype: 'int8' | 'int16', rounding: Rounding): (v: number) => number {
   const [qmin, qmax] = intRange(dtype);
@@ -74,17 +74,7 @@ function prepareLeakyRelu(ctx: KernelContext): () => void {
   }
   if ((x.dtype === 'int8' || x.dtype === 'int16') && y.dtype === x.dtype) {
     const fn = quantizedLeakyRelu(qparams(ctx, x), qparams(ctx, y), alpha, x.dtype, ctx.rounding);
-    if (x.dtype === 'int8')
-      return lookupEval(
-        i8(x),
-        i8(y),
-        byteTable('int8', (k) => new Int8Array(k), fn),
-      );
-    const X = i16(x);
-    const Y = i16(y);
-    return () => {
-      for (let i = 0; i < n; i++) Y[i] = fn(X[i]!);
-    };
+    return integerMapEval(x, y, n, fn);
   }
   throw unsupportedType(ctx, `${x.dtype} input and ${y.dtype} output`);
 }

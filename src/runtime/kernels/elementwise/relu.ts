@@ -21,7 +21,7 @@ import { input, intRange, output, unsupportedType } from '../../kernelUtil';
 import { quantizeMultiplier, roundHalfAway } from '../../quant';
 import type { Kernel, KernelContext } from '../../types';
 import { prepareWasmFloatClamp } from '../wasmFloat';
-import { byteTable, f32, i16, i8, lookupEval, qparams, sameCount, multiplyByQuantizedMultiplier } from './common';
+import { f32, integerMapEval, multiplyByQuantizedMultiplier, qparams, sameCount } from './common';
 
 type Which = 'relu' | 'relu6';
 
@@ -69,17 +69,7 @@ function prepareRelu(ctx: KernelContext, which: Which): () => void {
         return r < lo ? lo : r > hi ? hi : r;
       };
     }
-    if (x.dtype === 'int8')
-      return lookupEval(
-        i8(x),
-        i8(y),
-        byteTable('int8', (k) => new Int8Array(k), fn),
-      );
-    const X = i16(x);
-    const Y = i16(y);
-    return () => {
-      for (let i = 0; i < n; i++) Y[i] = fn(X[i]!);
-    };
+    return integerMapEval(x, y, n, fn);
   }
   throw unsupportedType(ctx, `${x.dtype} input and ${y.dtype} output`);
 }
