@@ -40,7 +40,8 @@ export async function calibrationWarmUp(modelPath: string): Promise<PoolWarmUp |
       7,
     );
     const items: CalibrationItem[] = [];
-    for (let i = 0; i < WARM_UP_SAMPLES; i++) items.push({ inputs: await source.sample(i), name: `warm-up sample ${i}` });
+    // In shared memory: every pre-started thread reads the same samples, none gets a copy.
+    for (let i = 0; i < WARM_UP_SAMPLES; i++) items.push({ inputs: (await source.sample(i)).map(shareBytes), name: `warm-up sample ${i}` });
     const setup: CalibrationSetup = { model: shareBytes(writeModel(float)), histograms: true, validation: [] };
     return { task: calibrationTask.name, setup, items, budgetMs: WARM_UP_MS };
   } catch {

@@ -91,10 +91,16 @@ export const MIN_CHUNKS_PER_THREAD = 8;
  * $TINYML_LENS_THREADS), only as many as have `minChunks` chunks each, so a small batch does not
  * pay for threads it cannot repay. Pure.
  */
-export function batchThreads(pool: number, chunks: number, explicit: boolean, minChunks = MIN_CHUNKS_PER_THREAD): number {
-  const repaid = explicit ? chunks : Math.floor(chunks / Math.max(1, minChunks));
+export function batchThreads(pool: number, chunks: number, explicit: boolean, minChunks = MIN_CHUNKS_PER_THREAD, started = 0): number {
+  // Threads already started (pre-started, or idle after a batch) cost nothing to start: they
+  // repay from WARM_MIN_CHUNKS chunks each, the calling thread included.
+  const warm = Math.min(started + 1, Math.floor(chunks / WARM_MIN_CHUNKS));
+  const repaid = explicit ? chunks : Math.max(Math.floor(chunks / Math.max(1, minChunks)), warm);
   return Math.max(1, Math.min(pool, chunks, repaid));
 }
+
+/** Chunks each thread of a batch must have when its pool threads are already started (so each gets a second chunk to balance with). */
+export const WARM_MIN_CHUNKS = 2;
 
 /** Whether the pool's size is given (`requested`, or $TINYML_LENS_THREADS) rather than the machine's cores. */
 export function explicitPoolSize(requested?: number, env: NodeJS.ProcessEnv = process.env): boolean {
@@ -137,7 +143,8 @@ export function poolRunner(options: PoolOptions = {}): BatchRunner {
   const threads = poolSize(options.threads);
   const explicit = explicitPoolSize(options.threads);
   return (task, run) => {
-    const n = batchThreads(threads, chunksOf(run.count, task.chunkSize).length, explicit);
+    const idle = IDLE.get(options.script ?? POOL_WORKER_SCRIPT)?.length ?? 0;
+    const n = batchThreads(threads, chunksOf(run.count, task.chunkSize).length, explicit, MIN_CHUNKS_PER_THREAD, idle);
     if (n <= 1) return runInProcess(task, run);
     return runOnThreads(task, run, n, options);
   };
@@ -157,6 +164,8 @@ interface PoolThread {
  * process alive (unref), and ends after IDLE_THREAD_MS.
  */
 const IDLE = new Map<string, PoolThread[]>();
+/** Every thread started and not yet ended, by script: idle or in a batch (prestartThreads counts them all). */
+const LIVE = new Map<string, Set<PoolThread>>();
 export const IDLE_THREAD_MS = 30_000;
 
 function dropIdle(script: string, t: PoolThread): void {
@@ -173,7 +182,13 @@ function startThread(script: string): PoolThread {
   const t: PoolThread = { worker: new Worker(script, { workerData: data }), stop };
   // While a batch runs, its own listeners report these; an idle thread that dies just leaves.
   t.worker.on('error', () => undefined);
-  t.worker.on('exit', () => dropIdle(script, t));
+  const live = LIVE.get(script) ?? new Set<PoolThread>();
+  LIVE.set(script, live);
+  live.add(t);
+  t.worker.on('exit', () => {
+    live.delete(t);
+    dropIdle(script, t);
+  });
   return t;
 }
 
@@ -208,12 +223,15 @@ function releaseThreads(script: string, threads: readonly PoolThread[]): void {
  * calling thread), as idle threads: the worker calls it when the user opens a flow that will
  * run one (quantize, evaluate, precision) and is still choosing its data. A thread then loads
  * the core and compiles its WebAssembly while the user reads the prompts, not while the batch
- * waits; unused, it ends after IDLE_THREAD_MS like every idle thread. Threads already idle count.
+ * waits; unused, it ends after IDLE_THREAD_MS like every idle thread. Threads already started
+ * (idle, or in a batch) count. A default batch takes started idle threads from fewer chunks than
+ * it would start threads for (batchThreads).
  */
 export function prestartThreads(options: PoolOptions = {}, warmUp?: PoolWarmUp): number {
   const script = options.script ?? POOL_WORKER_SCRIPT;
   const want = poolSize(options.threads) - (options.callerFolds === false ? 0 : 1);
-  const missing = want - (IDLE.get(script)?.length ?? 0);
+  // Threads in a batch count too: a flow opened while another batch runs does not double the pool.
+  const missing = want - (LIVE.get(script)?.size ?? 0);
   if (missing <= 0) return 0;
   const threads = Array.from({ length: missing }, () => startThread(script));
   if (warmUp)

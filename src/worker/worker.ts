@@ -25,7 +25,8 @@ parentPort?.on('message', async (message: ToWorker) => {
     return;
   }
   if (message.type === 'prestart') {
-    void prestartPool(message.threads, message.modelPath);
+    // Best effort: a thread that cannot start now is started by the batch, or the batch runs here.
+    prestartPool(message.threads, message.modelPath).catch(() => undefined);
     return;
   }
   const id = message.id;

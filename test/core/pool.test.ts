@@ -62,6 +62,12 @@ describe('pool size', () => {
     assert.equal(batchThreads(4, 0, false), 1);
     // 17 vww photos in chunks of 4 (5 chunks) stay on one thread by default.
     assert.equal(batchThreads(2, 5, false), 1);
+    // Started idle threads (pre-started, or kept from a batch) join from 2 chunks each, the calling thread included.
+    assert.equal(batchThreads(2, 7, false, K, 1), 2, 'a default 100-sample calibration (7 chunks) takes a pre-started thread');
+    assert.equal(batchThreads(2, 5, false, K, 1), 2);
+    assert.equal(batchThreads(2, 3, false, K, 1), 1);
+    assert.equal(batchThreads(8, 7, false, K, 7), 3);
+    assert.equal(batchThreads(8, 7, false, K, 1), 2, 'only the started ones join early');
     // Explicit (--threads, $TINYML_LENS_THREADS): one thread per chunk up to the size asked.
     assert.equal(batchThreads(2, 2, true), 2);
     assert.equal(batchThreads(8, 3, true), 3);
@@ -146,6 +152,18 @@ describe('pre-started threads', () => {
     prestartThreads({ threads: 1, script: TEST_WORKER, callerFolds: false }, { task: 'count', setup: {}, items: [1, 2], budgetMs: 10_000 });
     const { partials } = await batch(4);
     assert.equal(Math.min(...partials.map((p) => p.folds)), WARM_UP_ROUNDS + 1);
+    await stopIdleThreads();
+  });
+
+  test('threads busy in a batch count: a flow opened meanwhile does not start a second pool', async () => {
+    await stopIdleThreads();
+    const running = poolRunner({ threads: 2, script: TEST_WORKER, callerFolds: false })(whoTask, { setup: { spinMs: 150 }, count: 8, merge: () => undefined });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(prestartThreads({ threads: 2, script: TEST_WORKER, callerFolds: false }), 0);
+    await running;
+    assert.equal(prestartThreads({ threads: 2, script: TEST_WORKER, callerFolds: false }), 0, 'now idle, still there');
+    await stopIdleThreads();
+    assert.equal(prestartThreads({ threads: 2, script: TEST_WORKER, callerFolds: false }), 2, 'ended threads are gone');
     await stopIdleThreads();
   });
 
