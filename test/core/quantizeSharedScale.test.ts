@@ -1,5 +1,5 @@
 /**
- * MAXIMUM, MINIMUM and SELECT_V2 give their inputs the output's scale, and their output's range
+ * MAXIMUM, MINIMUM, SELECT_V2 and DYNAMIC_UPDATE_SLICE give their inputs the output's scale, and their output's range
  * can be narrower than an input's. A computed input that other ops also read keeps its own
  * range for them, and is requantized (QUANTIZE int8→int8) on its edge into the shared op;
  * before, it joined the output's group, and MINIMUM(x, 0.5) clipped x at 0.5 for every other
@@ -82,4 +82,49 @@ describe('an input of a same-scale op that other ops read keeps its own range', 
       for (const seed of [30, 31, 32]) prove(q.bytes, `${activations} fan-out, inputs ${seed}`, NATIVE, seed);
       t.diagnostic(`${activations}: ABS output SQNR ${ev.output.sqnrDb.toFixed(1)} dB`);
     });
+});
+
+/**
+ * x ∈ [-1, 1] but ±4 in its first four values → ABS(x); DYNAMIC_UPDATE_SLICE(x, u, [0, 0])
+ * overwrites exactly those four with u ∈ [-1, 1], so its output stays in [-1, 1]. Joined to that
+ * output's group, x would be clipped at ±1 for ABS too.
+ */
+function overwritten(): Graph {
+  const g = new GraphBuilder();
+  const sg = g.subgraph('main');
+  const x = sg.tensor({ name: 'x', shape: [1, 16], dtype: 'float32' });
+  const u = sg.tensor({ name: 'u', shape: [1, 4], dtype: 'float32' });
+  const a = sg.tensor({ name: 'abs', shape: [1, 16], dtype: 'float32' });
+  sg.op({ op: 'ABS', inputs: [x], outputs: [a] });
+  const start = sg.tensor({ name: 'start', shape: [2], dtype: 'int32', data: Int32Array.of(0, 0) });
+  const y = sg.tensor({ name: 'updated', shape: [1, 16], dtype: 'float32' });
+  sg.op({ op: 'DYNAMIC_UPDATE_SLICE', inputs: [x, u, start], outputs: [y] });
+  sg.io([x, u], [a, y]);
+  return g.build();
+}
+
+function overwrittenSamples(count: number, seed: number): Uint8Array[][] {
+  const r = prng(seed);
+  return Array.from({ length: count }, () => [
+    new Uint8Array(Float32Array.from({ length: 16 }, (_, i) => (i < 4 ? 8 : 2) * r() - (i < 4 ? 4 : 1)).buffer),
+    new Uint8Array(Float32Array.from({ length: 4 }, () => r() * 2 - 1).buffer),
+  ]);
+}
+
+describe("DYNAMIC_UPDATE_SLICE's operand, read elsewhere, keeps its own range", { skip: SKIP_TFLM }, () => {
+  test('int8: x is requantized on its edge into DYNAMIC_UPDATE_SLICE, ABS sees ±4; bit for bit on TFLM', async (t) => {
+    const q = await quantizeModel(overwritten(), overwrittenSamples(32, 3), { method: 'minmax', heldOut: overwrittenSamples(8, 4) });
+    const m = q.graph;
+    const sg = m.subgraphs[0]!;
+    const op = (name: string) => sg.operators.find((o) => opName(m, o) === name)!;
+    const absIn = sg.tensors[op('ABS').inputs[0]!]!.quantization!;
+    assert.ok(absIn.max![0]! > 3.5 && absIn.min![0]! < -3.5, `ABS reads x over its own range [${absIn.min![0]}, ${absIn.max![0]}]`);
+    const dus = op('DYNAMIC_UPDATE_SLICE');
+    const writer = sg.operators.find((o) => o.outputs.includes(dus.inputs[0]!));
+    assert.equal(writer && opName(m, writer), 'QUANTIZE', 'x requantized on its edge');
+    const out = sg.tensors[dus.outputs[0]!]!.quantization!;
+    assert.ok(out.max![0]! < 1.5, `the output keeps its narrower range (max ${out.max![0]})`);
+    prove(q.bytes, 'DYNAMIC_UPDATE_SLICE fan-out', NATIVE, 5);
+    t.diagnostic(`ABS input [${absIn.min![0]!.toFixed(2)}, ${absIn.max![0]!.toFixed(2)}], DYNAMIC_UPDATE_SLICE output max ${out.max![0]!.toFixed(2)}`);
+  });
 });

@@ -113,10 +113,11 @@ class Unions {
 }
 
 /**
- * Shared-scale ops whose output range can be narrower than an input's. A concatenation's or a
- * pack's output covers every input, so its inputs join its group as the converter writes them.
+ * Shared-scale ops whose output range can be narrower than an input's (DYNAMIC_UPDATE_SLICE's
+ * overwritten slice never reaches its output). A concatenation's or a pack's output covers every
+ * input, so its inputs join its group as the converter writes them.
  */
-const CLIPPING: ReadonlySet<string> = new Set(['MAXIMUM', 'MINIMUM', 'SELECT_V2']);
+const CLIPPING: ReadonlySet<string> = new Set(['MAXIMUM', 'MINIMUM', 'SELECT_V2', 'DYNAMIC_UPDATE_SLICE']);
 
 /** int16 layers' fixed outputs take their 16x8 parameters (FIXED_16X8). */
 export function planScaleGroups(s: Int8Source): ScaleGroups {
