@@ -4,16 +4,11 @@
  * range wider than about 255) aborts it, and our runtime refuses it alike. Such a comparison is
  * kept in float instead: a float comparison is exact, and the model still runs on TFLM.
  */
-import { quantizeMultiplier } from '../../runtime/quant';
+import { comparableScale } from '../../runtime/kernels/elementwise/comparisons';
 import type { Int8Source } from './source';
 import type { TensorPlan } from './tensorPlan';
 
 const COMPARISONS: ReadonlySet<string> = new Set(['EQUAL', 'NOT_EQUAL', 'GREATER', 'GREATER_EQUAL', 'LESS', 'LESS_EQUAL']);
-
-/** Whether TFLM's comparison rescale takes an int8 input of this scale (stored as float32). */
-export function comparableScale(scale: number): boolean {
-  return quantizeMultiplier(Math.fround(scale)).shift <= 0;
-}
 
 /** The int8 comparison layers with an integer input TFLM cannot rescale, in layer order. */
 export function unrunnableComparisons(s: Int8Source, tensors: TensorPlan): number[] {

@@ -57,10 +57,19 @@ function relation(which: Relation): <T extends number | bigint>(a: T, b: T) => b
 }
 
 /** The rescaled value TFLM compares for each stored value of a quantized input. */
+/**
+ * Whether TFLM's comparison rescale takes a quantized input of this scale (as stored, float32):
+ * its multiplier's exponent must not be positive, i.e. a scale below 1 (ComparisonsPrepare
+ * aborts otherwise). The quantizer asks the same before it writes a comparison.
+ */
+export function comparableScale(scale: number): boolean {
+  return quantizeMultiplier(Math.fround(scale)).shift <= 0;
+}
+
 function rescaler(ctx: KernelContext, t: RuntimeTensor): (v: number) => number {
   const q = qparams(ctx, t);
   const { multiplier, shift } = quantizeMultiplier(q.scale);
-  if (shift > 0) throw unsupportedType(ctx, `a quantized input of scale ${q.scale} (TFLite Micro's comparison rescale needs a scale below 1)`);
+  if (!comparableScale(q.scale)) throw unsupportedType(ctx, `a quantized input of scale ${q.scale} (TFLite Micro's comparison rescale needs a scale below 1)`);
   const offset = -q.zeroPoint;
   return (v) => roundingDivideByPOT(saturatingRoundingDoublingHighMul((offset + v) * (1 << LEFT_SHIFT), multiplier), -shift);
 }
