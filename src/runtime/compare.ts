@@ -289,6 +289,25 @@ export function correspondingLayers(
  * many samples holds one sample's captures at a time, not all of them. The results equal those
  * of the same pooled metrics over the samples' values concatenated.
  */
+/**
+ * correspondingLayers, once per pair of graphs: a batch makes a comparer per chunk of samples
+ * on the same two graphs, and the alignment costs (float ops + 1) × (int8 ops + 1) cells.
+ */
+const PAIRS = new WeakMap<Graph, WeakMap<Graph, ReturnType<typeof correspondingLayers>>>();
+function pairsOf(floatGraph: Graph, int8Graph: Graph): ReturnType<typeof correspondingLayers> {
+  let byInt8 = PAIRS.get(floatGraph);
+  if (!byInt8) {
+    byInt8 = new WeakMap();
+    PAIRS.set(floatGraph, byInt8);
+  }
+  let pairs = byInt8.get(int8Graph);
+  if (!pairs) {
+    pairs = correspondingLayers(floatGraph, int8Graph);
+    byInt8.set(int8Graph, pairs);
+  }
+  return pairs;
+}
+
 export class LayerComparer {
   private readonly pairs: readonly {
     readonly float: number;
@@ -302,7 +321,7 @@ export class LayerComparer {
 
   /** `classifier`: whether output 0 is a classifier's scores (isClassifierOutput of the float model). */
   constructor(floatGraph: Graph, int8Graph: Graph, classifier: boolean) {
-    this.pairs = correspondingLayers(floatGraph, int8Graph).map((p) => ({ ...p, sums: emptySums(), tensor: '', op: '' }));
+    this.pairs = pairsOf(floatGraph, int8Graph).map((p) => ({ ...p, sums: emptySums(), tensor: '', op: '' }));
     this.outputs = new AgreementAccumulator(classifier);
   }
 
