@@ -16,13 +16,12 @@ import { GraphBuilder } from '../../src/model/graphBuilder';
 import { opName } from '../../src/model/ops';
 import type { LayerPrecision } from '../../src/quantize/int8Graph';
 import { precisionSession } from '../../src/quantize/precision/assess';
-import { quantizeModel, type QuantizeOptions } from '../../src/quantize/quantizeModel';
+import { type QuantizeOptions, quantizeModel } from '../../src/quantize/quantizeModel';
 import type { PrecisionBoard } from '../../src/shared/protocol';
 import { checkFit, DEFAULT_RESERVE, findBoard } from '../../src/targets/fit';
 import { prng } from '../../src/util/prng';
-import { emulatedRunner, runTflm, SKIP_TFLM, seededInputs } from '../helpers/tflm';
+import { emulatedRunner, SKIP_TFLM, tflmRuns } from '../helpers/tflm';
 import { NATIVE, prove } from '../helpers/tflmProof';
-import { readModel } from '../../src/model/io';
 
 /** FULLY_CONNECTED → RELU → FULLY_CONNECTED, float, seeded; output channels of very different sizes, so per channel differs from per tensor. */
 function chain(seed: number): Graph {
@@ -89,16 +88,6 @@ function refusals(m: Graph, bytes: Uint8Array, kernels: 'reference' | 'cmsis-nn'
   return a.layers.flatMap((l) => (l.tflmRefusal ? [`${l.index} ${l.op} ${l.tflmRefusal.reason}`] : []));
 }
 
-/** Whether TFLM (the given runner) allocates and runs the model, else its words. */
-function runs(bytes: Uint8Array, runner: string): true | string {
-  try {
-    runTflm(bytes, seededInputs(readModel(bytes)), runner, { arenaBytes: 1 << 20 });
-    return true;
-  } catch (e) {
-    return (e as Error).message.replace(/\s+/g, ' ').slice(0, 200);
-  }
-}
-
 const cmsis = emulatedRunner('i386CmsisNn');
 const CMSIS_BUILD = { runner: cmsis.path, abi: 'i386', kernels: 'cmsis-nn', core: 'cortex-m3' } as const;
 
@@ -109,7 +98,7 @@ describe('per-channel FULLY_CONNECTED weights with an int16 input, on TFLM with 
     assert.deepEqual(refusals(q.graph, q.bytes, 'reference'), []);
     assert.deepEqual(refusals(q.graph, q.bytes, 'cmsis-nn'), ['0 FULLY_CONNECTED per-tensor-weights', '2 FULLY_CONNECTED per-tensor-weights']);
     prove(q.bytes, 'reference kernels', NATIVE);
-    const verdict = runs(q.bytes, cmsis.path);
+    const verdict = tflmRuns(q.bytes, cmsis.path);
     assert.notEqual(verdict, true, 'CMSIS-NN refuses it');
     assert.match(String(verdict), /cmsis_nn\/fully_connected\.cc:\d+ !data->reference_op_data\.is_per_channel/);
     // A CMSIS-NN board says so as an error on the layer.
@@ -147,7 +136,7 @@ describe('per-channel FULLY_CONNECTED weights with an int16 input, on TFLM with 
     // Without the kernels the same assignment is what CMSIS-NN refuses.
     const plain = await quantize({ precision });
     assert.deepEqual(fcWeights(plain.graph), ['int8:8', 'int16:4']);
-    assert.notEqual(runs(plain.bytes, cmsis.path), true);
+    assert.notEqual(tflmRuns(plain.bytes, cmsis.path), true);
   });
 
   test("the precision editor and Suggest measure on the board's kernels: a CMSIS-NN board gets what it can run", async () => {

@@ -17,23 +17,11 @@ import { GraphBuilder } from '../../src/model/graphBuilder';
 import { readModel } from '../../src/model/io';
 import { opName } from '../../src/model/ops';
 import { QuantizeError } from '../../src/quantize/errors';
-import { quantizeModel, type QuantizeOptions } from '../../src/quantize/quantizeModel';
-import { prng } from '../../src/util/prng';
+import { type QuantizeOptions, quantizeModel } from '../../src/quantize/quantizeModel';
 import { corpusModel, REPO_ROOT, SKIP_SHARED } from '../helpers/corpus';
+import { samples } from '../helpers/mixedPrecision';
 import { SKIP_TFLM } from '../helpers/tflm';
 import { prove } from '../helpers/tflmProof';
-
-/** Seeded float samples in [lo, hi] for every input of the float graph. */
-function samples(graph: Graph, count: number, seed: number, lo: number, hi: number): Uint8Array[][] {
-  const random = prng(seed);
-  const sg = graph.subgraphs[0]!;
-  return Array.from({ length: count }, () =>
-    sg.inputs.map((i) => {
-      const n = sg.tensors[i]!.shape.reduce((a, b) => a * Math.max(1, b), 1);
-      return new Uint8Array(Float32Array.from({ length: n }, () => lo + (hi - lo) * random()).buffer);
-    }),
-  );
-}
 
 interface Case {
   readonly name: string;

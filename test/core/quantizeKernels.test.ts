@@ -19,7 +19,7 @@ import { opName } from '../../src/model/ops';
 import type { QuantizeParams } from '../../src/shared/protocol';
 import { cli } from '../helpers/cli';
 import { floatClassifier, floatClassifierInputs } from '../helpers/floatClassifier';
-import { emulatedRunner, runTflm, SKIP_TFLM, seededInputs } from '../helpers/tflm';
+import { emulatedRunner, SKIP_TFLM, tflmRuns } from '../helpers/tflm';
 import { prove } from '../helpers/tflmProof';
 
 const NO_CTX = { shouldStop: () => false, progress: () => undefined };
@@ -54,16 +54,6 @@ function fcWeights(m: Graph): string[] {
     .map((o) => `${sg.tensors[o.inputs[0]!]!.dtype}:${sg.tensors[o.inputs[1]!]!.quantization!.scale.length}`);
 }
 
-/** Whether TFLM (the given runner) allocates and runs the model, else its words. */
-function runs(bytes: Uint8Array, runner: string): true | string {
-  try {
-    runTflm(bytes, seededInputs(readModel(bytes)), runner, { arenaBytes: 1 << 20 });
-    return true;
-  } catch (e) {
-    return (e as Error).message.replace(/\s+/g, ' ').slice(0, 200);
-  }
-}
-
 const cmsis = emulatedRunner('i386CmsisNn');
 
 describe('quantizeJob with the target kernels', () => {
@@ -92,7 +82,7 @@ describe('quantizeJob with the target kernels', () => {
     const onCmsis = await quantizeJob({ ...params(model, calibration), kernels: 'cmsis-nn' }, NO_CTX);
     prove(onCmsis.bytes, 'quantize job, CMSIS-NN kernels', { runner: cmsis.path, abi: 'i386', kernels: 'cmsis-nn', core: 'cortex-m3' });
     const plain = await quantizeJob(params(model, calibration), NO_CTX);
-    assert.match(String(runs(plain.bytes, cmsis.path)), /cmsis_nn\/fully_connected\.cc:\d+ !data->reference_op_data\.is_per_channel/);
+    assert.match(String(tflmRuns(plain.bytes, cmsis.path)), /cmsis_nn\/fully_connected\.cc:\d+ !data->reference_op_data\.is_per_channel/);
   });
 });
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tflmTensorBytes } from '../../src/analysis/arenaPlan';
 import type { Graph } from '../../src/model/graph';
+import { readModel } from '../../src/model/io';
 import { prng } from '../../src/util/prng';
 import { SHARED_DIR } from './corpus';
 
@@ -134,4 +135,14 @@ export function seededInputs(graph: Graph, seed = 7): Uint8Array[] {
     if (t.dtype === 'bool') return Uint8Array.from({ length: bytes }, () => (random() < 0.5 ? 1 : 0));
     return Uint8Array.from({ length: bytes }, () => Math.floor(random() * 256));
   });
+}
+
+/** Whether TFLM (`runner`) allocates and runs `bytes` on seeded inputs (1 MiB arena), else its words, on one line. */
+export function tflmRuns(bytes: Uint8Array, runner: string): true | string {
+  try {
+    runTflm(bytes, seededInputs(readModel(bytes)), runner, { arenaBytes: 1 << 20 });
+    return true;
+  } catch (e) {
+    return (e as Error).message.replace(/\s+/g, ' ').slice(0, 200);
+  }
 }
