@@ -3,6 +3,7 @@
  * pool's threads start, and when the model is known each warms up on a few random samples of
  * it (pool.ts PoolWarmUp), while the user is still choosing data.
  */
+import { elementCount } from '../model/graph';
 import { writeModel } from '../model/io';
 import { type CalibrationItem, type CalibrationSetup, calibrationTask } from '../quantize/calibrate';
 import { toFloatGraph } from '../quantize/floatGraph';
@@ -32,7 +33,7 @@ export async function calibrationWarmUp(modelPath: string): Promise<PoolWarmUp |
     const sg = float.subgraphs[0]!;
     const inputs = sg.inputs.map((i) => sg.tensors[i]!);
     if (inputs.length === 0 || inputs.some((t) => t.dtype !== 'float32')) return undefined;
-    if (inputs.reduce((n, t) => n + t.shape.reduce((x, y) => x * y, 1), 0) > WARM_UP_MAX_VALUES) return undefined;
+    if (inputs.reduce((n, t) => n + elementCount(t.shape), 0) > WARM_UP_MAX_VALUES) return undefined;
     const source = randomSamples(
       inputs.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape })),
       WARM_UP_SAMPLES,

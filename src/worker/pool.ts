@@ -50,8 +50,8 @@ export type ToPoolThread =
       readonly images: readonly PreparedImage[];
     }
   | { readonly type: 'release' }
-  /** Before any batch: prepare this task and fold these items once, then drop it all (prestartThreads). */
-  | { readonly type: 'warm'; readonly task: string; readonly setup: unknown; readonly items: readonly unknown[]; readonly budgetMs?: number }
+  /** Before any batch: prepare this task, fold these items (again, up to the budget), then drop it all (prestartThreads). */
+  | ({ readonly type: 'warm' } & PoolWarmUp)
   | { readonly type: 'chunk'; readonly index: number; readonly start: number; readonly count: number; readonly items?: readonly unknown[] };
 
 /** From a pool thread: its prepare's time, a sample done, a chunk's partial, or the failure that ends the batch. */
